@@ -292,7 +292,7 @@ def validate_table(df: pd.DataFrame, schema: TableSchema, path: Path | str) -> p
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=64)
 def _load_cached(name: str, path: str, mtime_ns: int) -> pd.DataFrame:
     schema = TABLES[name]
     try:

@@ -1,0 +1,403 @@
+"""Execute the notebooks and render the HTML report.
+
+``satcloud report`` (and ``make report``) runs every notebook of ``notebooks/`` with
+papermill, renders each executed notebook to a self-contained HTML page with nbconvert
+and writes ``index.html``: a table linking every page with the headline numbers each
+notebook published.
+
+Headline numbers
+----------------
+A notebook publishes a number with :func:`headline`, which displays it (as a small
+HTML line) and attaches it to the cell output under the MIME type
+:data:`HEADLINE_MIME`. The report reads those outputs back from the executed
+notebook, so a headline is always the computed value, never a typed-in one.
+
+Small runs
+----------
+Each notebook's ``parameters`` cell holds the full-size defaults. Its metadata entry
+``metadata.satcloud.small_parameters`` holds the overrides for a quick run; the test
+suite runs every notebook with them (``satcloud report --small``).
+
+Layout of the output folder::
+
+    index.html               summary table with links
+    <notebook>.html          one page per notebook (figures embedded)
+    executed/<notebook>.ipynb  the executed notebooks
+    headlines.json           every headline number, machine-readable
+
+Everything is written atomically, and the HTML contains no timestamps, so a rebuild
+on the same inputs gives the same files.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from satcloud._io import atomic_write_json, atomic_write_text
+
+__all__ = [
+    "HEADLINE_MIME",
+    "NotebookResult",
+    "ReportError",
+    "default_notebook_dir",
+    "execute_notebook",
+    "headline",
+    "list_notebooks",
+    "read_headlines",
+    "render_html",
+    "run_report",
+]
+
+#: MIME type under which :func:`headline` attaches a number to a cell output.
+HEADLINE_MIME = "application/vnd.satcloud.headline+json"
+
+
+class ReportError(RuntimeError):
+    """One or more notebooks failed; the message names each notebook and cell."""
+
+
+@dataclass
+class NotebookResult:
+    """Outcome of executing and rendering one notebook."""
+
+    name: str
+    title: str
+    html_path: Path | None
+    headlines: list = field(default_factory=list)
+    seconds: float = 0.0
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def headline(key: str, value, unit: str = "", label: str | None = None, fmt: str = ".3g"):
+    """Publish a headline number from a notebook (shown inline, collected by the report).
+
+    Parameters
+    ----------
+    key : str
+        Stable identifier, e.g. ``"median_rtt_starlink_ms"``.
+    value : float or int or str
+        The computed value.
+    unit : str
+        Unit shown after the value, e.g. ``"ms"``.
+    label : str, optional
+        Human-readable description; defaults to ``key``.
+    fmt : str
+        Format specification for numbers.
+
+    Returns
+    -------
+    dict
+        The headline record (also displayed).
+    """
+    from IPython.display import display
+
+    if not isinstance(key, str) or not key:
+        raise ValueError(f"key must be a non-empty string, got {key!r}")
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value != value:  # NaN
+        raise ValueError(f"headline {key!r} is NaN; publish a computed, finite value")
+    text = format(value, fmt) if isinstance(value, (int, float)) else str(value)
+    record = {"key": key, "value": value, "unit": unit, "label": label or key, "text": text}
+    shown = (f"<p class='satcloud-headline'><b>{html.escape(record['label'])}</b>: "
+             f"{html.escape(text)} {html.escape(unit)}</p>")
+    display({"text/html": shown, "text/plain": f"{record['label']}: {text} {unit}",
+             HEADLINE_MIME: record}, raw=True)
+    return record
+
+
+def default_notebook_dir() -> Path:
+    """The ``notebooks/`` folder of the source tree."""
+    return Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def list_notebooks(notebook_dir: Path | None = None, only=None) -> list[Path]:
+    """Numbered notebooks of the series, in order.
+
+    Parameters
+    ----------
+    notebook_dir : path-like, optional
+        Folder to look in (default :func:`default_notebook_dir`).
+    only : iterable of str, optional
+        Keep notebooks whose file name starts with one of these (e.g. ``"00"``).
+    """
+    folder = Path(notebook_dir) if notebook_dir else default_notebook_dir()
+    if not folder.is_dir():
+        raise FileNotFoundError(f"notebook folder {folder} does not exist")
+    books = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+    if only:
+        only = list(only)
+        books = [p for p in books if any(p.name.startswith(o) for o in only)]
+        if not books:
+            raise ValueError(f"no notebook in {folder} matches {only}; available: "
+                             f"{[p.name for p in sorted(folder.glob('[0-9][0-9]_*.ipynb'))]}")
+    return books
+
+
+def _title(nb) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return ""
+
+
+def read_headlines(nb) -> list[dict]:
+    """Headline records published by an executed notebook, in cell order."""
+    found = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if HEADLINE_MIME in data:
+                rec = data[HEADLINE_MIME]
+                found.append(json.loads(rec) if isinstance(rec, str) else dict(rec))
+    return found
+
+
+def _kernel_env() -> None:
+    # Make sure the kernel named "python3" resolves to this interpreter's environment
+    # (JUPYTER_PATH comes before per-user kernelspecs).
+    share = str(Path(sys.prefix) / "share" / "jupyter")
+    paths = os.environ.get("JUPYTER_PATH", "")
+    if share not in paths.split(os.pathsep):
+        os.environ["JUPYTER_PATH"] = os.pathsep.join([share] + ([paths] if paths else []))
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+def execute_notebook(path: Path, out_path: Path, parameters: dict | None = None, *,
+                     progress_bar: bool = False, timeout_s: float = 1800.0):
+    """Execute one notebook with papermill and return the executed notebook node.
+
+    Raises
+    ------
+    ReportError
+        Naming the notebook, the failing cell and the exception.
+    """
+    import nbformat
+    import papermill as pm
+
+    _kernel_env()
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_out = out_path.with_name(f".{out_path.name}.running.ipynb")
+    try:
+        pm.execute_notebook(
+            str(path), str(tmp_out), parameters=parameters or {}, kernel_name="python3",
+            cwd=str(path.parent), progress_bar=progress_bar, log_output=False,
+            request_save_on_cell_execute=False, execution_timeout=timeout_s,
+        )
+    except Exception as exc:
+        failed = out_path.with_name(f"{path.stem}.failed.ipynb")
+        if tmp_out.exists():  # keep the partly executed notebook for debugging
+            os.replace(tmp_out, failed)
+        if isinstance(exc, pm.PapermillExecutionError):
+            raise ReportError(
+                f"notebook {path.name} failed in cell {exc.cell_index} (execution count "
+                f"{exc.exec_count}): {exc.ename}: {exc.evalue} [partial output: {failed}]"
+            ) from exc
+        raise ReportError(f"notebook {path.name} could not be executed: "
+                          f"{type(exc).__name__}: {exc}") from exc
+    nb = nbformat.read(str(tmp_out), as_version=4)
+    # papermill records start/end times; drop them so rebuilds are identical
+    nb.metadata.get("papermill", {}).pop("start_time", None)
+    nb.metadata.get("papermill", {}).pop("end_time", None)
+    nb.metadata.get("papermill", {}).pop("duration", None)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id
+        cell.metadata.pop("execution", None)
+        pm_meta = cell.metadata.get("papermill", {})
+        for k in ("start_time", "end_time", "duration"):
+            pm_meta.pop(k, None)
+    atomic_write_text(out_path, nbformat.writes(nb))
+    tmp_out.unlink()
+    stale = out_path.with_name(f"{path.stem}.failed.ipynb")
+    if stale.exists():
+        stale.unlink()
+    return nb
+
+
+# JupyterLab's nbconvert template without the scripts it loads from CDNs (require.js,
+# MathJax, mermaid): the report must read the same offline, and loads nothing remote.
+_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
+def render_html(nb, out_path: Path) -> Path:
+    """Render an executed notebook to a standalone HTML page (images embedded).
+
+    The page loads nothing from the network: figures are embedded as data URIs and the
+    CDN scripts of the stock template (require.js, MathJax, mermaid) are left out.
+    """
+    import jinja2
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab",
+                            extra_loaders=[jinja2.DictLoader({"satcloud.html.j2": _TEMPLATE})],
+                            template_file="satcloud.html.j2")
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.embed_images = True
+    body, _ = exporter.from_notebook_node(nb)
+    return atomic_write_text(out_path, body)
+
+
+def _small_parameters(path: Path) -> dict:
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    return dict(nb.metadata.get("satcloud", {}).get("small_parameters", {}))
+
+
+def _run_one(path: Path, out_dir: Path, small: bool, extra: dict, progress_bar: bool,
+             timeout_s: float) -> NotebookResult:
+    params = _small_parameters(path) if small else {}
+    params.update(extra.get(path.stem, {}))
+    t0 = time.perf_counter()
+    executed = out_dir / "executed" / path.name
+    try:
+        nb = execute_notebook(path, executed, params, progress_bar=progress_bar,
+                              timeout_s=timeout_s)
+    except ReportError as exc:
+        return NotebookResult(path.stem, path.stem, None, seconds=time.perf_counter() - t0,
+                              error=str(exc))
+    html_path = render_html(nb, out_dir / f"{path.stem}.html")
+    return NotebookResult(path.stem, _title(nb) or path.stem, html_path, read_headlines(nb),
+                          time.perf_counter() - t0)
+
+
+def _format_value(rec) -> str:
+    return html.escape(f"{rec.get('text', rec.get('value'))} {rec.get('unit', '')}".strip())
+
+
+def _index_html(results: list[NotebookResult], small: bool) -> str:
+    rows = []
+    for r in results:
+        link = (f"<a href='{html.escape(r.html_path.name)}'>{html.escape(r.title)}</a>"
+                if r.html_path else html.escape(r.title))
+        if r.ok:
+            items = "".join(
+                f"<li>{html.escape(h.get('label', h['key']))}: <b>{_format_value(h)}</b></li>"
+                for h in r.headlines)
+            body = f"<ul>{items}</ul>" if items else "<i>no headline numbers</i>"
+            status = "ok"
+        else:
+            body = f"<pre class='error'>{html.escape(r.error)}</pre>"
+            status = "FAILED"
+        rows.append(f"<tr><td>{html.escape(r.name)}</td><td>{link}</td><td>{body}</td>"
+                    f"<td class='{status.lower()}'>{status}</td></tr>")
+    size = "small parameters (test run)" if small else "full size"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>satcloud report</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 70em; margin: 2em auto; color: #222; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 0.5em; vertical-align: top; text-align: left; }}
+th {{ background: #f4f4f4; }}
+td.ok {{ color: #009E73; }} td.failed {{ color: #D55E00; font-weight: bold; }}
+pre.error {{ white-space: pre-wrap; color: #D55E00; }}
+ul {{ margin: 0; padding-left: 1.2em; }}
+</style></head>
+<body>
+<h1>satcloud: satellite constellations plus cloud, compared with fibre</h1>
+<p>What connectivity does a satellite constellation plus a cloud provider really give,
+compared with fibre and with the competition? Each page below answers one question with
+the satcloud models; the numbers here are the headline results each notebook computed
+({size}).</p>
+<table>
+<thead><tr><th>#</th><th>Notebook</th><th>Headline numbers</th><th>Status</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
+</body></html>
+"""
+
+
+def run_report(out_dir="reports", *, notebook_dir=None, small: bool = False, only=None,
+               jobs: int = 1, parameters: dict | None = None, progress: bool = True,
+               timeout_s: float = 1800.0) -> list[NotebookResult]:
+    """Execute the notebook series and write the HTML report.
+
+    Parameters
+    ----------
+    out_dir : path-like
+        Output folder (created if missing).
+    notebook_dir : path-like, optional
+        Folder of the notebooks (default: the project's ``notebooks/``).
+    small : bool
+        Use each notebook's ``small_parameters`` (the test-suite run).
+    only : iterable of str, optional
+        Only notebooks whose name starts with one of these prefixes.
+    jobs : int
+        Notebooks executed at the same time (each in its own kernel process).
+    parameters : dict, optional
+        Extra parameters per notebook stem, e.g. ``{"00_overview": {"route_factor": 1.3}}``.
+    progress : bool
+        Print progress (and per-cell progress bars when ``jobs == 1``).
+    timeout_s : float
+        Per-cell execution timeout. [s]
+
+    Returns
+    -------
+    list of NotebookResult
+
+    Raises
+    ------
+    ReportError
+        After every notebook ran, if any failed (each failure named with its cell).
+    """
+    if not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be an integer >= 1, got {jobs!r}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    books = list_notebooks(notebook_dir, only)
+    extra = dict(parameters or {})
+    unknown = set(extra) - {b.stem for b in books}
+    if unknown:
+        raise ValueError(f"parameters given for unknown notebooks {sorted(unknown)}; "
+                         f"notebooks: {[b.stem for b in books]}")
+    t0 = time.perf_counter()
+    results: dict[str, NotebookResult] = {}
+
+    def log(msg):
+        if progress:
+            print(msg, flush=True)
+
+    log(f"satcloud report: {len(books)} notebooks -> {out}/ "
+        f"({'small' if small else 'full-size'} parameters, {jobs} at a time)")
+    bar = progress and jobs == 1 and sys.stderr.isatty()
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(_run_one, b, out, small, extra, bar, timeout_s): b
+                   for b in books}
+        for done, fut in enumerate(futures, start=1):
+            res = fut.result()
+            results[res.name] = res
+            state = "ok" if res.ok else "FAILED"
+            log(f"[{done}/{len(books)}] {res.name}: {state} in {res.seconds:.1f} s")
+            if not res.ok:
+                log(f"    {res.error}")
+    ordered = [results[b.stem] for b in books]
+    atomic_write_json(out / "headlines.json", {
+        r.name: {"title": r.title, "ok": r.ok, "headlines": r.headlines} for r in ordered})
+    atomic_write_text(out / "index.html", _index_html(ordered, small))
+    log(f"wrote {out / 'index.html'} in {time.perf_counter() - t0:.1f} s")
+    failed = [r for r in ordered if not r.ok]
+    if failed:
+        raise ReportError("; ".join(r.error for r in failed))
+    return ordered

@@ -1,0 +1,81 @@
+"""The comparisons the notebooks tell, as tidy DataFrames.
+
+Each function wires the domain models together for one question of the report and
+returns a long/tidy :class:`pandas.DataFrame` with units in the column names. No new
+physics lives here: the models are in :mod:`satcloud.network`, :mod:`satcloud.orbits`,
+:mod:`satcloud.links` and friends.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from satcloud import data
+from satcloud._validate import check_choice
+from satcloud.network.fibre import (
+    fibre_rtt_ms,
+    nearest_site,
+    resolve_route_factor,
+    vacuum_rtt_ms,
+)
+
+__all__ = ["PROVIDERS", "cloud_regions", "fibre_to_nearest_region"]
+
+#: Cloud providers whose regions ship in ``data/``.
+PROVIDERS = {"azure": data.azure_regions, "aws": data.aws_regions}
+
+
+def cloud_regions(provider: str = "azure") -> pd.DataFrame:
+    """Regions of a cloud provider (``"azure"`` or ``"aws"``), with coordinates."""
+    return PROVIDERS[check_choice(provider, "provider", PROVIDERS)]()
+
+
+def fibre_to_nearest_region(sites: pd.DataFrame, provider: str = "azure",
+                            route_factor="typical", overhead_ms: float = 0.0,
+                            name_column: str = "site") -> pd.DataFrame:
+    """Each site's nearest cloud region and the fibre round trip to it.
+
+    Parameters
+    ----------
+    sites : pandas.DataFrame
+        Places with ``lat_deg``, ``lon_deg`` and ``name_column``.
+    provider : {"azure", "aws"}
+        Cloud provider.
+    route_factor : str or float
+        Fibre route factor, a preset name of
+        :data:`satcloud.network.fibre.ROUTE_FACTORS` or a number >= 1. [-]
+    overhead_ms : float
+        Round-trip switching/processing overhead added to the fibre RTT. [ms]
+    name_column : str
+        Column naming each site.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per site: ``site``, ``region``, ``region_name``, ``distance_km``
+        (geodesic), ``floor_rtt_ms`` (vacuum, geodesic), ``fibre_ideal_rtt_ms``
+        (route factor 1), ``fibre_rtt_ms`` (the given route factor and overhead),
+        ``route_factor``.
+
+    Notes
+    -----
+    For fibre with one route factor for every pair, the region nearest by distance
+    is also the nearest by round-trip time.
+    """
+    if name_column not in sites.columns:
+        raise ValueError(f"sites has no column {name_column!r}; columns: {list(sites.columns)}")
+    regions = cloud_regions(provider)
+    factor = resolve_route_factor(route_factor)
+    near = nearest_site(sites["lat_deg"], sites["lon_deg"], regions, key="region")
+    names = regions.set_index("region")["display_name"]
+    out = pd.DataFrame({
+        "site": sites[name_column].to_numpy(),
+        "region": near["region"].to_numpy(),
+        "region_name": names.loc[near["region"]].to_numpy(),
+        "distance_km": near["distance_km"].to_numpy(),
+    })
+    out["floor_rtt_ms"] = vacuum_rtt_ms(out["distance_km"].to_numpy())
+    out["fibre_ideal_rtt_ms"] = fibre_rtt_ms(out["distance_km"].to_numpy(), "ideal")
+    out["fibre_rtt_ms"] = fibre_rtt_ms(out["distance_km"].to_numpy(), factor, overhead_ms)
+    out["route_factor"] = factor
+    return out

@@ -1,0 +1,154 @@
+"""The report pipeline: execution, headline numbers, failures, offline run, CLI."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from satcloud import report
+
+
+def _write_nb(path: Path, code: str, small=None, title="Tiny"):
+    nb = new_notebook(cells=[
+        new_markdown_cell(f"# {title}"),
+        new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        new_code_cell(code),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    if small is not None:
+        nb.metadata["satcloud"] = {"small_parameters": small}
+    nbformat.write(nb, str(path))
+
+
+@pytest.fixture()
+def tiny_books(tmp_path):
+    books = tmp_path / "books"
+    books.mkdir()
+    _write_nb(books / "01_ok.ipynb",
+              "from satcloud.report import headline\n"
+              "import matplotlib.pyplot as plt\n"
+              "plt.plot([0, 1], [x, x]); plt.show()\n"
+              "headline('x_value', x * 2.5, 'ms', 'twice and a half x')",
+              small={"x": 4}, title="Tiny OK")
+    return books
+
+
+def test_report_runs_parameters_and_collects_headlines(tiny_books, tmp_path):
+    out = tmp_path / "out"
+    results = report.run_report(out, notebook_dir=tiny_books, small=True, progress=False)
+    assert [r.name for r in results] == ["01_ok"]
+    # small_parameters x=4 reached the notebook: headline is 4 * 2.5
+    assert results[0].headlines[0]["value"] == pytest.approx(10.0)
+    summary = json.loads((out / "headlines.json").read_text())
+    assert summary["01_ok"]["headlines"][0]["unit"] == "ms"
+    index = (out / "index.html").read_text()
+    assert "01_ok.html" in index and "twice and a half x" in index and "10 ms" in index
+    page = (out / "01_ok.html").read_text()
+    assert "data:image/png;base64" in page
+    # nothing in the page is fetched from a CDN
+    assert "<script src=\"http" not in page and "cdnjs" not in page
+    # full-size run uses the parameters cell default x=1
+    results = report.run_report(out, notebook_dir=tiny_books, progress=False)
+    assert results[0].headlines[0]["value"] == pytest.approx(2.5)
+
+
+def test_rebuild_is_identical(tiny_books, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    report.run_report(a, notebook_dir=tiny_books, small=True, progress=False)
+    report.run_report(b, notebook_dir=tiny_books, small=True, progress=False)
+    for name in ("index.html", "01_ok.html", "headlines.json"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_failing_notebook_names_notebook_and_cell(tiny_books, tmp_path):
+    _write_nb(tiny_books / "02_bad.ipynb", "raise ValueError('boom in the model')")
+    with pytest.raises(report.ReportError) as info:
+        report.run_report(tmp_path / "out", notebook_dir=tiny_books, progress=False)
+    msg = str(info.value)
+    assert "02_bad.ipynb" in msg and "cell 2" in msg and "ValueError: boom in the model" in msg
+    # the good notebook still rendered; the index marks the failure
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert "FAILED" in index and "01_ok.html" in index
+    assert (tmp_path / "out" / "executed" / "02_bad.failed.ipynb").exists()
+
+
+def test_cli_exit_codes(tiny_books, tmp_path):
+    exe = [sys.executable, "-m", "satcloud.cli", "report", "--quiet", "--notebooks",
+           str(tiny_books), "--out", str(tmp_path / "o")]
+    ok = subprocess.run(exe + ["--param", "01_ok:x=3"], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads((tmp_path / "o" / "headlines.json").read_text())["01_ok"]["headlines"][0][
+        "value"] == pytest.approx(7.5)
+    _write_nb(tiny_books / "03_bad.ipynb", "1/0")
+    bad = subprocess.run(exe, capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "03_bad.ipynb failed in cell 2" in bad.stderr and "ZeroDivisionError" in bad.stderr
+    unknown = subprocess.run(exe + ["--only", "99"], capture_output=True, text=True)
+    assert unknown.returncode == 2 and "no notebook" in unknown.stderr
+
+
+def test_bad_arguments(tiny_books, tmp_path):
+    with pytest.raises(ValueError, match="jobs must be an integer >= 1"):
+        report.run_report(tmp_path, notebook_dir=tiny_books, jobs=0)
+    with pytest.raises(ValueError, match="unknown notebooks \\['nope'\\]"):
+        report.run_report(tmp_path, notebook_dir=tiny_books, parameters={"nope": {}})
+
+
+def test_network_guard_detects_a_connection(nonet_env, tmp_path):
+    # the guard used by the offline test must catch real attempts (so an empty log means
+    # nothing tried to connect, not that the guard is blind)
+    env, log = nonet_env
+    code = ("import urllib.request\n"
+            "try:\n urllib.request.urlopen('http://example.com', timeout=2)\n"
+            "except OSError as e: print('blocked', e)\n")
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True)
+    assert "blocked" in proc.stdout
+    assert "example.com" in log.read_text()
+
+
+@pytest.mark.notebook
+def test_every_notebook_runs_small_and_offline(root, nonet_env, tmp_path):
+    """The whole series with small parameters, with every network attempt refused and logged.
+
+    This is the suite's execution test for every notebook in notebooks/ and the proof
+    that the report needs no network: the guard (tests/support/nonet) is inherited by
+    the report runner and by each Jupyter kernel it starts.
+    """
+    env, log = nonet_env
+    out = tmp_path / "report"
+    proc = subprocess.run(
+        [sys.executable, "-m", "satcloud.cli", "report", "--small", "--jobs", "2", "--out",
+         str(out)], env=env, capture_output=True, text=True, cwd=root, timeout=1500)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert log.read_text() == "", "network access attempted:\n" + log.read_text()
+    books = sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert books, "no notebooks found"
+    index = (out / "index.html").read_text()
+    for book in books:
+        page = (out / f"{book.stem}.html").read_text()
+        assert f"{book.stem}.html" in index
+        assert "data:image/png;base64" in page, f"{book.stem} has no figure"
+        executed = nbformat.read(str(out / "executed" / book.name), as_version=4)
+        for cell in executed.cells:
+            for o in cell.get("outputs", []):
+                assert o.get("output_type") != "error", f"{book.stem}: error output"
+                assert o.get("name") != "stderr", (
+                    f"{book.stem}: stderr output (warnings?) {o.get('text', '')[:500]}")
+
+
+def test_notebooks_are_committed_without_outputs_and_have_parameters(root):
+    for book in sorted((root / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(str(book), as_version=4)
+        tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, f"{book.name}: needs exactly one 'parameters' cell"
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None, book.name
+        small = nb.metadata.get("satcloud", {}).get("small_parameters")
+        assert isinstance(small, dict), f"{book.name}: metadata.satcloud.small_parameters"
