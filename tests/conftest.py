@@ -1,6 +1,8 @@
 """Shared test configuration."""
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -21,10 +23,30 @@ def root() -> Path:
 def nonet_env(tmp_path):
     """Environment for a subprocess with the network guard of tests/support/nonet."""
     log = tmp_path / "network-attempts.log"
+    return _nonet(log), log
+
+
+def _nonet(log: Path) -> dict:
     log.write_text("")
     env = dict(os.environ)
     guard = str(ROOT / "tests" / "support" / "nonet")
     env["PYTHONPATH"] = os.pathsep.join([guard] + ([env["PYTHONPATH"]]
                                                    if env.get("PYTHONPATH") else []))
     env["SATCLOUD_NONET_LOG"] = str(log)
-    return env, log
+    return env
+
+
+@pytest.fixture(scope="session")
+def small_report(tmp_path_factory):
+    """The whole notebook series run once with small parameters, under the network guard.
+
+    Returns ``(completed_process, out_dir, network_log_path)``; shared by the offline
+    test and the browser test so the series runs once per test session.
+    """
+    base = tmp_path_factory.mktemp("small_report")
+    log = base / "network-attempts.log"
+    out = base / "report"
+    proc = subprocess.run(
+        [sys.executable, "-m", "satcloud.cli", "report", "--small", "--jobs", "2", "--out",
+         str(out)], env=_nonet(log), capture_output=True, text=True, cwd=ROOT, timeout=1800)
+    return proc, out, log

@@ -113,18 +113,14 @@ def test_network_guard_detects_a_connection(nonet_env, tmp_path):
 
 
 @pytest.mark.notebook
-def test_every_notebook_runs_small_and_offline(root, nonet_env, tmp_path):
+def test_every_notebook_runs_small_and_offline(root, small_report):
     """The whole series with small parameters, with every network attempt refused and logged.
 
     This is the suite's execution test for every notebook in notebooks/ and the proof
     that the report needs no network: the guard (tests/support/nonet) is inherited by
     the report runner and by each Jupyter kernel it starts.
     """
-    env, log = nonet_env
-    out = tmp_path / "report"
-    proc = subprocess.run(
-        [sys.executable, "-m", "satcloud.cli", "report", "--small", "--jobs", "2", "--out",
-         str(out)], env=env, capture_output=True, text=True, cwd=root, timeout=1500)
+    proc, out, log = small_report
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert log.read_text() == "", "network access attempted:\n" + log.read_text()
     books = sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
