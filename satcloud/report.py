@@ -34,7 +34,9 @@ from __future__ import annotations
 import html
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -177,6 +179,23 @@ def _kernel_env() -> None:
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 
+def _ipc_kernel_manager(ipc_dir: str):
+    """A kernel manager talking to the kernel over Unix-domain sockets in ``ipc_dir``.
+
+    Local IPC instead of loopback TCP: no port is opened, nothing else on the machine
+    can reach the kernel, and the kernel has no reason to warn about unencrypted TCP.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", str(Path(ipc_dir) / "kernel"))
+            super().__init__(**kwargs)
+
+    return IPCKernelManager
+
+
 def execute_notebook(path: Path, out_path: Path, parameters: dict | None = None, *,
                      progress_bar: bool = False, timeout_s: float = 1800.0):
     """Execute one notebook with papermill and return the executed notebook node.
@@ -192,11 +211,13 @@ def execute_notebook(path: Path, out_path: Path, parameters: dict | None = None,
     _kernel_env()
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp_out = out_path.with_name(f".{out_path.name}.running.ipynb")
+    ipc_dir = tempfile.mkdtemp(prefix="satcloud-kernel-")
     try:
         pm.execute_notebook(
             str(path), str(tmp_out), parameters=parameters or {}, kernel_name="python3",
             cwd=str(path.parent), progress_bar=progress_bar, log_output=False,
             request_save_on_cell_execute=False, execution_timeout=timeout_s,
+            kernel_manager_class=_ipc_kernel_manager(ipc_dir),
         )
     except Exception as exc:
         failed = out_path.with_name(f"{path.stem}.failed.ipynb")
@@ -209,6 +230,8 @@ def execute_notebook(path: Path, out_path: Path, parameters: dict | None = None,
             ) from exc
         raise ReportError(f"notebook {path.name} could not be executed: "
                           f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        shutil.rmtree(ipc_dir, ignore_errors=True)
     nb = nbformat.read(str(tmp_out), as_version=4)
     # papermill records start/end times; drop them so rebuilds are identical
     nb.metadata.get("papermill", {}).pop("start_time", None)
