@@ -1,0 +1,268 @@
+"""Antennas: parabolic gain and beamwidth, phased arrays with scan loss, EIRP.
+
+.. math::
+
+    G = \\eta \\left(\\frac{\\pi D f}{c}\\right)^2, \\qquad
+    \\theta_{3dB} \\approx 70 \\, \\frac{\\lambda}{D} \\; [deg], \\qquad
+    L_{point} = 12 \\left(\\frac{\\theta}{\\theta_{3dB}}\\right)^2 \\; [dB]
+
+    G_{array}(\\theta_s) = G_{array}(0) + 10 \\, n \\log_{10} \\cos \\theta_s
+
+Sources
+-------
+- Aperture gain and 3 dB beamwidth of a uniformly illuminated, tapered parabolic
+  reflector: Maral & Bousquet, *Satellite Communications Systems*, 5th ed. (2009),
+  chapter 5 (antenna gain, theta_3dB = 70 lambda/D degrees, pointing loss
+  12 (theta/theta_3dB)^2 dB); Pratt, Bostian & Allnutt, *Satellite
+  Communications*, 2nd ed. (2003), ch. 4.
+- Scan loss of a planar phased array: the projected aperture shrinks as cos(theta_s)
+  (n = 1); embedded element patterns make practical arrays fall faster, n ~ 1.2-1.5
+  (Mailloux, *Phased Array Antenna Handbook*, 3rd ed. (2017), ch. 1).
+  The default n = 1.2 is an assumption within that range; override it.
+- EIRP = P_t + G_t - L_t: Maral & Bousquet ch. 5.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from satcloud._validate import check_range
+from satcloud.links.fspl import C_M_PER_S, check_freq_ghz
+
+__all__ = [
+    "BEAMWIDTH_FACTOR_DEG",
+    "MAX_DISH_DIAMETER_M",
+    "beamwidth_3db_deg",
+    "eirp_dbw",
+    "gain_from_beamwidth_dbi",
+    "parabolic_gain_dbi",
+    "phased_array_boresight_gain_dbi",
+    "phased_array_gain_dbi",
+    "pointing_loss_db",
+    "scan_angle_deg",
+    "watts_to_dbw",
+]
+
+#: Factor k of theta_3dB = k lambda / D (Maral & Bousquet ch. 5). [deg]
+BEAMWIDTH_FACTOR_DEG = 70.0
+#: Largest dish diameter accepted (the largest steerable dishes are ~100 m). [m]
+MAX_DISH_DIAMETER_M = 100.0
+
+
+def check_diameter_m(diameter_m, name: str = "diameter_m") -> np.ndarray:
+    """Dish diameter checked to lie in (0, 100] m. [m]"""
+    return check_range(diameter_m, name, 0.0, MAX_DISH_DIAMETER_M, low_open=True, unit="m")
+
+
+def check_efficiency(efficiency, name: str = "efficiency") -> np.ndarray:
+    """Aperture efficiency checked to lie in (0, 1]. [-]"""
+    return check_range(efficiency, name, 0.0, 1.0, low_open=True)
+
+
+def parabolic_gain_dbi(diameter_m, freq_ghz, efficiency=0.6) -> np.ndarray:
+    """Boresight gain of a parabolic reflector.
+
+    Parameters
+    ----------
+    diameter_m : array_like
+        Physical aperture diameter, in (0, 100]. [m]
+    freq_ghz : array_like
+        Frequency, > 0. [GHz]
+    efficiency : array_like
+        Aperture efficiency, in (0, 1]; 0.55-0.70 for reflector antennas. [-]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``10 log10(eta (pi D f / c)^2)``. [dBi]
+    """
+    d = check_diameter_m(diameter_m)
+    f = check_freq_ghz(freq_ghz)
+    eta = check_efficiency(efficiency)
+    return 10.0 * np.log10(eta * (np.pi * d * f * 1e9 / C_M_PER_S) ** 2)
+
+
+def beamwidth_3db_deg(diameter_m, freq_ghz, factor_deg=BEAMWIDTH_FACTOR_DEG) -> np.ndarray:
+    """Half-power (3 dB) beamwidth of a parabolic reflector.
+
+    Parameters
+    ----------
+    diameter_m : array_like
+        Aperture diameter, in (0, 100]. [m]
+    freq_ghz : array_like
+        Frequency, > 0. [GHz]
+    factor_deg : float
+        k in ``k lambda / D``; 70 for the usual tapered illumination (Maral &
+        Bousquet ch. 5), 58.4 for uniform illumination. [deg]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``k lambda / D``. [deg]
+    """
+    d = check_diameter_m(diameter_m)
+    f = check_freq_ghz(freq_ghz)
+    k = check_range(factor_deg, "factor_deg", 0.0, None, low_open=True, unit="deg")
+    return k * (C_M_PER_S / (f * 1e9)) / d
+
+
+def gain_from_beamwidth_dbi(beamwidth_deg, efficiency=0.6,
+                            factor_deg=BEAMWIDTH_FACTOR_DEG) -> np.ndarray:
+    """Gain of a reflector antenna with a given 3 dB beamwidth.
+
+    Eliminating lambda / D between the gain and beamwidth formulas gives
+    ``G = eta (pi k / theta_3dB)^2`` (Maral & Bousquet ch. 5, ``G = eta (70 pi /
+    theta_3dB)^2``). Useful for satellite spot beams known only by their width.
+
+    Parameters
+    ----------
+    beamwidth_deg : array_like
+        3 dB beamwidth, in (0, 180). [deg]
+    efficiency : array_like
+        Aperture efficiency, in (0, 1]. [-]
+    factor_deg : float
+        k of ``theta_3dB = k lambda / D``. [deg]
+
+    Returns
+    -------
+    numpy.ndarray
+        Boresight gain. [dBi]
+    """
+    th = check_range(beamwidth_deg, "beamwidth_deg", 0.0, 180.0, low_open=True,
+                     high_open=True, unit="deg")
+    eta = check_efficiency(efficiency)
+    k = check_range(factor_deg, "factor_deg", 0.0, None, low_open=True, unit="deg")
+    return 10.0 * np.log10(eta * (np.pi * k / th) ** 2)
+
+
+def pointing_loss_db(offset_deg, beamwidth_deg) -> np.ndarray:
+    """Gain loss at an angle off boresight (main lobe, parabolic approximation).
+
+    Parameters
+    ----------
+    offset_deg : array_like
+        Angle between boresight and the direction of interest, >= 0. [deg]
+    beamwidth_deg : array_like
+        3 dB beamwidth, > 0. [deg]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``12 (theta / theta_3dB)^2`` (Maral & Bousquet ch. 5); valid within the
+        main lobe, roughly theta < theta_3dB. [dB]
+    """
+    off = check_range(offset_deg, "offset_deg", 0.0, None, unit="deg")
+    bw = check_range(beamwidth_deg, "beamwidth_deg", 0.0, None, low_open=True, unit="deg")
+    return 12.0 * (off / bw) ** 2
+
+
+def phased_array_boresight_gain_dbi(n_elements, element_gain_dbi=5.0) -> np.ndarray:
+    """Broadside gain of an N-element phased array.
+
+    Parameters
+    ----------
+    n_elements : array_like
+        Number of radiating elements, >= 1. [-]
+    element_gain_dbi : array_like
+        Gain of one embedded element at broadside; ~5 dBi for a patch (Mailloux
+        ch. 1). [dBi]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``10 log10 N + G_element``. [dBi]
+    """
+    n = check_range(n_elements, "n_elements", 1.0, None)
+    ge = check_range(element_gain_dbi, "element_gain_dbi", unit="dBi")
+    return 10.0 * np.log10(n) + ge
+
+
+def phased_array_gain_dbi(boresight_gain_dbi, scan_angle_deg,
+                          scan_loss_exponent=1.2) -> np.ndarray:
+    """Gain of a planar phased array steered away from its broadside.
+
+    Parameters
+    ----------
+    boresight_gain_dbi : array_like
+        Gain at broadside (scan angle 0). [dBi]
+    scan_angle_deg : array_like
+        Angle between the array normal and the beam, in [0, 90). [deg]
+    scan_loss_exponent : array_like
+        n of the ``cos^n`` scan loss, in [0, 10]: 1 for the projected aperture
+        alone, 1.2-1.5 typical with element patterns (Mailloux ch. 1). [-]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``G0 + 10 n log10(cos theta_s)``. [dBi]
+    """
+    g0 = check_range(boresight_gain_dbi, "boresight_gain_dbi", unit="dBi")
+    th = check_range(scan_angle_deg, "scan_angle_deg", 0.0, 90.0, high_open=True, unit="deg")
+    n = check_range(scan_loss_exponent, "scan_loss_exponent", 0.0, 10.0)
+    return g0 + 10.0 * n * np.log10(np.cos(np.deg2rad(th)))
+
+
+def scan_angle_deg(elevation_deg, azimuth_deg=0.0, boresight_elevation_deg=90.0,
+                   boresight_azimuth_deg=0.0) -> np.ndarray:
+    """Angle between an antenna's boresight and a line of sight.
+
+    Parameters
+    ----------
+    elevation_deg, azimuth_deg : array_like
+        Direction of the satellite seen from the antenna. [deg]
+    boresight_elevation_deg, boresight_azimuth_deg : array_like
+        Direction of the array normal; 90 deg elevation for a flat panel lying
+        horizontal (then the scan angle is 90 - elevation). [deg]
+
+    Returns
+    -------
+    numpy.ndarray
+        Great-circle angle between the two directions, in [0, 180]. [deg]
+    """
+    el1 = np.deg2rad(check_range(elevation_deg, "elevation_deg", -90.0, 90.0, unit="deg"))
+    az1 = np.deg2rad(check_range(azimuth_deg, "azimuth_deg", unit="deg"))
+    el2 = np.deg2rad(check_range(boresight_elevation_deg, "boresight_elevation_deg",
+                                 -90.0, 90.0, unit="deg"))
+    az2 = np.deg2rad(check_range(boresight_azimuth_deg, "boresight_azimuth_deg", unit="deg"))
+    c = np.sin(el1) * np.sin(el2) + np.cos(el1) * np.cos(el2) * np.cos(az1 - az2)
+    return np.rad2deg(np.arccos(np.clip(c, -1.0, 1.0)))
+
+
+def watts_to_dbw(power_w) -> np.ndarray:
+    """Power in dBW.
+
+    Parameters
+    ----------
+    power_w : array_like
+        Power, > 0. [W]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``10 log10 P``. [dBW]
+    """
+    p = check_range(power_w, "power_w", 0.0, None, low_open=True, unit="W")
+    return 10.0 * np.log10(p)
+
+
+def eirp_dbw(tx_power_dbw, tx_gain_dbi, tx_losses_db=0.0) -> np.ndarray:
+    """Equivalent isotropically radiated power.
+
+    Parameters
+    ----------
+    tx_power_dbw : array_like
+        Power at the amplifier output. [dBW]
+    tx_gain_dbi : array_like
+        Transmit antenna gain towards the receiver. [dBi]
+    tx_losses_db : array_like
+        Feeder and output losses between amplifier and antenna, >= 0. [dB]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``P_t + G_t - L_t`` (Maral & Bousquet ch. 5). [dBW]
+    """
+    p = check_range(tx_power_dbw, "tx_power_dbw", unit="dBW")
+    g = check_range(tx_gain_dbi, "tx_gain_dbi", unit="dBi")
+    loss = check_range(tx_losses_db, "tx_losses_db", 0.0, None, unit="dB")
+    return p + g - loss

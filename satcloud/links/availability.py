@@ -1,0 +1,243 @@
+"""Availability: the margin a place needs for a percentage of time, and its inverse.
+
+A link with a fade margin ``M`` against the atmosphere (its vacuum budget's
+``fade_margin_db``, i.e. :func:`~satcloud.links.budget.link_budget` with
+``atm_loss_db=0``) is available whenever the atmospheric attenuation is below ``M``.
+With ``A(p)`` the attenuation exceeded for ``p`` % of an average year (ITU-R P.618-13,
+see :mod:`satcloud.links.atmosphere`), the availability it buys is ``100 - p*`` with
+``A(p*) = M``. ``A`` falls monotonically with ``p``; it is evaluated on a log-spaced
+grid of ``p`` over the P.618 validity range [0.001, 5] % and inverted by linear
+interpolation of ``log10 p`` against ``A``. Outside that range the answer is a bound
+(``"at_least"`` 99.999 % or ``"at_most"`` 95 %), never an extrapolation.
+
+The sky-noise rise during rain (which lowers a downlink's G/T) is not part of ``A``;
+include it by using a budget's ``fade_margin_db`` computed at the rain level of
+interest, or by reducing ``M``.
+
+Sources
+-------
+ITU-R P.618-13 sections 2.2.1.1 and 2.5 (through ``itur``); the inversion of the
+attenuation-exceedance curve is the standard availability computation of Maral &
+Bousquet, *Satellite Communications Systems*, 5th ed. (2009), ch. 5.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from satcloud._validate import as_float_array, check_range
+from satcloud.links.atmosphere import P_RANGE_PERCENT, atmospheric_attenuation
+
+__all__ = [
+    "DEFAULT_BANDS_GHZ",
+    "DEFAULT_P_PERCENT",
+    "P_GRID_PERCENT",
+    "availability_for_margin",
+    "availability_map",
+    "margin_vs_percentage",
+]
+
+#: Percentages of time shown by default in margin curves. [%]
+DEFAULT_P_PERCENT = np.array([0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0])
+#: Log-spaced grid over the P.618 validity range used to invert A(p). [%]
+P_GRID_PERCENT = np.geomspace(P_RANGE_PERCENT[0], P_RANGE_PERCENT[1], 17)
+#: Representative user-downlink frequencies of the two bands compared in the maps:
+#: Ku 11.7 GHz (centre of 10.7-12.7 GHz) and Ka 18.95 GHz (centre of 17.7-20.2 GHz),
+#: REFERENCE.md "Radio links". [GHz]
+DEFAULT_BANDS_GHZ = {"Ku": 11.7, "Ka": 18.95}
+
+
+def _curves(lat, lon, el, freq_ghz, p_values, kw):
+    """Attenuation contributions for each point (rows) and p (columns)."""
+    out = {k: np.empty((lat.size, len(p_values))) for k in
+           ("gas_db", "cloud_db", "rain_db", "scintillation_db", "atm_total_db")}
+    for j, p in enumerate(p_values):
+        att = atmospheric_attenuation(lat, lon, el, freq_ghz, float(p), method="direct", **kw)
+        for k, v in zip(out, att, strict=True):
+            out[k][:, j] = v
+    return out
+
+
+def _points(lat_deg, lon_deg, elevation_deg):
+    lat, lon, el = np.broadcast_arrays(as_float_array(lat_deg, "lat_deg"),
+                                       as_float_array(lon_deg, "lon_deg"),
+                                       as_float_array(elevation_deg, "elevation_deg"))
+    return lat.ravel(), lon.ravel(), el.ravel()
+
+
+def margin_vs_percentage(lat_deg, lon_deg, elevation_deg, freq_ghz,
+                         p_percent=DEFAULT_P_PERCENT, *, antenna_diameter_m=0.6,
+                         antenna_efficiency=0.6, polarization_tilt_deg=45.0) -> pd.DataFrame:
+    """Margin needed against the atmosphere versus the percentage of time exceeded.
+
+    Parameters
+    ----------
+    lat_deg, lon_deg, elevation_deg : array_like
+        Places and elevations (broadcast together), as for
+        :func:`~satcloud.links.atmosphere.atmospheric_attenuation`. [deg]
+    freq_ghz : float
+        Frequency, in [1, 55]. [GHz]
+    p_percent : array_like
+        Percentages of an average year, each in [0.001, 5]; default 0.01 .. 5. [%]
+    antenna_diameter_m, antenna_efficiency, polarization_tilt_deg : float
+        Ground antenna and polarisation, see ``atmospheric_attenuation``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy: one row per (point, p) with ``point``, ``lat_deg``, ``lon_deg``,
+        ``elevation_deg``, ``freq_ghz``, ``p_percent``, ``availability_percent``
+        (= 100 - p), the contributions ``gas_db`` ... ``atm_total_db`` and
+        ``required_margin_db`` (= ``atm_total_db``, the margin over a vacuum budget).
+    """
+    p = np.atleast_1d(check_range(p_percent, "p_percent", *P_RANGE_PERCENT, unit="%"))
+    if p.ndim != 1:
+        raise ValueError(f"p_percent must be 1-D, got shape {p.shape}")
+    lat, lon, el = _points(lat_deg, lon_deg, elevation_deg)
+    kw = dict(antenna_diameter_m=antenna_diameter_m, antenna_efficiency=antenna_efficiency,
+              polarization_tilt_deg=polarization_tilt_deg)
+    cur = _curves(lat, lon, el, freq_ghz, p, kw)
+    n, k = lat.size, p.size
+    df = pd.DataFrame({
+        "point": np.repeat(np.arange(n), k),
+        "lat_deg": np.repeat(lat, k), "lon_deg": np.repeat(lon, k),
+        "elevation_deg": np.repeat(el, k), "freq_ghz": float(freq_ghz),
+        "p_percent": np.tile(p, n), "availability_percent": 100.0 - np.tile(p, n),
+    })
+    for name, arr in cur.items():
+        df[name] = arr.ravel()
+    df["required_margin_db"] = df["atm_total_db"]
+    return df
+
+
+def _invert(atten, margin, grid):
+    """p at which the (row-wise decreasing) attenuation curve equals the margin."""
+    a = np.minimum.accumulate(atten, axis=1)          # enforce non-increasing in p
+    n_above = (a > margin[:, None]).sum(axis=1)        # grid nodes still above margin
+    k = len(grid)
+    logp = np.log10(grid)
+    lo = np.clip(n_above - 1, 0, k - 2)
+    a0 = np.take_along_axis(a, lo[:, None], 1)[:, 0]
+    a1 = np.take_along_axis(a, (lo + 1)[:, None], 1)[:, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = np.where(a0 > a1, (a0 - margin) / (a0 - a1), 1.0)
+    p = 10.0 ** (logp[lo] + np.clip(w, 0.0, 1.0) * (logp[lo + 1] - logp[lo]))
+    bound = np.full(margin.shape, "exact", dtype=object)
+    bound[n_above == 0] = "at_least"     # margin covers even the 0.001 % attenuation
+    bound[n_above == k] = "at_most"      # margin below the 5 % attenuation
+    p = np.where(n_above == 0, grid[0], np.where(n_above == k, grid[-1], p))
+    return p, bound
+
+
+def availability_for_margin(margin_db, lat_deg, lon_deg, elevation_deg, freq_ghz, *,
+                            antenna_diameter_m=0.6, antenna_efficiency=0.6,
+                            polarization_tilt_deg=45.0) -> pd.DataFrame:
+    """Availability that a fade margin buys at each place.
+
+    Parameters
+    ----------
+    margin_db : array_like
+        Margin against atmospheric attenuation (broadcast with the points). [dB]
+    lat_deg, lon_deg, elevation_deg : array_like
+        Places and elevations. [deg]
+    freq_ghz : float
+        Frequency, in [1, 55]. [GHz]
+    antenna_diameter_m, antenna_efficiency, polarization_tilt_deg : float
+        Ground antenna and polarisation, see ``atmospheric_attenuation``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per point: ``lat_deg``, ``lon_deg``, ``elevation_deg``, ``margin_db``,
+        ``p_percent`` (time the margin is exceeded), ``availability_percent`` and
+        ``bound``: ``"exact"`` inside the P.618 range, ``"at_least"`` (availability is
+        at least 99.999 %) or ``"at_most"`` (at most 95 %) outside it.
+    """
+    m = as_float_array(margin_db, "margin_db")
+    lat, lon, el, m = (a.ravel() for a in np.broadcast_arrays(
+        as_float_array(lat_deg, "lat_deg"), as_float_array(lon_deg, "lon_deg"),
+        as_float_array(elevation_deg, "elevation_deg"), m))
+    kw = dict(antenna_diameter_m=antenna_diameter_m, antenna_efficiency=antenna_efficiency,
+              polarization_tilt_deg=polarization_tilt_deg)
+    atten = _curves(lat, lon, el, freq_ghz, P_GRID_PERCENT, kw)["atm_total_db"]
+    p, bound = _invert(atten, m, P_GRID_PERCENT)
+    return pd.DataFrame({"lat_deg": lat, "lon_deg": lon, "elevation_deg": el,
+                         "margin_db": m, "p_percent": p, "availability_percent": 100.0 - p,
+                         "bound": bound})
+
+
+def availability_map(margin_db=6.0, *, bands_ghz: Mapping | None = None,
+                     elevation_deg=40.0, lat_step_deg=5.0, lon_step_deg=5.0,
+                     lat_range_deg=(-60.0, 70.0), antenna_diameter_m=0.6,
+                     antenna_efficiency=0.6, polarization_tilt_deg=45.0):
+    """World grid of the availability a margin buys, band by band (Ku versus Ka).
+
+    Parameters
+    ----------
+    margin_db : float or mapping
+        Fade margin against the atmosphere, one value or band -> value; default 6 dB
+        (assumption: a typical clear-sky margin of consumer Ku/Ka links). [dB]
+    bands_ghz : mapping, optional
+        Band name -> frequency [GHz]; default :data:`DEFAULT_BANDS_GHZ`.
+    elevation_deg : float
+        Elevation of the link everywhere, in (0, 90]. [deg]
+    lat_step_deg, lon_step_deg : float
+        Grid spacing, in (0, 90]. [deg]
+    lat_range_deg : tuple of float
+        Latitude span (inclusive) of the grid, within [-90, 90]. [deg]
+    antenna_diameter_m, antenna_efficiency, polarization_tilt_deg : float
+        Ground antenna and polarisation, see ``atmospheric_attenuation``.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``availability_percent`` and ``bound`` over (``band``, ``lat_deg``,
+        ``lon_deg``), with ``freq_ghz`` and ``margin_db`` per band; attributes name
+        the model and the elevation. Cost: ~0.5 ms per grid point and band (the gas
+        model); the default 5 deg grid takes ~10 s.
+    """
+    import xarray as xr
+
+    bands = dict(DEFAULT_BANDS_GHZ if bands_ghz is None else bands_ghz)
+    if not bands:
+        raise ValueError("bands_ghz must name at least one band")
+    if isinstance(margin_db, Mapping):
+        missing = set(bands) - set(margin_db)
+        if missing:
+            raise ValueError(f"margin_db lacks band(s) {sorted(missing)}")
+    margins = {b: margin_db[b] if isinstance(margin_db, Mapping) else margin_db
+               for b in bands}
+    sl = float(check_range(lat_step_deg, "lat_step_deg", 0.0, 90.0, low_open=True,
+                           unit="deg"))
+    so = float(check_range(lon_step_deg, "lon_step_deg", 0.0, 90.0, low_open=True,
+                           unit="deg"))
+    lo, hi = (float(x) for x in check_range(lat_range_deg, "lat_range_deg", -90.0, 90.0,
+                                            unit="deg"))
+    if lo > hi:
+        raise ValueError(f"lat_range_deg must be (low, high) with low <= high, got "
+                         f"{lat_range_deg!r}")
+    lats = np.arange(lo, hi + 1e-9, sl)
+    lons = np.arange(-180.0, 180.0 - 1e-9, so)
+    glat, glon = np.meshgrid(lats, lons, indexing="ij")
+    avail, bnd = [], []
+    for b, f in bands.items():
+        r = availability_for_margin(margins[b], glat.ravel(), glon.ravel(), elevation_deg,
+                                    f, antenna_diameter_m=antenna_diameter_m,
+                                    antenna_efficiency=antenna_efficiency,
+                                    polarization_tilt_deg=polarization_tilt_deg)
+        avail.append(r["availability_percent"].to_numpy().reshape(glat.shape))
+        bnd.append(r["bound"].to_numpy().astype(str).reshape(glat.shape))
+    names = list(bands)
+    return xr.Dataset(
+        {"availability_percent": (("band", "lat_deg", "lon_deg"), np.stack(avail)),
+         "bound": (("band", "lat_deg", "lon_deg"), np.stack(bnd))},
+        coords={"band": names, "lat_deg": lats, "lon_deg": lons,
+                "freq_ghz": ("band", [float(bands[b]) for b in names]),
+                "margin_db": ("band", [float(margins[b]) for b in names])},
+        attrs={"model": "ITU-R P.618-13 total attenuation via itur (P.676, P.840, P.618)",
+               "elevation_deg": float(elevation_deg),
+               "units_availability_percent": "%"},
+    )

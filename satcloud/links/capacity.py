@@ -1,0 +1,302 @@
+"""Capacity: per channel, beam, satellite, system, and per user under contention.
+
+.. math::
+
+    C_{beam} = n_{ch} \\, R_{ch}, \\quad
+    n_{ch} = \\left\\lfloor \\frac{B_{spectrum} \\, n_{pol}}{K \\, B_{ch}} \\right\\rfloor,
+    \\quad C_{sat} = n_{beams} \\, C_{beam}
+
+    C_{system} = \\min\\left(f_{land} \\, N_{sat} \\, C_{sat}, \\;
+                 N_{gw} \\, C_{gw}\\right)
+
+    R_{user} = \\min\\left(R_{peak},
+               \\frac{C_{cell}}{\\max(1, \\; a \\, \\rho \\, A_{cell})}\\right)
+
+with ``K`` the number of colours of the frequency-reuse pattern, ``f_land`` the
+fraction of satellites over populated land (where demand is), ``a`` the busy-hour
+activity factor (fraction of subscribers transferring at the same time) and ``rho``
+the subscriber density.
+
+Sources
+-------
+- Multibeam frequency reuse (colours, polarisation reuse): Maral & Bousquet,
+  *Satellite Communications Systems*, 5th ed. (2009), ch. 10 (multibeam coverage).
+- System throughput limited by the satellites over demand and by the gateways: del
+  Portillo, Cameron & Crawley, Acta Astronautica 159 (2019), sections 4-5.
+- :data:`FRACTION_OVER_POPULATED_LAND` is an **assumption** (see its comment); the
+  orbits engine (``satcloud.geometry``/coverage) can replace it with the value of a
+  given constellation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from satcloud._validate import check_range
+
+__all__ = [
+    "BUSY_HOUR_ACTIVITY",
+    "FRACTION_OVER_POPULATED_LAND",
+    "beam_capacity_mbps",
+    "cell_area_km2",
+    "channels_per_beam",
+    "max_subscribers",
+    "per_user_throughput_mbps",
+    "satellite_capacity_gbps",
+    "system_capacity",
+    "user_throughput_table",
+]
+
+#: Fraction of a constellation's satellites above populated land at any time.
+#: Assumption: ~29 % of the Earth is land and ~2/3 of it is inhabited (~0.19); inclined
+#: shells dwell at mid latitudes, slightly raising it: 0.2. Override with the orbit
+#: engine's figure for a given constellation. [-]
+FRACTION_OVER_POPULATED_LAND = 0.2
+#: Busy-hour activity factor: share of subscribers transferring simultaneously.
+#: Assumption: 10 % (a 10:1 contention ratio at the busy hour). [-]
+BUSY_HOUR_ACTIVITY = 0.1
+
+
+def channels_per_beam(spectrum_mhz, channel_bandwidth_mhz, colours=1, polarizations=1):
+    """Channels a beam gets from a frequency-reuse pattern.
+
+    Parameters
+    ----------
+    spectrum_mhz : array_like
+        Spectrum available to the satellite in one direction, > 0. [MHz]
+    channel_bandwidth_mhz : array_like
+        Bandwidth of one channel (carrier), > 0. [MHz]
+    colours : array_like
+        Colours of the reuse pattern (frequency x polarisation slots), >= 1. [-]
+    polarizations : array_like
+        Polarisations used (1 or 2). [-]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``floor(spectrum x polarizations / (colours x channel))``, integer. [-]
+    """
+    b = check_range(spectrum_mhz, "spectrum_mhz", 0.0, None, low_open=True, unit="MHz")
+    ch = check_range(channel_bandwidth_mhz, "channel_bandwidth_mhz", 0.0, None,
+                     low_open=True, unit="MHz")
+    k = check_range(colours, "colours", 1.0, None)
+    pol = check_range(polarizations, "polarizations", 1.0, 2.0)
+    return np.floor(b * pol / (k * ch) + 1e-9).astype(int)
+
+
+def beam_capacity_mbps(channel_throughput_mbps, n_channels):
+    """Capacity of one beam: channels x throughput per channel.
+
+    Parameters
+    ----------
+    channel_throughput_mbps : array_like
+        Information rate of one channel (e.g. ``throughput_mbps`` of a budget). [Mbit/s]
+    n_channels : array_like
+        Channels in the beam, >= 0. [-]
+
+    Returns
+    -------
+    numpy.ndarray
+        [Mbit/s]
+    """
+    r = check_range(channel_throughput_mbps, "channel_throughput_mbps", 0.0, None,
+                    unit="Mbit/s")
+    n = check_range(n_channels, "n_channels", 0.0, None)
+    return r * n
+
+
+def satellite_capacity_gbps(channel_throughput_mbps, n_beams, n_channels_per_beam):
+    """Capacity of one satellite: beams x channels per beam x channel throughput.
+
+    Parameters
+    ----------
+    channel_throughput_mbps : array_like
+        Information rate of one channel. [Mbit/s]
+    n_beams : array_like
+        Simultaneously active user beams, >= 0. [-]
+    n_channels_per_beam : array_like
+        Channels per beam (see :func:`channels_per_beam`), >= 0. [-]
+
+    Returns
+    -------
+    numpy.ndarray
+        [Gbit/s]
+    """
+    beams = check_range(n_beams, "n_beams", 0.0, None)
+    return beam_capacity_mbps(channel_throughput_mbps, n_channels_per_beam) * beams / 1e3
+
+
+def system_capacity(satellite_capacity_gbps, n_satellites,
+                    fraction_over_populated_land=FRACTION_OVER_POPULATED_LAND,
+                    n_gateways=None, gateway_capacity_gbps=None) -> pd.DataFrame:
+    """Usable capacity of a constellation: satellites over demand, capped by gateways.
+
+    Parameters
+    ----------
+    satellite_capacity_gbps : array_like
+        Capacity of one satellite, >= 0. [Gbit/s]
+    n_satellites : array_like
+        Satellites in orbit, >= 0. [-]
+    fraction_over_populated_land : array_like
+        Share of them over populated land at a time, in [0, 1]; default
+        :data:`FRACTION_OVER_POPULATED_LAND` (an assumption). [-]
+    n_gateways : array_like, optional
+        Gateways in service (None: no gateway limit). [-]
+    gateway_capacity_gbps : array_like, optional
+        Feeder capacity of one gateway; required with ``n_gateways``. [Gbit/s]
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``satellites_over_demand``, ``space_limited_gbps``,
+        ``gateway_limited_gbps`` (inf without a gateway limit), ``capacity_gbps`` and
+        ``limited_by`` (``"satellites"`` or ``"gateways"``); one row per broadcast
+        input.
+    """
+    c = check_range(satellite_capacity_gbps, "satellite_capacity_gbps", 0.0, None,
+                    unit="Gbit/s")
+    n = check_range(n_satellites, "n_satellites", 0.0, None)
+    f = check_range(fraction_over_populated_land, "fraction_over_populated_land", 0.0, 1.0)
+    if (n_gateways is None) != (gateway_capacity_gbps is None):
+        raise TypeError("give both n_gateways and gateway_capacity_gbps, or neither")
+    if n_gateways is None:
+        gw = np.inf
+    else:
+        gw = check_range(n_gateways, "n_gateways", 0.0, None) * check_range(
+            gateway_capacity_gbps, "gateway_capacity_gbps", 0.0, None, unit="Gbit/s")
+    c, n, f, gw = np.broadcast_arrays(c, n, f, gw)
+    over = n * f
+    space = over * c
+    cap = np.minimum(space, gw)
+    return pd.DataFrame({
+        "satellites_over_demand": np.atleast_1d(over),
+        "space_limited_gbps": np.atleast_1d(space),
+        "gateway_limited_gbps": np.atleast_1d(gw).astype(float),
+        "capacity_gbps": np.atleast_1d(cap),
+        "limited_by": np.where(np.atleast_1d(gw) < np.atleast_1d(space), "gateways",
+                               "satellites"),
+    })
+
+
+def cell_area_km2(beamwidth_deg, altitude_km):
+    """Area of a nadir beam's footprint (flat-Earth circle of the 3 dB cone).
+
+    Parameters
+    ----------
+    beamwidth_deg : array_like
+        Full 3 dB beamwidth of the satellite beam, in (0, 180). [deg]
+    altitude_km : array_like
+        Satellite altitude, > 0. [km]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``pi (h tan(theta/2))^2``; an upper bound of the cell served, since beams
+        overlap and cells are usually hexagons inscribed in the footprints. [km^2]
+    """
+    th = check_range(beamwidth_deg, "beamwidth_deg", 0.0, 180.0, low_open=True,
+                     high_open=True, unit="deg")
+    h = check_range(altitude_km, "altitude_km", 0.0, None, low_open=True, unit="km")
+    return np.pi * (h * np.tan(np.deg2rad(th) / 2.0)) ** 2
+
+
+def per_user_throughput_mbps(cell_capacity_mbps, subscribers,
+                             activity_factor=BUSY_HOUR_ACTIVITY, peak_mbps=None):
+    """Busy-hour throughput per active subscriber sharing a cell's capacity.
+
+    Parameters
+    ----------
+    cell_capacity_mbps : array_like
+        Capacity serving the cell (one beam or several), >= 0. [Mbit/s]
+    subscribers : array_like
+        Subscribers in the cell, >= 0. [-]
+    activity_factor : array_like
+        Share of subscribers active at once in the busy hour, in (0, 1]. [-]
+    peak_mbps : array_like, optional
+        Terminal or plan peak rate that caps one user's share. [Mbit/s]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``min(peak, C / max(1, a N))``: the share of each active user (a single
+        active user gets the whole cell). [Mbit/s]
+    """
+    c = check_range(cell_capacity_mbps, "cell_capacity_mbps", 0.0, None, unit="Mbit/s")
+    n = check_range(subscribers, "subscribers", 0.0, None)
+    a = check_range(activity_factor, "activity_factor", 0.0, 1.0, low_open=True)
+    share = c / np.maximum(1.0, a * n)
+    if peak_mbps is not None:
+        share = np.minimum(share, check_range(peak_mbps, "peak_mbps", 0.0, None,
+                                              unit="Mbit/s"))
+    return share
+
+
+def max_subscribers(cell_capacity_mbps, target_mbps, activity_factor=BUSY_HOUR_ACTIVITY):
+    """Largest number of subscribers in a cell that still get a target busy-hour rate.
+
+    Parameters
+    ----------
+    cell_capacity_mbps : array_like
+        Capacity serving the cell, >= 0. [Mbit/s]
+    target_mbps : array_like
+        Rate each active subscriber should get, > 0. [Mbit/s]
+    activity_factor : array_like
+        Share of subscribers active at once, in (0, 1]. [-]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``floor(C / (target a))``. [-]
+    """
+    c = check_range(cell_capacity_mbps, "cell_capacity_mbps", 0.0, None, unit="Mbit/s")
+    t = check_range(target_mbps, "target_mbps", 0.0, None, low_open=True, unit="Mbit/s")
+    a = check_range(activity_factor, "activity_factor", 0.0, 1.0, low_open=True)
+    return np.floor(c / (t * a) + 1e-9).astype(int)
+
+
+def user_throughput_table(cell_capacity_mbps, subscribers_per_km2, cell_area_km2,
+                          activity_factor=BUSY_HOUR_ACTIVITY, claim_mbps=100.0,
+                          peak_mbps=None) -> pd.DataFrame:
+    """Test a claim such as "up to 100 Mbps" over a range of subscriber densities.
+
+    Parameters
+    ----------
+    cell_capacity_mbps : float
+        Capacity serving one cell, >= 0. [Mbit/s]
+    subscribers_per_km2 : array_like
+        Subscriber densities to test, >= 0. [1/km^2]
+    cell_area_km2 : float
+        Area of the cell, > 0. [km^2]
+    activity_factor : float
+        Busy-hour activity factor, in (0, 1]. [-]
+    claim_mbps : float
+        Claimed per-user rate, > 0. [Mbit/s]
+    peak_mbps : float, optional
+        Peak rate cap of one user. [Mbit/s]
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per density: ``subscribers_per_km2``, ``subscribers``,
+        ``active_users``, ``per_user_mbps``, ``claim_mbps``, ``meets_claim``, and
+        ``max_subscribers_per_km2`` (density at which the claim stops holding).
+    """
+    rho = np.atleast_1d(check_range(subscribers_per_km2, "subscribers_per_km2", 0.0, None))
+    area = float(check_range(cell_area_km2, "cell_area_km2", 0.0, None, low_open=True,
+                             unit="km^2"))
+    a = float(check_range(activity_factor, "activity_factor", 0.0, 1.0, low_open=True))
+    claim = float(check_range(claim_mbps, "claim_mbps", 0.0, None, low_open=True,
+                              unit="Mbit/s"))
+    subs = rho * area
+    per_user = per_user_throughput_mbps(cell_capacity_mbps, subs, a, peak_mbps)
+    limit = max_subscribers(cell_capacity_mbps, claim, a) / area
+    return pd.DataFrame({
+        "subscribers_per_km2": rho,
+        "subscribers": subs,
+        "active_users": subs * a,
+        "per_user_mbps": per_user,
+        "claim_mbps": claim,
+        "meets_claim": per_user >= claim - 1e-9,
+        "max_subscribers_per_km2": np.broadcast_to(limit, rho.shape),
+    })

@@ -1,0 +1,217 @@
+"""Adaptive coding and modulation (ACM) over the DVB-S2/S2X MODCOD table.
+
+The receiver's Es/N0 selects the MODCOD with the **highest spectral efficiency whose
+threshold (plus an implementation margin) it meets**. The table is *not* monotonic
+in threshold (8PSK 3/5 needs less Es/N0 than QPSK 9/10 for about the same
+efficiency; 16APSK 3/4 needs less than 8PSK 9/10 and carries more), so "the last row
+whose threshold is met" would be wrong.
+
+.. math::
+
+    R_s = \\frac{B}{1 + \\alpha}, \\qquad R_b = R_s \\, \\eta_{MODCOD}, \\qquad
+    C_{Shannon} = B \\log_2\\left(1 + \\frac{C}{N+I}\\right)
+
+Sources
+-------
+- MODCOD table: ``data/dvbs2_modcod.csv`` via :func:`satcloud.data.modcods`, from
+  ETSI EN 302 307-1 v1.4.1 Table 13 (DVB-S2, AWGN, normal FECFRAME, ideal
+  demodulation, PER 1e-7) and ETSI EN 302 307-2 v1.1.1 Table 20a (DVB-S2X).
+- Symbol rate and roll-off: EN 302 307-1 (alpha = 0.35, 0.25, 0.20);
+  EN 302 307-2 adds 0.15, 0.10, 0.05.
+- Shannon, "A mathematical theory of communication", Bell Syst. Tech. J. 27 (1948).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from satcloud._validate import as_float_array, check_choice, check_range
+
+__all__ = [
+    "STANDARDS",
+    "ModcodChoice",
+    "information_rate_mbps",
+    "modcod_table",
+    "select_modcod",
+    "shannon_capacity_mbps",
+    "shannon_min_esn0_db",
+    "symbol_rate_msps",
+]
+
+#: Standards present in the MODCOD table.
+STANDARDS = ("DVB-S2", "DVB-S2X")
+
+
+def modcod_table(standards=STANDARDS) -> pd.DataFrame:
+    """The MODCOD table, optionally restricted to some standards.
+
+    Parameters
+    ----------
+    standards : str or sequence of str
+        ``"DVB-S2"``, ``"DVB-S2X"`` or both (default). DVB-S2X receivers also
+        decode all DVB-S2 MODCODs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``modcod``, ``standard``, ``spectral_efficiency_bps_per_hz`` [bit/s/Hz
+        of symbol rate, i.e. information bits per symbol] and ``required_esn0_db``
+        [dB], sorted by required Es/N0.
+    """
+    from satcloud import data
+
+    if isinstance(standards, str):
+        standards = (standards,)
+    standards = tuple(standards)
+    if not standards:
+        raise ValueError(f"standards must name at least one of {list(STANDARDS)}")
+    for s in standards:
+        check_choice(s, "standard", STANDARDS)
+    df = data.modcods()
+    df = df[df["standard"].isin(standards)]
+    return df.sort_values(["required_esn0_db", "spectral_efficiency_bps_per_hz"],
+                          kind="stable").reset_index(drop=True)
+
+
+class ModcodChoice(NamedTuple):
+    """Result of :func:`select_modcod`, one element per Es/N0 value."""
+
+    #: Chosen MODCOD name; the lowest MODCOD's name where ``outage``. [-]
+    modcod: np.ndarray
+    #: Spectral efficiency of the chosen MODCOD; 0 where ``outage``. [bit/s/Hz]
+    spectral_efficiency_bps_per_hz: np.ndarray
+    #: Es/N0 threshold of the chosen MODCOD (of the lowest one where ``outage``). [dB]
+    required_esn0_db: np.ndarray
+    #: True where Es/N0 is below the lowest threshold plus margin: no MODCOD closes. [-]
+    outage: np.ndarray
+
+
+def select_modcod(esn0_db, implementation_margin_db=0.0, table=None) -> ModcodChoice:
+    """Choose the MODCOD of highest efficiency whose threshold the Es/N0 meets.
+
+    Parameters
+    ----------
+    esn0_db : array_like
+        Received Es/N0 (or Es/(N0+I0)). ``-inf`` is allowed (no signal). [dB]
+    implementation_margin_db : float
+        Margin added to every threshold for real demodulators, >= 0; 0.5-1 dB is
+        usual for commercial DVB-S2 modems (assumption). [dB]
+    table : pandas.DataFrame, optional
+        MODCOD table with the columns of :func:`modcod_table` (default: all rows).
+
+    Returns
+    -------
+    ModcodChoice
+        Arrays shaped like ``esn0_db``. Below the lowest threshold the link is in
+        outage: ``outage`` is True and the efficiency is 0 (never NaN, never an
+        exception).
+    """
+    es = as_float_array(esn0_db, "esn0_db")
+    im = float(check_range(implementation_margin_db, "implementation_margin_db", 0.0, 20.0,
+                           unit="dB"))
+    tab = modcod_table() if table is None else table
+    missing = {"modcod", "spectral_efficiency_bps_per_hz", "required_esn0_db"} - set(tab)
+    if missing:
+        raise ValueError(f"table lacks column(s) {sorted(missing)}")
+    if len(tab) == 0:
+        raise ValueError("table has no MODCOD rows")
+    order = np.argsort(tab["required_esn0_db"].to_numpy(float), kind="stable")
+    thr = tab["required_esn0_db"].to_numpy(float)[order]
+    eff = tab["spectral_efficiency_bps_per_hz"].to_numpy(float)[order]
+    names = tab["modcod"].to_numpy(object)[order]
+    # best[i]: index (in threshold order) of the most efficient MODCOD among the
+    # first i+1 thresholds -- the running arg-max of efficiency.
+    best = np.zeros(len(eff), dtype=np.intp)
+    for i in range(1, len(eff)):
+        best[i] = i if eff[i] > eff[best[i - 1]] else best[i - 1]
+    n_met = np.searchsorted(thr + im, es, side="right")   # thresholds met
+    outage = n_met == 0
+    pick = best[np.maximum(n_met - 1, 0)]
+    return ModcodChoice(
+        modcod=names[pick.ravel()].reshape(pick.shape),
+        spectral_efficiency_bps_per_hz=np.where(outage, 0.0, eff[pick]),
+        required_esn0_db=thr[pick],
+        outage=outage,
+    )
+
+
+def symbol_rate_msps(bandwidth_mhz, roll_off=0.2) -> np.ndarray:
+    """Symbol rate that fits a channel with a raised-cosine roll-off.
+
+    Parameters
+    ----------
+    bandwidth_mhz : array_like
+        Occupied channel bandwidth, > 0. [MHz]
+    roll_off : array_like
+        Roll-off factor alpha, in [0, 1]. [-]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``B / (1 + alpha)``. [Msymbol/s]
+    """
+    b = check_range(bandwidth_mhz, "bandwidth_mhz", 0.0, None, low_open=True, unit="MHz")
+    a = check_range(roll_off, "roll_off", 0.0, 1.0)
+    return b / (1.0 + a)
+
+
+def information_rate_mbps(symbol_rate_msps, spectral_efficiency_bps_per_hz) -> np.ndarray:
+    """Information bit rate of a carrier.
+
+    Parameters
+    ----------
+    symbol_rate_msps : array_like
+        Symbol rate, >= 0. [Msymbol/s]
+    spectral_efficiency_bps_per_hz : array_like
+        Information bits per symbol of the MODCOD, >= 0 (0 in outage). [bit/s/Hz]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``R_s eta``. [Mbit/s]
+    """
+    rs = check_range(symbol_rate_msps, "symbol_rate_msps", 0.0, None, unit="Msps")
+    eta = check_range(spectral_efficiency_bps_per_hz, "spectral_efficiency_bps_per_hz",
+                      0.0, None)
+    return rs * eta
+
+
+def shannon_capacity_mbps(bandwidth_mhz, snr_db) -> np.ndarray:
+    """Shannon capacity of an AWGN channel.
+
+    Parameters
+    ----------
+    bandwidth_mhz : array_like
+        Bandwidth in which the noise is measured, > 0. [MHz]
+    snr_db : array_like
+        Signal-to-noise(-plus-interference) ratio in that bandwidth. [dB]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``B log2(1 + S/N)``. [Mbit/s]
+    """
+    b = check_range(bandwidth_mhz, "bandwidth_mhz", 0.0, None, low_open=True, unit="MHz")
+    s = as_float_array(snr_db, "snr_db")
+    return b * np.log2(1.0 + 10.0 ** (s / 10.0))
+
+
+def shannon_min_esn0_db(spectral_efficiency_bps_per_hz) -> np.ndarray:
+    """Smallest Es/N0 at which any code can carry a given number of bits per symbol.
+
+    Parameters
+    ----------
+    spectral_efficiency_bps_per_hz : array_like
+        Information bits per (complex) symbol, > 0. [bit/s/Hz]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``10 log10(2^eta - 1)`` (Shannon 1948 for a symbol-rate-wide channel). [dB]
+    """
+    eta = check_range(spectral_efficiency_bps_per_hz, "spectral_efficiency_bps_per_hz", 0.0,
+                      None, low_open=True)
+    return 10.0 * np.log10(2.0 ** eta - 1.0)

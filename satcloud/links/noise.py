@@ -1,0 +1,283 @@
+"""Noise: system temperature, G/T, sky noise, and the carrier-to-noise ratios.
+
+.. math::
+
+    T_{sys} = \\frac{T_A}{L_F} + T_F \\left(1 - \\frac{1}{L_F}\\right) + T_R
+
+    C/N_0 = EIRP - L_{FS} - A_{atm} - L_{other} + G/T - 10 \\log_{10} k \\; [dBHz]
+
+    C/N = C/N_0 - 10 \\log_{10} B, \\quad E_s/N_0 = C/N_0 - 10 \\log_{10} R_s, \\quad
+    E_b/N_0 = C/N_0 - 10 \\log_{10} R_b
+
+    \\left(\\frac{C}{N+I}\\right)^{-1} = \\left(\\frac{C}{N}\\right)^{-1}
+        + \\sum_k \\left(\\frac{C}{I_k}\\right)^{-1}  \\quad \\text{(linear power ratios)}
+
+Sources
+-------
+- Boltzmann constant k = 1.380649e-23 J/K exactly (SI 2019, ``scipy.constants.k``):
+  10 log10 k = -228.599 dBW/(K Hz).
+- System noise temperature referred to the receiver input, sky noise under rain,
+  link equation and the combination of noise and interference contributions:
+  Maral & Bousquet, *Satellite Communications Systems*, 5th ed. (2009), chapter 5
+  (noise temperature, G/T, link equation, and the total (C/N0)^-1 as the sum of the
+  uplink, downlink and interference (C/N0)^-1).
+- Sky brightness temperature for an attenuation A: ITU-R P.618-13 section 3,
+  T_sky = T_mr (1 - 10^(-A/10)) + 2.7 10^(-A/10), with T_mr ~ 275 K for rain.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import constants
+
+from satcloud._validate import as_float_array, check_range
+
+__all__ = [
+    "BOLTZMANN_DBW_PER_K_HZ",
+    "T0_K",
+    "cn0_dbhz",
+    "cn_db",
+    "combine_ratios_db",
+    "ebn0_db",
+    "esn0_db",
+    "gt_db_per_k",
+    "noise_temperature_from_figure_k",
+    "sky_noise_increase_k",
+    "sky_noise_temperature_k",
+    "system_noise_temperature_k",
+]
+
+#: 10 log10 of the Boltzmann constant (SI 2019 exact value). [dBW/(K Hz)]
+BOLTZMANN_DBW_PER_K_HZ = float(10.0 * np.log10(constants.k))
+#: Reference temperature of noise figures (IEEE). [K]
+T0_K = 290.0
+
+
+def noise_temperature_from_figure_k(noise_figure_db, reference_k=T0_K) -> np.ndarray:
+    """Equivalent noise temperature of a device with a given noise figure.
+
+    Parameters
+    ----------
+    noise_figure_db : array_like
+        Noise figure, >= 0. [dB]
+    reference_k : float
+        Reference temperature of the noise figure. [K]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``T0 (10^(NF/10) - 1)`` (Maral & Bousquet ch. 5). [K]
+    """
+    nf = check_range(noise_figure_db, "noise_figure_db", 0.0, None, unit="dB")
+    t0 = check_range(reference_k, "reference_k", 0.0, None, low_open=True, unit="K")
+    return t0 * (10.0 ** (nf / 10.0) - 1.0)
+
+
+def system_noise_temperature_k(antenna_temp_k, receiver_temp_k, feeder_loss_db=0.0,
+                               feeder_temp_k=T0_K) -> np.ndarray:
+    """System noise temperature at the receiver input.
+
+    Parameters
+    ----------
+    antenna_temp_k : array_like
+        Antenna noise temperature (sky plus ground spill-over), >= 0. [K]
+    receiver_temp_k : array_like
+        Effective input noise temperature of the LNA/receiver, >= 0. [K]
+    feeder_loss_db : array_like
+        Loss of the feeder between antenna and LNA, >= 0. [dB]
+    feeder_temp_k : array_like
+        Physical temperature of the feeder, >= 0. [K]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``T_A / L + T_F (1 - 1/L) + T_R`` (Maral & Bousquet ch. 5). [K]
+    """
+    ta = check_range(antenna_temp_k, "antenna_temp_k", 0.0, None, unit="K")
+    tr = check_range(receiver_temp_k, "receiver_temp_k", 0.0, None, unit="K")
+    lf = 10.0 ** (check_range(feeder_loss_db, "feeder_loss_db", 0.0, None, unit="dB") / 10.0)
+    tf = check_range(feeder_temp_k, "feeder_temp_k", 0.0, None, unit="K")
+    return ta / lf + tf * (1.0 - 1.0 / lf) + tr
+
+
+def sky_noise_temperature_k(attenuation_db, medium_temp_k=275.0) -> np.ndarray:
+    """Sky brightness temperature seen through an absorbing atmosphere.
+
+    Parameters
+    ----------
+    attenuation_db : array_like
+        Total atmospheric attenuation along the path, >= 0. [dB]
+    medium_temp_k : array_like
+        Mean radiating temperature of the absorbing medium; 275 K for rain (ITU-R
+        P.618-13 section 3). [K]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``T_mr (1 - 10^(-A/10)) + 2.7 10^(-A/10)``. [K]
+    """
+    a = check_range(attenuation_db, "attenuation_db", 0.0, None, unit="dB")
+    tm = check_range(medium_temp_k, "medium_temp_k", 0.0, None, unit="K")
+    t = 10.0 ** (-a / 10.0)
+    return tm * (1.0 - t) + 2.7 * t
+
+
+def sky_noise_increase_k(excess_attenuation_db, medium_temp_k=275.0,
+                         clear_sky_temp_k=20.0) -> np.ndarray:
+    """Rise of a ground antenna's noise temperature caused by rain and cloud.
+
+    Parameters
+    ----------
+    excess_attenuation_db : array_like
+        Attenuation in excess of clear sky (rain + cloud), >= 0. [dB]
+    medium_temp_k : array_like
+        Mean radiating temperature of the rain medium (ITU-R P.618-13 section 3). [K]
+    clear_sky_temp_k : array_like
+        Clear-sky antenna temperature already counted in the receiver's T_sys; ~20 K
+        at Ku/Ka for elevations above 20 deg (assumption; Maral & Bousquet
+        ch. 5). [K]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(T_m - T_clear)(1 - 10^(-A/10))`` (Maral & Bousquet ch. 5, with the
+        clear-sky part taken out). [K]
+    """
+    a = check_range(excess_attenuation_db, "excess_attenuation_db", 0.0, None, unit="dB")
+    tm = check_range(medium_temp_k, "medium_temp_k", 0.0, None, unit="K")
+    tc = check_range(clear_sky_temp_k, "clear_sky_temp_k", 0.0, None, unit="K")
+    return np.maximum(tm - tc, 0.0) * (1.0 - 10.0 ** (-a / 10.0))
+
+
+def gt_db_per_k(gain_dbi, system_temp_k) -> np.ndarray:
+    """Figure of merit G/T of a receiving station.
+
+    Parameters
+    ----------
+    gain_dbi : array_like
+        Receive antenna gain at the receiver input reference point. [dBi]
+    system_temp_k : array_like
+        System noise temperature at the same reference point, > 0. [K]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``G - 10 log10 T_sys``. [dB/K]
+    """
+    g = as_float_array(gain_dbi, "gain_dbi")
+    t = check_range(system_temp_k, "system_temp_k", 0.0, None, low_open=True, unit="K")
+    return g - 10.0 * np.log10(t)
+
+
+def cn0_dbhz(eirp_dbw, path_loss_db, gt_db_per_k, other_losses_db=0.0) -> np.ndarray:
+    """Carrier-to-noise-density ratio of one hop.
+
+    Parameters
+    ----------
+    eirp_dbw : array_like
+        Transmitter EIRP towards the receiver. [dBW]
+    path_loss_db : array_like
+        Free-space path loss plus atmospheric attenuation, >= 0. [dB]
+    gt_db_per_k : array_like
+        Receiver figure of merit. [dB/K]
+    other_losses_db : array_like
+        Pointing, polarisation and other losses, >= 0. [dB]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``EIRP - L - L_other + G/T - 10 log10 k``. [dBHz]
+    """
+    e = as_float_array(eirp_dbw, "eirp_dbw")
+    loss = check_range(path_loss_db, "path_loss_db", 0.0, None, unit="dB")
+    gt = as_float_array(gt_db_per_k, "gt_db_per_k")
+    lo = check_range(other_losses_db, "other_losses_db", 0.0, None, unit="dB")
+    return e - loss - lo + gt - BOLTZMANN_DBW_PER_K_HZ
+
+
+def _ratio(cn0, rate_hz_name, rate, scale):
+    c = as_float_array(cn0, "cn0_dbhz")
+    r = check_range(rate, rate_hz_name, 0.0, None, low_open=True)
+    return c - 10.0 * np.log10(r * scale)
+
+
+def cn_db(cn0_dbhz, bandwidth_mhz) -> np.ndarray:
+    """Carrier-to-noise ratio in a noise bandwidth.
+
+    Parameters
+    ----------
+    cn0_dbhz : array_like
+        Carrier-to-noise density. [dBHz]
+    bandwidth_mhz : array_like
+        Noise bandwidth, > 0. [MHz]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``C/N0 - 10 log10 B``. [dB]
+    """
+    return _ratio(cn0_dbhz, "bandwidth_mhz", bandwidth_mhz, 1e6)
+
+
+def esn0_db(cn0_dbhz, symbol_rate_msps) -> np.ndarray:
+    """Energy per symbol over noise density.
+
+    Parameters
+    ----------
+    cn0_dbhz : array_like
+        Carrier-to-noise density. [dBHz]
+    symbol_rate_msps : array_like
+        Symbol rate, > 0. [Msymbol/s]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``C/N0 - 10 log10 R_s``. [dB]
+    """
+    return _ratio(cn0_dbhz, "symbol_rate_msps", symbol_rate_msps, 1e6)
+
+
+def ebn0_db(cn0_dbhz, bit_rate_mbps) -> np.ndarray:
+    """Energy per information bit over noise density.
+
+    Parameters
+    ----------
+    cn0_dbhz : array_like
+        Carrier-to-noise density. [dBHz]
+    bit_rate_mbps : array_like
+        Information bit rate, > 0. [Mbit/s]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``C/N0 - 10 log10 R_b``. [dB]
+    """
+    return _ratio(cn0_dbhz, "bit_rate_mbps", bit_rate_mbps, 1e6)
+
+
+def combine_ratios_db(*ratios_db) -> np.ndarray:
+    """Combine carrier-to-noise and carrier-to-interference ratios in linear power.
+
+    Parameters
+    ----------
+    *ratios_db : array_like
+        Any number of C/N, C/I (or C/N0, in the same reference bandwidth) values;
+        ``+inf`` stands for an absent term. [dB]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``-10 log10(sum_k 10^(-x_k/10))``, i.e. ``1/(C/(N+I)) = sum 1/(C/X_k)``
+        (Maral & Bousquet ch. 5). [dB]
+    """
+    if not ratios_db:
+        raise TypeError("combine_ratios_db needs at least one ratio")
+    inv = 0.0
+    for i, r in enumerate(ratios_db):
+        x = as_float_array(r, f"ratios_db[{i}]")
+        if np.isneginf(x).any():
+            raise ValueError(f"ratios_db[{i}] must be > -inf dB; got -inf")
+        inv = inv + 10.0 ** (-x / 10.0)
+    inv = np.asarray(inv, dtype=float)
+    with np.errstate(divide="ignore"):
+        return -10.0 * np.log10(inv)

@@ -1,0 +1,70 @@
+"""Availability: margin versus percentage of time, its inverse, world maps."""
+
+import numpy as np
+import pytest
+
+from satcloud.links import (
+    atmospheric_attenuation,
+    availability_for_margin,
+    availability_map,
+    margin_vs_percentage,
+)
+
+
+def test_margin_curve_is_itur_attenuation_and_monotonic():
+    df = margin_vs_percentage([47.6, 1.35], [-122.3, 103.8], 40.0, 19.0)
+    assert len(df) == 2 * 9
+    for (pt, p), row in df.set_index(["point", "p_percent"]).iterrows():
+        ref = atmospheric_attenuation([47.6, 1.35][pt], [-122.3, 103.8][pt], 40.0, 19.0, p,
+                                      method="direct")
+        assert row["required_margin_db"] == pytest.approx(float(ref.total_db))
+        assert row["availability_percent"] == pytest.approx(100.0 - p)
+    for _, g in df.groupby("point"):
+        assert np.all(np.diff(g["required_margin_db"].to_numpy()) < 0)
+    # the tropics need far more margin than Seattle at 0.01 %
+    m = df[df.p_percent == 0.01].set_index("point")["required_margin_db"]
+    assert m[1] > 2 * m[0]
+
+
+@pytest.mark.parametrize("p0", [0.01, 0.0347, 0.3, 2.5])
+def test_availability_inverts_the_margin_curve(p0):
+    # a margin equal to A(p0) buys 100 - p0 % (log-p interpolation of a 17-node grid)
+    a = float(atmospheric_attenuation(40.7, -74.0, 35.0, 19.0, p0, method="direct").total_db)
+    r = availability_for_margin(a, 40.7, -74.0, 35.0, 19.0)
+    assert r["bound"].iloc[0] == "exact"
+    assert r["p_percent"].iloc[0] == pytest.approx(p0, rel=0.03)
+
+
+def test_availability_bounds_outside_p618_range():
+    r = availability_for_margin([0.01, 200.0], 40.7, -74.0, 35.0, 19.0)
+    assert r["bound"].tolist() == ["at_most", "at_least"]
+    assert r["availability_percent"].tolist() == pytest.approx([95.0, 99.999])
+    assert not r.isna().any().any()
+
+
+def test_world_map_ku_beats_ka_for_the_same_margin():
+    ds = availability_map(6.0, lat_step_deg=30.0, lon_step_deg=60.0)
+    assert ds["availability_percent"].dims == ("band", "lat_deg", "lon_deg")
+    assert ds["availability_percent"].shape == (2, 5, 6)
+    ku = ds["availability_percent"].sel(band="Ku")
+    ka = ds["availability_percent"].sel(band="Ka")
+    # more rain attenuation at Ka: never better availability than Ku for the same margin
+    assert (ka <= ku + 1e-9).all()
+    assert (ka < ku).any()
+    assert float(ds["availability_percent"].min()) >= 95.0
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: margin_vs_percentage(0, 0, 30, 12.0, [0.0001, 1.0]),
+     r"p_percent must be in \[0.001, 5\] %"),
+    (lambda: margin_vs_percentage(0, 0, 30, 12.0, [1.0, 50.0]),
+     r"p_percent must be in \[0.001, 5\] %"),
+    (lambda: availability_for_margin(5.0, 0, 0, -1.0, 12.0),
+     r"elevation_deg must be in \(0, 90\] deg"),
+    (lambda: availability_map(6.0, lat_step_deg=0.0), r"lat_step_deg must be in \(0, 90\]"),
+    (lambda: availability_map({"Ku": 6.0}, bands_ghz={"Ku": 11.7, "Ka": 19.0}),
+     r"margin_db lacks band\(s\) \['Ka'\]"),
+])
+def test_availability_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
