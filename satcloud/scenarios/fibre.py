@@ -1,4 +1,4 @@
-"""The comparisons the notebooks tell, as tidy DataFrames.
+"""Scenario: remote places to their nearest cloud region over fibre.
 
 Each function wires the domain models together for one question of the report and
 returns a long/tidy :class:`pandas.DataFrame` with units in the column names. No new
