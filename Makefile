@@ -11,10 +11,13 @@ PYTEST_ARGS ?=
 
 .PHONY: report test lab app env benchmarks lint clean help
 
+APP_PORT ?= 8866
+
 help:
 	@echo "make report   - execute notebooks, render HTML report into reports/"
 	@echo "make test     - run the full test suite"
 	@echo "make lab      - open JupyterLab on notebooks/"
+	@echo "make app      - serve the what-if notebook as a web app (Voila, localhost only)"
 	@echo "make benchmarks - run the speed benchmarks (prints ratios)"
 
 # The stamp is older than pyproject.toml when dependencies change: reinstall then.
@@ -38,6 +41,11 @@ lint: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
+
+# Voila: the what-if notebook as a standalone app, bound to localhost, code cells hidden.
+app: $(STAMP)
+	$(BIN)/voila notebooks/07_what_if.ipynb --no-browser --port=$(APP_PORT) \
+		--Voila.ip=127.0.0.1 --strip_sources=True
 
 benchmarks: $(STAMP)
 	$(BIN)/python -m benchmarks
