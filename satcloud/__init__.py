@@ -4,6 +4,7 @@ The front door holds the handful of verbs a notebook needs; everything else live
 one module per domain (see ``DESIGN.md`` in the project's shared notes and the README):
 
 - :mod:`satcloud.data` -- schema-checked tables from ``data/`` with provenance
+- :mod:`satcloud.links` -- link budgets: ITU-R atmosphere, antennas, noise, ACM, capacity
 - :mod:`satcloud.network` -- fibre, bent-pipe and inter-satellite-link models
 - :mod:`satcloud.plots` -- matplotlib/cartopy figures with offline coastlines
 - :mod:`satcloud.report` -- execute the notebooks and render the HTML report
@@ -20,6 +21,11 @@ __version__ = "0.1.0"
 # public name -> module that defines it (imported on first use)
 _LAZY = {
     "data": "satcloud.data",
+    "links": "satcloud.links",
+    "link_budget": "satcloud.links",
+    "bent_pipe_budget": "satcloud.links",
+    "availability_map": "satcloud.links",
+    "scenarios": "satcloud.scenarios",
     "network": "satcloud.network",
     "plots": "satcloud.plots",
     "report": "satcloud.report",
