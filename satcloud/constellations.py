@@ -1,0 +1,761 @@
+"""Constellations: the filed catalogue, Walker shells, TLE/OMM sets and boinor orbits.
+
+A :class:`Constellation` is a table of satellites (one row each, with its shell, plane,
+slot and mean orbital elements) plus a table of shells and an epoch. Rows with
+``model == "j2"`` carry mean elements propagated by the J2 secular model; rows with
+``model == "sgp4"`` carry an SGP4 element set (``Constellation.satrecs``).
+
+Catalogue (``data/constellation_shells.csv``)
+---------------------------------------------
+Filings give altitude, inclination, planes and satellites per plane, not the Walker
+phasing factor F. Defaults chosen here (override with ``phasing=``):
+
+- **F = 1** for every Walker-delta shell: the smallest non-zero inter-plane phasing
+  (adjacent planes offset by 360/T deg), Walker's (1984) conventional choice, and one
+  that avoids the F = 0 "all planes in step" configuration whose satellites meet at the
+  plane crossings.
+- **Walker star** (planes spread over 180 deg of RAAN, not 360) for the near-polar
+  shells that are operated that way: OneWeb (87.9 deg) and Telesat's 98.98 deg shell.
+- Shells filed with the same altitude and inclination (Starlink Gen1 shells 4 and 5,
+  560 km / 97.6 deg) are interleaved: shell 5's RAANs are offset by 15 deg so that no
+  plane of one coincides with a plane of the other.
+- Epoch :data:`satcloud.orbits.DEFAULT_EPOCH` (2020-10-01T00:00:00 UTC); plane 0 of each
+  shell has RAAN 0 deg and slot 0 mean anomaly 0 deg at the epoch (circular orbits,
+  argument of perigee 0).
+
+``altitude_km`` is always the mean semi-major axis minus the WGS84 equatorial radius
+(6378.137 km).
+
+Deployment (:func:`deploy`)
+---------------------------
+Partial constellations follow SpaceX's practice: shells fill in catalogue order (shell 1,
+the 550 km / 53 deg shell of Starlink Gen1, first -- all of the ~800 Starlink satellites
+of October 2020 were in it) and a shell fills *plane by plane*, each plane complete
+before the next. The order of the planes is "spread" by default -- the van der Corput
+(bit-reversal) order 0, P/2, P/4, 3P/4, ... so a partly built shell covers all RAANs
+evenly, as successive launches did -- or ``"sequential"`` (0, 1, 2, ...). ``rule="uniform"``
+instead thins every plane evenly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from astropy.time import Time
+
+from satcloud._validate import as_float_array, check_choice, check_range
+from satcloud.orbits import (
+    DEFAULT_EPOCH,
+    J2_EARTH,
+    MU_EARTH_KM3_S2,
+    R_EARTH_KM,
+    SIDEREAL_RATE_RAD_S,
+    earth_rotation_angle_rad,
+    to_time,
+)
+
+__all__ = [
+    "CATALOGUE",
+    "SATELLITE_COLUMNS",
+    "SHELL_COLUMNS",
+    "Constellation",
+    "constellation",
+    "deploy",
+    "geostationary_altitude_km",
+]
+
+#: Satellite table columns (in order).
+SATELLITE_COLUMNS = [
+    "sat_id", "constellation", "shell", "plane", "slot", "altitude_km", "inclination_deg",
+    "eccentricity", "raan_deg", "arg_perigee_deg", "mean_anomaly_deg", "element_epoch",
+    "min_elevation_deg", "band_user", "model", "norad_id",
+]
+#: Shell table columns (in order). ``phasing`` is -1 for shells that are not Walker
+#: shells (TLE/OMM sets, GEO slots).
+SHELL_COLUMNS = [
+    "constellation", "shell", "altitude_km", "inclination_deg", "planes", "sats_per_plane",
+    "phasing", "raan_spread_deg", "min_elevation_deg", "band_user",
+]
+
+#: Named constellations: the filed catalogue plus ``geo``.
+CATALOGUE = ("starlink-gen1", "starlink-gen2", "kuiper", "oneweb", "telesat-2020",
+             "o3b-mpower", "geo")
+
+# Per-shell layout choices (see the module docstring): (constellation, shell) -> options
+_SHELL_LAYOUT = {
+    ("oneweb", "1"): {"raan_spread_deg": 180.0},
+    ("telesat-2020", "T1"): {"raan_spread_deg": 180.0},
+    # shell 5 (4 planes, 90 deg apart) offset by 15 deg: none of its planes coincides
+    # with one of shell 4 (6 planes, 60 deg apart) at the same altitude and inclination
+    ("starlink-gen1", "5"): {"raan_offset_deg": 15.0},
+}
+
+#: Default GEO slot longitudes when none are given: three slots 120 deg apart. [deg]
+DEFAULT_GEO_SLOTS_DEG = (0.0, 120.0, -120.0)
+
+
+def geostationary_altitude_km() -> float:
+    """Altitude of the J2-corrected geostationary circle (mean longitude rate = ERA rate).
+
+    For i = 0, e = 0 the J2 secular rates add up to d(lambda)/dt = n (1 + 3 J2 (R/a)^2);
+    setting it equal to the Earth rotation rate and iterating gives a ~ 42,166 km,
+    i.e. 35,788 km altitude (vs 35,786 km without J2). [km]
+    """
+    a = (MU_EARTH_KM3_S2 / SIDEREAL_RATE_RAD_S**2) ** (1.0 / 3.0)
+    for _ in range(20):
+        k = J2_EARTH * (R_EARTH_KM / a) ** 2
+        a = (MU_EARTH_KM3_S2 * (1.0 + 3.0 * k) ** 2 / SIDEREAL_RATE_RAD_S**2) ** (1.0 / 3.0)
+    return a - R_EARTH_KM
+
+
+def _epoch(epoch) -> Time:
+    t = DEFAULT_EPOCH if epoch is None else to_time(epoch, "epoch")
+    if not t.isscalar:
+        raise TypeError("epoch must be a single time")
+    return t
+
+
+def _epoch_ts(t: Time) -> pd.Timestamp:
+    return pd.Timestamp(t.utc.datetime64).tz_localize("UTC")
+
+
+def _check_elements(alt, inc, ecc):
+    check_range(alt, "altitude_km", 100.0, None, unit="km")
+    check_range(inc, "inclination_deg", 0.0, 180.0, unit="deg")
+    check_range(ecc, "eccentricity", 0.0, 1.0, high_open=True)
+
+
+def _check_int(value, name, low, high=None):
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < low or (high is not None and value > high):
+        hi = "inf)" if high is None else f"{high}]"
+        raise ValueError(f"{name} must be in [{low}, {hi}; got {value}")
+    return int(value)
+
+
+class Constellation:
+    """A set of satellites with their shells, planes, slots and elements.
+
+    Parameters
+    ----------
+    name : str
+        Name shown in plots and tables.
+    satellites : pandas.DataFrame
+        One row per satellite with at least the columns of :data:`SATELLITE_COLUMNS`
+        (``sat_id`` unique; angles [deg], ``altitude_km`` = a - R_E [km],
+        ``element_epoch`` UTC timestamps, ``model`` "j2" or "sgp4").
+    shells : pandas.DataFrame
+        One row per shell, columns :data:`SHELL_COLUMNS`.
+    epoch : Time
+        Reference epoch (scalar, UTC).
+    satrecs : list, optional
+        ``sgp4.api.Satrec`` per row (``None`` for "j2" rows).
+
+    Notes
+    -----
+    Build constellations with :func:`constellation`, :meth:`walker`, :meth:`from_tle`,
+    :meth:`from_omm` or :meth:`from_orbits`; combine them with ``+``.
+    """
+
+    def __init__(self, name, satellites, shells, epoch, satrecs=None):
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a string, got {name!r}")
+        if not isinstance(satellites, pd.DataFrame):
+            raise TypeError("satellites must be a pandas DataFrame")
+        missing = [c for c in SATELLITE_COLUMNS if c not in satellites.columns]
+        if missing:
+            raise ValueError(f"satellites is missing column(s) {missing}")
+        sats = satellites.reset_index(drop=True)
+        if sats["sat_id"].duplicated().any():
+            dup = sats.loc[sats["sat_id"].duplicated(), "sat_id"].iloc[0]
+            raise ValueError(f"sat_id must be unique; {dup!r} repeats (rename one "
+                             "constellation before combining)")
+        _check_elements(sats["altitude_km"].to_numpy(float),
+                        sats["inclination_deg"].to_numpy(float),
+                        sats["eccentricity"].to_numpy(float))
+        check_range(sats["min_elevation_deg"].to_numpy(float), "min_elevation_deg",
+                    0.0, 90.0, unit="deg")
+        bad = ~sats["model"].isin(["j2", "sgp4"])
+        if bad.any():
+            raise ValueError(f"model must be 'j2' or 'sgp4'; got {sats['model'][bad].iloc[0]!r}")
+        self.name = name
+        self.satellites = sats
+        self.shells = shells.reset_index(drop=True)
+        self.epoch = _epoch(epoch)
+        if satrecs is None:
+            satrecs = [None] * len(sats)
+        if len(satrecs) != len(sats):
+            raise ValueError("satrecs must have one entry per satellite")
+        need = (sats["model"] == "sgp4").to_numpy()
+        if any(need[k] and satrecs[k] is None for k in range(len(sats))):
+            raise ValueError("every 'sgp4' satellite needs a Satrec")
+        self.satrecs = list(satrecs)
+        #: Element sets skipped by a loader with errors="skip": (line number, reason).
+        self.skipped = []
+
+    # -------------------------------------------------------------- container API
+    def __len__(self) -> int:
+        return len(self.satellites)
+
+    def __repr__(self) -> str:
+        return (f"Constellation({self.name!r}, {len(self)} satellites, "
+                f"{len(self.shells)} shell(s), epoch {self.epoch.isot})")
+
+    def __add__(self, other: Constellation) -> Constellation:
+        if not isinstance(other, Constellation):
+            return NotImplemented
+        sats = pd.concat([self.satellites, other.satellites], ignore_index=True)
+        shells = pd.concat([self.shells, other.shells], ignore_index=True)
+        # shell names must stay unambiguous: prefix with the constellation on a clash
+        key = shells["constellation"].astype(str) + "\x00" + shells["shell"].astype(str)
+        clash_names = shells["shell"][shells["shell"].duplicated(keep=False)
+                                      & ~key.duplicated(keep=False)]
+        if len(clash_names):
+            clash = set(clash_names.astype(str))
+            fix = lambda df: np.where(df["shell"].astype(str).isin(clash),  # noqa: E731
+                                      df["constellation"].astype(str) + ":"
+                                      + df["shell"].astype(str), df["shell"].astype(str))
+            sats["shell"] = fix(sats)
+            shells["shell"] = fix(shells)
+        name = self.name if self.name == other.name else f"{self.name}+{other.name}"
+        return Constellation(name, sats, shells, self.epoch, self.satrecs + other.satrecs)
+
+    def subset(self, rows) -> Constellation:
+        """The constellation restricted to ``rows`` (integer positions or boolean mask).
+
+        Shell rows are kept for shells that still have satellites; ``sats_per_plane`` and
+        ``planes`` keep their filed values (the shell as designed).
+        """
+        idx = np.asarray(rows)
+        if idx.dtype == bool:
+            if idx.shape != (len(self),):
+                raise ValueError(f"boolean rows must have length {len(self)}")
+            idx = np.flatnonzero(idx)
+        idx = idx.astype(np.int64)
+        if idx.size and (idx.min() < 0 or idx.max() >= len(self)):
+            raise ValueError(f"rows must be in [0, {len(self) - 1}]")
+        sats = self.satellites.iloc[idx].reset_index(drop=True)
+        shells = self.shells[self.shells["shell"].isin(sats["shell"].unique())]
+        return Constellation(self.name, sats, shells, self.epoch,
+                             [self.satrecs[k] for k in idx])
+
+    def deployed(self, fraction=None, count=None, **kwargs) -> Constellation:
+        """Shortcut for :func:`deploy` on this constellation."""
+        return deploy(self, fraction=fraction, count=count, **kwargs)
+
+    def with_min_elevation(self, min_elevation_deg) -> Constellation:
+        """A copy with every satellite's (and shell's) ``min_elevation_deg`` replaced. [deg]"""
+        el = float(check_range(min_elevation_deg, "min_elevation_deg", 0.0, 90.0, unit="deg"))
+        sats = self.satellites.copy()
+        sats["min_elevation_deg"] = el
+        shells = self.shells.copy()
+        shells["min_elevation_deg"] = el
+        return Constellation(self.name, sats, shells, self.epoch, self.satrecs)
+
+    # ----------------------------------------------------------------- builders
+    @classmethod
+    def walker(cls, altitude_km, inclination_deg, planes, sats_per_plane, phasing=None,
+               min_elevation_deg=25.0, name="walker", epoch=None, *, shell="1",
+               raan_spread_deg=360.0, raan_offset_deg=0.0, eccentricity=0.0,
+               arg_perigee_deg=0.0, band_user="", constellation_name=None) -> Constellation:
+        """A Walker shell i:T/P/F (delta for 360 deg RAAN spread, star for 180 deg).
+
+        Parameters
+        ----------
+        altitude_km : float
+            Mean altitude a - R_E, >= 100. [km]
+        inclination_deg : float
+            Inclination, in [0, 180]. [deg]
+        planes : int
+            Number of orbital planes P >= 1.
+        sats_per_plane : int
+            Satellites per plane S >= 1 (T = P S).
+        phasing : int, optional
+            Walker phasing factor F in [0, P - 1]: satellite k of plane j has mean
+            anomaly 360 k / S + 360 F j / T at the epoch (Walker 1984). Default 1
+            (0 for a single plane).
+        min_elevation_deg : float, optional
+            User terminal minimum elevation, in [0, 90]. [deg]
+        name : str, optional
+            Constellation name (prefix of ``sat_id``).
+        epoch : Time, optional
+            Element epoch (default :data:`satcloud.orbits.DEFAULT_EPOCH`).
+        shell : str, optional
+            Shell label.
+        raan_spread_deg : float, optional
+            Planes' RAANs are ``raan_offset_deg + j * raan_spread_deg / P``; 360 for a
+            Walker delta, 180 for a Walker star. [deg]
+        raan_offset_deg : float, optional
+            RAAN of plane 0. [deg]
+        eccentricity : float, optional
+            In [0, 1). [-]
+        arg_perigee_deg : float, optional
+            [deg]
+        band_user : str, optional
+            User-link band label (e.g. "Ku").
+        constellation_name : str, optional
+            Value of the ``constellation`` column (default ``name``).
+
+        Returns
+        -------
+        Constellation
+        """
+        _check_elements(altitude_km, inclination_deg, eccentricity)
+        p = _check_int(planes, "planes", 1)
+        s = _check_int(sats_per_plane, "sats_per_plane", 1)
+        f = _check_int((1 if p > 1 else 0) if phasing is None else phasing, "phasing", 0,
+                       p - 1)
+        el = float(check_range(min_elevation_deg, "min_elevation_deg", 0.0, 90.0, unit="deg"))
+        spread = float(check_range(raan_spread_deg, "raan_spread_deg", 0.0, 360.0,
+                                   low_open=True, unit="deg"))
+        off = float(as_float_array(raan_offset_deg, "raan_offset_deg"))
+        argp = float(as_float_array(arg_perigee_deg, "arg_perigee_deg"))
+        if p * s > 1_000_000:
+            raise ValueError(f"planes x sats_per_plane = {p * s} exceeds 1,000,000")
+        t = _epoch(epoch)
+        cname = name if constellation_name is None else constellation_name
+        total = p * s
+        plane, slot = np.divmod(np.arange(total), s)
+        raan = np.mod(off + plane * spread / p, 360.0)
+        m = np.mod(slot * 360.0 / s + plane * f * 360.0 / total, 360.0)
+        shell = str(shell)
+        width = max(2, len(str(p - 1)))
+        widths = max(2, len(str(s - 1)))
+        ids = [f"{cname}/{shell}/P{j:0{width}d}S{k:0{widths}d}" for j, k in zip(plane, slot,
+                                                                            strict=True)]
+        sats = pd.DataFrame({
+            "sat_id": ids, "constellation": cname, "shell": shell,
+            "plane": plane.astype(np.int64), "slot": slot.astype(np.int64),
+            "altitude_km": float(altitude_km), "inclination_deg": float(inclination_deg),
+            "eccentricity": float(eccentricity), "raan_deg": raan,
+            "arg_perigee_deg": argp % 360.0, "mean_anomaly_deg": m,
+            "element_epoch": _epoch_ts(t), "min_elevation_deg": el,
+            "band_user": str(band_user), "model": "j2", "norad_id": np.int64(-1),
+        })
+        shells = pd.DataFrame([{
+            "constellation": cname, "shell": shell, "altitude_km": float(altitude_km),
+            "inclination_deg": float(inclination_deg), "planes": p, "sats_per_plane": s,
+            "phasing": f, "raan_spread_deg": spread, "min_elevation_deg": el,
+            "band_user": str(band_user),
+        }])
+        return cls(name, sats, shells, t)
+
+    @classmethod
+    def from_tle(cls, source, *, name="tle", min_elevation_deg=25.0, band_user="",
+                 errors="raise", plane_tolerance_deg=2.0) -> Constellation:
+        """Satellites from two- or three-line element sets (propagated with SGP4).
+
+        Parameters
+        ----------
+        source : str or path-like
+            A file path or the TLE text itself (2LE, 3LE or "0 NAME" 3LE).
+        name : str, optional
+            Constellation name.
+        min_elevation_deg : float, optional
+            Minimum elevation given to every satellite. [deg]
+        band_user : str, optional
+        errors : {"raise", "skip"}
+            "skip" drops malformed element sets, warns, and lists them in
+            ``constellation.skipped`` as (line number, reason).
+        plane_tolerance_deg : float, optional
+            Satellites of a shell whose RAANs lie within this gap share a plane. [deg]
+
+        Notes
+        -----
+        Shells are inferred by rounding the mean altitude to 10 km and the inclination to
+        0.5 deg; planes by gaps in RAAN larger than ``plane_tolerance_deg``; slots by
+        argument of latitude. ``epoch`` is the latest element-set epoch.
+        """
+        from satcloud.tle import parse_tle
+
+        result = parse_tle(source, errors=errors)
+        return _from_records(result.records, result.skipped, name, min_elevation_deg,
+                             band_user, plane_tolerance_deg)
+
+    @classmethod
+    def from_omm(cls, source, *, format=None, name="omm", min_elevation_deg=25.0,
+                 band_user="", errors="raise", plane_tolerance_deg=2.0) -> Constellation:
+        """Satellites from CCSDS OMM element sets (CelesTrak CSV, JSON or XML), via SGP4.
+
+        Parameters
+        ----------
+        source : str or path-like
+            File path or text.
+        format : {"csv", "json", "xml"}, optional
+            Default: from the file suffix or the text's first character.
+        Other parameters as in :meth:`from_tle`.
+        """
+        from satcloud.tle import parse_omm
+
+        result = parse_omm(source, format=format, errors=errors)
+        return _from_records(result.records, result.skipped, name, min_elevation_deg,
+                             band_user, plane_tolerance_deg)
+
+    @classmethod
+    def from_orbits(cls, orbits, *, names=None, name="orbits", min_elevation_deg=25.0,
+                    band_user="", plane_tolerance_deg=2.0) -> Constellation:
+        """Satellites from ``boinor`` :class:`~boinor.twobody.Orbit` objects (J2 model).
+
+        Each orbit's GCRS state at its epoch is rotated to the CIRS (true equator of
+        date, astropy) and converted to classical elements, which are then used as
+        *mean* elements by the J2 secular propagator. Osculating and mean elements
+        differ by the J2 short-period terms (~10 km in semi-major axis at LEO), so
+        positions drift along-track from a numerical integration of the same
+        osculating state; the orbital plane and its precession are right.
+
+        Parameters
+        ----------
+        orbits : sequence of boinor Orbit
+            Earth-centred orbits.
+        names : sequence of str, optional
+            Satellite ids (default ``"<name>-<k>"``).
+        """
+        from astropy import units as u
+        from astropy.coordinates import CIRS, GCRS, CartesianDifferential, CartesianRepresentation
+
+        orbits = list(orbits)
+        if not orbits:
+            raise ValueError("orbits is empty")
+        rows = []
+        for k, orb in enumerate(orbits):
+            if getattr(getattr(orb, "attractor", None), "name", "") != "Earth":
+                raise ValueError(f"orbits[{k}] must be an Earth orbit, got attractor "
+                                 f"{getattr(orb, 'attractor', None)!r}")
+            r, v = orb.rv()
+            ep = orb.epoch.utc
+            rep = CartesianRepresentation(r.to(u.km)).with_differentials(
+                CartesianDifferential(v.to(u.km / u.s)))
+            cirs = GCRS(rep, obstime=ep).transform_to(CIRS(obstime=ep))
+            rc = cirs.cartesian.xyz.to_value(u.km)
+            vc = cirs.cartesian.differentials["s"].d_xyz.to_value(u.km / u.s)
+            rows.append((_rv_to_elements(rc, vc), ep))
+        el = np.array([r[0] for r in rows])
+        epochs = Time([r[1] for r in rows])
+        ids = list(names) if names is not None else [f"{name}-{k}" for k in range(len(rows))]
+        if len(ids) != len(rows):
+            raise ValueError(f"names must have {len(rows)} entries, got {len(ids)}")
+        return _assemble(name, ids, el, epochs, ["j2"] * len(rows), [None] * len(rows),
+                         [-1] * len(rows), min_elevation_deg, band_user,
+                         plane_tolerance_deg, skipped=[])
+
+
+def _rv_to_elements(r, v):
+    """Classical elements from a state (Vallado algorithm 9): a, e, i, raan, argp, M."""
+    mu = MU_EARTH_KM3_S2
+    r = np.asarray(r, float)
+    v = np.asarray(v, float)
+    rn = np.linalg.norm(r)
+    h = np.cross(r, v)
+    hn = np.linalg.norm(h)
+    nvec = np.cross([0.0, 0.0, 1.0], h)
+    nn = np.linalg.norm(nvec)
+    evec = ((v @ v - mu / rn) * r - (r @ v) * v) / mu
+    e = np.linalg.norm(evec)
+    energy = v @ v / 2 - mu / rn
+    a = -mu / (2 * energy)
+    inc = np.arccos(np.clip(h[2] / hn, -1, 1))
+    if nn < 1e-10:  # equatorial: node undefined, measure from x
+        raan = 0.0
+        nvec = np.array([1.0, 0.0, 0.0])
+        nn = 1.0
+    else:
+        raan = np.arctan2(nvec[1], nvec[0])
+    if e < 1e-9:
+        argp = 0.0
+        # argument of latitude from the node
+        cosu = np.clip(nvec @ r / (nn * rn), -1, 1)
+        uarg = np.arccos(cosu)
+        if (np.cross(nvec, r) @ h) < 0:
+            uarg = 2 * np.pi - uarg
+        nu = uarg
+        e = 0.0
+    else:
+        argp = np.arccos(np.clip(nvec @ evec / (nn * e), -1, 1))
+        if (np.cross(nvec, evec) @ h) < 0:
+            argp = 2 * np.pi - argp
+        nu = np.arccos(np.clip(evec @ r / (e * rn), -1, 1))
+        if r @ v < 0:
+            nu = 2 * np.pi - nu
+    ecc_anom = 2 * np.arctan2(np.sqrt(1 - e) * np.sin(nu / 2), np.sqrt(1 + e) * np.cos(nu / 2))
+    m = ecc_anom - e * np.sin(ecc_anom)
+    return np.array([a, e, np.degrees(inc), np.degrees(raan) % 360, np.degrees(argp) % 360,
+                     np.degrees(m) % 360])
+
+
+def _infer_layout(alt, inc, raan, argp, m, tol):
+    """Shell labels, plane and slot numbers for satellites given as a bag of elements."""
+    alt_r = np.round(alt / 10.0) * 10.0
+    inc_r = np.round(inc * 2.0) / 2.0
+    shell = np.array([f"{a:.0f}km-{i:.1f}deg" for a, i in zip(alt_r, inc_r, strict=True)])
+    plane = np.zeros(alt.size, np.int64)
+    slot = np.zeros(alt.size, np.int64)
+    for sh in pd.unique(shell):
+        idx = np.flatnonzero(shell == sh)
+        order = idx[np.argsort(raan[idx], kind="stable")]
+        r = raan[order]
+        gaps = np.diff(r) > tol
+        lab = np.concatenate([[0], np.cumsum(gaps)])
+        if lab[-1] > 0 and (r[0] + 360.0 - r[-1]) <= tol:  # wrap-around: merge ends
+            lab[lab == lab[-1]] = 0
+            lab = pd.factorize(lab)[0]
+        plane[order] = lab
+        for p in np.unique(lab):
+            members = order[lab == p]
+            ul = np.mod(argp[members] + m[members], 360.0)
+            slot[members[np.argsort(ul, kind="stable")]] = np.arange(members.size)
+    return shell, plane, slot
+
+
+def _assemble(name, ids, el, epochs: Time, models, satrecs, norad, min_elevation_deg,
+              band_user, tol, skipped):
+    el = np.atleast_2d(np.asarray(el, float))
+    a, e, inc, raan, argp, m = el.T
+    alt = a - R_EARTH_KM
+    minel = float(check_range(min_elevation_deg, "min_elevation_deg", 0.0, 90.0, unit="deg"))
+    shell, plane, slot = _infer_layout(alt, inc, raan, argp, m, float(tol))
+    ep_ts = pd.DatetimeIndex(epochs.utc.datetime64).tz_localize("UTC")
+    sats = pd.DataFrame({
+        "sat_id": [str(x) for x in ids], "constellation": name, "shell": shell,
+        "plane": plane, "slot": slot, "altitude_km": alt, "inclination_deg": inc,
+        "eccentricity": e, "raan_deg": raan, "arg_perigee_deg": argp,
+        "mean_anomaly_deg": m, "element_epoch": ep_ts, "min_elevation_deg": minel,
+        "band_user": str(band_user), "model": models, "norad_id": np.asarray(norad, np.int64),
+    })
+    dup = sats["sat_id"].duplicated()
+    if dup.any():  # same name twice (e.g. two element sets): disambiguate by row
+        sats.loc[dup, "sat_id"] = [f"{s}#{k}" for k, s in zip(np.flatnonzero(dup),
+                                                              sats.loc[dup, "sat_id"],
+                                                              strict=True)]
+    g = sats.groupby("shell", sort=False)
+    shells = pd.DataFrame({
+        "constellation": name,
+        "shell": list(g.groups),
+        "altitude_km": g["altitude_km"].median().to_numpy(),
+        "inclination_deg": g["inclination_deg"].median().to_numpy(),
+        "planes": g["plane"].nunique().to_numpy().astype(np.int64),
+        "sats_per_plane": g.apply(lambda d: d.groupby("plane").size().max(),
+                                  include_groups=False).to_numpy().astype(np.int64),
+        "phasing": np.int64(-1), "raan_spread_deg": 360.0, "min_elevation_deg": minel,
+        "band_user": str(band_user),
+    })
+    latest = epochs.max() if len(epochs) > 1 else epochs[0]
+    c = Constellation(name, sats, shells, latest, satrecs)
+    c.skipped = list(skipped)
+    return c
+
+
+def _from_records(records, skipped, name, min_elevation_deg, band_user, tol):
+    if not records:
+        raise ValueError("no valid element sets found" +
+                         (f"; skipped: {skipped[:5]}" if skipped else ""))
+    from astropy.time import Time as _T
+
+    els, eps, ids, norad, recs = [], [], [], [], []
+    for rec in records:
+        s = rec.satrec
+        a = s.a * s.radiusearthkm
+        els.append([a, s.ecco, np.degrees(s.inclo), np.degrees(s.nodeo) % 360,
+                    np.degrees(s.argpo) % 360, np.degrees(s.mo) % 360])
+        eps.append((s.jdsatepoch, s.jdsatepochF))
+        ids.append(rec.name or str(s.satnum))
+        norad.append(int(s.satnum))
+        recs.append(s)
+    ep = np.array(eps)
+    epochs = _T(ep[:, 0], ep[:, 1], format="jd", scale="utc")
+    alt = np.array(els)[:, 0] - R_EARTH_KM
+    low = np.flatnonzero(alt < 100.0)
+    if low.size:
+        raise ValueError(f"altitude_km must be >= 100 km; element set {ids[low[0]]!r} has mean "
+                         f"altitude {alt[low[0]]:.1f} km (decayed?)")
+    return _assemble(name, ids, els, epochs, ["sgp4"] * len(recs), recs, norad,
+                     min_elevation_deg, band_user, tol, skipped)
+
+
+# --------------------------------------------------------------------- catalogue
+
+
+def _catalogue_shells(name):
+    from satcloud.data import constellation_shells
+
+    df = constellation_shells()
+    return df[df["constellation"] == name].reset_index(drop=True)
+
+
+def _phasing_for(phasing, shell, planes):
+    if phasing is None:
+        return 1 if planes > 1 else 0
+    if isinstance(phasing, dict):
+        return phasing.get(shell, 1 if planes > 1 else 0)
+    return phasing
+
+
+def constellation(name, *, phasing=None, min_elevation_deg=None, epoch=None, shells=None,
+                  slot_lon_deg=None) -> Constellation:
+    """A named constellation from the filed shells (``data/constellation_shells.csv``).
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`CATALOGUE`: ``starlink-gen1`` (4,408 satellites),
+        ``starlink-gen2`` (29,988), ``kuiper`` (3,236), ``oneweb`` (588),
+        ``telesat-2020`` (1,671), ``o3b-mpower`` (11), ``geo``.
+    phasing : int or dict, optional
+        Walker phasing F for every shell, or a dict shell -> F (default 1; see the
+        module docstring).
+    min_elevation_deg : float, optional
+        Override the filed minimum elevation. [deg]
+    epoch : Time, optional
+        Element epoch (default 2020-10-01T00:00:00 UTC).
+    shells : sequence of str, optional
+        Keep only these shells (e.g. ``["1"]``).
+    slot_lon_deg : sequence of float, optional
+        ``geo`` only: slot longitudes [deg] (default 0, 120, -120). GEO satellites are
+        placed on the J2-corrected geostationary circle (:func:`geostationary_altitude_km`)
+        so they stay on their slots; minimum elevation 10 deg unless given.
+
+    Returns
+    -------
+    Constellation
+
+    Raises
+    ------
+    ValueError
+        For an unknown name (lists the valid ones and suggests a close match).
+    """
+    check_choice(name, "constellation", CATALOGUE)
+    t = _epoch(epoch)
+    if name == "geo":
+        return _geo(slot_lon_deg, min_elevation_deg, t)
+    if slot_lon_deg is not None:
+        raise ValueError("slot_lon_deg applies only to the 'geo' constellation")
+    table = _catalogue_shells(name)
+    if shells is not None:
+        wanted = [str(s) for s in ([shells] if isinstance(shells, str) else shells)]
+        for s in wanted:
+            check_choice(s, "shell", list(table["shell"]))
+        table = table[table["shell"].isin(wanted)]
+    parts = []
+    for row in table.itertuples(index=False):
+        layout = _SHELL_LAYOUT.get((name, str(row.shell)), {})
+        el = row.min_elevation_deg if min_elevation_deg is None else min_elevation_deg
+        parts.append(Constellation.walker(
+            row.altitude_km, row.inclination_deg, int(row.planes), int(row.sats_per_plane),
+            phasing=_phasing_for(phasing, str(row.shell), int(row.planes)),
+            min_elevation_deg=el, name=name, epoch=t, shell=str(row.shell),
+            band_user=row.band_user, **layout))
+    out = parts[0]
+    for p in parts[1:]:
+        out = out + p
+    return out
+
+
+def _geo(slot_lon_deg, min_elevation_deg, t):
+    lons = np.atleast_1d(as_float_array(DEFAULT_GEO_SLOTS_DEG if slot_lon_deg is None
+                                        else slot_lon_deg, "slot_lon_deg"))
+    check_range(lons, "slot_lon_deg", -180.0, 360.0, unit="deg")
+    if lons.ndim != 1 or lons.size == 0:
+        raise ValueError("slot_lon_deg must be a non-empty list of longitudes")
+    el = 10.0 if min_elevation_deg is None else min_elevation_deg
+    alt = geostationary_altitude_km()
+    era_deg = float(np.degrees(earth_rotation_angle_rad(t)))
+    c = Constellation.walker(alt, 0.0, 1, 1, phasing=0, min_elevation_deg=el, name="geo",
+                             epoch=t, shell="GEO", band_user="Ka")
+    sats = pd.concat([c.satellites] * lons.size, ignore_index=True)
+    sats["slot"] = np.arange(lons.size)
+    sats["sat_id"] = [f"geo/{lon:+.1f}E" for lon in lons]
+    if sats["sat_id"].duplicated().any():
+        raise ValueError("slot_lon_deg must not repeat a longitude")
+    # mean longitude (RAAN + argp + M) at the epoch = slot longitude + ERA
+    sats["mean_anomaly_deg"] = np.mod(lons + era_deg, 360.0)
+    shells = c.shells.copy()
+    shells["sats_per_plane"] = lons.size
+    shells["phasing"] = -1
+    return Constellation("geo", sats, shells, t)
+
+
+# -------------------------------------------------------------------- deployment
+
+
+def _spread_order(n: int) -> np.ndarray:
+    """0..n-1 in van der Corput order: 0, n/2, n/4, 3n/4, ... (each once)."""
+    bits = max(1, int(np.ceil(np.log2(max(n, 2)))))
+    k = np.arange(2**bits)
+    rev = np.zeros_like(k)
+    for b in range(bits):
+        rev |= ((k >> b) & 1) << (bits - 1 - b)
+    frac = rev / 2**bits
+    cand = np.floor(frac * n).astype(int)
+    _, first = np.unique(cand, return_index=True)
+    order = cand[np.sort(first)]
+    missing = np.setdiff1d(np.arange(n), order)
+    return np.concatenate([order, missing])
+
+
+def deploy(constellation, fraction=None, count=None, *, rule="planes",
+           plane_order="spread") -> Constellation:
+    """The partially deployed constellation: a fraction or a count of its satellites.
+
+    Parameters
+    ----------
+    constellation : Constellation
+        The full design.
+    fraction : float, optional
+        Deployed fraction in (0, 1]. Give exactly one of ``fraction`` and ``count``.
+    count : int, optional
+        Number of satellites deployed, in [1, len(constellation)] (e.g. 800 for
+        Starlink in October 2020).
+    rule : {"planes", "uniform"}
+        ``"planes"`` (default): shells in catalogue order, each filled plane by plane
+        (a plane complete before the next; the last plane partly, slots in order).
+        ``"uniform"``: every plane of every shell thinned evenly (keeps the first
+        ``count`` satellites in slot-interleaved order).
+    plane_order : {"spread", "sequential"}
+        Order in which a shell's planes fill under ``rule="planes"``: van der Corput
+        ("spread", default) or 0, 1, 2, ...
+
+    Returns
+    -------
+    Constellation
+        A subset of the rows (same ids, elements and epoch).
+    """
+    n = len(constellation)
+    if (fraction is None) == (count is None):
+        raise ValueError("give exactly one of fraction and count")
+    if fraction is not None:
+        f = float(check_range(fraction, "fraction", 0.0, 1.0, low_open=True))
+        k = max(1, int(round(f * n)))
+    else:
+        k = _check_int(count, "count", 1, n)
+    check_choice(rule, "rule", ("planes", "uniform"))
+    check_choice(plane_order, "plane_order", ("spread", "sequential"))
+    sats = constellation.satellites
+    shell_rank = {s: i for i, s in enumerate(pd.unique(sats["shell"]))}
+    srank = sats["shell"].map(shell_rank).to_numpy()
+    plane = sats["plane"].to_numpy()
+    slot = sats["slot"].to_numpy()
+    if rule == "planes":
+        prank = np.empty(n, dtype=np.int64)
+        for s in shell_rank:
+            idx = np.flatnonzero(sats["shell"].to_numpy() == s)
+            planes = np.unique(plane[idx])
+            order = (_spread_order(planes.size) if plane_order == "spread"
+                     else np.arange(planes.size))
+            rank_of = {planes[o]: r for r, o in enumerate(order)}
+            prank[idx] = [rank_of[p] for p in plane[idx]]
+        keys = np.lexsort((slot, prank, srank))
+    else:
+        # interleave slots: van der Corput order of slots within each plane
+        srank_slot = np.empty(n, dtype=np.int64)
+        for (_s, _p), idx in sats.groupby(["shell", "plane"]).indices.items():
+            order = _spread_order(idx.size)
+            rank = np.empty(idx.size, np.int64)
+            rank[order] = np.arange(idx.size)
+            srank_slot[idx[np.argsort(slot[idx], kind="stable")]] = rank
+        keys = np.lexsort((plane, srank, srank_slot))
+    keep = np.sort(keys[:k])
+    out = constellation.subset(keep)
+    out.name = constellation.name
+    out.deployment = {"rule": rule, "plane_order": plane_order, "count": int(k),
+                      "of": int(n)}
+    return out

@@ -1,0 +1,431 @@
+"""Coverage statistics: satellites in view per site and over the globe.
+
+Every statistic is built from the number of satellites in view, ``n(t, site)``, at or
+above each satellite's minimum elevation (or a given one), found with the pruned
+search of :func:`satcloud.geometry.access` (no dense time x site x satellite cube).
+
+Time weighting: sample ``t_i`` stands for the interval ``[t_i, t_{i+1})``; the last
+sample gets the median step. So ``fraction_covered`` is the fraction of *time* with at
+least ``k`` satellites in view and ``longest_outage_s`` is the longest run of samples
+with fewer, measured in seconds (an outage shorter than the grid step can be missed).
+
+Spatial weighting: over a latitude/longitude grid each cell centre is weighted by the
+cell's area on the sphere, (sin(phi_2) - sin(phi_1)) * (lambda_2 - lambda_1) / (4 pi);
+optionally by population, assigning each city of :func:`satcloud.data.cities` (GeoNames,
+the 1,000 most populous) to the grid cell that contains it. Site-set statistics can
+carry any weight column (e.g. ``population``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from satcloud._validate import as_float_array, check_choice, check_range
+from satcloud.geometry import (
+    _iter_pairs,
+    _sat_groups,
+    _sat_min_elevation,
+    _SiteGeometry,
+    normalize_sites,
+)
+
+__all__ = [
+    "coverage_summary",
+    "coverage_vs_deployment",
+    "coverage_vs_min_elevation",
+    "global_grid",
+    "grid_coverage",
+    "population_coverage",
+    "site_coverage",
+    "visible_counts",
+]
+
+
+def _sample_durations_s(ephemeris) -> np.ndarray:
+    t = ephemeris.times
+    if len(t) == 1:
+        return np.array([1.0])
+    sec = ((t.tai.jd1 - t.tai.jd1[0]) + (t.tai.jd2 - t.tai.jd2[0])) * 86400.0
+    d = np.diff(sec)
+    return np.append(d, np.median(d))
+
+
+def _counts_at(ephemeris, sites_df, min_el, elevations_deg, chunk_steps=None):
+    """Counts [n_el, T, S] of satellites in view at or above each elevation."""
+    r = ephemeris.r_ecef_km
+    n_t, n_sat, _ = r.shape
+    geo = _SiteGeometry(sites_df)
+    groups = _sat_groups(ephemeris, min_el)
+    n_s = len(sites_df)
+    chunk = chunk_steps
+    els = np.atleast_1d(elevations_deg)
+    out = np.zeros((els.size, n_t, n_s), dtype=np.int32)
+    for p in _iter_pairs(r, geo, min_el, groups, chunk):
+        if p.time_index.size == 0:
+            continue
+        t0 = int(p.time_index.min())
+        t1 = int(p.time_index.max()) + 1
+        flat = (p.time_index - t0) * n_s + p.site_index
+        for j, e in enumerate(els):
+            sel = flat if e is None or np.isnan(e) else flat[p.elevation_deg >= e]
+            out[j, t0:t1] += np.bincount(sel, minlength=(t1 - t0) * n_s).reshape(t1 - t0, n_s
+                                                                                  ).astype(np.int32)
+    return out
+
+
+def visible_counts(ephemeris, sites, min_elevation_deg=None, *, chunk_steps=None) -> np.ndarray:
+    """Number of satellites in view, per time and site.
+
+    Parameters
+    ----------
+    ephemeris : Ephemeris
+        From :func:`satcloud.orbits.propagate`.
+    sites : pandas.DataFrame
+        ``lat_deg``, ``lon_deg`` [deg] (optional ``alt_m`` [m], name column ``site``,
+        ``name`` or ``region``).
+    min_elevation_deg : float or array_like, optional
+        Threshold [deg]; ``None`` = each satellite's own.
+
+    Returns
+    -------
+    numpy.ndarray
+        int32 ``[T, S]``.
+    """
+    sites_df = normalize_sites(sites)
+    n_sat = ephemeris.r_ecef_km.shape[1]
+    min_el = _sat_min_elevation(ephemeris, min_elevation_deg, n_sat)
+    return _counts_at(ephemeris, sites_df, min_el, [np.nan], chunk_steps)[0]
+
+
+def _longest_run_s(mask: np.ndarray, dur: np.ndarray) -> np.ndarray:
+    """Longest total duration of consecutive True samples, per column. [s]"""
+    n_t, n_s = mask.shape
+    best = np.zeros(n_s)
+    cur = np.zeros(n_s)
+    for i in range(n_t):
+        cur = np.where(mask[i], cur + dur[i], 0.0)
+        np.maximum(best, cur, out=best)
+    return best
+
+
+def _stats(counts: np.ndarray, dur: np.ndarray, k: int) -> dict:
+    covered = counts >= k
+    w = dur / dur.sum()
+    return {
+        "fraction_covered": w @ covered,
+        "mean_in_view": w @ counts,
+        "min_in_view": counts.min(axis=0),
+        "max_in_view": counts.max(axis=0),
+        "longest_outage_s": _longest_run_s(~covered, dur),
+    }
+
+
+def _check_k(k):
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise ValueError(f"k must be an integer >= 1, got {k!r}")
+    return int(k)
+
+
+def site_coverage(ephemeris, sites, min_elevation_deg=None, k=1, *, chunk_steps=None
+                  ) -> pd.DataFrame:
+    """Coverage statistics per site.
+
+    Parameters
+    ----------
+    ephemeris : Ephemeris
+    sites : pandas.DataFrame
+        As in :func:`satcloud.geometry.access`.
+    min_elevation_deg : float, optional
+        [deg]; ``None`` = each satellite's own.
+    k : int, optional
+        Covered means at least ``k`` satellites in view.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The sites' columns plus ``fraction_covered`` (time fraction with >= k in view),
+        ``mean_in_view``, ``min_in_view``, ``max_in_view`` and ``longest_outage_s`` [s].
+    """
+    k = _check_k(k)
+    sites_df = normalize_sites(sites)
+    counts = visible_counts(ephemeris, sites_df, min_elevation_deg, chunk_steps=chunk_steps)
+    out = sites_df.copy()
+    for name, v in _stats(counts, _sample_durations_s(ephemeris), k).items():
+        out[name] = v
+    return out
+
+
+def global_grid(spacing_deg=5.0, *, lat_limit_deg=90.0) -> pd.DataFrame:
+    """Cell centres of a regular latitude/longitude grid with area weights.
+
+    Parameters
+    ----------
+    spacing_deg : float
+        Cell size in latitude and longitude, in [0.1, 30], dividing 180. [deg]
+    lat_limit_deg : float, optional
+        Keep cells with |latitude| of the centre < this (e.g. 60 for populated
+        latitudes). [deg]
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``site`` ("lat,lon"), ``lat_deg``, ``lon_deg`` [deg], ``area_weight`` (the
+        cell's share of the kept area; sums to 1), ``area_km2`` [km^2] (mean radius
+        6371.0088 km, IUGG).
+    """
+    d = float(check_range(spacing_deg, "spacing_deg", 0.1, 30.0, unit="deg"))
+    if abs(180.0 / d - round(180.0 / d)) > 1e-9:
+        raise ValueError(f"spacing_deg must divide 180, got {d:g}")
+    lim = float(check_range(lat_limit_deg, "lat_limit_deg", 0.0, 90.0, low_open=True,
+                            unit="deg"))
+    edges_lat = np.linspace(-90.0, 90.0, int(round(180.0 / d)) + 1)
+    lat_c = 0.5 * (edges_lat[:-1] + edges_lat[1:])
+    lon_c = np.linspace(-180.0, 180.0, int(round(360.0 / d)) + 1)[:-1] + d / 2
+    keep = np.abs(lat_c) < lim
+    band = (np.sin(np.radians(edges_lat[1:])) - np.sin(np.radians(edges_lat[:-1])))[keep]
+    lat_c = lat_c[keep]
+    la, lo = np.meshgrid(lat_c, lon_c, indexing="ij")
+    area = np.repeat(band, lon_c.size) * np.radians(d)
+    r_km = 6371.0088
+    return pd.DataFrame({
+        "site": [f"{a:.3f},{b:.3f}" for a, b in zip(la.ravel(), lo.ravel(), strict=True)],
+        "lat_deg": la.ravel(), "lon_deg": lo.ravel(),
+        "area_weight": area / area.sum(), "area_km2": area * r_km**2,
+    })
+
+
+def _population_weights(grid: pd.DataFrame, spacing_deg: float, cities) -> np.ndarray:
+    if cities is None:
+        from satcloud.data import cities as load_cities
+
+        cities = load_cities()
+    lat = as_float_array(cities["lat_deg"].to_numpy(), "cities.lat_deg")
+    lon = ((as_float_array(cities["lon_deg"].to_numpy(), "cities.lon_deg") + 180.0) % 360.0
+           ) - 180.0
+    pop = as_float_array(cities["population"].to_numpy(), "cities.population")
+    key_grid = {(round(a, 6), round(b, 6)): i for i, (a, b) in
+                enumerate(zip(grid["lat_deg"], grid["lon_deg"], strict=True))}
+    d = spacing_deg
+    lat_c = np.floor((lat + 90.0) / d) * d - 90.0 + d / 2
+    lat_c = np.minimum(lat_c, 90.0 - d / 2)
+    lon_c = np.floor((lon + 180.0) / d) * d - 180.0 + d / 2
+    w = np.zeros(len(grid))
+    for a, b, p in zip(lat_c, lon_c, pop, strict=True):
+        i = key_grid.get((round(a, 6), round(b, 6)))
+        if i is not None:
+            w[i] += p
+    if w.sum() <= 0:
+        raise ValueError("no city falls inside the grid (check lat_limit_deg)")
+    return w / w.sum()
+
+
+def grid_coverage(ephemeris, spacing_deg=5.0, min_elevation_deg=None, k=1, *,
+                  lat_limit_deg=90.0, population=False, cities=None,
+                  chunk_steps=None) -> pd.DataFrame:
+    """Coverage statistics over a global latitude/longitude grid.
+
+    Parameters
+    ----------
+    ephemeris : Ephemeris
+    spacing_deg : float, optional
+        Grid cell size. [deg]
+    min_elevation_deg : float, optional
+        [deg]; ``None`` = each satellite's own.
+    k : int, optional
+        Covered means at least ``k`` in view.
+    lat_limit_deg : float, optional
+        Keep cells with |lat| < this. [deg]
+    population : bool, optional
+        Add ``population_weight`` (share of the cities' population per cell).
+    cities : pandas.DataFrame, optional
+        Cities with ``lat_deg``, ``lon_deg``, ``population`` (default
+        :func:`satcloud.data.cities`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cell: the :func:`global_grid` columns, the :func:`site_coverage`
+        statistics and, with ``population=True``, ``population_weight``. Summarise with
+        :func:`coverage_summary`.
+    """
+    grid = global_grid(spacing_deg, lat_limit_deg=lat_limit_deg)
+    out = site_coverage(ephemeris, grid, min_elevation_deg, k, chunk_steps=chunk_steps)
+    if population or cities is not None:
+        out["population_weight"] = _population_weights(grid, float(spacing_deg), cities)
+    return out
+
+
+def coverage_summary(table: pd.DataFrame, weight="area_weight") -> pd.Series:
+    """Weighted summary of a per-site or per-cell coverage table.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`site_coverage` or :func:`grid_coverage`.
+    weight : str or None
+        Weight column (``"area_weight"``, ``"population_weight"``, ``"population"``...)
+        or ``None`` for equal weights.
+
+    Returns
+    -------
+    pandas.Series
+        ``fraction_covered`` (weighted mean time fraction), ``mean_in_view`` (weighted),
+        ``fraction_always_covered`` (weight share of sites never in outage),
+        ``worst_fraction_covered`` (min over sites), ``longest_outage_s`` (max over
+        sites) [s], ``n_sites``.
+    """
+    if weight is None:
+        w = np.full(len(table), 1.0 / len(table))
+    else:
+        if weight not in table.columns:
+            raise ValueError(f"weight column {weight!r} not in the table; columns: "
+                             f"{list(table.columns)}")
+        w = as_float_array(table[weight].to_numpy(), weight)
+        if np.any(w < 0) or w.sum() <= 0:
+            raise ValueError(f"weight {weight!r} must be >= 0 with a positive sum")
+        w = w / w.sum()
+    fc = table["fraction_covered"].to_numpy(float)
+    return pd.Series({
+        "fraction_covered": float(w @ fc),
+        "mean_in_view": float(w @ table["mean_in_view"].to_numpy(float)),
+        "fraction_always_covered": float(w @ (table["longest_outage_s"].to_numpy() == 0)),
+        "worst_fraction_covered": float(fc.min()),
+        "longest_outage_s": float(table["longest_outage_s"].max()),
+        "n_sites": int(len(table)),
+    })
+
+
+def population_coverage(ephemeris, cities=None, min_elevation_deg=None, k=1, *,
+                        n=None) -> pd.DataFrame:
+    """Coverage of the most populous cities, with their populations for weighting.
+
+    Parameters
+    ----------
+    cities : pandas.DataFrame, optional
+        Default :func:`satcloud.data.cities` (``n`` most populous if given).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`site_coverage` of the cities (name column ``name``) with ``population``;
+        ``coverage_summary(df, "population")`` gives the population-weighted figures.
+    """
+    if cities is None:
+        from satcloud.data import cities as load_cities
+
+        cities = load_cities(n)
+    return site_coverage(ephemeris, cities, min_elevation_deg, k)
+
+
+def _weights(sites_df, weights):
+    if weights is None:
+        return np.full(len(sites_df), 1.0 / len(sites_df))
+    if isinstance(weights, str):
+        if weights not in sites_df.columns:
+            raise ValueError(f"weights column {weights!r} not in sites")
+        w = as_float_array(sites_df[weights].to_numpy(), weights)
+    else:
+        w = as_float_array(weights, "weights")
+        if w.shape != (len(sites_df),):
+            raise ValueError(f"weights must have one value per site ({len(sites_df)})")
+    if np.any(w < 0) or w.sum() <= 0:
+        raise ValueError("weights must be >= 0 with a positive sum")
+    return w / w.sum()
+
+
+def coverage_vs_min_elevation(ephemeris, sites, min_elevations_deg, k=1, *, weights=None,
+                              chunk_steps=None) -> pd.DataFrame:
+    """Coverage as a function of the minimum elevation angle (one pass over the data).
+
+    Parameters
+    ----------
+    ephemeris : Ephemeris
+    sites : pandas.DataFrame
+        Sites (e.g. :func:`global_grid`).
+    min_elevations_deg : array_like
+        Thresholds, each in [0, 90]. [deg]
+    k : int, optional
+    weights : str or array_like, optional
+        Site weights: a column of ``sites`` (e.g. ``"area_weight"``) or values.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per threshold: ``min_elevation_deg``, ``fraction_covered`` (weighted),
+        ``mean_in_view`` (weighted), ``min_in_view``, ``longest_outage_s`` (max over
+        sites) [s].
+    """
+    k = _check_k(k)
+    els = np.atleast_1d(check_range(min_elevations_deg, "min_elevations_deg", 0.0, 90.0,
+                                    unit="deg"))
+    sites_df = normalize_sites(sites)
+    w = _weights(sites_df, weights)
+    n_sat = ephemeris.r_ecef_km.shape[1]
+    base = np.full(n_sat, float(els.min()))
+    counts = _counts_at(ephemeris, sites_df, base, els, chunk_steps)
+    dur = _sample_durations_s(ephemeris)
+    rows = []
+    for j, e in enumerate(els):
+        st = _stats(counts[j], dur, k)
+        rows.append({"min_elevation_deg": float(e),
+                     "fraction_covered": float(w @ st["fraction_covered"]),
+                     "mean_in_view": float(w @ st["mean_in_view"]),
+                     "min_in_view": int(st["min_in_view"].min()),
+                     "longest_outage_s": float(st["longest_outage_s"].max())})
+    return pd.DataFrame(rows)
+
+
+def coverage_vs_deployment(constellation, times, sites, fractions=None, counts=None, k=1, *,
+                           min_elevation_deg=None, weights=None, rule="planes",
+                           plane_order="spread") -> pd.DataFrame:
+    """Coverage as satellites are deployed (see :func:`satcloud.constellations.deploy`).
+
+    Parameters
+    ----------
+    constellation : Constellation
+        The full design.
+    times : Time
+        Time grid.
+    sites : pandas.DataFrame
+    fractions : array_like, optional
+        Deployed fractions in (0, 1]; or give ``counts``.
+    counts : array_like of int, optional
+        Deployed satellite counts.
+    k, min_elevation_deg, weights
+        As in :func:`coverage_vs_min_elevation`.
+    rule, plane_order
+        Deployment rule (:func:`satcloud.constellations.deploy`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per step: ``fraction``, ``n_satellites``, ``fraction_covered``,
+        ``mean_in_view``, ``min_in_view``, ``longest_outage_s`` [s].
+    """
+    from satcloud.constellations import deploy
+    from satcloud.orbits import propagate
+
+    k = _check_k(k)
+    check_choice(rule, "rule", ("planes", "uniform"))
+    if (fractions is None) == (counts is None):
+        raise ValueError("give exactly one of fractions and counts")
+    sites_df = normalize_sites(sites)
+    w = _weights(sites_df, weights)
+    steps = ([("fraction", f) for f in np.atleast_1d(fractions)] if fractions is not None
+             else [("count", int(c)) for c in np.atleast_1d(counts)])
+    full = propagate(constellation, times)
+    dur = _sample_durations_s(full)
+    rows = []
+    for kind, v in steps:
+        part = deploy(constellation, **{kind: v}, rule=rule, plane_order=plane_order)
+        ids = pd.Index(constellation.satellites["sat_id"])
+        idx = ids.get_indexer(part.satellites["sat_id"])
+        eph = full.isel(sat=idx)
+        st = _stats(visible_counts(eph, sites_df, min_elevation_deg), dur, k)
+        rows.append({"fraction": len(part) / len(constellation), "n_satellites": len(part),
+                     "fraction_covered": float(w @ st["fraction_covered"]),
+                     "mean_in_view": float(w @ st["mean_in_view"]),
+                     "min_in_view": int(st["min_in_view"].min()),
+                     "longest_outage_s": float(st["longest_outage_s"].max())})
+    return pd.DataFrame(rows)

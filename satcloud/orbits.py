@@ -1,0 +1,826 @@
+"""Propagation at constellation scale: time grids, J2 secular and SGP4, Earth rotation.
+
+Two propagators, chosen per satellite by the constellation's ``model`` column:
+
+``"j2"`` -- mean elements (filings, Walker shells, boinor orbits)
+    Two-body motion plus the secular drift of the right ascension of the ascending
+    node, the argument of perigee and the mean anomaly caused by the Earth's
+    oblateness J2 (first order; Vallado, *Fundamentals of Astrodynamics and
+    Applications*, 4th ed., eqs. 9-41, 9-42 and 9-43; Kozai 1959):
+
+    .. math::
+
+        \\dot\\Omega = -\\tfrac32 n J_2 (R/p)^2 \\cos i, \\quad
+        \\dot\\omega = \\tfrac34 n J_2 (R/p)^2 (5\\cos^2 i - 1), \\quad
+        \\dot M = n\\left[1 + \\tfrac34 J_2 (R/p)^2 \\sqrt{1-e^2}(3\\cos^2 i - 1)\\right]
+
+    with n = sqrt(mu / a^3), p = a (1 - e^2). The elements are *mean* elements referred
+    to the Earth's equator of date with the CIO as origin (the CIRS); positions in the
+    Earth-fixed frame follow from one rotation by the Earth rotation angle (ERA, IAU
+    2000, from astropy/ERFA with UT1). Short-period J2 terms (~10 km in position) are
+    not modelled: these are mean positions, as right as the filings they come from.
+
+``"sgp4"`` -- TLE/OMM element sets
+    SGP4 (Vallado et al. 2006, AIAA 2006-6753) through :class:`sgp4.api.SatrecArray`,
+    giving TEME positions; TEME -> Earth-fixed by the rotation R3(GMST 1982) with UT1,
+    the convention of Vallado (2006) and of skyfield. Polar motion is neglected in both
+    paths: |x_p|, |y_p| < 0.5 arcsec, i.e. < 15 m at the Earth's surface and < 20 m at
+    LEO, < 0.1 km at GEO.
+
+Time and Earth orientation
+--------------------------
+astropy is the authority for time scales and UT1. satcloud never downloads: importing
+this module sets ``astropy.utils.iers.conf.auto_download = False``, so astropy uses the
+IERS tables bundled with ``astropy-iers-data`` (observed values plus about a year of
+predictions). Inside the tables UT1 is good to ~1 ms (< 0.5 m of Earth rotation at the
+surface). Outside them astropy holds the edge value, and if UT1 cannot be had at all
+satcloud falls back to UT1 = UTC; both are bounded by |UT1 - UTC| < 0.9 s (the leap
+second rule), i.e. an Earth rotation error < 6.6e-5 rad: < 0.45 km at LEO, < 2.8 km at
+GEO. Never raises, never downloads.
+
+Memory
+------
+Time is processed in chunks (``chunk_steps``) so that temporaries stay around 100 MB;
+the result array itself is ``T x N x 3`` (8 bytes each for float64, 4 for float32:
+use ``dtype=np.float32`` -- 0.5 m resolution at LEO -- or :func:`iter_propagate` for very
+large problems, e.g. Starlink Gen2 over a day at 30 s).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from astropy import units as u
+from astropy.time import Time, TimeDelta
+from astropy.utils import iers
+
+from satcloud._validate import as_float_array, check_range
+
+# Never download Earth-orientation tables (satcloud is offline by default).
+iers.conf.auto_download = False
+
+__all__ = [
+    "DEFAULT_EPOCH",
+    "J2_EARTH",
+    "MU_EARTH_KM3_S2",
+    "R_EARTH_KM",
+    "SIDEREAL_RATE_RAD_S",
+    "Ephemeris",
+    "earth_rotation_angle_rad",
+    "gmst82_rad",
+    "iter_propagate",
+    "j2_secular_rates",
+    "mean_motion_rad_s",
+    "nodal_period_s",
+    "orbital_period_s",
+    "propagate",
+    "propagate_pairs",
+    "sun_synchronous_inclination_deg",
+    "time_grid",
+    "to_time",
+]
+
+#: Earth's gravitational parameter, EGM96/WGS84 (NIMA TR8350.2). [km^3/s^2]
+MU_EARTH_KM3_S2 = 398600.4418
+#: Equatorial radius, WGS84. [km]
+R_EARTH_KM = 6378.137
+#: Second zonal harmonic J2 (un-normalised), EGM96 (-C20 * sqrt(5)). [-]
+J2_EARTH = 1.08262668e-3
+#: Earth's rotation rate relative to the CIO, d(ERA)/dt (IERS Conventions 2010). [rad/s]
+SIDEREAL_RATE_RAD_S = 2.0 * np.pi * 1.00273781191135448 / 86400.0
+#: Rate of the mean Sun in right ascension: 360 deg per tropical year. [rad/s]
+_SUN_RATE_RAD_S = 2.0 * np.pi / (365.2421897 * 86400.0)
+
+#: The package's fixed default epoch: 2020-10-01T00:00:00 UTC, the month of the
+#: Microsoft-SpaceX Azure announcement (deterministic results everywhere).
+DEFAULT_EPOCH = Time("2020-10-01T00:00:00", scale="utc")
+
+
+# ---------------------------------------------------------------------------- time
+
+
+def _seconds(value, name) -> float:
+    if isinstance(value, u.Quantity):
+        return float(value.to_value(u.s))
+    if isinstance(value, TimeDelta):
+        return float(value.to_value(u.s))
+    if isinstance(value, (_dt.timedelta, np.timedelta64, pd.Timedelta)):
+        return float(pd.Timedelta(value).total_seconds())
+    if isinstance(value, str):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # pandas deprecates the unit "d"
+                return float(pd.Timedelta(value).total_seconds())
+        except ValueError as exc:
+            raise ValueError(f"{name}: cannot read {value!r} as a duration "
+                             "(e.g. '24h', '30s')") from exc
+    arr = as_float_array(value, name)
+    if arr.ndim:
+        raise TypeError(f"{name} must be a scalar duration, got shape {arr.shape}")
+    return float(arr)
+
+
+def _quiet_erfa(func):
+    """Silence ERFA's 'dubious year' warnings (UTC beyond the leap-second table: the
+    documented, bounded UT1 fallback applies there)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*dubious year.*")
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def to_time(value, name="times") -> Time:
+    """An astropy ``Time`` (UTC) from a Time, datetime, ISO string or datetime64 array."""
+    if isinstance(value, Time):
+        return value
+    if isinstance(value, pd.Timestamp | pd.DatetimeIndex | pd.Series):
+        idx = pd.DatetimeIndex(np.atleast_1d(pd.to_datetime(value)))
+        if idx.tz is not None:
+            idx = idx.tz_convert("UTC").tz_localize(None)
+        t = Time(idx.to_numpy(dtype="datetime64[ns]"), scale="utc")
+        return t[0] if isinstance(value, pd.Timestamp) else t
+    if isinstance(value, _dt.datetime) and value.tzinfo is not None:
+        value = value.astimezone(_dt.UTC).replace(tzinfo=None)
+    try:
+        return Time(value, scale="utc")
+    except (ValueError, TypeError) as exc:
+        raise TypeError(f"{name}: cannot read {value!r} as a time (give an astropy Time, "
+                        "a datetime or an ISO string, in UTC)") from exc
+
+
+@_quiet_erfa
+def time_grid(start=None, duration="24h", step="60s", *, endpoint=False) -> Time:
+    """A uniform grid of UTC times.
+
+    Parameters
+    ----------
+    start : Time, datetime or str, optional
+        First time (UTC). Default :data:`DEFAULT_EPOCH` (2020-10-01T00:00:00 UTC).
+    duration : float, str, Quantity or timedelta
+        Length of the grid; numbers are seconds, strings as pandas (``"24h"``). [s]
+    step : float, str, Quantity or timedelta
+        Spacing, > 0. [s]
+    endpoint : bool, optional
+        Include ``start + duration`` when it falls on the grid (default: half-open,
+        so 24 h at 60 s gives 1,440 times).
+
+    Returns
+    -------
+    astropy.time.Time
+        Array of times, scale UTC. Steps are exact in SI seconds (TAI), so a grid over
+        a leap second stays uniform.
+    """
+    t0 = DEFAULT_EPOCH if start is None else to_time(start, "start")
+    if not t0.isscalar:
+        raise TypeError("start must be a single time")
+    dur = _seconds(duration, "duration")
+    stp = _seconds(step, "step")
+    check_range(dur, "duration", 0.0, None, unit="s")
+    check_range(stp, "step", 0.0, None, low_open=True, unit="s")
+    n = int(np.floor(dur / stp * (1 + 1e-12) + 1e-9))
+    if endpoint and abs(n * stp - dur) <= 1e-6 * stp:
+        n += 1
+    n = max(n, 1)
+    if n > 50_000_000:
+        raise ValueError(f"time_grid would have {n} steps; choose a larger step")
+    offsets = np.arange(n, dtype=float) * stp
+    return (t0.tai + TimeDelta(offsets, format="sec")).utc
+
+
+@_quiet_erfa
+def _check_times(times) -> Time:
+    t = to_time(times)
+    if t.isscalar:
+        t = t.reshape((1,))
+    if t.ndim != 1:
+        raise ValueError(f"times must be one-dimensional, got shape {t.shape}")
+    if len(t) == 0:
+        raise ValueError("times is empty")
+    if len(t) > 1:
+        d = np.diff((t.tai.jd1 - t.tai.jd1[0]) + (t.tai.jd2 - t.tai.jd2[0]))
+        if np.any(d <= 0):
+            k = int(np.flatnonzero(d <= 0)[0])
+            raise ValueError(f"times must be strictly increasing; times[{k + 1}] = "
+                             f"{t[k + 1].isot} is not after times[{k}] = {t[k].isot}")
+    return t
+
+
+def _ut1(times: Time) -> Time:
+    """UT1 for ``times`` from astropy's bundled IERS tables; UT1 = UTC as a last resort."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return times.ut1
+        except Exception:  # noqa: BLE001 - documented fallback, bounded error
+            utc = times.utc
+            return Time(utc.jd1, utc.jd2, format="jd", scale="ut1")
+
+
+@_quiet_erfa
+def earth_rotation_angle_rad(times) -> np.ndarray:
+    """Earth rotation angle, IAU 2000 (ERFA ``era00`` with UT1 from astropy). [rad]
+
+    Parameters
+    ----------
+    times : Time or array_like
+        UTC times.
+
+    Returns
+    -------
+    numpy.ndarray
+        ERA in [0, 2 pi), the angle CIRS -> TIRS about the CIP. [rad]
+    """
+    import erfa
+
+    t = _ut1(to_time(times))
+    return np.asarray(erfa.era00(t.jd1, t.jd2))
+
+
+@_quiet_erfa
+def gmst82_rad(times) -> np.ndarray:
+    """Greenwich mean sidereal time, IAU 1982 model with UT1 (ERFA ``gmst82``). [rad]
+
+    The angle of the TEME -> pseudo-Earth-fixed rotation used with SGP4
+    (Vallado et al. 2006, sec. "Coordinate systems").
+    """
+    import erfa
+
+    t = _ut1(to_time(times))
+    return np.asarray(erfa.gmst82(t.jd1, t.jd2))
+
+
+# ------------------------------------------------------------------- closed forms
+
+
+def mean_motion_rad_s(a_km) -> np.ndarray:
+    """Keplerian mean motion n = sqrt(mu / a^3). [rad/s]"""
+    a = check_range(a_km, "a_km", 0.0, None, low_open=True, unit="km")
+    return np.sqrt(MU_EARTH_KM3_S2 / a**3)
+
+
+def orbital_period_s(altitude_km) -> np.ndarray:
+    """Keplerian period T = 2 pi sqrt(a^3 / mu), a = R_E + altitude (circular). [s]
+
+    Parameters
+    ----------
+    altitude_km : array_like
+        Altitude above the WGS84 equatorial radius. [km]
+    """
+    h = check_range(altitude_km, "altitude_km", 100.0, None, unit="km")
+    a = R_EARTH_KM + h
+    return 2.0 * np.pi * np.sqrt(a**3 / MU_EARTH_KM3_S2)
+
+
+def j2_secular_rates(a_km, eccentricity, inclination_deg):
+    """First-order J2 secular rates of RAAN, argument of perigee and mean anomaly.
+
+    Parameters
+    ----------
+    a_km : array_like
+        Mean semi-major axis. [km]
+    eccentricity : array_like
+        Mean eccentricity, in [0, 1). [-]
+    inclination_deg : array_like
+        Mean inclination, in [0, 180]. [deg]
+
+    Returns
+    -------
+    raan_rate, argp_rate, mean_anomaly_rate : numpy.ndarray
+        d(Omega)/dt, d(omega)/dt, dM/dt (the last includes the Keplerian mean
+        motion). [rad/s]
+
+    Notes
+    -----
+    Vallado, 4th ed., eq. 9-41 (nodal regression), 9-42 (apsidal rotation) and 9-43
+    (mean-motion correction); Kozai (1959).
+    """
+    a = check_range(a_km, "a_km", 0.0, None, low_open=True, unit="km")
+    e = check_range(eccentricity, "eccentricity", 0.0, 1.0, high_open=True)
+    i = np.radians(check_range(inclination_deg, "inclination_deg", 0.0, 180.0, unit="deg"))
+    n0 = np.sqrt(MU_EARTH_KM3_S2 / a**3)
+    p = a * (1.0 - e * e)
+    k = J2_EARTH * (R_EARTH_KM / p) ** 2
+    ci = np.cos(i)
+    raan_rate = -1.5 * n0 * k * ci
+    argp_rate = 0.75 * n0 * k * (5.0 * ci * ci - 1.0)
+    m_rate = n0 * (1.0 + 0.75 * k * np.sqrt(1.0 - e * e) * (3.0 * ci * ci - 1.0))
+    return raan_rate, argp_rate, m_rate
+
+
+def nodal_period_s(altitude_km, inclination_deg, eccentricity=0.0) -> np.ndarray:
+    """Nodal (draconitic) period 2 pi / (d(omega)/dt + dM/dt) under J2. [s]"""
+    h = check_range(altitude_km, "altitude_km", 100.0, None, unit="km")
+    _, w, m = j2_secular_rates(R_EARTH_KM + h, eccentricity, inclination_deg)
+    return 2.0 * np.pi / (w + m)
+
+
+def sun_synchronous_inclination_deg(altitude_km, eccentricity=0.0) -> np.ndarray:
+    """Inclination at which J2 nodal precession follows the mean Sun (360 deg/year). [deg]
+
+    Solves -3/2 n J2 (R/p)^2 cos i = 2 pi / (365.2421897 d) (Vallado, 4th ed., eq. 11-14).
+
+    Parameters
+    ----------
+    altitude_km : array_like
+        Mean altitude above the equatorial radius (a - R_E). [km]
+    eccentricity : array_like, optional
+        [-]
+    """
+    h = check_range(altitude_km, "altitude_km", 100.0, None, unit="km")
+    e = check_range(eccentricity, "eccentricity", 0.0, 1.0, high_open=True)
+    a = R_EARTH_KM + h
+    n0 = np.sqrt(MU_EARTH_KM3_S2 / a**3)
+    p = a * (1.0 - e * e)
+    cos_i = -_SUN_RATE_RAD_S / (1.5 * n0 * J2_EARTH * (R_EARTH_KM / p) ** 2)
+    if np.any(np.abs(cos_i) > 1):
+        raise ValueError("altitude_km too high for a sun-synchronous orbit "
+                         "(needs |cos i| <= 1; above ~5,970 km there is none)")
+    return np.degrees(np.arccos(cos_i))
+
+
+# ----------------------------------------------------------------------- ephemeris
+
+
+@dataclass
+class Ephemeris:
+    """Positions of a constellation over a time grid.
+
+    Attributes
+    ----------
+    times : astropy.time.Time
+        The ``T`` times (UTC).
+    r_ecef_km : numpy.ndarray
+        Earth-fixed (ITRS, WGS84; polar motion neglected) positions ``[T, N, 3]``. [km]
+    r_eci_km : numpy.ndarray or None
+        Inertial positions ``[T, N, 3]`` in the CIRS (true equator of date, CIO origin;
+        r_eci = R3(-ERA) r_ecef), only when propagated with ``inertial=True``. [km]
+    constellation : Constellation
+        The satellites, row ``n`` of ``constellation.satellites`` is index ``n``.
+    """
+
+    times: Time
+    r_ecef_km: np.ndarray
+    r_eci_km: np.ndarray | None
+    constellation: object
+
+    @property
+    def sat_ids(self) -> np.ndarray:
+        """Satellite identifiers, one per index ``n``."""
+        return self.constellation.satellites["sat_id"].to_numpy()
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(number of times, number of satellites)."""
+        return self.r_ecef_km.shape[:2]
+
+    def __repr__(self) -> str:
+        t = self.times
+        span = f"{t[0].isot} .. {t[-1].isot}" if len(t) > 1 else t[0].isot
+        return (f"Ephemeris({getattr(self.constellation, 'name', '?')!r}, "
+                f"{self.shape[0]} times [{span}], {self.shape[1]} satellites, "
+                f"dtype={self.r_ecef_km.dtype}, inertial={self.r_eci_km is not None})")
+
+    def isel(self, time=None, sat=None) -> Ephemeris:
+        """Select time steps and/or satellites by integer index, slice or mask."""
+        ti = slice(None) if time is None else time
+        si = slice(None) if sat is None else sat
+        times = self.times[ti]
+        r = self.r_ecef_km[ti][:, si]
+        eci = None if self.r_eci_km is None else self.r_eci_km[ti][:, si]
+        const = self.constellation
+        if sat is not None:
+            const = const.subset(np.arange(len(const))[si])
+        if times.isscalar:
+            times = times.reshape((1,))
+            r = r[None]
+            eci = None if eci is None else eci[None]
+        return Ephemeris(times, r, eci, const)
+
+
+@_quiet_erfa
+def _sat_arrays(constellation, ref: Time):
+    """Per-satellite element arrays (radians, km, seconds since ``ref``)."""
+    sats = constellation.satellites
+    ep = sats["element_epoch"]
+    ep_t = to_time(pd.DatetimeIndex(ep))
+    offset = (ep_t.tai - ref.tai).to_value(u.s) if len(sats) else np.zeros(0)
+    a = R_EARTH_KM + sats["altitude_km"].to_numpy(float)
+    e = sats["eccentricity"].to_numpy(float)
+    inc = sats["inclination_deg"].to_numpy(float)
+    rd, wd, md = j2_secular_rates(a, e, inc) if len(sats) else (np.zeros(0),) * 3
+    return {
+        "offset_s": np.asarray(offset, float),
+        "a": a, "e": e, "i": np.radians(inc),
+        "raan": np.radians(sats["raan_deg"].to_numpy(float)),
+        "argp": np.radians(sats["arg_perigee_deg"].to_numpy(float)),
+        "m": np.radians(sats["mean_anomaly_deg"].to_numpy(float)),
+        "raan_dot": rd, "argp_dot": wd, "m_dot": md,
+    }
+
+
+def _kepler_E(m, e, iterations=8):
+    """Eccentric anomaly from mean anomaly (Newton; Vallado algorithm 2). [rad]"""
+    m = np.remainder(m, 2.0 * np.pi)
+    big = e > 0.8
+    ecc_anom = np.where(big, np.pi, m + e * np.sin(m))
+    for _ in range(iterations):
+        f = ecc_anom - e * np.sin(ecc_anom) - m
+        ecc_anom = ecc_anom - f / (1.0 - e * np.cos(ecc_anom))
+    return ecc_anom
+
+
+def _j2_positions(el, idx, dt_s, theta, inertial):
+    """J2 mean-element positions. dt_s: [T, 1] or [T, n] seconds since element epoch."""
+    a, e, inc = el["a"][idx], el["e"][idx], el["i"][idx]
+    dt = dt_s - el["offset_s"][idx]
+    raan = el["raan"][idx] + el["raan_dot"][idx] * dt
+    argp = el["argp"][idx] + el["argp_dot"][idx] * dt
+    m = el["m"][idx] + el["m_dot"][idx] * dt
+    circ = np.all(e == 0.0)
+    if circ:
+        uarg = argp + m
+        r = a
+    else:
+        ecc_anom = _kepler_E(m, np.broadcast_to(e, m.shape))
+        ee = np.broadcast_to(e, m.shape)
+        nu = 2.0 * np.arctan2(np.sqrt(1 + ee) * np.sin(ecc_anom / 2),
+                              np.sqrt(1 - ee) * np.cos(ecc_anom / 2))
+        uarg = argp + nu
+        r = a * (1.0 - ee * np.cos(ecc_anom))
+    cu, su = np.cos(uarg), np.sin(uarg)
+    ci, si = np.cos(inc), np.sin(inc)
+    lam = raan - theta
+    cl, sl = np.cos(lam), np.sin(lam)
+    rcu = r * cu
+    rsuci = r * su * ci
+    ecef = np.stack([cl * rcu - sl * rsuci, sl * rcu + cl * rsuci, r * su * si], axis=-1)
+    eci = None
+    if inertial:
+        co, so = np.cos(raan), np.sin(raan)
+        eci = np.stack([co * rcu - so * rsuci, so * rcu + co * rsuci, r * su * si], axis=-1)
+    return ecef, eci
+
+
+def _numba_kernels():
+    """Fused loops for the two hot paths (numba, cached); ``None`` if numba is missing."""
+    try:
+        import numba
+    except ImportError:  # pragma: no cover - numba comes with boinor
+        return None
+
+    @numba.njit(cache=True, nogil=True)
+    def circular(cu0, su0, co0, so0, a, ci, si, grp, cpsi, spsi, cphi, sphi, out):
+        # u = u0 + psi_g(t); lambda = Omega0 + phi_g(t) with phi = Omega_dot t - theta(t)
+        n_t, n = out.shape[0], out.shape[1]
+        for t in range(n_t):
+            for k in range(n):
+                g = grp[k]
+                cp, sp = cpsi[t, g], spsi[t, g]
+                cf, sf = cphi[t, g], sphi[t, g]
+                cu = cu0[k] * cp - su0[k] * sp
+                su = su0[k] * cp + cu0[k] * sp
+                cl = co0[k] * cf - so0[k] * sf
+                sl = so0[k] * cf + co0[k] * sf
+                r = a[k]
+                rcu = r * cu
+                rsuci = r * su * ci[k]
+                out[t, k, 0] = cl * rcu - sl * rsuci
+                out[t, k, 1] = sl * rcu + cl * rsuci
+                out[t, k, 2] = r * su * si[k]
+
+    @numba.njit(cache=True, nogil=True)
+    def rotate_teme(r_teme, cg, sg, out):
+        # out[t, n] = R3(gmst_t) r_teme[n, t]
+        n, n_t = r_teme.shape[0], r_teme.shape[1]
+        for t in range(n_t):
+            c, s = cg[t], sg[t]
+            for k in range(n):
+                x = r_teme[k, t, 0]
+                y = r_teme[k, t, 1]
+                out[t, k, 0] = c * x + s * y
+                out[t, k, 1] = -s * x + c * y
+                out[t, k, 2] = r_teme[k, t, 2]
+
+    return circular, rotate_teme
+
+
+_KERNELS = None
+
+
+def _kernels():
+    global _KERNELS
+    if _KERNELS is None:
+        _KERNELS = _numba_kernels() or False
+    return _KERNELS or None
+
+
+def _sgp4_error_message(code) -> str:
+    from sgp4.api import SGP4_ERRORS
+
+    return SGP4_ERRORS.get(int(code), f"error code {int(code)}")
+
+
+def _sgp4_positions(satarray, sat_ids, jd, fr, gmst, era, inertial, out=None):
+    err, r_teme, _ = satarray.sgp4(jd, fr)
+    if np.any(err):
+        n, t = np.argwhere(err)[0]
+        raise ValueError(f"SGP4 failed for satellite {sat_ids[n]!r} at JD {jd[t] + fr[t]:.6f}: "
+                         f"{_sgp4_error_message(err[n, t])}; drop it or shorten the time span")
+    cg, sg = np.cos(gmst), np.sin(gmst)
+    k = _kernels()
+    if out is None:
+        out = np.empty((r_teme.shape[1], r_teme.shape[0], 3))
+    if k is not None and out.flags.c_contiguous:
+        k[1](r_teme, cg, sg, out)
+    else:
+        r = np.transpose(r_teme, (1, 0, 2))  # [T, n, 3]
+        x, y = r[..., 0], r[..., 1]
+        out[..., 0] = cg[:, None] * x + sg[:, None] * y
+        out[..., 1] = -sg[:, None] * x + cg[:, None] * y
+        out[..., 2] = r[..., 2]
+    eci = None
+    if inertial:
+        ce, se = np.cos(era)[:, None], np.sin(era)[:, None]
+        xe, ye = out[..., 0], out[..., 1]
+        eci = np.stack([ce * xe - se * ye, se * xe + ce * ye, out[..., 2]], axis=-1)
+    return out, eci
+
+
+class _Plan:
+    """Per-call precomputation shared by the chunks."""
+
+    def __init__(self, constellation, times: Time):
+        from sgp4.api import SatrecArray
+
+        self.constellation = constellation
+        sats = constellation.satellites
+        self.n = len(sats)
+        model = sats["model"].to_numpy().astype(str)
+        self.j2_idx = np.flatnonzero(model == "j2")
+        self.sgp4_idx = np.flatnonzero(model == "sgp4")
+        self.ref = times[0]
+        tai = times.tai
+        self.t_s = ((tai.jd1 - self.ref.tai.jd1) + (tai.jd2 - self.ref.tai.jd2)) * 86400.0
+        self.theta = earth_rotation_angle_rad(times)
+        self.el = _sat_arrays(constellation, self.ref)
+        self.j2_circ = self.j2_ecc = np.zeros(0, np.int64)
+        if self.j2_idx.size:
+            ej = self.el["e"][self.j2_idx]
+            self.j2_circ = self.j2_idx[ej == 0.0]
+            self.j2_ecc = self.j2_idx[ej != 0.0]
+        if self.j2_circ.size:
+            self._prepare_circular()
+        self.satarray = None
+        if self.sgp4_idx.size:
+            satrecs = [constellation.satrecs[k] for k in self.sgp4_idx]
+            self.satarray = SatrecArray(satrecs)
+            self.sgp4_ids = sats["sat_id"].to_numpy()[self.sgp4_idx]
+            utc = times.utc
+            self.jd, self.fr = utc.jd1.copy(), utc.jd2.copy()
+            self.gmst = gmst82_rad(times)
+
+    def _prepare_circular(self):
+        # Satellites with the same (a, i) share their J2 rates: the time-dependent angles
+        # are computed once per (time, group) and combined by the angle-addition formulas.
+        el, idx = self.el, self.j2_circ
+        a, inc = el["a"][idx], el["i"][idx]
+        grp, _ = pd.factorize(pd.MultiIndex.from_arrays([a, inc]))
+        self.c_grp = grp.astype(np.int64)
+        first = np.unique(grp, return_index=True)[1]
+        self.c_udot = (el["argp_dot"] + el["m_dot"])[idx][first]
+        self.c_odot = el["raan_dot"][idx][first]
+        off = el["offset_s"][idx]
+        u0 = el["argp"][idx] + el["m"][idx] - (el["argp_dot"] + el["m_dot"])[idx] * off
+        o0 = el["raan"][idx] - el["raan_dot"][idx] * off
+        self.c_cu0, self.c_su0 = np.cos(u0), np.sin(u0)
+        self.c_co0, self.c_so0 = np.cos(o0), np.sin(o0)
+        self.c_a = a.copy()
+        self.c_ci, self.c_si = np.cos(inc), np.sin(inc)
+        self.c_all = idx.size == self.n
+
+    def circular_chunk(self, t0, t1, out, inertial_out=None):
+        dt = self.t_s[t0:t1, None]
+        psi = self.c_udot[None, :] * dt
+        cpsi, spsi = np.cos(psi), np.sin(psi)
+        for target, theta in ((out, self.theta[t0:t1, None]), (inertial_out, 0.0)):
+            if target is None:
+                continue
+            phi = self.c_odot[None, :] * dt - theta
+            cphi, sphi = np.cos(phi), np.sin(phi)
+            buf = target if self.c_all else np.empty((t1 - t0, self.j2_circ.size, 3),
+                                                     dtype=target.dtype)
+            k = _kernels()
+            if k is not None and buf.flags.c_contiguous:
+                k[0](self.c_cu0, self.c_su0, self.c_co0, self.c_so0, self.c_a, self.c_ci,
+                     self.c_si, self.c_grp, cpsi, spsi, cphi, sphi, buf)
+            else:
+                g = self.c_grp
+                cu = self.c_cu0 * cpsi[:, g] - self.c_su0 * spsi[:, g]
+                su = self.c_su0 * cpsi[:, g] + self.c_cu0 * spsi[:, g]
+                cl = self.c_co0 * cphi[:, g] - self.c_so0 * sphi[:, g]
+                sl = self.c_so0 * cphi[:, g] + self.c_co0 * sphi[:, g]
+                rcu = self.c_a * cu
+                rsuci = self.c_a * su * self.c_ci
+                buf[..., 0] = cl * rcu - sl * rsuci
+                buf[..., 1] = sl * rcu + cl * rsuci
+                buf[..., 2] = self.c_a * su * self.c_si
+            if not self.c_all:
+                target[:, self.j2_circ] = buf
+
+
+def _default_chunk(n_sat: int) -> int:
+    return max(1, min(4096, 1_000_000 // max(n_sat, 1)))
+
+
+def _fill_chunk(plan: _Plan, t0: int, t1: int, out_ecef, out_eci, inertial: bool):
+    if plan.j2_circ.size:
+        plan.circular_chunk(t0, t1, out_ecef, out_eci if inertial else None)
+    if plan.j2_ecc.size:
+        ecef, eci = _j2_positions(plan.el, plan.j2_ecc, plan.t_s[t0:t1, None],
+                                  plan.theta[t0:t1, None], inertial)
+        out_ecef[:, plan.j2_ecc] = ecef
+        if inertial:
+            out_eci[:, plan.j2_ecc] = eci
+    if plan.satarray is not None:
+        ecef, eci = _sgp4_positions(plan.satarray, plan.sgp4_ids, plan.jd[t0:t1],
+                                    plan.fr[t0:t1], plan.gmst[t0:t1], plan.theta[t0:t1],
+                                    inertial, out_ecef if plan.sgp4_idx.size == plan.n
+                                    else None)
+        if plan.sgp4_idx.size == plan.n:
+            if inertial:
+                out_eci[...] = eci
+        else:
+            out_ecef[:, plan.sgp4_idx] = ecef
+            if inertial:
+                out_eci[:, plan.sgp4_idx] = eci
+
+
+def _progress(total_states: int, n_chunks: int, progress):
+    if progress is None:
+        progress = total_states > 5e7
+    if not progress or n_chunks < 2:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # pragma: no cover - tqdm is a dependency
+        return None
+    return tqdm(total=n_chunks, desc="propagate", unit="chunk")
+
+
+def _check_constellation(constellation):
+    if not hasattr(constellation, "satellites") or not hasattr(constellation, "satrecs"):
+        raise TypeError("constellation must be a satcloud.constellations.Constellation, got "
+                        f"{type(constellation).__name__}")
+    if len(constellation) == 0:
+        raise ValueError("constellation has no satellites")
+
+
+@_quiet_erfa
+def propagate(constellation, times, *, inertial=False, dtype=np.float64, chunk_steps=None,
+              progress=None) -> Ephemeris:
+    """Positions of every satellite at every time, Earth-fixed (and inertial if asked).
+
+    Parameters
+    ----------
+    constellation : Constellation
+        Satellites; each row's ``model`` picks the J2 secular or the SGP4 propagator.
+    times : Time or array_like
+        Strictly increasing UTC times, e.g. from :func:`time_grid`.
+    inertial : bool, optional
+        Also return CIRS inertial positions (``r_eci_km``).
+    dtype : numpy dtype, optional
+        ``np.float64`` (default) or ``np.float32`` for the stored positions (float32
+        halves memory; resolution ~0.5 m at LEO, ~2 m at GEO).
+    chunk_steps : int, optional
+        Time steps per chunk (default: ~1e6 satellite states per chunk).
+    progress : bool, optional
+        Show a tqdm bar (``tqdm.auto``: terminal or notebook); default: only for runs of
+        more than 5e7 satellite states.
+
+    Returns
+    -------
+    Ephemeris
+        ``r_ecef_km`` shaped ``[T, N, 3]`` [km]; ``r_eci_km`` likewise or ``None``.
+
+    Raises
+    ------
+    ValueError
+        For non-increasing times, an empty constellation, or an SGP4 error (e.g. a decayed
+        satellite; the message names it).
+    """
+    _check_constellation(constellation)
+    t = _check_times(times)
+    dtype = np.dtype(dtype)
+    if dtype not in (np.dtype(np.float64), np.dtype(np.float32)):
+        raise TypeError(f"dtype must be float64 or float32, got {dtype}")
+    plan = _Plan(constellation, t)
+    n_t = len(t)
+    out = np.empty((n_t, plan.n, 3), dtype=dtype)
+    out_eci = np.empty((n_t, plan.n, 3), dtype=dtype) if inertial else None
+    chunk = int(chunk_steps) if chunk_steps else _default_chunk(plan.n)
+    if chunk < 1:
+        raise ValueError(f"chunk_steps must be >= 1, got {chunk_steps}")
+    starts = range(0, n_t, chunk)
+    bar = _progress(n_t * plan.n, len(starts), progress)
+    for t0 in starts:
+        t1 = min(t0 + chunk, n_t)
+        _fill_chunk(plan, t0, t1, out[t0:t1],
+                    None if out_eci is None else out_eci[t0:t1], inertial)
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    return Ephemeris(t, out, out_eci, constellation)
+
+
+def iter_propagate(constellation, times, *, chunk_steps=None, inertial=False,
+                   dtype=np.float64) -> Iterator[Ephemeris]:
+    """Propagate chunk by chunk: yield an :class:`Ephemeris` per block of time steps.
+
+    For problems whose full ``[T, N, 3]`` array is too large to hold; each yielded
+    ephemeris covers ``times[k * chunk_steps:(k + 1) * chunk_steps]``. Parameters as in
+    :func:`propagate`.
+    """
+    _check_constellation(constellation)
+    t = _check_times(times)
+    plan = _quiet_erfa(_Plan)(constellation, t)
+    n_t = len(t)
+    chunk = int(chunk_steps) if chunk_steps else _default_chunk(plan.n)
+    if chunk < 1:
+        raise ValueError(f"chunk_steps must be >= 1, got {chunk_steps}")
+    for t0 in range(0, n_t, chunk):
+        t1 = min(t0 + chunk, n_t)
+        out = np.empty((t1 - t0, plan.n, 3), dtype=dtype)
+        eci = np.empty_like(out) if inertial else None
+        _fill_chunk(plan, t0, t1, out, eci, inertial)
+        yield Ephemeris(t[t0:t1], out, eci, constellation)
+
+
+@_quiet_erfa
+def propagate_pairs(constellation, sat_index, times) -> np.ndarray:
+    """Earth-fixed position of satellite ``sat_index[k]`` at ``times[k]`` (pairwise).
+
+    Used to refine events (passes) without a full grid.
+
+    Parameters
+    ----------
+    constellation : Constellation
+    sat_index : array_like of int
+        Satellite row numbers, shape [K].
+    times : Time
+        Times, shape [K] (need not be sorted).
+
+    Returns
+    -------
+    numpy.ndarray
+        ECEF positions [K, 3]. [km]
+    """
+    _check_constellation(constellation)
+    idx = np.asarray(sat_index, dtype=np.int64).ravel()
+    t = to_time(times)
+    if t.isscalar:
+        t = t.reshape((1,))
+    if t.shape != idx.shape:
+        raise ValueError(f"sat_index and times must have the same length, got {idx.shape} "
+                         f"and {t.shape}")
+    out = np.empty((idx.size, 3))
+    if idx.size == 0:
+        return out
+    sats = constellation.satellites
+    model = sats["model"].to_numpy().astype(str)[idx]
+    ref = t[0]
+    tai = t.tai
+    t_s = ((tai.jd1 - ref.tai.jd1) + (tai.jd2 - ref.tai.jd2)) * 86400.0
+    theta = earth_rotation_angle_rad(t)
+    j2 = np.flatnonzero(model == "j2")
+    if j2.size:
+        el = _sat_arrays(constellation, ref)
+        ecef, _ = _j2_positions(el, idx[j2], t_s[j2], theta[j2], False)
+        out[j2] = ecef
+    sg = np.flatnonzero(model == "sgp4")
+    if sg.size:
+        gmst = gmst82_rad(t[sg])
+        utc = t[sg].utc
+        for n in np.unique(idx[sg]):
+            k = np.flatnonzero(idx[sg] == n)
+            sat = constellation.satrecs[n]
+            err, r, _ = sat.sgp4_array(utc.jd1[k].copy(), utc.jd2[k].copy())
+            if np.any(err):
+                raise ValueError(f"SGP4 failed for satellite "
+                                 f"{sats['sat_id'].iloc[n]!r}: {_sgp4_error_message(err[err != 0][0])}")
+            g = gmst[k]
+            cg, sgn = np.cos(g), np.sin(g)
+            out[sg[k], 0] = cg * r[:, 0] + sgn * r[:, 1]
+            out[sg[k], 1] = -sgn * r[:, 0] + cg * r[:, 1]
+            out[sg[k], 2] = r[:, 2]
+    return out
