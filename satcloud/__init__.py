@@ -4,6 +4,8 @@ The front door holds the handful of verbs a notebook needs; everything else live
 one module per domain (see ``DESIGN.md`` in the project's shared notes and the README):
 
 - :mod:`satcloud.data` -- schema-checked tables from ``data/`` with provenance
+- :mod:`satcloud.constellations`, :mod:`satcloud.orbits`, :mod:`satcloud.geometry`,
+  :mod:`satcloud.coverage`, :mod:`satcloud.passes` -- the orbits engine
 - :mod:`satcloud.links` -- link budgets: ITU-R atmosphere, antennas, noise, ACM, capacity
 - :mod:`satcloud.network` -- fibre, bent-pipe and inter-satellite-link models
 - :mod:`satcloud.plots` -- matplotlib/cartopy figures with offline coastlines
@@ -20,6 +22,33 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it (imported on first use)
 _LAZY = {
+    # orbits engine
+    "constellations": "satcloud.constellations",
+    "orbits": "satcloud.orbits",
+    "geometry": "satcloud.geometry",
+    "coverage": "satcloud.coverage",
+    "tle": "satcloud.tle",
+    "constellation": "satcloud.constellations",
+    "Constellation": "satcloud.constellations",
+    "deploy": "satcloud.constellations",
+    "time_grid": "satcloud.orbits",
+    "propagate": "satcloud.orbits",
+    "iter_propagate": "satcloud.orbits",
+    "Ephemeris": "satcloud.orbits",
+    "look_angles": "satcloud.geometry",
+    "access": "satcloud.geometry",
+    "iter_access": "satcloud.geometry",
+    "geodetic_to_ecef": "satcloud.geometry",
+    "ecef_to_geodetic": "satcloud.geometry",
+    "ground_track": "satcloud.geometry",
+    "subsatellite_points": "satcloud.geometry",
+    "passes": "satcloud.passes",
+    "daily_totals": "satcloud.passes",
+    "site_coverage": "satcloud.coverage",
+    "grid_coverage": "satcloud.coverage",
+    "global_grid": "satcloud.coverage",
+    "coverage_summary": "satcloud.coverage",
+    # data, links, scenarios, presentation
     "data": "satcloud.data",
     "links": "satcloud.links",
     "link_budget": "satcloud.links",

@@ -26,3 +26,10 @@ def test_import_does_not_pull_heavy_modules():
             "'papermill') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_passes_is_callable_and_a_module():
+    import satcloud.passes as mod
+
+    assert callable(satcloud.passes) and satcloud.passes is mod
+    assert satcloud.passes.daily_totals is mod.daily_totals
