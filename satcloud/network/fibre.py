@@ -34,6 +34,7 @@ __all__ = [
     "C_VACUUM_KM_PER_S",
     "FIBRE_GROUP_INDEX",
     "ROUTE_FACTORS",
+    "fibre_path_rtt_ms",
     "fibre_rtt_ms",
     "geodesic_distance_km",
     "nearest_site",
@@ -130,6 +131,40 @@ def fibre_rtt_ms(distance_km, route_factor="typical", overhead_ms=0.0) -> np.nda
     f = resolve_route_factor(route_factor)
     ovh = check_range(overhead_ms, "overhead_ms", 0.0, None, unit="ms")
     return 2.0 * f * d / C_FIBRE_KM_PER_S * 1e3 + ovh
+
+
+def fibre_path_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, route_factor="typical",
+                      overhead_ms=0.0, hops=0, hop_overhead_ms=0.0) -> np.ndarray:
+    """Fibre round trip between two places: geodesic x route factor, plus overheads.
+
+    .. math::
+
+        RTT = 2 f d_{geodesic} / (c / n_g) + t_{overhead} + 2 \\, n_{hops} t_{hop}
+
+    Parameters
+    ----------
+    lat1_deg, lon1_deg, lat2_deg, lon2_deg : array_like
+        End points, broadcast together. [deg]
+    route_factor : str or float
+        Preset of :data:`ROUTE_FACTORS` or a number >= 1. [-]
+    overhead_ms : float or array_like
+        Fixed round-trip overhead (end hosts, serialisation). [ms]
+    hops : int or array_like
+        Routers (or switching points) on the one-way path. [-]
+    hop_overhead_ms : float
+        Processing and queueing per router, per direction. [ms]
+
+    Returns
+    -------
+    numpy.ndarray
+        Round-trip time. [ms]
+    """
+    d = geodesic_distance_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg)
+    n = check_range(hops, "hops", 0.0, None)
+    if np.any(n % 1 != 0):
+        raise ValueError(f"hops must be whole numbers, got {n}")
+    t_hop = check_range(hop_overhead_ms, "hop_overhead_ms", 0.0, None, unit="ms")
+    return fibre_rtt_ms(d, route_factor, overhead_ms) + 2.0 * n * t_hop
 
 
 def vacuum_rtt_ms(distance_km) -> np.ndarray:

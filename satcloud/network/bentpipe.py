@@ -1,0 +1,131 @@
+"""Bent-pipe satellite paths: GEO, MEO and LEO, user -> satellite -> gateway.
+
+A transparent ("bent-pipe") satellite relays the user's signal straight down to a
+gateway that sees the same satellite; the one-way propagation delay is
+
+.. math::
+
+    t = (|r_{sat} - r_{user}| + |r_{sat} - r_{gw}|) / c
+
+and the round trip doubles it. At the sub-satellite point with the gateway beside the
+user this is ``4 h / c``: about 477 ms for a geostationary satellite (h = 35,786 km),
+the hard floor of GEO broadband. The routing of many users over many satellites and
+gateways (with the serving-satellite policy and 15 s reassignment) is done by
+:func:`satcloud.network.routing.iter_routes` without laser links; this module holds the
+geometry specific to bent pipes.
+
+Sources
+-------
+- Geostationary radius ``a = (GM / omega^2)^(1/3)`` with GM = 398,600.4418 km^3/s^2
+  (WGS84/IERS) and omega = 7.2921150e-5 rad/s (sidereal rotation rate, IERS), giving
+  42,164.17 km, i.e. 35,786 km above the equator (Vallado, 4th ed., sec. 2.2).
+- Slot longitudes in :data:`DEFAULT_GEO_SLOTS_LON_DEG`: ITU/operator-published
+  orbital positions of broadband GEO satellites (see the table's comments).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from satcloud._validate import check_range
+from satcloud.network._geo import WGS84_A_KM, geodetic_to_ecef_km
+from satcloud.network.fibre import C_VACUUM_KM_PER_S
+
+__all__ = [
+    "DEFAULT_GEO_SLOTS_LON_DEG",
+    "GEO_ALTITUDE_KM",
+    "GEO_RADIUS_KM",
+    "bent_pipe_rtt_ms",
+    "geo_floor_rtt_ms",
+    "geo_positions_ecef_km",
+]
+
+_GM_KM3_S2 = 398_600.4418
+_OMEGA_EARTH_RAD_S = 7.2921150e-5
+#: Geostationary orbit radius. [km]
+GEO_RADIUS_KM = (_GM_KM3_S2 / _OMEGA_EARTH_RAD_S**2) ** (1.0 / 3.0)
+#: Geostationary altitude over the WGS84 equator (~35,786 km). [km]
+GEO_ALTITUDE_KM = GEO_RADIUS_KM - WGS84_A_KM
+
+#: Default GEO broadband slots (east-positive longitude), a user parameter. [deg]
+DEFAULT_GEO_SLOTS_LON_DEG = (
+    -97.1,   # EchoStar XIX / Hughes Jupiter 2 (North America)
+    -69.9,   # ViaSat-2 (Americas, Atlantic)
+    -55.0,   # Inmarsat-5 F2, Global Xpress Atlantic Ocean Region
+    9.0,     # Eutelsat KA-SAT (Europe)
+    62.6,    # Inmarsat-5 F1, Global Xpress Indian Ocean Region
+    119.5,   # Thaicom 4 / IPSTAR (Asia-Pacific)
+    179.6,   # Inmarsat-5 F3, Global Xpress Pacific Ocean Region
+)
+
+
+def geo_positions_ecef_km(slot_lon_deg=DEFAULT_GEO_SLOTS_LON_DEG, n_times: int | None = None
+                          ) -> np.ndarray:
+    """Earth-fixed positions of ideal geostationary satellites.
+
+    Parameters
+    ----------
+    slot_lon_deg : array_like
+        ``[N]`` orbital slot longitudes, east positive, in [-180, 360]. [deg]
+    n_times : int, optional
+        Repeat the (time-invariant) positions ``n_times`` times, giving ``[T, N, 3]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[N, 3]`` or ``[T, N, 3]`` ECEF position on the equator at
+        :data:`GEO_RADIUS_KM`. [km]
+    """
+    lon = np.radians(np.atleast_1d(check_range(slot_lon_deg, "slot_lon_deg", -180.0, 360.0,
+                                               unit="deg")))
+    if lon.ndim != 1 or lon.size == 0:
+        raise ValueError("slot_lon_deg must be a non-empty 1-D list of longitudes")
+    r = GEO_RADIUS_KM * np.stack([np.cos(lon), np.sin(lon), np.zeros_like(lon)], axis=-1)
+    if n_times is None:
+        return r
+    if not isinstance(n_times, (int, np.integer)) or n_times < 1:
+        raise ValueError(f"n_times must be an integer >= 1, got {n_times!r}")
+    return np.broadcast_to(r, (int(n_times),) + r.shape).copy()
+
+
+def geo_floor_rtt_ms(altitude_km=GEO_ALTITUDE_KM) -> np.ndarray:
+    """Bent-pipe round trip at the sub-satellite point: ``4 h / c``.
+
+    Parameters
+    ----------
+    altitude_km : array_like
+        Satellite altitude. [km]
+
+    Returns
+    -------
+    numpy.ndarray
+        User up + down to a co-located gateway, and back. [ms]
+    """
+    h = check_range(altitude_km, "altitude_km", 0.0, None, low_open=True, unit="km")
+    return 4.0 * h / C_VACUUM_KM_PER_S * 1e3
+
+
+def bent_pipe_rtt_ms(r_sat_km, user_lat_deg, user_lon_deg, gateway_lat_deg,
+                     gateway_lon_deg) -> np.ndarray:
+    """Round trip user -> satellite -> gateway and back, propagation only.
+
+    Parameters
+    ----------
+    r_sat_km : array_like
+        ``[..., 3]`` satellite ECEF position. [km]
+    user_lat_deg, user_lon_deg : array_like
+        User terminal. [deg]
+    gateway_lat_deg, gateway_lon_deg : array_like
+        Gateway. [deg]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``2 (|s - u| + |s - g|) / c``, broadcast over the inputs. Visibility is not
+        checked here (see :func:`satcloud.network.routing.iter_routes`). [ms]
+    """
+    s = np.asarray(r_sat_km, float)
+    u = geodetic_to_ecef_km(user_lat_deg, user_lon_deg)
+    g = geodetic_to_ecef_km(gateway_lat_deg, gateway_lon_deg)
+    d = np.linalg.norm(s - u, axis=-1) + np.linalg.norm(s - g, axis=-1)
+    return 2.0 * d / C_VACUUM_KM_PER_S * 1e3

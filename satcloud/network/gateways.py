@@ -1,0 +1,186 @@
+"""Gateways (satellite-to-ground exits) and the fibre behind them.
+
+A bent-pipe path lands at a gateway that sees the same satellite as the user; from
+the gateway the packet rides fibre to the operator's point of presence (PoP), and from
+the PoP fibre to the cloud region. Operators do not publish gateway coordinates, so
+gateway sets are presets a user can replace:
+
+``"starlink-pops"`` (default for LEO)
+    One gateway at each Starlink PoP location (``satcloud.data.starlink_pops()``).
+    Rule: Starlink gateways sit in the same region as the PoP they feed, a few ms away
+    (community mapping; see the project's REFERENCE notes); placing each gateway at its
+    PoP makes the gateway -> PoP fibre leg zero and is a lower bound on it.
+``"azure-regions"`` / ``"aws-regions"``
+    One gateway at each cloud region, the PoP being the region itself (the Azure Space
+    "edge co-location" scenario: the ground station in the datacenter).
+``"ground-stations"``
+    The sites of ``satcloud.data.ground_stations()`` (Azure Orbital, KSAT, AWS Ground
+    Station, Starlink TT&C), each its own PoP.
+``"teleports"`` (default for GEO and MEO)
+    The union of ``"azure-regions"``, ``"aws-regions"`` and ``"ground-stations"``: the
+    minimum-delay rule then picks, per satellite, the teleport seeing it that is
+    closest (by fibre delay) to the cloud region.
+``"grid:<spacing_deg>"``
+    A latitude/longitude grid (e.g. ``"grid:10"``), each point fed to its nearest
+    Starlink PoP by fibre.
+a DataFrame
+    Columns ``lat_deg``, ``lon_deg`` and a name column (``gateway``, ``name`` or
+    ``site``); optional ``pop``, ``pop_lat_deg``, ``pop_lon_deg``. Without PoP columns
+    each gateway feeds its nearest Starlink PoP.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from satcloud import data
+from satcloud._validate import check_choice, check_latlon, check_range
+from satcloud.network.fibre import C_FIBRE_KM_PER_S, geodesic_distance_km, resolve_route_factor
+
+__all__ = ["GATEWAY_PRESETS", "gateway_grid", "gateway_to_destination_ms", "gateways"]
+
+#: Named gateway sets (see the module notes).
+GATEWAY_PRESETS = ("starlink-pops", "azure-regions", "aws-regions", "ground-stations",
+                   "teleports")
+
+_COLUMNS = ["gateway", "lat_deg", "lon_deg", "pop", "pop_lat_deg", "pop_lon_deg"]
+
+
+def _self_pop(name, lat, lon) -> pd.DataFrame:
+    return pd.DataFrame({"gateway": np.asarray(name, dtype=object), "lat_deg": lat,
+                         "lon_deg": lon, "pop": np.asarray(name, dtype=object),
+                         "pop_lat_deg": lat, "pop_lon_deg": lon})
+
+
+def _nearest_pop(name, lat, lon) -> pd.DataFrame:
+    pops = data.starlink_pops()
+    plat, plon = pops["lat_deg"].to_numpy(), pops["lon_deg"].to_numpy()
+    d = geodesic_distance_km(np.asarray(lat)[:, None], np.asarray(lon)[:, None],
+                             plat[None, :], plon[None, :])
+    k = np.argmin(d, axis=1)
+    return pd.DataFrame({"gateway": np.asarray(name, dtype=object), "lat_deg": lat,
+                         "lon_deg": lon, "pop": pops["code"].to_numpy()[k],
+                         "pop_lat_deg": plat[k], "pop_lon_deg": plon[k]})
+
+
+def gateway_grid(spacing_deg: float, lat_min_deg: float = -60.0,
+                 lat_max_deg: float = 70.0) -> pd.DataFrame:
+    """Gateways on a latitude/longitude grid, each fed to its nearest Starlink PoP.
+
+    Parameters
+    ----------
+    spacing_deg : float
+        Grid spacing in latitude and longitude, in (0, 90]. [deg]
+    lat_min_deg, lat_max_deg : float
+        Latitude band covered. [deg]
+
+    Returns
+    -------
+    pandas.DataFrame
+        Gateway table (``gateway``, ``lat_deg``, ``lon_deg``, ``pop``, ``pop_lat_deg``,
+        ``pop_lon_deg``).
+    """
+    step = float(check_range(spacing_deg, "spacing_deg", 0.0, 90.0, low_open=True,
+                             unit="deg"))
+    lo, hi = check_latlon(lat_min_deg, 0.0, "lat_min_deg")[0], check_latlon(
+        lat_max_deg, 0.0, "lat_max_deg")[0]
+    if lo >= hi:
+        raise ValueError(f"lat_min_deg ({lo:g}) must be below lat_max_deg ({hi:g})")
+    lats = np.arange(float(lo), float(hi) + 1e-9, step)
+    lons = np.arange(-180.0, 180.0 - 1e-9, step)
+    la, lo_ = (a.ravel() for a in np.meshgrid(lats, lons, indexing="ij"))
+    names = [f"grid {a:+.1f} {b:+.1f}" for a, b in zip(la, lo_, strict=True)]
+    return _nearest_pop(names, la, lo_)
+
+
+def gateways(spec="starlink-pops") -> pd.DataFrame:
+    """A gateway table from a preset name, a grid spec or a user DataFrame.
+
+    Parameters
+    ----------
+    spec : str or pandas.DataFrame
+        One of :data:`GATEWAY_PRESETS`, ``"grid:<spacing_deg>"``, or a table (see the
+        module notes).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``gateway``, ``lat_deg``, ``lon_deg``, ``pop``, ``pop_lat_deg``,
+        ``pop_lon_deg``; one row per gateway. [deg]
+    """
+    if isinstance(spec, pd.DataFrame):
+        name_col = next((c for c in ("gateway", "name", "site") if c in spec.columns), None)
+        for col in ("lat_deg", "lon_deg"):
+            if col not in spec.columns:
+                raise ValueError(f"gateways table must have a {col!r} column; got "
+                                 f"{list(spec.columns)}")
+        if name_col is None:
+            raise ValueError("gateways table needs a name column: 'gateway', 'name' or "
+                             f"'site'; got {list(spec.columns)}")
+        if len(spec) == 0:
+            raise ValueError("gateways table is empty; give at least one gateway")
+        lat, lon = check_latlon(spec["lat_deg"], spec["lon_deg"])
+        names = spec[name_col].astype(str).to_numpy()
+        if {"pop_lat_deg", "pop_lon_deg"} <= set(spec.columns):
+            plat, plon = check_latlon(spec["pop_lat_deg"], spec["pop_lon_deg"],
+                                      "pop_lat_deg", "pop_lon_deg")
+            pop = spec["pop"].astype(str).to_numpy() if "pop" in spec.columns else names
+            return pd.DataFrame({"gateway": names, "lat_deg": lat, "lon_deg": lon,
+                                 "pop": pop, "pop_lat_deg": plat, "pop_lon_deg": plon})
+        return _nearest_pop(names, lat, lon)
+    if not isinstance(spec, str):
+        raise TypeError(f"gateways must be a preset name or a DataFrame, got "
+                        f"{type(spec).__name__}")
+    if spec.startswith("grid:"):
+        try:
+            spacing = float(spec.split(":", 1)[1])
+        except ValueError as exc:
+            raise ValueError(f"gateways grid spec must be 'grid:<spacing_deg>', got "
+                             f"{spec!r}") from exc
+        return gateway_grid(spacing)
+    spec = check_choice(spec, "gateways", GATEWAY_PRESETS + ("grid:<spacing_deg>",))
+    if spec == "starlink-pops":
+        p = data.starlink_pops()
+        return _self_pop(p["code"].to_numpy(), p["lat_deg"].to_numpy(), p["lon_deg"].to_numpy())
+    if spec in ("azure-regions", "aws-regions"):
+        p = data.azure_regions() if spec == "azure-regions" else data.aws_regions()
+        return _self_pop(p["region"].to_numpy(), p["lat_deg"].to_numpy(),
+                         p["lon_deg"].to_numpy())
+    if spec == "ground-stations":
+        p = data.ground_stations()
+        names = (p["network"] + ":" + p["site"]).to_numpy()
+        return _self_pop(names, p["lat_deg"].to_numpy(), p["lon_deg"].to_numpy())
+    parts = [gateways("azure-regions"), gateways("aws-regions"), gateways("ground-stations")]
+    return pd.concat(parts, ignore_index=True)
+
+
+def gateway_to_destination_ms(gateway_table: pd.DataFrame, dest_lat_deg, dest_lon_deg,
+                              route_factor="typical") -> np.ndarray:
+    """One-way fibre delay gateway -> PoP -> destination for every pair.
+
+    Parameters
+    ----------
+    gateway_table : pandas.DataFrame
+        From :func:`gateways`.
+    dest_lat_deg, dest_lon_deg : array_like
+        ``[D]`` destinations (e.g. cloud regions). [deg]
+    route_factor : str or float
+        Fibre route factor for both legs (see :data:`satcloud.network.ROUTE_FACTORS`). [-]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[G, D]`` one-way delay: ``f (d(gw, PoP) + d(PoP, dest)) / (c / n_g)``. [ms]
+    """
+    f = resolve_route_factor(route_factor)
+    g = gateway_table
+    leg1 = geodesic_distance_km(g["lat_deg"].to_numpy(float), g["lon_deg"].to_numpy(float),
+                                g["pop_lat_deg"].to_numpy(float),
+                                g["pop_lon_deg"].to_numpy(float))
+    dlat, dlon = np.atleast_1d(dest_lat_deg), np.atleast_1d(dest_lon_deg)
+    leg2 = geodesic_distance_km(g["pop_lat_deg"].to_numpy(float)[:, None],
+                                g["pop_lon_deg"].to_numpy(float)[:, None],
+                                np.asarray(dlat, float)[None, :],
+                                np.asarray(dlon, float)[None, :])
+    return f * (leg1[:, None] + leg2) / C_FIBRE_KM_PER_S * 1e3

@@ -1,0 +1,582 @@
+"""Shortest paths through a satellite network, snapshot by snapshot.
+
+One graph per snapshot, with edge weights in one-way milliseconds:
+
+- satellite nodes ``0 .. N-1``, joined by the valid laser links of
+  :mod:`satcloud.network.isl` (none for a bent pipe);
+- one *source* node per ground source, with edges **out** to every satellite it sees
+  above the minimum elevation (weight: slant range / c);
+- one *exit* node per exit point (a user terminal at the destination, or a gateway),
+  with edges **in** from every satellite it sees above its own minimum elevation;
+- optionally one *destination* node per destination, with edges in from the exits
+  (weight: the fibre delay from that gateway to that destination).
+
+Source nodes only send and exit nodes only receive, so no path relays through the
+ground. Dijkstra runs from the source nodes only (``scipy.sparse.csgraph.dijkstra``
+with ``indices=``), so the ground attachment at both ends is chosen jointly with the
+path through space (Kassing et al., "Exploring the 'Internet from space' with
+Hypatia", IMC 2020, sec. 3): the first and last satellites need not be the nearest or
+highest ones.
+
+Serving-satellite assignment (user -> first satellite)
+------------------------------------------------------
+``assignment="min-delay"``
+    The serving satellite is the first satellite of the shortest path (to the
+    source's nearest destination when there are several).
+``assignment="highest-elevation"``
+    The serving satellite is the one the user sees highest in the sky; the rest of the
+    path is the shortest given that first hop.
+
+With ``reassign_interval_s`` (Starlink reconfigures every 15 s) the serving satellite
+chosen at the first snapshot of each interval is held for the whole interval while
+the rest of the path is re-optimised every snapshot; if the held satellite sinks below
+the user's minimum elevation inside an interval, the user is reassigned at once (an
+early handover). ``reassign_interval_s=None`` re-chooses every snapshot and every pair
+independently, as the routing literature does.
+
+All delays are one way; :mod:`satcloud.latency` doubles them for round trips
+(symmetric paths).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import dijkstra
+
+from satcloud._validate import check_choice, check_latlon, check_range
+from satcloud.network._geo import geodetic_to_ecef_km, up_unit_vector
+from satcloud.network.fibre import C_VACUUM_KM_PER_S
+from satcloud.network.isl import (
+    DEFAULT_GRAZING_ALTITUDE_KM,
+    DEFAULT_MAX_ISL_RANGE_KM,
+    isl_snapshots,
+)
+
+__all__ = ["ASSIGNMENT_POLICIES", "SnapshotRoutes", "iter_routes", "route_snapshots",
+           "snapshot_graph"]
+
+#: Serving-satellite assignment policies.
+ASSIGNMENT_POLICIES = ("min-delay", "highest-elevation")
+
+_MS_PER_KM = 1e3 / C_VACUUM_KM_PER_S
+_EPS_MS = 1e-12  # weight floor: keeps zero-length fibre edges explicit in the graph
+
+
+@dataclass
+class SnapshotRoutes:
+    """Shortest paths of one snapshot, arrays ``[S, D]`` (sources x destinations).
+
+    Attributes
+    ----------
+    t : int
+        Snapshot index.
+    total_ms : numpy.ndarray
+        One-way delay, ``inf`` where unreachable. [ms]
+    uplink_ms, isl_ms, downlink_ms, fibre_ms : numpy.ndarray
+        One-way components: source -> first satellite, between satellites, last
+        satellite -> exit, exit -> destination. ``nan`` where unreachable. [ms]
+    n_sats : numpy.ndarray
+        Satellites on the path (0 where unreachable). [-]
+    first_sat, last_sat, exit_index : numpy.ndarray
+        First and last satellite and the exit (gateway/terminal) used; -1 where
+        unreachable.
+    paths : numpy.ndarray or None
+        ``[S, D, L]`` satellite indices from first to last, padded with -1.
+    destination_index : numpy.ndarray
+        ``[S, D]`` destination of each column: ``j`` normally; with
+        ``nearest_destination=True`` (``D = 1``) the nearest destination, -1 where
+        unreachable.
+    """
+
+    t: int
+    total_ms: np.ndarray
+    uplink_ms: np.ndarray
+    isl_ms: np.ndarray
+    downlink_ms: np.ndarray
+    fibre_ms: np.ndarray
+    n_sats: np.ndarray
+    first_sat: np.ndarray
+    last_sat: np.ndarray
+    exit_index: np.ndarray
+    paths: np.ndarray | None
+    destination_index: np.ndarray
+
+    @property
+    def reachable(self) -> np.ndarray:
+        """``[S, D]`` whether a path exists."""
+        return np.isfinite(self.total_ms)
+
+
+class _Ground:
+    def __init__(self, lat_deg, lon_deg, name):
+        lat, lon = check_latlon(lat_deg, lon_deg, f"{name} lat_deg", f"{name} lon_deg")
+        self.lat, self.lon = np.atleast_1d(lat), np.atleast_1d(lon)
+        if self.lat.ndim != 1 or self.lat.shape != self.lon.shape:
+            raise ValueError(f"{name} latitudes and longitudes must be 1-D of equal length")
+        self.ecef = geodetic_to_ecef_km(self.lat, self.lon)
+        self.up = up_unit_vector(self.lat, self.lon)
+        self.n = len(self.lat)
+
+
+def _threshold(value, n, name, default):
+    if value is None:
+        return default
+    arr = check_range(value, name, 0.0, 90.0, unit="deg")
+    return np.broadcast_to(np.sin(np.radians(arr)), (n,)).copy()
+
+
+def _as_chunks(positions):
+    if isinstance(positions, np.ndarray) or (
+            hasattr(positions, "__array__") and not hasattr(positions, "__next__")):
+        r = np.asarray(positions, float)
+        if r.ndim != 3 or r.shape[-1] != 3:
+            raise ValueError(f"positions must have shape [T, N, 3], got {r.shape}")
+        yield r
+        return
+    for chunk in positions:
+        r = np.asarray(chunk, float)
+        if r.ndim != 3 or r.shape[-1] != 3:
+            raise ValueError(f"position chunks must have shape [t, N, 3], got {r.shape}")
+        yield r
+
+
+class _Layout:
+    """Node numbering and the fixed (time-invariant) edges of the snapshot graphs."""
+
+    def __init__(self, n_sat, src, ext, fib):
+        self.n_sat = n_sat
+        self.src0 = n_sat
+        self.ext0 = n_sat + src.n
+        self.dst0 = self.ext0 + ext.n
+        if fib is not None:
+            self.n_dst = fib.shape[1]
+            fx, fd = np.nonzero(np.isfinite(fib))
+            self.fixed = (self.ext0 + fx, self.dst0 + fd, np.maximum(fib[fx, fd], _EPS_MS))
+            self.dst_nodes = self.dst0 + np.arange(self.n_dst)
+        else:
+            self.n_dst = ext.n
+            self.fixed = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+            self.dst_nodes = self.ext0 + np.arange(ext.n)
+        self.n_nodes = self.dst0 + (self.n_dst if fib is not None else 0)
+        self.source_nodes = self.src0 + np.arange(src.n)
+
+
+def _check_inputs(n_sat, source_lat_deg, source_lon_deg, exit_lat_deg, exit_lon_deg,
+                  sat_min_elevation_deg, exit_min_elevation_deg, exit_to_destination_ms):
+    src = _Ground(source_lat_deg, source_lon_deg, "source")
+    ext = _Ground(exit_lat_deg, exit_lon_deg, "exit")
+    sat_sin = _threshold(sat_min_elevation_deg, n_sat, "sat_min_elevation_deg", None)
+    if sat_sin is None:
+        raise ValueError("sat_min_elevation_deg is required (scalar or one per satellite)")
+    ext_sin = _threshold(exit_min_elevation_deg, ext.n, "exit_min_elevation_deg", None)
+    if exit_to_destination_ms is None:
+        fib = None
+    else:
+        fib = np.asarray(exit_to_destination_ms, float)
+        if fib.ndim != 2 or fib.shape[0] != ext.n:
+            raise ValueError(f"exit_to_destination_ms must have shape [{ext.n}, D], got "
+                             f"{fib.shape}")
+        if np.isnan(fib).any() or (fib < 0).any():
+            raise ValueError("exit_to_destination_ms must be >= 0 (inf for no link), no NaN")
+    return src, ext, sat_sin, ext_sin, fib
+
+
+class _Visible:
+    """Ground-satellite pairs in view at one snapshot (flat arrays)."""
+
+    __slots__ = ("sat", "gnd", "rng_km", "sin_el")
+
+    def __init__(self, sat, gnd, rng_km, sin_el):
+        self.sat, self.gnd, self.rng_km, self.sin_el = sat, gnd, rng_km, sin_el
+
+
+def _visible(rc, ground, sin_min_sat, sin_min_gnd) -> list[_Visible]:
+    """Visible (satellite, ground) pairs for each snapshot of a chunk.
+
+    A satellite is in view when ``u.(s - g) >= sin(el_min) |s - g|`` (``u`` the geodetic
+    up vector). A cheap conservative prefilter on the Earth-central angle between the
+    satellite and the site (one float32 BLAS product) keeps only candidates within the
+    largest coverage radius ``lambda = arccos(R_min / r_max cos el) - el`` (spherical
+    Earth, plus a 1 deg margin for the ellipsoid); the exact test runs on those only.
+    """
+    tc, n = rc.shape[:2]
+    s = rc.reshape(-1, 3)
+    r_s = np.sqrt(np.einsum("ij,ij->i", s, s))
+    thr = sin_min_gnd if sin_min_gnd is not None else sin_min_sat
+    el_min = np.arcsin(np.clip(np.min(thr), 0.0, 1.0))
+    el_pad = max(el_min - np.radians(0.5), 0.0)
+    r_g = np.sqrt(np.einsum("gi,gi->g", ground.ecef, ground.ecef))
+    ratio = min(1.0, float(r_g.min() / max(r_s.max(), 1e-9)) * np.cos(el_pad))
+    lam = np.arccos(ratio) - el_pad + np.radians(1.0)
+    cos_lam = np.cos(min(lam, np.pi))
+    sn = (s / np.maximum(r_s, 1e-9)[:, None]).astype(np.float32)
+    gn = (ground.ecef / r_g[:, None]).astype(np.float32)
+    row, gnd = np.nonzero(sn @ gn.T >= cos_lam)
+    diff = s[row] - ground.ecef[gnd]
+    rho2 = np.einsum("ij,ij->i", diff, diff)
+    d = np.einsum("ij,ij->i", ground.up[gnd], diff)
+    tk, sat = np.divmod(row, n)
+    t2 = (sin_min_gnd[gnd] if sin_min_gnd is not None else sin_min_sat[sat]) ** 2
+    ok = (d >= 0.0) & (d * d >= t2 * rho2)
+    tk, sat, gnd, d, rho2 = tk[ok], sat[ok], gnd[ok], d[ok], rho2[ok]
+    rng = np.sqrt(rho2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sin_el = np.where(rng > 0, d / rng, 1.0)
+    cuts = np.searchsorted(tk, np.arange(tc + 1))
+    return [_Visible(sat[a0:a1], gnd[a0:a1], rng[a0:a1], sin_el[a0:a1])
+            for a0, a1 in zip(cuts[:-1], cuts[1:], strict=True)]
+
+
+def _space_edges(lay, isl_edges, isl_len, isl_ok, ev: _Visible):
+    """Laser links (both ways), downlinks to exits and the fixed exit->destination edges."""
+    ev_w = ev.rng_km * _MS_PER_KM
+    if isl_edges is not None:
+        a, b = isl_edges[isl_ok, 0], isl_edges[isl_ok, 1]
+        w = isl_len[isl_ok] * _MS_PER_KM
+        sr, sc, sw = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([w, w])
+    else:
+        sr = sc = np.zeros(0, np.int64)
+        sw = np.zeros(0)
+    return (np.concatenate([sr, ev.sat, lay.fixed[0]]),
+            np.concatenate([sc, lay.ext0 + ev.gnd, lay.fixed[1]]),
+            np.concatenate([sw, ev_w, lay.fixed[2]]))
+
+
+def _graph(lay, fixed, sv: _Visible, srcs=None, restrict=None) -> sp.csr_matrix:
+    keep = np.ones(len(sv.gnd), bool) if srcs is None else np.isin(sv.gnd, srcs)
+    if restrict is not None:
+        keep &= (restrict[sv.gnd] < 0) | (restrict[sv.gnd] == sv.sat)
+    rows = np.concatenate([fixed[0], lay.src0 + sv.gnd[keep]])
+    cols = np.concatenate([fixed[1], sv.sat[keep]])
+    w = np.concatenate([fixed[2], sv.rng_km[keep] * _MS_PER_KM])
+    return sp.csr_matrix((w, (rows, cols)), shape=(lay.n_nodes, lay.n_nodes))
+
+
+def _highest(sv: _Visible, n_src) -> np.ndarray:
+    """Per source, the satellite in view with the highest elevation (-1 if none)."""
+    best_sin = np.full(n_src, -np.inf)
+    np.maximum.at(best_sin, sv.gnd, sv.sin_el)
+    best = np.full(n_src, -1, dtype=np.int64)
+    top = sv.sin_el == best_sin[sv.gnd]
+    best[sv.gnd[top]] = sv.sat[top]
+    return best
+
+
+def snapshot_graph(r_ecef_km, source_lat_deg, source_lon_deg, exit_lat_deg, exit_lon_deg, *,
+                   sat_min_elevation_deg, exit_min_elevation_deg=None,
+                   exit_to_destination_ms=None, isl_edges=None,
+                   max_isl_range_km=DEFAULT_MAX_ISL_RANGE_KM,
+                   grazing_altitude_km=DEFAULT_GRAZING_ALTITUDE_KM):
+    """The directed graph of one snapshot, as :func:`iter_routes` builds it.
+
+    Parameters are those of :func:`iter_routes` with ``r_ecef_km`` ``[N, 3]``.
+
+    Returns
+    -------
+    graph : scipy.sparse.csr_matrix
+        ``[V, V]`` one-way edge delays. [ms]
+    source_nodes, destination_nodes : numpy.ndarray
+        Node indices of the sources and destinations.
+    """
+    r = np.asarray(r_ecef_km, float)
+    if r.ndim != 2 or r.shape[-1] != 3:
+        raise ValueError(f"r_ecef_km must have shape [N, 3], got {r.shape}")
+    src, ext, sat_sin, ext_sin, fib = _check_inputs(
+        r.shape[0], source_lat_deg, source_lon_deg, exit_lat_deg, exit_lon_deg,
+        sat_min_elevation_deg, exit_min_elevation_deg, exit_to_destination_ms)
+    lay = _Layout(r.shape[0], src, ext, fib)
+    sv = _visible(r[None], src, sat_sin, None)[0]
+    ev = _visible(r[None], ext, sat_sin, ext_sin)[0]
+    if isl_edges is not None:
+        isl = isl_snapshots(r[None], isl_edges, grazing_altitude_km=grazing_altitude_km,
+                            max_range_km=max_isl_range_km)
+        isl_e, isl_len, isl_ok = isl.edges, isl.length_km[0], isl.valid[0]
+    else:
+        isl_e = isl_len = isl_ok = None
+    fixed = _space_edges(lay, isl_e, isl_len, isl_ok, ev)
+    return _graph(lay, fixed, sv), lay.source_nodes, lay.dst_nodes
+
+
+def iter_routes(positions, source_lat_deg, source_lon_deg, exit_lat_deg, exit_lon_deg, *,
+                sat_min_elevation_deg, exit_min_elevation_deg=None,
+                exit_to_destination_ms=None, isl_edges=None,
+                max_isl_range_km=DEFAULT_MAX_ISL_RANGE_KM,
+                grazing_altitude_km=DEFAULT_GRAZING_ALTITUDE_KM,
+                assignment="min-delay", times_s=None, reassign_interval_s=None,
+                return_paths=False, nearest_destination=False,
+                chunk_elements=4_000_000) -> Iterator[SnapshotRoutes]:
+    """Shortest paths for every snapshot, yielded one snapshot at a time.
+
+    Parameters
+    ----------
+    positions : array_like or iterable of array_like
+        ``[T, N, 3]`` satellite positions, Earth-fixed, or an iterable of ``[t_i, N, 3]``
+        chunks in time order (e.g. propagated chunk by chunk to bound memory). [km]
+    source_lat_deg, source_lon_deg : array_like
+        ``[S]`` ground sources (user terminals). [deg]
+    exit_lat_deg, exit_lon_deg : array_like
+        ``[X]`` exit points: user terminals at the destinations, or gateways. [deg]
+    sat_min_elevation_deg : float or array_like
+        Minimum elevation of user terminals, scalar or ``[N]`` per satellite. [deg]
+    exit_min_elevation_deg : float or array_like, optional
+        Minimum elevation at the exits, scalar or ``[X]``; default as the users. [deg]
+    exit_to_destination_ms : array_like, optional
+        ``[X, D]`` one-way delay from each exit to each destination (e.g. fibre from a
+        gateway to a cloud region), ``inf`` where there is no connection. [ms] If
+        omitted the exits are the destinations (``D = X``).
+    isl_edges : array_like of int, optional
+        ``[E, 2]`` potential laser links (:func:`satcloud.network.isl.plus_grid_edges`);
+        ``None`` for a bent pipe.
+    max_isl_range_km, grazing_altitude_km : float
+        Laser-link limits (:func:`satcloud.network.isl.isl_snapshots`). [km]
+    assignment : {"min-delay", "highest-elevation"}
+        Serving-satellite policy (see the module notes).
+    times_s : array_like, optional
+        ``[T]`` snapshot times (seconds from any origin), needed with
+        ``reassign_interval_s``. [s]
+    reassign_interval_s : float, optional
+        Hold the serving satellite for this long; ``None`` to re-choose every
+        snapshot. [s]
+    return_paths : bool
+        Also return the satellite sequence of every path.
+    nearest_destination : bool
+        Only the nearest destination (by delay) of each source is wanted: one
+        multi-source Dijkstra from all destinations over the reversed graph
+        (``min_only=True``) replaces one run per source; results have ``D = 1`` and
+        ``destination_index`` says which destination.
+    chunk_elements : int
+        Bound on the ``t x N x ground`` visibility block computed at once.
+
+    Yields
+    ------
+    SnapshotRoutes
+    """
+    assignment = check_choice(assignment, "assignment", ASSIGNMENT_POLICIES)
+    if isl_edges is not None:
+        isl_edges = np.asarray(isl_edges, dtype=np.int64)
+    hold = None
+    if reassign_interval_s is not None:
+        interval = float(check_range(reassign_interval_s, "reassign_interval_s", 0.0, None,
+                                     low_open=True, unit="s"))
+        if times_s is None:
+            raise ValueError("times_s is required with reassign_interval_s")
+        ts = np.atleast_1d(np.asarray(times_s, float))
+        epoch = np.floor((ts - ts[0]) / interval + 1e-9).astype(np.int64)
+    state = None
+    t = -1
+    for chunk in _as_chunks(positions):
+        if state is None:
+            n_sat = chunk.shape[1]
+            src, ext, sat_sin, ext_sin, fib = _check_inputs(
+                n_sat, source_lat_deg, source_lon_deg, exit_lat_deg, exit_lon_deg,
+                sat_min_elevation_deg, exit_min_elevation_deg, exit_to_destination_ms)
+            lay = _Layout(n_sat, src, ext, fib)
+            if reassign_interval_s is not None:
+                hold = np.full(src.n, -1, dtype=np.int64)
+            all_src = np.arange(src.n)
+            tc = max(1, int(chunk_elements // max(1, n_sat * (src.n + ext.n))))
+            state = True
+        elif chunk.shape[1] != n_sat:
+            raise ValueError(f"position chunks disagree on the satellite count: "
+                             f"{chunk.shape[1]} vs {n_sat}")
+        if isl_edges is not None:
+            isl = isl_snapshots(chunk, isl_edges, grazing_altitude_km=grazing_altitude_km,
+                                max_range_km=max_isl_range_km)
+        for c0 in range(0, chunk.shape[0], tc):
+            rc = chunk[c0:c0 + tc]
+            svs = _visible(rc, src, sat_sin, None)
+            evs = _visible(rc, ext, sat_sin, ext_sin)
+            for k in range(rc.shape[0]):
+                t += 1
+                ck = c0 + k
+                if isl_edges is not None:
+                    fixed = _space_edges(lay, isl_edges, isl.length_km[ck], isl.valid[ck],
+                                         evs[k])
+                else:
+                    fixed = _space_edges(lay, None, None, None, evs[k])
+
+                solve = functools.partial(_solve, lay, fixed, svs[k], t, rc[k],
+                                          src, ext, fib, return_paths, nearest_destination)
+
+                if hold is None and assignment == "min-delay":
+                    yield solve(all_src, None)
+                    continue
+                restrict = np.full(src.n, -1, dtype=np.int64)
+                if hold is not None:
+                    if t >= len(epoch):
+                        raise ValueError(f"times_s has {len(epoch)} entries but positions "
+                                         "have more snapshots")
+                    start = t == 0 or epoch[t] != epoch[t - 1]
+                    in_view = svs[k].sat * src.n + svs[k].gnd
+                    still = (hold >= 0) & np.isin(hold * src.n + all_src, in_view)
+                    new = np.ones(src.n, bool) if start else ~still
+                    hold[new] = -1
+                    restrict[~new] = hold[~new]
+                else:
+                    new = np.ones(src.n, bool)
+                if assignment == "highest-elevation":
+                    best = _highest(svs[k], src.n)
+                    restrict[new] = best[new]
+                    if hold is not None:
+                        hold[new] = best[new]
+                    yield solve(all_src, restrict)
+                    continue
+                # min-delay with holding: free route for the new users, then pin them
+                res = solve(all_src, restrict)
+                if new.any():
+                    reach = res.reachable
+                    tot = np.where(reach, res.total_ms, np.inf)
+                    bestd = np.argmin(tot, axis=1)
+                    first = res.first_sat[all_src, bestd]
+                    chosen = np.where(np.isfinite(tot[all_src, bestd]), first, -1)
+                    hold[new] = chosen[new]
+                    differs = new & (chosen >= 0) & np.any(
+                        reach & (res.first_sat != chosen[:, None]), axis=1)
+                    if differs.any():
+                        restrict[new] = chosen[new]
+                        redo = np.flatnonzero(differs)
+                        _overwrite(res, solve(redo, restrict), redo)
+                yield res
+
+
+def _solve(lay, fixed, sv, t, r_t, src, ext, fib, return_paths, nearest, srcs, restrict):
+    if nearest:
+        g = _graph(lay, fixed, sv, None, restrict)
+        dist, pred, origin = dijkstra(g.T.tocsr(), directed=True, indices=lay.dst_nodes,
+                                      return_predecessors=True, min_only=True)
+        return _unpack_nearest(t, dist, pred, origin, lay, r_t, src, ext, fib, return_paths)
+    g = _graph(lay, fixed, sv, srcs, restrict)
+    dist, pred = dijkstra(g, directed=True, indices=lay.src0 + srcs, return_predecessors=True)
+    return _unpack(t, dist, pred, srcs, lay, fib is not None, r_t, src.ecef, ext.ecef, fib,
+                   return_paths)
+
+
+def _overwrite(res: SnapshotRoutes, sub: SnapshotRoutes, rows) -> None:
+    for name in ("total_ms", "uplink_ms", "isl_ms", "downlink_ms", "fibre_ms", "n_sats",
+                 "first_sat", "last_sat", "exit_index", "destination_index"):
+        getattr(res, name)[rows] = getattr(sub, name)
+    if res.paths is not None:
+        width = max(res.paths.shape[2], sub.paths.shape[2])
+        if width > res.paths.shape[2]:
+            pad = np.full(res.paths.shape[:2] + (width - res.paths.shape[2],), -1,
+                          res.paths.dtype)
+            res.paths = np.concatenate([res.paths, pad], axis=2)
+        res.paths[rows] = -1
+        res.paths[rows, :, :sub.paths.shape[2]] = sub.paths
+
+
+def _unpack_nearest(t, dist, pred, origin, lay, r_t, src, ext, fib, return_paths
+                    ) -> SnapshotRoutes:
+    """Walk the reversed-graph predecessors forward: source -> sats -> exit -> dest."""
+    n_sat = lay.n_sat
+    v = lay.source_nodes
+    total = dist[v]
+    reach = np.isfinite(total)
+    cur = np.where(reach, pred[v], -1)
+    alive = reach & (cur >= 0) & (cur < n_sat)
+    reach = alive.copy()
+    first = np.where(reach, cur, -1)
+    last = first.copy()
+    n_sats = np.zeros(len(v), np.int64)
+    steps = []
+    while alive.any():
+        n_sats += alive
+        last = np.where(alive, cur, last)
+        if return_paths:
+            steps.append(np.where(alive, cur, -1))
+        nxt = pred[np.maximum(cur, 0)]
+        cur = np.where(alive, nxt, cur)
+        alive = alive & (cur >= 0) & (cur < n_sat)
+    exit_index = np.where(reach, cur - lay.ext0, -1)
+    if fib is not None:
+        dest = np.where(reach, origin[v] - lay.dst0, -1)
+    else:
+        dest = exit_index.copy()
+    f0, l0, x0 = np.maximum(first, 0), np.maximum(last, 0), np.maximum(exit_index, 0)
+    up = np.linalg.norm(r_t[f0] - src.ecef, axis=-1) * _MS_PER_KM
+    down = np.linalg.norm(r_t[l0] - ext.ecef[x0], axis=-1) * _MS_PER_KM
+    fibre = fib[x0, np.maximum(dest, 0)] if fib is not None else np.zeros(len(v))
+    total = np.where(reach, total, np.inf)
+    isl_ms = np.where(n_sats > 1, np.maximum(total - up - down - fibre, 0.0), 0.0)
+    paths = None
+    if return_paths:
+        paths = (np.stack(steps, axis=-1) if steps else np.full((len(v), 1), -1))[:, None, :]
+    col = lambda x: x[:, None]  # noqa: E731
+    nan = np.nan
+    return SnapshotRoutes(
+        t=t, total_ms=col(total), uplink_ms=col(np.where(reach, up, nan)),
+        isl_ms=col(np.where(reach, isl_ms, nan)), downlink_ms=col(np.where(reach, down, nan)),
+        fibre_ms=col(np.where(reach, fibre, nan)), n_sats=col(n_sats),
+        first_sat=col(first), last_sat=col(last), exit_index=col(exit_index), paths=paths,
+        destination_index=col(dest))
+
+
+def _unpack(t, dist, pred, srcs, lay, has_fibre, r_t, src_ecef, ext_ecef, fib,
+            return_paths) -> SnapshotRoutes:
+    dst_nodes, n_sat, ext_node0 = lay.dst_nodes, lay.n_sat, lay.ext0
+    n_s, n_d = len(srcs), len(dst_nodes)
+    total = dist[:, dst_nodes]                                   # [S, D]
+    reach = np.isfinite(total)
+    ii = np.broadcast_to(np.arange(n_s)[:, None], (n_s, n_d))
+    cur = np.broadcast_to(dst_nodes[None, :], (n_s, n_d)).copy()
+    if has_fibre:
+        exit_node = np.where(reach, pred[ii, cur], -1)
+    else:
+        exit_node = np.where(reach, cur, -1)
+    last = np.where(reach, pred[ii, np.maximum(exit_node, 0)], -1)
+    reach &= (last >= 0) & (last < n_sat)
+    # walk the predecessors back from the last satellite, touching only live pairs
+    pf = pred.ravel()
+    n_nodes = pred.shape[1]
+    first = np.where(reach, last, -1).ravel()
+    n_sats = reach.astype(np.int64).ravel()
+    act = np.flatnonzero(reach)
+    base = (act // n_d) * n_nodes
+    cur = last.ravel()[act]
+    steps = [(act, cur)]
+    while act.size:
+        p = pf[base + cur]
+        ok = (p >= 0) & (p < n_sat)
+        act, base, cur = act[ok], base[ok], p[ok]
+        first[act] = cur
+        n_sats[act] += 1
+        if return_paths:
+            steps.append((act, cur))
+    first = first.reshape(n_s, n_d)
+    paths = None
+    if return_paths:
+        # step k holds the k-th satellite counted back from the last one
+        flat = np.full((n_s * n_d, max(1, int(n_sats.max(initial=0)))), -1, dtype=np.int64)
+        for k, (a, v) in enumerate(steps):
+            flat[a, n_sats[a] - 1 - k] = v
+        paths = flat.reshape(n_s, n_d, -1)
+    n_sats = n_sats.reshape(n_s, n_d)
+    exit_index = np.where(reach, exit_node - ext_node0, -1)
+    f0, l0, x0 = np.maximum(first, 0), np.maximum(last, 0), np.maximum(exit_index, 0)
+    up = np.linalg.norm(r_t[f0] - src_ecef[srcs][:, None, :], axis=-1) * _MS_PER_KM
+    down = np.linalg.norm(r_t[l0] - ext_ecef[x0], axis=-1) * _MS_PER_KM
+    if fib is not None:
+        fibre = fib[x0, np.arange(n_d)[None, :]]
+    else:
+        fibre = np.zeros((n_s, n_d))
+    total = np.where(reach, total, np.inf)
+    # ISL delay by difference; exactly zero for a single-satellite (bent-pipe) path
+    isl_ms = np.where(n_sats > 1, np.maximum(total - up - down - fibre, 0.0), 0.0)
+    nan = np.nan
+    return SnapshotRoutes(
+        t=t, total_ms=total,
+        uplink_ms=np.where(reach, up, nan), isl_ms=np.where(reach, isl_ms, nan),
+        downlink_ms=np.where(reach, down, nan), fibre_ms=np.where(reach, fibre, nan),
+        n_sats=np.where(reach, n_sats, 0), first_sat=np.where(reach, first, -1),
+        last_sat=np.where(reach, last, -1), exit_index=exit_index, paths=paths,
+        destination_index=np.where(reach, np.arange(n_d)[None, :], -1))
+
+
+def route_snapshots(*args, **kwargs) -> list[SnapshotRoutes]:
+    """All snapshots of :func:`iter_routes` as a list (same parameters)."""
+    return list(iter_routes(*args, **kwargs))

@@ -1,0 +1,215 @@
+"""The latency entry point (satcloud.latency): rtt(), summaries, comparisons, bad input.
+
+Independent references: closed forms (fibre with factor 1 = geodesic / (c / 1.468);
+GEO bent pipe at the sub-satellite point = 4 h / c), the WGS84 geodesic for the vacuum
+floor (Karney 2013 via PROJ), and brute-force minimisation over an explicit region
+table for "nearest region by RTT".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from satcloud import data
+from satcloud.constellations import constellation
+from satcloud.latency import compare, resolve_sites, rtt, summarize
+from satcloud.network import geo_floor_rtt_ms, geodesic_distance_km
+from satcloud.orbits import propagate, time_grid
+
+C_KM_S = 299_792.458
+DELAYS = ["user_link_ms", "isl_ms", "gateway_link_ms", "fibre_ms", "overhead_ms"]
+
+
+@pytest.fixture(scope="module")
+def shell1():
+    # Starlink shell 1 (FCC 21-48): 72 x 22 at 550 km, 53 deg, min elevation 25 deg
+    return constellation("starlink-gen1", shells=["1"])
+
+
+@pytest.fixture(scope="module")
+def times3():
+    return time_grid("2020-10-01T00:00:00", "45s", "15s")
+
+
+def test_fibre_rows_closed_form():
+    df = rtt("fibre", "ideal", ["London"], ["New York City"])
+    d = geodesic_distance_km(51.50853, -0.12574, 40.71427, -74.00597)
+    row = df.iloc[0]
+    assert row["rtt_ms"] == pytest.approx(2 * d / (C_KM_S / 1.468) * 1e3, rel=1e-9)
+    assert row["floor_ms"] == pytest.approx(2 * d / C_KM_S * 1e3, rel=1e-9)
+    assert row["fibre_ms"] == row["rtt_ms"] and row["reachable"]
+    typ = rtt("fibre", "typical", ["London"], ["New York City"], overhead_ms=3.0).iloc[0]
+    assert typ["rtt_ms"] == pytest.approx(2.1 * row["rtt_ms"] + 3.0, rel=1e-9)
+    assert typ["overhead_ms"] == 3.0
+
+
+def test_geo_subsatellite_point_floor_through_rtt():
+    site = pd.DataFrame({"name": ["equator 9E"], "lat_deg": [0.0], "lon_deg": [9.0]})
+    gw = site.assign(pop="self", pop_lat_deg=0.0, pop_lon_deg=9.0)   # gateway is its PoP
+    df = rtt("geo", "bent-pipe", site, site, geo_slots_lon_deg=[9.0], gateways=gw)
+    row = df.iloc[0]
+    assert row["reachable"]
+    assert row["rtt_ms"] == pytest.approx(geo_floor_rtt_ms(), rel=1e-9)       # 4 h / c
+    assert row["user_link_ms"] == pytest.approx(row["gateway_link_ms"], rel=1e-12)
+    assert row["fibre_ms"] == 0.0 and row["hops"] == 2 and row["gateway"] == "equator 9E"
+
+
+def test_unreachable_rows_are_na_not_nan_and_summaries_count_them():
+    # McMurdo (77.8 S) sees no GEO satellite above 10 deg
+    df = rtt("geo", "bent-pipe", ["McMurdo Station (Antarctica)", "London"],
+             "nearest Azure region")
+    assert df["rtt_ms"].dtype == "Float64"
+    mc = df[df["source"] == "McMurdo Station (Antarctica)"].iloc[0]
+    assert not mc["reachable"] and pd.isna(mc["rtt_ms"]) and pd.isna(mc["destination"])
+    assert all(pd.isna(mc[c]) for c in DELAYS)
+    assert mc["floor_ms"] > 0
+    s = summarize(df).set_index("source")
+    assert s.loc["McMurdo Station (Antarctica)", "fraction_reachable"] == 0.0
+    assert pd.isna(s.loc["McMurdo Station (Antarctica)", "rtt_median_ms"])
+    assert s.loc["London", "fraction_reachable"] == 1.0
+    assert s.loc["London", "rtt_min_ms"] > geo_floor_rtt_ms()
+
+
+def test_leo_isl_city_pairs_above_floor_with_components(shell1, times3):
+    cities = ["London", "New York City", "Tokyo", "Sydney", "São Paulo", "Lagos"]
+    df = rtt(shell1, "isl", cities, cities, times3, destination_access="terminal",
+             reassign_interval_s=None, hop_overhead_ms=0.01, overhead_ms=1.0)
+    assert len(df) == 3 * 6 * 6
+    ok = df[df["reachable"]]
+    assert len(ok) > 0.9 * len(df)
+    rtt_ = ok["rtt_ms"].to_numpy(float)
+    assert np.all(rtt_ >= ok["floor_ms"].to_numpy(float))
+    parts = ok[DELAYS].to_numpy(float).sum(axis=1)
+    assert np.allclose(parts, rtt_, rtol=1e-9)
+    assert (ok["hops"] == ok["sat_path"].map(len) + 1).all()
+    assert np.allclose(ok["overhead_ms"], 1.0 + 2 * 0.01 * ok["sat_path"].map(len))
+    far = ok[(ok["source"] == "London") & (ok["destination"] == "Sydney")]
+    assert (far["isl_ms"] > 0).all() and (far["hops"] > 3).all()
+
+
+def test_nearest_region_is_nearest_by_rtt(shell1, times3):
+    src = ["Lagos", "Tokyo", "Ny-Alesund (Svalbard)"]
+    near = rtt(shell1, "isl", src, "nearest Azure region", times3)
+    regions = data.azure_regions()[["region", "lat_deg", "lon_deg"]]
+    full = rtt(shell1, "isl", src, regions, times3)
+    assert (near["target"] == "nearest Azure region").all()
+    best = (full[full["reachable"]].groupby(["time_s", "source"])["rtt_ms"].min())
+    got = near.set_index(["time_s", "source"])
+    for key, val in best.items():
+        assert got.loc[key, "rtt_ms"] == pytest.approx(val, rel=1e-12)
+    assert set(near["destination"].dropna()) <= set(regions["region"])
+    # target floor: vacuum RTT to the closest region by WGS84 geodesic
+    sites = resolve_sites(src)
+    d = geodesic_distance_km(sites["lat_deg"].to_numpy()[:, None],
+                             sites["lon_deg"].to_numpy()[:, None],
+                             regions["lat_deg"].to_numpy()[None], regions["lon_deg"].to_numpy()[None])
+    tf = dict(zip(src, 2 * d.min(axis=1) / C_KM_S * 1e3, strict=True))
+    assert np.allclose(near["target_floor_ms"], near["source"].map(tf), rtol=1e-12)
+    ok = near[near["reachable"]]
+    assert (ok["rtt_ms"].astype(float) >= ok["target_floor_ms"]).all()
+    # Ny-Alesund (78.9 N) is beyond shell 1's 53-deg coverage: rows kept, no RTT
+    ny = near[near["source"] == "Ny-Alesund (Svalbard)"]
+    assert len(ny) == 3 and not ny["reachable"].any() and ny["rtt_ms"].isna().all()
+
+
+def test_bent_pipe_policies_and_gateway_presets(shell1, times3):
+    src = ["London", "Nairobi"]
+    md = rtt(shell1, "bent-pipe", src, "nearest Azure region", times3)
+    he = rtt(shell1, "bent-pipe", src, "nearest Azure region", times3,
+             assignment="highest-elevation")
+    both = md["reachable"].to_numpy() & he["reachable"].to_numpy()
+    assert both.any()
+    assert np.all(md["rtt_ms"].to_numpy(float)[both] <= he["rtt_ms"].to_numpy(float)[both]
+                  + 1e-9)
+    assert (md.loc[md["reachable"], "isl_ms"] == 0).all()
+    assert (md.loc[md["reachable"], "hops"] == 2).all()
+    assert md.loc[md["reachable"], "gateway"].isin(data.starlink_pops()["code"]).all()
+    az = rtt(shell1, "bent-pipe", src, "nearest Azure region", times3,
+             gateways="azure-regions")
+    assert az.loc[az["reachable"], "gateway"].isin(data.azure_regions()["region"]).all()
+
+
+def test_ephemeris_input_and_summaries(shell1):
+    t = time_grid("2020-10-01T00:00:00", "600s", "60s")
+    eph = propagate(shell1, t)
+    df = rtt(eph, "isl", ["Seattle", "Denver"], "nearest Azure region", t)
+    assert len(df) == 20 and df["network"].iloc[0] == "starlink-gen1"
+    same = rtt(eph, "isl", ["Seattle", "Denver"], "nearest Azure region")   # eph.times
+    assert np.array_equal(same["time_s"].to_numpy(), df["time_s"].to_numpy())
+    assert same["rtt_ms"].equals(df["rtt_ms"])
+    s = summarize(df)
+    assert len(s) == 2
+    for _, row in s.iterrows():
+        assert row["rtt_min_ms"] <= row["rtt_median_ms"] <= row["rtt_p95_ms"] <= row[
+            "rtt_max_ms"]
+        assert row["n_times"] == 10 and 0.0 <= row["fraction_reachable"] <= 1.0
+        assert row["path_changes_per_hour"] >= 0
+    with pytest.raises(ValueError, match="times has"):
+        rtt(eph, "isl", ["Seattle"], "nearest Azure region", t[:3])
+
+
+def test_compare_puts_floor_in_every_row():
+    tbl = compare(["London", "Singapore"], "nearest AWS region", None,
+                  systems=[("fibre", "ideal"), ("fibre", "typical"), ("geo", "bent-pipe")])
+    assert len(tbl) == 6
+    assert tbl["floor_ms"].notna().all()
+    # the target floor (closest AWS region by distance) is the same for every system
+    assert (tbl.groupby("source")["target_floor_ms"].nunique() == 1).all()
+    assert (tbl["target_floor_ms"] <= tbl["floor_ms"] + 1e-9).all()
+    assert (tbl["rtt_median_over_floor"].astype(float) >= 1.0).all()
+    geo = tbl[tbl["network"] == "geo"]
+    assert (geo["rtt_min_ms"].astype(float) > 477.0).all()
+
+
+def test_resolve_sites():
+    s = resolve_sites(["London", "westus2", "Funafuti (Tuvalu)", "sttlwax1"])
+    assert list(s["name"]) == ["London", "westus2", "Funafuti (Tuvalu)", "sttlwax1"]
+    assert s.loc[0, "lat_deg"] == pytest.approx(51.50853, abs=1e-4)
+    df = pd.DataFrame({"site": ["x"], "lat_deg": [1.0], "lon_deg": [2.0]})
+    assert resolve_sites(df).loc[0, "name"] == "x"
+
+
+def test_bad_input_messages():
+    with pytest.raises(ValueError, match="Did you mean 'starlink-gen1'"):
+        rtt("starlnk-gen1", "isl", "London")
+    with pytest.raises(ValueError, match=r"mode for network 'geo'.*valid choices"):
+        rtt("geo", "isl", "London")
+    with pytest.raises(ValueError, match="Did you mean 'London'"):
+        rtt("fibre", "typical", "Lodnon")
+    with pytest.raises(ValueError, match="Did you mean 'nearest Azure region'"):
+        rtt("fibre", "typical", "London", "nearest Azur region")
+    with pytest.raises(ValueError, match="destination_access"):
+        rtt("fibre", "typical", "London", destination_access="dish")
+    with pytest.raises(ValueError, match="needs mode='isl'"):
+        rtt("geo", "bent-pipe", "London", destination_access="terminal")
+    with pytest.raises(ValueError, match="overhead_ms"):
+        rtt("fibre", "typical", "London", overhead_ms=-1)
+    with pytest.raises(ValueError, match="times is required"):
+        rtt("oneweb", "bent-pipe", "London")
+    with pytest.raises(ValueError, match="sources table needs"):
+        rtt("fibre", "typical", pd.DataFrame({"lat_deg": [0.0]}))
+    with pytest.raises(ValueError, match="lat_deg"):
+        rtt("fibre", "typical", pd.DataFrame({"name": ["x"], "lat_deg": [99.0],
+                                              "lon_deg": [0.0]}))
+    with pytest.raises(ValueError, match="sources is required"):
+        rtt("fibre", "typical")
+    with pytest.raises(ValueError, match="unknown destinations name 'westus9'"):
+        rtt("fibre", "typical", "London", ["westus9"])
+    with pytest.raises(ValueError, match="df lacks"):
+        summarize(pd.DataFrame({"a": [1]}))
+
+
+def test_meo_and_geo_rtt_never_below_their_altitude_floor(times3):
+    # every bent-pipe RTT >= 4 h / c: up and down legs are each at least the altitude
+    # (O3b mPOWER 8,062 km -> 107.6 ms; GEO 35,786 km -> 477.5 ms; REFERENCE notes)
+    src = ["Lagos", "Singapore", "Lima", "London"]
+    meo = rtt("o3b-mpower", "bent-pipe", src, "nearest Azure region", times3)
+    ok = meo[meo["reachable"]]
+    assert len(ok) >= 9
+    assert (ok["rtt_ms"].astype(float) >= geo_floor_rtt_ms(8062.0) - 1e-6).all()
+    assert (ok["user_link_ms"].astype(float) >= 2 * 8062.0 / C_KM_S * 1e3 - 1e-6).all()
+    geo = rtt("geo", "bent-pipe", src, "nearest Azure region", times3)
+    assert geo["reachable"].all()
+    assert (geo["rtt_ms"].astype(float) >= geo_floor_rtt_ms() - 1e-6).all()
