@@ -8,6 +8,7 @@ one module per domain (see ``DESIGN.md`` in the project's shared notes and the R
   :mod:`satcloud.coverage`, :mod:`satcloud.passes` -- the orbits engine
 - :mod:`satcloud.links` -- link budgets: ITU-R atmosphere, antennas, noise, ACM, capacity
 - :mod:`satcloud.network` -- fibre, bent-pipe and inter-satellite-link models
+- :mod:`satcloud.latency` -- ``rtt()``: round trips to the cloud over every network, by component
 - :mod:`satcloud.plots` -- matplotlib/cartopy figures with offline coastlines
 - :mod:`satcloud.report` -- execute the notebooks and render the HTML report
 
@@ -48,6 +49,9 @@ _LAZY = {
     "grid_coverage": "satcloud.coverage",
     "global_grid": "satcloud.coverage",
     "coverage_summary": "satcloud.coverage",
+    # latency
+    "latency": "satcloud.latency",
+    "rtt": "satcloud.latency",
     # data, links, scenarios, presentation
     "data": "satcloud.data",
     "links": "satcloud.links",
