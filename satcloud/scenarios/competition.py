@@ -1,0 +1,740 @@
+"""Scenario: the competition side by side -- coverage, latency, capacity, availability.
+
+The tables behind notebook 04. Each function wires the package models together and
+returns a tidy :class:`pandas.DataFrame` with units in the column names; no new physics
+lives here:
+
+- coverage: :func:`satcloud.coverage.grid_coverage` (area and population weights) on
+  ephemerides from :func:`satcloud.orbits.propagate`;
+- latency: :func:`satcloud.latency.rtt`, each system to *its* cloud (Starlink to the
+  nearest Azure region, Kuiper to the nearest AWS region, the others to the nearest
+  Azure region), fibre as the reference;
+- capacity: :func:`satcloud.links.link_budget` for the channel throughput,
+  :func:`satcloud.links.channels_per_beam`, :func:`satcloud.links.satellite_capacity_gbps`
+  and :func:`satcloud.links.system_capacity`, with the share of satellites over demand
+  measured by :func:`satcloud.geometry.access` (satellites that see at least one of the
+  most populous cities) instead of the package's assumed 0.2;
+- availability: :func:`satcloud.scenarios.links.link_availability` (full budget scanned
+  over the percentage of the year, ITU-R weather at the place).
+
+What is an assumption here (besides the link profiles' own, see
+:func:`satcloud.links.describe_profile`) is in :data:`CAPACITY_ASSUMPTIONS` (spectrum,
+reuse and beams per satellite, each with its reason) and in :data:`SYSTEMS` (which
+latency mode and which gateways each system uses).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from satcloud import coverage, data, geometry, latency, links, orbits
+from satcloud._validate import check_range
+from satcloud.constellations import constellation
+from satcloud.network.bentpipe import DEFAULT_GEO_SLOTS_LON_DEG
+from satcloud.scenarios import links as scenario_links
+
+__all__ = [
+    "CAPACITY_ASSUMPTIONS",
+    "FIBRE_REFERENCE",
+    "SYSTEMS",
+    "availability_table",
+    "availability_text",
+    "capacity_table",
+    "city_set",
+    "contenders_table",
+    "coverage_by_latitude",
+    "coverage_table",
+    "demand_fraction",
+    "geo_elevation_deg",
+    "propagate_systems",
+    "rtt_by_city",
+    "rtt_samples",
+    "rtt_table",
+    "side_by_side",
+    "side_by_side_text",
+    "systems_table",
+    "winners_by_band",
+    "winners_by_city",
+]
+
+_AZ = "nearest Azure region"
+_AWS = "nearest AWS region"
+
+#: The systems compared, in display order. ``constellation``: the catalogue name
+#: (:func:`satcloud.constellations.constellation`); ``mode``: the latency mode as
+#: designed (laser links for Starlink, Kuiper and Telesat Lightspeed; OneWeb's first
+#: generation has none; GEO and MEO are bent pipes); ``cloud``: the destination of
+#: :func:`satcloud.latency.rtt`; ``profile``: the user-downlink link profile;
+#: ``color``: key of :data:`satcloud.plots.NETWORK_COLORS`.
+SYSTEMS = (
+    {"key": "starlink", "label": "Starlink Gen1 + Azure", "constellation": "starlink-gen1",
+     "mode": "isl", "cloud": _AZ, "profile": "starlink_user_downlink", "color": "starlink"},
+    {"key": "kuiper", "label": "Kuiper + AWS", "constellation": "kuiper", "mode": "isl",
+     "cloud": _AWS, "profile": "kuiper_user_downlink", "color": "kuiper"},
+    {"key": "oneweb", "label": "OneWeb", "constellation": "oneweb", "mode": "bent-pipe",
+     "cloud": _AZ, "profile": "oneweb_user_downlink", "color": "oneweb"},
+    {"key": "telesat", "label": "Telesat (2020 filing)", "constellation": "telesat-2020",
+     "mode": "isl", "cloud": _AZ, "profile": "telesat_user_downlink", "color": "telesat"},
+    {"key": "o3b", "label": "O3b mPOWER (MEO)", "constellation": "o3b-mpower",
+     "mode": "bent-pipe", "cloud": _AZ, "profile": "o3b_mpower_user_downlink",
+     "color": "o3b"},
+    {"key": "geo", "label": "GEO HTS", "constellation": "geo", "mode": "bent-pipe",
+     "cloud": _AZ, "profile": "geo_hts_user_downlink", "color": "geo"},
+)
+
+#: The terrestrial reference: typical fibre (route factor 2.1) to the nearest Azure region.
+FIBRE_REFERENCE = {"key": "fibre", "label": "Fibre (typical route)", "network": "fibre",
+                   "mode": "typical", "cloud": _AZ, "color": "fibre"}
+
+#: Per-system capacity assumptions: user-downlink spectrum [MHz], colours of the reuse
+#: pattern, polarisations, user beams active at once per satellite, and why.
+CAPACITY_ASSUMPTIONS = {
+    "starlink": {"spectrum_mhz": 2000.0, "colours": 4, "polarizations": 2,
+                 "beams_per_satellite": 8,
+                 "source": "Ku 10.7-12.7 GHz (REFERENCE.md); reuse 4 colours x 2 "
+                           "polarisations as notebook 02; assumption: 8 steerable beams"},
+    "kuiper": {"spectrum_mhz": 2500.0, "colours": 4, "polarizations": 2,
+               "beams_per_satellite": 8,
+               "source": "Ka 17.7-20.2 GHz (REFERENCE.md); assumption: reuse and beams "
+                         "as Starlink"},
+    "oneweb": {"spectrum_mhz": 2000.0, "colours": 16, "polarizations": 2,
+               "beams_per_satellite": 16,
+               "source": "16 fixed user beams per satellite (REFERENCE.md); assumption: "
+                         "one 250 MHz carrier per beam"},
+    "telesat": {"spectrum_mhz": 2000.0, "colours": 4, "polarizations": 2,
+                "beams_per_satellite": 8,
+                "source": "assumption: spectrum, reuse and 8 steerable beams as Starlink "
+                          "(the profile is del Portillo's Ku proxy)"},
+    "o3b": {"spectrum_mhz": 2500.0, "colours": 4, "polarizations": 2,
+            "beams_per_satellite": 100,
+            "source": "Ka 17.7-20.2 GHz; assumption: ~100 steerable beams per "
+                      "O3b mPOWER satellite (SES: 'thousands' per system)"},
+    "geo": {"spectrum_mhz": 2500.0, "colours": 4, "polarizations": 2,
+            "beams_per_satellite": 100,
+            "source": "Ka 17.7-20.2 GHz; assumption: a 100-beam high-throughput "
+                      "satellite (ViaSat-2 class)"},
+}
+
+
+def systems_table(keys: Sequence[str] | None = None) -> pd.DataFrame:
+    """The compared systems (:data:`SYSTEMS`), one row each, optionally a subset.
+
+    Parameters
+    ----------
+    keys : sequence of str, optional
+        System keys (``"starlink"``, ``"kuiper"``, ``"oneweb"``, ``"telesat"``,
+        ``"o3b"``, ``"geo"``), in the order wanted; default all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``key``, ``label``, ``constellation``, ``mode``, ``cloud``, ``profile``,
+        ``color``.
+    """
+    table = pd.DataFrame(list(SYSTEMS))
+    if keys is None:
+        return table
+    keys = [keys] if isinstance(keys, str) else list(keys)
+    unknown = [k for k in keys if k not in set(table["key"])]
+    if unknown:
+        raise ValueError(f"unknown system key(s) {unknown}; valid: {list(table['key'])}")
+    return table.set_index("key").loc[keys].reset_index()
+
+
+def _system(key: str) -> dict:
+    return systems_table([key]).iloc[0].to_dict()
+
+
+def _constellation(name: str):
+    if name == "geo":   # the same slots as the GEO latency model
+        return constellation("geo", slot_lon_deg=DEFAULT_GEO_SLOTS_LON_DEG)
+    return constellation(name)
+
+
+def propagate_systems(times, keys: Sequence[str] | None = None) -> dict:
+    """Propagate every system's constellation over ``times`` (float32 positions).
+
+    GEO uses the seven broadband slots of the latency model
+    (:data:`satcloud.network.bentpipe.DEFAULT_GEO_SLOTS_LON_DEG`), not the three
+    default catalogue slots, so coverage and latency describe the same satellites.
+
+    Returns
+    -------
+    dict
+        System key -> :class:`satcloud.orbits.Ephemeris`.
+    """
+    out = {}
+    for row in systems_table(keys).itertuples(index=False):
+        out[row.key] = orbits.propagate(_constellation(row.constellation), times,
+                                        dtype=np.float32)
+    return out
+
+
+def _span(values, fmt="{:g}") -> str:
+    v = np.unique(np.round(np.asarray(values, float), 2))
+    return fmt.format(v[0]) if v.size == 1 else f"{fmt.format(v[0])}–{fmt.format(v[-1])}"
+
+
+def contenders_table(ephemerides: Mapping) -> pd.DataFrame:
+    """Who is compared: constellation geometry, user link and path to the cloud.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per system (index ``system``): satellites, shells, altitude and inclination
+        (ranges over the shells) [km, deg], filed minimum elevation [deg], user-downlink
+        frequency of the profile [GHz], path to the cloud and the cloud.
+    """
+    rows = []
+    for key, eph in ephemerides.items():
+        sysd = _system(key)
+        sats = eph.constellation.satellites
+        prof = links.get_profile(sysd["profile"])
+        rows.append({
+            "system": sysd["label"], "satellites": len(sats),
+            "shells": int(sats["shell"].nunique()),
+            "altitude [km]": _span(sats["altitude_km"], "{:,.0f}"),
+            "inclination [deg]": _span(sats["inclination_deg"]),
+            "min. elevation [deg]": _span(sats["min_elevation_deg"]),
+            "user downlink [GHz]": prof.freq_ghz,
+            "path to the cloud": {"isl": "laser links", "bent-pipe": "bent pipe"}[
+                sysd["mode"]],
+            "cloud": sysd["cloud"],
+        })
+    return pd.DataFrame(rows).set_index("system")
+
+
+# --------------------------------------------------------------------------- coverage
+def coverage_table(ephemerides: Mapping, spacing_deg=5.0, *, cities=None
+                   ) -> tuple[pd.DataFrame, dict]:
+    """Coverage of each system over a global grid, area- and population-weighted.
+
+    Parameters
+    ----------
+    ephemerides : mapping
+        System key -> Ephemeris (:func:`propagate_systems`).
+    spacing_deg : float
+        Grid cell size. [deg]
+    cities : pandas.DataFrame, optional
+        Population source (default the 1,000 most populous cities, GeoNames).
+
+    Returns
+    -------
+    (pandas.DataFrame, dict)
+        Summary, one row per system: ``key``, ``satellites``, ``min_elevation_deg``
+        (filed; the range if shells differ), ``coverage_area_percent`` and
+        ``coverage_population_percent`` (weighted time share with at least one
+        satellite above its minimum elevation) [%], ``mean_in_view_area`` (area-weighted
+        satellites in view) [-], ``always_covered_area_percent`` (area never in outage)
+        [%], ``longest_outage_s`` [s]; and the per-cell tables (key -> DataFrame of
+        :func:`satcloud.coverage.grid_coverage` with ``population_weight``).
+    """
+    rows, grids = [], {}
+    for key, eph in ephemerides.items():
+        g = coverage.grid_coverage(eph, spacing_deg, population=True, cities=cities)
+        grids[key] = g
+        area = coverage.coverage_summary(g, "area_weight")
+        pop = coverage.coverage_summary(g, "population_weight")
+        el = eph.constellation.satellites["min_elevation_deg"].to_numpy(float)
+        rows.append({
+            "key": key, "satellites": int(eph.shape[1]),
+            "min_elevation_deg": float(el.min()) if np.ptp(el) == 0 else
+            f"{el.min():g}-{el.max():g}",
+            "coverage_area_percent": 100.0 * area["fraction_covered"],
+            "coverage_population_percent": 100.0 * pop["fraction_covered"],
+            "mean_in_view_area": area["mean_in_view"],
+            "always_covered_area_percent": 100.0 * area["fraction_always_covered"],
+            "longest_outage_s": area["longest_outage_s"],
+        })
+    return pd.DataFrame(rows), grids
+
+
+def coverage_by_latitude(grids: Mapping) -> pd.DataFrame:
+    """Coverage per latitude row of the grid (every cell of a row has the same area).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy: ``key``, ``lat_deg`` (row centre) [deg], ``fraction_covered`` (mean over
+        the longitudes of the time share covered) [-], ``mean_in_view`` [-].
+    """
+    frames = []
+    for key, g in grids.items():
+        s = g.groupby("lat_deg", sort=True)[["fraction_covered", "mean_in_view"]].mean()
+        frames.append(s.reset_index().assign(key=key))
+    return pd.concat(frames, ignore_index=True)[["key", "lat_deg", "fraction_covered",
+                                                 "mean_in_view"]]
+
+
+def geo_elevation_deg(lat_deg, lon_deg, slot_lon_deg=DEFAULT_GEO_SLOTS_LON_DEG) -> float:
+    """Elevation of the highest geostationary slot seen from a place.
+
+    Uses :func:`satcloud.geometry.look_angles` on the ideal GEO positions of
+    :func:`satcloud.network.bentpipe.geo_positions_ecef_km`. [deg]
+    """
+    from satcloud.network.bentpipe import geo_positions_ecef_km
+
+    la = geometry.look_angles(geo_positions_ecef_km(slot_lon_deg), float(lat_deg),
+                              float(lon_deg))
+    return float(np.max(la.elevation_deg))
+
+
+# --------------------------------------------------------------------------- latency
+def city_set(n: int | None = 100) -> pd.DataFrame:
+    """The ``n`` most populous cities (GeoNames) with unique names.
+
+    A name that occurs more than once (Hyderabad, India and Pakistan) gets its country
+    code appended, "Hyderabad (IN)", so per-city tables do not merge two places.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`satcloud.data.cities` columns, ``name`` made unique.
+    """
+    c = data.cities(n).reset_index(drop=True)
+    dup = c["name"].duplicated(keep=False)
+    c.loc[dup, "name"] = c.loc[dup, "name"] + " (" + c.loc[dup, "country_code"] + ")"
+    if c["name"].duplicated().any():
+        c["name"] = c["name"].where(~c["name"].duplicated(keep=False),
+                                    c["name"] + " #" + c["geonameid"].astype(str))
+    return c
+
+
+def rtt_samples(sources, times, keys: Sequence[str] | None = None, *, ephemerides=None,
+                fibre=True, gateways="starlink-pops", overhead_ms=0.0,
+                **rtt_kwargs) -> pd.DataFrame:
+    """Round trips of every system to its own cloud (one :func:`latency.rtt` each).
+
+    Parameters
+    ----------
+    sources : pandas.DataFrame or list of str
+        User sites (e.g. :func:`satcloud.data.cities`).
+    times : astropy.time.Time
+        Snapshots.
+    keys : sequence of str, optional
+        Systems (default all of :data:`SYSTEMS`).
+    ephemerides : mapping, optional
+        Key -> Ephemeris already propagated over ``times`` (saves propagating again).
+        GEO always uses the latency model's ideal slots.
+    fibre : bool
+        Add :data:`FIBRE_REFERENCE` (typical fibre to the nearest Azure region).
+    gateways : str or pandas.DataFrame
+        Gateways of the LEO systems (the same set for all, so the constellations, not
+        the ground networks, make the difference). GEO and MEO use the package default
+        (teleports at cloud regions and ground stations).
+    overhead_ms : float
+        Fixed round-trip overhead added to every reachable row. [ms]
+    **rtt_kwargs
+        Passed to every satellite :func:`satcloud.latency.rtt` call (e.g.
+        ``gateway_min_elevation_deg``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`satcloud.latency.rtt` (``return_paths=False``) plus ``key``
+        and ``system`` (the label).
+    """
+    frames = []
+    for row in systems_table(keys).itertuples(index=False):
+        leo = row.constellation not in ("geo", "o3b-mpower")
+        net = row.constellation
+        if ephemerides is not None and row.key in ephemerides and row.key != "geo":
+            net = ephemerides[row.key]
+        df = latency.rtt(net, row.mode, sources, row.cloud,
+                         None if not isinstance(net, str) else times,
+                         gateways=gateways if leo else None, overhead_ms=overhead_ms,
+                         return_paths=False, **rtt_kwargs)
+        frames.append(df.assign(key=row.key, system=row.label))
+    if fibre:
+        f = FIBRE_REFERENCE
+        df = latency.rtt(f["network"], f["mode"], sources, f["cloud"], times,
+                         overhead_ms=overhead_ms, return_paths=False)
+        frames.append(df.assign(key=f["key"], system=f["label"]))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _reachable_values(g: pd.DataFrame) -> np.ndarray:
+    ok = g["reachable"].to_numpy(bool)
+    return g["rtt_ms"].to_numpy(dtype=float, na_value=np.nan)[ok]
+
+
+def rtt_table(samples: pd.DataFrame) -> pd.DataFrame:
+    """RTT statistics per system over every (city, time) sample.
+
+    Computed here rather than with :func:`satcloud.latency.summarize`: its path-change
+    count raises ``TypeError: boolean value of NA is ambiguous`` on a group that mixes
+    reachable and unreachable rows when ``rtt(..., return_paths=False)`` (the route
+    signature then compares ``<NA>`` gateways with strings).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per ``key``: ``system``, ``cloud`` (target), ``mode``, ``n_samples``,
+        ``reachable_percent`` [%], ``rtt_median_ms``, ``rtt_p95_ms``, ``rtt_min_ms``
+        (reachable samples only; NaN if none) [ms], ``floor_median_ms`` (median vacuum
+        floor to the closest region of the target cloud) [ms].
+    """
+    rows = []
+    for key, g in samples.groupby("key", sort=False):
+        v = _reachable_values(g)
+        rows.append({
+            "key": key, "system": g["system"].iloc[0], "cloud": g["target"].iloc[0],
+            "mode": g["mode"].iloc[0], "n_samples": len(g),
+            "reachable_percent": 100.0 * g["reachable"].mean(),
+            "rtt_median_ms": float(np.median(v)) if v.size else np.nan,
+            "rtt_p95_ms": float(np.percentile(v, 95)) if v.size else np.nan,
+            "rtt_min_ms": float(v.min()) if v.size else np.nan,
+            "floor_median_ms": float(np.median(g["target_floor_ms"].to_numpy(float))),
+        })
+    return pd.DataFrame(rows)
+
+
+def rtt_by_city(samples: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per (system, city): share of time reachable and median RTT over the reachable times.
+
+    Parameters
+    ----------
+    samples : pandas.DataFrame
+        Output of :func:`rtt_samples`.
+    sources : pandas.DataFrame, optional
+        The source table (``name``, ``lat_deg``, ``lon_deg``) to attach coordinates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``key``, ``system``, ``source``, ``reachable_fraction`` [-], ``rtt_median_ms``
+        [ms] (NaN when never reachable), ``target_floor_ms`` [ms], and ``lat_deg``,
+        ``lon_deg`` when ``sources`` is given.
+    """
+    s = samples.assign(_rtt=samples["rtt_ms"].to_numpy(dtype=float, na_value=np.nan))
+    g = s.groupby(["key", "source"], sort=False)
+    out = pd.DataFrame({
+        "system": g["system"].first(),
+        "reachable_fraction": g["reachable"].mean(),
+        "rtt_median_ms": g["_rtt"].median(),
+        "target_floor_ms": g["target_floor_ms"].median(),
+    }).reset_index()
+    if sources is not None:
+        src = latency.resolve_sites(sources).drop_duplicates("name")
+        out = out.merge(src.rename(columns={"name": "source"}), on="source", how="left")
+    return out
+
+
+def winners_by_city(by_city: pd.DataFrame, *, min_reachable=0.9,
+                    exclude: Sequence[str] = ("fibre",)) -> pd.DataFrame:
+    """The satellite system with the lowest median RTT at each city.
+
+    Parameters
+    ----------
+    by_city : pandas.DataFrame
+        Output of :func:`rtt_by_city`.
+    min_reachable : float
+        A system competes at a city only if reachable at least this share of the time.
+    exclude : sequence of str
+        Keys left out of the contest (default the fibre reference).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per city: ``source``, ``winner`` (key), ``winner_system``, ``rtt_ms`` (its median)
+        [ms], ``runner_up`` (key or None), ``lead_ms`` (runner-up minus winner; NaN without
+        a runner-up) [ms], and ``lat_deg``/``lon_deg`` when present. Cities no system
+        reaches often enough are left out.
+    """
+    check_range(min_reachable, "min_reachable", 0.0, 1.0)
+    d = by_city[~by_city["key"].isin(list(exclude))]
+    d = d[(d["reachable_fraction"] >= min_reachable) & d["rtt_median_ms"].notna()]
+    rows = []
+    for src, g in d.groupby("source", sort=False):
+        g = g.sort_values(["rtt_median_ms", "key"], kind="stable")
+        first = g.iloc[0]
+        row = {"source": src, "winner": first["key"], "winner_system": first["system"],
+               "rtt_ms": float(first["rtt_median_ms"]),
+               "runner_up": g.iloc[1]["key"] if len(g) > 1 else None,
+               "lead_ms": float(g.iloc[1]["rtt_median_ms"] - first["rtt_median_ms"])
+               if len(g) > 1 else np.nan}
+        for c in ("lat_deg", "lon_deg"):
+            if c in g.columns:
+                row[c] = float(first[c])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def winners_by_band(cov_lat: pd.DataFrame, by_city: pd.DataFrame, band_deg=20.0, *,
+                    min_reachable=0.9, full=0.999,
+                    exclude: Sequence[str] = ("fibre",)) -> pd.DataFrame:
+    """Who wins in each latitude band: coverage and median RTT.
+
+    Parameters
+    ----------
+    cov_lat : pandas.DataFrame
+        Output of :func:`coverage_by_latitude`.
+    by_city : pandas.DataFrame
+        Output of :func:`rtt_by_city` with ``lat_deg``.
+    band_deg : float
+        Width of the bands, dividing 180. [deg]
+    min_reachable : float
+        As for :func:`winners_by_city`.
+    full : float
+        Coverage at or above this counts as full: every such system is listed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per band (``band``, e.g. "20°N–40°N", ``lat_min_deg``, ``lat_max_deg``):
+        ``full_coverage`` (keys with full coverage, comma-separated; or the best one and
+        its share), ``best_coverage_percent`` [%], ``rtt_winner`` (key with the lowest
+        median over the band's cities of the per-city median RTT), ``rtt_winner_ms``
+        [ms], ``n_cities``.
+    """
+    b = float(check_range(band_deg, "band_deg", 1.0, 90.0, unit="deg"))
+    if abs(180.0 / b - round(180.0 / b)) > 1e-9:
+        raise ValueError(f"band_deg must divide 180, got {b:g}")
+    edges = np.arange(-90.0, 90.0 + b / 2, b)
+    cov = cov_lat[~cov_lat["key"].isin(list(exclude))]
+    city = by_city[~by_city["key"].isin(list(exclude))]
+    city = city[(city["reachable_fraction"] >= min_reachable) & city["rtt_median_ms"].notna()]
+
+    def name(lo, hi):
+        def one(x):
+            return "0°" if x == 0 else f"{abs(x):g}°{'N' if x > 0 else 'S'}"
+        return f"{one(lo)}–{one(hi)}"
+
+    rows = []
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        c = cov[(cov["lat_deg"] >= lo) & (cov["lat_deg"] < hi)]
+        share = c.groupby("key", sort=False)["fraction_covered"].mean()
+        full_keys = [k for k in share.index if share[k] >= full]
+        row = {"band": name(lo, hi), "lat_min_deg": lo, "lat_max_deg": hi,
+               "full_coverage": ", ".join(full_keys) if full_keys else "",
+               "best_coverage": share.idxmax() if len(share) else None,
+               "best_coverage_percent": 100.0 * share.max() if len(share) else np.nan}
+        cc = city[(city["lat_deg"] >= lo) & (city["lat_deg"] < hi)]
+        row["n_cities"] = int(cc["source"].nunique())
+        if len(cc):
+            med = cc.groupby("key", sort=False)["rtt_median_ms"].median()
+            n = cc.groupby("key", sort=False)["source"].nunique()
+            med = med[n == n.max()]          # only systems serving every city of the band
+            row["rtt_winner"] = med.idxmin()
+            row["rtt_winner_ms"] = float(med.min())
+        else:
+            row["rtt_winner"], row["rtt_winner_ms"] = None, np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- capacity
+def demand_fraction(ephemeris, sites, max_times: int | None = 12) -> float:
+    """Share of (time, satellite) samples with at least one site above the minimum elevation.
+
+    The orbit engine's replacement for
+    :data:`satcloud.links.capacity.FRACTION_OVER_POPULATED_LAND`: with the most populous
+    cities as ``sites`` it is the share of the fleet that has a city to serve. Uses at
+    most ``max_times`` evenly spread snapshots of the ephemeris (``None``: all). [-]
+    """
+    n_all = ephemeris.shape[0]
+    if max_times is not None and n_all > max_times:
+        idx = np.unique(np.linspace(0, n_all - 1, int(max_times)).round().astype(int))
+        ephemeris = ephemeris.isel(time=idx)
+    sites = pd.DataFrame({"site": np.arange(len(sites)).astype(str),
+                          "lat_deg": np.asarray(sites["lat_deg"], float),
+                          "lon_deg": np.asarray(sites["lon_deg"], float)})
+    acc = geometry.access(ephemeris, sites)
+    n_t, n_sat = ephemeris.shape
+    if len(acc) == 0:
+        return 0.0
+    pairs = acc["time_index"].to_numpy(np.int64) * n_sat + acc["sat_index"].to_numpy(np.int64)
+    return float(np.unique(pairs).size / (n_t * n_sat))
+
+
+def capacity_table(ephemerides: Mapping, demand_sites, *, lat_deg=51.50853,
+                   lon_deg=-0.12574, elevation_deg=40.0, p_percent=None,
+                   assumptions: Mapping | None = None) -> pd.DataFrame:
+    """Capacity per satellite and per system.
+
+    Channel throughput: the user-downlink budget of each system's profile
+    (:func:`satcloud.links.link_budget`) at ``elevation_deg`` at a place, in the weather
+    exceeded ``p_percent`` of the year (default each profile's). Satellite capacity =
+    beams x channels per beam x channel throughput; system capacity = satellites over
+    demand (:func:`demand_fraction`) x satellite capacity
+    (:func:`satcloud.links.system_capacity`, no gateway limit).
+
+    Parameters
+    ----------
+    ephemerides : mapping
+        Key -> Ephemeris.
+    demand_sites : pandas.DataFrame
+        Where the demand is (e.g. the 1,000 most populous cities).
+    lat_deg, lon_deg : float
+        Place of the budget (default London, as notebook 02). [deg]
+    elevation_deg : float
+        Elevation of the budget. [deg]
+    p_percent : float, optional
+        [%]
+    assumptions : mapping, optional
+        Key -> dict overriding :data:`CAPACITY_ASSUMPTIONS` entries.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per key: ``profile``, ``modcod``, ``channel_mbps``, ``channel_bandwidth_mhz``,
+        ``spectrum_mhz``, ``colours``, ``polarizations``, ``channels_per_beam``,
+        ``beams_per_satellite``, ``satellite_gbps``, ``satellites``,
+        ``over_demand_fraction``, ``satellites_over_demand``, ``system_tbps``,
+        ``assumption``.
+    """
+    assumptions = dict(assumptions or {})
+    rows = []
+    for key, eph in ephemerides.items():
+        spec = {**CAPACITY_ASSUMPTIONS[key], **assumptions.get(key, {})}
+        prof = links.get_profile(_system(key)["profile"])
+        b = links.link_budget(prof, elevation_deg=elevation_deg, lat_deg=lat_deg,
+                              lon_deg=lon_deg, p_percent=p_percent)
+        ch = float(b["throughput_mbps"].iloc[0])
+        n_ch = int(links.channels_per_beam(spec["spectrum_mhz"], prof.bandwidth_mhz,
+                                           spec["colours"], spec["polarizations"]))
+        sat = float(links.satellite_capacity_gbps(ch, spec["beams_per_satellite"], n_ch))
+        frac = demand_fraction(eph, demand_sites)
+        n_sat = int(eph.shape[1])
+        sys_cap = links.system_capacity(sat, n_sat, fraction_over_populated_land=frac)
+        rows.append({
+            "key": key, "profile": prof.name, "modcod": b["modcod"].iloc[0],
+            "channel_mbps": ch, "channel_bandwidth_mhz": float(prof.bandwidth_mhz),
+            "spectrum_mhz": spec["spectrum_mhz"], "colours": spec["colours"],
+            "polarizations": spec["polarizations"], "channels_per_beam": n_ch,
+            "beams_per_satellite": spec["beams_per_satellite"], "satellite_gbps": sat,
+            "satellites": n_sat, "over_demand_fraction": frac,
+            "satellites_over_demand": float(sys_cap["satellites_over_demand"].iloc[0]),
+            "system_tbps": float(sys_cap["capacity_gbps"].iloc[0]) / 1e3,
+            "assumption": spec["source"],
+        })
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- availability
+def availability_table(places, keys: Sequence[str] | None = None) -> pd.DataFrame:
+    """Full-budget availability of each system's user downlink at each place.
+
+    LEO and MEO systems are evaluated at their filed minimum elevation (the worst
+    geometry the system must close at to claim the place is covered); GEO at the real
+    elevation of the highest of the latency model's slots (:func:`geo_elevation_deg`).
+
+    Parameters
+    ----------
+    places : sequence of str or pandas.DataFrame
+        Cities (see :func:`satcloud.scenarios.links.climate_cities`).
+    keys : sequence of str, optional
+        Systems (default all).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`satcloud.scenarios.links.link_availability` rows (``city``,
+        ``availability_link_percent``, ``availability_link_bound``,
+        ``downtime_link_h_per_year``, ``clear_sky_fade_margin_db``...) with ``key``.
+    """
+    pl = scenario_links._places(places)
+    frames = []
+    for row in systems_table(keys).itertuples(index=False):
+        prof = links.get_profile(row.profile)
+        if row.key == "geo":
+            for i in range(len(pl)):
+                one = pl.iloc[[i]]
+                el = geo_elevation_deg(one["lat_deg"].iloc[0], one["lon_deg"].iloc[0])
+                if el <= 0:
+                    raise ValueError(f"no GEO slot is above the horizon at {one['city'].iloc[0]}")
+                frames.append(scenario_links.link_availability(
+                    one, bands={row.key: prof.name}, elevation_deg=el).assign(key=row.key))
+        else:
+            el = float(_constellation(row.constellation).satellites["min_elevation_deg"].min())
+            frames.append(scenario_links.link_availability(
+                pl, bands={row.key: prof.name}, elevation_deg=el).assign(key=row.key))
+    return pd.concat(frames, ignore_index=True)
+
+
+def availability_text(value, bound) -> str:
+    """An availability as a reader should see it: bounds outside ITU-R P.618's range."""
+    return {"at_least": "≥ 99.999", "at_most": "≤ 95"}.get(bound, f"{value:.3f}")
+
+
+# --------------------------------------------------------------------------- the table
+def side_by_side(cov: pd.DataFrame, rtt: pd.DataFrame, cap: pd.DataFrame,
+                 avail: pd.DataFrame) -> pd.DataFrame:
+    """The side-by-side table: one row per system (plus the fibre reference).
+
+    Parameters
+    ----------
+    cov, rtt, cap, avail : pandas.DataFrame
+        Outputs of :func:`coverage_table` (first element), :func:`rtt_table`,
+        :func:`capacity_table` and :func:`availability_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``system`` (label); columns with units: satellites, minimum elevation,
+        coverage (area, population), satellites in view, cloud, latency mode, reachable
+        share, median / p95 RTT, vacuum floor, capacity per satellite and per system,
+        and one availability column per place (a string, bounds marked).
+    """
+    labels = {s["key"]: s["label"] for s in SYSTEMS}
+    labels[FIBRE_REFERENCE["key"]] = FIBRE_REFERENCE["label"]
+    keys = list(dict.fromkeys(list(cov["key"]) + list(rtt["key"])))
+    t = pd.DataFrame({"key": keys})
+    t = t.merge(cov, on="key", how="left").merge(
+        rtt.drop(columns=["system"]), on="key", how="left").merge(
+        cap[["key", "satellite_gbps", "system_tbps"]], on="key", how="left")
+    out = pd.DataFrame({
+        "satellites": t["satellites"].astype("Int64"),
+        "min. elevation [deg]": t["min_elevation_deg"],
+        "coverage, area-weighted [%]": t["coverage_area_percent"],
+        "coverage, population-weighted [%]": t["coverage_population_percent"],
+        "satellites in view, area mean [-]": t["mean_in_view_area"],
+        "cloud": t["cloud"].str.replace("nearest ", "", regex=False),
+        "path": t["mode"].replace({"isl": "laser links", "bent-pipe": "bent pipe",
+                                   "typical": "fibre, route x2.1"}),
+        "reachable [%]": t["reachable_percent"],
+        "median RTT [ms]": t["rtt_median_ms"],
+        "p95 RTT [ms]": t["rtt_p95_ms"],
+        "vacuum floor, median [ms]": t["floor_median_ms"],
+        "capacity per satellite [Gbit/s]": t["satellite_gbps"],
+        "system capacity over demand [Tbit/s]": t["system_tbps"],
+    })
+    out.index = pd.Index([labels.get(k, k) for k in keys], name="system")
+    for city, g in avail.groupby("city", sort=False):
+        m = {r.key: availability_text(r.availability_link_percent, r.availability_link_bound)
+             for r in g.itertuples(index=False)}
+        out[f"availability, {city} [%]"] = [m.get(k) for k in keys]
+    return out
+
+
+#: How :func:`side_by_side_text` writes each numeric column.
+DISPLAY_FORMATS = {
+    "satellites": "{:,.0f}",
+    "min. elevation [deg]": "{:g}",
+    "coverage, area-weighted [%]": "{:.0f}",
+    "coverage, population-weighted [%]": "{:.2f}",
+    "satellites in view, area mean [-]": "{:.1f}",
+    "reachable [%]": "{:.0f}",
+    "median RTT [ms]": "{:.0f}",
+    "p95 RTT [ms]": "{:.0f}",
+    "vacuum floor, median [ms]": "{:.1f}",
+    "capacity per satellite [Gbit/s]": "{:.0f}",
+    "system capacity over demand [Tbit/s]": "{:.1f}",
+}
+
+
+def side_by_side_text(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`side_by_side` as text, transposed (one column per system) for reading.
+
+    Numbers are rounded as in :data:`DISPLAY_FORMATS`; missing values are "—".
+    """
+    out = {}
+    for col in table.columns:
+        fmt = DISPLAY_FORMATS.get(col)
+        out[col] = ["—" if v is None or (not isinstance(v, str) and pd.isna(v))
+                    else (fmt.format(v) if fmt and not isinstance(v, str) else str(v))
+                    for v in table[col]]
+    return pd.DataFrame(out, index=table.index).T.rename_axis(index="", columns="system")

@@ -1,0 +1,245 @@
+"""Scenario tables of notebook 04 (the competition), against closed forms and the package.
+
+Independent sources: spherical-Earth geometry of a geostationary satellite (Maral &
+Bousquet, *Satellite Communications Systems*, 5th ed., sec. 8.3: elevation from the
+Earth-central angle), the geostationary radius from Kepler's third law and the speed of
+light (CODATA, ``scipy.constants``), the capacity product written out by hand, and direct
+calls of the package functions the scenario wires together.
+"""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.constants
+
+from satcloud import coverage, data, latency, links, orbits
+from satcloud.constellations import constellation
+from satcloud.network.bentpipe import DEFAULT_GEO_SLOTS_LON_DEG
+from satcloud.scenarios import competition as sc
+from satcloud.scenarios import links as sl
+
+C_KM_S = scipy.constants.c / 1e3
+R_EARTH_KM = 6378.137
+R_GEO_KM = (398_600.4418 / 7.2921150e-5**2) ** (1.0 / 3.0)
+
+
+def _geo_elevation_sphere(lat_deg, lon_deg, slot_lon_deg):
+    """Elevation of a GEO slot on a spherical Earth: tan el = (cos g - R/r) / sin g."""
+    phi = np.radians(lat_deg)
+    dl = np.radians(np.asarray(lon_deg)[..., None] - np.asarray(slot_lon_deg))
+    cos_g = np.cos(phi)[..., None] * np.cos(dl)
+    sin_g = np.sqrt(1.0 - cos_g**2)
+    return np.degrees(np.arctan2(cos_g - R_EARTH_KM / R_GEO_KM, sin_g))
+
+
+@pytest.fixture(scope="module")
+def times():
+    return orbits.time_grid(duration="240s", step="120s")
+
+
+@pytest.fixture(scope="module")
+def geo_eph(times):
+    return sc.propagate_systems(times, ["geo"])["geo"]
+
+
+def test_systems_pair_each_constellation_with_its_cloud():
+    t = sc.systems_table().set_index("key")
+    assert t.loc["starlink", "cloud"] == "nearest Azure region"
+    assert t.loc["kuiper", "cloud"] == "nearest AWS region"
+    for k in ("oneweb", "telesat", "o3b", "geo"):
+        assert t.loc[k, "cloud"] == "nearest Azure region"
+    assert set(t.constellation) <= set(latency.NETWORKS)
+    for key, row in t.iterrows():
+        assert row["mode"] in latency.NETWORKS[row["constellation"]]
+        assert links.get_profile(row["profile"]).segment == "user"
+        assert key in sc.CAPACITY_ASSUMPTIONS
+    assert list(sc.systems_table(["geo", "kuiper"]).key) == ["geo", "kuiper"]
+    with pytest.raises(ValueError, match="unknown system"):
+        sc.systems_table(["iridium"])
+
+
+def test_city_set_names_are_unique_and_rows_unchanged():
+    c = sc.city_set(None)
+    raw = data.cities()
+    assert c["name"].is_unique
+    assert np.allclose(c.lat_deg, raw.lat_deg) and np.allclose(c.lon_deg, raw.lon_deg)
+    dup = raw["name"][raw["name"].duplicated(keep=False)]
+    assert len(dup) > 0       # e.g. Hyderabad (India, Pakistan)
+    for name in dup.unique():
+        assert name not in set(c["name"])
+
+
+def test_geo_coverage_follows_the_spherical_closed_form(geo_eph):
+    cov, grids = sc.coverage_table({"geo": geo_eph}, 10.0)
+    g = grids["geo"]
+    el = _geo_elevation_sphere(g.lat_deg.to_numpy(), g.lon_deg.to_numpy(),
+                               DEFAULT_GEO_SLOTS_LON_DEG).max(axis=1)
+    covered = g.fraction_covered.to_numpy()
+    assert set(np.unique(covered)) <= {0.0, 1.0}        # geostationary: all or nothing
+    clear = np.abs(el - 10.0) > 0.5                     # sphere vs WGS84 near the mask
+    assert np.array_equal(covered[clear] == 1.0, el[clear] >= 10.0)
+    expected = float(g.area_weight.to_numpy() @ (el >= 10.0))
+    assert cov.set_index("key").loc["geo", "coverage_area_percent"] == pytest.approx(
+        100 * expected, abs=3.0)
+    # per latitude row, the mean over longitudes
+    by_lat = sc.coverage_by_latitude(grids)
+    row = by_lat[by_lat.lat_deg == 5.0].fraction_covered.iloc[0]
+    assert row == pytest.approx(g[g.lat_deg == 5.0].fraction_covered.mean())
+
+
+def test_coverage_table_equals_the_package_summaries(times):
+    eph = orbits.propagate(constellation("oneweb"), times, dtype=np.float32)
+    cov, grids = sc.coverage_table({"oneweb": eph}, 15.0)
+    direct = coverage.grid_coverage(eph, 15.0, population=True)
+    pd.testing.assert_frame_equal(grids["oneweb"], direct)
+    row = cov.iloc[0]
+    assert row.satellites == 588 and row.min_elevation_deg == 55.0
+    assert row.coverage_area_percent == pytest.approx(
+        100 * coverage.coverage_summary(direct)["fraction_covered"])
+    assert row.coverage_population_percent == pytest.approx(
+        100 * coverage.coverage_summary(direct, "population_weight")["fraction_covered"])
+
+
+def test_rtt_table_equals_direct_rtt_and_geo_respects_its_floor(times):
+    cities = sc.city_set(4)
+    samples = sc.rtt_samples(cities, times, ["kuiper", "geo"])
+    table = sc.rtt_table(samples).set_index("key")
+    assert set(table.index) == {"kuiper", "geo", "fibre"}
+    direct = latency.rtt("kuiper", "isl", cities, "nearest AWS region", times,
+                         gateways="starlink-pops", return_paths=False)
+    v = direct.rtt_ms.to_numpy(float, na_value=np.nan)
+    v = v[direct.reachable.to_numpy(bool)]
+    assert table.loc["kuiper", "rtt_median_ms"] == pytest.approx(np.median(v))
+    assert table.loc["kuiper", "rtt_p95_ms"] == pytest.approx(np.percentile(v, 95))
+    assert table.loc["kuiper", "reachable_percent"] == pytest.approx(
+        100 * direct.reachable.mean())
+    assert table.loc["kuiper", "cloud"] == "nearest AWS region"
+    # a bent pipe through GEO climbs the GEO altitude four times
+    geo_floor_ms = 4 * (R_GEO_KM - R_EARTH_KM) / C_KM_S * 1e3
+    assert geo_floor_ms == pytest.approx(477.4, abs=0.5)
+    assert table.loc["geo", "rtt_min_ms"] >= geo_floor_ms
+    # the vacuum floor to the target is the same for GEO and fibre (both to Azure)
+    assert table.loc["geo", "floor_median_ms"] == pytest.approx(
+        table.loc["fibre", "floor_median_ms"])
+    fib = latency.rtt("fibre", "typical", cities, "nearest Azure region", times,
+                      return_paths=False)
+    assert table.loc["fibre", "rtt_median_ms"] == pytest.approx(np.median(
+        fib.rtt_ms.to_numpy(float)))
+
+
+def _by_city():
+    rows = [("starlink", "A", 1.0, 20.0), ("kuiper", "A", 1.0, 25.0),
+            ("fibre", "A", 1.0, 5.0), ("geo", "A", 1.0, 480.0),
+            ("starlink", "B", 1.0, 30.0), ("kuiper", "B", 0.5, 10.0),
+            ("oneweb", "B", 0.95, 29.0),
+            ("geo", "C", 0.0, np.nan), ("starlink", "C", 0.2, 40.0)]
+    df = pd.DataFrame(rows, columns=["key", "source", "reachable_fraction", "rtt_median_ms"])
+    df["system"] = df.key
+    lat = {"A": 10.0, "B": 45.0, "C": -75.0}
+    df["lat_deg"] = df.source.map(lat)
+    df["lon_deg"] = 0.0
+    return df
+
+
+def test_winners_by_city_lowest_reachable_median():
+    w = sc.winners_by_city(_by_city(), min_reachable=0.9).set_index("source")
+    assert list(w.index) == ["A", "B"]                 # nobody reaches C often enough
+    assert w.loc["A", "winner"] == "starlink"         # fibre excluded
+    assert w.loc["A", "runner_up"] == "kuiper" and w.loc["A", "lead_ms"] == 5.0
+    assert w.loc["B", "winner"] == "oneweb"           # kuiper reached only half the time
+    assert w.loc["B", "lead_ms"] == pytest.approx(1.0)
+
+
+def test_winners_by_band_coverage_and_rtt():
+    cov_lat = pd.DataFrame({"key": ["starlink", "kuiper"] * 2,
+                            "lat_deg": [15.0, 15.0, 55.0, 55.0],
+                            "fraction_covered": [1.0, 1.0, 1.0, 0.4],
+                            "mean_in_view": [10, 5, 8, 1]})
+    b = sc.winners_by_band(cov_lat, _by_city(), 30.0).set_index("band")
+    assert list(b.index)[0] == "90°S–60°S" and len(b) == 6
+    assert b.loc["0°–30°N", "full_coverage"] == "starlink, kuiper"
+    assert b.loc["30°N–60°N", "full_coverage"] == "starlink"
+    assert b.loc["30°N–60°N", "best_coverage_percent"] == 100.0
+    assert b.loc["0°–30°N", "rtt_winner"] == "starlink"
+    assert b.loc["30°N–60°N", "rtt_winner"] == "oneweb"
+    assert b.loc["90°S–60°S", "n_cities"] == 0 and pd.isna(b.loc["90°S–60°S", "rtt_winner"])
+    with pytest.raises(ValueError, match="divide 180"):
+        sc.winners_by_band(cov_lat, _by_city(), 25.0)
+
+
+def test_demand_fraction_counts_satellites_seeing_a_site(geo_eph):
+    one = pd.DataFrame({"name": ["gulf of guinea"], "lat_deg": [0.0], "lon_deg": [9.0]})
+    el = _geo_elevation_sphere(np.array([0.0]), np.array([9.0]), DEFAULT_GEO_SLOTS_LON_DEG)[0]
+    assert np.all(np.abs(el - 10.0) > 0.5)
+    expected = float(np.mean(el >= 10.0))
+    assert sc.demand_fraction(geo_eph, one) == pytest.approx(expected)
+    assert sc.demand_fraction(geo_eph, data.cities(300)) == 1.0
+
+
+def test_capacity_is_the_product_written_out(geo_eph, times):
+    eph = {"geo": geo_eph}
+    demand = data.cities(200)
+    cap = sc.capacity_table(eph, demand, elevation_deg=40.0).iloc[0]
+    spec = sc.CAPACITY_ASSUMPTIONS["geo"]
+    prof = links.get_profile("geo_hts_user_downlink")
+    b = links.link_budget(prof, elevation_deg=40.0, lat_deg=51.50853, lon_deg=-0.12574)
+    ch = float(b.throughput_mbps.iloc[0])
+    n_ch = math.floor(spec["spectrum_mhz"] * spec["polarizations"]
+                      / (spec["colours"] * prof.bandwidth_mhz))
+    assert cap.channel_mbps == pytest.approx(ch)
+    assert cap.channels_per_beam == n_ch
+    assert cap.satellite_gbps == pytest.approx(spec["beams_per_satellite"] * n_ch * ch / 1e3)
+    assert cap.satellites == len(DEFAULT_GEO_SLOTS_LON_DEG)
+    frac = sc.demand_fraction(geo_eph, demand)
+    assert cap.system_tbps == pytest.approx(cap.satellites * frac * cap.satellite_gbps / 1e3)
+    # an override of the assumptions flows through
+    more = sc.capacity_table(eph, demand, elevation_deg=40.0,
+                             assumptions={"geo": {"beams_per_satellite": 200}}).iloc[0]
+    assert more.satellite_gbps == pytest.approx(2 * cap.satellite_gbps)
+
+
+def test_availability_uses_the_mask_for_leo_and_the_real_elevation_for_geo():
+    av = sc.availability_table(["Singapore"], ["oneweb", "geo"]).set_index("key")
+    city = sl.climate_cities(["Singapore"])
+    direct = sl.link_availability(city, bands={"oneweb": "oneweb_user_downlink"},
+                                  elevation_deg=55.0).iloc[0]
+    assert av.loc["oneweb", "elevation_deg"] == 55.0
+    assert av.loc["oneweb", "availability_link_percent"] == pytest.approx(
+        direct.availability_link_percent)
+    el_sphere = _geo_elevation_sphere(city.lat_deg.to_numpy(), city.lon_deg.to_numpy(),
+                                      DEFAULT_GEO_SLOTS_LON_DEG).max()
+    assert av.loc["geo", "elevation_deg"] == pytest.approx(el_sphere, abs=0.3)
+    assert sc.availability_text(99.9999, "at_least") == "≥ 99.999"
+    assert sc.availability_text(99.12345, "exact") == "99.123"
+
+
+def test_side_by_side_has_one_row_per_system_and_fibre():
+    cov = pd.DataFrame({"key": ["starlink", "geo"], "satellites": [4408, 7],
+                        "min_elevation_deg": [25.0, 10.0],
+                        "coverage_area_percent": [100.0, 94.0],
+                        "coverage_population_percent": [100.0, 100.0],
+                        "mean_in_view_area": [24.5, 2.4]})
+    rtt = pd.DataFrame({"key": ["starlink", "geo", "fibre"], "system": ["s", "g", "f"],
+                        "cloud": ["nearest Azure region"] * 3,
+                        "mode": ["isl", "bent-pipe", "typical"],
+                        "reachable_percent": [100.0, 100.0, 100.0],
+                        "rtt_median_ms": [17.0, 487.0, 18.0],
+                        "rtt_p95_ms": [33.0, 495.0, 69.0],
+                        "floor_median_ms": [5.9, 5.9, 5.9]})
+    cap = pd.DataFrame({"key": ["starlink", "geo"], "satellite_gbps": [30.0, 232.0],
+                        "system_tbps": [52.0, 1.6]})
+    avail = pd.DataFrame({"key": ["starlink", "geo"], "city": ["London"] * 2,
+                          "availability_link_percent": [99.999, 99.98],
+                          "availability_link_bound": ["at_least", "exact"]})
+    t = sc.side_by_side(cov, rtt, cap, avail)
+    assert list(t.index) == ["Starlink Gen1 + Azure", "GEO HTS", "Fibre (typical route)"]
+    assert t.loc["GEO HTS", "median RTT [ms]"] == 487.0
+    assert t.loc["Starlink Gen1 + Azure", "path"] == "laser links"
+    assert t.loc["Starlink Gen1 + Azure", "availability, London [%]"] == "≥ 99.999"
+    assert pd.isna(t.loc["Fibre (typical route)", "satellites"])
+    text = sc.side_by_side_text(t)
+    assert list(text.columns) == list(t.index)
+    assert text.loc["satellites", "Starlink Gen1 + Azure"] == "4,408"
+    assert text.loc["satellites", "Fibre (typical route)"] == "—"
