@@ -177,8 +177,10 @@ def resolve_sites(value, name: str = "sources") -> pd.DataFrame:
             raise ValueError(f"{name} table is empty")
         lat = check_range(value["lat_deg"], f"{name} lat_deg", -90.0, 90.0, unit="deg")
         lon = check_range(value["lon_deg"], f"{name} lon_deg", -180.0, 360.0, unit="deg")
-        return pd.DataFrame({"name": value[col].astype(str).to_numpy(), "lat_deg": lat,
-                             "lon_deg": lon})
+        out = pd.DataFrame({"name": value[col].astype(str).to_numpy(), "lat_deg": lat,
+                            "lon_deg": lon})
+        _check_unique_names(out, name, col)
+        return out
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, Iterable):
@@ -205,7 +207,17 @@ def resolve_sites(value, name: str = "sources") -> pd.DataFrame:
             raise ValueError(f"unknown {name} name {v!r}; valid choices are the names in "
                              f"satcloud.data.{examples}.{hint}")
         rows.append((v, *lookup[v]))
-    return pd.DataFrame(rows, columns=["name", "lat_deg", "lon_deg"])
+    out = pd.DataFrame(rows, columns=["name", "lat_deg", "lon_deg"])
+    _check_unique_names(out, name, "name")
+    return out
+
+
+def _check_unique_names(sites: pd.DataFrame, name: str, col: str) -> None:
+    """Results are keyed by site name: two sites with one name would merge silently."""
+    dup = sites["name"][sites["name"].duplicated()].unique().tolist()
+    if dup:
+        raise ValueError(f"{name} has repeated site names {dup} in column {col!r}; names "
+                         "key the results, so make them unique (e.g. add the country code)")
 
 
 # --------------------------------------------------------------------------- times
@@ -598,8 +610,9 @@ def summarize(df: pd.DataFrame, by=("source", "target", "network", "mode")) -> p
             row["target_floor_ms"] = float(np.median(g["target_floor_ms"].to_numpy(float)))
         span_h = (g["time_s"].max() - g["time_s"].min()) / 3600.0
         if span_h > 0:
-            sig = list(zip(g["sat_path"], g["gateway"].astype(object),
-                           g["destination"].astype(object), ok, strict=True))
+            # <NA> (unreachable) compares as None: NA == "x" is ambiguous in pandas
+            sig = list(zip(g["sat_path"], _na_to_none(g["gateway"]),
+                           _na_to_none(g["destination"]), ok, strict=True))
             changes = sum(a != b for a, b in zip(sig[:-1], sig[1:], strict=True))
             row["path_changes_per_hour"] = changes / span_h
         else:
@@ -610,6 +623,11 @@ def summarize(df: pd.DataFrame, by=("source", "target", "network", "mode")) -> p
               "path_changes_per_hour"):
         res[c] = pd.array(res[c].to_numpy(dtype=object), dtype="Float64")
     return res
+
+
+def _na_to_none(series: pd.Series) -> list:
+    return [None if v is pd.NA or v is None or (isinstance(v, float) and v != v) else v
+            for v in series.astype(object)]
 
 
 def compare_rtt(sources, destinations="nearest Azure region", times=None,

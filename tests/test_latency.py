@@ -213,3 +213,31 @@ def test_meo_and_geo_rtt_never_below_their_altitude_floor(times3):
     geo = rtt("geo", "bent-pipe", src, "nearest Azure region", times3)
     assert geo["reachable"].all()
     assert (geo["rtt_ms"].astype(float) >= geo_floor_rtt_ms() - 1e-6).all()
+
+
+def test_summarize_with_partly_unreachable_rows_and_no_paths():
+    # regression: summarize() crashed on <NA> gateways when return_paths=False and a
+    # source was reachable at some times only (OneWeb at its 55 deg gateway mask)
+    from satcloud import latency
+
+    df = latency.rtt("oneweb", "bent-pipe", sources=["Tokyo", "Lagos", "São Paulo"],
+                     times=("2020-10-01", "30min", "60s"), return_paths=False)
+    share = df.groupby("source")["reachable"].mean()
+    assert ((share > 0) & (share < 1)).any(), "scenario must mix reachable and unreachable"
+    s = latency.summarize(df, by=["source"]).set_index("source")
+    # fraction reachable equals an independent recount of the rows
+    for src, frac in share.items():
+        assert s.loc[src, "fraction_reachable"] == pytest.approx(frac)
+
+
+def test_repeated_site_names_are_rejected():
+    import pandas as pd
+
+    from satcloud import latency
+
+    sites = pd.DataFrame({"name": ["Hyderabad", "Hyderabad"], "lat_deg": [17.38, 25.39],
+                          "lon_deg": [78.46, 68.37]})
+    with pytest.raises(ValueError, match=r"repeated site names \['Hyderabad'\]"):
+        latency.resolve_sites(sites)
+    with pytest.raises(ValueError, match="repeated site names"):
+        latency.resolve_sites(["London", "London"])
