@@ -90,8 +90,18 @@ _SHELL_LAYOUT = {
     ("starlink-gen1", "5"): {"raan_offset_deg": 15.0},
 }
 
-#: Default GEO slot longitudes when none are given: three slots 120 deg apart. [deg]
-DEFAULT_GEO_SLOTS_DEG = (0.0, 120.0, -120.0)
+#: Default GEO slot longitudes when none are given: seven real Ka-band broadband
+#: satellites that together cover the inhabited world (operators' published orbital
+#: positions). The same slots are the default of the GEO latency model. [deg]
+DEFAULT_GEO_SLOTS_DEG = (
+    -97.1,   # EchoStar XIX / Hughes Jupiter 2 (North America)
+    -69.9,   # ViaSat-2 (Americas, Atlantic)
+    -55.0,   # Inmarsat-5 F2, Global Xpress Atlantic Ocean Region
+    9.0,     # Eutelsat KA-SAT (Europe)
+    62.6,    # Inmarsat-5 F1, Global Xpress Indian Ocean Region
+    119.5,   # Thaicom 4 / IPSTAR (Asia-Pacific)
+    179.6,   # Inmarsat-5 F3, Global Xpress Pacific Ocean Region
+)
 
 
 def geostationary_altitude_km() -> float:

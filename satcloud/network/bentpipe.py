@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from satcloud._validate import check_range
+from satcloud.constellations import DEFAULT_GEO_SLOTS_DEG
 from satcloud.network._geo import WGS84_A_KM, geodetic_to_ecef_km
 from satcloud.network.fibre import C_VACUUM_KM_PER_S
 
@@ -47,16 +48,9 @@ GEO_RADIUS_KM = (_GM_KM3_S2 / _OMEGA_EARTH_RAD_S**2) ** (1.0 / 3.0)
 #: Geostationary altitude over the WGS84 equator (~35,786 km). [km]
 GEO_ALTITUDE_KM = GEO_RADIUS_KM - WGS84_A_KM
 
-#: Default GEO broadband slots (east-positive longitude), a user parameter. [deg]
-DEFAULT_GEO_SLOTS_LON_DEG = (
-    -97.1,   # EchoStar XIX / Hughes Jupiter 2 (North America)
-    -69.9,   # ViaSat-2 (Americas, Atlantic)
-    -55.0,   # Inmarsat-5 F2, Global Xpress Atlantic Ocean Region
-    9.0,     # Eutelsat KA-SAT (Europe)
-    62.6,    # Inmarsat-5 F1, Global Xpress Indian Ocean Region
-    119.5,   # Thaicom 4 / IPSTAR (Asia-Pacific)
-    179.6,   # Inmarsat-5 F3, Global Xpress Pacific Ocean Region
-)
+#: Default GEO slots (east-positive longitude, a user parameter): the real broadband
+#: slots of :data:`satcloud.constellations.DEFAULT_GEO_SLOTS_DEG`. [deg]
+DEFAULT_GEO_SLOTS_LON_DEG = DEFAULT_GEO_SLOTS_DEG
 
 
 def geo_positions_ecef_km(slot_lon_deg=DEFAULT_GEO_SLOTS_LON_DEG, n_times: int | None = None
