@@ -1,0 +1,525 @@
+"""Scenario: latency from cities and remote sites to their nearest Azure region.
+
+The tables behind notebook 03. Each function wires :func:`satcloud.latency.rtt` (and
+:func:`satcloud.latency.summarize`) together for one question and returns a tidy
+:class:`pandas.DataFrame` with units in the column names. No new physics lives here:
+the delays, the routing, the serving-satellite policy and the vacuum floor are those of
+:mod:`satcloud.latency` and :mod:`satcloud.network`.
+
+The systems compared (:data:`SYSTEMS`) are the terrestrial fibre with the ideal (1.0)
+and typical (2.1) route factors, geostationary bent pipe, the O3b mPOWER MEO ring,
+Starlink Gen1 as a bent pipe and Starlink Gen1 with laser links. The LEO constellation
+is propagated once per time grid and shared by its two modes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from satcloud import data, latency
+from satcloud._validate import check_range
+
+__all__ = [
+    "COMPONENTS",
+    "FIBRE_SYSTEMS",
+    "MEASURED_STARLINK",
+    "SATELLITE_SYSTEMS",
+    "SYSTEMS",
+    "SYSTEM_MARKERS",
+    "SYSTEM_STYLES",
+    "best_option",
+    "component_breakdown",
+    "endpoints",
+    "measured_comparison",
+    "median_table",
+    "overview",
+    "route_changes",
+    "summary_by_system",
+    "system_rtt",
+]
+
+#: Label -> (network, mode) of :func:`satcloud.latency.rtt`, in the order of the report.
+SYSTEMS = {
+    "fibre, ideal": ("fibre", "ideal"),
+    "fibre, typical": ("fibre", "typical"),
+    "GEO": ("geo", "bent-pipe"),
+    "O3b mPOWER": ("o3b-mpower", "bent-pipe"),
+    "Starlink bent pipe": ("starlink-gen1", "bent-pipe"),
+    "Starlink ISL": ("starlink-gen1", "isl"),
+}
+
+#: The fibre systems and the satellite systems of :data:`SYSTEMS`.
+FIBRE_SYSTEMS = ("fibre, ideal", "fibre, typical")
+SATELLITE_SYSTEMS = ("GEO", "O3b mPOWER", "Starlink bent pipe", "Starlink ISL")
+
+#: Plot style per system: colour from :data:`satcloud.plots.NETWORK_COLORS` (fibre and
+#: O3b share black there, so they differ by line style) and a line style.
+SYSTEM_STYLES = {
+    "fibre, ideal": {"color": "#000000", "ls": ":"},
+    "fibre, typical": {"color": "#000000", "ls": "--"},
+    "GEO": {"color": "#999999", "ls": "-"},
+    "O3b mPOWER": {"color": "#000000", "ls": "-"},
+    "Starlink bent pipe": {"color": "#D55E00", "ls": "-"},
+    "Starlink ISL": {"color": "#CC79A7", "ls": "-"},
+    "vacuum floor": {"color": "#0072B2", "ls": "-."},
+}
+
+#: Marker per system, for charts where a line style cannot show (single values).
+SYSTEM_MARKERS = {
+    "fibre, ideal": "v",
+    "fibre, typical": "s",
+    "GEO": "^",
+    "O3b mPOWER": "D",
+    "Starlink bent pipe": "o",
+    "Starlink ISL": "P",
+}
+
+#: A published Starlink measurement the model can be held against: Michel, Trevisan,
+#: Giordano, Bonaventure et al., "A First Look at Starlink Performance", ACM IMC 2022,
+#: as summarised by the authors on the APNIC blog ("Fact checking Starlink's
+#: performance figures", 28 Nov 2022): a dish in Belgium (Louvain-la-Neuve), idle RTT
+#: to the European RIPE Atlas anchors in the first months of 2022, "around 50ms median,
+#: ranging from 40ms (25th percentile) to 60ms (75th)"; minimum 20 ms.
+MEASURED_STARLINK = {
+    "source": "Michel et al., ACM IMC 2022 (APNIC blog, 28 Nov 2022)",
+    "place": "Brussels",
+    "where": "dish in Belgium to European RIPE Atlas anchors, idle link, early 2022",
+    "min_ms": 20.0,
+    "p25_ms": 40.0,
+    "median_ms": 50.0,
+    "p75_ms": 60.0,
+}
+
+
+def endpoints(n_cities: int = 100, remote: bool = True,
+              extra: Sequence[str] = ()) -> pd.DataFrame:
+    """The report's endpoints: the most populous cities plus the remote sites.
+
+    Parameters
+    ----------
+    n_cities : int
+        How many of the most populous cities of :func:`satcloud.data.cities`, >= 0.
+    remote : bool
+        Append the remote sites of :func:`satcloud.data.remote_sites`.
+    extra : sequence of str
+        Further cities of :func:`satcloud.data.cities` by name (the most populous of a
+        repeated name), appended when not already present (e.g. the place of a
+        published measurement, or the cities of a figure when ``n_cities`` is small).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name``, ``kind`` (``"city"`` or ``"remote site"``), ``country``, ``lat_deg``,
+        ``lon_deg``, ``population`` (``<NA>`` for remote sites). City names repeated
+        in the table (e.g. two Hyderabads) get their country code appended.
+    """
+    n = int(check_range(n_cities, "n_cities", 0, None))
+    c = data.cities(n) if n > 0 else data.cities(1).iloc[:0]
+    c = c.sort_values("population", ascending=False).head(n)
+    names = c["name"].astype(str)
+    dup = names.duplicated(keep=False)
+    names = names.where(~dup, names + " (" + c["country_code"].astype(str) + ")")
+    cities = pd.DataFrame({
+        "name": names.to_numpy(), "kind": "city",
+        "country": c["country_code"].astype(str).to_numpy(),
+        "lat_deg": c["lat_deg"].to_numpy(float), "lon_deg": c["lon_deg"].to_numpy(float),
+        "population": pd.array(c["population"].to_numpy(), dtype="Int64"),
+    })
+    frames = [cities]
+    if isinstance(extra, str):
+        extra = [extra]
+    remote_names = set(data.remote_sites()["site"]) if remote else set()
+    want = [e for e in dict.fromkeys(extra)
+            if e not in set(cities["name"]) and e not in remote_names]
+    if want:
+        everything = data.cities().sort_values("population", ascending=False)
+        rows = []
+        for e in want:
+            hit = everything[everything["name"] == e]
+            if hit.empty:
+                latency.resolve_sites([e], "extra")    # raises with a close match
+                raise ValueError(f"extra: {e!r} is not a city of data/cities.csv")
+            rows.append(hit.iloc[0])
+        x = pd.DataFrame(rows)
+        frames.append(pd.DataFrame({
+            "name": x["name"].astype(str).to_numpy(), "kind": "city",
+            "country": x["country_code"].astype(str).to_numpy(),
+            "lat_deg": x["lat_deg"].to_numpy(float), "lon_deg": x["lon_deg"].to_numpy(float),
+            "population": pd.array(x["population"].to_numpy(), dtype="Int64"),
+        }))
+    if remote:
+        r = data.remote_sites()
+        frames.append(pd.DataFrame({
+            "name": r["site"].to_numpy(), "kind": "remote site",
+            "country": r["country"].astype(str).to_numpy(),
+            "lat_deg": r["lat_deg"].to_numpy(float), "lon_deg": r["lon_deg"].to_numpy(float),
+            "population": pd.array([pd.NA] * len(r), dtype="Int64"),
+        }))
+    out = pd.concat(frames, ignore_index=True)
+    if out["name"].duplicated().any():
+        raise ValueError("endpoint names are not unique: "
+                         f"{sorted(out.loc[out['name'].duplicated(), 'name'])}")
+    return out
+
+
+def _systems(systems) -> dict:
+    if systems is None:
+        return dict(SYSTEMS)
+    if isinstance(systems, Mapping):
+        return dict(systems)
+    if isinstance(systems, str):
+        systems = [systems]
+    unknown = [s for s in systems if s not in SYSTEMS]
+    if unknown:
+        raise ValueError(f"unknown system(s) {unknown}; valid: {list(SYSTEMS)}")
+    return {s: SYSTEMS[s] for s in systems}
+
+
+def system_rtt(sources, times, systems=None, *, destinations="nearest Azure region",
+               **kwargs) -> pd.DataFrame:
+    """:func:`satcloud.latency.rtt` of several systems on the same pairs and times.
+
+    Each satellite network is propagated once over ``times`` and shared by its modes
+    (Starlink bent pipe and ISL); fibre and GEO are time-invariant and repeated at
+    every time.
+
+    Parameters
+    ----------
+    sources : pandas.DataFrame, str or list of str
+        Endpoints (e.g. :func:`endpoints`; a ``name`` column and coordinates).
+    times : astropy.time.Time or (start, duration, step) tuple
+        Snapshot times (:func:`satcloud.orbits.time_grid`).
+    systems : sequence of str or mapping, optional
+        Labels of :data:`SYSTEMS` (default all), or a mapping label -> (network, mode).
+    destinations : str or pandas.DataFrame
+        As for :func:`satcloud.latency.rtt` (default the nearest Azure region by RTT).
+    **kwargs
+        Passed to every :func:`satcloud.latency.rtt` call (``overhead_ms``,
+        ``hop_overhead_ms``, ``reassign_interval_s``, ``return_paths``...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`satcloud.latency.rtt`, stacked, with ``system`` (the label)
+        as first column.
+    """
+    from satcloud import constellations, orbits
+
+    systems = _systems(systems)
+    if isinstance(times, tuple):
+        times = orbits.time_grid(*times)
+    ephemerides = {}
+    frames = []
+    for label, (network, mode) in systems.items():
+        net = network
+        if network not in ("fibre", "geo"):
+            if network not in ephemerides:
+                ephemerides[network] = orbits.propagate(
+                    constellations.constellation(network), times)
+            net = ephemerides[network]
+        df = latency.rtt(net, mode, sources, destinations, times=times, **kwargs)
+        df["network"] = network
+        df.insert(0, "system", label)
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def summary_by_system(rows: pd.DataFrame, sites: pd.DataFrame | None = None) -> pd.DataFrame:
+    """RTT statistics per (source, system), with the vacuum floor and the site's kind.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Output of :func:`system_rtt`.
+    sites : pandas.DataFrame, optional
+        :func:`endpoints` table; its ``kind``, ``lat_deg`` and ``lon_deg`` are joined.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`satcloud.latency.summarize` by (``source``, ``system``) plus
+        ``median_over_floor`` (median RTT / ``target_floor_ms``) [-] and the site
+        columns.
+    """
+    s = latency.summarize(rows, by=("source", "system"))
+    floor = s["target_floor_ms"].astype("Float64")
+    s["median_over_floor"] = (s["rtt_median_ms"] / floor.where(floor > 0)).astype("Float64")
+    if sites is not None:
+        s = s.merge(sites[["name", "kind", "lat_deg", "lon_deg"]].rename(
+            columns={"name": "source"}), on="source", how="left")
+    order = {k: i for i, k in enumerate(SYSTEMS)}
+    s = s.sort_values(["source", "system"], key=lambda c: c.map(order) if c.name == "system"
+                      else c).reset_index(drop=True)
+    return s
+
+
+def best_option(summary: pd.DataFrame, min_reachable: float = 0.99,
+                satellite_systems: Sequence[str] = SATELLITE_SYSTEMS,
+                fibre_system: str = "fibre, typical",
+                leo_systems: Sequence[str] = ("Starlink bent pipe", "Starlink ISL"),
+                ) -> pd.DataFrame:
+    """Per source: the satellite system with the lowest median RTT, against fibre.
+
+    A system counts as an option at a source only when it reaches the target in at
+    least ``min_reachable`` of the snapshots.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Output of :func:`summary_by_system` (with the site columns).
+    min_reachable : float
+        Smallest reachable fraction for a system to count, in [0, 1]. [-]
+    satellite_systems : sequence of str
+        The candidates.
+    fibre_system : str
+        The fibre system to compare with.
+    leo_systems : sequence of str
+        The systems counted as "LEO" in ``leo_beats_fibre``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per source: ``source``, (``kind``, ``lat_deg``, ``lon_deg``),
+        ``best_system`` (``"none"`` when no satellite system qualifies),
+        ``best_rtt_median_ms``, ``leo_rtt_median_ms`` (best of ``leo_systems``),
+        ``fibre_rtt_median_ms``, ``floor_ms`` (vacuum, to the closest region),
+        ``leo_minus_fibre_ms`` and ``leo_beats_fibre``.
+    """
+    check_range(min_reachable, "min_reachable", 0.0, 1.0)
+    s = summary.copy()
+    ok = (s["fraction_reachable"].astype(float) >= min_reachable) & s["rtt_median_ms"].notna()
+    med = s["rtt_median_ms"].astype("Float64").where(ok)
+    s["_med"] = med.astype(float)
+    rows = []
+    site_cols = [c for c in ("kind", "lat_deg", "lon_deg") if c in s.columns]
+    for source, g in s.groupby("source", sort=False):
+        g = g.set_index("system")
+        sat = g.loc[g.index.intersection(list(satellite_systems)), "_med"].dropna()
+        leo = g.loc[g.index.intersection(list(leo_systems)), "_med"].dropna()
+        fibre = float(g.loc[fibre_system, "_med"]) if fibre_system in g.index else np.nan
+        row = {"source": source}
+        for c in site_cols:
+            row[c] = g[c].iloc[0]
+        best = sat.idxmin() if len(sat) else "none"
+        leo_ms = float(leo.min()) if len(leo) else np.nan
+        row.update({
+            "best_system": best,
+            "best_rtt_median_ms": float(sat.min()) if len(sat) else np.nan,
+            "leo_rtt_median_ms": leo_ms,
+            "fibre_rtt_median_ms": fibre,
+            "floor_ms": float(g["target_floor_ms"].astype(float).iloc[0]),
+            "leo_minus_fibre_ms": leo_ms - fibre,
+            "leo_beats_fibre": bool(leo_ms < fibre) if np.isfinite(leo_ms) else False,
+        })
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+COMPONENTS = ("user_link_ms", "isl_ms", "gateway_link_ms", "fibre_ms", "overhead_ms")
+
+
+def component_breakdown(rows: pd.DataFrame, sources: Sequence[str] | None = None
+                        ) -> pd.DataFrame:
+    """The RTT split into its parts, at each (source, system)'s median snapshot.
+
+    The snapshot taken is the reachable one whose RTT is the lower median (rank
+    ``(n - 1) // 2``), so the components add up to an RTT that actually occurred.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Output of :func:`system_rtt`.
+    sources : sequence of str, optional
+        Sources to keep, in this order (default all).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``source``, ``system``, ``time``, ``destination``, the components
+        ``user_link_ms``, ``isl_ms``, ``gateway_link_ms``, ``fibre_ms``,
+        ``overhead_ms``, their sum ``rtt_ms``, ``target_floor_ms``, ``hops`` and
+        ``reachable`` (False, with NaN components, when never reachable).
+    """
+    r = rows if sources is None else rows[rows["source"].isin(list(sources))]
+    out = []
+    order = list(dict.fromkeys(r["source"])) if sources is None else list(sources)
+    for source in order:
+        for system in dict.fromkeys(r.loc[r["source"] == source, "system"]):
+            g = r[(r["source"] == source) & (r["system"] == system)]
+            ok = g[g["reachable"].astype(bool)]
+            base = {"source": source, "system": system,
+                    "target_floor_ms": float(g["target_floor_ms"].astype(float).iloc[0])}
+            if ok.empty:
+                out.append({**base, "time": pd.NaT, "destination": None,
+                            **{c: np.nan for c in COMPONENTS}, "rtt_ms": np.nan,
+                            "hops": 0, "reachable": False})
+                continue
+            ok = ok.sort_values("rtt_ms", kind="stable")
+            row = ok.iloc[(len(ok) - 1) // 2]
+            out.append({**base, "time": row["time"], "destination": row["destination"],
+                        **{c: float(row[c]) for c in COMPONENTS},
+                        "rtt_ms": float(row["rtt_ms"]), "hops": int(row["hops"]),
+                        "reachable": True})
+    cols = ["source", "system", "time", "destination", *COMPONENTS, "rtt_ms",
+            "target_floor_ms", "hops", "reachable"]
+    return pd.DataFrame(out, columns=cols)
+
+
+def route_changes(rows: pd.DataFrame) -> pd.DataFrame:
+    """Flag the snapshots where the route differs from the previous one.
+
+    A route is the satellite path, the gateway, the destination region and the
+    reachability, as in :func:`satcloud.latency.summarize`'s path-change count.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Output of :func:`system_rtt` (or :func:`satcloud.latency.rtt`, with a
+        ``system`` column or not).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows sorted by (``system``, ``source``, ``time_s``) with ``route_change``
+        (False at each group's first snapshot) and ``first_sat`` (the serving
+        satellite's row index, ``-1`` when unreachable).
+    """
+    keys = [k for k in ("system", "source") if k in rows.columns]
+    r = rows.sort_values([*keys, "time_s"], kind="stable").reset_index(drop=True)
+    sig = pd.Series([
+        (tuple(p) if isinstance(p, tuple) else None,
+         None if pd.isna(gw) else str(gw), None if pd.isna(d) else str(d), bool(ok))
+        for p, gw, d, ok in zip(r["sat_path"], r["gateway"], r["destination"],
+                                r["reachable"], strict=True)], dtype=object)
+    prev = sig.shift(1)
+    same_group = pd.Series(True, index=r.index)
+    for k in keys:
+        same_group &= r[k].eq(r[k].shift(1))
+    change = np.array([a != b for a, b in zip(sig, prev, strict=True)], dtype=bool)
+    r["route_change"] = change & same_group.to_numpy()
+    r["first_sat"] = [int(p[0]) if isinstance(p, tuple) and len(p) else -1
+                      for p in r["sat_path"]]
+    return r
+
+
+def measured_comparison(summary: pd.DataFrame, measured: Mapping = MEASURED_STARLINK,
+                        system: str = "Starlink bent pipe") -> pd.DataFrame:
+    """The model's RTT at the place of a published measurement, next to it.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Output of :func:`summary_by_system` holding ``measured["place"]``.
+    measured : mapping
+        ``place``, ``min_ms``, ``median_ms`` (and optional ``p25_ms``, ``p75_ms``,
+        ``source``); default :data:`MEASURED_STARLINK`.
+    system : str
+        The modelled system to compare.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per statistic (``minimum``, ``median``): ``statistic``,
+        ``model_ms`` (propagation plus the overheads the rows were computed with),
+        ``measured_ms``, ``gap_ms`` (measured - model: what the model leaves out,
+        queuing, scheduling, processing and the path beyond the region).
+    """
+    place = measured["place"]
+    g = summary[(summary["source"] == place) & (summary["system"] == system)]
+    if g.empty:
+        raise ValueError(f"the summary has no row for {place!r} over {system!r}")
+    g = g.iloc[0]
+    rows = [("minimum", float(g["rtt_min_ms"]), float(measured["min_ms"])),
+            ("median", float(g["rtt_median_ms"]), float(measured["median_ms"]))]
+    out = pd.DataFrame(rows, columns=["statistic", "model_ms", "measured_ms"])
+    out["gap_ms"] = out["measured_ms"] - out["model_ms"]
+    return out
+
+
+def overview(summary: pd.DataFrame, min_reachable: float = 0.99,
+             by_kind: bool = True) -> pd.DataFrame:
+    """One line per system (and kind of site): who is served and how fast.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Output of :func:`summary_by_system` (with ``kind`` when ``by_kind``).
+    min_reachable : float
+        A site is *served* by a system when it reaches the target in at least this
+        fraction of the snapshots, in [0, 1]. [-]
+    by_kind : bool
+        Separate lines for cities and remote sites.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``system``, (``kind``), ``n_sites``, ``n_served``, ``median_rtt_ms`` and
+        ``p95_rtt_ms`` (median and 95th percentile over the served sites of each
+        site's median RTT), ``median_floor_ms`` (median over the same sites of the
+        vacuum floor to the closest region) and ``median_over_floor`` (median of the
+        sites' median RTT / floor). [ms]
+    """
+    check_range(min_reachable, "min_reachable", 0.0, 1.0)
+    keys = ["system", "kind"] if by_kind else ["system"]
+    rows = []
+    order = [s for s in SYSTEMS if s in set(summary["system"])] + [
+        s for s in dict.fromkeys(summary["system"]) if s not in SYSTEMS]
+    kinds = list(dict.fromkeys(summary["kind"])) if by_kind else [None]
+    for system in order:
+        for kind in kinds:
+            g = summary[summary["system"] == system]
+            if kind is not None:
+                g = g[g["kind"] == kind]
+            if g.empty:
+                continue
+            served = g[(g["fraction_reachable"].astype(float) >= min_reachable)
+                       & g["rtt_median_ms"].notna()]
+            med = served["rtt_median_ms"].astype(float).to_numpy()
+            ratio = served["median_over_floor"].astype("Float64").dropna().astype(float)
+            row = {"system": system}
+            if kind is not None:
+                row["kind"] = kind
+            row.update({
+                "n_sites": len(g), "n_served": len(served),
+                "median_rtt_ms": float(np.median(med)) if med.size else np.nan,
+                "p95_rtt_ms": float(np.percentile(med, 95)) if med.size else np.nan,
+                "median_floor_ms": float(served["target_floor_ms"].astype(float).median())
+                if len(served) else np.nan,
+                "median_over_floor": float(ratio.median()) if len(ratio) else np.nan,
+            })
+            rows.append(row)
+    return pd.DataFrame(rows, columns=[*keys, "n_sites", "n_served", "median_rtt_ms",
+                                       "p95_rtt_ms", "median_floor_ms",
+                                       "median_over_floor"])
+
+
+def median_table(summary: pd.DataFrame, sources: Sequence[str] | None = None
+                 ) -> pd.DataFrame:
+    """Median RTT per source (rows) and system (columns), with the vacuum floor.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Output of :func:`summary_by_system`.
+    sources : sequence of str, optional
+        Rows to keep, in this order (default all, in the summary's order).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``source``; one column per system (median over the reachable snapshots,
+        NaN where never reachable) and ``vacuum floor`` (to the closest region). [ms]
+    """
+    s = summary if sources is None else summary[summary["source"].isin(list(sources))]
+    wide = s.pivot(index="source", columns="system", values="rtt_median_ms").astype(float)
+    wide = wide[[c for c in SYSTEMS if c in wide.columns]
+                + [c for c in wide.columns if c not in SYSTEMS]]
+    wide["vacuum floor"] = s.groupby("source")["target_floor_ms"].first().astype(float)
+    order = list(dict.fromkeys(s["source"])) if sources is None else [
+        x for x in sources if x in wide.index]
+    wide = wide.loc[order]
+    wide.columns.name = None
+    return wide
