@@ -21,9 +21,14 @@ Two propagators, chosen per satellite by the constellation's ``model`` column:
     not modelled: these are mean positions, as right as the filings they come from.
 
 ``"sgp4"`` -- TLE/OMM element sets
-    SGP4 (Vallado et al. 2006, AIAA 2006-6753) through :class:`sgp4.api.SatrecArray`,
-    giving TEME positions; TEME -> Earth-fixed by the rotation R3(GMST 1982) with UT1,
-    the convention of Vallado (2006) and of skyfield. Polar motion is neglected in both
+    SGP4 (Vallado et al. 2006, AIAA 2006-6753), giving TEME positions; TEME ->
+    Earth-fixed by the rotation R3(GMST 1982) with UT1, the convention of Vallado (2006)
+    and of skyfield. Near-Earth element sets (period < 225 min) go by default through
+    :mod:`satcloud._sgp4_numba`, a vectorised numba port of the near-Earth ``sgp4``
+    with the rotation fused in (same results as ``sgp4.api.SatrecArray`` to < 1e-6 km;
+    the library's ``sgp4init`` decides near-Earth vs deep-space); deep-space sets (SDP4)
+    always, and everything with ``sgp4_backend="satrec"``, through
+    :class:`sgp4.api.SatrecArray`. Polar motion is neglected in both
     paths: |x_p|, |y_p| < 0.5 arcsec, i.e. < 15 m at the Earth's surface and < 20 m at
     LEO, < 0.1 km at GEO.
 
@@ -530,16 +535,29 @@ def _sgp4_error_message(code) -> str:
     return SGP4_ERRORS.get(int(code), f"error code {int(code)}")
 
 
-def _sgp4_positions(satarray, sat_ids, jd, fr, gmst, era, inertial, out=None):
-    err, r_teme, _ = satarray.sgp4(jd, fr)
-    if np.any(err):
-        n, t = np.argwhere(err)[0]
-        raise ValueError(f"SGP4 failed for satellite {sat_ids[n]!r} at JD {jd[t] + fr[t]:.6f}: "
-                         f"{_sgp4_error_message(err[n, t])}; drop it or shorten the time span")
+def _sgp4_raise(sat_id, jd, fr, t, code):
+    raise ValueError(f"SGP4 failed for satellite {sat_id!r} at JD {jd[t] + fr[t]:.6f}: "
+                     f"{_sgp4_error_message(code)}; drop it or shorten the time span")
+
+
+def _sgp4_first_error(err):
+    """(satellite, time, code) of the first nonzero SGP4 error in [n, T] order, or None."""
+    if not np.any(err):
+        return None
+    n, t = np.argwhere(err)[0]
+    return int(n), int(t), int(err[n, t])
+
+
+def _eci_from_ecef(ecef, era):
+    ce, se = np.cos(era)[:, None], np.sin(era)[:, None]
+    xe, ye = ecef[..., 0], ecef[..., 1]
+    return np.stack([ce * xe - se * ye, se * xe + ce * ye, ecef[..., 2]], axis=-1)
+
+
+def _rotate_teme(r_teme, gmst, out):
+    """out[t, n] = R3(gmst_t) r_teme[n, t]: TEME -> pseudo-Earth-fixed. [km]"""
     cg, sg = np.cos(gmst), np.sin(gmst)
     k = _kernels()
-    if out is None:
-        out = np.empty((r_teme.shape[1], r_teme.shape[0], 3))
     if k is not None and out.flags.c_contiguous:
         k[1](r_teme, cg, sg, out)
     else:
@@ -548,19 +566,36 @@ def _sgp4_positions(satarray, sat_ids, jd, fr, gmst, era, inertial, out=None):
         out[..., 0] = cg[:, None] * x + sg[:, None] * y
         out[..., 1] = -sg[:, None] * x + cg[:, None] * y
         out[..., 2] = r[..., 2]
-    eci = None
-    if inertial:
-        ce, se = np.cos(era)[:, None], np.sin(era)[:, None]
-        xe, ye = out[..., 0], out[..., 1]
-        eci = np.stack([ce * xe - se * ye, se * xe + ce * ye, out[..., 2]], axis=-1)
-    return out, eci
+    return out
+
+
+SGP4_BACKENDS = ("auto", "numba", "satrec")
+
+
+def _numba_sgp4():
+    """The numba SGP4 module, or ``None`` if numba cannot be imported."""
+    try:
+        from satcloud import _sgp4_numba
+    except ImportError:  # pragma: no cover - numba comes with boinor
+        return None
+    return _sgp4_numba
+
+
+def _check_sgp4_backend(backend) -> str:
+    if backend not in SGP4_BACKENDS:
+        raise ValueError(f"sgp4_backend must be one of {SGP4_BACKENDS}, got {backend!r}")
+    if backend == "numba" and _numba_sgp4() is None:  # pragma: no cover
+        raise ImportError("sgp4_backend='numba' needs numba")
+    return backend
 
 
 class _Plan:
     """Per-call precomputation shared by the chunks."""
 
-    def __init__(self, constellation, times: Time):
+    def __init__(self, constellation, times: Time, sgp4_backend: str = "auto"):
         from sgp4.api import SatrecArray
+
+        sgp4_backend = _check_sgp4_backend(sgp4_backend)
 
         self.constellation = constellation
         sats = constellation.satellites
@@ -572,7 +607,8 @@ class _Plan:
         tai = times.tai
         self.t_s = ((tai.jd1 - self.ref.tai.jd1) + (tai.jd2 - self.ref.tai.jd2)) * 86400.0
         self.theta = earth_rotation_angle_rad(times)
-        self.el = _sat_arrays(constellation, self.ref)
+        # J2 element arrays (parsing the element epochs costs ~0.2 s per 5,000 satellites)
+        self.el = _sat_arrays(constellation, self.ref) if self.j2_idx.size else None
         self.j2_circ = self.j2_ecc = np.zeros(0, np.int64)
         if self.j2_idx.size:
             ej = self.el["e"][self.j2_idx]
@@ -581,10 +617,24 @@ class _Plan:
         if self.j2_circ.size:
             self._prepare_circular()
         self.satarray = None
+        self.sgp4_table = None
+        self.sgp4_sat_idx = self.sgp4_fast_idx = np.zeros(0, np.int64)
         if self.sgp4_idx.size:
             satrecs = [constellation.satrecs[k] for k in self.sgp4_idx]
-            self.satarray = SatrecArray(satrecs)
-            self.sgp4_ids = sats["sat_id"].to_numpy()[self.sgp4_idx]
+            fast = np.zeros(len(satrecs), dtype=bool)
+            sg4 = _numba_sgp4() if sgp4_backend != "satrec" else None
+            if sg4 is not None:
+                fast = sg4.near_earth_mask(satrecs)
+                if fast.any():
+                    self.sgp4_table = sg4.near_earth_table(
+                        [s for s, f in zip(satrecs, fast, strict=True) if f])
+            # SatrecArray: deep-space sets, or all with sgp4_backend="satrec"
+            self.sgp4_sat_idx = self.sgp4_idx[~fast]
+            self.sgp4_fast_idx = self.sgp4_idx[fast]
+            if self.sgp4_sat_idx.size:
+                self.satarray = SatrecArray([s for s, f in zip(satrecs, fast, strict=True)
+                                             if not f])
+            self.sgp4_ids = sats["sat_id"].to_numpy()
             utc = times.utc
             self.jd, self.fr = utc.jd1.copy(), utc.jd2.copy()
             self.gmst = gmst82_rad(times)
@@ -651,18 +701,44 @@ def _fill_chunk(plan: _Plan, t0: int, t1: int, out_ecef, out_eci, inertial: bool
         out_ecef[:, plan.j2_ecc] = ecef
         if inertial:
             out_eci[:, plan.j2_ecc] = eci
+    if plan.sgp4_idx.size:
+        _fill_sgp4(plan, t0, t1, out_ecef, out_eci, inertial)
+
+
+def _fill_sgp4(plan: _Plan, t0: int, t1: int, out_ecef, out_eci, inertial: bool):
+    """SGP4 satellites of one chunk: near-Earth through the numba kernel, the rest
+    through SatrecArray; the first error (lowest satellite, then time) is raised, as
+    the SatrecArray-only path does."""
+    jd, fr, gmst = plan.jd[t0:t1], plan.fr[t0:t1], plan.gmst[t0:t1]
+    results, errors = [], []
+    if plan.sgp4_table is not None:
+        idx = plan.sgp4_fast_idx
+        whole = idx.size == plan.n
+        buf = out_ecef if whole else np.empty((t1 - t0, idx.size, 3))
+        err_t, err_code = _numba_sgp4().sgp4_ecef_into(plan.sgp4_table, jd, fr, gmst, buf)
+        bad = np.flatnonzero(err_t >= 0)
+        if bad.size:
+            errors.append((int(idx[bad[0]]), int(err_t[bad[0]]), int(err_code[bad[0]])))
+        results.append((idx, buf, whole))
     if plan.satarray is not None:
-        ecef, eci = _sgp4_positions(plan.satarray, plan.sgp4_ids, plan.jd[t0:t1],
-                                    plan.fr[t0:t1], plan.gmst[t0:t1], plan.theta[t0:t1],
-                                    inertial, out_ecef if plan.sgp4_idx.size == plan.n
-                                    else None)
-        if plan.sgp4_idx.size == plan.n:
-            if inertial:
-                out_eci[...] = eci
+        idx = plan.sgp4_sat_idx
+        err, r_teme, _ = plan.satarray.sgp4(jd, fr)
+        first = _sgp4_first_error(err)
+        if first is not None:
+            errors.append((int(idx[first[0]]), first[1], first[2]))
         else:
-            out_ecef[:, plan.sgp4_idx] = ecef
-            if inertial:
-                out_eci[:, plan.sgp4_idx] = eci
+            whole = idx.size == plan.n
+            buf = out_ecef if whole else np.empty((t1 - t0, idx.size, 3))
+            results.append((idx, _rotate_teme(r_teme, gmst, buf), whole))
+    if errors:
+        n, t, code = min(errors)
+        _sgp4_raise(plan.sgp4_ids[n], jd, fr, t, code)
+    era = plan.theta[t0:t1]
+    for idx, buf, whole in results:
+        if not whole:
+            out_ecef[:, idx] = buf
+        if inertial:
+            out_eci[:, idx] = _eci_from_ecef(buf, era)
 
 
 def _progress(total_states: int, n_chunks: int, progress):
@@ -687,7 +763,7 @@ def _check_constellation(constellation):
 
 @_quiet_erfa
 def propagate(constellation, times, *, inertial=False, dtype=np.float64, chunk_steps=None,
-              progress=None) -> Ephemeris:
+              progress=None, sgp4_backend="auto") -> Ephemeris:
     """Positions of every satellite at every time, Earth-fixed (and inertial if asked).
 
     Parameters
@@ -706,6 +782,16 @@ def propagate(constellation, times, *, inertial=False, dtype=np.float64, chunk_s
     progress : bool, optional
         Show a tqdm bar (``tqdm.auto``: terminal or notebook); default: only for runs of
         more than 5e7 satellite states.
+    sgp4_backend : {"auto", "numba", "satrec"}, optional
+        SGP4 implementation for TLE/OMM satellites. ``"auto"`` (default) and ``"numba"``:
+        near-Earth element sets (period < 225 min, as ``sgp4init`` classifies them) through
+        satcloud's vectorised, parallel numba port of the near-Earth ``sgp4`` of Vallado
+        et al., AIAA 2006-6753 (:mod:`satcloud._sgp4_numba`; same positions as
+        ``sgp4.api.SatrecArray`` to < 1e-6 km, same error codes), deep-space sets (SDP4)
+        through ``SatrecArray``; ``"auto"`` falls back to ``SatrecArray`` if numba is
+        missing, ``"numba"`` then raises ImportError. ``"satrec"``: every set through
+        ``sgp4.api.SatrecArray`` (the C++ library). The first call in a fresh
+        environment compiles the kernel (cached on disk afterwards).
 
     Returns
     -------
@@ -723,7 +809,7 @@ def propagate(constellation, times, *, inertial=False, dtype=np.float64, chunk_s
     dtype = np.dtype(dtype)
     if dtype not in (np.dtype(np.float64), np.dtype(np.float32)):
         raise TypeError(f"dtype must be float64 or float32, got {dtype}")
-    plan = _Plan(constellation, t)
+    plan = _Plan(constellation, t, sgp4_backend)
     n_t = len(t)
     out = np.empty((n_t, plan.n, 3), dtype=dtype)
     out_eci = np.empty((n_t, plan.n, 3), dtype=dtype) if inertial else None
@@ -744,7 +830,7 @@ def propagate(constellation, times, *, inertial=False, dtype=np.float64, chunk_s
 
 
 def iter_propagate(constellation, times, *, chunk_steps=None, inertial=False,
-                   dtype=np.float64) -> Iterator[Ephemeris]:
+                   dtype=np.float64, sgp4_backend="auto") -> Iterator[Ephemeris]:
     """Propagate chunk by chunk: yield an :class:`Ephemeris` per block of time steps.
 
     For problems whose full ``[T, N, 3]`` array is too large to hold; each yielded
@@ -753,7 +839,7 @@ def iter_propagate(constellation, times, *, chunk_steps=None, inertial=False,
     """
     _check_constellation(constellation)
     t = _check_times(times)
-    plan = _quiet_erfa(_Plan)(constellation, t)
+    plan = _quiet_erfa(_Plan)(constellation, t, sgp4_backend)
     n_t = len(t)
     chunk = int(chunk_steps) if chunk_steps else _default_chunk(plan.n)
     if chunk < 1:
