@@ -10,6 +10,7 @@ one module per domain (see ``DESIGN.md`` in the project's shared notes and the R
 - :mod:`satcloud.network` -- fibre, bent-pipe and inter-satellite-link models
 - :mod:`satcloud.latency` -- ``rtt()``: round trips to the cloud over every network, by component
 - :mod:`satcloud.plots` -- matplotlib/cartopy figures with offline coastlines
+- :mod:`satcloud.widgets` -- what-if panels (ipywidgets) for JupyterLab and the Voila app
 - :mod:`satcloud.report` -- execute the notebooks and render the HTML report
 
 Submodules are imported lazily, so ``import satcloud`` stays fast.
@@ -61,6 +62,7 @@ _LAZY = {
     "scenarios": "satcloud.scenarios",
     "network": "satcloud.network",
     "plots": "satcloud.plots",
+    "widgets": "satcloud.widgets",
     "report": "satcloud.report",
 }
 

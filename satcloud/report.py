@@ -31,6 +31,7 @@ on the same inputs gives the same files.
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import os
@@ -276,6 +277,10 @@ def render_html(nb, out_path: Path) -> Path:
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.embed_images = True
+    # papermill records widget state in metadata.widgets; nbconvert would then load the
+    # widget manager from a CDN and embed the state. The report shows static figures.
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("widgets", None)
     body, _ = exporter.from_notebook_node(nb)
     return atomic_write_text(out_path, body)
 

@@ -1,0 +1,311 @@
+"""Machinery shared by the what-if panels of :mod:`satcloud.widgets`.
+
+A :class:`Panel` owns a set of ipywidgets controls, output widgets (figures as PNG
+``Image`` widgets, tables and numbers as ``HTML``), a status line with a progress bar
+and a message line for inline errors. When a control changes, the panel recomputes in
+a background thread:
+
+- *coarse first*: a panel may compute a cheap preview before the full result
+  (``has_coarse = True``; :meth:`Panel.compute` is called with ``coarse=True``, then
+  ``coarse=False``);
+- *supersede*: each run gets a generation number; a newer change cancels the older run
+  (the running computation sees :meth:`Panel.checkpoint` raise :class:`Cancelled` at its
+  next checkpoint and stops), a new run first waits for the previous thread to stop (so
+  two computations never compete for the CPU), and only the newest run may update the
+  outputs;
+- *errors inline*: a ``ValueError``/``TypeError``/``KeyError`` from the models (bad
+  input) is shown as a message in the panel, never as a traceback; anything else is
+  shown as a one-line "internal error" message.
+
+Figures are drawn on bare :class:`matplotlib.figure.Figure` objects (no pyplot, so
+background threads never touch pyplot's global state), rendered to PNG bytes
+off-screen (Agg) and put into ``ipywidgets.Image`` widgets, which works the same in
+JupyterLab, Voila and tests. :meth:`Panel.compute` builds everything (including the PNG
+bytes); :meth:`Panel.render` only assigns widget values, so the lock it runs under is
+held for microseconds.
+
+For a static page (the HTML report, executed without a live frontend)
+:meth:`Panel.show_static` displays the current figures as ordinary PNG outputs.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+import threading
+import traceback
+from collections.abc import Callable
+
+import ipywidgets as W
+
+__all__ = ["Cancelled", "Panel", "figure_png", "in_voila", "new_figure"]
+
+
+class Cancelled(Exception):
+    """Raised inside a computation superseded by a newer change."""
+
+
+def new_figure(figsize=(9.0, 4.0), layout="constrained"):
+    """A matplotlib figure that is not registered with pyplot (safe in threads).
+
+    Parameters
+    ----------
+    figsize : tuple of float
+        Width and height. [in]
+    layout : str or None
+        Matplotlib layout engine (``None`` for fixed axes positions).
+    """
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=figsize, layout=layout)
+
+
+def figure_png(fig, dpi: int = 90) -> bytes:
+    """Render a matplotlib figure to PNG bytes (no timestamps) and release it.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure; closed afterwards if pyplot manages it.
+    dpi : int
+        Resolution. [dots/in]
+    """
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    if getattr(fig.canvas, "manager", None) is not None:    # made by pyplot: release it
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    return buf.getvalue()
+
+
+def in_voila() -> bool:
+    """Whether this kernel was started by Voila (which sets ``VOILA_*`` variables)."""
+    return any(k in os.environ for k in ("VOILA_KERNEL_ID", "VOILA_BASE_URL",
+                                         "VOILA_REQUEST_URL"))
+
+
+class Panel:
+    """Base class: controls -> background computation -> outputs.
+
+    Subclasses build ``self.controls`` (name -> widget) and ``self.figures`` (name ->
+    ``ipywidgets.Image``), call :meth:`observe_controls` and :meth:`layout`, and
+    implement :meth:`compute` (returns a dict of results; may call
+    :meth:`checkpoint` and :meth:`progress`) and :meth:`render` (puts results into the
+    output widgets; runs only for the newest generation).
+
+    Parameters
+    ----------
+    title : str
+        Panel heading.
+    threaded : bool
+        Compute in a background thread on control changes (default). ``False``
+        computes synchronously in the calling thread, which tests use to drive panels
+        deterministically.
+    """
+
+    has_coarse = False
+
+    def __init__(self, title: str, *, threaded: bool = True):
+        self.title = title
+        self.threaded = threaded
+        self.controls: dict[str, W.Widget] = {}
+        self.figures: dict[str, W.Image] = {}
+        self.status = W.HTML(value="")
+        self.message = W.HTML(value="")
+        self.progress_bar = W.FloatProgress(value=0.0, min=0.0, max=1.0,
+                                            layout=W.Layout(width="40%",
+                                                            visibility="hidden"))
+        self.widget: W.Widget | None = None
+        self.result: dict | None = None      # last full (non-coarse) result
+        self.last_error: str | None = None
+        self.runs_completed = 0
+        self.runs_superseded = 0
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._local = threading.local()
+        self._hold = False
+
+    # -- wiring ----------------------------------------------------------------------
+    def observe_controls(self) -> None:
+        """Recompute whenever any control's value changes."""
+        for widget in self.controls.values():
+            widget.observe(self._on_change, names="value")
+
+    def _on_change(self, _change) -> None:
+        if not self._hold:
+            self.update()
+
+    def layout(self, outputs: list[W.Widget], controls: list[W.Widget] | None = None
+               ) -> W.Widget:
+        """Standard layout: title, controls, status and message, outputs."""
+        head = W.HTML(value=f"<h3>{html.escape(self.title)}</h3>")
+        box = W.VBox(list(self.controls.values()) if controls is None else controls)
+        self.widget = W.VBox([head, box, W.HBox([self.status, self.progress_bar]),
+                              self.message, *outputs])
+        self.widget.add_class("satcloud-panel")
+        return self.widget
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # -- hooks for subclasses -----------------------------------------------------------
+    def compute(self, values: dict, coarse: bool) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def render(self, result: dict) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def validate(self, values: dict) -> None:
+        """Extra checks on the control values; raise ValueError with a clear message."""
+
+    # -- running -----------------------------------------------------------------------
+    def values(self) -> dict:
+        """Current control values by name."""
+        return {name: w.value for name, w in self.controls.items()}
+
+    def set(self, **values) -> None:
+        """Set several controls at once and recompute once (unknown names raise)."""
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise ValueError(f"unknown control(s) {sorted(unknown)}; controls: "
+                             f"{list(self.controls)}")
+        self._hold = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._hold = False
+        self.update()
+
+    def checkpoint(self) -> None:
+        """Raise :class:`Cancelled` if a newer change superseded this run."""
+        if getattr(self._local, "generation", None) != self._generation:
+            raise Cancelled
+
+    def progress(self, fraction: float, text: str = "") -> None:
+        """Report progress of the running computation (0..1) and check for cancellation."""
+        self.checkpoint()
+        generation = self._local.generation
+
+        def show():
+            self.progress_bar.layout.visibility = "visible"
+            self.progress_bar.value = min(max(float(fraction), 0.0), 1.0)
+            if text:
+                self.status.value = f"<i>{html.escape(text)}</i>"
+        self._publish(generation, show)
+
+    def update(self, *, sync: bool | None = None) -> None:
+        """Start a new computation for the current values (superseding any running one).
+
+        Parameters
+        ----------
+        sync : bool, optional
+            Compute in the calling thread (``True``) or in the background
+            (``False``); default: background when the panel is ``threaded``.
+        """
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+        values = self.values()
+        threaded = self.threaded if sync is None else not sync
+        previous = self._thread
+        if threaded:
+            thread = threading.Thread(target=self._run,
+                                      args=(generation, values, previous, True),
+                                      daemon=True, name=f"satcloud-panel-{generation}")
+            self._thread = thread
+            thread.start()
+        else:
+            if previous is not None:
+                previous.join()
+            # no coarse preview: nobody sees it before the full result arrives
+            self._run(generation, values, None, False)
+
+    def wait(self, timeout: float = 60.0) -> None:
+        """Block until the newest computation finished (for tests and scripts)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            if thread.is_alive():
+                raise TimeoutError(f"{self.title}: computation still running after "
+                                   f"{timeout:g} s")
+
+    @property
+    def running(self) -> bool:
+        """Whether a background computation is in progress."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def _publish(self, generation: int, fn: Callable[[], None]) -> bool:
+        with self._lock:
+            if generation != self._generation:
+                return False
+            fn()
+            return True
+
+    def _set_status(self, generation: int, text: str) -> None:
+        self._publish(generation, lambda: setattr(self.status, "value", text))
+
+    def _run(self, generation: int, values: dict, previous, coarse_first: bool) -> None:
+        self._local.generation = generation
+        try:
+            if previous is not None and previous is not threading.current_thread():
+                previous.join()   # the older run stops at its next checkpoint
+            self.checkpoint()
+            self.validate(values)
+            passes = [True, False] if (self.has_coarse and coarse_first) else [False]
+            for coarse in passes:
+                self._set_status(generation, "<i>computing (coarse preview)…</i>" if coarse
+                                 else "<i>computing…</i>")
+                result = self.compute(values, coarse)
+                self.checkpoint()
+                if not coarse:
+                    result = dict(result)
+
+                def show(r=result, c=coarse):
+                    self.render(r)
+                    if not c:
+                        self.result = r
+                if not self._publish(generation, show):
+                    raise Cancelled
+            self._publish(generation, self._done)
+        except Cancelled:
+            self.runs_superseded += 1
+        except (ValueError, TypeError, KeyError) as exc:
+            text = str(exc).strip("'\"")
+            self._publish(generation, lambda: self._show_error(text))
+        except Exception as exc:  # noqa: BLE001 - a panel never shows a traceback
+            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            self._publish(generation, lambda: self._show_error(f"internal error: {detail}"))
+        finally:
+            self._local.generation = None
+
+    def _done(self) -> None:
+        self.runs_completed += 1
+        self.last_error = None
+        self.message.value = ""
+        self.status.value = ""
+        self.progress_bar.layout.visibility = "hidden"
+
+    def _show_error(self, text: str) -> None:
+        self.last_error = text
+        self.status.value = ""
+        self.progress_bar.layout.visibility = "hidden"
+        self.message.value = (f"<div class='satcloud-error' style='color:#D55E00'>"
+                              f"⚠ {html.escape(text)}</div>")
+
+    # -- static output -------------------------------------------------------------------
+    def show_static(self, *, force: bool = False) -> None:
+        """Display the current figures as ordinary PNG outputs (for static HTML pages).
+
+        Skipped under Voila (the live panel is there) unless ``force``.
+        """
+        from IPython.display import Image, display
+
+        if in_voila() and not force:
+            return
+        for image in self.figures.values():
+            if image.value:
+                display(Image(data=bytes(image.value), format="png"))

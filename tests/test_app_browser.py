@@ -1,0 +1,174 @@
+"""The what-if app in a real browser: Voila serving notebooks/07, Debian's headless Chromium.
+
+The app is started exactly as ``make app`` starts it (``voila notebooks/07_what_if.ipynb
+--no-browser --Voila.ip=127.0.0.1 --strip_sources=True``) on a free port, in its own
+process group that the fixture always terminates. Playwright's own browser download
+does not work on this machine, so Playwright drives ``/usr/bin/chromium``; without it
+the test skips with a message saying so (see tests/test_browser.py).
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed "
+                       "(apt-get install chromium); browser tests skipped"),
+]
+# Flags that keep Chromium from calling Google services on a closed network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+ROOT = Path(__file__).resolve().parent.parent
+VOILA = Path(sys.executable).with_name("voila")
+START_TIMEOUT_S = 90.0
+LOAD_TIMEOUT_MS = 150_000
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses (hex, as in /proc/net/tcp*) of sockets listening on ``port``."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            addr, p = fields[1].split(":")
+            if int(p, 16) == port and fields[3] == "0A":      # 0A = LISTEN
+                found.add(addr)
+    return found
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Terminate the Voila server and its kernels (its own process group)."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """``(url, port, log_path)`` of a running Voila app; stopped after the module."""
+    if not VOILA.exists():
+        pytest.skip(f"voila is not installed next to {sys.executable}")
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("voila") / "voila.log"
+    cmd = [str(VOILA), "notebooks/07_what_if.ipynb", "--no-browser", f"--port={port}",
+           "--Voila.ip=127.0.0.1", "--strip_sources=True", "--Voila.open_browser=False"]
+    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                env=env, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"voila exited with {proc.returncode}:\n{log_path.read_text()}")
+            try:   # a TCP connection only: a GET of the page would start a kernel
+                with socket.create_connection(("127.0.0.1", port), timeout=2):
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"voila did not answer within {START_TIMEOUT_S:g} s:\n"
+                            f"{log_path.read_text()}")
+            time.sleep(0.3)
+        yield url, port, log_path
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(),
+                    reason="needs Linux /proc/net/tcp to list listening sockets")
+def test_app_listens_on_localhost_only(app):
+    _, port, _ = app
+    # 0100007F is 127.0.0.1 in /proc/net/tcp's little-endian hex
+    assert _listening_addresses(port) == {"0100007F"}
+
+
+def test_app_loads_and_a_slider_updates_the_figure(app, browser, tmp_path):
+    url, _, log_path = app
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    problems = []
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    try:
+        page.goto(url, wait_until="domcontentloaded", timeout=LOAD_TIMEOUT_MS)
+        # every panel renders, with its figures (ipywidgets Image -> <img src="blob:...">)
+        figure = page.locator("img.satcloud-budget-figure")
+        figure.wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
+        for css in ("satcloud-capacity-figure", "satcloud-coverage-figure",
+                    "satcloud-latitude-figure", "satcloud-rtt-figure"):
+            page.locator(f"img.{css}").wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
+        try:
+            page.wait_for_function(
+                "() => Array.from(document.querySelectorAll('img.satcloud-figure'))"
+                ".every(i => i.complete && i.naturalWidth > 100)", timeout=60_000)
+        except Exception:
+            state = page.evaluate(
+                "Array.from(document.querySelectorAll('img.satcloud-figure'))"
+                ".map(i => [i.className, i.complete, i.naturalWidth, i.src.slice(0, 40)])")
+            errors = page.locator(".satcloud-error").all_inner_texts()
+            raise AssertionError(f"figures did not load: {state}; panel errors: {errors}"
+                                 ) from None
+        assert page.locator(".satcloud-panel").count() == 4
+        # no code shown, no error output
+        html = page.content()
+        assert "LinkBudgetPanel(" not in html, "code cells are shown"
+        assert "Traceback" not in html
+        assert page.locator(".satcloud-error").count() == 0
+        before = figure.get_attribute("src")
+        summary_before = page.locator(".satcloud-panel").first.inner_text()
+        # move the elevation slider to its maximum with the keyboard
+        handle = page.locator(".satcloud-elevation .noUi-handle")
+        handle.focus()
+        handle.press("End")
+        page.wait_for_function(
+            "old => { const i = document.querySelector('img.satcloud-budget-figure');"
+            " return i.src !== old && i.complete && i.naturalWidth > 100; }",
+            arg=before, timeout=60_000)
+        readout = page.locator(".satcloud-elevation .widget-readout").inner_text()
+        assert float(readout) == 90.0
+        assert page.locator(".satcloud-panel").first.inner_text() != summary_before
+        assert page.locator(".satcloud-error").count() == 0
+        page.screenshot(path=str(tmp_path / "app.png"), full_page=True)
+        assert problems == [], problems
+    finally:
+        page.close()
+    log = log_path.read_text(errors="replace")
+    assert "Traceback" not in log, log[-3000:]

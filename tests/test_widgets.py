@@ -1,0 +1,561 @@
+"""The what-if panels, driven programmatically.
+
+Every panel is built with ``threaded=False`` (computations run in the calling thread) so
+each control change is followed by a finished computation. The numbers a panel shows are
+checked against direct calls of the package functions it wraps; every control is moved
+across its range and the outputs must change and stay valid; bad input must give an
+inline message, never a traceback; and a change made while a computation runs must
+supersede it.
+"""
+
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from satcloud import coverage, data, latency, links, orbits
+from satcloud._panel import Panel
+from satcloud.constellations import CATALOGUE, Constellation, constellation, deploy
+from satcloud.network.fibre import fibre_path_rtt_ms
+from satcloud.widgets import (
+    AVAILABILITY_OPTIONS,
+    GATEWAY_OPTIONS,
+    LATENCY_NETWORKS,
+    TYPED_PLACE,
+    CapacityPanel,
+    ConstellationPanel,
+    LatencyPanel,
+    LinkBudgetPanel,
+    available_destinations,
+    default_cell_capacity_mbps,
+    dish_overrides,
+    place_names,
+    resolve_place,
+)
+
+# small time grids keep the orbit panels fast in tests
+CONS_GRIDS = {"coarse": ("20min", "600s", 15.0), "full": ("40min", "600s", 10.0)}
+LAT_GRIDS = {"coarse": ("2min", "60s"), "full": ("4min", "60s")}
+
+
+def _png(panel, name):
+    value = bytes(panel.figures[name].value)
+    assert value[:8] == b"\x89PNG\r\n\x1a\n", f"{name} is not a PNG"
+    return value
+
+
+def _ok(panel):
+    assert panel.last_error is None, panel.last_error
+    assert panel.message.value == ""
+    assert "Traceback" not in panel.message.value + panel.status.value
+
+
+def _bad(panel, *words):
+    assert panel.last_error is not None, "expected an inline error message"
+    assert "satcloud-error" in panel.message.value
+    assert "Traceback" not in panel.message.value
+    for w in words:
+        assert w.lower() in panel.last_error.lower(), (w, panel.last_error)
+
+
+# ------------------------------------------------------------------------------ places
+def test_resolve_place_names_text_and_typed_coordinates():
+    cities = data.cities()
+    row = cities[cities["name"] == "Singapore"].iloc[0]
+    assert resolve_place("Singapore") == ("Singapore", row["lat_deg"], row["lon_deg"])
+    site = data.remote_sites().iloc[1]
+    assert resolve_place(site["site"])[1:] == (site["lat_deg"], site["lon_deg"])
+    assert resolve_place("singapore")[0] == "Singapore"     # case-insensitive
+    # a repeated city name resolves to the most populous one
+    hyd = cities[cities["name"] == "Hyderabad"].sort_values("population").iloc[-1]
+    assert resolve_place("Hyderabad")[1:] == (hyd["lat_deg"], hyd["lon_deg"])
+    assert resolve_place("-33.5, 151.25")[1:] == (-33.5, 151.25)
+    assert resolve_place(TYPED_PLACE, 10.0, -20.0)[1:] == (10.0, -20.0)
+    assert resolve_place("", 10.0, -20.0)[0] == "10.00°N 20.00°W"
+    names = place_names()
+    assert "Singapore" in names and site["site"] in names and len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("args, words", [
+    (("Atlantis",), ["unknown place", "Atlantis"]),
+    (("Singapur",), ["did you mean", "Singapore"]),
+    ((TYPED_PLACE, 95.0, 0.0), ["latitude", "95"]),
+    ((TYPED_PLACE, 0.0, -181.0), ["longitude", "-181"]),
+    (("91, 10",), ["latitude"]),
+    ((TYPED_PLACE, None, None), ["latitude and longitude"]),
+])
+def test_resolve_place_rejects_bad_input_clearly(args, words):
+    with pytest.raises(ValueError) as err:
+        resolve_place(*args)
+    for w in words:
+        assert w.lower() in str(err.value).lower()
+
+
+# -------------------------------------------------------------------------- link budget
+@pytest.fixture(scope="module")
+def budget_panel():
+    return LinkBudgetPanel(threaded=False)
+
+
+def test_link_budget_panel_shows_the_link_budget_function(budget_panel):
+    p = budget_panel
+    _ok(p)
+    v = p.values()
+    _, lat, lon = resolve_place("Singapore")
+    # the default dish is the profile's, so no override is needed for the direct call
+    direct = links.link_budget(v["profile"], elevation_deg=40.0, lat_deg=lat, lon_deg=lon,
+                               p_percent=0.5, method="direct")
+    assert v["p_percent"] == links.get_profile(v["profile"]).p_percent == 0.5
+    r = p.result
+    assert r["margin_db"] == pytest.approx(direct["margin_db"].iloc[0], abs=1e-9)
+    assert r["throughput_mbps"] == pytest.approx(direct["throughput_mbps"].iloc[0])
+    assert r["modcod"] == str(direct["modcod"].iloc[0])
+    table = links.budget_table(direct).set_index("term")
+    shown = r["table"].set_index("term")
+    for term in ("fspl_db", "rain_db", "gt_db_per_k", "cn0_dbhz", "esn0_db", "margin_db"):
+        assert shown.loc[term, "value"] == pytest.approx(table.loc[term, "value"])
+    assert f"{r['throughput_mbps']:.0f} Mbit/s" in p.summary.value
+    assert r["modcod"] in p.summary.value
+    assert "<table" in p.table.value and "fspl_db" in p.table.value
+    _png(p, "budget")
+    # the curve is the same budget at every elevation (interpolated ITU-R tables)
+    curve = r["curve"]
+    assert curve["elevation_deg"].min() == 5.0 and curve["elevation_deg"].max() == 90.0
+    at40 = curve.loc[curve["elevation_deg"] == 40.0, "esn0_db"].iloc[0]
+    assert at40 == pytest.approx(direct["esn0_db"].iloc[0], abs=0.05)
+
+
+def test_link_budget_every_profile_gives_a_valid_budget(budget_panel):
+    p = budget_panel
+    figures = set()
+    # one in three profiles (every system, both directions, both segments): each set
+    # costs a figure; the budgets of all profiles are tested in tests/links
+    names = links.profile_names()[::3]
+    assert {links.get_profile(n).direction for n in names} == {"downlink", "uplink"}
+    for name in names:
+        p.set(profile=name)
+        _ok(p)
+        prof = links.get_profile(name)
+        assert p.controls["dish_m"].value == pytest.approx(prof.ground_antenna_diameter_m)
+        r = p.result
+        assert np.isfinite(r["margin_db"]) and r["throughput_mbps"] >= 0
+        assert r["budget"]["profile"].iloc[0] == name
+        figures.add(_png(p, "budget"))
+    assert len(figures) == len(names)
+    p.set(profile="starlink_user_downlink")
+
+
+def test_link_budget_controls_move_the_answer(budget_panel):
+    p = budget_panel
+    p.set(profile="starlink_user_downlink", place="Singapore", elevation_deg=40.0,
+          p_percent=0.5)
+    # dish: a bigger receive dish never lowers Es/N0
+    esn0 = []
+    for d in (p.controls["dish_m"].min, 0.48, 1.0, p.controls["dish_m"].max):
+        p.set(dish_m=d)
+        _ok(p)
+        esn0.append(p.result["budget"]["esn0_db"].iloc[0])
+        rx = links.get_profile("starlink_user_downlink", rx_antenna_diameter_m=d)
+        assert p.result["budget"]["rx_gain_dbi"].iloc[0] == pytest.approx(rx.rx_gain)
+    assert np.all(np.diff(esn0) > 0)
+    p.set(dish_m=0.48)
+    # availability: surviving more of the year costs fade margin
+    fade = []
+    options = [pp for _, pp in AVAILABILITY_OPTIONS]
+    for pp in (options[0], 0.5, 0.1, 0.01, options[-1]):
+        p.set(p_percent=pp)
+        _ok(p)
+        assert p.result["budget"]["p_percent"].iloc[0] == pp
+        fade.append(p.result["fade_margin_db"])
+    assert np.all(np.diff(fade) <= 1e-9) and fade[0] - fade[-1] > 3.0
+    p.set(p_percent=0.5)
+    # elevation: across the slider, a higher satellite gives more fade margin
+    fade, pngs = [], set()
+    for el in (p.controls["elevation_deg"].min, 25.0, 60.0, p.controls["elevation_deg"].max):
+        p.set(elevation_deg=el)
+        _ok(p)
+        assert p.result["budget"]["elevation_deg"].iloc[0] == el
+        fade.append(p.result["fade_margin_db"])
+        pngs.add(_png(p, "budget"))
+    assert np.all(np.diff(fade) > 0) and len(pngs) == 4
+    p.set(elevation_deg=40.0)
+    # place: a city, a remote site, typed text and typed coordinates
+    rain = {}
+    for place in ("London", "Ny-Alesund (Svalbard)", "1.29, 103.85"):
+        p.set(place=place)
+        _ok(p)
+        rain[place] = p.result["budget"]["rain_db"].iloc[0]
+    p.set(place=TYPED_PLACE, lat_deg=-1.28, lon_deg=36.82)
+    _ok(p)
+    assert p.result["lat_deg"] == -1.28 and p.result["lon_deg"] == 36.82
+    assert rain["1.29, 103.85"] > rain["London"] > rain["Ny-Alesund (Svalbard)"]
+    p.set(place="Singapore")
+
+
+def test_dish_overrides_for_uplinks_scale_eirp_with_gain():
+    prof = links.get_profile("kuiper_user_uplink")
+    o = dish_overrides(prof, 2 * prof.ground_antenna_diameter_m)
+    # same power into twice the diameter: gain (and EIRP) up by 20 log10(2) = 6.02 dB
+    assert o["eirp_dbw"] - prof.eirp_dbw == pytest.approx(6.0206, abs=1e-4)
+    down = dish_overrides("telesat_user_downlink", 1.2)
+    assert down == {"ground_antenna_diameter_m": 1.2, "rx_antenna_diameter_m": 1.2,
+                    "rx_gain_dbi": None}
+    p = LinkBudgetPanel(threaded=False, profile="kuiper_user_uplink",
+                        dish_m=2 * prof.ground_antenna_diameter_m)
+    _ok(p)
+    assert p.result["budget"]["eirp_dbw"].iloc[0] == pytest.approx(prof.eirp_dbw + 6.0206,
+                                                                   abs=1e-4)
+    with pytest.raises(ValueError, match="dish"):
+        dish_overrides(prof, 0.0)
+
+
+def test_link_budget_bad_place_is_an_inline_message(budget_panel):
+    p = budget_panel
+    p.set(place="Singapore", elevation_deg=40.0)
+    before = _png(p, "budget")
+    p.set(place="Atlantis")
+    _bad(p, "unknown place", "Atlantis")
+    assert _png(p, "budget") == before          # outputs keep the last valid answer
+    p.set(place=TYPED_PLACE, lat_deg=95.0, lon_deg=10.0)
+    _bad(p, "latitude", "[-90, 90]")
+    p.set(lat_deg=45.0, lon_deg=200.0)
+    _bad(p, "longitude", "[-180, 180]")
+    p.set(place="Singapore")
+    _ok(p)
+
+
+def test_sliders_constrain_their_ranges(budget_panel):
+    el = budget_panel.controls["elevation_deg"]
+    el.value = 120.0
+    assert el.value == el.max == 90.0
+    el.value = -10.0
+    assert el.value == el.min == 5.0
+    budget_panel.set(elevation_deg=40.0)
+    _ok(budget_panel)
+
+
+# ----------------------------------------------------------------------------- capacity
+def test_default_cell_capacity_is_four_clear_sky_carriers():
+    # 2000 MHz x 2 polarisations / (4 colours x 250 MHz) = 4 carriers per beam
+    carrier = links.link_budget("starlink_user_downlink", elevation_deg=40.0, atm_loss_db=0.0)
+    assert default_cell_capacity_mbps() == pytest.approx(
+        4 * carrier["throughput_mbps"].iloc[0])
+
+
+def test_capacity_panel_matches_capacity_functions_across_ranges():
+    p = CapacityPanel(threaded=False)
+    _ok(p)
+    v = p.values()
+    assert p.result["per_user_mbps"] == pytest.approx(float(
+        links.per_user_throughput_mbps(v["cell_capacity_mbps"], v["subscribers"],
+                                       v["activity_factor"])))
+    assert p.result["max_subscribers"] == int(links.max_subscribers(
+        v["cell_capacity_mbps"], 100.0, v["activity_factor"]))
+    t = p.result["table"]
+    assert set(t["claim_mbps"]) == {100.0} and t["meets_claim"].any() and \
+        not t["meets_claim"].all()
+    _png(p, "capacity")
+
+    def sweep(name, values):
+        rates, pngs = [], set()
+        for x in values:
+            p.set(**{name: x})
+            _ok(p)
+            rates.append(p.result["per_user_mbps"])
+            pngs.add(_png(p, "capacity"))
+            w = p.values()
+            assert p.result["per_user_mbps"] == pytest.approx(min(
+                w["cell_capacity_mbps"],
+                w["cell_capacity_mbps"] / max(1.0, w["activity_factor"] * w["subscribers"])))
+        assert len(pngs) == len(values)
+        p.set(**{name: v[name]})
+        return np.array(rates)
+
+    c = p.controls
+    assert np.all(np.diff(sweep("subscribers", [c["subscribers"].min, 5000,
+                                                 c["subscribers"].max])) <= 0)
+    assert np.all(np.diff(sweep("activity_factor", [c["activity_factor"].min, 0.5,
+                                                     c["activity_factor"].max])) < 0)
+    assert np.all(np.diff(sweep("cell_capacity_mbps", [c["cell_capacity_mbps"].min, 1000.0,
+                                                        c["cell_capacity_mbps"].max])) > 0)
+    n_max = []
+    for claim in (c["claim_mbps"].min, 100.0, c["claim_mbps"].max):
+        p.set(claim_mbps=claim)
+        _ok(p)
+        n_max.append(p.result["max_subscribers"])
+        assert p.result["meets_claim"] == (p.result["per_user_mbps"] >= claim)
+        assert f"{claim:g} Mbit/s claim" in p.summary.value
+    assert n_max[0] > n_max[1] > n_max[2]
+
+
+# ------------------------------------------------------------------------ constellation
+@pytest.fixture(scope="module")
+def designer():
+    return ConstellationPanel(threaded=False, grids=CONS_GRIDS)
+
+
+def test_constellation_panel_matches_orbit_and_coverage_functions(designer):
+    p = designer
+    _ok(p)
+    v = p.values()
+    direct = Constellation.walker(v["altitude_km"], v["inclination_deg"], v["planes"],
+                                  v["sats_per_plane"], phasing=v["phasing"],
+                                  min_elevation_deg=v["min_elevation_deg"])
+    assert p.result["n_satellites"] == len(direct) == v["planes"] * v["sats_per_plane"]
+    eph = orbits.propagate(direct, orbits.time_grid(None, "40min", "600s"))
+    cov = coverage.grid_coverage(eph, 10.0)
+    pd.testing.assert_series_equal(p.result["summary"], coverage.coverage_summary(cov))
+    assert p.result["by_latitude"]["mean_in_view"].to_numpy() == pytest.approx(
+        cov.groupby("lat_deg")["mean_in_view"].mean().to_numpy())
+    _png(p, "coverage")
+    _png(p, "latitude")
+
+
+def test_constellation_walker_controls_move_coverage(designer):
+    p = designer
+    base = p.values()
+
+    def sweep(name, values):
+        means, pngs = [], set()
+        for x in values:
+            p.set(**{name: x})
+            _ok(p)
+            s = p.result["summary"]
+            assert 0.0 <= s["fraction_covered"] <= 1.0 and s["mean_in_view"] >= 0
+            means.append(s["mean_in_view"])
+            pngs.add(_png(p, "coverage") + _png(p, "latitude"))
+        assert len(pngs) == len(values), f"{name}: figures did not change"
+        p.set(**{name: base[name]})
+        return np.array(means)
+
+    c = p.controls
+    # ends of each slider (the defaults lie in between)
+    assert sweep("altitude_km", [c["altitude_km"].min, c["altitude_km"].max]) @ [-1, 1] > 0
+    assert sweep("min_elevation_deg", [c["min_elevation_deg"].min,
+                                       c["min_elevation_deg"].max]) @ [-1, 1] < 0
+    assert sweep("sats_per_plane", [c["sats_per_plane"].min,
+                                    c["sats_per_plane"].max]) @ [-1, 1] > 0
+    assert sweep("planes", [c["planes"].min, c["planes"].max]) @ [-1, 1] > 0
+    sweep("inclination_deg", [c["inclination_deg"].min, 90.0, c["inclination_deg"].max])
+    # polar orbits reach the poles; equatorial ones do not
+    p.set(inclination_deg=90.0)
+    assert p.result["by_latitude"]["max_in_view"].iloc[-1] > 0
+    p.set(inclination_deg=0.0)
+    assert p.result["by_latitude"]["max_in_view"].iloc[-1] == 0
+    p.set(inclination_deg=base["inclination_deg"])
+    # phasing follows the number of planes
+    p.set(planes=10)
+    assert c["phasing"].max == 9
+    sweep("phasing", [0, 9])
+    p.set(planes=base["planes"], phasing=base["phasing"])
+    assert c["phasing"].max == base["planes"] - 1
+    _ok(p)
+
+
+def test_constellation_named_and_deployed(designer):
+    p = designer
+    p.set(design="named")
+    assert p.controls["altitude_km"].disabled and not p.controls["name"].disabled
+    for name in CATALOGUE:
+        p.set(name=name, fraction=1.0)
+        _ok(p)
+        assert p.result["n_satellites"] == len(constellation(name))
+        _png(p, "coverage")
+    p.set(name="starlink-gen1")
+    counts = []
+    for f in (p.controls["fraction"].min, 0.5, 1.0):
+        p.set(fraction=f)
+        _ok(p)
+        counts.append(p.result["n_satellites"])
+        assert counts[-1] == len(deploy(constellation("starlink-gen1"), fraction=f))
+    assert counts[0] < counts[1] < counts[2]
+    p.set(design="walker", fraction=1.0)
+    assert not p.controls["altitude_km"].disabled and p.controls["name"].disabled
+    _ok(p)
+
+
+def test_threaded_update_shows_a_coarse_preview_then_the_full_result(designer):
+    p = designer
+    shown = []
+    p.figures["coverage"].observe(lambda _: shown.append(p.summary.value), names="value")
+    p.update(sync=False)                      # the background path, as in a live frontend
+    p.wait(60)
+    _ok(p)
+    assert len(shown) == 2
+    assert "coarse preview" in shown[0] and "coarse preview" not in shown[1]
+    assert p.result["coarse"] is False and p.result["spacing_deg"] == CONS_GRIDS["full"][2]
+    assert p.progress_bar.layout.visibility == "hidden" and p.status.value == ""
+
+
+# ------------------------------------------------------------------------------ latency
+@pytest.fixture(scope="module")
+def explorer():
+    return LatencyPanel(threaded=False, grids=LAT_GRIDS)
+
+
+def test_latency_panel_matches_rtt(explorer):
+    p = explorer
+    _ok(p)
+    v = p.values()
+    times = orbits.time_grid(None, "4min", "60s")
+    src = pd.DataFrame({"name": ["Nairobi"], "lat_deg": [resolve_place("Nairobi")[1]],
+                        "lon_deg": [resolve_place("Nairobi")[2]]})
+    direct = latency.rtt("starlink-gen1", "isl", src, "nearest Azure region", times,
+                         route_factor=2.1)
+    shown = p.result["rtt"]
+    shown = shown[shown["network"] == "starlink-gen1"]
+    assert list(shown["mode"]) == ["isl"] * len(times)
+    np.testing.assert_allclose(shown["rtt_ms"].to_numpy(float),
+                               direct["rtt_ms"].to_numpy(float))
+    assert set(p.result["summary"]["network"]) == set(v["networks"])
+    # the terrestrial path: geodesic x route factor to the nearest region
+    fib = p.result["rtt"].query("network == 'fibre'")
+    dest = latency.resolve_sites(fib["destination"].iloc[0], "destinations")
+    assert fib["rtt_ms"].iloc[0] == pytest.approx(float(fibre_path_rtt_ms(
+        src["lat_deg"][0], src["lon_deg"][0], dest["lat_deg"][0], dest["lon_deg"][0], 2.1)))
+    # the physical floor is below every network's round trip
+    assert p.result["floor_ms"] > 0
+    assert (p.result["rtt"]["rtt_ms"].dropna().astype(float) >= p.result["floor_ms"]).all()
+    assert f"{p.result['floor_ms']:.1f} ms" in p.summary.value
+    _png(p, "rtt")
+
+
+def test_latency_controls_move_the_answer(explorer):
+    p = explorer
+    base = p.values()
+    # every network on its own
+    for net in LATENCY_NETWORKS:
+        p.set(networks=(net,))
+        _ok(p)
+        assert list(p.result["summary"]["network"]) == [net]
+        assert p.result["summary"]["n_reachable"].iloc[0] >= 1
+    # ISL on/off changes the LEO mode and the answer
+    p.set(networks=("starlink-gen1",), isl=False)
+    bent = p.result["summary"].iloc[0]
+    assert bent["mode"] == "bent-pipe"
+    p.set(isl=True)
+    assert p.result["summary"]["mode"].iloc[0] == "isl"
+    assert float(p.result["summary"]["rtt_median_ms"].iloc[0]) != float(bent["rtt_median_ms"])
+    # gateway placement
+    p.set(isl=False)
+    medians = {}
+    for gw in (None, "teleports", "azure-regions", "grid:10"):
+        assert gw in [g for _, g in GATEWAY_OPTIONS]
+        p.set(gateways=gw)
+        _ok(p)
+        # a gateway set far from the source can leave the bent pipe unreachable (<NA>)
+        median = p.result["summary"]["rtt_median_ms"].iloc[0]
+        medians[gw] = -1.0 if median is pd.NA else round(float(median), 6)
+    assert len(set(medians.values())) > 2
+    p.set(gateways=None, isl=True)
+    # fibre route factor: the terrestrial round trip grows in proportion
+    p.set(networks=("fibre",))
+    rtts, pngs = [], set()
+    for f in (p.controls["route_factor"].min, 2.0, p.controls["route_factor"].max):
+        p.set(route_factor=f)
+        _ok(p)
+        rtts.append(float(p.result["rtt"]["rtt_ms"].iloc[0]))
+        pngs.add(_png(p, "rtt"))
+    assert rtts[1] / rtts[0] == pytest.approx(2.0) and rtts[2] / rtts[0] == pytest.approx(3.0)
+    assert len(pngs) == 3
+    # destinations: a named region of each cloud
+    opts = [v for _, v in available_destinations()]
+    for dest in ("nearest AWS region", "westeurope", "ap-southeast-1"):
+        assert dest in opts
+        p.set(destination=dest)
+        _ok(p)
+        assert set(p.result["rtt"]["target"]) == {dest}
+    # typed source
+    p.set(source=TYPED_PLACE, lat_deg=-4.25, lon_deg=-69.94)
+    _ok(p)
+    assert p.result["source"] == "4.25°S 69.94°W"
+    p.set(**base)
+    _ok(p)
+
+
+def test_latency_bad_input_is_an_inline_message(explorer):
+    p = explorer
+    p.set(source="Nowhereville")
+    _bad(p, "unknown place")
+    p.set(source=TYPED_PLACE, lat_deg=-100.0, lon_deg=0.0)
+    _bad(p, "latitude")
+    p.set(source="Nairobi", networks=())
+    _bad(p, "at least one network")
+    p.set(networks=("fibre", "starlink-gen1"))
+    _ok(p)
+
+
+# ---------------------------------------------------------------- machinery: threads
+def test_a_newer_change_supersedes_a_running_computation():
+    p = CapacityPanel(threaded=True)           # the first computation runs synchronously
+    _ok(p)
+    started, release = threading.Event(), threading.Event()
+    original = p.compute
+
+    def slow(values, coarse):
+        if values["subscribers"] == 2000:     # the run to be superseded
+            started.set()
+            while not release.is_set():
+                p.checkpoint()                 # raises Cancelled once superseded
+                time.sleep(0.005)
+        return original(values, coarse)
+
+    p.compute = slow
+    p.controls["subscribers"].value = 2000
+    assert started.wait(10)
+    assert p.running
+    p.controls["subscribers"].value = 3000    # supersedes the running computation
+    p.wait(30)
+    release.set()
+    _ok(p)
+    assert p.runs_superseded == 1
+    assert p.result["per_user_mbps"] == pytest.approx(float(
+        links.per_user_throughput_mbps(p.values()["cell_capacity_mbps"], 3000, 0.1)))
+
+
+def test_rapid_changes_in_threads_end_with_the_last_value():
+    p = LinkBudgetPanel(threaded=True)
+    for el in (10.0, 20.0, 30.0, 70.0):
+        p.controls["elevation_deg"].value = el
+    p.wait(60)
+    _ok(p)
+    assert p.result["budget"]["elevation_deg"].iloc[0] == 70.0
+    assert p.runs_completed + p.runs_superseded == 5
+
+
+def test_unexpected_errors_show_one_line_not_a_traceback():
+    p = CapacityPanel(threaded=False)
+
+    def boom(values, coarse):
+        raise RuntimeError("boom")
+
+    p.compute = boom
+    p.set(subscribers=10)
+    _bad(p, "internal error", "RuntimeError", "boom")
+
+
+def test_show_static_displays_pngs_except_under_voila(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
+    for name in ("VOILA_KERNEL_ID", "VOILA_BASE_URL", "VOILA_REQUEST_URL"):
+        monkeypatch.delenv(name, raising=False)
+    p = CapacityPanel(threaded=False)
+    p.show_static()
+    assert len(shown) == 1
+    assert shown[0].data == bytes(p.figures["capacity"].value)
+    monkeypatch.setenv("VOILA_KERNEL_ID", "x")
+    p.show_static()
+    assert len(shown) == 1
+
+
+def test_panel_set_rejects_unknown_controls():
+    p = CapacityPanel(threaded=False)
+    with pytest.raises(ValueError, match="unknown control"):
+        p.set(nonsense=1)
+    with pytest.raises(ValueError, match="unknown control"):
+        CapacityPanel(threaded=False, nonsense=1)
+    assert isinstance(p, Panel)
