@@ -37,6 +37,8 @@ Networks and modes
     (fixed in the Earth-fixed frame at 42,164 km radius; no propagation needed).
 ``"o3b-mpower"`` (alias ``"meo"``)
     Bent pipe through the O3b mPOWER MEO ring (8,062 km, equatorial), propagated.
+    GEO and MEO users land only at gateways of their own service region (within
+    ``max_gateway_distance_km`` of the user, 3,000 km by default; see :func:`rtt`).
 ``"starlink-gen1"``, ``"starlink-gen2"``, ``"kuiper"``, ``"oneweb"``, ``"telesat-2020"``
     LEO, mode ``"bent-pipe"`` or ``"isl"`` (+Grid laser links), propagated by
     :func:`satcloud.orbits.propagate`. A :class:`~satcloud.constellations.Constellation`
@@ -80,6 +82,8 @@ from satcloud.network.routing import ASSIGNMENT_POLICIES, iter_routes
 
 __all__ = [
     "DEFAULT_COMPARISON",
+    "GEO_MAX_GATEWAY_DISTANCE_KM",
+    "MEO_MAX_GATEWAY_DISTANCE_KM",
     "MODES",
     "NEAREST_REGION",
     "NETWORKS",
@@ -122,6 +126,12 @@ _DEFAULT_MODE = {"fibre": "typical", "geo": "bent-pipe", "o3b-mpower": "bent-pip
                  "meo": "bent-pipe"}
 #: Default user minimum elevation for GEO terminals (REFERENCE notes: ~10-20 deg). [deg]
 GEO_MIN_ELEVATION_DEG = 10.0
+#: Default service-region radius of the GEO and MEO bent pipes: the largest geodesic
+#: distance between a user terminal and the gateway it may land at
+#: (``max_gateway_distance_km="auto"`` in :func:`rtt`). See :func:`rtt` for the
+#: justification. [km]
+GEO_MAX_GATEWAY_DISTANCE_KM = 3000.0
+MEO_MAX_GATEWAY_DISTANCE_KM = 3000.0
 _DELAYS = ["user_link_ms", "isl_ms", "gateway_link_ms", "fibre_ms", "overhead_ms"]
 _COLUMNS = ["time", "time_s", "source", "target", "destination", "network", "mode",
             "reachable", "rtt_ms", *_DELAYS, "floor_ms", "target_floor_ms", "hops",
@@ -291,8 +301,8 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
         assignment="min-delay", reassign_interval_s=15.0, destination_access="gateway",
         max_isl_range_km=DEFAULT_MAX_ISL_RANGE_KM,
         grazing_altitude_km=DEFAULT_GRAZING_ALTITUDE_KM, inter_plane_slot_offset=0,
-        geo_slots_lon_deg=DEFAULT_GEO_SLOTS_LON_DEG, return_paths=True,
-        time_chunk=120) -> pd.DataFrame:
+        geo_slots_lon_deg=DEFAULT_GEO_SLOTS_LON_DEG, max_gateway_distance_km="auto",
+        return_paths=True, time_chunk=120) -> pd.DataFrame:
     """Round-trip time per (time, source, destination) over one network and mode.
 
     Parameters
@@ -340,6 +350,40 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
         +Grid cross-plane slot offset. [-]
     geo_slots_lon_deg : sequence of float
         GEO slot longitudes, east positive. [deg]
+    max_gateway_distance_km : float, None or "auto"
+        Service region of a bent pipe: the user may only land at gateways within this
+        WGS84 geodesic distance of the user terminal; among those the gateway (and the
+        "nearest" region) is still chosen by RTT, and a user with no such gateway in
+        view is a row with ``reachable=False``. ``None`` (or ``inf``): no limit.
+        ``"auto"`` (default): :data:`GEO_MAX_GATEWAY_DISTANCE_KM` for ``"geo"``,
+        :data:`MEO_MAX_GATEWAY_DISTANCE_KM` for ``"o3b-mpower"``/``"meo"``, no limit for
+        LEO (its bent pipe is already bounded by the shared visibility of one
+        satellite: ~2,000 km at 550 km altitude). Applies to ``mode="bent-pipe"``
+        only; ignored for fibre and for laser links (whose point is to land far away),
+        so one value can be passed to :func:`compare` for every system. [km]
+
+        Why a limit: the minimum-delay rule alone lands a user wherever a gateway
+        nearer the sub-satellite point shortens the second slant range, e.g. London
+        through a teleport in Johannesburg to South Africa North (503 ms over GEO,
+        ~145 ms over O3b). Real high-throughput GEO and MEO systems connect each user
+        beam to a gateway of the same service region: Eutelsat KA-SAT's ten gateways
+        are all in Europe, ViaSat-2's in North America, Telebras SGDC-1's five in
+        Brazil, and O3b mPOWER's gateways (Dubbo, Merredin, Thermopylae, Phoenix,
+        Chile, UAE, Senegal, Hawaii) each serve their own region. 3,000 km is the
+        radius of such a service region: KA-SAT's European coverage spans ~4,000 km
+        (Lisbon to Moscow 3,900 km) and CONUS ~4,000 km (New York to Los Angeles
+        3,940 km), with the gateways spread inside, so a user is within ~3,000 km of
+        the gateway of its beam; the nearest of the first O3b mPOWER gateways are
+        2,900-3,400 km apart (Dubbo-Merredin, Thermopylae-UAE). With the
+        ``"teleports"`` preset this lands each of the 100 most populous cities in its
+        own region (London -> France South, Sydney -> Australia East, Tokyo -> East
+        Asia, Lagos -> Abuja or Dakar; the crossings that remain are between
+        neighbours, e.g. Cairo or Istanbul -> UAE), and keeps every remote site a real
+        GEO/MEO service reaches reachable (Funafuti via Suva, 1,100 km; Tabatinga via
+        the Telebras gateways, 2,400-2,700 km; Agadez via Abuja, 890 km, or Spain; the
+        North-Atlantic ship via Ireland, 1,700 km, or France; see
+        :data:`satcloud.network.gateways.REGIONAL_TELEPORTS`). Below 2,860 km Nairobi (the
+        distance to Johannesburg) loses its last teleport.
     return_paths : bool
         Fill ``sat_path`` (tuples of satellite row indices); ``False`` is faster.
     time_chunk : int
@@ -371,6 +415,7 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
     hop_ovh = float(check_range(hop_overhead_ms, "hop_overhead_ms", 0.0, None, unit="ms"))
     if not isinstance(time_chunk, (int, np.integer)) or time_chunk < 1:
         raise ValueError(f"time_chunk must be an integer >= 1, got {time_chunk!r}")
+    _resolve_max_gateway_distance(max_gateway_distance_km, None)   # validate early
     if sources is None:
         raise ValueError("sources is required: city or site names, or a table with "
                          "lat_deg, lon_deg and a name column")
@@ -435,6 +480,7 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
         isl_edges = plus_grid_edges(sats["shell"].astype(str).to_numpy(),
                                     sats["plane"].to_numpy(), sats["slot"].to_numpy(),
                                     inter_plane_slot_offset=inter_plane_slot_offset)
+    max_gw_km = _resolve_max_gateway_distance(max_gateway_distance_km, net_label)
     if destination_access == "terminal":
         if mode != "isl":
             raise ValueError("destination_access='terminal' needs mode='isl' (a bent pipe "
@@ -448,6 +494,11 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
         ex_lat, ex_lon = gw["lat_deg"].to_numpy(float), gw["lon_deg"].to_numpy(float)
         exit_to_dst = gateway_to_destination_ms(gw, d_lat, d_lon, route_f)
         gw_names = gw["gateway"].to_numpy(dtype=object)
+    exit_mask = None
+    if max_gw_km is not None and mode == "bent-pipe":
+        # per-source service region: gateways within max_gw_km of the user terminal
+        exit_mask = geodesic_distance_km(s_lat[:, None], s_lon[:, None], ex_lat[None, :],
+                                         ex_lon[None, :]) <= max_gw_km
     times_s = None
     if times is not None:
         times_s = (times - times[0]).to(_u_s()).value
@@ -461,13 +512,39 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
             exit_to_destination_ms=exit_to_dst, isl_edges=isl_edges,
             max_isl_range_km=max_isl_range_km, grazing_altitude_km=grazing_altitude_km,
             assignment=assignment, times_s=times_s, reassign_interval_s=hold,
-            return_paths=return_paths, nearest_destination=nearest):
+            return_paths=return_paths, nearest_destination=nearest,
+            exit_mask=exit_mask):
         blocks.append(dict(total=snap.total_ms, up=snap.uplink_ms, isl=snap.isl_ms,
                            down=snap.downlink_ms, fibre=snap.fibre_ms, n_sats=snap.n_sats,
                            exit=snap.exit_index, dest=snap.destination_index,
                            paths=snap.paths))
     return _assemble(blocks, times, src, dst, target, net_label, mode, floor, ovh, hop_ovh,
                      nearest, gw_names=gw_names, sat_hops=True, return_paths=return_paths)
+
+
+def _resolve_max_gateway_distance(value, net_label) -> float | None:
+    """``max_gateway_distance_km`` as a finite limit [km], or ``None`` for no limit."""
+    name = "max_gateway_distance_km"
+    if isinstance(value, str):
+        if value != "auto":
+            raise ValueError(f"{name} must be a distance in km, None or 'auto', got "
+                             f"{value!r}")
+        if net_label == "geo":
+            return GEO_MAX_GATEWAY_DISTANCE_KM
+        if net_label in ("o3b-mpower", "meo"):
+            return MEO_MAX_GATEWAY_DISTANCE_KM
+        return None
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float,
+                                                                     np.integer,
+                                                                     np.floating)):
+        raise TypeError(f"{name} must be a number [km], None or 'auto', got "
+                        f"{type(value).__name__} {value!r}")
+    v = float(value)
+    if np.isnan(v) or v < 0:
+        raise ValueError(f"{name} must be >= 0 km (or None / inf for no limit), got {v!r}")
+    return None if np.isinf(v) else v
 
 
 def _u_s():

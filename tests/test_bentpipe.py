@@ -17,6 +17,7 @@ from satcloud.network.bentpipe import (
 )
 from satcloud.network.gateways import (
     GATEWAY_PRESETS,
+    REGIONAL_TELEPORTS,
     gateway_grid,
     gateway_to_destination_ms,
     gateways,
@@ -83,7 +84,10 @@ def test_gateway_presets():
     az = gateways("azure-regions")
     assert len(az) == 48
     tele = gateways("teleports")
-    assert len(tele) == 48 + 29 + 24
+    # azure + aws regions + ground stations + the cited regional teleports
+    assert len(tele) == 48 + 29 + 24 + len(REGIONAL_TELEPORTS)
+    assert not tele["gateway"].duplicated().any()
+    assert all(len(row) == 4 and row[3] for row in REGIONAL_TELEPORTS)   # each has a source
     grid = gateway_grid(30.0)
     assert len(grid) == 5 * 12 and grid["pop"].isin(pops["pop"]).all()
     assert len(gateways("grid:30")) == 60
@@ -113,3 +117,104 @@ def test_gateway_bad_input():
         gateways(pd.DataFrame({"lat_deg": [0.0], "lon_deg": [0.0]}))
     with pytest.raises(TypeError, match="gateways must be"):
         gateways(3)
+
+
+# --------------------------------------------------------------- per-source exit masks
+def _elevation_deg(r_km, lat, lon):
+    """Elevation [deg] of ECEF points from (lat, lon, 0), via PROJ topocentric."""
+    from pyproj import Transformer
+
+    tr = Transformer.from_pipeline(
+        f"+proj=topocentric +ellps=WGS84 +lat_0={lat} +lon_0={lon} +h_0=0")
+    r = np.asarray(r_km) * 1e3
+    e, n, u = tr.transform(r[..., 0], r[..., 1], r[..., 2])
+    return np.degrees(np.arctan2(u, np.hypot(e, n)))
+
+
+_RNG = np.random.default_rng(7)
+_SLAT, _SLON = _RNG.uniform(-55, 55, 10), _RNG.uniform(-180, 180, 10)
+_XLAT, _XLON = _RNG.uniform(-55, 55, 30), _RNG.uniform(-180, 180, 30)
+_FIB = _RNG.uniform(0.0, 30.0, (30, 5))
+_FIB[_RNG.random((30, 5)) < 0.15] = np.inf
+
+
+@pytest.mark.parametrize("kw", [
+    {}, {"nearest_destination": True}, {"assignment": "highest-elevation"},
+    {"reassign_interval_s": 60.0}, {"exit_to_destination_ms": None}])
+def test_all_true_exit_mask_equals_the_graph_search(kw):
+    # the direct masked minimum and scipy's Dijkstra agree when nothing is masked
+    times = np.arange(0.0, 300.0, 30.0)
+    r, *_ = walker_ecef_km(times)
+    base = dict(sat_min_elevation_deg=25.0, exit_to_destination_ms=_FIB, return_paths=True,
+                times_s=times)
+    base.update(kw)
+    a = route_snapshots(r, _SLAT, _SLON, _XLAT, _XLON, **base)
+    b = route_snapshots(r, _SLAT, _SLON, _XLAT, _XLON, exit_mask=np.ones((10, 30), bool),
+                        **base)
+    assert sum(x.reachable.sum() for x in a) > 0
+    for x, y in zip(a, b, strict=True):
+        assert np.array_equal(x.reachable, y.reachable)
+        ok = x.reachable
+        assert np.allclose(x.total_ms[ok], y.total_ms[ok], rtol=1e-12)
+        parts = y.uplink_ms + y.isl_ms + y.downlink_ms + y.fibre_ms
+        assert np.allclose(parts[ok], y.total_ms[ok], rtol=1e-12)
+        assert np.all(y.n_sats[ok] == 1) and np.all(y.paths[..., 0][ok] == y.first_sat[ok])
+
+
+def test_exit_mask_equals_brute_force_over_allowed_gateways():
+    # GEO slots, users and gateways; each user may use only some gateways. Brute force:
+    # every (slot, allowed gateway) both seeing the slot above 10 deg (PROJ topocentric
+    # elevation), delay |s-u| + |s-g| (bent_pipe_rtt_ms / 2) + fibre; take the minimum.
+    slots = [-69.9, 9.0, 62.6]
+    r = geo_positions_ecef_km(slots, n_times=1)
+    users = np.array([[51.5, -0.13], [6.45, 3.39], [-23.55, -46.63], [-1.29, 36.82]])
+    gws = np.array([[48.86, 2.35], [-25.73, 28.22], [-15.79, -47.88], [8.98, 7.38],
+                    [25.2, 55.3], [40.4, -3.7]])
+    mask = np.array([[1, 0, 0, 0, 0, 1], [0, 1, 0, 1, 0, 0], [0, 0, 1, 0, 0, 0],
+                     [0, 1, 0, 0, 1, 0]], bool)
+    fib = np.abs(gws[:, :1] - np.array([[0.0, 20.0, -20.0]])) * 0.3       # [X, D] ms
+    res = route_snapshots(r, users[:, 0], users[:, 1], gws[:, 0], gws[:, 1],
+                          sat_min_elevation_deg=10.0, exit_to_destination_ms=fib,
+                          exit_mask=mask)[0]
+    for i, (la, lo) in enumerate(users):
+        for d in range(3):
+            best = np.inf
+            for k in range(len(slots)):
+                if _elevation_deg(r[0, k], la, lo) < 10.0:
+                    continue
+                for x in np.flatnonzero(mask[i]):
+                    if _elevation_deg(r[0, k], *gws[x]) < 10.0:
+                        continue
+                    one_way = bent_pipe_rtt_ms(r[0, k], la, lo, *gws[x]) / 2 + fib[x, d]
+                    best = min(best, one_way)
+            assert res.total_ms[i, d] == pytest.approx(best, rel=1e-12)
+            if np.isfinite(best):
+                assert mask[i, res.exit_index[i, d]]
+                assert res.fibre_ms[i, d] == fib[res.exit_index[i, d], d]
+    # the nearest destination is the minimum over the destinations, with and without
+    # fibre behind the exits (exits = destinations)
+    for f in (fib, None):
+        kw = dict(sat_min_elevation_deg=10.0, exit_to_destination_ms=f, exit_mask=mask)
+        full = route_snapshots(r, users[:, 0], users[:, 1], gws[:, 0], gws[:, 1], **kw)[0]
+        near = route_snapshots(r, users[:, 0], users[:, 1], gws[:, 0], gws[:, 1],
+                               nearest_destination=True, **kw)[0]
+        assert np.array_equal(near.total_ms[:, 0], full.total_ms.min(axis=1))
+        j = near.destination_index[:, 0]
+        ok = j >= 0
+        assert np.array_equal(full.total_ms[np.flatnonzero(ok), j[ok]], near.total_ms[ok, 0])
+
+
+def test_exit_mask_bad_input():
+    r = geo_positions_ecef_km([9.0], n_times=1)
+    kw = dict(sat_min_elevation_deg=10.0)
+    with pytest.raises(ValueError, match=r"exit_mask must have shape \[1, 2\]"):
+        route_snapshots(r, [0.0], [9.0], [0.0, 1.0], [9.0, 9.0], exit_mask=np.ones((2, 2),
+                                                                                  bool), **kw)
+    with pytest.raises(TypeError, match="exit_mask must be a boolean"):
+        route_snapshots(r, [0.0], [9.0], [0.0], [9.0], exit_mask=[[1]], **kw)
+    with pytest.raises(ValueError, match="exit_mask applies to bent pipes only"):
+        route_snapshots(r, [0.0], [9.0], [0.0], [9.0], exit_mask=[[True]],
+                        isl_edges=np.zeros((0, 2), int), **kw)
+    none = route_snapshots(r, [0.0], [9.0], [0.0], [9.0], exit_mask=[[False]], **kw)[0]
+    assert not none.reachable[0, 0] and none.exit_index[0, 0] == -1
+    assert np.isnan(none.uplink_ms[0, 0]) and np.isinf(none.total_ms[0, 0])

@@ -241,3 +241,137 @@ def test_repeated_site_names_are_rejected():
         latency.resolve_sites(sites)
     with pytest.raises(ValueError, match="repeated site names"):
         latency.resolve_sites(["London", "London"])
+
+
+# ------------------------------------------------------ bent-pipe service regions
+def _geocentric(lat_deg, lon_deg):
+    """WGS84 surface point -> (geocentric radius [km], geocentric lat [rad], lon [rad])."""
+    a, f = 6378.137, 1 / 298.257223563                    # WGS84 (NIMA TR8350.2)
+    e2 = f * (2 - f)
+    phi, lam = np.radians(lat_deg), np.radians(lon_deg)
+    n = a / np.sqrt(1 - e2 * np.sin(phi) ** 2)
+    p, z = n * np.cos(phi), n * (1 - e2) * np.sin(phi)
+    return np.hypot(p, z), np.arctan2(z, p), lam
+
+
+def _slant_km(r_sat_km, lat_deg, lon_deg):
+    """Law of cosines: |sat - site| from the two radii and the central angle."""
+    rs = np.linalg.norm(r_sat_km)
+    psi_s, lam_s = np.arcsin(r_sat_km[2] / rs), np.arctan2(r_sat_km[1], r_sat_km[0])
+    rg, psi, lam = _geocentric(lat_deg, lon_deg)
+    cos_g = np.sin(psi) * np.sin(psi_s) + np.cos(psi) * np.cos(psi_s) * np.cos(lam - lam_s)
+    return np.sqrt(rs ** 2 + rg ** 2 - 2 * rs * rg * cos_g)
+
+
+@pytest.mark.parametrize("network", ["geo", "o3b-mpower"])
+def test_london_lands_in_europe_with_the_closed_form_rtt(network, times3):
+    # The old minimum-RTT rule sent London through a Johannesburg teleport to South
+    # Africa North (503 ms GEO, 147 ms O3b); real HTS systems (KA-SAT: ten European
+    # gateways) keep a European user on a European gateway.
+    from pyproj import Geod
+
+    from satcloud.network.bentpipe import GEO_RADIUS_KM
+    from satcloud.network.gateways import gateways
+
+    times = None if network == "geo" else times3
+    df = rtt(network, "bent-pipe", ["London"], "nearest Azure region", times)
+    assert df["reachable"].all()
+    gw = gateways("teleports").set_index("gateway")
+    az = data.azure_regions().set_index("region")
+    if network == "geo":
+        r_sat = {0: None}
+    else:
+        r_sat = propagate(constellation("o3b-mpower"), times3).r_ecef_km
+    for t, row in df.reset_index(drop=True).iterrows():
+        g = gw.loc[row["gateway"]]
+        assert 35.0 < g["lat_deg"] < 72.0 and -25.0 < g["lon_deg"] < 45.0   # Europe
+        assert az.loc[row["destination"], "geography"] == "Europe"
+        assert row["gateway"] != "azure-orbital:Johannesburg"
+        k = row["sat_path"][0]
+        if network == "geo":
+            lon = np.radians(rtt.__kwdefaults__["geo_slots_lon_deg"][k])
+            s = GEO_RADIUS_KM * np.array([np.cos(lon), np.sin(lon), 0.0])
+        else:
+            s = np.asarray(r_sat[t, k], float)
+        up, down = _slant_km(s, 51.50853, -0.12574), _slant_km(s, g["lat_deg"], g["lon_deg"])
+        # fibre: teleport (its own PoP) -> region, typical route factor 2.1, n_g 1.468;
+        # geodesic by PROJ's Geod (Karney 2013)
+        d = Geod(ellps="WGS84").inv(g["lon_deg"], g["lat_deg"],
+                                    az.loc[row["destination"], "lon_deg"],
+                                    az.loc[row["destination"], "lat_deg"])[2] / 1e3
+        fibre = 2 * 2.1 * d / (C_KM_S / 1.468) * 1e3
+        expect = 2 * (up + down) / C_KM_S * 1e3 + fibre
+        assert row["rtt_ms"] == pytest.approx(expect, rel=1e-6)
+        assert row["fibre_ms"] == pytest.approx(fibre, rel=1e-9)
+        assert row["gateway_link_ms"] == pytest.approx(2 * down / C_KM_S * 1e3, rel=1e-6)
+    # the limit is the cause: without it the Johannesburg detour returns
+    old = rtt(network, "bent-pipe", ["London"], "nearest Azure region", times,
+              max_gateway_distance_km=None)
+    assert (old["destination"] != df["destination"]).any()
+    assert (old["rtt_ms"].astype(float) <= df["rtt_ms"].astype(float) + 1e-9).all()
+
+
+def test_user_beyond_every_teleport_is_an_unreachable_row():
+    # mid Indian Ocean (30 S, 80 E): sees the GEO slot at 62.6 E, but the nearest
+    # teleport (Merredin, Western Australia) is 3,650 km away (WGS84 geodesic), beyond
+    # the 3,000 km GEO service region
+    from satcloud.latency import GEO_MAX_GATEWAY_DISTANCE_KM
+
+    site = pd.DataFrame({"name": ["Indian Ocean"], "lat_deg": [-30.0], "lon_deg": [80.0]})
+    assert GEO_MAX_GATEWAY_DISTANCE_KM == 3000.0
+    df = rtt("geo", "bent-pipe", site)
+    row = df.iloc[0]
+    assert len(df) == 1 and not row["reachable"]
+    assert row["rtt_ms"] is pd.NA and row["gateway"] is pd.NA and row["hops"] is pd.NA
+    assert df["rtt_ms"].dtype == "Float64" and df["rtt_ms"].isna().all()
+    assert summarize(df)["fraction_reachable"].iloc[0] == 0.0
+    assert rtt("geo", "bent-pipe", site, max_gateway_distance_km=None)["reachable"].all()
+
+
+def test_service_region_limit_is_monotone(times3):
+    # a larger region only adds candidates: the RTT never rises, reachability never falls
+    src = ["London", "Lagos", "Sydney", "Funafuti (Tuvalu)", "Tabatinga (Amazonas)",
+           "Agadez (Sahel)", "Ship (North Atlantic)", "Lima"]
+    for network, times in (("geo", None), ("o3b-mpower", times3)):
+        prev = None
+        for limit in (0.0, 800.0, 1500.0, 2500.0, 3000.0, 4500.0, 8000.0, None):
+            df = rtt(network, "bent-pipe", src, "nearest Azure region", times,
+                     max_gateway_distance_km=limit, return_paths=False)
+            val = df["rtt_ms"].to_numpy(dtype=float, na_value=np.inf)
+            if prev is not None:
+                assert (val <= prev + 1e-9).all(), (network, limit)
+            prev = val
+        assert np.isfinite(prev).any()
+    # and the remote sites a real GEO service reaches stay reachable at the default
+    geo = rtt("geo", "bent-pipe", src).set_index("source")
+    assert geo["reachable"].all()
+
+
+def test_default_service_region_per_network(shell1, times3):
+    from satcloud.latency import MEO_MAX_GATEWAY_DISTANCE_KM
+
+    for net, lim, times in (("geo", 3000.0, None),
+                            ("o3b-mpower", MEO_MAX_GATEWAY_DISTANCE_KM, times3)):
+        a = rtt(net, "bent-pipe", ["Lagos", "Tokyo"], times=times)
+        b = rtt(net, "bent-pipe", ["Lagos", "Tokyo"], times=times,
+                max_gateway_distance_km=lim)
+        pd.testing.assert_frame_equal(a, b)
+    # LEO: no limit by default ("auto" == None == inf); ISL mode ignores the limit
+    kw = dict(times=times3, return_paths=False)
+    a = rtt(shell1, "bent-pipe", ["London", "Tokyo"], **kw)
+    pd.testing.assert_frame_equal(a, rtt(shell1, "bent-pipe", ["London", "Tokyo"],
+                                         max_gateway_distance_km=None, **kw))
+    pd.testing.assert_frame_equal(a, rtt(shell1, "bent-pipe", ["London", "Tokyo"],
+                                         max_gateway_distance_km=np.inf, **kw))
+    i = rtt(shell1, "isl", ["London"], **kw)
+    pd.testing.assert_frame_equal(i, rtt(shell1, "isl", ["London"],
+                                         max_gateway_distance_km=100.0, **kw))
+
+
+@pytest.mark.parametrize("bad, err", [
+    (-1.0, ValueError), (float("nan"), ValueError), ("far", ValueError),
+    ([3000.0], TypeError), (True, TypeError), (pd.Series([1.0]), TypeError)])
+def test_max_gateway_distance_bad_values(bad, err):
+    for net in ("geo", "fibre"):
+        with pytest.raises(err, match="max_gateway_distance_km"):
+            rtt(net, None, ["London"], max_gateway_distance_km=bad)

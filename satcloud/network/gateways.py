@@ -17,9 +17,12 @@ gateway sets are presets a user can replace:
     The sites of ``satcloud.data.ground_stations()`` (Azure Orbital, KSAT, AWS Ground
     Station, Starlink TT&C), each its own PoP.
 ``"teleports"`` (default for GEO and MEO)
-    The union of ``"azure-regions"``, ``"aws-regions"`` and ``"ground-stations"``: the
-    minimum-delay rule then picks, per satellite, the teleport seeing it that is
-    closest (by fibre delay) to the cloud region.
+    The union of ``"azure-regions"``, ``"aws-regions"``, ``"ground-stations"`` and the
+    :data:`REGIONAL_TELEPORTS` (real GEO/MEO gateways that fill the regional holes of
+    the other three: West Africa, the Brazilian interior, the Andes, the South Pacific,
+    Western Australia): the minimum-delay rule then picks, per satellite, the teleport seeing
+    it that is closest (by fibre delay) to the cloud region. :func:`satcloud.latency.rtt`
+    limits the choice to the user's service region (``max_gateway_distance_km``).
 ``"grid:<spacing_deg>"``
     A latitude/longitude grid (e.g. ``"grid:10"``), each point fed to its nearest
     Starlink PoP by fibre.
@@ -38,11 +41,63 @@ from satcloud import data
 from satcloud._validate import check_choice, check_latlon, check_range
 from satcloud.network.fibre import C_FIBRE_KM_PER_S, geodesic_distance_km, resolve_route_factor
 
-__all__ = ["GATEWAY_PRESETS", "gateway_grid", "gateway_to_destination_ms", "gateways"]
+__all__ = ["GATEWAY_PRESETS", "REGIONAL_TELEPORTS", "gateway_grid",
+           "gateway_to_destination_ms", "gateways"]
 
 #: Named gateway sets (see the module notes).
 GATEWAY_PRESETS = ("starlink-pops", "azure-regions", "aws-regions", "ground-stations",
                    "teleports")
+
+#: Real GEO/MEO gateway (teleport) sites added to the ``"teleports"`` preset where the
+#: cloud regions and ground stations leave a populated region without a teleport within
+#: a service-region distance (West Africa and the Sahel: > 2,800 km to the nearest;
+#: the Brazilian interior and Amazonas: > 3,000 km; Colombia and the northern Andes:
+#: > 3,300 km; Tuvalu/Central Pacific: > 4,000 km).
+#: Columns: name, lat [deg], lon [deg], source. Operators publish the town, not the
+#: antenna: coordinates are town-level (a few km to ~30 km; < 0.3 ms of fibre RTT).
+#: Sites already at a cloud region or ground station of the other presets (O3b mPOWER
+#: Phoenix = Azure westus3 area, Dubbo = AWS Dubbo 1, Hawaii = AWS Hawaii 1, Chile,
+#: UAE) are not repeated.
+REGIONAL_TELEPORTS = (
+    # SES O3b mPOWER initial gateways, announced 28 Apr 2021 (SES press release;
+    # Via Satellite, "SES exec details ground station of the future for O3b mPOWER",
+    # 2021-04-28; Paperjam, "SES announces O3b ground station partnerships", 2021):
+    # Dubbo and Merredin (Australia), Thermopylae (Greece, operated by OTE), Phoenix,
+    # Chile, the UAE, Senegal and SES's own station in Hawaii.
+    ("ses-o3b-mpower:Senegal (Dakar)", 14.72, -17.47,
+     "SES O3b mPOWER gateway, Senegal (2021 announcement); Dakar, town-level"),
+    ("ses-o3b-mpower:Merredin WA", -31.48, 118.28,
+     "SES O3b mPOWER gateway, Merredin, Western Australia (2021 announcement)"),
+    ("ses-o3b-mpower:Thermopylae", 38.80, 22.56,
+     "SES O3b mPOWER gateway at OTE's Thermopylae teleport, Greece (2021 announcement)"),
+    # NIGCOMSAT Ltd's ground control station for NigComSat-1R (GEO 42.5 E, Ku/Ka/C
+    # coverage of West Africa), Obasanjo Space Centre, Lugbe, Abuja, Nigeria.
+    ("nigcomsat:Abuja", 8.98, 7.38,
+     "NIGCOMSAT Ltd ground station (NigComSat-1R), Abuja, Nigeria; town-level"),
+    # Telebras SGDC-1 (GEO 75 W, Ka band over all of Brazil incl. the Amazon): five
+    # gateways, Brasilia, Rio de Janeiro, Florianopolis, Campo Grande and Salvador
+    # (Teletime, "SGDC ja tem primeiro cliente ativado", 2017-08-31; MCTIC visit to the
+    # Florianopolis gateway, Aug 2018).
+    ("telebras-sgdc:Brasilia", -15.79, -47.88, "Telebras SGDC-1 gateway, Brasilia DF"),
+    ("telebras-sgdc:Rio de Janeiro", -22.91, -43.17,
+     "Telebras SGDC-1 gateway, Rio de Janeiro RJ"),
+    ("telebras-sgdc:Florianopolis", -27.67, -48.55,
+     "Telebras SGDC-1 gateway, Florianopolis Air Base SC"),
+    ("telebras-sgdc:Campo Grande", -20.47, -54.62,
+     "Telebras SGDC-1 gateway, Campo Grande MS"),
+    ("telebras-sgdc:Salvador", -12.97, -38.51, "Telebras SGDC-1 gateway, Salvador BA"),
+    # Lurin earth station, south of Lima, Peru: Peru's international satellite earth
+    # station since 1969 (Intelsat; NEC-built), now Telefonica del Peru (El Comercio,
+    # "Como empezaron las transmisiones via satelite en el Peru hace 50 anos", 2019).
+    ("lurin:Lima Peru", -12.27, -76.87,
+     "Lurin satellite earth station (1969, Intelsat; Telefonica del Peru), Lima"),
+    # FINTEL (Fiji International Telecommunications Ltd) international gateway and
+    # satellite earth station, Vatuwaqa, Suva, Fiji: hosts the Starlink and OneWeb
+    # gateways for the South Pacific (Fiji Times, "Out of space: FINTEL gateway now
+    # crowded"; ATH/FINTEL statement on the Starlink teleport, May 2022).
+    ("fintel:Vatuwaqa Suva", -18.13, 178.45,
+     "FINTEL international gateway and earth station, Vatuwaqa, Suva, Fiji"),
+)
 
 _COLUMNS = ["gateway", "lat_deg", "lon_deg", "pop", "pop_lat_deg", "pop_lon_deg"]
 
@@ -151,7 +206,10 @@ def gateways(spec="starlink-pops") -> pd.DataFrame:
         p = data.ground_stations()
         names = (p["network"] + ":" + p["site"]).to_numpy()
         return _self_pop(names, p["lat_deg"].to_numpy(), p["lon_deg"].to_numpy())
-    parts = [gateways("azure-regions"), gateways("aws-regions"), gateways("ground-stations")]
+    extra = list(zip(*REGIONAL_TELEPORTS, strict=True))
+    parts = [gateways("azure-regions"), gateways("aws-regions"), gateways("ground-stations"),
+             _self_pop(np.asarray(extra[0], dtype=object), np.asarray(extra[1], float),
+                       np.asarray(extra[2], float))]
     return pd.concat(parts, ignore_index=True)
 
 

@@ -34,6 +34,18 @@ the user's minimum elevation inside an interval, the user is reassigned at once 
 early handover). ``reassign_interval_s=None`` re-chooses every snapshot and every pair
 independently, as the routing literature does.
 
+Service regions (per-source exit masks)
+---------------------------------------
+A bent pipe may also be given ``exit_mask`` ``[S, X]``: source ``s`` may only land at
+the exits ``x`` with ``exit_mask[s, x]`` (e.g. the gateways of its own service region,
+as :func:`satcloud.latency.rtt` builds it from ``max_gateway_distance_km``). Such a
+constraint differs per source while the satellites are shared, so it cannot live in one
+shared graph; without laser links every path is ``source -> satellite -> exit
+(-> destination)``, and the minimum is taken directly over the (source, satellite,
+exit) triples in view at each snapshot, with the disallowed exits masked out per
+source (vectorised over sources, satellites, exits and destinations; no Dijkstra is
+needed). The serving-satellite policies and the reassignment hold work as above.
+
 All delays are one way; :mod:`satcloud.latency` doubles them for round trips
 (symmetric paths).
 """
@@ -308,7 +320,7 @@ def iter_routes(positions, source_lat_deg, source_lon_deg, exit_lat_deg, exit_lo
                 max_isl_range_km=DEFAULT_MAX_ISL_RANGE_KM,
                 grazing_altitude_km=DEFAULT_GRAZING_ALTITUDE_KM,
                 assignment="min-delay", times_s=None, reassign_interval_s=None,
-                return_paths=False, nearest_destination=False,
+                return_paths=False, nearest_destination=False, exit_mask=None,
                 chunk_elements=4_000_000) -> Iterator[SnapshotRoutes]:
     """Shortest paths for every snapshot, yielded one snapshot at a time.
 
@@ -349,6 +361,11 @@ def iter_routes(positions, source_lat_deg, source_lon_deg, exit_lat_deg, exit_lo
         multi-source Dijkstra from all destinations over the reversed graph
         (``min_only=True``) replaces one run per source; results have ``D = 1`` and
         ``destination_index`` says which destination.
+    exit_mask : array_like of bool, optional
+        ``[S, X]`` exits each source may land at (a per-source service region, e.g.
+        gateways within a distance of the user); ``None`` allows every exit. Bent pipes
+        only (``isl_edges=None``); see the module notes. A source with no allowed exit
+        in view is unreachable.
     chunk_elements : int
         Bound on the ``t x N x ground`` visibility block computed at once.
 
@@ -367,6 +384,9 @@ def iter_routes(positions, source_lat_deg, source_lon_deg, exit_lat_deg, exit_lo
             raise ValueError("times_s is required with reassign_interval_s")
         ts = np.atleast_1d(np.asarray(times_s, float))
         epoch = np.floor((ts - ts[0]) / interval + 1e-9).astype(np.int64)
+    if exit_mask is not None and isl_edges is not None:
+        raise ValueError("exit_mask applies to bent pipes only (isl_edges=None): with "
+                         "laser links the path may land anywhere by design")
     state = None
     t = -1
     for chunk in _as_chunks(positions):
@@ -376,6 +396,7 @@ def iter_routes(positions, source_lat_deg, source_lon_deg, exit_lat_deg, exit_lo
                 n_sat, source_lat_deg, source_lon_deg, exit_lat_deg, exit_lon_deg,
                 sat_min_elevation_deg, exit_min_elevation_deg, exit_to_destination_ms)
             lay = _Layout(n_sat, src, ext, fib)
+            mask = _check_exit_mask(exit_mask, src.n, ext.n)
             if reassign_interval_s is not None:
                 hold = np.full(src.n, -1, dtype=np.int64)
             all_src = np.arange(src.n)
@@ -400,8 +421,13 @@ def iter_routes(positions, source_lat_deg, source_lon_deg, exit_lat_deg, exit_lo
                 else:
                     fixed = _space_edges(lay, None, None, None, evs[k])
 
-                solve = functools.partial(_solve, lay, fixed, svs[k], t, rc[k],
-                                          src, ext, fib, return_paths, nearest_destination)
+                if mask is None:
+                    solve = functools.partial(_solve, lay, fixed, svs[k], t, rc[k], src,
+                                              ext, fib, return_paths, nearest_destination)
+                else:
+                    solve = functools.partial(_solve_masked, svs[k], evs[k], t, src.n,
+                                              ext.n, fib, mask, return_paths,
+                                              nearest_destination)
 
                 if hold is None and assignment == "min-delay":
                     yield solve(all_src, None)
@@ -454,6 +480,104 @@ def _solve(lay, fixed, sv, t, r_t, src, ext, fib, return_paths, nearest, srcs, r
     dist, pred = dijkstra(g, directed=True, indices=lay.src0 + srcs, return_predecessors=True)
     return _unpack(t, dist, pred, srcs, lay, fib is not None, r_t, src.ecef, ext.ecef, fib,
                    return_paths)
+
+
+def _check_exit_mask(exit_mask, n_src, n_ext):
+    if exit_mask is None:
+        return None
+    m = np.asarray(exit_mask)
+    if m.dtype != bool:
+        raise TypeError(f"exit_mask must be a boolean array [S, X], got dtype {m.dtype}")
+    if m.shape != (n_src, n_ext):
+        raise ValueError(f"exit_mask must have shape [{n_src}, {n_ext}] (sources x exits), "
+                         f"got {m.shape}")
+    return m
+
+
+def _solve_masked(sv: _Visible, ev: _Visible, t, n_src, n_ext, fib, mask, return_paths,
+                  nearest, srcs, restrict) -> SnapshotRoutes:
+    """Bent pipe with a per-source exit mask: direct minimum over the triples in view.
+
+    The triples (source, satellite, exit) are the visible source-satellite pairs
+    joined on the satellite with the visible satellite-exit pairs, keeping the exits
+    ``mask`` allows for that source (and only the held satellite where ``restrict``
+    pins one). Their one-way delay to destination ``d`` is
+    ``up + down + fib[exit, d]``; the minimum per (source, destination) is an argmin
+    over a dense ``[S, K, D]`` block (``K`` the most triples of any source), padded
+    with ``inf``; for the nearest destination, over ``[S, K]`` with each exit's
+    quickest destination.
+    """
+    n_s = len(srcs)
+    pos = np.full(n_src, -1, dtype=np.int64)
+    pos[srcs] = np.arange(n_s)
+    keep = pos[sv.gnd] >= 0
+    if restrict is not None:
+        keep &= (restrict[sv.gnd] < 0) | (restrict[sv.gnd] == sv.sat)
+    s_sat, s_src, s_up = sv.sat[keep], sv.gnd[keep], sv.rng_km[keep] * _MS_PER_KM
+    # join on the satellite: ev sorted by satellite, a [lo, hi) range per user pair
+    order = np.argsort(ev.sat, kind="stable")
+    e_sat, e_ext, e_down = ev.sat[order], ev.gnd[order], ev.rng_km[order] * _MS_PER_KM
+    lo = np.searchsorted(e_sat, s_sat, "left")
+    cnt = np.searchsorted(e_sat, s_sat, "right") - lo
+    rep = np.repeat(np.arange(len(s_sat)), cnt)
+    j = np.repeat(lo - np.cumsum(cnt) + cnt, cnt) + np.arange(int(cnt.sum()))
+    src_i, sat_i, ext_i = s_src[rep], s_sat[rep], e_ext[j]
+    ok = mask[src_i, ext_i]
+    src_i, sat_i, ext_i = src_i[ok], sat_i[ok], ext_i[ok]
+    up, down = s_up[rep][ok], e_down[j][ok]
+    n_d = n_ext if fib is None else fib.shape[1]
+    # group the triples by source: triple -> (row, rank k) of the dense block
+    row = pos[src_i]
+    o = np.argsort(row, kind="stable")
+    row, sat_i, ext_i, up, down = row[o], sat_i[o], ext_i[o], up[o], down[o]
+    n_per = np.bincount(row, minlength=n_s)
+    k_max = max(1, int(n_per.max(initial=0)))
+    rank = np.arange(len(row)) - np.repeat(np.cumsum(n_per) - n_per, n_per)
+    lookup = np.full((n_s, k_max), -1, dtype=np.int64)
+    lookup[row, rank] = np.arange(len(row))
+    rows = np.arange(n_s)[:, None]
+    if nearest:
+        # min over (triple, d) = min over triples of up + down + min_d fib[exit, d]
+        if fib is None:
+            leg_min, leg_arg = np.zeros(n_ext), np.arange(n_ext)
+        else:
+            leg_arg = np.argmin(fib, axis=1)
+            leg_min = fib[np.arange(n_ext), leg_arg]
+        block = np.full((n_s, k_max), np.inf)
+        block[row, rank] = up + down + leg_min[ext_i]
+        kk = np.argmin(block, axis=1)[:, None]
+        total = np.take_along_axis(block, kk, 1)
+        dest = leg_arg[ext_i[np.maximum(lookup[rows, kk], 0)]] if len(row) else \
+            np.zeros((n_s, 1), np.int64)
+    else:
+        if fib is None:
+            leg = np.full((len(row), n_d), np.inf)
+            leg[np.arange(len(row)), ext_i] = 0.0
+        else:
+            leg = fib[ext_i]
+        block = np.full((n_s, k_max, n_d), np.inf)
+        block[row, rank] = (up + down)[:, None] + leg
+        kk = np.argmin(block, axis=1)                                    # [S, D]
+        total = np.take_along_axis(block, kk[:, None, :], 1)[:, 0, :]
+        dest = np.broadcast_to(np.arange(n_d)[None, :], total.shape)
+    reach = np.isfinite(total)
+    tri = np.where(reach, lookup[rows, kk], -1)
+    t0 = np.maximum(tri, 0)
+    sat = np.where(reach, sat_i[t0] if len(row) else -1, -1)
+    ex = np.where(reach, ext_i[t0] if len(row) else -1, -1)
+    nan = np.nan
+    upm = np.where(reach, up[t0] if len(row) else nan, nan)
+    downm = np.where(reach, down[t0] if len(row) else nan, nan)
+    if fib is not None:
+        fibre = np.where(reach, fib[np.maximum(ex, 0), np.maximum(dest, 0)], nan)
+    else:
+        fibre = np.where(reach, 0.0, nan)
+    return SnapshotRoutes(
+        t=t, total_ms=np.where(reach, total, np.inf), uplink_ms=upm,
+        isl_ms=np.where(reach, 0.0, nan), downlink_ms=downm, fibre_ms=fibre,
+        n_sats=reach.astype(np.int64), first_sat=sat, last_sat=sat.copy(), exit_index=ex,
+        paths=sat[:, :, None].copy() if return_paths else None,
+        destination_index=np.where(reach, dest, -1))
 
 
 def _overwrite(res: SnapshotRoutes, sub: SnapshotRoutes, rows) -> None:
