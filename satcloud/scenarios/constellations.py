@@ -1,0 +1,347 @@
+"""Scenario: the constellations as filed, and what their satellites cover.
+
+Tidy tables for notebook 01 (shells, coverage geometry, satellites in view versus
+latitude, coverage per constellation including the ~800-satellite Starlink of October
+2020, coverage versus deployment and versus minimum elevation). No new physics: the
+models are in :mod:`satcloud.constellations`, :mod:`satcloud.orbits`,
+:mod:`satcloud.geometry` and :mod:`satcloud.coverage`; the only formula here is the
+closed-form coverage cone of one satellite, used to explain the tables.
+
+Coverage cone
+-------------
+A satellite at altitude ``h`` above a spherical Earth of radius ``R`` is seen at
+elevation >= ``eps`` from every point within the Earth-central angle
+
+.. math::
+
+    \\lambda = \\arccos\\left(\\frac{R \\cos\\varepsilon}{R + h}\\right) - \\varepsilon
+
+(Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed., sec. 11.4; Larson &
+Wertz, *Space Mission Analysis and Design*, ch. 5, Earth geometry), at slant ranges up to
+:func:`satcloud.geometry.slant_range_km` ``(h, eps)``. A shell of inclination ``i``
+therefore serves latitudes up to about ``min(i, 180 - i) + lambda``.
+"""
+
+from __future__ import annotations
+
+import time as _time
+
+import numpy as np
+import pandas as pd
+
+from satcloud import data
+from satcloud._validate import check_range
+from satcloud.constellations import constellation, deploy
+from satcloud.coverage import (
+    coverage_summary,
+    coverage_vs_deployment,
+    coverage_vs_min_elevation,
+    global_grid,
+    grid_coverage,
+)
+from satcloud.geometry import WGS84_A_KM, slant_range_km
+from satcloud.orbits import orbital_period_s, propagate, time_grid
+
+__all__ = [
+    "CONSTELLATION_LABELS",
+    "OCT2020_LABEL",
+    "comparison_set",
+    "constellation_totals",
+    "coverage_cone",
+    "coverage_grids",
+    "coverage_table",
+    "deployment_sweep",
+    "elevation_sweep",
+    "grid_mesh",
+    "in_view_vs_latitude",
+    "shell_table",
+]
+
+#: Display names of the catalogue constellations used in the report.
+CONSTELLATION_LABELS = {
+    "starlink-gen1": "Starlink Gen1",
+    "starlink-gen2": "Starlink Gen2",
+    "kuiper": "Kuiper",
+    "oneweb": "OneWeb",
+    "telesat-2020": "Telesat (2020 filing)",
+    "o3b-mpower": "O3b mPOWER",
+}
+
+#: Label of the October 2020 Starlink (the first 800 satellites of Gen1 shell 1).
+OCT2020_LABEL = "Starlink Oct 2020"
+
+
+def coverage_cone(altitude_km, min_elevation_deg, earth_radius_km=WGS84_A_KM) -> pd.DataFrame:
+    """Footprint of one satellite at a minimum elevation (spherical Earth, closed form).
+
+    Parameters
+    ----------
+    altitude_km : array_like
+        Satellite altitude. [km]
+    min_elevation_deg : array_like
+        Minimum elevation angle, in [0, 90). [deg]
+    earth_radius_km : float, optional
+        Spherical Earth radius (default the WGS84 equatorial radius). [km]
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``altitude_km``, ``min_elevation_deg``, ``central_angle_deg`` (Earth-central
+        half-angle of the cone), ``footprint_radius_km`` (along the surface),
+        ``footprint_area_km2`` (spherical cap), ``nadir_angle_deg`` (half-angle seen from
+        the satellite) and ``max_slant_range_km``.
+    """
+    h, eps = np.broadcast_arrays(
+        check_range(altitude_km, "altitude_km", 0.0, None, low_open=True, unit="km"),
+        check_range(min_elevation_deg, "min_elevation_deg", 0.0, 90.0, high_open=True,
+                    unit="deg"))
+    e = np.radians(eps)
+    lam = np.arccos(earth_radius_km * np.cos(e) / (earth_radius_km + h)) - e
+    eta = np.pi / 2 - e - lam
+    return pd.DataFrame({
+        "altitude_km": h.ravel(),
+        "min_elevation_deg": eps.ravel(),
+        "central_angle_deg": np.degrees(lam).ravel(),
+        "footprint_radius_km": (earth_radius_km * lam).ravel(),
+        "footprint_area_km2": (2 * np.pi * earth_radius_km**2 * (1 - np.cos(lam))).ravel(),
+        "nadir_angle_deg": np.degrees(eta).ravel(),
+        "max_slant_range_km": np.asarray(slant_range_km(h, eps, earth_radius_km)).ravel(),
+    })
+
+
+def shell_table(names=tuple(CONSTELLATION_LABELS)) -> pd.DataFrame:
+    """The filed shells with satellite counts, periods and coverage geometry.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per shell: ``constellation`` (display name), ``shell``, ``altitude_km``,
+        ``inclination_deg``, ``planes``, ``sats_per_plane``, ``satellites``,
+        ``min_elevation_deg``, ``period_min``, ``central_angle_deg``,
+        ``footprint_radius_km``, ``max_slant_range_km``, ``max_latitude_served_deg`` (inclination, folded to
+        [0, 90], plus the cone half-angle), ``band_user``, ``source``.
+    """
+    shells = data.constellation_shells()
+    shells = shells[shells["constellation"].isin(list(names))].copy()
+    shells["satellites"] = shells["planes"] * shells["sats_per_plane"]
+    cone = coverage_cone(shells["altitude_km"], shells["min_elevation_deg"])
+    shells["period_min"] = orbital_period_s(shells["altitude_km"].to_numpy()) / 60.0
+    shells["central_angle_deg"] = cone["central_angle_deg"].to_numpy()
+    shells["footprint_radius_km"] = cone["footprint_radius_km"].to_numpy()
+    shells["max_slant_range_km"] = cone["max_slant_range_km"].to_numpy()
+    inc = shells["inclination_deg"].to_numpy()
+    folded = np.minimum(inc, 180.0 - inc)
+    shells["max_latitude_served_deg"] = np.minimum(90.0, folded + shells["central_angle_deg"])
+    order = {n: k for k, n in enumerate(names)}
+    shells = shells.sort_values("constellation", key=lambda s: s.map(order), kind="stable")
+    shells["constellation"] = shells["constellation"].map(lambda n: CONSTELLATION_LABELS.get(n, n))
+    cols = ["constellation", "shell", "altitude_km", "inclination_deg", "planes",
+            "sats_per_plane", "satellites", "min_elevation_deg", "period_min",
+            "central_angle_deg", "footprint_radius_km", "max_slant_range_km",
+            "max_latitude_served_deg",
+            "band_user", "source"]
+    return shells[cols].reset_index(drop=True)
+
+
+def constellation_totals(shells: pd.DataFrame) -> pd.DataFrame:
+    """Satellites, shells and altitude range per constellation, from :func:`shell_table`."""
+    g = shells.groupby("constellation", sort=False)
+    return pd.DataFrame({
+        "shells": g.size(),
+        "satellites": g["satellites"].sum(),
+        "lowest_km": g["altitude_km"].min(),
+        "highest_km": g["altitude_km"].max(),
+        "min_elevation_deg": g["min_elevation_deg"].first(),
+    }).reset_index()
+
+
+def comparison_set(count_2020: int = 800, plane_order: str = "spread",
+                   names=tuple(CONSTELLATION_LABELS)) -> dict:
+    """The constellations compared in notebook 01, keyed by display name.
+
+    The first entry is Starlink as of October 2020: :func:`satcloud.constellations.deploy`
+    of ``count_2020`` Gen1 satellites (shell 1 filled plane by plane).
+    """
+    gen1 = constellation("starlink-gen1")
+    out = {OCT2020_LABEL: deploy(gen1, count=count_2020, plane_order=plane_order)}
+    for n in names:
+        out[CONSTELLATION_LABELS.get(n, n)] = gen1 if n == "starlink-gen1" else constellation(n)
+    return out
+
+
+def coverage_grids(constellations: dict, *, duration="24h", step="60s", spacing_deg=5.0,
+                   overrides=None, population=True) -> dict:
+    """Grid coverage of each constellation (its own filed minimum elevations).
+
+    Parameters
+    ----------
+    constellations : dict
+        Display name -> :class:`~satcloud.constellations.Constellation`.
+    duration, step : str or float
+        Time grid from the default epoch (2020-10-01T00:00 UTC). [s]
+    spacing_deg : float
+        Global grid cell size. [deg]
+    overrides : dict, optional
+        Display name -> dict of ``duration``, ``step``, ``dtype`` for that constellation
+        (e.g. Starlink Gen2's 29,988 satellites in float32 over a shorter window).
+    population : bool
+        Add the population weight of each cell (GeoNames cities).
+
+    Returns
+    -------
+    dict
+        Display name -> :func:`satcloud.coverage.grid_coverage` table; each table's
+        ``attrs`` hold ``satellites``, ``duration_s``, ``step_s``, ``run_s`` (wall time).
+    """
+    overrides = overrides or {}
+    out = {}
+    for label, c in constellations.items():
+        o = {"duration": duration, "step": step, "dtype": np.float64, **overrides.get(label, {})}
+        t0 = _time.perf_counter()
+        times = time_grid(duration=o["duration"], step=o["step"])
+        eph = propagate(c, times, dtype=o["dtype"])
+        g = grid_coverage(eph, spacing_deg=spacing_deg, population=population)
+        step_s = float((times[1] - times[0]).sec) if len(times) > 1 else 0.0
+        g.attrs.update(satellites=len(c), duration_s=len(times) * step_s, step_s=step_s,
+                       run_s=_time.perf_counter() - t0,
+                       min_elevation_deg=float(c.satellites["min_elevation_deg"].min()))
+        out[label] = g
+        del eph
+    return out
+
+
+def coverage_table(grids: dict) -> pd.DataFrame:
+    """One row per constellation: area- and population-weighted coverage.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``constellation``, ``satellites``, ``min_elevation_deg``, ``window_h``,
+        ``step_s``, ``area_covered_pct`` (area-weighted share of time with >= 1 satellite
+        in view), ``population_covered_pct`` (population-weighted), ``area_always_pct``
+        (share of the area never in outage), ``area_never_pct`` (share of the area never
+        served), ``mean_in_view`` (area-weighted), ``longest_outage_min`` (longest outage
+        over the cells that are served at least some of the time; 0 when none) [min].
+    """
+    rows = []
+    for label, g in grids.items():
+        a = coverage_summary(g, "area_weight")
+        row = {
+            "constellation": label,
+            "satellites": g.attrs.get("satellites"),
+            "min_elevation_deg": g.attrs.get("min_elevation_deg"),
+            "window_h": g.attrs.get("duration_s", np.nan) / 3600.0,
+            "step_s": g.attrs.get("step_s"),
+            "area_covered_pct": 100 * a["fraction_covered"],
+            "population_covered_pct": np.nan,
+            "area_always_pct": 100 * a["fraction_always_covered"],
+            "area_never_pct": 100 * g.loc[g["fraction_covered"] <= 0, "area_weight"].sum(),
+            "mean_in_view": a["mean_in_view"],
+        }
+        if "population_weight" in g.columns:
+            row["population_covered_pct"] = 100 * coverage_summary(
+                g, "population_weight")["fraction_covered"]
+        served = g[g["fraction_covered"] > 0]
+        row["longest_outage_min"] = float(served["longest_outage_s"].max()) / 60.0 \
+            if len(served) else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def in_view_vs_latitude(grids: dict) -> pd.DataFrame:
+    """Satellites in view versus latitude, averaged over longitude, per constellation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``constellation``, ``lat_deg``, ``mean_in_view`` (time and longitude mean),
+        ``min_in_view`` (minimum over time and longitude), ``max_in_view``,
+        ``fraction_covered`` (mean over longitude).
+    """
+    parts = []
+    for label, g in grids.items():
+        a = g.groupby("lat_deg").agg(mean_in_view=("mean_in_view", "mean"),
+                                     min_in_view=("min_in_view", "min"),
+                                     max_in_view=("max_in_view", "max"),
+                                     fraction_covered=("fraction_covered", "mean"))
+        parts.append(a.reset_index().assign(constellation=label))
+    out = pd.concat(parts, ignore_index=True)
+    return out[["constellation", "lat_deg", "mean_in_view", "min_in_view", "max_in_view",
+                "fraction_covered"]]
+
+
+def grid_mesh(grid: pd.DataFrame, column: str):
+    """Cell edges and a 2-D array of ``column`` for ``pcolormesh`` of a global grid.
+
+    Returns
+    -------
+    lon_edges, lat_edges : numpy.ndarray
+        Cell edges. [deg]
+    values : numpy.ndarray
+        ``[n_lat, n_lon]``.
+    """
+    lats = np.sort(grid["lat_deg"].unique())
+    lons = np.sort(grid["lon_deg"].unique())
+    step_lat = float(np.median(np.diff(lats))) if len(lats) > 1 else 180.0
+    step_lon = float(np.median(np.diff(lons))) if len(lons) > 1 else 360.0
+    table = grid.pivot_table(index="lat_deg", columns="lon_deg", values=column)
+    table = table.reindex(index=lats, columns=lons)
+    lat_edges = np.append(lats - step_lat / 2, lats[-1] + step_lat / 2)
+    lon_edges = np.append(lons - step_lon / 2, lons[-1] + step_lon / 2)
+    return lon_edges, lat_edges, table.to_numpy()
+
+
+def deployment_sweep(name="starlink-gen1", counts=(200, 400, 800, 1584, 2200, 3000, 4408), *,
+                     duration="6h", step="60s", spacing_deg=10.0,
+                     variants=(("planes", "spread"), ("planes", "sequential"),
+                               ("uniform", "spread"))) -> pd.DataFrame:
+    """Area-weighted coverage as a constellation is deployed, for several deployment rules.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`satcloud.coverage.coverage_vs_deployment` rows with ``rule``,
+        ``plane_order``, ``variant`` (readable), ``fraction_covered_pct``.
+    """
+    full = constellation(name)
+    counts = [int(n) for n in counts if 1 <= int(n) <= len(full)]
+    times = time_grid(duration=duration, step=step)
+    sites = global_grid(spacing_deg)
+    names = {("planes", "spread"): "plane by plane, RAANs spread",
+             ("planes", "sequential"): "plane by plane, adjacent RAANs",
+             ("uniform", "spread"): "every plane thinned evenly"}
+    parts = []
+    for rule, order in variants:
+        d = coverage_vs_deployment(full, times, sites, counts=counts, weights="area_weight",
+                                   rule=rule, plane_order=order)
+        parts.append(d.assign(rule=rule, plane_order=order,
+                              variant=names.get((rule, order), f"{rule}/{order}")))
+    out = pd.concat(parts, ignore_index=True)
+    out["fraction_covered_pct"] = 100 * out["fraction_covered"]
+    return out
+
+
+def elevation_sweep(constellations: dict, min_elevations_deg=tuple(range(10, 61, 5)), *,
+                    duration="6h", step="120s", spacing_deg=10.0, overrides=None
+                    ) -> pd.DataFrame:
+    """Area-weighted coverage versus minimum elevation, per constellation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`satcloud.coverage.coverage_vs_min_elevation` rows with ``constellation``
+        and ``fraction_covered_pct``.
+    """
+    overrides = overrides or {}
+    sites = global_grid(spacing_deg)
+    parts = []
+    for label, c in constellations.items():
+        o = {"duration": duration, "step": step, "dtype": np.float64, **overrides.get(label, {})}
+        eph = propagate(c, time_grid(duration=o["duration"], step=o["step"]), dtype=o["dtype"])
+        d = coverage_vs_min_elevation(eph, sites, list(min_elevations_deg),
+                                      weights="area_weight")
+        parts.append(d.assign(constellation=label))
+        del eph
+    out = pd.concat(parts, ignore_index=True)
+    out["fraction_covered_pct"] = 100 * out["fraction_covered"]
+    return out
