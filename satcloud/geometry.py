@@ -287,7 +287,9 @@ def normalize_sites(sites, name="sites") -> pd.DataFrame:
     sites : pandas.DataFrame
         Needs ``lat_deg`` and ``lon_deg`` [deg]; optional ``alt_m`` [m] (default 0); the
         site name is taken from the first of the columns ``site``, ``name``, ``region``
-        present, else ``"site-<row>"``. Names must be unique.
+        present, else ``"site-<row>"``. Names must be unique; where a name repeats and
+        the table has a ``network`` column, the repeated names become
+        ``"<name> (<network>)"``.
 
     Returns
     -------
@@ -313,6 +315,11 @@ def normalize_sites(sites, name="sites") -> pd.DataFrame:
     col = next((c for c in _SITE_NAME_COLUMNS if c in out.columns), None)
     names = (out[col].astype(str) if col is not None
              else pd.Series([f"site-{i}" for i in range(len(out))]))
+    if names.duplicated().any() and "network" in out.columns:
+        # one place serving two networks (e.g. Awarua NZ: KSAT and Starlink TT&C) is two
+        # stations: qualify the repeated names with their network
+        rep = names.duplicated(keep=False).to_numpy()
+        names = names.where(~rep, names + " (" + out["network"].astype(str) + ")")
     if names.duplicated().any():
         dup = names[names.duplicated()].iloc[0]
         raise ValueError(f"{name}: site names must be unique; {dup!r} repeats")

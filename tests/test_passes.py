@@ -114,3 +114,14 @@ def test_daily_totals_hand_made():
         daily_totals(df)
     with pytest.raises(ValueError, match="network"):
         daily_totals(df.drop(columns="network"), by="network", window=window)
+
+
+def test_shipped_ground_station_table_is_accepted_as_is():
+    # Awarua NZ serves both the KSAT partner network and Starlink TT&C: two stations
+    from satcloud import data
+    from satcloud.geometry import normalize_sites
+
+    st = normalize_sites(data.ground_stations(), "stations")
+    assert st["site"].is_unique
+    assert {"Awarua NZ (ksat-partner)", "Awarua NZ (starlink-ttc)"} <= set(st["site"])
+    assert "Svalbard" in set(st["site"])  # unique names are left alone
