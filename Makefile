@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml
 env: $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/satcloud report --out reports
+	$(BIN)/satcloud report --out reports --jobs 2
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
