@@ -9,6 +9,8 @@ one module per domain (see ``DESIGN.md`` in the project's shared notes and the R
 - :mod:`satcloud.links` -- link budgets: ITU-R atmosphere, antennas, noise, ACM, capacity
 - :mod:`satcloud.network` -- fibre, bent-pipe and inter-satellite-link models
 - :mod:`satcloud.latency` -- ``rtt()``: round trips to the cloud over every network, by component
+- :mod:`satcloud.sweep`, :mod:`satcloud.chunked` -- design-space sweeps and long or large
+  computations on Dask (local cluster by default, any scheduler by address)
 - :mod:`satcloud.plots` -- matplotlib/cartopy figures with offline coastlines
 - :mod:`satcloud.widgets` -- what-if panels (ipywidgets) for JupyterLab and the Voila app
 - :mod:`satcloud.report` -- execute the notebooks and render the HTML report
@@ -53,6 +55,9 @@ _LAZY = {
     # latency
     "latency": "satcloud.latency",
     "rtt": "satcloud.latency",
+    # design-space sweeps on Dask
+    "sweep": "satcloud.sweep",
+    "chunked": "satcloud.chunked",
     # data, links, scenarios, presentation
     "data": "satcloud.data",
     "links": "satcloud.links",

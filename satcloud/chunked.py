@@ -1,0 +1,545 @@
+"""Coverage over long spans and large site sets, as Dask tasks over time and site chunks.
+
+A year at 60 s for Starlink Gen1 is 525,600 x 4,408 satellite states (56 GB of float64
+positions); a 1-degree global grid is 64,800 sites. Neither fits in memory at once, and
+neither needs to: coverage statistics per site reduce *exactly* over time chunks. Each
+Dask task here propagates its own block of ``chunk_steps`` time steps
+(:func:`satcloud.orbits.propagate`), counts the satellites in view of one block of sites
+(:func:`satcloud.coverage.visible_counts`, the pruned access search), and reduces them at
+once to a small :class:`CoverageSummary` per site; summaries of consecutive blocks are
+merged in a tree of tasks. So a worker never holds more than one block of positions, and
+the client receives one summary per site.
+
+The statistics are those of :func:`satcloud.coverage.site_coverage` (a step is *covered*
+when at least ``k`` satellites are at or above their minimum elevation, an *outage*
+otherwise), plus three more::
+
+    fraction_covered      fraction of time steps covered                     [-]
+    mean_in_view          mean number of satellites in view                  [-]
+    min_in_view           fewest satellites in view at any step              [-]
+    max_in_view           most satellites in view at any step                [-]
+    longest_outage_s      longest run of outage steps x step                 [s]
+    outage_count          number of maximal runs of outage steps             [-]
+    longest_outage_start  UTC time of the first step of the longest outage (the
+                          earliest if tied; NaT when there is no outage)
+    n_steps               time steps                                         [-]
+
+Durations are sampled: a run of ``m`` outage steps lasts ``m x step`` seconds (each
+sample stands for the step that follows it, as in :mod:`satcloud.coverage`), so the
+resolution is one step. Every statistic is built from integer counts that add up across
+blocks; outages that span a block boundary are joined through each block's leading and
+trailing runs (see :meth:`CoverageSummary.merge`), so the chunked result equals the
+in-memory result over the whole span exactly, for any chunking (tested). Against
+:func:`satcloud.coverage.site_coverage` on the same grid the integer statistics are
+equal and the fractions and durations agree to rounding (it weights samples by their
+durations computed from Julian dates, equal to the step to ~1e-11 s).
+
+Where it runs: exactly as :func:`satcloud.sweep.sweep` (``client=``, the
+``SATCLOUD_DASK_SCHEDULER`` environment variable, the session's default client, or a
+local cluster started on demand); ``scheduler="synchronous"`` runs the same blocks one
+after the other in this process.
+
+Examples
+--------
+::
+
+    from satcloud import chunked, data
+    from satcloud.constellations import constellation
+
+    gen1 = constellation("starlink-gen1")
+    # a year at 60 s over the 48 Azure regions, on the local cluster (or client="tcp://...")
+    stats = chunked.coverage_over_time(gen1, "2021-01-01", "365d", "60s",
+                                       data.azure_regions())
+    # a 1-degree global grid over one day (one row per cell, as coverage.grid_coverage)
+    cells = chunked.coverage_over_grid(gen1, "2021-01-01", "24h", "60s", spacing_deg=1.0)
+    # ... or as an xarray Dataset over lat_deg x lon_deg
+    ds = chunked.coverage_over_grid(gen1, "2021-01-01", "24h", "60s", as_xarray=True)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from satcloud._validate import check_choice, check_range
+
+__all__ = [
+    "CoverageSummary",
+    "coverage_over_grid",
+    "coverage_over_time",
+    "coverage_statistics",
+]
+
+_SCHEDULERS = ("distributed", "synchronous")
+
+
+# --------------------------------------------------------------------------------------
+# the mergeable summary
+# --------------------------------------------------------------------------------------
+
+def _runs(outage: np.ndarray):
+    """Outage runs per column of a boolean ``[T, S]`` array.
+
+    Returns, per site: the leading run and the trailing run (``T`` if all steps are
+    outages), the longest run and the index of its first step (earliest on ties, -1 if
+    none), and the number of maximal runs.
+    """
+    n_t, n_s = outage.shape
+    padded = np.zeros((n_s, n_t + 2), dtype=np.int8)
+    padded[:, 1:-1] = outage.T
+    edges = np.diff(padded, axis=1)                      # +1: a run starts, -1: it ended
+    site_s, t_start = np.nonzero(edges == 1)             # row-major: by site, then time
+    _, t_end = np.nonzero(edges == -1)                   # so starts and ends pair up
+    lengths = t_end - t_start
+    n_runs = np.bincount(site_s, minlength=n_s).astype(np.int64)
+    longest = np.zeros(n_s, dtype=np.int64)
+    start = np.full(n_s, -1, dtype=np.int64)
+    if site_s.size:
+        order = np.lexsort((t_start, -lengths, site_s))  # per site: longest, then earliest
+        first = np.ones(order.size, dtype=bool)
+        first[1:] = site_s[order][1:] != site_s[order][:-1]
+        pick = order[first]
+        longest[site_s[pick]] = lengths[pick]
+        start[site_s[pick]] = t_start[pick]
+    every = outage.all(axis=0)
+    lead = np.where(every, n_t, np.argmin(outage, axis=0)).astype(np.int64)
+    trail = np.where(every, n_t, np.argmin(outage[::-1], axis=0)).astype(np.int64)
+    return lead, trail, longest, start, n_runs
+
+
+def _check_k(k) -> int:
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise ValueError(f"k must be an integer >= 1 (satellites in view), got {k!r}")
+    return int(k)
+
+
+@dataclass(frozen=True)
+class CoverageSummary:
+    """Exactly mergeable coverage statistics of a block of consecutive time steps.
+
+    All fields are integers, so merging is exact and associative: the summary of a whole
+    span is the same whatever blocks it was computed in (a monoid; Dask merges a tree of
+    blocks, the synchronous path folds them left to right).
+
+    Attributes
+    ----------
+    t0 : int
+        Index of the block's first time step in the whole grid.
+    n_steps : int
+        Time steps in the block.
+    k : int
+        A step is covered when at least ``k`` satellites are in view.
+    sum_in_view, min_in_view, max_in_view : numpy.ndarray
+        Per site: sum, min and max over the block of the number in view. [S]
+    covered_steps : numpy.ndarray
+        Per site: covered steps. [S]
+    lead, trail : numpy.ndarray
+        Per site: outage steps at the start / end of the block (``n_steps`` if all). [S]
+    longest, longest_start : numpy.ndarray
+        Per site: longest outage run [steps] and the global index of its first step
+        (-1 if none). [S]
+    n_runs : numpy.ndarray
+        Per site: maximal outage runs in the block. [S]
+    """
+
+    t0: int
+    n_steps: int
+    k: int
+    sum_in_view: np.ndarray
+    min_in_view: np.ndarray
+    max_in_view: np.ndarray
+    covered_steps: np.ndarray
+    lead: np.ndarray
+    trail: np.ndarray
+    longest: np.ndarray
+    longest_start: np.ndarray
+    n_runs: np.ndarray
+
+    @classmethod
+    def from_counts(cls, counts, *, k: int = 1, t0: int = 0) -> CoverageSummary:
+        """Summarise ``[T, S]`` satellites-in-view counts whose first step is step ``t0``."""
+        counts = np.asarray(counts)
+        if counts.ndim != 2 or counts.shape[0] == 0:
+            raise ValueError(f"counts must be [time, site] with at least one step, got shape "
+                             f"{counts.shape}")
+        if not np.issubdtype(counts.dtype, np.integer):
+            raise TypeError(f"counts must be integers, got dtype {counts.dtype}")
+        k = _check_k(k)
+        counts = counts.astype(np.int64, copy=False)
+        covered = counts >= k
+        lead, trail, longest, start, n_runs = _runs(~covered)
+        return cls(
+            t0=int(t0), n_steps=counts.shape[0], k=k,
+            sum_in_view=counts.sum(axis=0), min_in_view=counts.min(axis=0),
+            max_in_view=counts.max(axis=0),
+            covered_steps=covered.sum(axis=0).astype(np.int64),
+            lead=lead, trail=trail, longest=longest,
+            longest_start=np.where(start >= 0, start + int(t0), -1), n_runs=n_runs)
+
+    def merge(self, later: CoverageSummary) -> CoverageSummary:
+        """The summary of this block followed immediately by ``later`` (same sites).
+
+        An outage running across the boundary is this block's trailing run joined to
+        ``later``'s leading run: it counts once, and may be the longest.
+        """
+        a, b = self, later
+        if b.t0 != a.t0 + a.n_steps:
+            raise ValueError(f"blocks must be consecutive: the first covers steps "
+                             f"[{a.t0}, {a.t0 + a.n_steps}), the second starts at {b.t0}")
+        if a.k != b.k or a.lead.shape != b.lead.shape:
+            raise ValueError(f"blocks must share k and sites; got k {a.k} and {b.k}, "
+                             f"{a.lead.size} and {b.lead.size} sites")
+        cross = a.trail + b.lead
+        cross_start = np.where(cross > 0, a.t0 + a.n_steps - a.trail, -1)
+        # candidates in time order, so a strict ">" keeps the earliest of equal runs
+        longest, start = a.longest, a.longest_start
+        for length, st in ((cross, cross_start), (b.longest, b.longest_start)):
+            better = length > longest
+            longest = np.where(better, length, longest)
+            start = np.where(better, st, start)
+        joined = (a.trail > 0) & (b.lead > 0)
+        return CoverageSummary(
+            t0=a.t0, n_steps=a.n_steps + b.n_steps, k=a.k,
+            sum_in_view=a.sum_in_view + b.sum_in_view,
+            min_in_view=np.minimum(a.min_in_view, b.min_in_view),
+            max_in_view=np.maximum(a.max_in_view, b.max_in_view),
+            covered_steps=a.covered_steps + b.covered_steps,
+            lead=np.where(a.lead == a.n_steps, a.n_steps + b.lead, a.lead),
+            trail=np.where(b.trail == b.n_steps, b.n_steps + a.trail, b.trail),
+            longest=longest, longest_start=start,
+            n_runs=a.n_runs + b.n_runs - joined.astype(np.int64))
+
+    def to_frame(self, sites: pd.DataFrame, times, step_s: float) -> pd.DataFrame:
+        """Per-site statistics: the sites' columns, then those of the module docstring.
+
+        Parameters
+        ----------
+        sites : pandas.DataFrame
+            The sites as :func:`satcloud.geometry.normalize_sites` returns them, in
+            summary order.
+        times : astropy.time.Time
+            The whole time grid (for ``longest_outage_start``).
+        step_s : float
+            Time step. [s]
+        """
+        n = self.n_steps
+        out = sites.reset_index(drop=True).copy()
+        out["fraction_covered"] = self.covered_steps / n
+        out["mean_in_view"] = self.sum_in_view / n
+        out["min_in_view"] = self.min_in_view
+        out["max_in_view"] = self.max_in_view
+        out["longest_outage_s"] = self.longest * float(step_s)
+        out["outage_count"] = self.n_runs
+        stamps = pd.DatetimeIndex(np.atleast_1d(times.utc.datetime64)).tz_localize("UTC")
+        has = self.longest_start >= 0
+        starts = pd.Series(pd.NaT, index=out.index, dtype=stamps.dtype)
+        starts[has] = stamps[self.longest_start[has]]
+        out["longest_outage_start"] = starts
+        out["n_steps"] = np.full(len(out), n, dtype=np.int64)
+        return out
+
+
+def _grid_step_s(times) -> float:
+    """The step of a uniform time grid, to the microsecond. [s]"""
+    if len(times) < 2:
+        return 0.0
+    tai = times.tai
+    sec = ((tai.jd1 - tai.jd1[0]) + (tai.jd2 - tai.jd2[0])) * 86400.0
+    d = np.diff(sec)
+    step = float(np.round(d[0], 6))
+    if not np.allclose(d, step, rtol=0.0, atol=1e-5):
+        raise ValueError("times must be uniformly spaced (e.g. from satcloud.orbits.time_grid)")
+    return step
+
+
+def _step_seconds(step) -> float:
+    """A duration as seconds: number, pandas string ('60s'), timedelta or Quantity. [s]"""
+    from astropy import units as u
+    from astropy.time import TimeDelta
+
+    if isinstance(step, u.Quantity | TimeDelta):
+        return float(step.to_value(u.s))
+    if isinstance(step, str | _dt.timedelta | np.timedelta64):
+        return float(pd.Timedelta(step).total_seconds())
+    return float(check_range(step, "step", 0.0, None, low_open=True, unit="s"))
+
+
+def coverage_statistics(ephemeris, sites, min_elevation_deg=None, k: int = 1, *,
+                        chunk_steps=None) -> pd.DataFrame:
+    """Per-site coverage statistics of an ephemeris held in memory (no Dask).
+
+    The in-memory counterpart of :func:`coverage_over_time`, giving the same table for a
+    span that fits in memory: :func:`satcloud.coverage.site_coverage` plus
+    ``outage_count``, ``longest_outage_start`` and ``n_steps``.
+
+    Parameters
+    ----------
+    ephemeris : satcloud.orbits.Ephemeris
+        Positions over a uniform time grid.
+    sites : pandas.DataFrame
+        As for :func:`satcloud.geometry.access`.
+    min_elevation_deg : float, optional
+        Visibility threshold [deg]; default each satellite's own.
+    k : int
+        Covered means at least ``k`` satellites in view.
+    chunk_steps : int, optional
+        Time steps per chunk of the access search (memory bound).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per site (columns in the module docstring).
+    """
+    from satcloud.coverage import visible_counts
+    from satcloud.geometry import normalize_sites
+
+    k = _check_k(k)
+    site_df = normalize_sites(sites)
+    counts = visible_counts(ephemeris, site_df, min_elevation_deg, chunk_steps=chunk_steps)
+    return CoverageSummary.from_counts(counts, k=k).to_frame(
+        site_df, ephemeris.times, _grid_step_s(ephemeris.times))
+
+
+# --------------------------------------------------------------------------------------
+# the tasks
+# --------------------------------------------------------------------------------------
+
+def _block_summary(constellation, times, sites, min_elevation_deg, k, t0, access_chunk_steps):
+    """One task: propagate one block of times, count per site, summarise."""
+    from satcloud import orbits
+    from satcloud.coverage import visible_counts
+
+    eph = orbits.propagate(constellation, times)
+    counts = visible_counts(eph, sites, min_elevation_deg, chunk_steps=access_chunk_steps)
+    return CoverageSummary.from_counts(counts, k=k, t0=t0)
+
+
+def _merge(a: CoverageSummary, b: CoverageSummary) -> CoverageSummary:
+    return a.merge(b)
+
+
+def _identity(x):
+    return x
+
+
+def _default_chunk_steps(n_sat: int) -> int:
+    # ~2e6 satellite states per block: 48 MB of float64 positions, plus access temporaries
+    return int(max(1, min(1440, 2_000_000 // max(n_sat, 1))))
+
+
+def _check_positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return int(value)
+
+
+def _resolve_constellation(constellation):
+    if isinstance(constellation, str):
+        from satcloud.constellations import constellation as named
+
+        return named(constellation)
+    if not hasattr(constellation, "satellites"):
+        raise TypeError(f"constellation must be a satcloud Constellation or a catalogue name, "
+                        f"got {type(constellation).__name__}")
+    return constellation
+
+
+def coverage_over_time(constellation, start, duration, step, sites, *,
+                       min_elevation_deg=None, k: int = 1, chunk_steps: int | None = None,
+                       site_chunk_size: int = 2000, client=None,
+                       scheduler: str = "distributed", n_workers: int | None = None,
+                       progress: bool = True) -> pd.DataFrame:
+    """Per-site coverage statistics over a long time span, as Dask tasks over blocks.
+
+    Parameters
+    ----------
+    constellation : Constellation or str
+        The satellites, or a catalogue name for :func:`satcloud.constellations.constellation`.
+    start : Time, datetime or str
+        First time (UTC).
+    duration : float, str, timedelta or Quantity
+        Span, half-open, as for :func:`satcloud.orbits.time_grid` (numbers are seconds,
+        strings as pandas, e.g. ``"365D"``). [s]
+    step : float, str, timedelta or Quantity
+        Time step. [s]
+    sites : pandas.DataFrame
+        Ground sites with ``lat_deg``, ``lon_deg`` [deg] (optional ``alt_m`` [m] and a
+        ``site``/``name``/``region`` column), e.g. :func:`satcloud.data.azure_regions`.
+    min_elevation_deg : float, optional
+        Visibility threshold [deg]; default each satellite's own.
+    k : int
+        Covered means at least ``k`` satellites in view.
+    chunk_steps : int, optional
+        Time steps per task; bounds a worker's memory at about
+        ``chunk_steps x n_satellites x 24`` bytes of positions. Default ~2e6 states
+        (453 steps for Starlink Gen1, 66 for Gen2).
+    site_chunk_size : int
+        Sites per task. Each site block propagates its time blocks anew, so keep it large
+        unless the access search itself needs the memory (e.g. fine global grids).
+    client, scheduler, n_workers, progress
+        Where and how to run, as for :func:`satcloud.sweep.sweep`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per site, in the order of ``sites``: the sites' columns, then the
+        statistics of the module docstring.
+    """
+    from satcloud.geometry import normalize_sites
+    from satcloud.orbits import time_grid
+
+    constellation = _resolve_constellation(constellation)
+    k = _check_k(k)
+    scheduler = check_choice(scheduler, "scheduler", _SCHEDULERS)
+    chunk = (_default_chunk_steps(len(constellation)) if chunk_steps is None
+             else _check_positive_int(chunk_steps, "chunk_steps"))
+    site_chunk = _check_positive_int(site_chunk_size, "site_chunk_size")
+    if scheduler == "synchronous" and (client is not None or n_workers is not None):
+        raise ValueError("scheduler='synchronous' runs in this process; do not give client= "
+                         "or n_workers=")
+    site_df = normalize_sites(sites)
+    times = time_grid(start, duration, step)
+    step_s = _step_seconds(step)
+    n_t = len(times)
+    t_blocks = [(t0, min(t0 + chunk, n_t)) for t0 in range(0, n_t, chunk)]
+    s_blocks = [(s0, min(s0 + site_chunk, len(site_df)))
+                for s0 in range(0, len(site_df), site_chunk)]
+    # the access search's own time sub-chunks, ~2e6 states like the propagation blocks
+    access_chunk = max(1, min(64, 2_000_000 // max(len(constellation), 1)))
+    task = (min_elevation_deg, k)
+
+    if scheduler == "synchronous":
+        summaries = _run_synchronous(constellation, times, site_df, t_blocks, s_blocks, task,
+                                     access_chunk, progress)
+    else:
+        summaries = _run_dask(constellation, times, site_df, t_blocks, s_blocks, task,
+                              access_chunk, client, n_workers, progress)
+    frames = [s.to_frame(site_df.iloc[s0:s1], times, step_s)
+              for s, (s0, s1) in zip(summaries, s_blocks, strict=True)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _bar(total, progress, desc):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, disable=not progress, desc=desc, unit="block")
+
+
+def _run_synchronous(constellation, times, site_df, t_blocks, s_blocks, task, access_chunk,
+                     progress):
+    bar = _bar(len(t_blocks) * len(s_blocks), progress, "coverage")
+    out = []
+    try:
+        for s0, s1 in s_blocks:
+            sites = site_df.iloc[s0:s1].reset_index(drop=True)
+            acc = None
+            for t0, t1 in t_blocks:
+                s = _block_summary(constellation, times[t0:t1], sites, *task, t0, access_chunk)
+                acc = s if acc is None else acc.merge(s)
+                bar.update(1)
+            out.append(acc)
+    finally:
+        bar.close()
+    return out
+
+
+def _run_dask(constellation, times, site_df, t_blocks, s_blocks, task, access_chunk, client,
+              n_workers, progress):
+    from distributed import as_completed
+
+    from satcloud.sweep import _resolve_client
+
+    client, owned = _resolve_client(client, n_workers)
+    leaves, finals = [], []
+    try:
+        # a task holding the constellation (recomputable if its worker dies), fetched
+        # once per worker rather than pickled into every task
+        const = client.submit(_identity, constellation, pure=False)
+        for s0, s1 in s_blocks:
+            sites = site_df.iloc[s0:s1].reset_index(drop=True)
+            level = [client.submit(_block_summary, const, times[t0:t1], sites, *task, t0,
+                                   access_chunk, pure=False)
+                     for t0, t1 in t_blocks]
+            leaves.extend(level)
+            while len(level) > 1:      # pairwise tree in time order (merge is not commutative)
+                nxt = [client.submit(_merge, level[i], level[i + 1], pure=False)
+                       for i in range(0, len(level) - 1, 2)]
+                if len(level) % 2:
+                    nxt.append(level[-1])
+                level = nxt
+            finals.append(level[0])
+        bar = _bar(len(leaves), progress, "coverage")
+        try:
+            done = as_completed(leaves, loop=client.loop)
+            leaves = []                       # the scheduler frees each leaf once merged
+            for future in done:
+                if future.status == "error":  # raise the first error; results stay put
+                    future.result()
+                bar.update(1)
+        finally:
+            bar.close()
+        return client.gather(finals)
+    finally:
+        pending = [f for f in leaves + finals if not f.done()]
+        if pending:
+            client.cancel(pending)
+        if owned:
+            client.close()
+
+
+# --------------------------------------------------------------------------------------
+# global grids
+# --------------------------------------------------------------------------------------
+
+def coverage_over_grid(constellation, start, duration, step, *, spacing_deg: float = 1.0,
+                       lat_limit_deg: float = 90.0, as_xarray: bool = False, **kwargs):
+    """Coverage statistics over a global latitude/longitude grid, in Dask tasks.
+
+    The long-span, chunked counterpart of :func:`satcloud.coverage.grid_coverage`, on
+    the grid of :func:`satcloud.coverage.global_grid`.
+
+    Parameters
+    ----------
+    constellation, start, duration, step
+        As for :func:`coverage_over_time`.
+    spacing_deg : float
+        Grid cell size, dividing 180. [deg]
+    lat_limit_deg : float
+        Keep cells whose centre has |latitude| below this. [deg]
+    as_xarray : bool
+        Return an :class:`xarray.Dataset` over ``lat_deg`` x ``lon_deg`` instead of a
+        table.
+    **kwargs
+        Passed to :func:`coverage_over_time` (``k``, ``chunk_steps``, ``site_chunk_size``,
+        ``client``, ``scheduler``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame or xarray.Dataset
+        One row per cell: the :func:`satcloud.coverage.global_grid` columns (with
+        ``area_weight``; :func:`satcloud.coverage.coverage_summary` summarises it) and
+        the statistics of the module docstring. As a Dataset: one variable per column
+        except ``site``, ``lat_deg`` and ``lon_deg``, which become the coordinates.
+    """
+    from satcloud.coverage import global_grid
+
+    grid = global_grid(spacing_deg, lat_limit_deg=lat_limit_deg)
+    kwargs.setdefault("site_chunk_size", 5000)
+    table = coverage_over_time(constellation, start, duration, step, grid, **kwargs)
+    if not as_xarray:
+        return table
+    import xarray as xr
+
+    lat = np.unique(table["lat_deg"].to_numpy())
+    lon = np.unique(table["lon_deg"].to_numpy())
+    shape = (lat.size, lon.size)
+    if lat.size * lon.size != len(table):
+        raise ValueError("the grid is not a full latitude x longitude product")
+    order = np.lexsort((table["lon_deg"].to_numpy(), table["lat_deg"].to_numpy()))
+    data = {c: (("lat_deg", "lon_deg"), table[c].to_numpy()[order].reshape(shape))
+            for c in table.columns if c not in ("site", "lat_deg", "lon_deg")}
+    return xr.Dataset(data, coords={"lat_deg": lat, "lon_deg": lon},
+                      attrs={"k": kwargs.get("k", 1), "spacing_deg": float(spacing_deg)})
