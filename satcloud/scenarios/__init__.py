@@ -14,6 +14,7 @@ have functions of the same name:
 - :mod:`~satcloud.scenarios.competition` -- systems side by side (04)
 - :mod:`~satcloud.scenarios.ground_stations` -- EO downlink through GSaaS networks (05)
 - :mod:`~satcloud.scenarios.datacenter` -- Modular Datacenter backhaul options (06)
+- :mod:`~satcloud.scenarios.design` -- the shell design trade, swept on Dask (08)
 """
 
 from satcloud.scenarios.fibre import PROVIDERS, cloud_regions, fibre_to_nearest_region
