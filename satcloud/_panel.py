@@ -166,8 +166,7 @@ class Panel:
         """Current control values by name."""
         return {name: w.value for name, w in self.controls.items()}
 
-    def set(self, **values) -> None:
-        """Set several controls at once and recompute once (unknown names raise)."""
+    def _apply(self, values: dict) -> None:
         unknown = set(values) - set(self.controls)
         if unknown:
             raise ValueError(f"unknown control(s) {sorted(unknown)}; controls: "
@@ -178,7 +177,17 @@ class Panel:
                 self.controls[name].value = value
         finally:
             self._hold = False
+
+    def set(self, **values) -> None:
+        """Set several controls at once and recompute once (unknown names raise)."""
+        self._apply(values)
         self.update()
+
+    def start(self, defaults: dict) -> None:
+        """Wire the controls, apply the initial values (unknown names raise), compute now."""
+        self.observe_controls()
+        self._apply(defaults)
+        self.update(sync=True)
 
     def checkpoint(self) -> None:
         """Raise :class:`Cancelled` if a newer change superseded this run."""

@@ -272,16 +272,7 @@ class LinkBudgetPanel(Panel):
         self.figures["budget"] = _png_image("satcloud-budget-figure")
         self.layout([self.summary, W.HBox([self.table, self.figures["budget"]])])
         c["profile"].observe(self._profile_changed, names="value")
-        self.observe_controls()
-        self._hold = True
-        try:
-            for k, v in defaults.items():
-                if k not in c:
-                    raise ValueError(f"unknown control {k!r}; controls: {list(c)}")
-                c[k].value = v
-        finally:
-            self._hold = False
-        self.update(sync=True)
+        self.start(defaults)
 
     def _profile_changed(self, change) -> None:
         prof = links.get_profile(change["new"])
@@ -443,16 +434,7 @@ class CapacityPanel(Panel):
         self.summary = W.HTML()
         self.figures["capacity"] = _png_image("satcloud-capacity-figure")
         self.layout([self.summary, self.figures["capacity"]])
-        self.observe_controls()
-        self._hold = True
-        try:
-            for k, v in defaults.items():
-                if k not in c:
-                    raise ValueError(f"unknown control {k!r}; controls: {list(c)}")
-                c[k].value = v
-        finally:
-            self._hold = False
-        self.update(sync=True)
+        self.start(defaults)
 
     def compute(self, values: dict, coarse: bool) -> dict:
         cap, n = values["cell_capacity_mbps"], values["subscribers"]
@@ -598,14 +580,7 @@ class ConstellationPanel(Panel):
         c["planes"].observe(self._planes_changed, names="value")
         c["design"].observe(self._design_changed, names="value")
         self.observe_controls()
-        self._hold = True
-        try:
-            for k, v in defaults.items():
-                if k not in c:
-                    raise ValueError(f"unknown control {k!r}; controls: {list(c)}")
-                c[k].value = v
-        finally:
-            self._hold = False
+        self._apply(defaults)
         self._design_changed({"new": c["design"].value})
         self.update(sync=True)
 
@@ -795,16 +770,7 @@ class LatencyPanel(Panel):
         self.summary = W.HTML()
         self.figures["rtt"] = _png_image("satcloud-rtt-figure")
         self.layout([self.summary, self.figures["rtt"]])
-        self.observe_controls()
-        self._hold = True
-        try:
-            for k, v in defaults.items():
-                if k not in c:
-                    raise ValueError(f"unknown control {k!r}; controls: {list(c)}")
-                c[k].value = v
-        finally:
-            self._hold = False
-        self.update(sync=True)
+        self.start(defaults)
 
     def validate(self, values: dict) -> None:
         if not values["networks"]:

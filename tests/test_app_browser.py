@@ -8,7 +8,6 @@ the test skips with a message saying so (see tests/test_browser.py).
 """
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -17,17 +16,9 @@ import time
 from pathlib import Path
 
 import pytest
+from support.browser import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed "
-                       "(apt-get install chromium); browser tests skipped"),
-]
-# Flags that keep Chromium from calling Google services on a closed network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+pytestmark = BROWSER_MARKS
 ROOT = Path(__file__).resolve().parent.parent
 VOILA = Path(sys.executable).with_name("voila")
 START_TIMEOUT_S = 90.0

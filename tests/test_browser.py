@@ -5,20 +5,10 @@ at Debian's ``chromium`` (``/usr/bin/chromium``; ``.ci/run`` installs it). Witho
 they skip with a message saying so.
 """
 
-import shutil
-
 import pytest
+from support.browser import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed "
-                       "(apt-get install chromium); browser tests skipped"),
-]
-# Flags that keep Chromium from calling Google services on a closed network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
