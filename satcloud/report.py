@@ -35,6 +35,7 @@ import copy
 import html
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -197,6 +198,30 @@ def _ipc_kernel_manager(ipc_dir: str):
     return IPCKernelManager
 
 
+_STYLER_ID = re.compile(r"T_[0-9a-f]{5}(?=[_\"'\s])")
+
+
+def _stable_styler_ids(nb) -> None:
+    """Replace the random ids of pandas Styler tables (``T_<5 hex>``) by numbered ones.
+
+    A styled DataFrame draws a fresh uuid each run; numbering them in order of
+    appearance keeps the rendered report byte-identical between rebuilds.
+    """
+    mapping: dict[str, str] = {}
+
+    def stable(match):
+        return mapping.setdefault(match.group(0), f"T_sc{len(mapping):03d}")
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "text/html" in data:
+                html_text = data["text/html"]
+                if isinstance(html_text, list):
+                    html_text = "".join(html_text)
+                data["text/html"] = _STYLER_ID.sub(stable, html_text)
+
+
 def execute_notebook(path: Path, out_path: Path, parameters: dict | None = None, *,
                      progress_bar: bool = False, timeout_s: float = 1800.0):
     """Execute one notebook with papermill and return the executed notebook node.
@@ -238,6 +263,7 @@ def execute_notebook(path: Path, out_path: Path, parameters: dict | None = None,
     nb.metadata.get("papermill", {}).pop("start_time", None)
     nb.metadata.get("papermill", {}).pop("end_time", None)
     nb.metadata.get("papermill", {}).pop("duration", None)
+    _stable_styler_ids(nb)
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.id = "injected-parameters"  # papermill gives it a random id
