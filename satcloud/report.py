@@ -136,7 +136,7 @@ def list_notebooks(notebook_dir: Path | None = None, only=None) -> list[Path]:
     only : iterable of str, optional
         Keep notebooks whose file name starts with one of these (e.g. ``"00"``).
     """
-    folder = Path(notebook_dir) if notebook_dir else default_notebook_dir()
+    folder = (Path(notebook_dir) if notebook_dir else default_notebook_dir()).resolve()
     if not folder.is_dir():
         raise FileNotFoundError(f"notebook folder {folder} does not exist")
     books = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
@@ -418,7 +418,9 @@ def run_report(out_dir="reports", *, notebook_dir=None, small: bool = False, onl
     """
     if not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be an integer >= 1, got {jobs!r}")
-    out = Path(out_dir)
+    # absolute paths: papermill changes the process's working directory while a kernel
+    # starts (cwd=notebook folder), which would break relative paths in other threads
+    out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     books = list_notebooks(notebook_dir, only)
     extra = dict(parameters or {})

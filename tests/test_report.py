@@ -148,3 +148,15 @@ def test_notebooks_are_committed_without_outputs_and_have_parameters(root):
                 assert cell.outputs == [] and cell.execution_count is None, book.name
         small = nb.metadata.get("satcloud", {}).get("small_parameters")
         assert isinstance(small, dict), f"{book.name}: metadata.satcloud.small_parameters"
+
+
+def test_parallel_run_with_a_relative_output_folder(tiny_books, tmp_path, monkeypatch):
+    # regression: papermill chdirs into the notebook folder while a kernel runs, so a
+    # relative output path used by another thread pointed into the wrong folder
+    _write_nb(tiny_books / "02_also.ipynb", "import time; time.sleep(1.0); y = x")
+    monkeypatch.chdir(tmp_path)
+    results = report.run_report("rel_out", notebook_dir=tiny_books, jobs=2, progress=False)
+    assert [r.ok for r in results] == [True, True]
+    out = tmp_path / "rel_out"
+    assert (out / "01_ok.html").exists() and (out / "02_also.html").exists()
+    assert not list((out / "executed").glob(".*.running.ipynb"))
