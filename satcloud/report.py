@@ -241,7 +241,10 @@ def execute_notebook(path: Path, out_path: Path, parameters: dict | None = None,
     try:
         pm.execute_notebook(
             str(path), str(tmp_out), parameters=parameters or {}, kernel_name="python3",
-            cwd=str(path.parent), progress_bar=progress_bar, log_output=False,
+            # the kernel starts in the notebook's folder; papermill's own cwd= would
+            # chdir the whole process, which is not thread-safe with jobs > 1
+            resources={"metadata": {"path": str(path.parent)}},
+            progress_bar=progress_bar, log_output=False,
             request_save_on_cell_execute=False, execution_timeout=timeout_s,
             kernel_manager_class=_ipc_kernel_manager(ipc_dir),
         )
@@ -418,8 +421,6 @@ def run_report(out_dir="reports", *, notebook_dir=None, small: bool = False, onl
     """
     if not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be an integer >= 1, got {jobs!r}")
-    # absolute paths: papermill changes the process's working directory while a kernel
-    # starts (cwd=notebook folder), which would break relative paths in other threads
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     books = list_notebooks(notebook_dir, only)

@@ -1,6 +1,7 @@
 """The report pipeline: execution, headline numbers, failures, offline run, CLI."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -151,11 +152,16 @@ def test_notebooks_are_committed_without_outputs_and_have_parameters(root):
 
 
 def test_parallel_run_with_a_relative_output_folder(tiny_books, tmp_path, monkeypatch):
-    # regression: papermill chdirs into the notebook folder while a kernel runs, so a
-    # relative output path used by another thread pointed into the wrong folder
-    _write_nb(tiny_books / "02_also.ipynb", "import time; time.sleep(1.0); y = x")
+    # regression: papermill's cwd= chdirs the whole process while a notebook runs, so with
+    # two notebooks at a time a relative output path could point into the wrong folder
+    _write_nb(tiny_books / "02_also.ipynb",
+              "import os, time; time.sleep(1.0); y = x; print(os.getcwd())")
     monkeypatch.chdir(tmp_path)
     results = report.run_report("rel_out", notebook_dir=tiny_books, jobs=2, progress=False)
+    assert os.getcwd() == str(tmp_path)  # the runner never moved the process
+    executed = nbformat.read(str(tmp_path / "rel_out" / "executed" / "02_also.ipynb"), 4)
+    # ... while each kernel still ran in its notebook's folder
+    assert executed.cells[-1].outputs[0]["text"].strip() == str(tiny_books)
     assert [r.ok for r in results] == [True, True]
     out = tmp_path / "rel_out"
     assert (out / "01_ok.html").exists() and (out / "02_also.html").exists()
