@@ -199,19 +199,22 @@ def _ipc_kernel_manager(ipc_dir: str):
 
 
 _STYLER_ID = re.compile(r"T_[0-9a-f]{5}(?=[_\"'\s])")
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
 def _stable_styler_ids(nb) -> None:
-    """Replace the random ids of pandas Styler tables (``T_<5 hex>``) by numbered ones.
+    """Replace per-run random ids in outputs by stable ones, so rebuilds are identical.
 
-    A styled DataFrame draws a fresh uuid each run; numbering them in order of
-    appearance keeps the rendered report byte-identical between rebuilds.
+    pandas Styler tables draw a fresh ``T_<5 hex>`` id each run, object reprs carry
+    memory addresses and widget views random model ids; they are renumbered in order of
+    appearance.
     """
     mapping: dict[str, str] = {}
 
     def stable(match):
         return mapping.setdefault(match.group(0), f"T_sc{len(mapping):03d}")
 
+    models: dict[str, str] = {}
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             data = out.get("data", {})
@@ -220,6 +223,12 @@ def _stable_styler_ids(nb) -> None:
                 if isinstance(html_text, list):
                     html_text = "".join(html_text)
                 data["text/html"] = _STYLER_ID.sub(stable, html_text)
+            if isinstance(data.get("text/plain"), str):  # "<... Styler at 0x7f2b...>"
+                data["text/plain"] = _ADDRESS.sub(" at 0x…", data["text/plain"])
+            view = data.get("application/vnd.jupyter.widget-view+json")
+            if isinstance(view, dict) and "model_id" in view:  # random uuid per run
+                view["model_id"] = models.setdefault(view["model_id"],
+                                                     f"satcloud-widget-{len(models):03d}")
 
 
 def execute_notebook(path: Path, out_path: Path, parameters: dict | None = None, *,
