@@ -276,6 +276,8 @@ def execute_notebook(path: Path, out_path: Path, parameters: dict | None = None,
     nb.metadata.get("papermill", {}).pop("end_time", None)
     nb.metadata.get("papermill", {}).pop("duration", None)
     _stable_styler_ids(nb)
+    # widget state (random model ids, ~0.5 MB of PNG) is for a live kernel, not the report
+    nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.id = "injected-parameters"  # papermill gives it a random id
