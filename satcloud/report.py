@@ -302,6 +302,11 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 """
 
 
+_WIDGET_NOTE = ("<p class='satcloud-widget-note'><i>Interactive panel: live in JupyterLab "
+                "or in the what-if app (<code>make app</code>); the figures below show its "
+                "default settings.</i></p>")
+
+
 def render_html(nb, out_path: Path) -> Path:
     """Render an executed notebook to a standalone HTML page (images embedded).
 
@@ -321,6 +326,13 @@ def render_html(nb, out_path: Path) -> Path:
     # widget manager from a CDN and embed the state. The report shows static figures.
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)
+    # a widget view cannot render without a kernel: say where the live panel is instead
+    # of showing its text repr
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "application/vnd.jupyter.widget-view+json" in data:
+                out["data"] = {"text/html": _WIDGET_NOTE, "text/plain": "(interactive panel)"}
     body, _ = exporter.from_notebook_node(nb)
     return atomic_write_text(out_path, body)
 

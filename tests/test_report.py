@@ -166,3 +166,15 @@ def test_parallel_run_with_a_relative_output_folder(tiny_books, tmp_path, monkey
     out = tmp_path / "rel_out"
     assert (out / "01_ok.html").exists() and (out / "02_also.html").exists()
     assert not list((out / "executed").glob(".*.running.ipynb"))
+
+
+def test_widget_views_render_as_a_note_not_a_repr(tmp_path):
+    # a static page cannot run a widget: the report says where the live panel is
+    books = tmp_path / "books"
+    books.mkdir()
+    _write_nb(books / "01_w.ipynb",
+              "import ipywidgets as W\nimport matplotlib.pyplot as plt\n"
+              "display(W.IntSlider(value=3))\nplt.plot([0, 1]); plt.show()", small={})
+    report.run_report(tmp_path / "o", notebook_dir=books, progress=False)
+    page = (tmp_path / "o" / "01_w.html").read_text()
+    assert "satcloud-widget-note" in page and "IntSlider(" not in page
