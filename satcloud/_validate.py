@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-__all__ = ["as_float_array", "check_choice", "check_latlon", "check_range"]
+__all__ = ["as_float_array", "check_choice", "check_choices", "check_latlon", "check_range"]
 
 
 def as_float_array(value, name: str) -> np.ndarray:
@@ -81,3 +81,12 @@ def check_choice(value, name: str, choices: Iterable[str]) -> str:
         if close:
             hint = f" Did you mean {close[0]!r}?"
     raise ValueError(f"unknown {name} {value!r}; valid choices: {choices}.{hint}")
+
+
+def check_choices(values, name: str, choices: Iterable[str]) -> list:
+    """``values`` (one name or several) as a list, each checked by :func:`check_choice`."""
+    values = [values] if isinstance(values, str) else list(values)
+    choices = list(choices)
+    for value in values:
+        check_choice(value, name, choices)
+    return values

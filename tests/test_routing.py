@@ -92,8 +92,8 @@ def test_graph_edges_match_independent_geometry(shell):
         # uplink weight = slant range / c
         k = row.indices
         assert np.all(k < n_sat)
-        from satcloud.network._geo import geodetic_to_ecef_km
-        rng = np.linalg.norm(r[0, k] - geodetic_to_ecef_km(lat[i], lon[i]), axis=-1)
+        from satcloud.geometry import geodetic_to_ecef
+        rng = np.linalg.norm(r[0, k] - geodetic_to_ecef(lat[i], lon[i]), axis=-1)
         assert np.allclose(row.data, rng / C_KM_PER_MS, rtol=1e-12)
 
 

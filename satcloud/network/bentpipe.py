@@ -29,7 +29,7 @@ import numpy as np
 
 from satcloud._validate import check_range
 from satcloud.constellations import DEFAULT_GEO_SLOTS_DEG
-from satcloud.network._geo import WGS84_A_KM, geodetic_to_ecef_km
+from satcloud.geometry import WGS84_A_KM, geodetic_to_ecef
 from satcloud.network.fibre import C_VACUUM_KM_PER_S
 
 __all__ = [
@@ -119,7 +119,7 @@ def bent_pipe_rtt_ms(r_sat_km, user_lat_deg, user_lon_deg, gateway_lat_deg,
         checked here (see :func:`satcloud.network.routing.iter_routes`). [ms]
     """
     s = np.asarray(r_sat_km, float)
-    u = geodetic_to_ecef_km(user_lat_deg, user_lon_deg)
-    g = geodetic_to_ecef_km(gateway_lat_deg, gateway_lon_deg)
+    u = geodetic_to_ecef(user_lat_deg, user_lon_deg)
+    g = geodetic_to_ecef(gateway_lat_deg, gateway_lon_deg)
     d = np.linalg.norm(s - u, axis=-1) + np.linalg.norm(s - g, axis=-1)
     return 2.0 * d / C_VACUUM_KM_PER_S * 1e3

@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from satcloud._validate import check_range
-from satcloud.network._geo import WGS84_A_KM
+from satcloud.geometry import WGS84_A_KM
 
 __all__ = [
     "DEFAULT_GRAZING_ALTITUDE_KM",

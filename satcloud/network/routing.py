@@ -61,7 +61,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 from satcloud._validate import check_choice, check_latlon, check_range
-from satcloud.network._geo import geodetic_to_ecef_km, up_unit_vector
+from satcloud.geometry import _enu_basis, geodetic_to_ecef
 from satcloud.network.fibre import C_VACUUM_KM_PER_S
 from satcloud.network.isl import (
     DEFAULT_GRAZING_ALTITUDE_KM,
@@ -130,8 +130,8 @@ class _Ground:
         self.lat, self.lon = np.atleast_1d(lat), np.atleast_1d(lon)
         if self.lat.ndim != 1 or self.lat.shape != self.lon.shape:
             raise ValueError(f"{name} latitudes and longitudes must be 1-D of equal length")
-        self.ecef = geodetic_to_ecef_km(self.lat, self.lon)
-        self.up = up_unit_vector(self.lat, self.lon)
+        self.ecef = geodetic_to_ecef(self.lat, self.lon)
+        self.up = _enu_basis(self.lat, self.lon)[2]
         self.n = len(self.lat)
 
 

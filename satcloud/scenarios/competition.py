@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from satcloud import coverage, data, geometry, latency, links, orbits
-from satcloud._validate import check_range
+from satcloud._validate import check_choices, check_range
 from satcloud.constellations import constellation
 from satcloud.network.bentpipe import DEFAULT_GEO_SLOTS_LON_DEG
 from satcloud.scenarios import links as scenario_links
@@ -137,10 +137,7 @@ def systems_table(keys: Sequence[str] | None = None) -> pd.DataFrame:
     table = pd.DataFrame(list(SYSTEMS))
     if keys is None:
         return table
-    keys = [keys] if isinstance(keys, str) else list(keys)
-    unknown = [k for k in keys if k not in set(table["key"])]
-    if unknown:
-        raise ValueError(f"unknown system key(s) {unknown}; valid: {list(table['key'])}")
+    keys = check_choices(keys, "system key", table["key"])
     return table.set_index("key").loc[keys].reset_index()
 
 

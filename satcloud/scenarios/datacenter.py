@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from satcloud import data, latency, links
-from satcloud._validate import check_range
+from satcloud._validate import check_choices, check_range
 from satcloud.links.availability import P_GRID_PERCENT
 from satcloud.scenarios.links import HOURS_PER_YEAR, _availability_from_scan
 
@@ -83,10 +83,7 @@ def remote_sites(names: Sequence[str] | None = None) -> pd.DataFrame:
     """
     r = data.remote_sites().rename(columns={"site": "name"})
     if names is not None:
-        names = [names] if isinstance(names, str) else list(names)
-        unknown = [n for n in names if n not in set(r["name"])]
-        if unknown:
-            raise ValueError(f"unknown remote site(s) {unknown}; valid: {list(r['name'])}")
+        names = check_choices(names, "remote site", r["name"])
         r = r.set_index("name").loc[names].reset_index()
     return r[["name", "kind", "country", "lat_deg", "lon_deg", "fibre_nearby"]].reset_index(
         drop=True)
@@ -95,11 +92,7 @@ def remote_sites(names: Sequence[str] | None = None) -> pd.DataFrame:
 def _options(options) -> dict:
     if options is None:
         return dict(OPTIONS)
-    if isinstance(options, str):
-        options = [options]
-    unknown = [o for o in options if o not in OPTIONS]
-    if unknown:
-        raise ValueError(f"unknown option(s) {unknown}; valid: {list(OPTIONS)}")
+    options = check_choices(options, "option", OPTIONS)
     return {o: OPTIONS[o] for o in options}
 
 

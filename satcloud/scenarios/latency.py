@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from satcloud import data, latency
-from satcloud._validate import check_range
+from satcloud._validate import check_choices, check_range
 
 __all__ = [
     "COMPONENTS",
@@ -170,11 +170,7 @@ def _systems(systems) -> dict:
         return dict(SYSTEMS)
     if isinstance(systems, Mapping):
         return dict(systems)
-    if isinstance(systems, str):
-        systems = [systems]
-    unknown = [s for s in systems if s not in SYSTEMS]
-    if unknown:
-        raise ValueError(f"unknown system(s) {unknown}; valid: {list(SYSTEMS)}")
+    systems = check_choices(systems, "system", SYSTEMS)
     return {s: SYSTEMS[s] for s in systems}
 
 
