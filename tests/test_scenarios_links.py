@@ -163,16 +163,6 @@ def test_full_budget_availability_without_noise_rise_or_interference():
         av.availability_atm_percent.to_numpy(), abs=1e-6)
 
 
-def test_availability_scan_bounds():
-    grid = np.array([0.01, 0.1, 1.0])
-    assert sl._availability_from_scan(grid, [1.0, 2.0, 3.0]) == (0.01, "at_least")
-    assert sl._availability_from_scan(grid, [-3.0, -2.0, -1.0]) == (1.0, "at_most")
-    p, bound = sl._availability_from_scan(grid, [-2.0, 0.0, 1.0])
-    assert (p, bound) == (pytest.approx(0.1), "exact")
-    p, _ = sl._availability_from_scan(grid, [-1.0, 1.0, 2.0])   # half way in log p
-    assert p == pytest.approx(10 ** -1.5)
-
-
 def test_cell_capacity_and_subscriber_sweep(budgets):
     cells = sl.cell_capacity(budgets, colours=4, polarizations=2)
     ku = cells.set_index("label").loc["Ku"]

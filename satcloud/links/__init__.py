@@ -47,6 +47,7 @@ from satcloud.links.atmosphere import (
 )
 from satcloud.links.availability import (
     availability_for_margin,
+    availability_from_fade_margin,
     availability_map,
     margin_vs_percentage,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "atmospheric_attenuation",
     "attenuation_cache_info",
     "availability_for_margin",
+    "availability_from_fade_margin",
     "availability_map",
     "beam_capacity_mbps",
     "beamwidth_3db_deg",

@@ -36,6 +36,7 @@ __all__ = [
     "DEFAULT_P_PERCENT",
     "P_GRID_PERCENT",
     "availability_for_margin",
+    "availability_from_fade_margin",
     "availability_map",
     "margin_vs_percentage",
 ]
@@ -130,6 +131,35 @@ def _invert(atten, margin, grid):
     bound[n_above == k] = "at_most"      # margin below the 5 % attenuation
     p = np.where(n_above == 0, grid[0], np.where(n_above == k, grid[-1], p))
     return p, bound
+
+
+def availability_from_fade_margin(fade_margin_db, p_grid_percent):
+    """Where a fade margin scanned over percentages of time crosses zero.
+
+    Parameters
+    ----------
+    fade_margin_db : array_like
+        Fade margin of a link evaluated at each percentage of ``p_grid_percent``
+        (last axis), e.g. a full :func:`~satcloud.links.link_budget` per p. [dB]
+    p_grid_percent : array_like
+        Increasing percentages of time. [%]
+
+    Returns
+    -------
+    p_percent, bound
+        The percentage of time the link is down (log-linear interpolation, as in
+        :func:`availability_for_margin`) and ``"exact"``, ``"at_least"`` (up even at
+        the smallest p) or ``"at_most"`` (down even at the largest p). Scalars for a
+        1-D scan, arrays for a 2-D one.
+    """
+    fm = as_float_array(fade_margin_db, "fade_margin_db")
+    grid = as_float_array(p_grid_percent, "p_grid_percent")
+    rows = np.atleast_2d(fm)
+    if rows.shape[-1] != grid.size or grid.size < 2:
+        raise ValueError(f"fade_margin_db must have {grid.size} values per scan (one per "
+                         f"p_grid_percent value, at least 2); got shape {fm.shape}")
+    p, bound = _invert(-rows, np.zeros(len(rows)), grid)
+    return (float(p[0]), str(bound[0])) if fm.ndim == 1 else (p, bound)
 
 
 def availability_for_margin(margin_db, lat_deg, lon_deg, elevation_deg, freq_ghz, *,

@@ -35,8 +35,9 @@ import pandas as pd
 
 from satcloud import data, latency, links
 from satcloud._validate import check_choices, check_range
+from satcloud.links import availability_from_fade_margin
 from satcloud.links.availability import P_GRID_PERCENT
-from satcloud.scenarios.links import HOURS_PER_YEAR, _availability_from_scan
+from satcloud.scenarios.links import HOURS_PER_YEAR
 
 __all__ = [
     "FIBRE_OK",
@@ -169,7 +170,7 @@ def _scan_availability(profile, lat, lon, elevation_deg, range_km, p_grid):
                           lat_deg=lat, lon_deg=lon, p_percent=float(pp),
                           method="direct")["fade_margin_db"].to_numpy(float)
         for pp in p_grid])
-    out = [_availability_from_scan(p_grid, scan[i]) for i in range(len(lat))]
+    out = [availability_from_fade_margin(scan[i], p_grid) for i in range(len(lat))]
     return (np.array([100.0 - p for p, _ in out]), [b for _, b in out])
 
 

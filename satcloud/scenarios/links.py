@@ -274,23 +274,6 @@ def rain_fade_by_city(places=None, bands: Mapping | None = None, elevation_deg=4
     return pd.concat(frames, ignore_index=True)
 
 
-def _availability_from_scan(p_grid, fade_margin):
-    """p where a fade margin rising with p crosses 0, by linear interpolation in log p.
-
-    Returns (p, bound) with bound "exact", "at_least" (up even at the smallest p) or
-    "at_most" (down even at the largest p).
-    """
-    m = np.maximum.accumulate(np.asarray(fade_margin, float))   # non-decreasing in p
-    if m[0] >= 0.0:
-        return float(p_grid[0]), "at_least"
-    if m[-1] < 0.0:
-        return float(p_grid[-1]), "at_most"
-    k = int(np.argmax(m >= 0.0))          # first node where the link is up
-    lp0, lp1 = np.log10(p_grid[k - 1]), np.log10(p_grid[k])
-    w = (0.0 - m[k - 1]) / (m[k] - m[k - 1])
-    return float(10.0 ** (lp0 + w * (lp1 - lp0))), "exact"
-
-
 def link_availability(places=None, bands: Mapping | None = None, elevation_deg=40.0,
                       margin_db=6.0, p_grid=P_GRID_PERCENT) -> pd.DataFrame:
     """How often each band's link stays up at each place, three ways.
@@ -352,7 +335,7 @@ def link_availability(places=None, bands: Mapping | None = None, elevation_deg=4
                               p_percent=float(pp), method="direct")["fade_margin_db"]
             .to_numpy() for pp in grid])
         for i, city in enumerate(pl["city"]):
-            p_star, bound = _availability_from_scan(grid, scan[i])
+            p_star, bound = links.availability_from_fade_margin(scan[i], grid)
             rows.append({
                 "city": city, "band": band, "profile": p.name, "freq_ghz": p.freq_ghz,
                 "elevation_deg": float(elevation_deg),

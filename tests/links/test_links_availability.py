@@ -68,3 +68,20 @@ def test_world_map_ku_beats_ka_for_the_same_margin():
 def test_availability_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_availability_from_fade_margin_scan():
+    # hand cases: the zero crossing of a margin scanned over p, interpolated in log p
+    from satcloud.links import availability_from_fade_margin
+
+    grid = np.array([0.01, 0.1, 1.0])
+    assert availability_from_fade_margin([1.0, 2.0, 3.0], grid) == (0.01, "at_least")
+    assert availability_from_fade_margin([-3.0, -2.0, -1.0], grid) == (1.0, "at_most")
+    p, bound = availability_from_fade_margin([-2.0, 0.0, 1.0], grid)
+    assert (p, bound) == (pytest.approx(0.1), "exact")
+    p, _ = availability_from_fade_margin([-1.0, 1.0, 2.0], grid)   # half way in log p
+    assert p == pytest.approx(10 ** -1.5)
+    rows, bounds = availability_from_fade_margin([[-1.0, 1.0, 2.0], [1.0, 2.0, 3.0]], grid)
+    assert rows == pytest.approx([10 ** -1.5, 0.01]) and list(bounds) == ["exact", "at_least"]
+    with pytest.raises(ValueError, match="3 values per scan"):
+        availability_from_fade_margin([1.0, 2.0], grid)
