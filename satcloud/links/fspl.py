@@ -22,6 +22,7 @@ import numpy as np
 from scipy import constants
 
 from satcloud._validate import check_range
+from satcloud.geometry import slant_range_km as _slant_range_km
 
 __all__ = [
     "C_M_PER_S",
@@ -106,8 +107,10 @@ def slant_range_km(altitude_km, elevation_deg, earth_radius_km=EARTH_RADIUS_KM) 
     numpy.ndarray
         ``sqrt((R+h)^2 - (R cos el)^2) - R sin el``. [km]
     """
+    # the link models' stricter checks (altitude > 0, elevation in (0, 90]); the formula
+    # is the one of satcloud.geometry
     h = check_range(altitude_km, "altitude_km", 0.0, None, low_open=True, unit="km")
-    el = np.deg2rad(check_elevation_deg(elevation_deg))
+    el = check_elevation_deg(elevation_deg)
     r = float(check_range(earth_radius_km, "earth_radius_km", 0.0, None, low_open=True,
                           unit="km"))
-    return np.sqrt((r + h) ** 2 - (r * np.cos(el)) ** 2) - r * np.sin(el)
+    return _slant_range_km(h, el, earth_radius_km=r)
