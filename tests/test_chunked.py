@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from satcloud import chunked
+from satcloud.sweep import local_client
 
 distributed = pytest.importorskip("distributed")
 constellations = pytest.importorskip("satcloud.constellations")
@@ -31,9 +32,8 @@ START, DURATION, STEP = "2020-10-01T00:00:00", "6h", "60s"
 
 @pytest.fixture(scope="module")
 def client():
-    c = distributed.Client(n_workers=2, threads_per_worker=1, processes=True,
-                           host="127.0.0.1", dashboard_address="127.0.0.1:0",
-                           silence_logs=logging.CRITICAL, set_as_default=False)
+    c = local_client(n_workers=2, dashboard=False, silence_logs=logging.CRITICAL,
+                     set_as_default=False)
     try:
         yield c
     finally:

@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 
 from satcloud import sweep as sw
+from satcloud.sweep import local_client
 
 dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
@@ -110,9 +111,8 @@ def client():
     """One 2-worker local cluster of processes for the whole module."""
     # a task may kill one worker and be rerun; the second death fails it (KilledWorker)
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
-        c = distributed.Client(n_workers=2, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address="127.0.0.1:0",
-                               silence_logs=logging.CRITICAL, set_as_default=False)
+        c = local_client(n_workers=2, dashboard=False, silence_logs=logging.CRITICAL,
+                         set_as_default=False)
     try:
         yield c
     finally:
