@@ -31,6 +31,7 @@ from satcloud._validate import check_range
 from satcloud.constellations import DEFAULT_GEO_SLOTS_DEG
 from satcloud.geometry import WGS84_A_KM, geodetic_to_ecef
 from satcloud.network.fibre import C_VACUUM_KM_PER_S
+from satcloud.orbits import MU_EARTH_KM3_S2, SIDEREAL_RATE_RAD_S
 
 __all__ = [
     "DEFAULT_GEO_SLOTS_LON_DEG",
@@ -41,10 +42,8 @@ __all__ = [
     "geo_positions_ecef_km",
 ]
 
-_GM_KM3_S2 = 398_600.4418
-_OMEGA_EARTH_RAD_S = 7.2921150e-5
 #: Geostationary orbit radius. [km]
-GEO_RADIUS_KM = (_GM_KM3_S2 / _OMEGA_EARTH_RAD_S**2) ** (1.0 / 3.0)
+GEO_RADIUS_KM = (MU_EARTH_KM3_S2 / SIDEREAL_RATE_RAD_S**2) ** (1.0 / 3.0)
 #: Geostationary altitude over the WGS84 equator (~35,786 km). [km]
 GEO_ALTITUDE_KM = GEO_RADIUS_KM - WGS84_A_KM
 
