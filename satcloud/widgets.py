@@ -373,31 +373,32 @@ def _fmt(value) -> str:
 
 
 # ============================================================================== capacity
-#: Assumptions behind the default cell capacity (see :func:`default_cell_capacity_mbps`).
-KU_DOWNLINK_SPECTRUM_MHZ = 2000.0   # 10.7-12.7 GHz Ku user downlink (REFERENCE.md 'Radio links')
-REUSE_COLOURS = 4                   # assumption: 4-colour reuse (Maral & Bousquet ch. 10)
-REUSE_POLARIZATIONS = 2             # assumption: both polarisations reused
-#: Starlink satellite beamwidth (REFERENCE.md, secondary: ~1.2 deg), for the cell area. [deg]
-BEAMWIDTH_DEG = 1.2
-
-
 @functools.lru_cache(maxsize=1)
+def _default_cell() -> dict:
+    # the cell of notebook 02 (spectrum, reuse and beamwidth assumptions of
+    # satcloud.scenarios.links), with a clear-sky carrier at 40 deg elevation
+    from satcloud.scenarios import links as sl
+
+    prof = links.get_profile("starlink_user_downlink")
+    carrier = links.link_budget(prof, elevation_deg=40.0, atm_loss_db=0.0)
+    budget = pd.DataFrame({"label": ["Ku"], "profile": [prof.name],
+                           "bandwidth_mhz": [prof.bandwidth_mhz],
+                           "throughput_mbps": [float(carrier["throughput_mbps"].iloc[0])]})
+    return sl.cell_capacity(budget).iloc[0].to_dict()
+
+
 def default_cell_capacity_mbps() -> float:
     """Capacity of one Starlink user beam: channels x clear-sky carrier throughput.
 
-    ``channels_per_beam(2000 MHz, 250 MHz, colours=4, polarizations=2)`` carriers of
-    ``starlink_user_downlink`` at 40 deg elevation with no atmospheric loss. [Mbit/s]
+    :func:`satcloud.scenarios.links.cell_capacity` (2,000 MHz of Ku, 4-colour reuse over
+    2 polarisations: 4 carriers of 250 MHz) with the ``starlink_user_downlink`` carrier
+    at 40 deg elevation and no atmospheric loss. [Mbit/s]
     """
-    prof = links.get_profile("starlink_user_downlink")
-    carrier = links.link_budget(prof, elevation_deg=40.0, atm_loss_db=0.0)
-    n = links.channels_per_beam(KU_DOWNLINK_SPECTRUM_MHZ, prof.bandwidth_mhz,
-                                REUSE_COLOURS, REUSE_POLARIZATIONS)
-    return float(links.beam_capacity_mbps(carrier["throughput_mbps"].iloc[0], n))
+    return float(_default_cell()["cell_capacity_mbps"])
 
 
 def _cell_area_km2() -> float:
-    return float(links.cell_area_km2(BEAMWIDTH_DEG,
-                                     links.get_profile("starlink_user_downlink").altitude_km))
+    return float(_default_cell()["cell_area_km2"])
 
 
 class CapacityPanel(Panel):
