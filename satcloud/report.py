@@ -34,6 +34,7 @@ from __future__ import annotations
 import copy
 import html
 import json
+import math
 import os
 import re
 import shutil
@@ -110,8 +111,9 @@ def headline(key: str, value, unit: str = "", label: str | None = None, fmt: str
         raise ValueError(f"key must be a non-empty string, got {key!r}")
     if hasattr(value, "item"):
         value = value.item()
-    if isinstance(value, float) and value != value:  # NaN
-        raise ValueError(f"headline {key!r} is NaN; publish a computed, finite value")
+    if isinstance(value, float) and not math.isfinite(value):  # NaN or inf
+        raise ValueError(f"headline {key!r} is {value}; publish a computed, finite value "
+                         "(headlines.json must stay valid JSON)")
     text = format(value, fmt) if isinstance(value, (int, float)) else str(value)
     record = {"key": key, "value": value, "unit": unit, "label": label or key, "text": text}
     shown = (f"<p class='satcloud-headline'><b>{html.escape(record['label'])}</b>: "

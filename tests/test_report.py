@@ -178,3 +178,9 @@ def test_widget_views_render_as_a_note_not_a_repr(tmp_path):
     report.run_report(tmp_path / "o", notebook_dir=books, progress=False)
     page = (tmp_path / "o" / "01_w.html").read_text()
     assert "satcloud-widget-note" in page and "IntSlider(" not in page
+
+
+def test_headline_refuses_non_finite_values():
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="publish a computed, finite value"):
+            report.headline("x", bad)
