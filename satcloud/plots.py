@@ -14,6 +14,7 @@ colour-vision deficiencies (Okabe & Ito, "Color Universal Design", 2008).
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -135,9 +136,14 @@ def _install_offline_cartopy() -> None:
 _install_offline_cartopy()
 
 
+@functools.lru_cache(maxsize=8)
+def _geometries(category: str, name: str) -> tuple:
+    # read each shipped layer once per process, not once per map
+    return tuple(shapereader.Reader(str(naturalearth_path(category, name))).geometries())
+
+
 def _feature(category, name, **style):
-    geoms = list(shapereader.Reader(str(naturalearth_path(category, name))).geometries())
-    return cfeature.ShapelyFeature(geoms, ccrs.PlateCarree(), **style)
+    return cfeature.ShapelyFeature(_geometries(category, name), ccrs.PlateCarree(), **style)
 
 
 def add_land(ax, color=_LAND_COLOR, zorder=0):
