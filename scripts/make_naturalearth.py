@@ -30,6 +30,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import shutil
 import tempfile
@@ -41,6 +42,13 @@ import shapely
 from shapely.geometry import LineString, MultiLineString
 
 EPS_DEG = 1e-6
+
+#: The "date of last update" written in every ``.dbf`` header (bytes 1-3: years since
+#: 1900, month, day). pyshp stamps the clock's date there, which would make the derived
+#: files differ every day they are regenerated; the layers are a pure function of the
+#: pyogrio fixture, so the header carries one fixed date instead: the day the shipped
+#: layers were first derived (2026-11-21). Change it only together with the data.
+DBF_HEADER_DATE = datetime.date(2026, 11, 21)
 
 
 def fixture_path() -> Path:
@@ -117,6 +125,20 @@ def derive_layers(countries):
     return land, coast, borders
 
 
+def _stamp_dbf_date(path: Path, day: datetime.date = DBF_HEADER_DATE) -> None:
+    """Overwrite the dBase header's date of last update (bytes 1-3) with ``day``.
+
+    The dBase III header layout (version byte, then YY-1900, MM, DD) is documented in
+    the Xbase file format description (dbf.html, "Table file header", bytes 1-3).
+    """
+    if not 1900 <= day.year <= 1900 + 255:
+        raise ValueError(f"day must be between 1900-01-01 and 2155-12-31 for a dBase "
+                         f"header; got {day.isoformat()}")
+    with open(path, "r+b") as f:
+        f.seek(1)
+        f.write(bytes([day.year - 1900, day.month, day.day]))
+
+
 def _write(path: Path, shape_type, records, fields):
     path.parent.mkdir(parents=True, exist_ok=True)
     with shapefile.Writer(str(path), shapeType=shape_type) as w:
@@ -125,6 +147,7 @@ def _write(path: Path, shape_type, records, fields):
         for attrs, geom in records:
             w.shape(shapely.geometry.mapping(geom))
             w.record(*attrs)
+    _stamp_dbf_date(path.with_suffix(".dbf"))
     (path.with_suffix(".prj")).write_text(
         'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,'
         '298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]')

@@ -75,19 +75,50 @@ def test_cities_table_is_exactly_what_the_script_derives(root):
     assert (root / "data" / "cities.csv").read_text(encoding="utf-8") == expected
 
 
-def test_naturalearth_layers_are_exactly_what_the_script_derives(root, tmp_path):
+def _load_make_naturalearth(root):
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("make_ne", root / "scripts"
                                                   / "make_naturalearth.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
+    return mod
+
+
+# Regenerate as if on other days: pyshp stamps time.localtime() into every .dbf header,
+# so without the script's fixed DBF_HEADER_DATE these runs differ from the shipped files
+# (issue 11: the suite failed every new month). 1999-01-02 and 2031-07-15 are arbitrary
+# dates on both sides of the shipped one.
+@pytest.mark.parametrize("fake_day", [None, (1999, 1, 2), (2031, 7, 15)])
+def test_naturalearth_layers_are_exactly_what_the_script_derives(root, tmp_path, monkeypatch,
+                                                                  fake_day):
+    import time
+
+    mod = _load_make_naturalearth(root)
+    if fake_day is not None:
+        real_localtime = time.localtime
+        fake = time.struct_time((*fake_day, 12, 0, 0, 0, 1, -1))
+        monkeypatch.setattr(time, "localtime", lambda *a: fake if not a else real_localtime(*a))
+        assert time.localtime()[:3] == fake_day
     mod.build(tmp_path / "ne")
     shipped = root / "data" / "naturalearth"
     files = sorted(p.relative_to(shipped) for p in shipped.rglob("*") if p.is_file())
     assert len(files) == 20
     for rel in files:
         assert (tmp_path / "ne" / rel).read_bytes() == (shipped / rel).read_bytes(), rel
+
+
+def test_naturalearth_dbf_headers_carry_the_documented_fixed_date(root):
+    # dBase III header bytes 1-3 are (year - 1900, month, day) of the last update
+    # (Xbase file format description, "Table file header").
+    mod = _load_make_naturalearth(root)
+    day = mod.DBF_HEADER_DATE
+    dbfs = sorted((root / "data" / "naturalearth").rglob("*.dbf"))
+    assert len(dbfs) == 4
+    for path in dbfs:
+        head = path.read_bytes()[:4]
+        assert head[0] == 3, path  # dBase III without memo
+        assert (head[1] + 1900, head[2], head[3]) == (day.year, day.month, day.day), path
 
 
 def _corrupt(tmp_path, name, mutate):
