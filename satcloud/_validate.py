@@ -1,4 +1,13 @@
-"""Argument checks shared by the package: clear errors naming parameter, value and range."""
+"""Argument checks shared by the package: clear errors naming parameter, value and range.
+
+Memory guard
+------------
+Computations whose arrays grow with the product of their inputs (time steps x
+satellites, time steps x sites) estimate their size before allocating it and refuse,
+through :func:`check_memory`, when the estimate exceeds :data:`MAX_ARRAY_BYTES`,
+naming the parameter to change. Raise the limit on a machine with more memory by
+assigning ``satcloud._validate.MAX_ARRAY_BYTES`` (bytes); it is read at each call.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +16,70 @@ from collections.abc import Iterable
 
 import numpy as np
 
-__all__ = ["as_float_array", "check_choice", "check_choices", "check_latlon", "check_range"]
+__all__ = ["MAX_ARRAY_BYTES", "as_float_array", "check_choice", "check_choices",
+           "check_finite", "check_latlon", "check_memory", "check_range", "check_shapes"]
+
+#: Largest estimated allocation a single call may make before it refuses with a
+#: ``ValueError`` giving the estimate and the parameter to change (4 GiB: a quarter of a
+#: 16 GB laptop, far above any notebook of the package at its default parameters, and
+#: below a bare ``MemoryError`` or the operating system's out-of-memory killer). The
+#: chunked paths (:func:`satcloud.orbits.iter_propagate`,
+#: :func:`satcloud.geometry.iter_access`, :mod:`satcloud.chunked`) bound their memory
+#: themselves and are not limited by it. [bytes]
+MAX_ARRAY_BYTES = 4 * 2**30
 
 
-def as_float_array(value, name: str) -> np.ndarray:
-    """``value`` as a float array; raises ``TypeError`` naming ``name`` if not numeric."""
+def _first_bad(arr: np.ndarray, bad: np.ndarray) -> str:
+    """The first offending element and its index, for messages."""
+    flat = np.flatnonzero(bad.ravel())[0]
+    value = f"{float(arr.ravel()[flat]):g}"
+    if arr.ndim == 0:
+        return value
+    index = np.unravel_index(flat, arr.shape)
+    where = index[0] if len(index) == 1 else tuple(int(i) for i in index)
+    return f"{value} at index {where}"
+
+
+def as_float_array(value, name: str, *, finite: bool = False) -> np.ndarray:
+    """``value`` as a float array, checked for NaN (and for infinities if ``finite``).
+
+    Parameters
+    ----------
+    value : array_like
+        Numbers.
+    name : str
+        Public parameter name used in the error messages.
+    finite : bool, optional
+        Also reject ``+inf`` and ``-inf`` (default: only NaN is rejected, so that
+        callers where infinity means "absent" or "unlimited" keep working).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` cannot be read as numbers.
+    ValueError
+        If it contains NaN (or an infinity with ``finite=True``).
+    """
     try:
         arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be numeric, got {value!r}") from exc
-    if np.isnan(arr).any():
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise TypeError(f"{name} must be numeric, got {value!r:.200}") from exc
+    if finite:
+        ok = np.isfinite(arr)
+        if not ok.all():
+            raise ValueError(f"{name} must be finite; got {_first_bad(arr, ~ok)}")
+    elif np.isnan(arr).any():
         raise ValueError(f"{name} contains NaN; give finite values")
     return arr
 
 
+def check_finite(value, name: str) -> np.ndarray:
+    """``value`` as a float array of finite numbers; ``ValueError`` naming ``name``."""
+    return as_float_array(value, name, finite=True)
+
+
 def check_range(value, name: str, low=None, high=None, *, low_open=False, high_open=False,
-                unit: str = "") -> np.ndarray:
+                unit: str = "", finite: bool = False) -> np.ndarray:
     """Check that every element of ``value`` lies in the given interval.
 
     Parameters
@@ -37,6 +94,9 @@ def check_range(value, name: str, low=None, high=None, *, low_open=False, high_o
         Whether the bound itself is excluded.
     unit : str
         Unit shown in the message, e.g. ``"deg"``.
+    finite : bool, optional
+        Also reject infinities where a bound is ``None`` (default False: an unbounded
+        side admits infinity).
 
     Returns
     -------
@@ -54,13 +114,69 @@ def check_range(value, name: str, low=None, high=None, *, low_open=False, high_o
         bad |= (arr <= low) if low_open else (arr < low)
     if high is not None:
         bad |= (arr >= high) if high_open else (arr > high)
+    if finite:
+        bad |= np.isinf(arr)
     if bad.any():
         first = arr[bad].flat[0]
         lo = "(-inf" if low is None else ("(" if low_open else "[") + f"{low:g}"
         hi = "inf)" if high is None else f"{high:g}" + (")" if high_open else "]")
         u = f" {unit}" if unit else ""
-        raise ValueError(f"{name} must be in {lo}, {hi}{u}; got {first:g}{u}")
+        what = " and finite" if finite and (low is None or high is None) else ""
+        raise ValueError(f"{name} must be in {lo}, {hi}{u}{what}; got {first:g}{u}")
     return arr
+
+
+def check_shapes(**arrays) -> tuple:
+    """The broadcast shape of the named arrays, or a ``ValueError`` naming them.
+
+    Parameters
+    ----------
+    **arrays : array_like
+        Public parameter name -> value, e.g. ``check_shapes(distance_km=d, freq_ghz=f)``.
+
+    Returns
+    -------
+    tuple
+        ``numpy.broadcast_shapes`` of the inputs.
+
+    Raises
+    ------
+    ValueError
+        Listing each parameter with its shape when they cannot be broadcast together.
+    """
+    shapes = {k: np.shape(v) for k, v in arrays.items()}
+    try:
+        return np.broadcast_shapes(*shapes.values())
+    except ValueError:
+        listed = ", ".join(f"{k} shape {s}" for k, s in shapes.items())
+        raise ValueError(f"{' and '.join(shapes)} cannot be broadcast together ({listed}); "
+                         "give scalars or arrays of the same (or numpy-broadcastable) "
+                         "shape") from None
+
+
+def check_memory(n_bytes: float, what: str, advice: str) -> None:
+    """Refuse an allocation estimated above :data:`MAX_ARRAY_BYTES`.
+
+    Parameters
+    ----------
+    n_bytes : float
+        Estimated size of the arrays the computation would hold at once. [bytes]
+    what : str
+        What would be allocated, e.g. ``"propagate: positions for 1e7 times x 4408
+        satellites"``.
+    advice : str
+        Which parameter to change (or which chunked function to use).
+
+    Raises
+    ------
+    ValueError
+        With the estimate and the limit in GB and the advice.
+    """
+    limit = MAX_ARRAY_BYTES
+    if n_bytes > limit:
+        raise ValueError(f"{what} would need about {n_bytes / 1e9:,.1f} GB of memory, more "
+                         f"than the {limit / 1e9:.1f} GB limit "
+                         f"(satcloud._validate.MAX_ARRAY_BYTES); {advice}")
 
 
 def check_latlon(lat_deg, lon_deg, lat_name="lat_deg", lon_name="lon_deg"):
@@ -73,7 +189,11 @@ def check_latlon(lat_deg, lon_deg, lat_name="lat_deg", lon_name="lon_deg"):
 def check_choice(value, name: str, choices: Iterable[str]) -> str:
     """Check ``value`` is one of ``choices``; the error lists them and suggests a close match."""
     choices = list(choices)
-    if value in choices:
+    try:
+        found = value in choices
+    except (TypeError, ValueError):  # unhashable or array-like values
+        found = False
+    if found:
         return value
     hint = ""
     if isinstance(value, str):

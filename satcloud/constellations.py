@@ -130,9 +130,17 @@ def _epoch_ts(t: Time) -> pd.Timestamp:
 
 
 def _check_elements(alt, inc, ecc):
-    check_range(alt, "altitude_km", 100.0, None, unit="km")
+    check_range(alt, "altitude_km", 100.0, None, unit="km", finite=True)
     check_range(inc, "inclination_deg", 0.0, 180.0, unit="deg")
     check_range(ecc, "eccentricity", 0.0, 1.0, high_open=True)
+
+
+def _scalar(value, name) -> float:
+    """One finite number; ``ValueError``/``TypeError`` naming ``name`` otherwise."""
+    arr = as_float_array(value, name, finite=True)
+    if arr.ndim:
+        raise TypeError(f"{name} must be a single number, got shape {arr.shape}")
+    return float(arr)
 
 
 def _check_int(value, name, low, high=None):
@@ -142,6 +150,47 @@ def _check_int(value, name, low, high=None):
         hi = "inf)" if high is None else f"{high}]"
         raise ValueError(f"{name} must be in [{low}, {hi}; got {value}")
     return int(value)
+
+
+def _column(sats: pd.DataFrame, col: str) -> np.ndarray:
+    try:
+        return sats[col].to_numpy(dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"satellites column {col!r} must be numeric") from exc
+
+
+def _check_satellite_columns(sats: pd.DataFrame) -> None:
+    """Every element of every satellite finite and in range; the error names the column
+    and the satellite (one vectorised check per column)."""
+    ids = sats["sat_id"].to_numpy()
+
+    def check(col, *args, **kwargs):
+        values = _column(sats, col)
+        try:
+            check_range(values, col, *args, **kwargs)
+        except ValueError as exc:
+            lo, hi = args
+            bad = ~np.isfinite(values)
+            if lo is not None:
+                bad |= values < lo
+            if hi is not None:
+                bad |= (values >= hi) if kwargs.get("high_open") else (values > hi)
+            k = int(np.flatnonzero(bad)[0]) if bad.any() else 0
+            raise ValueError(f"satellite {ids[k]!r} (row {k}): {exc}") from None
+
+    check("altitude_km", 100.0, None, unit="km", finite=True)
+    check("inclination_deg", 0.0, 180.0, unit="deg")
+    check("eccentricity", 0.0, 1.0, high_open=True)
+    for col in ("raan_deg", "arg_perigee_deg", "mean_anomaly_deg"):
+        check(col, None, None, unit="deg", finite=True)
+    check("min_elevation_deg", 0.0, 90.0, unit="deg")
+    epochs = sats["element_epoch"]
+    if not pd.api.types.is_datetime64_any_dtype(epochs):
+        epochs = pd.to_datetime(epochs, errors="coerce", utc=True)
+    if epochs.isna().any():
+        k = int(np.flatnonzero(epochs.isna().to_numpy())[0])
+        raise ValueError(f"satellite {ids[k]!r} (row {k}): element_epoch is missing or not "
+                         f"a time ({sats['element_epoch'].iloc[k]!r})")
 
 
 class Constellation:
@@ -173,6 +222,8 @@ class Constellation:
             raise TypeError(f"name must be a string, got {name!r}")
         if not isinstance(satellites, pd.DataFrame):
             raise TypeError("satellites must be a pandas DataFrame")
+        if not isinstance(shells, pd.DataFrame):
+            raise TypeError(f"shells must be a pandas DataFrame, got {type(shells).__name__}")
         missing = [c for c in SATELLITE_COLUMNS if c not in satellites.columns]
         if missing:
             raise ValueError(f"satellites is missing column(s) {missing}")
@@ -181,11 +232,7 @@ class Constellation:
             dup = sats.loc[sats["sat_id"].duplicated(), "sat_id"].iloc[0]
             raise ValueError(f"sat_id must be unique; {dup!r} repeats (rename one "
                              "constellation before combining)")
-        _check_elements(sats["altitude_km"].to_numpy(float),
-                        sats["inclination_deg"].to_numpy(float),
-                        sats["eccentricity"].to_numpy(float))
-        check_range(sats["min_elevation_deg"].to_numpy(float), "min_elevation_deg",
-                    0.0, 90.0, unit="deg")
+        _check_satellite_columns(sats)
         bad = ~sats["model"].isin(["j2", "sgp4"])
         if bad.any():
             raise ValueError(f"model must be 'j2' or 'sgp4'; got {sats['model'][bad].iloc[0]!r}")
@@ -316,11 +363,15 @@ class Constellation:
         s = _check_int(sats_per_plane, "sats_per_plane", 1)
         f = _check_int((1 if p > 1 else 0) if phasing is None else phasing, "phasing", 0,
                        p - 1)
-        el = float(check_range(min_elevation_deg, "min_elevation_deg", 0.0, 90.0, unit="deg"))
-        spread = float(check_range(raan_spread_deg, "raan_spread_deg", 0.0, 360.0,
-                                   low_open=True, unit="deg"))
-        off = float(as_float_array(raan_offset_deg, "raan_offset_deg"))
-        argp = float(as_float_array(arg_perigee_deg, "arg_perigee_deg"))
+        el = _scalar(check_range(min_elevation_deg, "min_elevation_deg", 0.0, 90.0,
+                                 unit="deg"), "min_elevation_deg")
+        spread = _scalar(check_range(raan_spread_deg, "raan_spread_deg", 0.0, 360.0,
+                                     low_open=True, unit="deg"), "raan_spread_deg")
+        off = _scalar(raan_offset_deg, "raan_offset_deg")
+        argp = _scalar(arg_perigee_deg, "arg_perigee_deg")
+        for value, label in ((altitude_km, "altitude_km"), (inclination_deg, "inclination_deg"),
+                             (eccentricity, "eccentricity")):
+            _scalar(value, label)
         if p * s > 1_000_000:
             raise ValueError(f"planes x sats_per_plane = {p * s} exceeds 1,000,000")
         t = _epoch(epoch)
@@ -520,6 +571,12 @@ def _infer_layout(alt, inc, raan, argp, m, tol):
 def _assemble(name, ids, el, epochs: Time, models, satrecs, norad, min_elevation_deg,
               band_user, tol, skipped):
     el = np.atleast_2d(np.asarray(el, float))
+    bad = ~np.isfinite(el)
+    if bad.any():
+        k, j = (int(i) for i in np.argwhere(bad)[0])
+        field = ("semi-major axis", "eccentricity", "inclination", "RAAN",
+                 "argument of perigee", "mean anomaly")[j]
+        raise ValueError(f"element set {ids[k]!r}: {field} is {el[k, j]:g}, not finite")
     a, e, inc, raan, argp, m = el.T
     alt = a - R_EARTH_KM
     minel = float(check_range(min_elevation_deg, "min_elevation_deg", 0.0, 90.0, unit="deg"))
@@ -557,8 +614,10 @@ def _assemble(name, ids, el, epochs: Time, models, satrecs, norad, min_elevation
 
 def _from_records(records, skipped, name, min_elevation_deg, band_user, tol):
     if not records:
-        raise ValueError("no valid element sets found" +
-                         (f"; skipped: {skipped[:5]}" if skipped else ""))
+        raise ValueError("source: no valid element sets found" +
+                         (f"; skipped: {skipped[:5]}" if skipped else
+                          " (give a file path, or the text of TLE/3LE lines or of OMM "
+                          "CSV/JSON/XML records)"))
     from astropy.time import Time as _T
 
     els, eps, ids, norad, recs = [], [], [], [], []
@@ -641,7 +700,16 @@ def constellation(name, *, phasing=None, min_elevation_deg=None, epoch=None, she
         raise ValueError("slot_lon_deg applies only to the 'geo' constellation")
     table = _catalogue_shells(name)
     if shells is not None:
-        wanted = [str(s) for s in ([shells] if isinstance(shells, str) else shells)]
+        if isinstance(shells, str | int | np.integer):
+            shells = [shells]
+        try:
+            wanted = [str(s) for s in shells]
+        except TypeError:
+            raise TypeError(f"shells must be a shell name or a list of shell names of "
+                            f"{name!r}, got {shells!r}") from None
+        if not wanted:
+            raise ValueError(f"shells is empty; give one or more shells of {name!r}: "
+                             f"{list(table['shell'].astype(str))} (or None for all)")
         for s in wanted:
             check_choice(s, "shell", list(table["shell"]))
         table = table[table["shell"].isin(wanted)]

@@ -65,7 +65,7 @@ from astropy import units as u
 from astropy.time import Time, TimeDelta
 from astropy.utils import iers
 
-from satcloud._validate import as_float_array, check_range
+from satcloud._validate import check_memory, check_range
 
 # Never download Earth-orientation tables (satcloud is offline by default).
 iers.conf.auto_download = False
@@ -110,25 +110,98 @@ DEFAULT_EPOCH = Time("2020-10-01T00:00:00", scale="utc")
 # ---------------------------------------------------------------------------- time
 
 
-def _seconds(value, name) -> float:
+#: Accepted forms of a duration, for error messages.
+_DURATION_FORMS = ("a string with a unit ('24h', '60s', '10min', '1d', '00:01:00'), a number "
+                   "of seconds (60 or 60.0), an astropy Quantity (60 * u.s), a TimeDelta, or "
+                   "a datetime.timedelta / numpy.timedelta64 / pandas.Timedelta")
+
+
+def duration_s(value, name="duration", *, allow_zero=False) -> float:
+    """A duration in seconds, the one parser of durations and steps in satcloud. [s]
+
+    Parameters
+    ----------
+    value : str, float, int, Quantity, TimeDelta or timedelta
+        A string *with a unit* as pandas reads it (``"24h"``, ``"60s"``, ``"10min"``,
+        ``"1d"``, ``"1 days 02:00:00"``); a plain number of seconds (int or float);
+        an astropy ``Quantity`` with a time unit; an astropy ``TimeDelta``; a
+        ``datetime.timedelta``, ``numpy.timedelta64`` (with a unit) or
+        ``pandas.Timedelta``.
+    name : str
+        Public parameter name for the error messages (``"duration"``, ``"step"``).
+    allow_zero : bool
+        Accept 0 (a duration of one instant); otherwise the value must be > 0.
+
+    Returns
+    -------
+    float
+        Finite and > 0 (or >= 0 with ``allow_zero``). [s]
+
+    Raises
+    ------
+    ValueError
+        For a string without a unit (``"24"`` would otherwise read as 24 ns), a string
+        pandas cannot read, a non-finite, negative (or zero) value, or a Quantity that is
+        not a time.
+    TypeError
+        For any other type (bool, lists, arrays of several values, ...).
+    """
+    forms = _DURATION_FORMS
+    if isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be a duration ({forms}); got {value!r}")
     if isinstance(value, u.Quantity):
-        return float(value.to_value(u.s))
-    if isinstance(value, TimeDelta):
-        return float(value.to_value(u.s))
-    if isinstance(value, (_dt.timedelta, np.timedelta64, pd.Timedelta)):
-        return float(pd.Timedelta(value).total_seconds())
-    if isinstance(value, str):
+        try:
+            sec = value.to_value(u.s)
+        except u.UnitsError as exc:
+            raise ValueError(f"{name} must be a time; got {value!r} (unit "
+                             f"{value.unit!s:.40}): give {forms}") from exc
+    elif isinstance(value, TimeDelta):
+        sec = value.to_value(u.s)
+    elif isinstance(value, np.timedelta64):
+        if np.datetime_data(value.dtype)[0] == "generic":
+            raise ValueError(f"{name} = {value!r} has no unit; give {forms}")
+        sec = float(pd.Timedelta(value).total_seconds()) if not np.isnat(value) else np.nan
+    elif isinstance(value, _dt.timedelta):  # includes pandas.Timedelta
+        sec = np.nan if value is pd.NaT else float(pd.Timedelta(value).total_seconds())
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            float(text)
+        except ValueError:
+            pass
+        else:  # "24", "1e3", "nan", "inf": a number without a unit
+            raise ValueError(f"{name} = {value!r} has no unit; give {forms}")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # pandas deprecates the unit "d"
-                return float(pd.Timedelta(value).total_seconds())
-        except ValueError as exc:
-            raise ValueError(f"{name}: cannot read {value!r} as a duration "
-                             "(e.g. '24h', '30s')") from exc
-    arr = as_float_array(value, name)
-    if arr.ndim:
-        raise TypeError(f"{name} must be a scalar duration, got shape {arr.shape}")
-    return float(arr)
+                td = pd.Timedelta(text)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise ValueError(f"{name}: cannot read {value!r} as a duration; give "
+                             f"{forms}") from exc
+        sec = np.nan if td is pd.NaT else float(td.total_seconds())
+    elif isinstance(value, int | float | np.integer | np.floating):
+        sec = float(value)
+    elif isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+        sec = float(value)
+    else:
+        shape = getattr(value, "shape", None)
+        got = f"shape {shape}" if shape not in (None, ()) else f"{type(value).__name__} {value!r:.60}"
+        raise TypeError(f"{name} must be a single duration ({forms}); got {got}")
+    sec = np.asarray(sec, dtype=float)
+    if sec.ndim:
+        raise TypeError(f"{name} must be a single duration, got shape {sec.shape}")
+    sec = float(sec)
+    if not np.isfinite(sec):
+        raise ValueError(f"{name} must be a finite duration; got {value!r}")
+    if sec < 0 or (sec == 0 and not allow_zero):
+        need = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be {need} s; got {value!r} ({sec:g} s)")
+    return sec
+
+
+def _seconds(value, name) -> float:
+    """Backward-compatible alias of :func:`duration_s` (zero allowed; the caller checks)."""
+    return duration_s(value, name, allow_zero=True)
 
 
 def _quiet_erfa(func):
@@ -144,23 +217,57 @@ def _quiet_erfa(func):
     return wrapper
 
 
+def _check_unmasked(t: Time, name: str) -> Time:
+    """Reject missing times (NaT, masked elements): they would propagate to NaN."""
+    if t.masked:
+        missing = np.ma.getmaskarray(t.jd2)
+        if missing.any():
+            where = "" if t.isscalar else f" at index {int(np.flatnonzero(missing.ravel())[0])}"
+            raise ValueError(f"{name} contains a missing time (NaT or masked){where}; give "
+                             "valid UTC times")
+    return t
+
+
 def to_time(value, name="times") -> Time:
-    """An astropy ``Time`` (UTC) from a Time, datetime, ISO string or datetime64 array."""
+    """An astropy ``Time`` (UTC) from a Time, datetime, ISO string or datetime64 array.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` cannot be read as a time.
+    ValueError
+        If it contains a missing time (NaT or a masked element).
+    """
     if isinstance(value, Time):
-        return value
+        return _check_unmasked(value, name)
     if isinstance(value, pd.Timestamp | pd.DatetimeIndex | pd.Series):
-        idx = pd.DatetimeIndex(np.atleast_1d(pd.to_datetime(value)))
+        try:
+            idx = pd.DatetimeIndex(np.atleast_1d(pd.to_datetime(value)))
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise TypeError(f"{name}: cannot read {value!r:.200} as a time (give an astropy "
+                            "Time, a datetime or an ISO string, in UTC)") from exc
+        if idx.isna().any():
+            raise ValueError(f"{name} contains a missing time (NaT) at index "
+                             f"{int(np.flatnonzero(idx.isna())[0])}; give valid UTC times")
         if idx.tz is not None:
             idx = idx.tz_convert("UTC").tz_localize(None)
         t = Time(idx.to_numpy(dtype="datetime64[ns]"), scale="utc")
         return t[0] if isinstance(value, pd.Timestamp) else t
+    if value is pd.NaT:
+        raise ValueError(f"{name} is a missing time (NaT); give a valid UTC time")
     if isinstance(value, _dt.datetime) and value.tzinfo is not None:
         value = value.astimezone(_dt.UTC).replace(tzinfo=None)
     try:
-        return Time(value, scale="utc")
-    except (ValueError, TypeError) as exc:
-        raise TypeError(f"{name}: cannot read {value!r} as a time (give an astropy Time, "
-                        "a datetime or an ISO string, in UTC)") from exc
+        t = Time(value, scale="utc")
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise TypeError(f"{name}: cannot read {value!r:.200} as a time (give an astropy "
+                        "Time, a datetime or an ISO string, in UTC)") from exc
+    return _check_unmasked(t, name)
+
+
+#: Peak memory of :func:`time_grid` per time (offsets, TAI and UTC Time arrays and
+#: ERFA temporaries; measured 121 bytes with tracemalloc). [bytes]
+_TIME_GRID_BYTES_PER_STEP = 128
 
 
 @_quiet_erfa
@@ -171,10 +278,13 @@ def time_grid(start=None, duration="24h", step="60s", *, endpoint=False) -> Time
     ----------
     start : Time, datetime or str, optional
         First time (UTC). Default :data:`DEFAULT_EPOCH` (2020-10-01T00:00:00 UTC).
-    duration : float, str, Quantity or timedelta
-        Length of the grid; numbers are seconds, strings as pandas (``"24h"``). [s]
-    step : float, str, Quantity or timedelta
-        Spacing, > 0. [s]
+    duration : str, float, Quantity or timedelta
+        Length of the grid, >= 0 (0: the single time ``start``): a string with a unit
+        as pandas reads it (``"24h"``, ``"90min"``), a number of seconds, a Quantity
+        or a timedelta (see :func:`duration_s`; a string without a unit such as
+        ``"24"`` is an error). [s]
+    step : str, float, Quantity or timedelta
+        Spacing, > 0, in the same forms. [s]
     endpoint : bool, optional
         Include ``start + duration`` when it falls on the grid (default: half-open,
         so 24 h at 60 s gives 1,440 times).
@@ -184,20 +294,27 @@ def time_grid(start=None, duration="24h", step="60s", *, endpoint=False) -> Time
     astropy.time.Time
         Array of times, scale UTC. Steps are exact in SI seconds (TAI), so a grid over
         a leap second stays uniform.
+
+    Raises
+    ------
+    ValueError
+        For a duration or step without a unit, non-finite, negative (or a zero step),
+        or a grid whose times alone would exceed the memory limit
+        (:data:`satcloud._validate.MAX_ARRAY_BYTES`; about 33 million times).
     """
     t0 = DEFAULT_EPOCH if start is None else to_time(start, "start")
     if not t0.isscalar:
         raise TypeError("start must be a single time")
-    dur = _seconds(duration, "duration")
-    stp = _seconds(step, "step")
-    check_range(dur, "duration", 0.0, None, unit="s")
-    check_range(stp, "step", 0.0, None, low_open=True, unit="s")
-    n = int(np.floor(dur / stp * (1 + 1e-12) + 1e-9))
+    dur = duration_s(duration, "duration", allow_zero=True)
+    stp = duration_s(step, "step")
+    n = np.floor(dur / stp * (1 + 1e-12) + 1e-9)
+    n = max(n, 1.0)
+    check_memory(n * _TIME_GRID_BYTES_PER_STEP,
+                 f"time_grid: {n:,.0f} times ({duration!r} at {step!r})",
+                 "choose a larger step or a shorter duration")
+    n = int(n)
     if endpoint and abs(n * stp - dur) <= 1e-6 * stp:
         n += 1
-    n = max(n, 1)
-    if n > 50_000_000:
-        raise ValueError(f"time_grid would have {n} steps; choose a larger step")
     offsets = np.arange(n, dtype=float) * stp
     return (t0.tai + TimeDelta(offsets, format="sec")).utc
 
@@ -269,7 +386,7 @@ def gmst82_rad(times) -> np.ndarray:
 
 def mean_motion_rad_s(a_km) -> np.ndarray:
     """Keplerian mean motion n = sqrt(mu / a^3). [rad/s]"""
-    a = check_range(a_km, "a_km", 0.0, None, low_open=True, unit="km")
+    a = check_range(a_km, "a_km", 0.0, None, low_open=True, unit="km", finite=True)
     return np.sqrt(MU_EARTH_KM3_S2 / a**3)
 
 
@@ -281,7 +398,7 @@ def orbital_period_s(altitude_km) -> np.ndarray:
     altitude_km : array_like
         Altitude above the WGS84 equatorial radius. [km]
     """
-    h = check_range(altitude_km, "altitude_km", 100.0, None, unit="km")
+    h = check_range(altitude_km, "altitude_km", 100.0, None, unit="km", finite=True)
     a = R_EARTH_KM + h
     return 2.0 * np.pi * np.sqrt(a**3 / MU_EARTH_KM3_S2)
 
@@ -309,7 +426,7 @@ def j2_secular_rates(a_km, eccentricity, inclination_deg):
     Vallado, 4th ed., eq. 9-41 (nodal regression), 9-42 (apsidal rotation) and 9-43
     (mean-motion correction); Kozai (1959).
     """
-    a = check_range(a_km, "a_km", 0.0, None, low_open=True, unit="km")
+    a = check_range(a_km, "a_km", 0.0, None, low_open=True, unit="km", finite=True)
     e = check_range(eccentricity, "eccentricity", 0.0, 1.0, high_open=True)
     i = np.radians(check_range(inclination_deg, "inclination_deg", 0.0, 180.0, unit="deg"))
     n0 = np.sqrt(MU_EARTH_KM3_S2 / a**3)
@@ -324,7 +441,7 @@ def j2_secular_rates(a_km, eccentricity, inclination_deg):
 
 def nodal_period_s(altitude_km, inclination_deg, eccentricity=0.0) -> np.ndarray:
     """Nodal (draconitic) period 2 pi / (d(omega)/dt + dM/dt) under J2. [s]"""
-    h = check_range(altitude_km, "altitude_km", 100.0, None, unit="km")
+    h = check_range(altitude_km, "altitude_km", 100.0, None, unit="km", finite=True)
     _, w, m = j2_secular_rates(R_EARTH_KM + h, eccentricity, inclination_deg)
     return 2.0 * np.pi / (w + m)
 
@@ -341,7 +458,7 @@ def sun_synchronous_inclination_deg(altitude_km, eccentricity=0.0) -> np.ndarray
     eccentricity : array_like, optional
         [-]
     """
-    h = check_range(altitude_km, "altitude_km", 100.0, None, unit="km")
+    h = check_range(altitude_km, "altitude_km", 100.0, None, unit="km", finite=True)
     e = check_range(eccentricity, "eccentricity", 0.0, 1.0, high_open=True)
     a = R_EARTH_KM + h
     n0 = np.sqrt(MU_EARTH_KM3_S2 / a**3)
@@ -431,6 +548,19 @@ def _sat_arrays(constellation, ref: Time):
         "m": np.radians(sats["mean_anomaly_deg"].to_numpy(float)),
         "raan_dot": rd, "argp_dot": wd, "m_dot": md,
     }
+
+
+def _check_finite_elements(el: dict, idx: np.ndarray, sats: pd.DataFrame) -> None:
+    """J2 elements of the satellites ``idx`` must be finite (a constellation's table can
+    be edited after it was checked); one pass over N values per element."""
+    for key, arr in el.items():
+        vals = arr[idx]
+        ok = np.isfinite(vals)
+        if not ok.all():
+            k = int(idx[np.flatnonzero(~ok)[0]])
+            raise ValueError(f"propagate: satellite {sats['sat_id'].iloc[k]!r} (row {k}) has "
+                             f"a non-finite element ({key} = {arr[k]:g}); fix its row of "
+                             "constellation.satellites or drop it")
 
 
 def _kepler_E(m, e, iterations=8):
@@ -609,6 +739,8 @@ class _Plan:
         self.theta = earth_rotation_angle_rad(times)
         # J2 element arrays (parsing the element epochs costs ~0.2 s per 5,000 satellites)
         self.el = _sat_arrays(constellation, self.ref) if self.j2_idx.size else None
+        if self.el is not None:
+            _check_finite_elements(self.el, self.j2_idx, sats)
         self.j2_circ = self.j2_ecc = np.zeros(0, np.int64)
         if self.j2_idx.size:
             ej = self.el["e"][self.j2_idx]
@@ -703,6 +835,29 @@ def _fill_chunk(plan: _Plan, t0: int, t1: int, out_ecef, out_eci, inertial: bool
             out_eci[:, plan.j2_ecc] = eci
     if plan.sgp4_idx.size:
         _fill_sgp4(plan, t0, t1, out_ecef, out_eci, inertial)
+        # J2 positions are finite by construction (elements checked in _Plan, times
+        # finite); SGP4 output is checked, as the library could return NaN unflagged
+        _check_finite_positions(plan, t0, out_ecef)
+
+
+def _check_finite_positions(plan: _Plan, t0: int, out) -> None:
+    """Final guard: a chunk of positions must be finite (never return NaN silently).
+
+    One pairwise sum over the chunk (no temporary array): NaN and infinities propagate
+    into it, and finite positions (< 1e6 km) cannot overflow it.
+    """
+    if np.isfinite(np.add.reduce(out, axis=None)):
+        return
+    bad = ~np.isfinite(out).all(axis=-1)
+    t, n = (int(i) for i in np.argwhere(bad)[0])
+    sats = plan.constellation.satellites
+    row = sats.iloc[n]
+    elements = ", ".join(f"{c}={row[c]}" for c in
+                         ("model", "altitude_km", "inclination_deg", "eccentricity",
+                          "raan_deg", "arg_perigee_deg", "mean_anomaly_deg", "element_epoch"))
+    raise ValueError(f"propagate: satellite {row['sat_id']!r} (row {n}) has a non-finite "
+                     f"position at times[{t0 + t}]; its elements are invalid ({elements}); "
+                     "drop it or fix its elements")
 
 
 def _fill_sgp4(plan: _Plan, t0: int, t1: int, out_ecef, out_eci, inertial: bool):
@@ -761,6 +916,49 @@ def _check_constellation(constellation):
         raise ValueError("constellation has no satellites")
 
 
+def _check_dtype(dtype) -> np.dtype:
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as exc:
+        raise TypeError(f"dtype must be np.float64 or np.float32, got {dtype!r}") from exc
+    if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
+        raise TypeError(f"dtype must be float64 or float32, got {dt}")
+    return dt
+
+
+def _check_chunk_steps(chunk_steps, n_sat: int) -> int:
+    """Time steps per chunk: a positive integer, default ~1e6 satellite states."""
+    if chunk_steps is None:
+        return _default_chunk(n_sat)
+    if isinstance(chunk_steps, bool) or not isinstance(chunk_steps, int | np.integer | float
+                                                       | np.floating):
+        raise TypeError(f"chunk_steps must be a positive integer, got {chunk_steps!r}")
+    if not np.isfinite(chunk_steps) or chunk_steps != int(chunk_steps) or chunk_steps < 1:
+        raise ValueError(f"chunk_steps must be an integer >= 1, got {chunk_steps!r}")
+    return int(chunk_steps)
+
+
+#: Memory per time step held besides the positions (offsets, Earth rotation angles,
+#: Julian dates, GMST, UT1 conversion temporaries). [bytes]
+_PER_TIME_BYTES = 256
+#: Memory per satellite state of the temporaries of one chunk (angles, sines and
+#: cosines, SGP4 buffers). [bytes]
+_PER_STATE_TEMP_BYTES = 160
+
+
+def _check_propagate_memory(n_t: int, n_sat: int, dtype: np.dtype, inertial: bool,
+                            chunk: int, whole: bool) -> None:
+    stored = (n_t if whole else min(chunk, n_t)) * n_sat * 3 * dtype.itemsize
+    stored *= 2 if inertial else 1
+    temps = min(chunk, n_t) * n_sat * _PER_STATE_TEMP_BYTES
+    what = (f"propagate: positions of {n_sat:,} satellites at {n_t:,} times" if whole else
+            f"iter_propagate: chunks of {min(chunk, n_t):,} times x {n_sat:,} satellites")
+    advice = ("choose a larger step or shorter duration in time_grid, fewer satellites, "
+              "dtype=np.float32, or stream with satcloud.orbits.iter_propagate (or "
+              "satcloud.chunked for coverage)" if whole else "choose a smaller chunk_steps")
+    check_memory(stored + temps + n_t * _PER_TIME_BYTES, what, advice)
+
+
 @_quiet_erfa
 def propagate(constellation, times, *, inertial=False, dtype=np.float64, chunk_steps=None,
               progress=None, sgp4_backend="auto") -> Ephemeris:
@@ -801,21 +999,21 @@ def propagate(constellation, times, *, inertial=False, dtype=np.float64, chunk_s
     Raises
     ------
     ValueError
-        For non-increasing times, an empty constellation, or an SGP4 error (e.g. a decayed
-        satellite; the message names it).
+        For non-increasing or missing times, an empty constellation, an SGP4 error (e.g.
+        a decayed satellite; the message names it), a satellite whose position would be
+        non-finite (named; never returned as NaN), or a result larger than
+        :data:`satcloud._validate.MAX_ARRAY_BYTES` (the message gives the estimate in GB
+        and suggests a larger ``step``, ``dtype=np.float32`` or :func:`iter_propagate`).
     """
     _check_constellation(constellation)
     t = _check_times(times)
-    dtype = np.dtype(dtype)
-    if dtype not in (np.dtype(np.float64), np.dtype(np.float32)):
-        raise TypeError(f"dtype must be float64 or float32, got {dtype}")
+    dtype = _check_dtype(dtype)
+    n_t, n_sat = len(t), len(constellation)
+    chunk = _check_chunk_steps(chunk_steps, n_sat)
+    _check_propagate_memory(n_t, n_sat, dtype, bool(inertial), chunk, whole=True)
     plan = _Plan(constellation, t, sgp4_backend)
-    n_t = len(t)
     out = np.empty((n_t, plan.n, 3), dtype=dtype)
     out_eci = np.empty((n_t, plan.n, 3), dtype=dtype) if inertial else None
-    chunk = int(chunk_steps) if chunk_steps else _default_chunk(plan.n)
-    if chunk < 1:
-        raise ValueError(f"chunk_steps must be >= 1, got {chunk_steps}")
     starts = range(0, n_t, chunk)
     bar = _progress(n_t * plan.n, len(starts), progress)
     for t0 in starts:
@@ -835,15 +1033,22 @@ def iter_propagate(constellation, times, *, chunk_steps=None, inertial=False,
 
     For problems whose full ``[T, N, 3]`` array is too large to hold; each yielded
     ephemeris covers ``times[k * chunk_steps:(k + 1) * chunk_steps]``. Parameters as in
-    :func:`propagate`.
+    :func:`propagate`; they are checked when this is called, before the first chunk.
+    Memory is bounded by one chunk (not by
+    :data:`satcloud._validate.MAX_ARRAY_BYTES` times the whole span).
     """
     _check_constellation(constellation)
     t = _check_times(times)
+    dtype = _check_dtype(dtype)
+    n_t, n_sat = len(t), len(constellation)
+    chunk = _check_chunk_steps(chunk_steps, n_sat)
+    _check_propagate_memory(n_t, n_sat, dtype, bool(inertial), chunk, whole=False)
     plan = _quiet_erfa(_Plan)(constellation, t, sgp4_backend)
+    return _iter_chunks(plan, t, chunk, dtype, bool(inertial), constellation)
+
+
+def _iter_chunks(plan, t, chunk, dtype, inertial, constellation) -> Iterator[Ephemeris]:
     n_t = len(t)
-    chunk = int(chunk_steps) if chunk_steps else _default_chunk(plan.n)
-    if chunk < 1:
-        raise ValueError(f"chunk_steps must be >= 1, got {chunk_steps}")
     for t0 in range(0, n_t, chunk):
         t1 = min(t0 + chunk, n_t)
         out = np.empty((t1 - t0, plan.n, 3), dtype=dtype)
@@ -872,7 +1077,14 @@ def propagate_pairs(constellation, sat_index, times) -> np.ndarray:
         ECEF positions [K, 3]. [km]
     """
     _check_constellation(constellation)
-    idx = np.asarray(sat_index, dtype=np.int64).ravel()
+    raw = np.asarray(sat_index)
+    if raw.size and raw.dtype.kind not in "iu":
+        raise TypeError(f"sat_index must be integers (satellite row numbers), got "
+                        f"{sat_index!r:.200}")
+    idx = raw.astype(np.int64).ravel()
+    if idx.size and (idx.min() < 0 or idx.max() >= len(constellation)):
+        raise ValueError(f"sat_index must be in [0, {len(constellation) - 1}], got "
+                         f"{int(idx.min() if idx.min() < 0 else idx.max())}")
     t = to_time(times)
     if t.isscalar:
         t = t.reshape((1,))
@@ -909,4 +1121,10 @@ def propagate_pairs(constellation, sat_index, times) -> np.ndarray:
             out[sg[k], 0] = cg * r[:, 0] + sgn * r[:, 1]
             out[sg[k], 1] = -sgn * r[:, 0] + cg * r[:, 1]
             out[sg[k], 2] = r[:, 2]
+    ok = np.isfinite(out).all(axis=1)
+    if not ok.all():
+        k = int(np.flatnonzero(~ok)[0])
+        raise ValueError(f"propagate_pairs: satellite {sats['sat_id'].iloc[idx[k]]!r} (row "
+                         f"{idx[k]}) has a non-finite position at times[{k}]; its elements "
+                         "are invalid")
     return out

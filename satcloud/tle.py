@@ -19,8 +19,11 @@ the result's ``skipped`` as ``(line_number, reason)``, and a warning says how ma
 from __future__ import annotations
 
 import csv
+import datetime as _dt
+import errno
 import io
 import json
+import math
 import os
 import warnings
 from dataclasses import dataclass, field
@@ -30,7 +33,8 @@ from sgp4.api import Satrec
 
 from satcloud._validate import check_choice
 
-__all__ = ["ElementSet", "ParseResult", "TLEError", "parse_omm", "parse_tle", "tle_checksum"]
+__all__ = ["ElementSet", "ParseResult", "SourceNotFoundError", "TLEError", "parse_omm",
+           "parse_tle", "tle_checksum"]
 
 _OMM_REQUIRED = ("EPOCH", "MEAN_MOTION", "ECCENTRICITY", "INCLINATION", "RA_OF_ASC_NODE",
                  "ARG_OF_PERICENTER", "MEAN_ANOMALY", "NORAD_CAT_ID", "BSTAR",
@@ -71,6 +75,18 @@ class ParseResult:
         return len(self.records)
 
 
+class SourceNotFoundError(FileNotFoundError, ValueError):
+    """``source`` names a file that does not exist (a ``FileNotFoundError`` that is also
+    a ``ValueError``, like every other bad-input error of this module)."""
+
+    def __init__(self, path, hint=""):
+        super().__init__(errno.ENOENT, "no such file", str(path))
+        self.hint = hint
+
+    def __str__(self):
+        return f"source: no such file {self.filename!r}{self.hint}"
+
+
 def _is_path(source) -> bool:
     """True if the string names an existing file (not element-set text)."""
     if isinstance(source, os.PathLike):
@@ -81,22 +97,63 @@ def _is_path(source) -> bool:
         return False
     try:
         return Path(source).is_file()
-    except OSError:
+    except (OSError, ValueError):  # e.g. an embedded NUL character
         return False
 
 
+def _looks_like_missing_path(source: str) -> bool:
+    """A one-line string that is not a file: meant as a path (element-set text has at
+    least two lines; JSON and XML start with a bracket)."""
+    text = source.strip()
+    if not text or "\n" in source or "\r" in source or len(source) > 4096:
+        return False
+    if text[:1] in ("[", "{", "<") or text[:2] in ("1 ", "2 "):
+        return False
+    return not _is_path(source)
+
+
+def _decode(data: bytes, where: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{where} is not UTF-8 text (byte {exc.start}: "
+                         f"{data[exc.start:exc.start + 1]!r}); element sets are ASCII/UTF-8 "
+                         "text") from None
+
+
 def _read(source) -> str:
+    """The text of ``source``: a file object, bytes, a path or the text itself."""
     if hasattr(source, "read"):
-        data = source.read()
-        return data.decode("utf-8") if isinstance(data, bytes) else data
+        try:
+            data = source.read()
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"source file {getattr(source, 'name', source)!r} is not UTF-8 "
+                             f"text ({exc.reason} at byte {exc.start})") from None
+        if isinstance(data, bytes):
+            return _decode(data, f"source file {getattr(source, 'name', source)!r}")
+        if not isinstance(data, str):
+            raise TypeError(f"source.read() must return text or bytes, got "
+                            f"{type(data).__name__}")
+        return data
     if isinstance(source, bytes):
-        return source.decode("utf-8")
+        return _decode(source, "source")
     if isinstance(source, os.PathLike) or _is_path(source):
         p = Path(source)
-        if not p.is_file():
-            raise FileNotFoundError(f"no such file: {p}")
-        return p.read_text(encoding="utf-8")
+        try:
+            is_file = p.is_file()
+        except (OSError, ValueError):  # e.g. an embedded NUL character
+            is_file = False
+        if not is_file:
+            try:
+                hint = " (it is not a regular file)" if p.exists() else ""
+            except (OSError, ValueError):
+                hint = ""
+            raise SourceNotFoundError(p, hint)
+        return _decode(p.read_bytes(), f"source file {str(p)!r}")
     if isinstance(source, str):
+        if _looks_like_missing_path(source):
+            raise SourceNotFoundError(source, " (read as a path: element-set text has at "
+                                              "least two lines)")
         return source
     raise TypeError(f"source must be a path, a file object or text, got {type(source).__name__}")
 
@@ -122,26 +179,56 @@ def _check_line(line: str, number: int, expect: str) -> None:
 
 
 # (name, first column, last column) 1-based inclusive, per the NORAD format
-_FIELDS_1 = (("epoch", 19, 32), ("first derivative of mean motion", 34, 43))
+_FIELDS_1 = (("epoch", 19, 32), ("first derivative of mean motion", 34, 43),
+             ("second derivative of mean motion", 45, 52), ("BSTAR", 54, 61))
 _FIELDS_2 = (("inclination", 9, 16), ("RAAN", 18, 25), ("eccentricity", 27, 33),
              ("argument of perigee", 35, 42), ("mean anomaly", 44, 51),
              ("mean motion", 53, 63))
+# fields written in the TLE's assumed-decimal exponent form, e.g. " 31745-4" = 0.31745e-4
+_EXPONENT_FIELDS = ("second derivative of mean motion", "BSTAR")
+_EXPONENT_CHARS = frozenset("0123456789+-. ")
+# Satrec attribute -> (TLE line, field name), for the check of the parsed values
+_SATREC_FIELDS = (("jdsatepoch", 1, "epoch"), ("jdsatepochF", 1, "epoch"),
+                  ("ndot", 1, "first derivative of mean motion"),
+                  ("nddot", 1, "second derivative of mean motion"), ("bstar", 1, "BSTAR"),
+                  ("inclo", 2, "inclination"), ("nodeo", 2, "RAAN"),
+                  ("ecco", 2, "eccentricity"), ("argpo", 2, "argument of perigee"),
+                  ("mo", 2, "mean anomaly"), ("no_kozai", 2, "mean motion"))
 
 
 def _check_fields(line: str, number: int, fields) -> None:
     for name, a, b in fields:
-        text = line[a - 1:b].strip()
+        raw = line[a - 1:b]
+        text = raw.strip()
+        if name in _EXPONENT_FIELDS:
+            if text and (not set(text) <= _EXPONENT_CHARS or not any(c.isdigit()
+                                                                      for c in text)):
+                raise TLEError(number, f"{name} field (columns {a}-{b}) is {raw!r}, not a "
+                                       "number in the assumed-decimal form (e.g. ' 31745-4')")
+            continue
         try:
-            float(("0." + text) if name == "eccentricity" else text)
+            value = float(("0." + text) if name == "eccentricity" else text)
         except ValueError:
-            raise TLEError(number, f"{name} field (columns {a}-{b}) is {line[a - 1:b]!r}, "
+            raise TLEError(number, f"{name} field (columns {a}-{b}) is {raw!r}, "
                                    "not a number") from None
+        if not math.isfinite(value) or "_" in text:
+            raise TLEError(number, f"{name} field (columns {a}-{b}) is {raw!r}, "
+                                   "not a finite number")
     if fields is _FIELDS_2:
         inc = float(line[8:16])
         if not 0.0 <= inc <= 180.0:
             raise TLEError(number, f"inclination {inc:g} deg outside [0, 180]")
         if float(line[52:63]) <= 0:
             raise TLEError(number, "mean motion must be > 0 rev/day")
+
+
+def _check_satrec(sat, line_numbers) -> None:
+    """Every element SGP4 read must be finite (a field it misread gives NaN)."""
+    for attr, which, name in _SATREC_FIELDS:
+        value = getattr(sat, attr)
+        if not math.isfinite(value):
+            raise TLEError(line_numbers[which - 1], f"{name} field reads as {value!r}, not a "
+                                                    "finite number")
 
 
 def _is_tle_line(line: str, digit: str) -> bool:
@@ -226,6 +313,7 @@ def parse_tle(source, *, errors="raise") -> ParseResult:
                 sat = Satrec.twoline2rv(l1[:69], l2[:69])
             except (ValueError, IndexError) as exc:
                 raise TLEError(num, f"SGP4 cannot read this element set: {exc}") from exc
+            _check_satrec(sat, (num, j + 1))
             if sat.error:
                 from sgp4.api import SGP4_ERRORS
 
@@ -245,46 +333,135 @@ def parse_tle(source, *, errors="raise") -> ParseResult:
     return ParseResult(records, skipped)
 
 
+# OMM keywords read as numbers (all must be finite) and as integers
+_OMM_FLOATS = ("MEAN_MOTION", "ECCENTRICITY", "INCLINATION", "RA_OF_ASC_NODE",
+               "ARG_OF_PERICENTER", "MEAN_ANOMALY", "BSTAR", "MEAN_MOTION_DOT",
+               "MEAN_MOTION_DDOT")
+_OMM_INTS = ("NORAD_CAT_ID", "EPHEMERIS_TYPE", "ELEMENT_SET_NO", "REV_AT_EPOCH")
+# Satrec attribute -> OMM keyword, for the check of the values SGP4 initialised
+_SATREC_OMM = (("jdsatepoch", "EPOCH"), ("jdsatepochF", "EPOCH"),
+               ("ndot", "MEAN_MOTION_DOT"), ("nddot", "MEAN_MOTION_DDOT"), ("bstar", "BSTAR"),
+               ("inclo", "INCLINATION"), ("nodeo", "RA_OF_ASC_NODE"),
+               ("ecco", "ECCENTRICITY"), ("argpo", "ARG_OF_PERICENTER"),
+               ("mo", "MEAN_ANOMALY"), ("no_kozai", "MEAN_MOTION"))
+
+
 def _omm_satrec(fields: dict, where: str) -> Satrec:
     from sgp4 import omm
 
-    f = {k.strip().upper(): (v.strip() if isinstance(v, str) else v)
+    f = {str(k).strip().upper(): (v.strip() if isinstance(v, str) else v)
          for k, v in fields.items() if k is not None}
-    missing = [k for k in _OMM_REQUIRED if f.get(k) in (None, "")]
+    missing = [k for k in _OMM_REQUIRED if f.get(k) is None or f.get(k) == ""]
     if missing:
         raise ValueError(f"{where}: missing OMM field(s) {missing}")
     for k, v in _OMM_DEFAULTS.items():
-        if f.get(k) in (None, ""):
+        if f.get(k) is None or f.get(k) == "":
             f[k] = v
+    for k in (*_OMM_FLOATS, *_OMM_INTS, "EPOCH"):
+        v = f[k]
+        if isinstance(v, bool) or not isinstance(v, str | int | float):
+            raise ValueError(f"{where}: field {k} = {v!r:.60} is not a "
+                             f"{'time' if k == 'EPOCH' else 'number'}")
+    values = {}
+    for k in _OMM_FLOATS:
+        try:
+            values[k] = float(f[k])
+        except (ValueError, OverflowError):
+            raise ValueError(f"{where}: field {k} = {f[k]!r:.60} is not a number") from None
+        if not math.isfinite(values[k]) or "_" in str(f[k]):
+            raise ValueError(f"{where}: field {k} = {f[k]!r:.60} is not a finite number")
+    for k in _OMM_INTS:
+        try:
+            x = float(f[k])
+            ok = math.isfinite(x) and x == int(x) and "_" not in str(f[k])
+        except (ValueError, OverflowError):
+            ok = False
+        if not ok:
+            raise ValueError(f"{where}: field {k} = {f[k]!r:.60} is not an integer")
+        f[k] = str(int(x))
     ep = str(f["EPOCH"]).rstrip("Z")
     if "." not in ep:
         ep += ".000000"
+    try:
+        _dt.datetime.strptime(ep, "%Y-%m-%dT%H:%M:%S.%f")
+    except ValueError:
+        raise ValueError(f"{where}: field EPOCH = {f['EPOCH']!r:.60} is not an ISO time "
+                         "(YYYY-MM-DDTHH:MM:SS[.ffffff], UTC)") from None
     f["EPOCH"] = ep
     f = {k: str(v) for k, v in f.items()}
     f["OBJECT_ID"] = f["OBJECT_ID"] or "0000-000A"
-    for k in ("ECCENTRICITY", "MEAN_MOTION"):
-        try:
-            float(f[k])
-        except ValueError as exc:
-            raise ValueError(f"{where}: field {k} = {f[k]!r} is not a number") from exc
-    if not 0.0 <= float(f["ECCENTRICITY"]) < 1.0:
+    if not 0.0 <= values["ECCENTRICITY"] < 1.0:
         raise ValueError(f"{where}: ECCENTRICITY must be in [0, 1), got {f['ECCENTRICITY']}")
-    if not 0.0 <= float(f["INCLINATION"]) <= 180.0:
+    if not 0.0 <= values["INCLINATION"] <= 180.0:
         raise ValueError(f"{where}: INCLINATION must be in [0, 180] deg, got "
                          f"{f['INCLINATION']}")
-    if float(f["MEAN_MOTION"]) <= 0:
+    if values["MEAN_MOTION"] <= 0:
         raise ValueError(f"{where}: MEAN_MOTION must be > 0 rev/day, got {f['MEAN_MOTION']}")
     sat = Satrec()
     try:
         omm.initialize(sat, f)
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, OverflowError) as exc:
         raise ValueError(f"{where}: cannot read OMM record: {exc}") from exc
+    for attr, key in _SATREC_OMM:
+        if not math.isfinite(getattr(sat, attr)):
+            raise ValueError(f"{where}: field {key} = {f[key]!r:.60} reads as "
+                             f"{getattr(sat, attr)!r}, not a finite number")
     if sat.error:
         from sgp4.api import SGP4_ERRORS
 
         raise ValueError(f"{where}: SGP4 rejects this element set: "
                          f"{SGP4_ERRORS.get(sat.error, sat.error)}")
     return sat
+
+
+def _xml_records(text: str):
+    """OMM records of an XML document (as ``sgp4.omm.parse_xml``), one dict per
+    ``<segment>``, or the reason a segment cannot be read."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else 1
+        raise TLEError(line, f"not valid XML: {exc}") from None
+    out = []
+    for segment in root.findall(".//segment"):
+        metadata = segment.find("metadata")
+        data = segment.find("data")
+        parts = [metadata, data, None if data is None else data.find("meanElements"),
+                 None if data is None else data.find("tleParameters")]
+        names = ("metadata", "data", "data/meanElements", "data/tleParameters")
+        lacking = [n for n, e in zip(names, parts, strict=True) if e is None]
+        if lacking:
+            out.append(f"segment lacks <{'>, <'.join(lacking)}>")
+            continue
+        fields = {}
+        for element in (parts[0], parts[2], parts[3]):
+            fields.update((field.tag, field.text) for field in element)
+        out.append(fields)
+    return out
+
+
+def _csv_rows(text: str, errors: str, skipped: list):
+    """(line number, row) of a CSV text; a malformed line raises (or is skipped)."""
+    reader = csv.DictReader(io.StringIO(text.strip("\ufeff")))
+    rows = []
+    while True:
+        before = reader.line_num
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            number = max(reader.line_num, before + 1)
+            if errors == "raise":
+                raise TLEError(number, f"not valid CSV: {exc}") from None
+            skipped.append((number, f"not valid CSV: {exc}"))
+            if reader.line_num <= before:  # the reader cannot move on
+                break
+            continue
+        rows.append((reader.line_num, row))
+    return rows
 
 
 def parse_omm(source, *, format=None, errors="raise") -> ParseResult:
@@ -317,20 +494,28 @@ def parse_omm(source, *, format=None, errors="raise") -> ParseResult:
     records, skipped = [], []
     what = "line" if format == "csv" else "record"
     if format == "csv":
-        reader = csv.DictReader(io.StringIO(text.strip("\ufeff")))
-        rows = [(reader.line_num, row) for row in reader]
+        rows = _csv_rows(text, errors, skipped)
     elif format == "json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise TLEError(exc.lineno, f"not valid JSON: {exc.msg}") from exc
+        except RecursionError:
+            raise TLEError(1, "not valid OMM JSON: nested too deeply (OMM JSON is a list "
+                              "of flat objects)") from None
         data = [data] if isinstance(data, dict) else data
+        if not isinstance(data, list):
+            raise TLEError(1, "OMM JSON must be a list of objects (or one object), got "
+                              f"{type(data).__name__}", "record")
         rows = list(enumerate(data, start=1))
     else:
-        from sgp4 import omm
-
-        rows = list(enumerate(omm.parse_xml(io.StringIO(text)), start=1))
+        rows = list(enumerate(_xml_records(text), start=1))
     for number, row in rows:
+        if isinstance(row, str):  # an XML segment that cannot be read
+            if errors == "raise":
+                raise TLEError(number, row, what)
+            skipped.append((number, row))
+            continue
         if not isinstance(row, dict):
             reason = f"expected an object of OMM fields, got {type(row).__name__}"
             if errors == "raise":

@@ -1,0 +1,347 @@
+"""Bad input to the orbital entry points: non-finite elements, unitless durations, empty
+selections, missing files, broken OMM, oversized problems (issue 11, points 3 and 4).
+
+Every test asserts the exception type and a message naming the public parameter (or
+the TLE field and line / OMM field and record)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from astropy import units as u
+from astropy.time import Time, TimeDelta
+
+from satcloud import _validate
+from satcloud.constellations import Constellation, constellation
+from satcloud.orbits import (
+    DEFAULT_EPOCH,
+    duration_s,
+    iter_propagate,
+    propagate,
+    propagate_pairs,
+    time_grid,
+    to_time,
+)
+from satcloud.tle import SourceNotFoundError, TLEError, parse_omm, parse_tle, tle_checksum
+
+DATA = Path(__file__).parent / "data"
+ISS_1, ISS_2 = (DATA / "iss_2018-07-03.tle").read_text().splitlines()[1:3]
+OMM_JSON = json.loads((DATA / "starlink_2020-02-14.json").read_text())
+OMM_CSV = (DATA / "starlink_2020-02-14.csv").read_text().splitlines()
+
+
+def _field(line: str, first: int, last: int, text: str) -> str:
+    """``line`` with 1-based columns first..last replaced (right-justified) and a valid
+    checksum, so that only the field itself is wrong."""
+    line = line[:first - 1] + text.rjust(last - first + 1) + line[last:]
+    return line[:68] + str(tle_checksum(line))
+
+
+# ----------------------------------------------------------------------- TLE fields
+
+@pytest.mark.parametrize("line, first, last, text, match", [
+    (1, 54, 61, "zzzzz-z", r"line 1: BSTAR field \(columns 54-61\) is ' zzzzz-z', not a "
+                           "number"),
+    (1, 45, 52, "zzzzz-z", r"line 1: second derivative of mean motion field \(columns "
+                           "45-52\\) is ' zzzzz-z'"),
+    (1, 34, 43, "nan", r"line 1: first derivative of mean motion field \(columns 34-43\) "
+                       "is '       nan', not a finite number"),
+    (1, 19, 32, "nan", r"line 1: epoch field \(columns 19-32\) .* not a finite number"),
+    (2, 18, 25, "nan", r"line 2: RAAN field \(columns 18-25\) is '     nan', not a finite"),
+    (2, 44, 51, "inf", r"line 2: mean anomaly field \(columns 44-51\) is '     inf', not a "
+                       "finite"),
+    (2, 35, 42, "-inf", r"line 2: argument of perigee field .* not a finite number"),
+    (2, 53, 63, "inf", r"line 2: mean motion field .* not a finite number"),
+])
+def test_non_finite_tle_fields_name_field_and_line(line, first, last, text, match):
+    l1, l2 = ISS_1, ISS_2
+    if line == 1:
+        l1 = _field(l1, first, last, text)
+    else:
+        l2 = _field(l2, first, last, text)
+    with pytest.raises(TLEError, match=match):
+        parse_tle("\n".join([l1, l2]))
+    # through the constellation builder, with the file's line numbers (name on line 1)
+    with pytest.raises(ValueError, match=f"line {line + 1}: "):
+        Constellation.from_tle("\n".join(["ISS (ZARYA)", l1, l2]))
+
+
+def test_valid_tle_exponent_fields_still_read():
+    # BSTAR " 31745-4" is 0.31745e-4 (CelesTrak TLE format); a negative one reads too
+    sat = parse_tle("\n".join([ISS_1, ISS_2])).records[0].satrec
+    assert sat.bstar == pytest.approx(0.31745e-4)
+    neg = _field(ISS_1, 54, 61, "-11606-4")
+    assert parse_tle("\n".join([neg, ISS_2])).records[0].satrec.bstar == pytest.approx(
+        -0.11606e-4)
+
+
+# ----------------------------------------------------------------------- OMM fields
+
+@pytest.mark.parametrize("key, value", [
+    ("RA_OF_ASC_NODE", float("nan")), ("MEAN_ANOMALY", float("inf")),
+    ("BSTAR", float("-inf")), ("MEAN_MOTION_DDOT", float("nan")),
+])
+def test_non_finite_omm_json_field_names_field_and_record(key, value):
+    records = [dict(r) for r in OMM_JSON[:3]]
+    records[1][key] = value          # json.dumps writes NaN / Infinity, as json.loads reads
+    with pytest.raises(TLEError, match=f"record 2: field {key} = .* not a finite number"):
+        parse_omm(json.dumps(records))
+
+
+def test_non_finite_omm_csv_field_names_field_and_line():
+    header, row = OMM_CSV[0], OMM_CSV[1]
+    bad = row.replace("269.6478", "nan")
+    with pytest.raises(TLEError, match="line 3: field RA_OF_ASC_NODE = 'nan' is not a finite"):
+        parse_omm("\n".join([header, row, bad]), format="csv")
+    bad = row.replace("7.6155e-05", "inf")
+    with pytest.raises(TLEError, match="line 2: field BSTAR = 'inf' is not a finite"):
+        Constellation.from_omm("\n".join([header, bad]), format="csv")
+
+
+def test_omm_malformed_documents_are_value_errors_naming_line_or_record():
+    with pytest.raises(TLEError, match="line 1: not valid OMM JSON: nested too deeply"):
+        parse_omm("[" * 100_000, format="json")            # RecursionError before
+    with pytest.raises(TLEError, match="record 1: OMM JSON must be a list of objects"):
+        parse_omm("3\n", format="json")
+    with pytest.raises(TLEError, match="line 1: not valid XML"):
+        parse_omm("<ndm><omm>", format="xml")                # ParseError before
+    with pytest.raises(TLEError, match=r"record 1: segment lacks <data>"):
+        parse_omm("<ndm><omm><body><segment><metadata/></segment></body></omm></ndm>")
+    with pytest.raises(ValueError, match=r"source is not UTF-8 text \(byte 0"):
+        parse_omm(b"\xff\xfe{}")                             # UnicodeDecodeError before
+    rec = dict(OMM_JSON[0], EPOCH="yesterday")
+    with pytest.raises(TLEError, match="record 1: field EPOCH = 'yesterday' is not an ISO"):
+        parse_omm(json.dumps([rec]))
+    rec = dict(OMM_JSON[0], NORAD_CAT_ID=[44713])
+    with pytest.raises(TLEError, match="record 1: field NORAD_CAT_ID = .* is not a number"):
+        parse_omm(json.dumps([rec]))
+
+
+def test_omm_undecodable_file_names_the_file(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"OBJECT_NAME,EPOCH\n\xff\xfe\n")
+    with pytest.raises(ValueError, match=f"source file '{path}' is not UTF-8 text"):
+        parse_omm(path)
+
+
+# -------------------------------------------------------------------- missing files
+
+def test_missing_tle_file_path_says_so(tmp_path):
+    missing = str(tmp_path / "starlink.tle")
+    # a path given as a string used to be read as (empty) element-set text:
+    # "no valid element sets found"
+    with pytest.raises(FileNotFoundError, match=f"source: no such file '{missing}'"):
+        Constellation.from_tle(missing)
+    with pytest.raises(ValueError, match="source: no such file"):      # also a ValueError
+        Constellation.from_omm(tmp_path / "starlink.json")
+    assert issubclass(SourceNotFoundError, FileNotFoundError)
+    with pytest.raises(ValueError, match=r"source: no valid element sets found \(give a file"):
+        Constellation.from_tle("# nothing here\n\n")
+
+
+# --------------------------------------------------------------- Walker and shells
+
+WALKER = dict(altitude_km=550.0, inclination_deg=53.0, planes=4, sats_per_plane=3)
+
+
+@pytest.mark.parametrize("key, value, exc, match", [
+    ("altitude_km", np.inf, ValueError, r"altitude_km must be in \[100, inf\) km and finite"),
+    ("altitude_km", np.nan, ValueError, "altitude_km contains NaN"),
+    ("inclination_deg", np.nan, ValueError, "inclination_deg contains NaN"),
+    ("inclination_deg", np.inf, ValueError, r"inclination_deg must be in \[0, 180\]"),
+    ("raan_offset_deg", np.inf, ValueError, "raan_offset_deg must be finite; got inf"),
+    ("raan_offset_deg", np.nan, ValueError, "raan_offset_deg must be finite; got nan"),
+    ("arg_perigee_deg", -np.inf, ValueError, "arg_perigee_deg must be finite; got -inf"),
+    ("eccentricity", np.nan, ValueError, "eccentricity contains NaN"),
+    ("raan_spread_deg", np.inf, ValueError, r"raan_spread_deg must be in \(0, 360\]"),
+    ("min_elevation_deg", np.nan, ValueError, "min_elevation_deg contains NaN"),
+    ("planes", np.inf, TypeError, "planes must be an integer, got inf"),
+    ("sats_per_plane", float("nan"), TypeError, "sats_per_plane must be an integer"),
+    ("phasing", np.inf, TypeError, "phasing must be an integer"),
+    ("raan_offset_deg", [0.0, 1.0], TypeError, r"raan_offset_deg must be a single number"),
+])
+def test_walker_rejects_non_finite_arguments(key, value, exc, match):
+    with pytest.raises(exc, match=match):
+        Constellation.walker(**{**WALKER, key: value})
+
+
+def test_constellation_table_with_non_finite_element_names_the_satellite():
+    good = Constellation.walker(**WALKER)
+    sats = good.satellites.copy()
+    sats.loc[5, "mean_anomaly_deg"] = np.nan
+    with pytest.raises(ValueError, match=r"satellite 'walker/1/P01S02' \(row 5\): "
+                                         "mean_anomaly_deg contains NaN"):
+        Constellation("x", sats, good.shells, good.epoch)
+    sats = good.satellites.copy()
+    sats.loc[0, "element_epoch"] = pd.NaT
+    with pytest.raises(ValueError, match=r"satellite 'walker/1/P00S00' \(row 0\): "
+                                         "element_epoch is missing"):
+        Constellation("x", sats, good.shells, good.epoch)
+
+
+def test_propagate_never_returns_nan_for_an_edited_table():
+    c = Constellation.walker(**WALKER)
+    c.satellites.loc[7, "raan_deg"] = np.inf      # edited after the constellation checked it
+    t = time_grid(None, "10min", "60s")
+    with pytest.raises(ValueError, match=r"propagate: satellite 'walker/1/P02S01' \(row 7\) "
+                                         "has a non-finite element"):
+        propagate(c, t)
+
+
+def test_propagate_guards_sgp4_output(monkeypatch):
+    # If the SGP4 kernel ever returned NaN without an error code, propagate must not
+    # hand it on: simulate it by poisoning the kernel's output for satellite 3.
+    from satcloud import _sgp4_numba
+
+    real = _sgp4_numba.sgp4_ecef_into
+
+    def poisoned(table, jd, fr, gmst, out):
+        res = real(table, jd, fr, gmst, out)
+        out[1:, 3] = np.nan
+        return res
+
+    monkeypatch.setattr(_sgp4_numba, "sgp4_ecef_into", poisoned)
+    c = Constellation.from_tle(DATA / "starlink_2020-02-14.tle")
+    t = time_grid("2020-02-14T12:00:00", "10min", "60s")
+    with pytest.raises(ValueError, match=r"propagate: satellite 'STARLINK-1010' \(row 3\) has "
+                                         r"a non-finite position at times\[1\]"):
+        propagate(c, t)
+
+
+def test_constellation_with_empty_shells_list():
+    # IndexError before
+    with pytest.raises(ValueError, match=r"shells is empty; give one or more shells of "
+                                         r"'starlink-gen1': \['1', '2', '3', '4', '5'\]"):
+        constellation("starlink-gen1", shells=[])
+    with pytest.raises(ValueError, match="unknown shell '9'"):
+        constellation("starlink-gen1", shells=9)
+    assert len(constellation("starlink-gen1", shells=1)) == 1584    # filed 72 x 22
+
+
+# --------------------------------------------------------------------- time and grids
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"step": np.inf}, "step must be a finite duration; got inf"),
+    ({"step": np.nan}, "step must be a finite duration; got nan"),
+    ({"duration": np.inf}, "duration must be a finite duration"),
+    ({"step": "inf"}, "step = 'inf' has no unit"),
+    ({"step": 0 * u.s}, "step must be > 0 s"),
+    ({"step": np.timedelta64("NaT", "s")}, "step must be a finite duration"),
+    ({"duration": pd.NaT}, "duration must be a single duration"),
+])
+def test_time_grid_rejects_non_finite(kwargs, match):
+    # step=inf used to return one time in the year -4713
+    with pytest.raises((ValueError, TypeError), match=match):
+        time_grid(DEFAULT_EPOCH, **kwargs)
+
+
+def test_times_with_missing_values_are_rejected():
+    with pytest.raises(ValueError, match="times contains a missing time"):
+        to_time(pd.DatetimeIndex(["2020-10-01", None]))
+    t = Time(["2020-10-01T00:00:00", "2020-10-01T00:01:00"])
+    t[1] = np.ma.masked
+    with pytest.raises(ValueError, match=r"times contains a missing time \(NaT or masked\) "
+                                         "at index 1"):
+        propagate(Constellation.walker(**WALKER), t)
+    with pytest.raises(ValueError, match="start is a missing time"):
+        time_grid(pd.NaT)
+
+
+def test_propagate_pairs_checks_sat_index():
+    c = Constellation.walker(**WALKER)
+    t = time_grid(None, "2min", "60s")
+    with pytest.raises(ValueError, match=r"sat_index must be in \[0, 11\], got 12"):
+        propagate_pairs(c, [0, 12], t)
+    with pytest.raises(TypeError, match="sat_index must be integers"):
+        propagate_pairs(c, [0.5, 1.0], t)
+
+
+# ----------------------------------------------------------- durations without units
+
+@pytest.mark.parametrize("value", ["24", " 60 ", "1e3", "-5", "nan"])
+def test_duration_strings_without_unit_are_rejected(value):
+    # "24" read as 24 nanoseconds before
+    with pytest.raises(ValueError, match=f"duration = '{value}' has no unit; give a string "
+                                         r"with a unit \('24h', '60s'"):
+        time_grid(None, duration=value, step="60s")
+    with pytest.raises(ValueError, match=f"step = '{value}' has no unit"):
+        time_grid(None, duration="1h", step=value)
+
+
+@pytest.mark.parametrize("value, seconds", [
+    ("24h", 86400.0), ("90min", 5400.0), ("60s", 60.0), ("1d", 86400.0),
+    ("00:01:00", 60.0), (60, 60.0), (60.0, 60.0), (np.float32(1.5), 1.5),
+    (10 * u.min, 600.0), (TimeDelta(30.0, format="sec"), 30.0),
+    (dt.timedelta(minutes=2), 120.0), (np.timedelta64(3, "s"), 3.0),
+    (pd.Timedelta("4s"), 4.0),
+])
+def test_duration_forms_that_stay_valid(value, seconds):
+    assert duration_s(value, "step") == seconds
+
+
+@pytest.mark.parametrize("value, exc, match", [
+    (np.timedelta64(60), ValueError, r"step = .* has no unit"),
+    (True, TypeError, "step must be a duration"),
+    ([60, 120], TypeError, "step must be a single duration"),
+    (5 * u.m, ValueError, "step must be a time"),
+    ("soon", ValueError, "step: cannot read 'soon' as a duration"),
+    (-60, ValueError, r"step must be > 0 s; got -60"),
+    (0, ValueError, r"step must be > 0 s; got 0"),
+])
+def test_duration_parser_errors(value, exc, match):
+    with pytest.raises(exc, match=match):
+        duration_s(value, "step")
+
+
+def test_duration_zero_means_one_instant():
+    assert len(time_grid(None, duration=0, step="60s")) == 1
+    with pytest.raises(ValueError, match=r"duration must be >= 0 s; got '-1h'"):
+        time_grid(None, duration="-1h", step="60s")
+
+
+# ------------------------------------------------------------------- memory guards
+
+def test_time_grid_refuses_tens_of_millions_of_steps():
+    with pytest.raises(ValueError, match=r"time_grid: 86,400,000 times \('1000d' at '1s'\) "
+                                         r"would need about 11\.1 GB of memory.*choose a "
+                                         "larger step"):
+        time_grid(None, "1000d", "1s")
+
+
+def test_propagate_refuses_a_result_beyond_the_limit():
+    c = constellation("starlink-gen1")
+    t = time_grid(None, "10d", "10s")                    # 86,400 times x 4,408 satellites
+    with pytest.raises(ValueError, match=r"propagate: positions of 4,408 satellites at "
+                                         r"86,400 times would need about 9\.\d GB.*"
+                                         "iter_propagate"):
+        propagate(c, t)
+    # the streaming path holds one chunk at a time and is not refused
+    first = next(iter(iter_propagate(c, t, chunk_steps=16)))
+    assert first.r_ecef_km.shape == (16, 4408, 3)
+    assert np.isfinite(first.r_ecef_km).all()
+
+
+def test_memory_limit_is_one_named_constant(monkeypatch):
+    c = Constellation.walker(**WALKER)
+    t = time_grid(None, "1h", "60s")
+    monkeypatch.setattr(_validate, "MAX_ARRAY_BYTES", 10_000)
+    with pytest.raises(ValueError, match=r"satcloud._validate.MAX_ARRAY_BYTES"):
+        propagate(c, t)
+    monkeypatch.undo()
+    assert propagate(c, t).r_ecef_km.shape == (60, 12, 3)
+
+
+def test_propagate_chunk_steps_and_dtype_are_checked():
+    c = Constellation.walker(**WALKER)
+    t = time_grid(None, "10min", "60s")
+    with pytest.raises(ValueError, match="chunk_steps must be an integer >= 1, got 0"):
+        propagate(c, t, chunk_steps=0)
+    with pytest.raises(TypeError, match="chunk_steps must be a positive integer, got 'abc'"):
+        propagate(c, t, chunk_steps="abc")
+    with pytest.raises(TypeError, match="dtype must be float64 or float32, got int64"):
+        iter_propagate(c, t, dtype=np.int64)              # checked at the call, eagerly
