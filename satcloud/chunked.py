@@ -58,13 +58,12 @@ Examples
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from satcloud._validate import check_choice, check_range
+from satcloud._validate import check_choice
 
 __all__ = [
     "CoverageSummary",
@@ -243,28 +242,34 @@ class CoverageSummary:
 
 
 def _grid_step_s(times) -> float:
-    """The step of a uniform time grid, to the microsecond. [s]"""
+    """The step of a uniform time grid, to the microsecond (0 for a single time). [s]
+
+    Raises
+    ------
+    ValueError
+        If the times are not strictly increasing and uniformly spaced.
+    """
     if len(times) < 2:
         return 0.0
     tai = times.tai
     sec = ((tai.jd1 - tai.jd1[0]) + (tai.jd2 - tai.jd2[0])) * 86400.0
     d = np.diff(sec)
     step = float(np.round(d[0], 6))
+    if not np.isfinite(step) or step <= 0:
+        raise ValueError(f"ephemeris times must be strictly increasing; the first step is "
+                         f"{step:g} s")
     if not np.allclose(d, step, rtol=0.0, atol=1e-5):
         raise ValueError("times must be uniformly spaced (e.g. from satcloud.orbits.time_grid)")
     return step
 
 
 def _step_seconds(step) -> float:
-    """A duration as seconds: number, pandas string ('60s'), timedelta or Quantity. [s]"""
-    from astropy import units as u
-    from astropy.time import TimeDelta
+    """A time step in seconds, > 0, by the one duration parser
+    (:func:`satcloud.orbits.duration_s`: a string with a unit such as ``"60s"``, a number
+    of seconds, a Quantity or a timedelta; ``"60"`` without a unit is an error). [s]"""
+    from satcloud.orbits import duration_s
 
-    if isinstance(step, u.Quantity | TimeDelta):
-        return float(step.to_value(u.s))
-    if isinstance(step, str | _dt.timedelta | np.timedelta64):
-        return float(pd.Timedelta(step).total_seconds())
-    return float(check_range(step, "step", 0.0, None, low_open=True, unit="s"))
+    return duration_s(step, "step")
 
 
 def coverage_statistics(ephemeris, sites, min_elevation_deg=None, k: int = 1, *,
@@ -360,11 +365,12 @@ def coverage_over_time(constellation, start, duration, step, sites, *,
         The satellites, or a catalogue name for :func:`satcloud.constellations.constellation`.
     start : Time, datetime or str
         First time (UTC).
-    duration : float, str, timedelta or Quantity
-        Span, half-open, as for :func:`satcloud.orbits.time_grid` (numbers are seconds,
-        strings as pandas, e.g. ``"365D"``). [s]
-    step : float, str, timedelta or Quantity
-        Time step. [s]
+    duration : str, float, timedelta or Quantity
+        Span, half-open, as for :func:`satcloud.orbits.time_grid`: a string with a unit
+        (``"365D"``, ``"24h"``), a number of seconds, a Quantity or a timedelta (see
+        :func:`satcloud.orbits.duration_s`; ``"24"`` without a unit is an error). [s]
+    step : str, float, timedelta or Quantity
+        Time step, > 0, in the same forms. [s]
     sites : pandas.DataFrame
         Ground sites with ``lat_deg``, ``lon_deg`` [deg] (optional ``alt_m`` [m] and a
         ``site``/``name``/``region`` column), e.g. :func:`satcloud.data.azure_regions`.

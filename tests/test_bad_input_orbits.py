@@ -345,3 +345,48 @@ def test_propagate_chunk_steps_and_dtype_are_checked():
         propagate(c, t, chunk_steps="abc")
     with pytest.raises(TypeError, match="dtype must be float64 or float32, got int64"):
         iter_propagate(c, t, dtype=np.int64)              # checked at the call, eagerly
+
+
+# ------------------------------------- every duration parser agrees (time_grid, chunked)
+
+@pytest.mark.parametrize("step, exc, match", [
+    ("60", ValueError, "step = '60' has no unit"),
+    (np.timedelta64(60), ValueError, "step = .* has no unit"),     # 60 ns before
+    (np.inf, ValueError, "step must be a finite duration"),
+    (-60, ValueError, "step must be > 0 s"),
+])
+def test_chunked_coverage_parses_step_like_time_grid(step, exc, match):
+    from satcloud import chunked
+
+    c = Constellation.walker(**WALKER)
+    sites = pd.DataFrame({"site": ["a"], "lat_deg": [0.0], "lon_deg": [0.0]})
+    with pytest.raises(exc, match=match):
+        chunked.coverage_over_time(c, "2020-10-01", "1h", step, sites,
+                                   scheduler="synchronous", progress=False)
+    with pytest.raises(exc, match=match):
+        chunked._step_seconds(step)
+    with pytest.raises(exc, match=match):
+        time_grid(None, "1h", step)
+
+
+def test_chunked_coverage_duration_without_unit():
+    from satcloud import chunked
+
+    sites = pd.DataFrame({"site": ["a"], "lat_deg": [0.0], "lon_deg": [0.0]})
+    with pytest.raises(ValueError, match="duration = '24' has no unit"):
+        chunked.coverage_over_time(Constellation.walker(**WALKER), "2020-10-01", "24", "60s",
+                                   sites, scheduler="synchronous", progress=False)
+
+
+def test_coverage_sample_durations_must_be_positive():
+    from satcloud.coverage import site_coverage
+    from satcloud.orbits import Ephemeris
+
+    c = Constellation.walker(**WALKER)
+    eph = propagate(c, time_grid(None, "5min", "60s"))
+    # an ephemeris assembled by hand with times out of order
+    bad = Ephemeris(eph.times[[0, 2, 1, 3, 4]], eph.r_ecef_km, None, c)
+    sites = pd.DataFrame({"site": ["a"], "lat_deg": [0.0], "lon_deg": [0.0]})
+    with pytest.raises(ValueError, match=r"ephemeris times must be strictly increasing; "
+                                         r"times\[2\] - times\[1\] = -60 s"):
+        site_coverage(bad, sites)
