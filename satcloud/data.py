@@ -8,9 +8,10 @@ latitude in [-90, 90], longitude in [-180, 180], strictly positive counts). A ta
 that breaks its schema raises :class:`DataTableError`, whose message names the file,
 the row (0-based data row and 1-based line of the file) and the column.
 
-The data folder is found, in order, from the ``SATCLOUD_DATA_DIR`` environment
-variable or the ``data/`` folder of the source tree the package is installed from
-(``pip install -e .``, which is what ``make`` does).
+The data folder is ``$SATCLOUD_DATA_DIR`` when that environment variable is set, else
+the ``data/`` folder that ships with the package (inside the wheel as
+``satcloud._data``; the checkout's ``data/`` for ``pip install -e .``, which is what
+``make`` does), found through :mod:`importlib.resources`.
 
 Examples
 --------
@@ -21,13 +22,18 @@ Examples
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import os
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from satcloud._resources import shipped_dir
 
 __all__ = [
     "TABLES",
@@ -93,6 +99,10 @@ class TableSchema:
     ranges: dict = field(default_factory=dict)
     description: str = ""
 
+
+# short reprs for error messages about garbage input (Repr's keywords need 3.12)
+_SHORT = reprlib.Repr()
+_SHORT.maxlist, _SHORT.maxstring = 12, 40
 
 _LATLON = {"lat_deg": (-90.0, 90.0), "lon_deg": (-180.0, 180.0)}
 
@@ -181,14 +191,23 @@ def data_dir() -> Path:
     Returns
     -------
     pathlib.Path
-        ``$SATCLOUD_DATA_DIR`` if set, else the ``data/`` folder of the source tree.
+        ``$SATCLOUD_DATA_DIR`` if set, else the ``data/`` folder installed with the
+        package (:func:`satcloud._resources.shipped_dir`).
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``$SATCLOUD_DATA_DIR`` names no folder, or the installation lacks its data.
     """
     env = os.environ.get("SATCLOUD_DATA_DIR")
-    path = Path(env) if env else Path(__file__).resolve().parent.parent / "data"
+    if not env:
+        return shipped_dir("data")
+    path = Path(env)
     if not path.is_dir():
         raise FileNotFoundError(
-            f"satcloud data folder not found at {path}; set SATCLOUD_DATA_DIR to the "
-            "project's data/ folder or install the project with `pip install -e .`"
+            f"satcloud data folder not found at {path} (from the environment variable "
+            "SATCLOUD_DATA_DIR); point SATCLOUD_DATA_DIR at a folder holding the tables, "
+            "or unset it to use the data installed with satcloud"
         )
     return path
 
@@ -248,8 +267,9 @@ def validate_table(df: pd.DataFrame, schema: TableSchema, path: Path | str) -> p
     path = Path(path)
     missing_cols = [c for c in schema.columns if c not in df.columns]
     if missing_cols:
+        found = _SHORT.repr(list(map(str, df.columns)))
         raise DataTableError(
-            path, f"required column(s) {missing_cols} missing; found {list(df.columns)}",
+            path, f"required column(s) {missing_cols} missing; found {found}",
             column=missing_cols[0],
         )
     if len(df) == 0:
@@ -292,16 +312,70 @@ def validate_table(df: pd.DataFrame, schema: TableSchema, path: Path | str) -> p
     return out
 
 
-@functools.lru_cache(maxsize=64)
-def _load_cached(name: str, path: str, mtime_ns: int) -> pd.DataFrame:
-    schema = TABLES[name]
+_CSV_EXPECTED = ("expected a UTF-8 CSV table: a header line naming the columns {columns}, "
+                 "then one comma-separated line per row")
+
+
+def _line_of(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _check_csv_text(raw: bytes, path: str, schema: TableSchema) -> str:
+    """Decode a table file and check its shape; every error names file, line and fix.
+
+    pandas would raise ``EmptyDataError``/``UnicodeDecodeError`` for some of these, and
+    silently accept others: a line with too many fields shifts its values into the
+    wrong columns (the extra leading fields become the index), a repeated header name
+    becomes ``name.1``, and a NUL byte is kept inside a value.
+    """
+    expected = _CSV_EXPECTED.format(columns=list(schema.columns))
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
-                          encoding="utf-8")
-    except pd.errors.ParserError as exc:
-        raise DataTableError(path, f"not a valid CSV table: {exc}") from exc
-    raw.columns = [c.strip() for c in raw.columns]
-    return validate_table(raw, schema, path)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DataTableError(path, f"line {line}: byte {raw[exc.start]:#04x} is not UTF-8 "
+                                   f"text; {expected}") from None
+    if not text.strip():
+        raise DataTableError(path, f"file is empty; {expected}")
+    nul = text.find("\0")
+    if nul >= 0:
+        raise DataTableError(path, f"line {_line_of(text, nul)}: contains a NUL byte "
+                                   f"(binary data?); {expected}")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+        names = [c.strip() for c in header]
+        dup = sorted({c for c in names if c and names.count(c) > 1})
+        if dup:
+            raise DataTableError(path, f"line 1: column name(s) {dup} repeated in the "
+                                       f"header; {expected}")
+        for fields in reader:
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue  # a blank line (pandas skips those too)
+            if len(fields) != len(header):
+                raise DataTableError(
+                    path, f"line {reader.line_num}: {len(fields)} field(s), but the header "
+                          f"has {len(header)} columns; {expected}")
+    except csv.Error as exc:
+        raise DataTableError(path, f"line {reader.line_num}: not valid CSV ({exc}); "
+                                   f"{expected}") from None
+    return text
+
+
+@functools.lru_cache(maxsize=64)
+def _load_cached(name: str, path: str, raw: bytes) -> pd.DataFrame:
+    schema = TABLES[name]
+    text = _check_csv_text(raw, path, schema)
+    try:
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                            na_values=[""])
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, UnicodeError,
+            RecursionError) as exc:  # not expected after the checks above
+        raise DataTableError(path, f"not a valid CSV table ({type(exc).__name__}: "
+                                   f"{exc}); {_CSV_EXPECTED.format(columns=list(schema.columns))}"
+                             ) from None
+    table.columns = [c.strip() for c in table.columns]
+    return validate_table(table, schema, path)
 
 
 def load_table(name: str, path: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -312,26 +386,43 @@ def load_table(name: str, path: str | os.PathLike | None = None) -> pd.DataFrame
     name : str
         Table name, one of ``TABLES`` (e.g. ``"azure_regions"``).
     path : path-like, optional
-        Read this file instead of the shipped one (it must follow the same schema).
+        Read this file instead of the shipped one (it must follow the same schema:
+        UTF-8 CSV, a header line, one line per row).
 
     Returns
     -------
     pandas.DataFrame
-        A fresh copy of the table (results are cached per file and modification time).
+        A fresh copy of the table (parsed tables are cached by file and content).
 
     Raises
     ------
+    TypeError
+        When ``name`` is not a string or ``path`` not a path.
     ValueError
         For an unknown table name (the message lists the known ones).
     DataTableError
-        When the file breaks the table's schema (names the file, row and column).
+        When the file is not a UTF-8 CSV table of the right shape, or breaks the
+        table's schema (names the file, the line or row, and the column).
+    FileNotFoundError
+        When the file does not exist.
     """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a table name (str), got {type(name).__name__} "
+                        f"{name!r}; known tables: {sorted(TABLES)}")
     if name not in TABLES:
         raise ValueError(f"unknown table name {name!r}; known tables: {sorted(TABLES)}")
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike naming a CSV file, got "
+                        f"{type(path).__name__} {path!r}")
     p = Path(path) if path is not None else data_dir() / TABLES[name].filename
+    if p.is_dir():
+        raise DataTableError(p, f"is a folder; path must name the CSV file of table "
+                                f"{name!r} ({TABLES[name].filename})")
     if not p.is_file():
         raise FileNotFoundError(f"table {name!r} not found at {p}")
-    return _load_cached(name, str(p.resolve()), p.stat().st_mtime_ns).copy()
+    # keyed by content, not modification time: a file rewritten within the file
+    # system's time resolution is still re-read
+    return _load_cached(name, str(p.resolve()), p.read_bytes()).copy()
 
 
 def constellation_shells() -> pd.DataFrame:

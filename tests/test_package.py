@@ -2,6 +2,9 @@
 
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 import satcloud
 
@@ -33,3 +36,54 @@ def test_passes_is_callable_and_a_module():
 
     assert callable(satcloud.passes) and satcloud.passes is mod
     assert satcloud.passes.daily_totals is mod.daily_totals
+
+
+def test_every_package_folder_is_listed_for_the_wheel(root):
+    # pyproject.toml lists the packages (data/ and notebooks/ are mapped into the package,
+    # which rules out setuptools' automatic discovery); a package folder missing from the
+    # list would be missing from the wheel
+    import tomllib
+
+    config = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    on_disk = {".".join(p.parent.relative_to(root).parts)
+               for p in (root / "satcloud").rglob("__init__.py")
+               if "__pycache__" not in p.parts}
+    mapped = config["package-dir"]
+    assert mapped == {"satcloud._data": "data", "satcloud._notebooks": "notebooks"}
+    assert sorted(config["packages"]) == sorted(on_disk | set(mapped)), (
+        "add the package to [tool.setuptools] packages in pyproject.toml")
+
+
+def test_shipped_folders_resolve_through_the_package(root):
+    # satcloud.data and satcloud.report find data/ and notebooks/ through the packages
+    # satcloud._data / satcloud._notebooks (importlib.resources), not relative to the
+    # source tree; in this (editable) checkout those are the top-level folders
+    import importlib.resources
+
+    from satcloud import data, report
+    from satcloud._resources import shipped_dir
+
+    assert shipped_dir("data") == importlib.resources.files("satcloud._data")
+    assert shipped_dir("notebooks") == importlib.resources.files("satcloud._notebooks")
+    if Path(satcloud.__file__).resolve().parent == root / "satcloud":  # editable install
+        assert data.data_dir() == root / "data"
+        assert report.default_notebook_dir() == root / "notebooks"
+    assert (data.data_dir() / "cities.csv").is_file()
+    assert (report.default_notebook_dir() / "00_overview.ipynb").is_file()
+
+
+def test_shipped_dir_rejects_unknown_kinds():
+    from satcloud._resources import shipped_dir
+
+    with pytest.raises(ValueError, match=r"kind must be one of \['data', 'notebooks'\], "
+                                         r"got 'tests'"):
+        shipped_dir("tests")
+
+
+def test_no_module_locates_files_relative_to_the_source_tree(root):
+    # the wheel has no data/ or notebooks/ beside satcloud/: every module goes through
+    # satcloud._resources (issue 11, point 2); `__file__` climbing out of the package
+    # (".parent.parent") is how the old code found them
+    offenders = [p.relative_to(root).as_posix() for p in (root / "satcloud").rglob("*.py")
+                 if "parent.parent" in p.read_text(encoding="utf-8")]
+    assert offenders == []
