@@ -201,7 +201,7 @@ def test_routing_bad_input(shell):
         route_snapshots(r, [0], [0], [1], [1], sat_min_elevation_deg=25, assignment="nearest")
     with pytest.raises(ValueError, match="sat_min_elevation_deg"):
         route_snapshots(r, [0], [0], [1], [1], sat_min_elevation_deg=95)
-    with pytest.raises(ValueError, match="source lat_deg"):
+    with pytest.raises(ValueError, match="source_lat_deg"):
         route_snapshots(r, [100], [0], [1], [1], sat_min_elevation_deg=25)
     with pytest.raises(ValueError, match="times_s is required"):
         route_snapshots(r, [0], [0], [1], [1], sat_min_elevation_deg=25,

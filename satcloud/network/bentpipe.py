@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from satcloud._validate import check_range
+from satcloud._validate import check_latlon, check_range
 from satcloud.constellations import DEFAULT_GEO_SLOTS_DEG
 from satcloud.geometry import WGS84_A_KM, geodetic_to_ecef
+from satcloud.network._checks import as_int, broadcast, finite_array, positions
 from satcloud.network.fibre import C_VACUUM_KM_PER_S
 from satcloud.orbits import MU_EARTH_KM3_S2, SIDEREAL_RATE_RAD_S
 
@@ -76,8 +77,7 @@ def geo_positions_ecef_km(slot_lon_deg=DEFAULT_GEO_SLOTS_LON_DEG, n_times: int |
     r = GEO_RADIUS_KM * np.stack([np.cos(lon), np.sin(lon), np.zeros_like(lon)], axis=-1)
     if n_times is None:
         return r
-    if not isinstance(n_times, (int, np.integer)) or n_times < 1:
-        raise ValueError(f"n_times must be an integer >= 1, got {n_times!r}")
+    n_times = as_int(n_times, "n_times", 1)
     return np.broadcast_to(r, (int(n_times),) + r.shape).copy()
 
 
@@ -94,7 +94,7 @@ def geo_floor_rtt_ms(altitude_km=GEO_ALTITUDE_KM) -> np.ndarray:
     numpy.ndarray
         User up + down to a co-located gateway, and back. [ms]
     """
-    h = check_range(altitude_km, "altitude_km", 0.0, None, low_open=True, unit="km")
+    h = finite_array(altitude_km, "altitude_km", 0.0, None, low_open=True, unit="km")
     return 4.0 * h / C_VACUUM_KM_PER_S * 1e3
 
 
@@ -117,8 +117,15 @@ def bent_pipe_rtt_ms(r_sat_km, user_lat_deg, user_lon_deg, gateway_lat_deg,
         ``2 (|s - u| + |s - g|) / c``, broadcast over the inputs. Visibility is not
         checked here (see :func:`satcloud.network.routing.iter_routes`). [ms]
     """
-    s = np.asarray(r_sat_km, float)
-    u = geodetic_to_ecef(user_lat_deg, user_lon_deg)
-    g = geodetic_to_ecef(gateway_lat_deg, gateway_lon_deg)
+    s = positions(r_sat_km, "r_sat_km", ndim=None)
+    ulat, ulon = broadcast(**dict(zip(("user_lat_deg", "user_lon_deg"), check_latlon(
+        user_lat_deg, user_lon_deg, "user_lat_deg", "user_lon_deg"), strict=True)))
+    glat, glon = broadcast(**dict(zip(("gateway_lat_deg", "gateway_lon_deg"), check_latlon(
+        gateway_lat_deg, gateway_lon_deg, "gateway_lat_deg", "gateway_lon_deg"),
+        strict=True)))
+    u = geodetic_to_ecef(ulat, ulon)
+    g = geodetic_to_ecef(glat, glon)
+    broadcast(r_sat_km=s[..., 0], **{"user_lat_deg/user_lon_deg": u[..., 0],
+                                     "gateway_lat_deg/gateway_lon_deg": g[..., 0]})
     d = np.linalg.norm(s - u, axis=-1) + np.linalg.norm(s - g, axis=-1)
     return 2.0 * d / C_VACUUM_KM_PER_S * 1e3

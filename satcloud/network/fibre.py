@@ -23,11 +23,14 @@ Sources
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import pandas as pd
 from pyproj import Geod
 
-from satcloud._validate import check_choice, check_latlon, check_range
+from satcloud._validate import check_choice, check_latlon
+from satcloud.network._checks import broadcast, finite_array, finite_scalar
 
 __all__ = [
     "C_FIBRE_KM_PER_S",
@@ -66,19 +69,27 @@ def resolve_route_factor(route_factor) -> float:
     ----------
     route_factor : str or float
         A key of :data:`ROUTE_FACTORS` (``"ideal"``, ``"conduit"``, ``"typical"``) or
-        a number >= 1. [-]
+        a finite number >= 1. [-]
 
     Returns
     -------
     float
         The route factor. [-]
+
+    Raises
+    ------
+    ValueError
+        An unknown preset name, a number below 1, NaN or inf.
+    TypeError
+        Anything else (``None``, a bool, an array).
     """
     if isinstance(route_factor, str):
         return ROUTE_FACTORS[check_choice(route_factor, "route_factor", ROUTE_FACTORS)]
-    value = check_range(route_factor, "route_factor", 1.0, None)
-    if value.ndim:
-        raise TypeError(f"route_factor must be a scalar, got shape {value.shape}")
-    return float(value)
+    if isinstance(route_factor, (bool, np.bool_)) or not isinstance(
+            route_factor, (numbers.Real, np.ndarray)) or np.ndim(route_factor):
+        raise TypeError(f"route_factor must be a preset name {list(ROUTE_FACTORS)} or one "
+                        f"number >= 1, got {type(route_factor).__name__} {route_factor!r}")
+    return finite_scalar(route_factor, "route_factor", 1.0, None)
 
 
 def geodesic_distance_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg) -> np.ndarray:
@@ -102,7 +113,8 @@ def geodesic_distance_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg) -> np.ndarray:
     """
     lat1, lon1 = check_latlon(lat1_deg, lon1_deg, "lat1_deg", "lon1_deg")
     lat2, lon2 = check_latlon(lat2_deg, lon2_deg, "lat2_deg", "lon2_deg")
-    lat1, lon1, lat2, lon2 = np.broadcast_arrays(lat1, lon1, lat2, lon2)
+    lat1, lon1, lat2, lon2 = broadcast(lat1_deg=lat1, lon1_deg=lon1, lat2_deg=lat2,
+                                       lon2_deg=lon2)
     shape = lat1.shape
     _, _, dist_m = _WGS84.inv(lon1.ravel(), lat1.ravel(), lon2.ravel(), lat2.ravel())
     return np.asarray(dist_m, dtype=float).reshape(shape) / 1000.0
@@ -127,9 +139,10 @@ def fibre_rtt_ms(distance_km, route_factor="typical", overhead_ms=0.0) -> np.nda
     numpy.ndarray
         Round-trip time. [ms]
     """
-    d = check_range(distance_km, "distance_km", 0.0, None, unit="km")
+    d = finite_array(distance_km, "distance_km", 0.0, None, unit="km")
     f = resolve_route_factor(route_factor)
-    ovh = check_range(overhead_ms, "overhead_ms", 0.0, None, unit="ms")
+    ovh = finite_array(overhead_ms, "overhead_ms", 0.0, None, unit="ms")
+    d, ovh = broadcast(distance_km=d, overhead_ms=ovh)
     return 2.0 * f * d / C_FIBRE_KM_PER_S * 1e3 + ovh
 
 
@@ -160,10 +173,13 @@ def fibre_path_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, route_factor="typi
         Round-trip time. [ms]
     """
     d = geodesic_distance_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg)
-    n = check_range(hops, "hops", 0.0, None)
+    n = finite_array(hops, "hops", 0.0, None)
     if np.any(n % 1 != 0):
         raise ValueError(f"hops must be whole numbers, got {n}")
-    t_hop = check_range(hop_overhead_ms, "hop_overhead_ms", 0.0, None, unit="ms")
+    t_hop = finite_array(hop_overhead_ms, "hop_overhead_ms", 0.0, None, unit="ms")
+    ovh = finite_array(overhead_ms, "overhead_ms", 0.0, None, unit="ms")
+    broadcast(**{"the end points (lat1_deg ... lon2_deg)": d, "overhead_ms": ovh,
+                 "hops": n, "hop_overhead_ms": t_hop})
     return fibre_rtt_ms(d, route_factor, overhead_ms) + 2.0 * n * t_hop
 
 
@@ -180,7 +196,7 @@ def vacuum_rtt_ms(distance_km) -> np.ndarray:
     numpy.ndarray
         ``2 d / c``. [ms]
     """
-    d = check_range(distance_km, "distance_km", 0.0, None, unit="km")
+    d = finite_array(distance_km, "distance_km", 0.0, None, unit="km")
     return 2.0 * d / C_VACUUM_KM_PER_S * 1e3
 
 
@@ -209,14 +225,19 @@ def nearest_site(lat_deg, lon_deg, sites: pd.DataFrame, key: str = "region") -> 
     of the latency models, because paths differ from geodesics.
     """
     lat, lon = check_latlon(lat_deg, lon_deg)
-    lat, lon = np.atleast_1d(lat), np.atleast_1d(lon)
+    lat, lon = broadcast(lat_deg=np.atleast_1d(lat), lon_deg=np.atleast_1d(lon))
+    if lat.ndim != 1:
+        raise ValueError(f"lat_deg and lon_deg must be scalars or 1-D, got shape {lat.shape}")
+    if not isinstance(sites, pd.DataFrame):
+        raise TypeError(f"sites must be a pandas DataFrame with 'lat_deg', 'lon_deg' and "
+                        f"{key!r} columns, got {type(sites).__name__}")
     for col in ("lat_deg", "lon_deg", key):
         if col not in sites.columns:
             raise ValueError(f"sites must have a {col!r} column; got {list(sites.columns)}")
     if len(sites) == 0:
         raise ValueError("sites is empty; give at least one candidate site")
-    slat = sites["lat_deg"].to_numpy(dtype=float)
-    slon = sites["lon_deg"].to_numpy(dtype=float)
+    slat, slon = check_latlon(sites["lat_deg"].to_numpy(), sites["lon_deg"].to_numpy(),
+                              "sites lat_deg", "sites lon_deg")
     dist = geodesic_distance_km(lat[:, None], lon[:, None], slat[None, :], slon[None, :])
     idx = np.argmin(dist, axis=1)
     return pd.DataFrame({

@@ -175,11 +175,13 @@ def gateways(spec="starlink-pops") -> pd.DataFrame:
                              f"'site'; got {list(spec.columns)}")
         if len(spec) == 0:
             raise ValueError("gateways table is empty; give at least one gateway")
-        lat, lon = check_latlon(spec["lat_deg"], spec["lon_deg"])
+        lat, lon = check_latlon(spec["lat_deg"].to_numpy(), spec["lon_deg"].to_numpy(),
+                                "gateways lat_deg", "gateways lon_deg")
         names = spec[name_col].astype(str).to_numpy()
         if {"pop_lat_deg", "pop_lon_deg"} <= set(spec.columns):
-            plat, plon = check_latlon(spec["pop_lat_deg"], spec["pop_lon_deg"],
-                                      "pop_lat_deg", "pop_lon_deg")
+            plat, plon = check_latlon(spec["pop_lat_deg"].to_numpy(),
+                                      spec["pop_lon_deg"].to_numpy(),
+                                      "gateways pop_lat_deg", "gateways pop_lon_deg")
             pop = spec["pop"].astype(str).to_numpy() if "pop" in spec.columns else names
             return pd.DataFrame({"gateway": names, "lat_deg": lat, "lon_deg": lon,
                                  "pop": pop, "pop_lat_deg": plat, "pop_lon_deg": plon})
@@ -191,8 +193,11 @@ def gateways(spec="starlink-pops") -> pd.DataFrame:
         try:
             spacing = float(spec.split(":", 1)[1])
         except ValueError as exc:
-            raise ValueError(f"gateways grid spec must be 'grid:<spacing_deg>', got "
-                             f"{spec!r}") from exc
+            raise ValueError(f"gateways grid spec must be 'grid:<spacing_deg>' with a "
+                             f"spacing in (0, 90] deg, got {spec!r}") from exc
+        if not 0.0 < spacing <= 90.0:      # False for NaN too
+            raise ValueError(f"gateways grid spec must be 'grid:<spacing_deg>' with a "
+                             f"spacing in (0, 90] deg, got {spec!r}")
         return gateway_grid(spacing)
     spec = check_choice(spec, "gateways", GATEWAY_PRESETS + ("grid:<spacing_deg>",))
     if spec == "starlink-pops":
@@ -233,12 +238,22 @@ def gateway_to_destination_ms(gateway_table: pd.DataFrame, dest_lat_deg, dest_lo
     """
     f = resolve_route_factor(route_factor)
     g = gateway_table
-    leg1 = geodesic_distance_km(g["lat_deg"].to_numpy(float), g["lon_deg"].to_numpy(float),
-                                g["pop_lat_deg"].to_numpy(float),
-                                g["pop_lon_deg"].to_numpy(float))
-    dlat, dlon = np.atleast_1d(dest_lat_deg), np.atleast_1d(dest_lon_deg)
-    leg2 = geodesic_distance_km(g["pop_lat_deg"].to_numpy(float)[:, None],
-                                g["pop_lon_deg"].to_numpy(float)[:, None],
-                                np.asarray(dlat, float)[None, :],
-                                np.asarray(dlon, float)[None, :])
+    if not isinstance(g, pd.DataFrame):
+        raise TypeError(f"gateway_table must be a DataFrame from gateways(), got "
+                        f"{type(g).__name__}")
+    missing = [c for c in _COLUMNS[1:] if c not in g.columns]
+    if missing:
+        raise ValueError(f"gateway_table lacks column(s) {missing}; build it with "
+                         f"gateways()")
+    glat, glon = check_latlon(g["lat_deg"].to_numpy(), g["lon_deg"].to_numpy(),
+                              "gateway_table lat_deg", "gateway_table lon_deg")
+    plat, plon = check_latlon(g["pop_lat_deg"].to_numpy(), g["pop_lon_deg"].to_numpy(),
+                              "gateway_table pop_lat_deg", "gateway_table pop_lon_deg")
+    dlat, dlon = check_latlon(np.atleast_1d(dest_lat_deg), np.atleast_1d(dest_lon_deg),
+                              "dest_lat_deg", "dest_lon_deg")
+    if dlat.ndim != 1 or dlat.shape != dlon.shape:
+        raise ValueError(f"dest_lat_deg and dest_lon_deg must be 1-D of one length, got "
+                         f"shapes {dlat.shape} and {dlon.shape}")
+    leg1 = geodesic_distance_km(glat, glon, plat, plon)
+    leg2 = geodesic_distance_km(plat[:, None], plon[:, None], dlat[None, :], dlon[None, :])
     return f * (leg1[:, None] + leg2) / C_FIBRE_KM_PER_S * 1e3

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from satcloud._validate import check_range
 from satcloud.geometry import WGS84_A_KM
+from satcloud.network._checks import as_int, broadcast, finite_scalar, positions
 
 __all__ = [
     "DEFAULT_GRAZING_ALTITUDE_KM",
@@ -94,11 +94,8 @@ def plus_grid_edges(shell, plane, slot, *, intra_plane: bool = True,
     if not (len(shell) == len(plane) == len(slot)):
         raise ValueError(f"shell, plane and slot must have the same length, got "
                          f"{len(shell)}, {len(plane)}, {len(slot)}")
-    if not isinstance(intra_plane_step, (int, np.integer)) or intra_plane_step < 1:
-        raise ValueError(f"intra_plane_step must be an integer >= 1, got {intra_plane_step!r}")
-    if not isinstance(inter_plane_slot_offset, (int, np.integer)):
-        raise TypeError(f"inter_plane_slot_offset must be an integer, got "
-                        f"{inter_plane_slot_offset!r}")
+    intra_plane_step = as_int(intra_plane_step, "intra_plane_step", 1)
+    inter_plane_slot_offset = as_int(inter_plane_slot_offset, "inter_plane_slot_offset")
     _, shell_code = np.unique(shell, return_inverse=True)
     edges = []
     for code in np.unique(shell_code):
@@ -138,8 +135,10 @@ def segment_min_radius_km(a_km, b_km) -> np.ndarray:
     numpy.ndarray
         ``[...]`` minimum of ``|a + t (b - a)|`` over ``t`` in [0, 1]. [km]
     """
-    a = np.asarray(a_km, float)
-    d = np.asarray(b_km, float) - a
+    a = positions(a_km, "a_km", ndim=None)
+    b = positions(b_km, "b_km", ndim=None)
+    a, b = broadcast(a_km=a, b_km=b)
+    d = b - a
     dd = np.einsum("...i,...i->...", d, d)
     with np.errstate(invalid="ignore", divide="ignore"):
         t = np.where(dd > 0, -np.einsum("...i,...i->...", a, d) / dd, 0.0)
@@ -197,35 +196,49 @@ def isl_snapshots(r_ecef_km, edges, *, grazing_altitude_km=DEFAULT_GRAZING_ALTIT
     -------
     IslSnapshots
     """
-    r = np.asarray(r_ecef_km, float)
+    r = positions(r_ecef_km, "r_ecef_km", ndim=(2, 3))
     if r.ndim == 2:
         r = r[None]
-    if r.ndim != 3 or r.shape[-1] != 3:
-        raise ValueError(f"r_ecef_km must have shape [T, N, 3] or [N, 3], got {r.shape}")
-    e = np.asarray(edges)
-    if e.ndim != 2 or e.shape[1] != 2:
-        raise ValueError(f"edges must have shape [E, 2], got {e.shape}")
-    e = e.astype(np.int64)
-    if e.size and (e.min() < 0 or e.max() >= r.shape[1]):
-        raise ValueError(f"edges index satellites outside [0, {r.shape[1] - 1}]")
-    graze = float(check_range(grazing_altitude_km, "grazing_altitude_km", 0.0, None,
-                              unit="km"))
+    e = _edge_array(edges, r.shape[1])
+    graze = finite_scalar(grazing_altitude_km, "grazing_altitude_km", 0.0, None, unit="km")
     a, b = r[:, e[:, 0]], r[:, e[:, 1]]
     length = np.linalg.norm(b - a, axis=-1)
     min_r = segment_min_radius_km(a, b)
     valid = min_r > WGS84_A_KM + graze
     if max_range_km is not None:
-        rmax = float(check_range(max_range_km, "max_range_km", 0.0, None, low_open=True,
-                                 unit="km"))
+        rmax = finite_scalar(max_range_km, "max_range_km", 0.0, None, low_open=True,
+                             unit="km", allow_inf=True)
         valid &= length <= rmax
     return IslSnapshots(edges=e, length_km=length, valid=valid, min_radius_km=min_r,
                         n_sats=r.shape[1])
 
 
+def _edge_array(edges, n_sats: int) -> np.ndarray:
+    e = np.asarray(edges)
+    if e.ndim != 2 or e.shape[1] != 2:
+        raise ValueError(f"edges must have shape [E, 2], got {e.shape}")
+    if e.size and not np.issubdtype(e.dtype, np.integer):
+        raise TypeError(f"edges must hold integer satellite indices, got dtype {e.dtype}")
+    e = e.astype(np.int64)
+    if e.size and (e.min() < 0 or e.max() >= n_sats):
+        raise ValueError(f"edges index satellites outside [0, {n_sats - 1}]")
+    return e
+
+
 def isl_graph(edges, length_km, valid, n_sats: int) -> sp.csr_matrix:
     """A symmetric CSR matrix of valid link lengths for one snapshot. [km]"""
-    e = np.asarray(edges)[np.asarray(valid, bool)]
-    w = np.asarray(length_km, float)[np.asarray(valid, bool)]
+    n_sats = as_int(n_sats, "n_sats", 0)
+    e = _edge_array(edges, n_sats)
+    length = np.asarray(length_km, float)
+    ok = np.asarray(valid)
+    if ok.dtype != bool or length.shape != (len(e),) or ok.shape != (len(e),):
+        raise ValueError(f"length_km and valid must be 1-D with one entry per edge "
+                         f"({len(e)}); valid boolean; got shapes {length.shape} and "
+                         f"{ok.shape}, valid dtype {ok.dtype}")
+    if not np.isfinite(length[ok]).all():
+        raise ValueError("length_km must be finite for every valid edge")
+    e = e[ok]
+    w = length[ok]
     rows = np.concatenate([e[:, 0], e[:, 1]])
     cols = np.concatenate([e[:, 1], e[:, 0]])
     return sp.csr_matrix((np.concatenate([w, w]), (rows, cols)), shape=(n_sats, n_sats))

@@ -60,8 +60,9 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
-from satcloud._validate import check_choice, check_latlon, check_range
+from satcloud._validate import check_choice, check_latlon
 from satcloud.geometry import _enu_basis, geodetic_to_ecef
+from satcloud.network._checks import as_bool, as_int, finite_array, finite_scalar, positions
 from satcloud.network.fibre import C_VACUUM_KM_PER_S
 from satcloud.network.isl import (
     DEFAULT_GRAZING_ALTITUDE_KM,
@@ -126,35 +127,42 @@ class SnapshotRoutes:
 
 class _Ground:
     def __init__(self, lat_deg, lon_deg, name):
-        lat, lon = check_latlon(lat_deg, lon_deg, f"{name} lat_deg", f"{name} lon_deg")
+        lat, lon = check_latlon(lat_deg, lon_deg, f"{name}_lat_deg", f"{name}_lon_deg")
         self.lat, self.lon = np.atleast_1d(lat), np.atleast_1d(lon)
         if self.lat.ndim != 1 or self.lat.shape != self.lon.shape:
-            raise ValueError(f"{name} latitudes and longitudes must be 1-D of equal length")
+            raise ValueError(f"{name}_lat_deg and {name}_lon_deg must be 1-D of equal "
+                             f"length, got shapes {self.lat.shape} and {self.lon.shape}")
+        if self.lat.size == 0:
+            raise ValueError(f"{name}_lat_deg and {name}_lon_deg are empty; give at least "
+                             f"one {name} point")
         self.ecef = geodetic_to_ecef(self.lat, self.lon)
         self.up = _enu_basis(self.lat, self.lon)[2]
         self.n = len(self.lat)
 
 
-def _threshold(value, n, name, default):
+def _threshold(value, n, name, default, what):
     if value is None:
         return default
-    arr = check_range(value, name, 0.0, 90.0, unit="deg")
+    arr = finite_array(value, name, 0.0, 90.0, unit="deg")
+    if arr.ndim > 1 or (arr.ndim == 1 and arr.shape[0] != n):
+        raise ValueError(f"{name} must be a scalar or one value per {what} ({n}), got "
+                         f"shape {arr.shape}")
     return np.broadcast_to(np.sin(np.radians(arr)), (n,)).copy()
 
 
-def _as_chunks(positions):
-    if isinstance(positions, np.ndarray) or (
-            hasattr(positions, "__array__") and not hasattr(positions, "__next__")):
-        r = np.asarray(positions, float)
-        if r.ndim != 3 or r.shape[-1] != 3:
-            raise ValueError(f"positions must have shape [T, N, 3], got {r.shape}")
-        yield r
+def _as_chunks(r_chunks):
+    if isinstance(r_chunks, (str, bytes)) or r_chunks is None:
+        raise TypeError(f"positions must be an array [T, N, 3] or an iterable of such "
+                        f"chunks [km], got {r_chunks!r}")
+    if isinstance(r_chunks, np.ndarray) or (
+            hasattr(r_chunks, "__array__") and not hasattr(r_chunks, "__next__")):
+        yield positions(r_chunks, "positions")
         return
-    for chunk in positions:
-        r = np.asarray(chunk, float)
-        if r.ndim != 3 or r.shape[-1] != 3:
-            raise ValueError(f"position chunks must have shape [t, N, 3], got {r.shape}")
-        yield r
+    if not hasattr(r_chunks, "__iter__"):
+        raise TypeError(f"positions must be an array [T, N, 3] or an iterable of such "
+                        f"chunks [km], got {type(r_chunks).__name__}")
+    for chunk in r_chunks:
+        yield positions(chunk, "positions chunk")
 
 
 class _Layout:
@@ -180,20 +188,31 @@ class _Layout:
 
 def _check_inputs(n_sat, source_lat_deg, source_lon_deg, exit_lat_deg, exit_lon_deg,
                   sat_min_elevation_deg, exit_min_elevation_deg, exit_to_destination_ms):
+    if n_sat < 1:
+        raise ValueError("positions hold no satellite (shape [T, 0, 3]); give at least one")
     src = _Ground(source_lat_deg, source_lon_deg, "source")
     ext = _Ground(exit_lat_deg, exit_lon_deg, "exit")
-    sat_sin = _threshold(sat_min_elevation_deg, n_sat, "sat_min_elevation_deg", None)
+    sat_sin = _threshold(sat_min_elevation_deg, n_sat, "sat_min_elevation_deg", None,
+                         "satellite")
     if sat_sin is None:
         raise ValueError("sat_min_elevation_deg is required (scalar or one per satellite)")
-    ext_sin = _threshold(exit_min_elevation_deg, ext.n, "exit_min_elevation_deg", None)
+    ext_sin = _threshold(exit_min_elevation_deg, ext.n, "exit_min_elevation_deg", None,
+                         "exit")
     if exit_to_destination_ms is None:
         fib = None
     else:
-        fib = np.asarray(exit_to_destination_ms, float)
-        if fib.ndim != 2 or fib.shape[0] != ext.n:
-            raise ValueError(f"exit_to_destination_ms must have shape [{ext.n}, D], got "
-                             f"{fib.shape}")
-        if np.isnan(fib).any() or (fib < 0).any():
+        if isinstance(exit_to_destination_ms, (str, bytes)):
+            raise TypeError(f"exit_to_destination_ms must be a numeric array [X, D] [ms], "
+                            f"got {exit_to_destination_ms!r}")
+        try:
+            fib = np.asarray(exit_to_destination_ms, float)
+        except (TypeError, ValueError) as exc:
+            raise TypeError("exit_to_destination_ms must be a numeric array [X, D] [ms]"
+                            ) from exc
+        if fib.ndim != 2 or fib.shape[0] != ext.n or fib.shape[1] == 0:
+            raise ValueError(f"exit_to_destination_ms must have shape [{ext.n}, D] with "
+                             f"D >= 1, got {fib.shape}")
+        if np.isnan(fib).any() or (fib < 0).any() or np.isneginf(fib).any():
             raise ValueError("exit_to_destination_ms must be >= 0 (inf for no link), no NaN")
     return src, ext, sat_sin, ext_sin, fib
 
@@ -295,9 +314,7 @@ def snapshot_graph(r_ecef_km, source_lat_deg, source_lon_deg, exit_lat_deg, exit
     source_nodes, destination_nodes : numpy.ndarray
         Node indices of the sources and destinations.
     """
-    r = np.asarray(r_ecef_km, float)
-    if r.ndim != 2 or r.shape[-1] != 3:
-        raise ValueError(f"r_ecef_km must have shape [N, 3], got {r.shape}")
+    r = positions(r_ecef_km, "r_ecef_km", ndim=(2,))
     src, ext, sat_sin, ext_sin, fib = _check_inputs(
         r.shape[0], source_lat_deg, source_lon_deg, exit_lat_deg, exit_lon_deg,
         sat_min_elevation_deg, exit_min_elevation_deg, exit_to_destination_ms)
@@ -305,7 +322,7 @@ def snapshot_graph(r_ecef_km, source_lat_deg, source_lon_deg, exit_lat_deg, exit
     sv = _visible(r[None], src, sat_sin, None)[0]
     ev = _visible(r[None], ext, sat_sin, ext_sin)[0]
     if isl_edges is not None:
-        isl = isl_snapshots(r[None], isl_edges, grazing_altitude_km=grazing_altitude_km,
+        isl = isl_snapshots(r[None], _edges(isl_edges), grazing_altitude_km=grazing_altitude_km,
                             max_range_km=max_isl_range_km)
         isl_e, isl_len, isl_ok = isl.edges, isl.length_km[0], isl.valid[0]
     else:
@@ -374,15 +391,25 @@ def iter_routes(positions, source_lat_deg, source_lon_deg, exit_lat_deg, exit_lo
     SnapshotRoutes
     """
     assignment = check_choice(assignment, "assignment", ASSIGNMENT_POLICIES)
+    return_paths = as_bool(return_paths, "return_paths")
+    nearest_destination = as_bool(nearest_destination, "nearest_destination")
+    chunk_elements = as_int(chunk_elements, "chunk_elements", 1)
     if isl_edges is not None:
-        isl_edges = np.asarray(isl_edges, dtype=np.int64)
+        isl_edges = _edges(isl_edges)
+        finite_scalar(grazing_altitude_km, "grazing_altitude_km", 0.0, None, unit="km")
+        if max_isl_range_km is not None:
+            finite_scalar(max_isl_range_km, "max_isl_range_km", 0.0, None, low_open=True,
+                          unit="km", allow_inf=True)
     hold = None
     if reassign_interval_s is not None:
-        interval = float(check_range(reassign_interval_s, "reassign_interval_s", 0.0, None,
-                                     low_open=True, unit="s"))
+        interval = finite_scalar(reassign_interval_s, "reassign_interval_s", 0.0, None,
+                                 low_open=True, unit="s")
         if times_s is None:
             raise ValueError("times_s is required with reassign_interval_s")
-        ts = np.atleast_1d(np.asarray(times_s, float))
+        ts = np.atleast_1d(finite_array(times_s, "times_s", unit="s"))
+        if ts.ndim != 1 or ts.size == 0:
+            raise ValueError(f"times_s must be a non-empty 1-D array [s], got shape "
+                             f"{ts.shape}")
         epoch = np.floor((ts - ts[0]) / interval + 1e-9).astype(np.int64)
     if exit_mask is not None and isl_edges is not None:
         raise ValueError("exit_mask applies to bent pipes only (isl_edges=None): with "
@@ -626,7 +653,8 @@ def _unpack_nearest(t, dist, pred, origin, lay, r_t, src, ext, fib, return_paths
     down = np.linalg.norm(r_t[l0] - ext.ecef[x0], axis=-1) * _MS_PER_KM
     fibre = fib[x0, np.maximum(dest, 0)] if fib is not None else np.zeros(len(v))
     total = np.where(reach, total, np.inf)
-    isl_ms = np.where(n_sats > 1, np.maximum(total - up - down - fibre, 0.0), 0.0)
+    with np.errstate(invalid="ignore"):     # inf - inf on unreachable pairs, masked
+        isl_ms = np.where(n_sats > 1, np.maximum(total - up - down - fibre, 0.0), 0.0)
     paths = None
     if return_paths:
         paths = (np.stack(steps, axis=-1) if steps else np.full((len(v), 1), -1))[:, None, :]
@@ -690,7 +718,8 @@ def _unpack(t, dist, pred, srcs, lay, has_fibre, r_t, src_ecef, ext_ecef, fib,
         fibre = np.zeros((n_s, n_d))
     total = np.where(reach, total, np.inf)
     # ISL delay by difference; exactly zero for a single-satellite (bent-pipe) path
-    isl_ms = np.where(n_sats > 1, np.maximum(total - up - down - fibre, 0.0), 0.0)
+    with np.errstate(invalid="ignore"):     # inf - inf on unreachable pairs, masked
+        isl_ms = np.where(n_sats > 1, np.maximum(total - up - down - fibre, 0.0), 0.0)
     nan = np.nan
     return SnapshotRoutes(
         t=t, total_ms=total,
@@ -699,6 +728,15 @@ def _unpack(t, dist, pred, srcs, lay, has_fibre, r_t, src_ecef, ext_ecef, fib,
         n_sats=np.where(reach, n_sats, 0), first_sat=np.where(reach, first, -1),
         last_sat=np.where(reach, last, -1), exit_index=exit_index, paths=paths,
         destination_index=np.where(reach, np.arange(n_d)[None, :], -1))
+
+
+def _edges(isl_edges) -> np.ndarray:
+    e = np.asarray(isl_edges)
+    if e.ndim != 2 or e.shape[1] != 2:
+        raise ValueError(f"isl_edges must have shape [E, 2], got {e.shape}")
+    if e.size and not np.issubdtype(e.dtype, np.integer):
+        raise TypeError(f"isl_edges must hold integer satellite indices, got dtype {e.dtype}")
+    return e.astype(np.int64)
 
 
 def route_snapshots(*args, **kwargs) -> list[SnapshotRoutes]:
