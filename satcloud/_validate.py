@@ -17,7 +17,8 @@ from collections.abc import Iterable
 import numpy as np
 
 __all__ = ["MAX_ARRAY_BYTES", "as_float_array", "check_choice", "check_choices",
-           "check_finite", "check_latlon", "check_memory", "check_range", "check_shapes"]
+           "check_finite", "check_latlon", "check_memory", "check_range", "check_scalar",
+           "check_shapes"]
 
 #: Largest estimated allocation a single call may make before it refuses with a
 #: ``ValueError`` giving the estimate and the parameter to change (4 GiB: a quarter of a
@@ -126,6 +127,15 @@ def check_range(value, name: str, low=None, high=None, *, low_open=False, high_o
     return arr
 
 
+def check_scalar(value, name: str) -> float:
+    """``value`` as one finite float; ``TypeError`` naming ``name`` for arrays of several
+    values or non-numbers, ``ValueError`` for NaN or infinity."""
+    arr = as_float_array(value, name, finite=True)
+    if arr.ndim and arr.size != 1:
+        raise TypeError(f"{name} must be a single number, got shape {arr.shape}")
+    return float(arr.reshape(()))
+
+
 def check_shapes(**arrays) -> tuple:
     """The broadcast shape of the named arrays, or a ``ValueError`` naming them.
 
@@ -144,7 +154,13 @@ def check_shapes(**arrays) -> tuple:
     ValueError
         Listing each parameter with its shape when they cannot be broadcast together.
     """
-    shapes = {k: np.shape(v) for k, v in arrays.items()}
+    shapes = {}
+    for k, v in arrays.items():
+        try:
+            shapes[k] = np.shape(v)
+        except ValueError:  # ragged nested sequences
+            raise TypeError(f"{k} must be a number or a regular array of numbers, got "
+                            f"{v!r:.200}") from None
     try:
         return np.broadcast_shapes(*shapes.values())
     except ValueError:

@@ -21,8 +21,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from satcloud._validate import as_float_array, check_choice, check_range
+from satcloud._validate import as_float_array, check_choice, check_memory, check_range
 from satcloud.geometry import (
+    _check_chunk_steps,
     _iter_pairs,
     _sat_groups,
     _sat_min_elevation,
@@ -68,10 +69,35 @@ def _sample_durations_s(ephemeris) -> np.ndarray:
     return np.append(d, np.median(d))
 
 
+#: Memory per (time, site) cell of the statistics besides the counts: the covered mask
+#: and its complement, and the float64 temporaries of the time-weighted means. [bytes]
+_STATS_BYTES_PER_CELL = 16
+_CHUNKED_ADVICE = ("use fewer sites, a shorter span or a larger time step, or "
+                   "satcloud.chunked.coverage_over_time (or coverage_over_grid), which "
+                   "reduce over time chunks without holding the time x site table")
+
+
+def _check_counts_memory(n_t: int, n_s: int, n_el: int, what: str, advice: str) -> None:
+    """Refuse a time x site count table (and its statistics) above the memory limit."""
+    check_memory(float(n_t) * n_s * (4 * n_el + _STATS_BYTES_PER_CELL),
+                 f"{what}: {n_t:,} times x {n_s:,} sites", advice)
+
+
+def _ephemeris_positions(ephemeris):
+    """Positions ``[T, N, 3]`` of an Ephemeris, checked like the access search does."""
+    from satcloud.geometry import _positions
+
+    r = _positions(ephemeris)
+    if r.ndim != 3:
+        raise ValueError(f"ephemeris positions must be [time, satellite, 3], got {r.shape}")
+    return r
+
+
 def _counts_at(ephemeris, sites_df, min_el, elevations_deg, chunk_steps=None):
     """Counts [n_el, T, S] of satellites in view at or above each elevation."""
-    r = ephemeris.r_ecef_km
+    r = _ephemeris_positions(ephemeris)
     n_t, n_sat, _ = r.shape
+    chunk_steps = _check_chunk_steps(chunk_steps)
     geo = _SiteGeometry(sites_df)
     groups = _sat_groups(ephemeris, min_el)
     n_s = len(sites_df)
@@ -110,8 +136,9 @@ def visible_counts(ephemeris, sites, min_elevation_deg=None, *, chunk_steps=None
         int32 ``[T, S]``.
     """
     sites_df = normalize_sites(sites)
-    n_sat = ephemeris.r_ecef_km.shape[1]
+    n_t, n_sat, _ = _ephemeris_positions(ephemeris).shape
     min_el = _sat_min_elevation(ephemeris, min_elevation_deg, n_sat)
+    _check_counts_memory(n_t, len(sites_df), 1, "visible_counts", _CHUNKED_ADVICE)
     return _counts_at(ephemeris, sites_df, min_el, [np.nan], chunk_steps)[0]
 
 
@@ -217,10 +244,10 @@ def _population_weights(grid: pd.DataFrame, spacing_deg: float, cities) -> np.nd
         from satcloud.data import cities as load_cities
 
         cities = load_cities()
-    lat = as_float_array(cities["lat_deg"].to_numpy(), "cities.lat_deg")
-    lon = ((as_float_array(cities["lon_deg"].to_numpy(), "cities.lon_deg") + 180.0) % 360.0
-           ) - 180.0
-    pop = as_float_array(cities["population"].to_numpy(), "cities.population")
+    lat = as_float_array(cities["lat_deg"].to_numpy(), "cities.lat_deg", finite=True)
+    lon = as_float_array(cities["lon_deg"].to_numpy(), "cities.lon_deg", finite=True)
+    lon = ((lon + 180.0) % 360.0) - 180.0
+    pop = as_float_array(cities["population"].to_numpy(), "cities.population", finite=True)
     key_grid = {(round(a, 6), round(b, 6)): i for i, (a, b) in
                 enumerate(zip(grid["lat_deg"], grid["lon_deg"], strict=True))}
     d = spacing_deg
@@ -266,6 +293,16 @@ def grid_coverage(ephemeris, spacing_deg=5.0, min_elevation_deg=None, k=1, *,
         statistics and, with ``population=True``, ``population_weight``. Summarise with
         :func:`coverage_summary`.
     """
+    d = float(check_range(spacing_deg, "spacing_deg", 0.1, 30.0, unit="deg"))
+    lim = float(check_range(lat_limit_deg, "lat_limit_deg", 0.0, 90.0, low_open=True,
+                            unit="deg"))
+    n_t = _ephemeris_positions(ephemeris).shape[0]
+    n_cells = int(round(360.0 / d)) * int(np.ceil(2.0 * lim / d))   # upper bound
+    _check_counts_memory(n_t, n_cells, 1, f"grid_coverage at spacing_deg={d:g}",
+                         "choose a larger spacing_deg (memory grows as 1/spacing^2), a "
+                         "smaller lat_limit_deg, fewer time steps, or "
+                         "satcloud.chunked.coverage_over_grid, which reduces over time "
+                         "and site chunks")
     grid = global_grid(spacing_deg, lat_limit_deg=lat_limit_deg)
     out = site_coverage(ephemeris, grid, min_elevation_deg, k, chunk_steps=chunk_steps)
     if population or cities is not None:
@@ -292,13 +329,21 @@ def coverage_summary(table: pd.DataFrame, weight="area_weight") -> pd.Series:
         ``worst_fraction_covered`` (min over sites), ``longest_outage_s`` (max over
         sites) [s], ``n_sites``.
     """
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"table must be a DataFrame from site_coverage or grid_coverage, got "
+                        f"{type(table).__name__}")
+    missing = [c for c in ("fraction_covered", "mean_in_view", "longest_outage_s")
+               if c not in table.columns]
+    if missing or len(table) == 0:
+        raise ValueError(f"table must be a non-empty output of site_coverage or grid_coverage;"
+                         f" it lacks {missing} or has no rows")
     if weight is None:
         w = np.full(len(table), 1.0 / len(table))
     else:
         if weight not in table.columns:
             raise ValueError(f"weight column {weight!r} not in the table; columns: "
                              f"{list(table.columns)}")
-        w = as_float_array(table[weight].to_numpy(), weight)
+        w = as_float_array(table[weight].to_numpy(), weight, finite=True)
         if np.any(w < 0) or w.sum() <= 0:
             raise ValueError(f"weight {weight!r} must be >= 0 with a positive sum")
         w = w / w.sum()
@@ -341,9 +386,9 @@ def _weights(sites_df, weights):
     if isinstance(weights, str):
         if weights not in sites_df.columns:
             raise ValueError(f"weights column {weights!r} not in sites")
-        w = as_float_array(sites_df[weights].to_numpy(), weights)
+        w = as_float_array(sites_df[weights].to_numpy(), weights, finite=True)
     else:
-        w = as_float_array(weights, "weights")
+        w = as_float_array(weights, "weights", finite=True)
         if w.shape != (len(sites_df),):
             raise ValueError(f"weights must have one value per site ({len(sites_df)})")
     if np.any(w < 0) or w.sum() <= 0:
@@ -376,9 +421,15 @@ def coverage_vs_min_elevation(ephemeris, sites, min_elevations_deg, k=1, *, weig
     k = _check_k(k)
     els = np.atleast_1d(check_range(min_elevations_deg, "min_elevations_deg", 0.0, 90.0,
                                     unit="deg"))
+    if els.ndim != 1 or els.size == 0:
+        raise ValueError(f"min_elevations_deg must be one or more thresholds, got shape "
+                         f"{els.shape}")
     sites_df = normalize_sites(sites)
     w = _weights(sites_df, weights)
-    n_sat = ephemeris.r_ecef_km.shape[1]
+    n_t, n_sat, _ = _ephemeris_positions(ephemeris).shape
+    _check_counts_memory(n_t, len(sites_df), els.size,
+                         f"coverage_vs_min_elevation ({els.size} thresholds)",
+                         "give fewer min_elevations_deg, sites or time steps")
     base = np.full(n_sat, float(els.min()))
     counts = _counts_at(ephemeris, sites_df, base, els, chunk_steps)
     dur = _sample_durations_s(ephemeris)
@@ -429,8 +480,15 @@ def coverage_vs_deployment(constellation, times, sites, fractions=None, counts=N
         raise ValueError("give exactly one of fractions and counts")
     sites_df = normalize_sites(sites)
     w = _weights(sites_df, weights)
-    steps = ([("fraction", f) for f in np.atleast_1d(fractions)] if fractions is not None
-             else [("count", int(c)) for c in np.atleast_1d(counts)])
+    if fractions is not None:
+        steps = [("fraction", f) for f in np.atleast_1d(
+            check_range(fractions, "fractions", 0.0, 1.0, low_open=True))]
+    else:
+        c = np.atleast_1d(np.asarray(counts))
+        if c.size == 0 or c.dtype.kind not in "iu":
+            raise TypeError(f"counts must be one or more integers (deployed satellites), got "
+                            f"{counts!r:.100}")
+        steps = [("count", int(v)) for v in c]
     full = propagate(constellation, times)
     dur = _sample_durations_s(full)
     rows = []

@@ -47,7 +47,15 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from satcloud._validate import as_float_array, check_choice, check_latlon, check_range
+from satcloud._validate import (
+    as_float_array,
+    check_choice,
+    check_latlon,
+    check_memory,
+    check_range,
+    check_scalar,
+    check_shapes,
+)
 
 __all__ = [
     "WGS84_A_KM",
@@ -80,6 +88,12 @@ _EP2 = WGS84_E2 / (1.0 - WGS84_E2)
 _VERTICAL_MARGIN_DEG = 0.2
 
 _SITE_NAME_COLUMNS = ("site", "name", "region")
+#: Memory per row of an access table: 56 bytes of columns, held twice while the chunks
+#: are concatenated, plus the pair buffers. [bytes]
+_ACCESS_BYTES_PER_ROW = 128
+#: Memory per row of a sub-satellite table: 7 columns and the geodetic temporaries.
+#: [bytes]
+_SUBSATELLITE_BYTES_PER_ROW = 160
 
 
 def geodetic_to_ecef(lat_deg, lon_deg, alt_km=0.0) -> np.ndarray:
@@ -105,8 +119,9 @@ def geodetic_to_ecef(lat_deg, lon_deg, alt_km=0.0) -> np.ndarray:
     z = (N (1 - e^2) + h) sin(phi), with N = a / sqrt(1 - e^2 sin^2(phi))
     (NIMA TR8350.2, eq. 4-14).
     """
+    check_shapes(lat_deg=lat_deg, lon_deg=lon_deg, alt_km=alt_km)
     lat, lon = check_latlon(lat_deg, lon_deg)
-    h = as_float_array(alt_km, "alt_km")
+    h = as_float_array(alt_km, "alt_km", finite=True)
     phi = np.radians(lat)
     lam = np.radians(lon)
     sphi = np.sin(phi)
@@ -143,7 +158,7 @@ def ecef_to_geodetic(r_km):
     one Newton step of Bowring's iteration; agrees with PROJ to < 1 mm from the surface
     to beyond GEO. Undefined within ~40 km of the Earth's centre (raises).
     """
-    r = as_float_array(r_km, "r_km")
+    r = as_float_array(r_km, "r_km", finite=True)
     if r.shape[-1:] != (3,):
         raise ValueError(f"r_km must have shape [..., 3], got {r.shape}")
     x, y, z = r[..., 0], r[..., 1], r[..., 2]
@@ -197,11 +212,24 @@ class LookAngles(NamedTuple):
     range_km: np.ndarray
 
 
-def _positions(ephemeris_or_r) -> np.ndarray:
+def _positions(ephemeris_or_r, name="ephemeris") -> np.ndarray:
+    """ECEF positions of an Ephemeris or an array ``[..., 3]``, checked numeric, finite
+    and with a last axis of 3 (errors name the public parameter ``name``). [km]"""
     r = getattr(ephemeris_or_r, "r_ecef_km", ephemeris_or_r)
-    r = np.asarray(r)
-    if r.shape[-1:] != (3,):
-        raise ValueError(f"positions must have shape [..., 3] km, got {r.shape}")
+    if not (isinstance(r, np.ndarray) and r.dtype.kind == "f"):
+        try:
+            r = np.asarray(r, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be a satcloud Ephemeris or ECEF positions "
+                            f"[..., 3] in km, got {type(ephemeris_or_r).__name__}") from None
+    if r.ndim == 0 or r.shape[-1:] != (3,):
+        raise ValueError(f"{name} positions must have shape [..., 3] km, got {r.shape}")
+    # one reduction, no temporary: NaN and infinities propagate into the sum
+    if r.size and not np.isfinite(np.add.reduce(r, axis=None, dtype=np.float64)):
+        bad = np.argwhere(~np.isfinite(r).all(axis=-1))[0]
+        where = tuple(int(i) for i in bad)
+        raise ValueError(f"{name} positions must be finite; the position at index {where} "
+                         "is not")
     return r
 
 
@@ -231,10 +259,14 @@ def look_angles(ephemeris, lat_deg, lon_deg, alt_m=0.0) -> LookAngles:
     Topocentric east-north-up components of ``r_sat - r_site``; el = atan2(u, hypot(e, n)),
     az = atan2(e, n) (Vallado, 4th ed., sec. 3.4, "SEZ"/ENU rotation).
     """
-    r = _positions(ephemeris)
+    return _look_angles(ephemeris, lat_deg, lon_deg, alt_m, "ephemeris")
+
+
+def _look_angles(ephemeris, lat_deg, lon_deg, alt_m, name) -> LookAngles:
+    r = _positions(ephemeris, name)
     lat = check_range(lat_deg, "lat_deg", -90.0, 90.0, unit="deg")
     lon = check_range(lon_deg, "lon_deg", -180.0, 360.0, unit="deg")
-    alt = as_float_array(alt_m, "alt_m")
+    alt = as_float_array(alt_m, "alt_m", finite=True)
     if lat.ndim or lon.ndim or alt.ndim:
         raise TypeError("look_angles takes one site: lat_deg, lon_deg and alt_m must be "
                         "scalars (use access() for many sites)")
@@ -253,7 +285,7 @@ def look_angles(ephemeris, lat_deg, lon_deg, alt_m=0.0) -> LookAngles:
 
 def elevation_deg(r_sat_km, lat_deg, lon_deg, alt_m=0.0) -> np.ndarray:
     """Elevation of ECEF positions seen from one site (see :func:`look_angles`). [deg]"""
-    return look_angles(r_sat_km, lat_deg, lon_deg, alt_m).elevation_deg
+    return _look_angles(r_sat_km, lat_deg, lon_deg, alt_m, "r_sat_km").elevation_deg
 
 
 def slant_range_km(altitude_km, elevation_deg, earth_radius_km=WGS84_A_KM):
@@ -273,9 +305,11 @@ def slant_range_km(altitude_km, elevation_deg, earth_radius_km=WGS84_A_KM):
     numpy.ndarray
         d = sqrt((R + h)^2 - (R cos el)^2) - R sin el (spherical Earth). [km]
     """
-    h = check_range(altitude_km, "altitude_km", 0.0, None, unit="km")
+    check_shapes(altitude_km=altitude_km, elevation_deg=elevation_deg)
+    h = check_range(altitude_km, "altitude_km", 0.0, None, unit="km", finite=True)
     el = np.radians(check_range(elevation_deg, "elevation_deg", -90.0, 90.0, unit="deg"))
-    r = earth_radius_km
+    r = check_scalar(check_range(earth_radius_km, "earth_radius_km", 0.0, None,
+                                 low_open=True, unit="km", finite=True), "earth_radius_km")
     return np.sqrt((r + h) ** 2 - (r * np.cos(el)) ** 2) - r * np.sin(el)
 
 
@@ -311,7 +345,7 @@ def normalize_sites(sites, name="sites") -> pd.DataFrame:
     check_latlon(out["lat_deg"].to_numpy(), out["lon_deg"].to_numpy())
     if "alt_m" not in out.columns:
         out["alt_m"] = 0.0
-    as_float_array(out["alt_m"].to_numpy(), "alt_m")
+    as_float_array(out["alt_m"].to_numpy(), "alt_m", finite=True)
     col = next((c for c in _SITE_NAME_COLUMNS if c in out.columns), None)
     names = (out[col].astype(str) if col is not None
              else pd.Series([f"site-{i}" for i in range(len(out))]))
@@ -374,11 +408,22 @@ def _sat_groups(ephemeris, min_el: np.ndarray) -> list[np.ndarray]:
     return np.split(order, bounds)
 
 
+def _check_chunk_steps(chunk_steps):
+    """``None`` (automatic) or a positive integer number of time steps per chunk."""
+    if chunk_steps is None:
+        return None
+    if isinstance(chunk_steps, bool) or not isinstance(chunk_steps, int | np.integer | float
+                                                       | np.floating):
+        raise TypeError(f"chunk_steps must be a positive integer, got {chunk_steps!r}")
+    if not np.isfinite(chunk_steps) or chunk_steps != int(chunk_steps) or chunk_steps < 1:
+        raise ValueError(f"chunk_steps must be an integer >= 1, got {chunk_steps!r}")
+    return int(chunk_steps)
+
+
 def _chunk_steps(n_sat: int, n_site: int, chunk_steps) -> int:
-    if chunk_steps is not None:
-        if int(chunk_steps) < 1:
-            raise ValueError(f"chunk_steps must be >= 1, got {chunk_steps}")
-        return int(chunk_steps)
+    chunk = _check_chunk_steps(chunk_steps)
+    if chunk is not None:
+        return chunk
     return max(1, min(64, 2_000_000 // max(n_sat, 1)))
 
 
@@ -676,15 +721,15 @@ def iter_access(ephemeris, sites, min_elevation_deg=None, *, chunk_steps=None,
     n_t, n_sat, _ = r.shape
     site_df = normalize_sites(sites)
     min_el = _sat_min_elevation(ephemeris, min_elevation_deg, n_sat)
+    chunk = None if chunk_steps is None else _chunk_steps(n_sat, len(site_df), chunk_steps)
+    check_choice(method, "method", ("auto", "cells", "kdtree"))
     geo = _SiteGeometry(site_df)
     groups = _sat_groups(ephemeris, min_el)
     times_dt = _times_utc(ephemeris, n_t)
     site_cat = pd.CategoricalDtype(site_df["site"].astype(str).to_numpy(), ordered=False)
     sat_cat = pd.CategoricalDtype(_sat_ids(ephemeris, n_sat), ordered=False)
-    chunk = None if chunk_steps is None else _chunk_steps(n_sat, len(site_df), chunk_steps)
-    check_choice(method, "method", ("auto", "cells", "kdtree"))
-    for p in _iter_pairs(r, geo, min_el, groups, chunk, method=method):
-        yield _pairs_frame(p, times_dt, site_cat, sat_cat)
+    pairs = _iter_pairs(r, geo, min_el, groups, chunk, method=method)
+    return (_pairs_frame(p, times_dt, site_cat, sat_cat) for p in pairs)
 
 
 def access(ephemeris, sites, min_elevation_deg=None, *, chunk_steps=None,
@@ -726,8 +771,23 @@ def access(ephemeris, sites, min_elevation_deg=None, *, chunk_steps=None,
     time x site x satellite cube is never formed. The result equals the dense
     computation (tested on subsets, benchmarked in ``benchmarks/bench_access.py``).
     """
-    frames = list(iter_access(ephemeris, sites, min_elevation_deg, chunk_steps=chunk_steps,
-                              method=method))
+    chunks = iter_access(ephemeris, sites, min_elevation_deg, chunk_steps=chunk_steps,
+                         method=method)              # checks the arguments
+    n_t = np.shape(getattr(ephemeris, "r_ecef_km", ephemeris))[0]
+    frames, rows, steps_seen = [], 0, 0
+    for f in chunks:
+        frames.append(f)
+        if len(f):
+            rows += len(f)
+            steps_seen = max(steps_seen, int(f["time_index"].iat[-1]) + 1)
+            # the visible pairs of the steps seen so far, extrapolated to the whole span
+            check_memory(rows / steps_seen * n_t * _ACCESS_BYTES_PER_ROW,
+                         f"access: about {rows / steps_seen * n_t:,.0f} visible (time, site, "
+                         f"satellite) rows ({rows / steps_seen:,.0f} per time step x {n_t:,} "
+                         "times)",
+                         "stream them with satcloud.geometry.iter_access, reduce them with "
+                         "satcloud.coverage.visible_counts or satcloud.chunked, or use fewer "
+                         "sites, satellites or time steps")
     frames = [f for f in frames if len(f)] or frames[:1]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
@@ -750,6 +810,12 @@ def subsatellite_points(ephemeris, time_index=None) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``time_index``, ``time`` (UTC), ``sat_index``, ``sat_id``, ``lat_deg``
         [deg], ``lon_deg`` [deg, (-180, 180]], ``alt_km`` [km] (geodetic, WGS84).
+
+    Raises
+    ------
+    ValueError
+        For a ``time_index`` out of range, or a table above the memory limit
+        (:data:`satcloud._validate.MAX_ARRAY_BYTES`).
     """
     r = _positions(ephemeris)
     if r.ndim != 3:
@@ -758,13 +824,27 @@ def subsatellite_points(ephemeris, time_index=None) -> pd.DataFrame:
     if time_index is None:
         t_idx = np.arange(n_t)
     else:
+        if isinstance(time_index, bool) or not isinstance(time_index, int | np.integer):
+            raise TypeError(f"time_index must be an integer, got {time_index!r}")
         ti = int(time_index)
         if not -n_t <= ti < n_t:
             raise ValueError(f"time_index must be in [0, {n_t - 1}], got {time_index}")
         t_idx = np.array([ti % n_t])
-    sub = np.asarray(r[t_idx], dtype=float)
+    return _subsatellite_frame(ephemeris, r, t_idx, np.arange(n_sat),
+                               "give time_index= for one time step, or select satellites "
+                               "first (ephemeris.isel(sat=...)) or use ground_track(...,"
+                               " sat_index=...)")
+
+
+def _subsatellite_frame(ephemeris, r, t_idx, s_idx, advice) -> pd.DataFrame:
+    """Sub-satellite table of times ``t_idx`` x satellites ``s_idx`` (time-major)."""
+    n_t, n_sat, _ = r.shape
+    check_memory(t_idx.size * s_idx.size * _SUBSATELLITE_BYTES_PER_ROW,
+                 f"subsatellite points: {t_idx.size:,} times x {s_idx.size:,} satellites",
+                 advice)
+    sub = np.asarray(r[t_idx][:, s_idx], dtype=float)
     lat, lon, alt = ecef_to_geodetic(sub)
-    tt, ss = np.meshgrid(t_idx, np.arange(n_sat), indexing="ij")
+    tt, ss = np.meshgrid(t_idx, s_idx, indexing="ij")
     times_dt = _times_utc(ephemeris, n_t)
     ids = _sat_ids(ephemeris, n_sat)
     return pd.DataFrame({
@@ -796,12 +876,18 @@ def ground_track(ephemeris, sat_index=None) -> pd.DataFrame:
         ``groupby(["sat_id", "segment"])`` draws lines without wrap-around streaks.
     """
     r = _positions(ephemeris)
-    n_sat = r.shape[1]
+    if r.ndim != 3:
+        raise ValueError(f"ephemeris positions must be [time, satellite, 3], got {r.shape}")
+    n_t, n_sat, _ = r.shape
     idx = np.arange(n_sat) if sat_index is None else np.atleast_1d(np.asarray(sat_index))
+    if idx.size and idx.dtype.kind not in "iu":
+        raise TypeError(f"sat_index must be integers (satellite indices), got {sat_index!r}")
     if idx.size == 0 or idx.min() < -n_sat or idx.max() >= n_sat:
         raise ValueError(f"sat_index must be in [0, {n_sat - 1}], got {sat_index}")
-    df = subsatellite_points(ephemeris)
-    df = df[df["sat_index"].isin(idx % n_sat)].sort_values(["sat_index", "time_index"])
+    # only the satellites asked for (the same rows as filtering the full table)
+    df = _subsatellite_frame(ephemeris, r, np.arange(n_t), np.unique(idx % n_sat),
+                             "choose fewer satellites (sat_index=) or a coarser time grid")
+    df = df.sort_values(["sat_index", "time_index"])
     jump = df.groupby("sat_index")["lon_deg"].diff().abs().fillna(0.0) > 180.0
     df["segment"] = jump.astype(int).groupby(df["sat_index"]).cumsum().to_numpy()
     return df.reset_index(drop=True)

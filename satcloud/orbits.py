@@ -65,7 +65,7 @@ from astropy import units as u
 from astropy.time import Time, TimeDelta
 from astropy.utils import iers
 
-from satcloud._validate import check_memory, check_range
+from satcloud._validate import check_memory, check_range, check_shapes
 
 # Never download Earth-orientation tables (satcloud is offline by default).
 iers.conf.auto_download = False
@@ -185,7 +185,8 @@ def duration_s(value, name="duration", *, allow_zero=False) -> float:
         sec = float(value)
     else:
         shape = getattr(value, "shape", None)
-        got = f"shape {shape}" if shape not in (None, ()) else f"{type(value).__name__} {value!r:.60}"
+        got = (f"shape {shape}" if shape not in (None, ())
+               else f"{type(value).__name__} {value!r:.60}")
         raise TypeError(f"{name} must be a single duration ({forms}); got {got}")
     sec = np.asarray(sec, dtype=float)
     if sec.ndim:
@@ -426,6 +427,7 @@ def j2_secular_rates(a_km, eccentricity, inclination_deg):
     Vallado, 4th ed., eq. 9-41 (nodal regression), 9-42 (apsidal rotation) and 9-43
     (mean-motion correction); Kozai (1959).
     """
+    check_shapes(a_km=a_km, eccentricity=eccentricity, inclination_deg=inclination_deg)
     a = check_range(a_km, "a_km", 0.0, None, low_open=True, unit="km", finite=True)
     e = check_range(eccentricity, "eccentricity", 0.0, 1.0, high_open=True)
     i = np.radians(check_range(inclination_deg, "inclination_deg", 0.0, 180.0, unit="deg"))
@@ -441,6 +443,8 @@ def j2_secular_rates(a_km, eccentricity, inclination_deg):
 
 def nodal_period_s(altitude_km, inclination_deg, eccentricity=0.0) -> np.ndarray:
     """Nodal (draconitic) period 2 pi / (d(omega)/dt + dM/dt) under J2. [s]"""
+    check_shapes(altitude_km=altitude_km, inclination_deg=inclination_deg,
+                 eccentricity=eccentricity)
     h = check_range(altitude_km, "altitude_km", 100.0, None, unit="km", finite=True)
     _, w, m = j2_secular_rates(R_EARTH_KM + h, eccentricity, inclination_deg)
     return 2.0 * np.pi / (w + m)
@@ -458,6 +462,7 @@ def sun_synchronous_inclination_deg(altitude_km, eccentricity=0.0) -> np.ndarray
     eccentricity : array_like, optional
         [-]
     """
+    check_shapes(altitude_km=altitude_km, eccentricity=eccentricity)
     h = check_range(altitude_km, "altitude_km", 100.0, None, unit="km", finite=True)
     e = check_range(eccentricity, "eccentricity", 0.0, 1.0, high_open=True)
     a = R_EARTH_KM + h
@@ -1114,8 +1119,8 @@ def propagate_pairs(constellation, sat_index, times) -> np.ndarray:
             sat = constellation.satrecs[n]
             err, r, _ = sat.sgp4_array(utc.jd1[k].copy(), utc.jd2[k].copy())
             if np.any(err):
-                raise ValueError(f"SGP4 failed for satellite "
-                                 f"{sats['sat_id'].iloc[n]!r}: {_sgp4_error_message(err[err != 0][0])}")
+                raise ValueError(f"SGP4 failed for satellite {sats['sat_id'].iloc[n]!r}: "
+                                 f"{_sgp4_error_message(err[err != 0][0])}")
             g = gmst[k]
             cg, sgn = np.cos(g), np.sin(g)
             out[sg[k], 0] = cg * r[:, 0] + sgn * r[:, 1]

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from astropy.time import TimeDelta
 
-from satcloud._validate import check_choice, check_range
+from satcloud._validate import check_choice, check_range, check_scalar
 from satcloud.geometry import (
     _enu_basis,
     _sat_min_elevation,
@@ -123,14 +123,22 @@ def passes(ephemeris, stations, min_elevation_deg=None, *, sat_index=None, refin
         [deg], ``truncated`` (bool: cut by the grid ends). Sorted by rise time.
         ``df.attrs["window"]`` holds the grid's (start, end) as datetime64.
     """
-    tol = float(check_range(tolerance_s, "tolerance_s", 0.0, 1.0, low_open=True, unit="s"))
+    tol = check_scalar(check_range(tolerance_s, "tolerance_s", 0.0, 1.0, low_open=True,
+                                   unit="s"), "tolerance_s")
     st = normalize_sites(stations, "stations")
     eph = ephemeris
+    if not hasattr(eph, "constellation") or not hasattr(eph, "times"):
+        raise TypeError(f"ephemeris must be a satcloud Ephemeris (from propagate), got "
+                        f"{type(eph).__name__}")
     const = eph.constellation
     n_sat = eph.r_ecef_km.shape[1]
     min_el_all = _sat_min_elevation(eph, min_elevation_deg, n_sat)
     if sat_index is not None:
-        idx = np.atleast_1d(np.asarray(sat_index, dtype=np.int64))
+        idx = np.atleast_1d(np.asarray(sat_index))
+        if idx.size and idx.dtype.kind not in "iu":
+            raise TypeError(f"sat_index must be integers (satellite indices), got "
+                            f"{sat_index!r:.100}")
+        idx = idx.astype(np.int64)
         if idx.size == 0 or idx.min() < 0 or idx.max() >= n_sat:
             raise ValueError(f"sat_index must be in [0, {n_sat - 1}], got {sat_index}")
         eph = eph.isel(sat=idx)
@@ -269,6 +277,9 @@ def daily_totals(passes_df, by="station", *, window=None, stations=None) -> pd.D
         of the day or window and to its end) [s], ``window_s`` [s].
     """
     check_choice(by, "by", ("station", "network"))
+    if not isinstance(passes_df, pd.DataFrame):
+        raise TypeError(f"passes_df must be the DataFrame returned by passes(), got "
+                        f"{type(passes_df).__name__}")
     if by not in passes_df.columns:
         raise ValueError(f"passes_df has no {by!r} column (stations need a 'network' column "
                          "for by='network')")
@@ -276,8 +287,16 @@ def daily_totals(passes_df, by="station", *, window=None, stations=None) -> pd.D
         window = passes_df.attrs.get("window")
         if window is None:
             raise ValueError("window is unknown: pass window=(start, end)")
-    w0 = np.datetime64(window[0], "ns").astype(np.int64) / 1e9
-    w1 = np.datetime64(window[1], "ns").astype(np.int64) / 1e9
+    try:
+        w0, w1 = (pd.Timestamp(w) for w in window)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"window must be (start, end) UTC times, got {window!r:.100}"
+                         ) from exc
+    if w0 is pd.NaT or w1 is pd.NaT or w1 < w0:
+        raise ValueError(f"window must be (start, end) with start <= end, got {window!r:.100}")
+    w0, w1 = (w.tz_convert("UTC").tz_localize(None) if w.tz else w for w in (w0, w1))
+    w0 = np.datetime64(w0, "ns").astype(np.int64) / 1e9
+    w1 = np.datetime64(w1, "ns").astype(np.int64) / 1e9
     day0 = np.floor(w0 / 86400.0) * 86400.0
     days = np.arange(day0, w1, 86400.0)
     rows = []

@@ -390,3 +390,146 @@ def test_coverage_sample_durations_must_be_positive():
     with pytest.raises(ValueError, match=r"ephemeris times must be strictly increasing; "
                                          r"times\[2\] - times\[1\] = -60 s"):
         site_coverage(bad, sites)
+
+
+# ----------------------------------------- clear errors: shapes, public parameter names
+
+def test_broadcast_errors_name_the_public_parameters():
+    from satcloud.geometry import geodetic_to_ecef
+    from satcloud.links import fspl_db, link_budget
+
+    # raw numpy "operands could not be broadcast together" before
+    with pytest.raises(ValueError, match=r"distance_km and freq_ghz cannot be broadcast "
+                                         r"together \(distance_km shape \(3,\), freq_ghz "
+                                         r"shape \(2,\)\)"):
+        fspl_db([1000.0, 2000.0, 3000.0], [12.0, 20.0])
+    with pytest.raises(ValueError, match=r"lat_deg and lon_deg and alt_km cannot be broadcast"
+                                         r" together \(lat_deg shape \(3,\), lon_deg shape "
+                                         r"\(2,\), alt_km shape \(\)\)"):
+        geodetic_to_ecef([1.0, 2.0, 3.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match=r"range_km and elevation_deg .* cannot be broadcast "
+                                         r"together \(range_km shape \(3,\), elevation_deg "
+                                         r"shape \(2,\)"):
+        link_budget("delportillo_starlink_user_downlink", [1000.0, 2000.0, 3000.0],
+                    [40.0, 50.0], atm_loss_db=0.5)
+
+
+def test_combine_ratios_names_its_callers_parameters():
+    from satcloud.links import combine_ratios_db
+
+    with pytest.raises(ValueError, match="cn_db must be > -inf dB"):
+        combine_ratios_db(-np.inf, 20.0, names=("cn_db", "ci_db"))
+    with pytest.raises(ValueError, match=r"ratios_db\[1\] contains NaN"):
+        combine_ratios_db(10.0, np.nan)
+    # +inf is an absent term: 10 dB combined with nothing is 10 dB
+    assert combine_ratios_db(10.0, np.inf) == pytest.approx(10.0)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda L: L.fspl_db(np.inf, 12.0), r"distance_km must be in \(0, inf\) km and finite"),
+    (lambda L: L.fspl_db(1000.0, np.inf), r"freq_ghz must be in \(0, inf\) GHz and finite"),
+    (lambda L: L.link_budget("delportillo_starlink_user_downlink", np.inf, 40.0,
+                             atm_loss_db=0.5), r"range_km must be in \(0, inf\) km and finite"),
+    (lambda L: L.link_budget("delportillo_starlink_user_downlink", 1000.0, 40.0,
+                             atm_loss_db=0.5, overrides={"bandwidth_mhz": np.inf}),
+     r"bandwidth_mhz must be in \(0, inf\) MHz and finite"),
+    (lambda L: L.link_budget("delportillo_starlink_user_downlink", 1000.0, 40.0,
+                             atm_loss_db=0.5, overrides={"rx_gt_db_per_k": np.inf}),
+     "rx_gt_db_per_k must be in .* and finite"),
+    (lambda L: L.eirp_dbw(np.inf, 30.0), "tx_power_dbw must be in .* and finite"),
+    (lambda L: L.cn0_dbhz(40.0, 170.0, -np.inf), "gt_db_per_k must be finite"),
+    (lambda L: L.slant_range_km(550.0, 40.0, [6371.0, 6378.0]),
+     r"earth_radius_km must be a single number, got shape \(2,\)"),
+    (lambda L: L.select_modcod(8.0, [0.5, 1.0]),
+     r"implementation_margin_db must be a single number"),
+    (lambda L: L.user_throughput_table(1000.0, [1.0], [250.0, 300.0]),
+     "cell_area_km2 must be a single number"),
+    (lambda L: L.satellite_capacity_gbps(500.0, 10, np.nan),
+     "n_channels_per_beam contains NaN"),       # named n_channels (an internal name) before
+])
+def test_link_functions_reject_non_finite_and_wrong_shapes(call, match):
+    from satcloud import links
+
+    with pytest.raises((ValueError, TypeError), match=match):
+        call(links)
+
+
+def test_infinite_interference_ratio_stays_allowed():
+    # C/I = +inf means "no such interference" (documented): the budget is the thermal one
+    from satcloud.links import link_budget
+
+    kw = dict(atm_loss_db=0.5)
+    base = link_budget("delportillo_starlink_user_downlink", 1684.0, 40.0, **kw)
+    clean = link_budget("delportillo_starlink_user_downlink", 1684.0, 40.0, **kw,
+                        overrides={"c_aci_db": np.inf, "c_asi_db": np.inf,
+                                   "c_xpi_db": np.inf, "c_3im_db": np.inf})
+    assert clean["cni_db"].iloc[0] == pytest.approx(clean["cn_db"].iloc[0])
+    assert clean["cni_db"].iloc[0] > base["cni_db"].iloc[0]
+
+
+def test_geometry_errors_name_the_parameter():
+    from satcloud.geometry import access, elevation_deg, ground_track, look_angles
+
+    with pytest.raises(ValueError, match=r"r_sat_km positions must have shape \[\.\.\., 3\]"):
+        elevation_deg([7000.0, 0.0], 0.0, 0.0)
+    with pytest.raises(ValueError, match=r"ephemeris positions must be finite; the position "
+                                         r"at index \(1,\) is not"):
+        look_angles([[7000.0, 0.0, 0.0], [np.nan, 0.0, 0.0]], 0.0, 0.0)
+    with pytest.raises(ValueError, match="alt_m must be finite"):
+        look_angles([7000.0, 0.0, 0.0], 0.0, 0.0, alt_m=np.inf)
+    eph = propagate(Constellation.walker(**WALKER), time_grid(None, "5min", "60s"))
+    sites = pd.DataFrame({"site": ["a"], "lat_deg": [0.0], "lon_deg": [0.0]})
+    with pytest.raises(ValueError, match="chunk_steps must be an integer >= 1, got 0"):
+        access(eph, sites, chunk_steps=0)
+    with pytest.raises(TypeError, match="sat_index must be integers"):
+        ground_track(eph, [0.5])
+    bad_sites = sites.assign(lat_deg=[np.nan])
+    with pytest.raises(ValueError, match="lat_deg contains NaN"):
+        access(eph, bad_sites)
+
+
+def test_coverage_and_passes_errors_name_the_parameter():
+    from satcloud import passes as passes_mod
+    from satcloud.coverage import coverage_summary, coverage_vs_deployment, visible_counts
+
+    c = Constellation.walker(**WALKER)
+    eph = propagate(c, time_grid(None, "5min", "60s"))
+    sites = pd.DataFrame({"site": ["a"], "lat_deg": [0.0], "lon_deg": [0.0]})
+    # chunk_steps=0 made the access loop spin forever before
+    with pytest.raises(ValueError, match="chunk_steps must be an integer >= 1, got 0"):
+        visible_counts(eph, sites, chunk_steps=0)
+    with pytest.raises(ValueError, match="table must be a non-empty output of site_coverage"):
+        coverage_summary(pd.DataFrame({"x": [1.0]}))
+    with pytest.raises(TypeError, match="counts must be one or more integers"):
+        coverage_vs_deployment(c, eph.times, sites, counts=[np.nan])
+    with pytest.raises(TypeError, match="sat_index must be integers"):
+        passes_mod.passes(eph, sites, sat_index=[1.5])
+    with pytest.raises(ValueError, match=r"window must be \(start, end\)"):
+        passes_mod.daily_totals(passes_mod.passes(eph, sites), window=("soon", "later"))
+
+
+# ------------------------------------------------------------- memory guards (cont.)
+
+def test_global_coverage_grid_at_a_tenth_of_a_degree_is_refused():
+    from satcloud.coverage import grid_coverage
+
+    eph = propagate(Constellation.walker(**WALKER), time_grid(None, "24h", "60s"))
+    # 1,440 times x 6,480,000 cells: ~187 GB of counts and statistics
+    with pytest.raises(ValueError, match=r"grid_coverage at spacing_deg=0\.1: 1,440 times x "
+                                         r"6,480,000 sites would need about 18[0-9]\.\d GB.*"
+                                         "choose a larger spacing_deg.*coverage_over_grid"):
+        grid_coverage(eph, spacing_deg=0.1)
+
+
+def test_access_and_subsatellite_tables_are_bounded(monkeypatch):
+    from satcloud.geometry import access, subsatellite_points
+
+    eph = propagate(Constellation.walker(**WALKER), time_grid(None, "2h", "60s"))
+    sites = pd.DataFrame({"site": ["a", "b"], "lat_deg": [0.0, 45.0], "lon_deg": [0.0, 9.0]})
+    monkeypatch.setattr(_validate, "MAX_ARRAY_BYTES", 1000)
+    with pytest.raises(ValueError, match=r"access: about .* visible \(time, site, satellite\) "
+                                         r"rows .*iter_access"):
+        access(eph, sites, min_elevation_deg=0.0)
+    with pytest.raises(ValueError, match=r"subsatellite points: 120 times x 12 satellites .*"
+                                         "time_index="):
+        subsatellite_points(eph)

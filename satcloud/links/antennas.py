@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from satcloud._validate import check_range
+from satcloud._validate import check_range, check_shapes
 from satcloud.links.fspl import C_M_PER_S, check_freq_ghz
 
 __all__ = [
@@ -76,6 +76,7 @@ def parabolic_gain_dbi(diameter_m, freq_ghz, efficiency=0.6) -> np.ndarray:
     numpy.ndarray
         ``10 log10(eta (pi D f / c)^2)``. [dBi]
     """
+    check_shapes(diameter_m=diameter_m, freq_ghz=freq_ghz, efficiency=efficiency)
     d = check_diameter_m(diameter_m)
     f = check_freq_ghz(freq_ghz)
     eta = check_efficiency(efficiency)
@@ -100,9 +101,10 @@ def beamwidth_3db_deg(diameter_m, freq_ghz, factor_deg=BEAMWIDTH_FACTOR_DEG) -> 
     numpy.ndarray
         ``k lambda / D``. [deg]
     """
+    check_shapes(diameter_m=diameter_m, freq_ghz=freq_ghz, factor_deg=factor_deg)
     d = check_diameter_m(diameter_m)
     f = check_freq_ghz(freq_ghz)
-    k = check_range(factor_deg, "factor_deg", 0.0, None, low_open=True, unit="deg")
+    k = check_range(factor_deg, "factor_deg", 0.0, None, low_open=True, unit="deg", finite=True)
     return k * (C_M_PER_S / (f * 1e9)) / d
 
 
@@ -128,10 +130,11 @@ def gain_from_beamwidth_dbi(beamwidth_deg, efficiency=0.6,
     numpy.ndarray
         Boresight gain. [dBi]
     """
+    check_shapes(beamwidth_deg=beamwidth_deg, efficiency=efficiency, factor_deg=factor_deg)
     th = check_range(beamwidth_deg, "beamwidth_deg", 0.0, 180.0, low_open=True,
                      high_open=True, unit="deg")
     eta = check_efficiency(efficiency)
-    k = check_range(factor_deg, "factor_deg", 0.0, None, low_open=True, unit="deg")
+    k = check_range(factor_deg, "factor_deg", 0.0, None, low_open=True, unit="deg", finite=True)
     return 10.0 * np.log10(eta * (np.pi * k / th) ** 2)
 
 
@@ -151,8 +154,10 @@ def pointing_loss_db(offset_deg, beamwidth_deg) -> np.ndarray:
         ``12 (theta / theta_3dB)^2`` (Maral & Bousquet ch. 5); valid within the
         main lobe, roughly theta < theta_3dB. [dB]
     """
-    off = check_range(offset_deg, "offset_deg", 0.0, None, unit="deg")
-    bw = check_range(beamwidth_deg, "beamwidth_deg", 0.0, None, low_open=True, unit="deg")
+    check_shapes(offset_deg=offset_deg, beamwidth_deg=beamwidth_deg)
+    off = check_range(offset_deg, "offset_deg", 0.0, None, unit="deg", finite=True)
+    bw = check_range(beamwidth_deg, "beamwidth_deg", 0.0, None, low_open=True, unit="deg",
+                     finite=True)
     return 12.0 * (off / bw) ** 2
 
 
@@ -172,8 +177,9 @@ def phased_array_boresight_gain_dbi(n_elements, element_gain_dbi=5.0) -> np.ndar
     numpy.ndarray
         ``10 log10 N + G_element``. [dBi]
     """
-    n = check_range(n_elements, "n_elements", 1.0, None)
-    ge = check_range(element_gain_dbi, "element_gain_dbi", unit="dBi")
+    check_shapes(n_elements=n_elements, element_gain_dbi=element_gain_dbi)
+    n = check_range(n_elements, "n_elements", 1.0, None, finite=True)
+    ge = check_range(element_gain_dbi, "element_gain_dbi", unit="dBi", finite=True)
     return 10.0 * np.log10(n) + ge
 
 
@@ -196,7 +202,9 @@ def phased_array_gain_dbi(boresight_gain_dbi, scan_angle_deg,
     numpy.ndarray
         ``G0 + 10 n log10(cos theta_s)``. [dBi]
     """
-    g0 = check_range(boresight_gain_dbi, "boresight_gain_dbi", unit="dBi")
+    check_shapes(boresight_gain_dbi=boresight_gain_dbi, scan_angle_deg=scan_angle_deg,
+                 scan_loss_exponent=scan_loss_exponent)
+    g0 = check_range(boresight_gain_dbi, "boresight_gain_dbi", unit="dBi", finite=True)
     th = check_range(scan_angle_deg, "scan_angle_deg", 0.0, 90.0, high_open=True, unit="deg")
     n = check_range(scan_loss_exponent, "scan_loss_exponent", 0.0, 10.0)
     return g0 + 10.0 * n * np.log10(np.cos(np.deg2rad(th)))
@@ -219,11 +227,15 @@ def scan_angle_deg(elevation_deg, azimuth_deg=0.0, boresight_elevation_deg=90.0,
     numpy.ndarray
         Great-circle angle between the two directions, in [0, 180]. [deg]
     """
+    check_shapes(elevation_deg=elevation_deg, azimuth_deg=azimuth_deg,
+                 boresight_elevation_deg=boresight_elevation_deg,
+                 boresight_azimuth_deg=boresight_azimuth_deg)
     el1 = np.deg2rad(check_range(elevation_deg, "elevation_deg", -90.0, 90.0, unit="deg"))
-    az1 = np.deg2rad(check_range(azimuth_deg, "azimuth_deg", unit="deg"))
+    az1 = np.deg2rad(check_range(azimuth_deg, "azimuth_deg", unit="deg", finite=True))
     el2 = np.deg2rad(check_range(boresight_elevation_deg, "boresight_elevation_deg",
                                  -90.0, 90.0, unit="deg"))
-    az2 = np.deg2rad(check_range(boresight_azimuth_deg, "boresight_azimuth_deg", unit="deg"))
+    az2 = np.deg2rad(check_range(boresight_azimuth_deg, "boresight_azimuth_deg", unit="deg",
+                                 finite=True))
     c = np.sin(el1) * np.sin(el2) + np.cos(el1) * np.cos(el2) * np.cos(az1 - az2)
     return np.rad2deg(np.arccos(np.clip(c, -1.0, 1.0)))
 
@@ -241,7 +253,7 @@ def watts_to_dbw(power_w) -> np.ndarray:
     numpy.ndarray
         ``10 log10 P``. [dBW]
     """
-    p = check_range(power_w, "power_w", 0.0, None, low_open=True, unit="W")
+    p = check_range(power_w, "power_w", 0.0, None, low_open=True, unit="W", finite=True)
     return 10.0 * np.log10(p)
 
 
@@ -262,7 +274,8 @@ def eirp_dbw(tx_power_dbw, tx_gain_dbi, tx_losses_db=0.0) -> np.ndarray:
     numpy.ndarray
         ``P_t + G_t - L_t`` (Maral & Bousquet ch. 5). [dBW]
     """
-    p = check_range(tx_power_dbw, "tx_power_dbw", unit="dBW")
-    g = check_range(tx_gain_dbi, "tx_gain_dbi", unit="dBi")
-    loss = check_range(tx_losses_db, "tx_losses_db", 0.0, None, unit="dB")
+    check_shapes(tx_power_dbw=tx_power_dbw, tx_gain_dbi=tx_gain_dbi, tx_losses_db=tx_losses_db)
+    p = check_range(tx_power_dbw, "tx_power_dbw", unit="dBW", finite=True)
+    g = check_range(tx_gain_dbi, "tx_gain_dbi", unit="dBi", finite=True)
+    loss = check_range(tx_losses_db, "tx_losses_db", 0.0, None, unit="dB", finite=True)
     return p + g - loss

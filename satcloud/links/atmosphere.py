@@ -55,7 +55,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from satcloud._validate import check_choice, check_latlon, check_range
+from satcloud._validate import check_choice, check_latlon, check_range, check_shapes
 from satcloud.links.antennas import check_diameter_m, check_efficiency
 
 __all__ = [
@@ -207,6 +207,7 @@ def _check_common(freq_ghz, p_percent, antenna_diameter_m, antenna_efficiency,
 
 
 def _points(lat_deg, lon_deg, elevation_deg):
+    check_shapes(lat_deg=lat_deg, lon_deg=lon_deg, elevation_deg=elevation_deg)
     lat, lon = check_latlon(lat_deg, lon_deg)
     el = check_range(elevation_deg, "elevation_deg", 0.0, 90.0, low_open=True, unit="deg")
     lat, lon, el = np.broadcast_arrays(lat, lon, el)

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from satcloud._validate import as_float_array, check_range
+from satcloud._validate import as_float_array, check_range, check_shapes
 from satcloud.links.atmosphere import P_RANGE_PERCENT, atmospheric_attenuation
 
 __all__ = [
@@ -63,9 +63,10 @@ def _curves(lat, lon, el, freq_ghz, p_values, kw):
 
 
 def _points(lat_deg, lon_deg, elevation_deg):
-    lat, lon, el = np.broadcast_arrays(as_float_array(lat_deg, "lat_deg"),
-                                       as_float_array(lon_deg, "lon_deg"),
-                                       as_float_array(elevation_deg, "elevation_deg"))
+    check_shapes(lat_deg=lat_deg, lon_deg=lon_deg, elevation_deg=elevation_deg)
+    lat, lon, el = np.broadcast_arrays(as_float_array(lat_deg, "lat_deg", finite=True),
+                                       as_float_array(lon_deg, "lon_deg", finite=True),
+                                       as_float_array(elevation_deg, "elevation_deg", finite=True))
     return lat.ravel(), lon.ravel(), el.ravel()
 
 
@@ -152,10 +153,14 @@ def availability_from_fade_margin(fade_margin_db, p_grid_percent):
         the smallest p) or ``"at_most"`` (down even at the largest p). Scalars for a
         1-D scan, arrays for a 2-D one.
     """
-    fm = as_float_array(fade_margin_db, "fade_margin_db")
-    grid = as_float_array(p_grid_percent, "p_grid_percent")
+    fm = as_float_array(fade_margin_db, "fade_margin_db", finite=True)
+    grid = check_range(p_grid_percent, "p_grid_percent", 0.0, 100.0, low_open=True,
+                       unit="%")
+    if grid.ndim != 1 or np.any(np.diff(grid) <= 0):
+        raise ValueError(f"p_grid_percent must be a 1-D increasing list of percentages, got "
+                         f"{p_grid_percent!r:.200}")
     rows = np.atleast_2d(fm)
-    if rows.shape[-1] != grid.size or grid.size < 2:
+    if fm.ndim > 2 or rows.shape[-1] != grid.size or grid.size < 2:
         raise ValueError(f"fade_margin_db must have {grid.size} values per scan (one per "
                          f"p_grid_percent value, at least 2); got shape {fm.shape}")
     p, bound = _invert(-rows, np.zeros(len(rows)), grid)
@@ -186,10 +191,13 @@ def availability_for_margin(margin_db, lat_deg, lon_deg, elevation_deg, freq_ghz
         ``bound``: ``"exact"`` inside the P.618 range, ``"at_least"`` (availability is
         at least 99.999 %) or ``"at_most"`` (at most 95 %) outside it.
     """
-    m = as_float_array(margin_db, "margin_db")
+    check_shapes(margin_db=margin_db, lat_deg=lat_deg, lon_deg=lon_deg,
+                 elevation_deg=elevation_deg)
+    m = as_float_array(margin_db, "margin_db", finite=True)
     lat, lon, el, m = (a.ravel() for a in np.broadcast_arrays(
-        as_float_array(lat_deg, "lat_deg"), as_float_array(lon_deg, "lon_deg"),
-        as_float_array(elevation_deg, "elevation_deg"), m))
+        as_float_array(lat_deg, "lat_deg", finite=True),
+        as_float_array(lon_deg, "lon_deg", finite=True),
+        as_float_array(elevation_deg, "elevation_deg", finite=True), m))
     kw = dict(antenna_diameter_m=antenna_diameter_m, antenna_efficiency=antenna_efficiency,
               polarization_tilt_deg=polarization_tilt_deg)
     atten = _curves(lat, lon, el, freq_ghz, P_GRID_PERCENT, kw)["atm_total_db"]
@@ -244,8 +252,10 @@ def availability_map(margin_db=6.0, *, bands_ghz: Mapping | None = None,
                            unit="deg"))
     so = float(check_range(lon_step_deg, "lon_step_deg", 0.0, 90.0, low_open=True,
                            unit="deg"))
-    lo, hi = (float(x) for x in check_range(lat_range_deg, "lat_range_deg", -90.0, 90.0,
-                                            unit="deg"))
+    span = check_range(lat_range_deg, "lat_range_deg", -90.0, 90.0, unit="deg")
+    if span.shape != (2,):
+        raise ValueError(f"lat_range_deg must be (low, high), got {lat_range_deg!r:.100}")
+    lo, hi = (float(x) for x in span)
     if lo > hi:
         raise ValueError(f"lat_range_deg must be (low, high) with low <= high, got "
                          f"{lat_range_deg!r}")

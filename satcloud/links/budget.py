@@ -42,7 +42,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from satcloud._validate import check_choice, check_latlon, check_range
+from satcloud._validate import check_choice, check_latlon, check_range, check_shapes
 from satcloud.links.antennas import phased_array_gain_dbi
 from satcloud.links.atmosphere import atmospheric_attenuation
 from satcloud.links.fspl import check_elevation_deg, fspl_db, slant_range_km
@@ -123,7 +123,7 @@ def _geometry(profile: LinkProfile, range_km, elevation_deg, lat_deg, lon_deg, a
     if range_km is None:
         rng = slant_range_km(profile.altitude_km, el)
     else:
-        rng = check_range(range_km, "range_km", 0.0, None, low_open=True, unit="km")
+        rng = check_range(range_km, "range_km", 0.0, None, low_open=True, unit="km", finite=True)
     if atm_loss_db is None:
         if lat_deg is None or lon_deg is None:
             raise TypeError("give lat_deg and lon_deg of the ground end (for the ITU-R "
@@ -133,7 +133,9 @@ def _geometry(profile: LinkProfile, range_km, elevation_deg, lat_deg, lon_deg, a
     else:
         lat = np.nan if lat_deg is None else check_latlon(lat_deg, 0.0)[0]
         lon = np.nan if lon_deg is None else check_latlon(0.0, lon_deg)[1]
-        atm = check_range(atm_loss_db, "atm_loss_db", 0.0, None, unit="dB")
+        atm = check_range(atm_loss_db, "atm_loss_db", 0.0, None, unit="dB", finite=True)
+    check_shapes(range_km=rng, elevation_deg=el, lat_deg=lat, lon_deg=lon,
+                 atm_loss_db=0.0 if atm is None else atm)
     arrays = np.broadcast_arrays(np.atleast_1d(rng), np.atleast_1d(el), np.atleast_1d(lat),
                                  np.atleast_1d(lon),
                                  np.atleast_1d(0.0 if atm is None else atm))
@@ -240,8 +242,9 @@ def link_budget(profile, range_km=None, elevation_deg=None, *, lat_deg=None, lon
     cn0 = eirp - fspl - atm - prof.other_losses_db + gt - BOLTZMANN_DBW_PER_K_HZ
     cn = cn0 - 10.0 * np.log10(prof.bandwidth_mhz * 1e6)
     ci = [prof.c_aci_db, prof.c_asi_db, prof.c_xpi_db, prof.c_3im_db]
-    ci_total = float(combine_ratios_db(*ci))
-    cni = combine_ratios_db(cn, ci_total)
+    ci_total = float(combine_ratios_db(*ci, names=("c_aci_db", "c_asi_db", "c_xpi_db",
+                                                   "c_3im_db")))
+    cni = combine_ratios_db(cn, ci_total, names=("cn_db", "ci_total_db"))
     cols = {
         "profile": prof.name, "system": prof.system, "segment": prof.segment,
         "direction": prof.direction, "freq_ghz": f, "bandwidth_mhz": prof.bandwidth_mhz,
@@ -386,8 +389,10 @@ def bent_pipe_budget(chain, uplink, downlink, *, p_percent=None,
     bu = bu.loc[np.zeros(n, int)].reset_index(drop=True) if len(bu) == 1 < n else bu
     bd = bd.loc[np.zeros(n, int)].reset_index(drop=True) if len(bd) == 1 < n else bd
     carrier = up if up.segment == "user" else down
-    cn = combine_ratios_db(bu["cn_db"].to_numpy(), bd["cn_db"].to_numpy())
-    cni = combine_ratios_db(bu["cni_db"].to_numpy(), bd["cni_db"].to_numpy())
+    cn = combine_ratios_db(bu["cn_db"].to_numpy(), bd["cn_db"].to_numpy(),
+                           names=("up_cn_db", "down_cn_db"))
+    cni = combine_ratios_db(bu["cni_db"].to_numpy(), bd["cni_db"].to_numpy(),
+                            names=("up_cni_db", "down_cni_db"))
     cn0 = cn + 10.0 * np.log10(carrier.bandwidth_mhz * 1e6)
     e2e = {"chain": chain_name, "carrier_profile": carrier.name,
            "bandwidth_mhz": carrier.bandwidth_mhz, "cn_db": cn, "cni_db": cni,

@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from satcloud._validate import check_range
+from satcloud._validate import check_range, check_scalar, check_shapes
 
 __all__ = [
     "BUSY_HOUR_ACTIVITY",
@@ -77,10 +77,13 @@ def channels_per_beam(spectrum_mhz, channel_bandwidth_mhz, colours=1, polarizati
     numpy.ndarray
         ``floor(spectrum x polarizations / (colours x channel))``, integer. [-]
     """
-    b = check_range(spectrum_mhz, "spectrum_mhz", 0.0, None, low_open=True, unit="MHz")
+    check_shapes(spectrum_mhz=spectrum_mhz, channel_bandwidth_mhz=channel_bandwidth_mhz,
+                 colours=colours, polarizations=polarizations)
+    b = check_range(spectrum_mhz, "spectrum_mhz", 0.0, None, low_open=True, unit="MHz",
+                    finite=True)
     ch = check_range(channel_bandwidth_mhz, "channel_bandwidth_mhz", 0.0, None,
-                     low_open=True, unit="MHz")
-    k = check_range(colours, "colours", 1.0, None)
+                     low_open=True, unit="MHz", finite=True)
+    k = check_range(colours, "colours", 1.0, None, finite=True)
     pol = check_range(polarizations, "polarizations", 1.0, 2.0)
     return np.floor(b * pol / (k * ch) + 1e-9).astype(int)
 
@@ -100,9 +103,10 @@ def beam_capacity_mbps(channel_throughput_mbps, n_channels):
     numpy.ndarray
         [Mbit/s]
     """
+    check_shapes(channel_throughput_mbps=channel_throughput_mbps, n_channels=n_channels)
     r = check_range(channel_throughput_mbps, "channel_throughput_mbps", 0.0, None,
-                    unit="Mbit/s")
-    n = check_range(n_channels, "n_channels", 0.0, None)
+                    unit="Mbit/s", finite=True)
+    n = check_range(n_channels, "n_channels", 0.0, None, finite=True)
     return r * n
 
 
@@ -123,8 +127,13 @@ def satellite_capacity_gbps(channel_throughput_mbps, n_beams, n_channels_per_bea
     numpy.ndarray
         [Gbit/s]
     """
-    beams = check_range(n_beams, "n_beams", 0.0, None)
-    return beam_capacity_mbps(channel_throughput_mbps, n_channels_per_beam) * beams / 1e3
+    check_shapes(channel_throughput_mbps=channel_throughput_mbps, n_beams=n_beams,
+                 n_channels_per_beam=n_channels_per_beam)
+    r = check_range(channel_throughput_mbps, "channel_throughput_mbps", 0.0, None,
+                    unit="Mbit/s", finite=True)
+    beams = check_range(n_beams, "n_beams", 0.0, None, finite=True)
+    per_beam = check_range(n_channels_per_beam, "n_channels_per_beam", 0.0, None, finite=True)
+    return beam_capacity_mbps(r, per_beam) * beams / 1e3
 
 
 def system_capacity(satellite_capacity_gbps, n_satellites,
@@ -154,17 +163,21 @@ def system_capacity(satellite_capacity_gbps, n_satellites,
         ``limited_by`` (``"satellites"`` or ``"gateways"``); one row per broadcast
         input.
     """
+    check_shapes(satellite_capacity_gbps=satellite_capacity_gbps, n_satellites=n_satellites,
+                 fraction_over_populated_land=fraction_over_populated_land,
+                 n_gateways=n_gateways, gateway_capacity_gbps=gateway_capacity_gbps)
     c = check_range(satellite_capacity_gbps, "satellite_capacity_gbps", 0.0, None,
-                    unit="Gbit/s")
-    n = check_range(n_satellites, "n_satellites", 0.0, None)
+                    unit="Gbit/s", finite=True)
+    n = check_range(n_satellites, "n_satellites", 0.0, None, finite=True)
     f = check_range(fraction_over_populated_land, "fraction_over_populated_land", 0.0, 1.0)
     if (n_gateways is None) != (gateway_capacity_gbps is None):
         raise TypeError("give both n_gateways and gateway_capacity_gbps, or neither")
     if n_gateways is None:
         gw = np.inf
     else:
-        gw = check_range(n_gateways, "n_gateways", 0.0, None) * check_range(
-            gateway_capacity_gbps, "gateway_capacity_gbps", 0.0, None, unit="Gbit/s")
+        gw = check_range(n_gateways, "n_gateways", 0.0, None, finite=True) * check_range(
+            gateway_capacity_gbps, "gateway_capacity_gbps", 0.0, None, unit="Gbit/s",
+            finite=True)
     c, n, f, gw = np.broadcast_arrays(c, n, f, gw)
     over = n * f
     space = over * c
@@ -195,9 +208,11 @@ def cell_area_km2(beamwidth_deg, altitude_km):
         ``pi (h tan(theta/2))^2``; an upper bound of the cell served, since beams
         overlap and cells are usually hexagons inscribed in the footprints. [km^2]
     """
+    check_shapes(beamwidth_deg=beamwidth_deg, altitude_km=altitude_km)
     th = check_range(beamwidth_deg, "beamwidth_deg", 0.0, 180.0, low_open=True,
                      high_open=True, unit="deg")
-    h = check_range(altitude_km, "altitude_km", 0.0, None, low_open=True, unit="km")
+    h = check_range(altitude_km, "altitude_km", 0.0, None, low_open=True, unit="km",
+                    finite=True)
     return np.pi * (h * np.tan(np.deg2rad(th) / 2.0)) ** 2
 
 
@@ -222,13 +237,16 @@ def per_user_throughput_mbps(cell_capacity_mbps, subscribers,
         ``min(peak, C / max(1, a N))``: the share of each active user (a single
         active user gets the whole cell). [Mbit/s]
     """
-    c = check_range(cell_capacity_mbps, "cell_capacity_mbps", 0.0, None, unit="Mbit/s")
-    n = check_range(subscribers, "subscribers", 0.0, None)
+    check_shapes(cell_capacity_mbps=cell_capacity_mbps, subscribers=subscribers,
+                 activity_factor=activity_factor, peak_mbps=peak_mbps)
+    c = check_range(cell_capacity_mbps, "cell_capacity_mbps", 0.0, None, unit="Mbit/s",
+                    finite=True)
+    n = check_range(subscribers, "subscribers", 0.0, None, finite=True)
     a = check_range(activity_factor, "activity_factor", 0.0, 1.0, low_open=True)
     share = c / np.maximum(1.0, a * n)
     if peak_mbps is not None:
         share = np.minimum(share, check_range(peak_mbps, "peak_mbps", 0.0, None,
-                                              unit="Mbit/s"))
+                                              unit="Mbit/s", finite=True))
     return share
 
 
@@ -249,8 +267,12 @@ def max_subscribers(cell_capacity_mbps, target_mbps, activity_factor=BUSY_HOUR_A
     numpy.ndarray
         ``floor(C / (target a))``. [-]
     """
-    c = check_range(cell_capacity_mbps, "cell_capacity_mbps", 0.0, None, unit="Mbit/s")
-    t = check_range(target_mbps, "target_mbps", 0.0, None, low_open=True, unit="Mbit/s")
+    check_shapes(cell_capacity_mbps=cell_capacity_mbps, target_mbps=target_mbps,
+                 activity_factor=activity_factor)
+    c = check_range(cell_capacity_mbps, "cell_capacity_mbps", 0.0, None, unit="Mbit/s",
+                    finite=True)
+    t = check_range(target_mbps, "target_mbps", 0.0, None, low_open=True, unit="Mbit/s",
+                    finite=True)
     a = check_range(activity_factor, "activity_factor", 0.0, 1.0, low_open=True)
     return np.floor(c / (t * a) + 1e-9).astype(int)
 
@@ -282,12 +304,23 @@ def user_throughput_table(cell_capacity_mbps, subscribers_per_km2, cell_area_km2
         ``active_users``, ``per_user_mbps``, ``claim_mbps``, ``meets_claim``, and
         ``max_subscribers_per_km2`` (density at which the claim stops holding).
     """
-    rho = np.atleast_1d(check_range(subscribers_per_km2, "subscribers_per_km2", 0.0, None))
-    area = float(check_range(cell_area_km2, "cell_area_km2", 0.0, None, low_open=True,
-                             unit="km^2"))
-    a = float(check_range(activity_factor, "activity_factor", 0.0, 1.0, low_open=True))
-    claim = float(check_range(claim_mbps, "claim_mbps", 0.0, None, low_open=True,
-                              unit="Mbit/s"))
+    rho = np.atleast_1d(check_range(subscribers_per_km2, "subscribers_per_km2", 0.0, None,
+                                    finite=True))
+    if rho.ndim != 1 or rho.size == 0:
+        raise ValueError(f"subscribers_per_km2 must be one density or a non-empty list of "
+                         f"densities, got shape {np.shape(subscribers_per_km2)}")
+    cell_capacity_mbps = check_scalar(check_range(cell_capacity_mbps, "cell_capacity_mbps",
+                                                  0.0, None, unit="Mbit/s", finite=True),
+                                      "cell_capacity_mbps")
+    if peak_mbps is not None:
+        peak_mbps = check_scalar(check_range(peak_mbps, "peak_mbps", 0.0, None,
+                                             unit="Mbit/s", finite=True), "peak_mbps")
+    area = check_scalar(check_range(cell_area_km2, "cell_area_km2", 0.0, None, low_open=True,
+                                    unit="km^2", finite=True), "cell_area_km2")
+    a = check_scalar(check_range(activity_factor, "activity_factor", 0.0, 1.0,
+                                 low_open=True), "activity_factor")
+    claim = check_scalar(check_range(claim_mbps, "claim_mbps", 0.0, None, low_open=True,
+                                     unit="Mbit/s", finite=True), "claim_mbps")
     subs = rho * area
     per_user = per_user_throughput_mbps(cell_capacity_mbps, subs, a, peak_mbps)
     limit = max_subscribers(cell_capacity_mbps, claim, a) / area

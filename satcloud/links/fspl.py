@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import constants
 
-from satcloud._validate import check_range
+from satcloud._validate import check_range, check_scalar, check_shapes
 from satcloud.geometry import slant_range_km as _slant_range_km
 
 __all__ = [
@@ -40,7 +40,7 @@ EARTH_RADIUS_KM = 6371.0088
 
 def check_freq_ghz(freq_ghz, name: str = "freq_ghz") -> np.ndarray:
     """Frequency as a float array, checked to be strictly positive. [GHz]"""
-    return check_range(freq_ghz, name, 0.0, None, low_open=True, unit="GHz")
+    return check_range(freq_ghz, name, 0.0, None, low_open=True, unit="GHz", finite=True)
 
 
 def check_elevation_deg(elevation_deg, name: str = "elevation_deg") -> np.ndarray:
@@ -85,7 +85,8 @@ def fspl_db(distance_km, freq_ghz) -> np.ndarray:
     Exact form of ITU-R P.525-4; the rounded constant 92.45 dB of the usual
     engineering form is 20 log10(4 pi 1e12 / c) = 92.4478 dB.
     """
-    d = check_range(distance_km, "distance_km", 0.0, None, low_open=True, unit="km")
+    check_shapes(distance_km=distance_km, freq_ghz=freq_ghz)
+    d = check_range(distance_km, "distance_km", 0.0, None, low_open=True, unit="km", finite=True)
     f = check_freq_ghz(freq_ghz)
     return 20.0 * np.log10(4.0 * np.pi * (d * 1e3) * (f * 1e9) / C_M_PER_S)
 
@@ -109,8 +110,10 @@ def slant_range_km(altitude_km, elevation_deg, earth_radius_km=EARTH_RADIUS_KM) 
     """
     # the link models' stricter checks (altitude > 0, elevation in (0, 90]); the formula
     # is the one of satcloud.geometry
-    h = check_range(altitude_km, "altitude_km", 0.0, None, low_open=True, unit="km")
+    check_shapes(altitude_km=altitude_km, elevation_deg=elevation_deg)
+    h = check_range(altitude_km, "altitude_km", 0.0, None, low_open=True, unit="km",
+                    finite=True)
     el = check_elevation_deg(elevation_deg)
-    r = float(check_range(earth_radius_km, "earth_radius_km", 0.0, None, low_open=True,
-                          unit="km"))
+    r = check_scalar(check_range(earth_radius_km, "earth_radius_km", 0.0, None,
+                                 low_open=True, unit="km", finite=True), "earth_radius_km")
     return _slant_range_km(h, el, earth_radius_km=r)

@@ -28,7 +28,13 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from satcloud._validate import as_float_array, check_choice, check_range
+from satcloud._validate import (
+    as_float_array,
+    check_choice,
+    check_range,
+    check_scalar,
+    check_shapes,
+)
 
 __all__ = [
     "STANDARDS",
@@ -109,9 +115,9 @@ def select_modcod(esn0_db, implementation_margin_db=0.0, table=None) -> ModcodCh
         outage: ``outage`` is True and the efficiency is 0 (never NaN, never an
         exception).
     """
-    es = as_float_array(esn0_db, "esn0_db")
-    im = float(check_range(implementation_margin_db, "implementation_margin_db", 0.0, 20.0,
-                           unit="dB"))
+    es = as_float_array(esn0_db, "esn0_db")  # -inf (no signal) is an outage
+    im = check_scalar(check_range(implementation_margin_db, "implementation_margin_db", 0.0,
+                                  20.0, unit="dB"), "implementation_margin_db")
     tab = modcod_table() if table is None else table
     missing = {"modcod", "spectral_efficiency_bps_per_hz", "required_esn0_db"} - set(tab)
     if missing:
@@ -153,7 +159,9 @@ def symbol_rate_msps(bandwidth_mhz, roll_off=0.2) -> np.ndarray:
     numpy.ndarray
         ``B / (1 + alpha)``. [Msymbol/s]
     """
-    b = check_range(bandwidth_mhz, "bandwidth_mhz", 0.0, None, low_open=True, unit="MHz")
+    check_shapes(bandwidth_mhz=bandwidth_mhz, roll_off=roll_off)
+    b = check_range(bandwidth_mhz, "bandwidth_mhz", 0.0, None, low_open=True, unit="MHz",
+                    finite=True)
     a = check_range(roll_off, "roll_off", 0.0, 1.0)
     return b / (1.0 + a)
 
@@ -173,9 +181,11 @@ def information_rate_mbps(symbol_rate_msps, spectral_efficiency_bps_per_hz) -> n
     numpy.ndarray
         ``R_s eta``. [Mbit/s]
     """
-    rs = check_range(symbol_rate_msps, "symbol_rate_msps", 0.0, None, unit="Msps")
+    check_shapes(symbol_rate_msps=symbol_rate_msps,
+                 spectral_efficiency_bps_per_hz=spectral_efficiency_bps_per_hz)
+    rs = check_range(symbol_rate_msps, "symbol_rate_msps", 0.0, None, unit="Msps", finite=True)
     eta = check_range(spectral_efficiency_bps_per_hz, "spectral_efficiency_bps_per_hz",
-                      0.0, None)
+                      0.0, None, finite=True)
     return rs * eta
 
 
@@ -194,8 +204,10 @@ def shannon_capacity_mbps(bandwidth_mhz, snr_db) -> np.ndarray:
     numpy.ndarray
         ``B log2(1 + S/N)``. [Mbit/s]
     """
-    b = check_range(bandwidth_mhz, "bandwidth_mhz", 0.0, None, low_open=True, unit="MHz")
-    s = as_float_array(snr_db, "snr_db")
+    check_shapes(bandwidth_mhz=bandwidth_mhz, snr_db=snr_db)
+    b = check_range(bandwidth_mhz, "bandwidth_mhz", 0.0, None, low_open=True, unit="MHz",
+                    finite=True)
+    s = as_float_array(snr_db, "snr_db", finite=True)
     return b * np.log2(1.0 + 10.0 ** (s / 10.0))
 
 
@@ -213,5 +225,5 @@ def shannon_min_esn0_db(spectral_efficiency_bps_per_hz) -> np.ndarray:
         ``10 log10(2^eta - 1)`` (Shannon 1948 for a symbol-rate-wide channel). [dB]
     """
     eta = check_range(spectral_efficiency_bps_per_hz, "spectral_efficiency_bps_per_hz", 0.0,
-                      None, low_open=True)
+                      None, low_open=True, finite=True)
     return 10.0 * np.log10(2.0 ** eta - 1.0)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import constants
 
-from satcloud._validate import as_float_array, check_range
+from satcloud._validate import as_float_array, check_range, check_shapes
 
 __all__ = [
     "BOLTZMANN_DBW_PER_K_HZ",
@@ -68,8 +68,9 @@ def noise_temperature_from_figure_k(noise_figure_db, reference_k=T0_K) -> np.nda
     numpy.ndarray
         ``T0 (10^(NF/10) - 1)`` (Maral & Bousquet ch. 5). [K]
     """
-    nf = check_range(noise_figure_db, "noise_figure_db", 0.0, None, unit="dB")
-    t0 = check_range(reference_k, "reference_k", 0.0, None, low_open=True, unit="K")
+    check_shapes(noise_figure_db=noise_figure_db, reference_k=reference_k)
+    nf = check_range(noise_figure_db, "noise_figure_db", 0.0, None, unit="dB", finite=True)
+    t0 = check_range(reference_k, "reference_k", 0.0, None, low_open=True, unit="K", finite=True)
     return t0 * (10.0 ** (nf / 10.0) - 1.0)
 
 
@@ -93,10 +94,13 @@ def system_noise_temperature_k(antenna_temp_k, receiver_temp_k, feeder_loss_db=0
     numpy.ndarray
         ``T_A / L + T_F (1 - 1/L) + T_R`` (Maral & Bousquet ch. 5). [K]
     """
-    ta = check_range(antenna_temp_k, "antenna_temp_k", 0.0, None, unit="K")
-    tr = check_range(receiver_temp_k, "receiver_temp_k", 0.0, None, unit="K")
-    lf = 10.0 ** (check_range(feeder_loss_db, "feeder_loss_db", 0.0, None, unit="dB") / 10.0)
-    tf = check_range(feeder_temp_k, "feeder_temp_k", 0.0, None, unit="K")
+    check_shapes(antenna_temp_k=antenna_temp_k, receiver_temp_k=receiver_temp_k,
+                 feeder_loss_db=feeder_loss_db, feeder_temp_k=feeder_temp_k)
+    ta = check_range(antenna_temp_k, "antenna_temp_k", 0.0, None, unit="K", finite=True)
+    tr = check_range(receiver_temp_k, "receiver_temp_k", 0.0, None, unit="K", finite=True)
+    lf = 10.0 ** (check_range(feeder_loss_db, "feeder_loss_db", 0.0, None, unit="dB",
+                              finite=True) / 10.0)
+    tf = check_range(feeder_temp_k, "feeder_temp_k", 0.0, None, unit="K", finite=True)
     return ta / lf + tf * (1.0 - 1.0 / lf) + tr
 
 
@@ -116,8 +120,9 @@ def sky_noise_temperature_k(attenuation_db, medium_temp_k=275.0) -> np.ndarray:
     numpy.ndarray
         ``T_mr (1 - 10^(-A/10)) + 2.7 10^(-A/10)``. [K]
     """
-    a = check_range(attenuation_db, "attenuation_db", 0.0, None, unit="dB")
-    tm = check_range(medium_temp_k, "medium_temp_k", 0.0, None, unit="K")
+    check_shapes(attenuation_db=attenuation_db, medium_temp_k=medium_temp_k)
+    a = check_range(attenuation_db, "attenuation_db", 0.0, None, unit="dB", finite=True)
+    tm = check_range(medium_temp_k, "medium_temp_k", 0.0, None, unit="K", finite=True)
     t = 10.0 ** (-a / 10.0)
     return tm * (1.0 - t) + 2.7 * t
 
@@ -143,9 +148,12 @@ def sky_noise_increase_k(excess_attenuation_db, medium_temp_k=275.0,
         ``(T_m - T_clear)(1 - 10^(-A/10))`` (Maral & Bousquet ch. 5, with the
         clear-sky part taken out). [K]
     """
-    a = check_range(excess_attenuation_db, "excess_attenuation_db", 0.0, None, unit="dB")
-    tm = check_range(medium_temp_k, "medium_temp_k", 0.0, None, unit="K")
-    tc = check_range(clear_sky_temp_k, "clear_sky_temp_k", 0.0, None, unit="K")
+    check_shapes(excess_attenuation_db=excess_attenuation_db, medium_temp_k=medium_temp_k,
+                 clear_sky_temp_k=clear_sky_temp_k)
+    a = check_range(excess_attenuation_db, "excess_attenuation_db", 0.0, None, unit="dB",
+                    finite=True)
+    tm = check_range(medium_temp_k, "medium_temp_k", 0.0, None, unit="K", finite=True)
+    tc = check_range(clear_sky_temp_k, "clear_sky_temp_k", 0.0, None, unit="K", finite=True)
     return np.maximum(tm - tc, 0.0) * (1.0 - 10.0 ** (-a / 10.0))
 
 
@@ -164,8 +172,9 @@ def gt_db_per_k(gain_dbi, system_temp_k) -> np.ndarray:
     numpy.ndarray
         ``G - 10 log10 T_sys``. [dB/K]
     """
-    g = as_float_array(gain_dbi, "gain_dbi")
-    t = check_range(system_temp_k, "system_temp_k", 0.0, None, low_open=True, unit="K")
+    check_shapes(gain_dbi=gain_dbi, system_temp_k=system_temp_k)
+    g = as_float_array(gain_dbi, "gain_dbi", finite=True)
+    t = check_range(system_temp_k, "system_temp_k", 0.0, None, low_open=True, unit="K", finite=True)
     return g - 10.0 * np.log10(t)
 
 
@@ -188,16 +197,18 @@ def cn0_dbhz(eirp_dbw, path_loss_db, gt_db_per_k, other_losses_db=0.0) -> np.nda
     numpy.ndarray
         ``EIRP - L - L_other + G/T - 10 log10 k``. [dBHz]
     """
-    e = as_float_array(eirp_dbw, "eirp_dbw")
-    loss = check_range(path_loss_db, "path_loss_db", 0.0, None, unit="dB")
-    gt = as_float_array(gt_db_per_k, "gt_db_per_k")
-    lo = check_range(other_losses_db, "other_losses_db", 0.0, None, unit="dB")
+    check_shapes(eirp_dbw=eirp_dbw, path_loss_db=path_loss_db, gt_db_per_k=gt_db_per_k,
+                 other_losses_db=other_losses_db)
+    e = as_float_array(eirp_dbw, "eirp_dbw", finite=True)
+    loss = check_range(path_loss_db, "path_loss_db", 0.0, None, unit="dB", finite=True)
+    gt = as_float_array(gt_db_per_k, "gt_db_per_k", finite=True)
+    lo = check_range(other_losses_db, "other_losses_db", 0.0, None, unit="dB", finite=True)
     return e - loss - lo + gt - BOLTZMANN_DBW_PER_K_HZ
 
 
 def _ratio(cn0, rate_hz_name, rate, scale):
-    c = as_float_array(cn0, "cn0_dbhz")
-    r = check_range(rate, rate_hz_name, 0.0, None, low_open=True)
+    c = as_float_array(cn0, "cn0_dbhz", finite=True)
+    r = check_range(rate, rate_hz_name, 0.0, None, low_open=True, finite=True)
     return c - 10.0 * np.log10(r * scale)
 
 
@@ -216,6 +227,7 @@ def cn_db(cn0_dbhz, bandwidth_mhz) -> np.ndarray:
     numpy.ndarray
         ``C/N0 - 10 log10 B``. [dB]
     """
+    check_shapes(cn0_dbhz=cn0_dbhz, bandwidth_mhz=bandwidth_mhz)
     return _ratio(cn0_dbhz, "bandwidth_mhz", bandwidth_mhz, 1e6)
 
 
@@ -234,6 +246,7 @@ def esn0_db(cn0_dbhz, symbol_rate_msps) -> np.ndarray:
     numpy.ndarray
         ``C/N0 - 10 log10 R_s``. [dB]
     """
+    check_shapes(cn0_dbhz=cn0_dbhz, symbol_rate_msps=symbol_rate_msps)
     return _ratio(cn0_dbhz, "symbol_rate_msps", symbol_rate_msps, 1e6)
 
 
@@ -252,10 +265,11 @@ def ebn0_db(cn0_dbhz, bit_rate_mbps) -> np.ndarray:
     numpy.ndarray
         ``C/N0 - 10 log10 R_b``. [dB]
     """
+    check_shapes(cn0_dbhz=cn0_dbhz, bit_rate_mbps=bit_rate_mbps)
     return _ratio(cn0_dbhz, "bit_rate_mbps", bit_rate_mbps, 1e6)
 
 
-def combine_ratios_db(*ratios_db) -> np.ndarray:
+def combine_ratios_db(*ratios_db, names=None) -> np.ndarray:
     """Combine carrier-to-noise and carrier-to-interference ratios in linear power.
 
     Parameters
@@ -263,6 +277,9 @@ def combine_ratios_db(*ratios_db) -> np.ndarray:
     *ratios_db : array_like
         Any number of C/N, C/I (or C/N0, in the same reference bandwidth) values;
         ``+inf`` stands for an absent term. [dB]
+    names : sequence of str, optional
+        The caller's parameter name of each ratio, used in error messages (default
+        ``ratios_db[0]``, ``ratios_db[1]``, ...).
 
     Returns
     -------
@@ -272,11 +289,17 @@ def combine_ratios_db(*ratios_db) -> np.ndarray:
     """
     if not ratios_db:
         raise TypeError("combine_ratios_db needs at least one ratio")
+    labels = [f"ratios_db[{i}]" for i in range(len(ratios_db))] if names is None else list(
+        names)
+    if len(labels) != len(ratios_db):
+        raise ValueError(f"names must give one name per ratio ({len(ratios_db)}), got "
+                         f"{len(labels)}")
+    check_shapes(**dict(zip(labels, ratios_db, strict=True)))
     inv = 0.0
-    for i, r in enumerate(ratios_db):
-        x = as_float_array(r, f"ratios_db[{i}]")
+    for label, r in zip(labels, ratios_db, strict=True):
+        x = as_float_array(r, label)
         if np.isneginf(x).any():
-            raise ValueError(f"ratios_db[{i}] must be > -inf dB; got -inf")
+            raise ValueError(f"{label} must be > -inf dB; got -inf")
         inv = inv + 10.0 ** (-x / 10.0)
     inv = np.asarray(inv, dtype=float)
     with np.errstate(divide="ignore"):

@@ -168,9 +168,9 @@ class LinkProfile:
     def __post_init__(self):
         check_choice(self.segment, "segment", ("user", "gateway"))
         check_choice(self.direction, "direction", ("downlink", "uplink"))
-        check_range(self.freq_ghz, "freq_ghz", 0.0, None, low_open=True, unit="GHz")
+        check_range(self.freq_ghz, "freq_ghz", 0.0, None, low_open=True, unit="GHz", finite=True)
         check_range(self.bandwidth_mhz, "bandwidth_mhz", 0.0, None, low_open=True,
-                    unit="MHz")
+                    unit="MHz", finite=True)
         check_range(self.roll_off, "roll_off", 0.0, 1.0)
         check_range(self.eirp_dbw, "eirp_dbw", -100.0, 150.0, unit="dBW")
         if self.rx_antenna_diameter_m is not None:
@@ -178,7 +178,7 @@ class LinkProfile:
         check_efficiency(self.rx_antenna_efficiency, "rx_antenna_efficiency")
         if self.rx_system_noise_temp_k is not None:
             check_range(self.rx_system_noise_temp_k, "rx_system_noise_temp_k", 0.0, None,
-                        low_open=True, unit="K")
+                        low_open=True, unit="K", finite=True)
         check_diameter_m(self.ground_antenna_diameter_m, "ground_antenna_diameter_m")
         check_efficiency(self.ground_antenna_efficiency, "ground_antenna_efficiency")
         if self.ground_scan_loss_exponent is not None:
@@ -188,8 +188,9 @@ class LinkProfile:
                     0.0, 90.0, low_open=True, unit="deg")
         check_range(self.polarization_tilt_deg, "polarization_tilt_deg", 0.0, 90.0,
                     unit="deg")
-        check_range(self.other_losses_db, "other_losses_db", 0.0, None, unit="dB")
+        check_range(self.other_losses_db, "other_losses_db", 0.0, None, unit="dB", finite=True)
         for name in ("c_aci_db", "c_asi_db", "c_xpi_db", "c_3im_db"):
+            # +inf is meaningful here: no interference of that kind
             check_range(getattr(self, name), name, -50.0, None, unit="dB")
         check_range(self.implementation_margin_db, "implementation_margin_db", 0.0, 20.0,
                     unit="dB")
@@ -199,12 +200,16 @@ class LinkProfile:
                             f"got {stds!r}")
         for s in stds:
             check_choice(s, "modcod_standards", STANDARDS)
-        check_range(self.altitude_km, "altitude_km", 0.0, None, low_open=True, unit="km")
+        check_range(self.altitude_km, "altitude_km", 0.0, None, low_open=True, unit="km",
+                    finite=True)
         check_range(self.min_elevation_deg, "min_elevation_deg", 0.0, 90.0, unit="deg")
         check_range(self.p_percent, "p_percent", 0.001, 5.0, unit="%")
         if not isinstance(self.rain_sky_noise, bool | np.bool_):
             raise TypeError(f"rain_sky_noise must be True or False, got "
                             f"{self.rain_sky_noise!r}")
+        for name, unit in (("rx_gain_dbi", "dBi"), ("rx_gt_db_per_k", "dB/K")):
+            if getattr(self, name) is not None:
+                check_range(getattr(self, name), name, None, None, unit=unit, finite=True)
         if self.rx_gt_db_per_k is None:
             if self.rx_system_noise_temp_k is None:
                 raise ValueError(f"profile {self.name!r}: give rx_gt_db_per_k or "
