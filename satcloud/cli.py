@@ -13,29 +13,67 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import signal
 import sys
+import threading
 
 __all__ = ["main"]
 
+_PARAM_FORM = "--param must look like NOTEBOOK:NAME=VALUE (VALUE in JSON, or a plain string)"
 
-def _parse_params(values):
+
+def _parse_params(values) -> dict:
+    """``NOTEBOOK:NAME=VALUE`` items -> ``{notebook: {name: value}}``.
+
+    VALUE is read as JSON; text that is not JSON is taken as a string, unless it starts
+    like JSON (a quote, bracket or brace) and is broken. Names are checked against the
+    notebook's parameters cell by :func:`satcloud.report.run_report`.
+    """
     out = {}
     for item in values or []:
         if "=" not in item or ":" not in item.split("=", 1)[0]:
-            raise SystemExit(f"--param must look like NOTEBOOK:NAME=JSON_VALUE, got {item!r}")
+            raise ValueError(f"{_PARAM_FORM}, got {item!r}")
         lhs, raw = item.split("=", 1)
-        book, name = lhs.split(":", 1)
+        book, name = (part.strip() for part in lhs.split(":", 1))
+        if not book or not name.isidentifier():
+            raise ValueError(f"{_PARAM_FORM}; NAME must be a Python identifier, got "
+                             f"{name!r} in {item!r}")
         try:
-            value = json.loads(raw)
-        except json.JSONDecodeError:
+            value = json.loads(raw, parse_constant=_no_constant)
+        except json.JSONDecodeError as exc:
+            if raw.strip()[:1] in ('"', "[", "{"):
+                raise ValueError(f"--param {book}:{name}: value {raw!r} is not valid JSON "
+                                 f"({exc.msg} at character {exc.pos})") from exc
             value = raw
+        except _NonFinite:
+            raise ValueError(f"--param {book}:{name}: value {raw!r} is not a finite "
+                             "number") from None
+        if name in out.get(book, {}):
+            raise ValueError(f"--param {book}:{name} is given twice")
         out.setdefault(book, {})[name] = value
     return out
+
+
+class _NonFinite(ValueError):
+    pass
+
+
+def _no_constant(text):
+    # json.loads accepts NaN, Infinity and -Infinity; a parameter must be finite
+    raise _NonFinite(text)
+
+
+def _terminate(signum, frame):
+    # SIGTERM unwinds like Ctrl-C: run_report kills its kernels and removes its scratch
+    raise KeyboardInterrupt
 
 
 def _cmd_report(args) -> int:
     from satcloud.report import ReportError, run_report
 
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     try:
         run_report(args.out, notebook_dir=args.notebooks, small=args.small, only=args.only,
                    jobs=args.jobs, parameters=_parse_params(args.param),
@@ -43,26 +81,60 @@ def _cmd_report(args) -> int:
     except ReportError as exc:
         print(f"satcloud report FAILED: {exc}", file=sys.stderr)
         return 1
-    except (ValueError, FileNotFoundError) as exc:
+    except (ValueError, TypeError, OSError) as exc:
         print(f"satcloud report: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("satcloud report: interrupted; kernels stopped, scratch removed",
+              file=sys.stderr)
+        return 130
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
     return 0
 
 
 def _cmd_data(args) -> int:
     from satcloud import data
 
+    try:
+        folder = data.data_dir()
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"satcloud data: {exc}", file=sys.stderr)
+        return 2
     bad = 0
     for name, schema in data.TABLES.items():
         try:
             df = data.load_table(name)
-        except (data.DataTableError, FileNotFoundError) as exc:
+        except (ValueError, OSError) as exc:  # DataTableError is a ValueError
             print(f"  FAIL {name}: {exc}")
             bad += 1
             continue
         print(f"  ok   {schema.filename:28s} {len(df):5d} rows  {schema.description}")
-    print(f"data folder: {data.data_dir()} (provenance in data/README.md)")
+    print(f"data folder: {folder} (provenance in {folder / 'README.md'})")
     return 1 if bad else 0
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}")
+    return value
+
+
+def _positive_seconds(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, got "
+                                         f"{text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds > 0, got "
+                                         f"{text!r}")
+    return value
 
 
 def main(argv=None) -> int:
@@ -77,11 +149,12 @@ def main(argv=None) -> int:
                      help="use each notebook's small test parameters")
     rep.add_argument("--only", nargs="*", default=None,
                      help="only notebooks whose name starts with these prefixes")
-    rep.add_argument("--jobs", type=int, default=1,
+    rep.add_argument("--jobs", type=_positive_int, default=1,
                      help="notebooks executed at the same time (default 1)")
     rep.add_argument("--param", action="append", metavar="NOTEBOOK:NAME=VALUE",
                      help="override a parameter, e.g. 00_overview:route_factor=1.3")
-    rep.add_argument("--timeout", type=float, default=1800.0, help="per-cell timeout [s]")
+    rep.add_argument("--timeout", type=_positive_seconds, default=1800.0,
+                     help="per-cell timeout [s]")
     rep.add_argument("--quiet", action="store_true", help="no progress output")
     rep.set_defaults(func=_cmd_report)
 

@@ -12,11 +12,26 @@ HTML line) and attaches it to the cell output under the MIME type
 :data:`HEADLINE_MIME`. The report reads those outputs back from the executed
 notebook, so a headline is always the computed value, never a typed-in one.
 
-Small runs
-----------
+Small runs and parameters
+-------------------------
 Each notebook's ``parameters`` cell holds the full-size defaults. Its metadata entry
 ``metadata.satcloud.small_parameters`` holds the overrides for a quick run; the test
-suite runs every notebook with them (``satcloud report --small``).
+suite runs every notebook with them (``satcloud report --small``). A parameter given to
+a notebook (``--param`` or ``parameters=``) must be a name its ``parameters`` cell
+assigns, with a JSON value (finite number, string, bool, None, list, dict with string
+keys); anything else is refused before any notebook runs (:func:`notebook_parameters`).
+
+Scratch and clean-up
+--------------------
+Each notebook runs in a scratch folder ``<out>/.scratch/run-<pid>-<random>/`` (the
+notebook being executed, and the kernel's ``$SATCLOUD_SCRATCH_DIR`` and Dask temporary
+folder, see :func:`scratch_folder`); the kernel's sockets and connection file live in
+``<tmp>/satcloud-kernel-<pid>-<random>/`` (the temporary folder keeps socket paths
+short). Both are removed when the notebook ends, the kernels are killed when the run is
+interrupted (Ctrl-C, or SIGTERM to ``satcloud report``), and folders left by a run that
+was killed outright (SIGKILL) are removed on the next start: their process id no longer
+runs. A notebook that fails leaves ``executed/<notebook>.failed.ipynb`` and no page or
+executed notebook of an earlier, successful run.
 
 Layout of the output folder::
 
@@ -31,6 +46,8 @@ on the same inputs gives the same files.
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import copy
 import html
 import json
@@ -38,14 +55,22 @@ import math
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from satcloud._io import atomic_write_json, atomic_write_text
+from satcloud._io import (
+    atomic_write_json,
+    atomic_write_text,
+    make_scratch_dir,
+    remove_stale_scratch,
+)
+from satcloud._resources import shipped_dir
 
 __all__ = [
     "HEADLINE_MIME",
@@ -55,9 +80,11 @@ __all__ = [
     "execute_notebook",
     "headline",
     "list_notebooks",
+    "notebook_parameters",
     "read_headlines",
     "render_html",
     "run_report",
+    "scratch_folder",
 ]
 
 #: MIME type under which :func:`headline` attaches a number to a cell output.
@@ -124,8 +151,152 @@ def headline(key: str, value, unit: str = "", label: str | None = None, fmt: str
 
 
 def default_notebook_dir() -> Path:
-    """The ``notebooks/`` folder of the source tree."""
-    return Path(__file__).resolve().parent.parent / "notebooks"
+    """The notebook series installed with the package.
+
+    The project's ``notebooks/`` folder, shipped in the wheel as ``satcloud._notebooks``
+    (the checkout's folder for an editable install); see
+    :func:`satcloud._resources.shipped_dir`.
+    """
+    return shipped_dir("notebooks")
+
+
+# environment variable the report runner sets for each kernel (see scratch_folder)
+_SCRATCH_ENV = "SATCLOUD_SCRATCH_DIR"
+
+
+@contextlib.contextmanager
+def scratch_folder(prefix: str = "satcloud-scratch-"):
+    """A scratch folder for a notebook, removed when the ``with`` block ends.
+
+    Inside a report run it is made under ``$SATCLOUD_SCRATCH_DIR``, which the report
+    runner points at the notebook's scratch folder under the report's output folder
+    (removed after the notebook, or on the next start if the run was killed). Elsewhere
+    (JupyterLab) it is made in the system's temporary folder, named with the process id,
+    and a later call removes the folders of processes that died before their ``with``
+    block ended.
+
+    Parameters
+    ----------
+    prefix : str
+        Start of the folder's name (no path separators), e.g. ``"satcloud-sweep-"``.
+
+    Yields
+    ------
+    pathlib.Path
+        The new, empty folder.
+
+    Examples
+    --------
+    >>> with scratch_folder("satcloud-doc-") as folder:
+    ...     _ = (folder / "part.txt").write_text("x")
+    >>> folder.exists()
+    False
+    """
+    if not isinstance(prefix, str) or not prefix or any(
+            sep and sep in prefix for sep in (os.sep, os.altsep)):
+        raise ValueError(f"prefix must be a non-empty file-name prefix without path "
+                         f"separators, got {prefix!r}")
+    base = os.environ.get(_SCRATCH_ENV) or tempfile.gettempdir()
+    remove_stale_scratch(base, prefix)
+    folder = make_scratch_dir(base, prefix)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def notebook_parameters(path) -> dict:
+    """The names a notebook's ``parameters`` cell assigns, with their default values.
+
+    Parameters
+    ----------
+    path : path-like
+        The notebook.
+
+    Returns
+    -------
+    dict
+        Name -> default value, in the order the cell assigns them; a default that is not
+        a Python literal (e.g. ``np.arange(3)``) is returned as ``Ellipsis``. Empty when
+        the notebook has no cell tagged ``parameters``.
+
+    Raises
+    ------
+    ValueError
+        When the ``parameters`` cell is not valid Python.
+    """
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code"
+             and "parameters" in c.metadata.get("tags", [])]
+    if not cells:
+        return {}
+    try:
+        tree = ast.parse(cells[0].source)
+    except SyntaxError as exc:
+        raise ValueError(f"the parameters cell of {Path(path).name} is not valid Python "
+                         f"(line {exc.lineno}: {exc.msg})") from exc
+    found: dict = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        try:
+            default = ast.literal_eval(value)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            default = Ellipsis
+        for target in targets:
+            if isinstance(target, ast.Name):
+                found[target.id] = default
+    return found
+
+
+def _json_problem(value, where: str) -> str | None:
+    """Why ``value`` cannot be injected as a notebook parameter (None when it can)."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else f"{where} is {value}, not a finite number"
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            problem = _json_problem(item, f"{where}[{i}]")
+            if problem:
+                return problem
+        return None
+    if isinstance(value, dict):
+        for k, item in value.items():
+            if not isinstance(k, str):
+                return f"{where} has the key {k!r}; keys must be strings"
+            problem = _json_problem(item, f"{where}[{k!r}]")
+            if problem:
+                return problem
+        return None
+    return (f"{where} is a {type(value).__name__}; a parameter value must be a number, "
+            "string, bool, None, list or dict (JSON)")
+
+
+def _check_parameters(book: Path, params: dict, origin: str) -> None:
+    """Refuse names the notebook's parameters cell does not assign, and non-JSON values."""
+    if not params:
+        return
+    if not isinstance(params, dict):
+        raise TypeError(f"{origin} for {book.stem} must be a dict of name -> value, "
+                        f"got {type(params).__name__}")
+    known = notebook_parameters(book)
+    valid = ", ".join(known) if known else "none (the notebook has no parameters cell)"
+    for name, value in params.items():
+        if not isinstance(name, str) or not name.isidentifier() or name not in known:
+            raise ValueError(f"{origin}: notebook {book.stem} has no parameter {name!r}; "
+                             f"valid names: {valid}")
+        # the kind of the default is no rule: a parameter may take a preset name or a
+        # number (00_overview's route_factor); the notebook's functions check the value
+        problem = _json_problem(value, f"{origin}: {book.stem} parameter {name!r}")
+        if problem:
+            raise ValueError(problem)
 
 
 def list_notebooks(notebook_dir: Path | None = None, only=None) -> list[Path]:
@@ -183,11 +354,26 @@ def _kernel_env() -> None:
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 
-def _ipc_kernel_manager(ipc_dir: str):
+# kernel managers of the notebooks running now, killed when a run is interrupted
+_LIVE_KERNELS: set = set()
+_LIVE_LOCK = threading.Lock()
+
+
+def _ipc_kernel_manager(ipc_dir, env: dict | None = None):
     """A kernel manager talking to the kernel over Unix-domain sockets in ``ipc_dir``.
 
     Local IPC instead of loopback TCP: no port is opened, nothing else on the machine
     can reach the kernel, and the kernel has no reason to warn about unencrypted TCP.
+    The connection file is written into ``ipc_dir`` too (jupyter_client's default is a
+    ``tmp*.json`` in the temporary folder), so removing ``ipc_dir`` removes everything
+    the kernel left. ``env`` is added to the kernel's environment.
+
+    The kernel is shut down without the SIGINT jupyter_client sends first: that
+    interrupt lands in whatever message ipykernel is handling as the last cell finishes
+    and makes it log "KeyboardInterrupt caught in kernel" on the report's terminal. The
+    shutdown request alone stops an idle kernel (ipykernel serves it on the control
+    channel), and jupyter_client kills a kernel that does not stop in time; cell
+    timeouts still interrupt as before.
     """
     from jupyter_client.manager import AsyncKernelManager
 
@@ -195,9 +381,41 @@ def _ipc_kernel_manager(ipc_dir: str):
         def __init__(self, **kwargs):
             kwargs.setdefault("transport", "ipc")
             kwargs.setdefault("ip", str(Path(ipc_dir) / "kernel"))
+            kwargs.setdefault("connection_file", str(Path(ipc_dir) / "kernel.json"))
             super().__init__(**kwargs)
+            with _LIVE_LOCK:
+                _LIVE_KERNELS.add(self)
+            type(self).instances.append(self)
 
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            if env:
+                kw["env"] = {**(kw.get("env") or os.environ), **env}
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+        async def _async_interrupt_kernel(self):
+            if self.shutting_down:  # see the factory's docstring
+                return
+            return await super()._async_interrupt_kernel()
+
+    IPCKernelManager.instances = []
     return IPCKernelManager
+
+
+def _kill_live_kernels() -> None:
+    """Kill every kernel this process runs (and its children, e.g. Dask workers)."""
+    with _LIVE_LOCK:
+        managers = list(_LIVE_KERNELS)
+    for km in managers:
+        prov = getattr(km, "provisioner", None)
+        pgid = getattr(prov, "pgid", None)
+        proc = getattr(prov, "process", None)
+        try:
+            if pgid and pgid != os.getpgrp():  # the kernel's own process group
+                os.killpg(pgid, signal.SIGKILL)
+            elif proc is not None:
+                proc.kill()
+        except (ProcessLookupError, PermissionError, OSError):
+            pass
 
 
 _STYLER_ID = re.compile(r"T_[0-9a-f]{5}(?=[_\"'\s])")
@@ -233,9 +451,38 @@ def _stable_styler_ids(nb) -> None:
                                                      f"satcloud-widget-{len(models):03d}")
 
 
+_KERNEL_PREFIX = "satcloud-kernel-"
+_RUN_PREFIX = "run-"
+
+
+def _remove_stale_scratch(scratch_dir: Path) -> None:
+    """Remove what killed runs left: kernel folders in the temporary folder, run folders."""
+    remove_stale_scratch(tempfile.gettempdir(), _KERNEL_PREFIX)
+    remove_stale_scratch(scratch_dir, _RUN_PREFIX)
+
+
 def execute_notebook(path: Path, out_path: Path, parameters: dict | None = None, *,
-                     progress_bar: bool = False, timeout_s: float = 1800.0):
+                     progress_bar: bool = False, timeout_s: float = 1800.0,
+                     scratch_dir: Path | None = None):
     """Execute one notebook with papermill and return the executed notebook node.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The notebook.
+    out_path : pathlib.Path
+        Where the executed notebook is written (atomically, on success). On failure the
+        partly executed notebook goes to ``<stem>.failed.ipynb`` beside it and an
+        earlier ``out_path`` is removed.
+    parameters : dict, optional
+        Values for names of the notebook's ``parameters`` cell.
+    progress_bar : bool
+        Per-cell progress bar.
+    timeout_s : float
+        Per-cell execution timeout. [s]
+    scratch_dir : pathlib.Path, optional
+        Folder for the run's scratch (default ``out_path.parent / ".scratch"``); a
+        ``run-<pid>-<random>`` folder in it is removed when the notebook ends.
 
     Raises
     ------
@@ -247,32 +494,50 @@ def execute_notebook(path: Path, out_path: Path, parameters: dict | None = None,
 
     _kernel_env()
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp_out = out_path.with_name(f".{out_path.name}.running.ipynb")
-    ipc_dir = tempfile.mkdtemp(prefix="satcloud-kernel-")
+    scratch_dir = Path(scratch_dir) if scratch_dir is not None else \
+        out_path.parent / ".scratch"
+    _remove_stale_scratch(scratch_dir)
+    run_dir = make_scratch_dir(scratch_dir, _RUN_PREFIX)
+    tmp_out = run_dir / out_path.name
+    kernel_tmp = run_dir / "tmp"
+    kernel_tmp.mkdir()
+    env = {_SCRATCH_ENV: str(kernel_tmp)}
+    if "DASK_TEMPORARY_DIRECTORY" not in os.environ:  # dask-scratch-space of local workers
+        env["DASK_TEMPORARY_DIRECTORY"] = str(kernel_tmp)
+    ipc_dir = make_scratch_dir(tempfile.gettempdir(), _KERNEL_PREFIX)
+    manager = _ipc_kernel_manager(ipc_dir, env)
     try:
-        pm.execute_notebook(
-            str(path), str(tmp_out), parameters=parameters or {}, kernel_name="python3",
-            # the kernel starts in the notebook's folder; papermill's own cwd= would
-            # chdir the whole process, which is not thread-safe with jobs > 1
-            resources={"metadata": {"path": str(path.parent)}},
-            progress_bar=progress_bar, log_output=False,
-            request_save_on_cell_execute=False, execution_timeout=timeout_s,
-            kernel_manager_class=_ipc_kernel_manager(ipc_dir),
-        )
-    except Exception as exc:
-        failed = out_path.with_name(f"{path.stem}.failed.ipynb")
-        if tmp_out.exists():  # keep the partly executed notebook for debugging
-            os.replace(tmp_out, failed)
-        if isinstance(exc, pm.PapermillExecutionError):
-            raise ReportError(
-                f"notebook {path.name} failed in cell {exc.cell_index} (execution count "
-                f"{exc.exec_count}): {exc.ename}: {exc.evalue} [partial output: {failed}]"
-            ) from exc
-        raise ReportError(f"notebook {path.name} could not be executed: "
-                          f"{type(exc).__name__}: {exc}") from exc
+        try:
+            pm.execute_notebook(
+                str(path), str(tmp_out), parameters=parameters or {}, kernel_name="python3",
+                # the kernel starts in the notebook's folder; papermill's own cwd= would
+                # chdir the whole process, which is not thread-safe with jobs > 1
+                resources={"metadata": {"path": str(path.parent)}},
+                progress_bar=progress_bar, log_output=False,
+                request_save_on_cell_execute=False, execution_timeout=timeout_s,
+                kernel_manager_class=manager,
+            )
+        except Exception as exc:
+            failed = out_path.with_name(f"{path.stem}.failed.ipynb")
+            if tmp_out.exists():  # keep the partly executed notebook for debugging
+                os.replace(tmp_out, failed)
+            # an executed notebook of an earlier, successful run must not look current
+            out_path.unlink(missing_ok=True)
+            if isinstance(exc, pm.PapermillExecutionError):
+                raise ReportError(
+                    f"notebook {path.name} failed in cell {exc.cell_index} (execution count "
+                    f"{exc.exec_count}): {exc.ename}: {exc.evalue} [partial output: {failed}]"
+                ) from exc
+            raise ReportError(f"notebook {path.name} could not be executed: "
+                              f"{type(exc).__name__}: {exc}") from exc
+        nb = nbformat.read(str(tmp_out), as_version=4)
     finally:
+        with _LIVE_LOCK:
+            _LIVE_KERNELS.difference_update(manager.instances)
         shutil.rmtree(ipc_dir, ignore_errors=True)
-    nb = nbformat.read(str(tmp_out), as_version=4)
+        shutil.rmtree(run_dir, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            scratch_dir.rmdir()  # only when empty: other notebooks may still run
     # papermill records start/end times; drop them so rebuilds are identical
     nb.metadata.get("papermill", {}).pop("start_time", None)
     nb.metadata.get("papermill", {}).pop("end_time", None)
@@ -288,7 +553,6 @@ def execute_notebook(path: Path, out_path: Path, parameters: dict | None = None,
         for k in ("start_time", "end_time", "duration"):
             pm_meta.pop(k, None)
     atomic_write_text(out_path, nbformat.writes(nb))
-    tmp_out.unlink()
     stale = out_path.with_name(f"{path.stem}.failed.ipynb")
     if stale.exists():
         stale.unlink()
@@ -346,16 +610,16 @@ def _small_parameters(path: Path) -> dict:
     return dict(nb.metadata.get("satcloud", {}).get("small_parameters", {}))
 
 
-def _run_one(path: Path, out_dir: Path, small: bool, extra: dict, progress_bar: bool,
+def _run_one(path: Path, out_dir: Path, params: dict, progress_bar: bool,
              timeout_s: float) -> NotebookResult:
-    params = _small_parameters(path) if small else {}
-    params.update(extra.get(path.stem, {}))
     t0 = time.perf_counter()
     executed = out_dir / "executed" / path.name
     try:
         nb = execute_notebook(path, executed, params, progress_bar=progress_bar,
-                              timeout_s=timeout_s)
+                              timeout_s=timeout_s, scratch_dir=out_dir / ".scratch")
     except ReportError as exc:
+        # the page of an earlier, successful run must not look current
+        (out_dir / f"{path.stem}.html").unlink(missing_ok=True)
         return NotebookResult(path.stem, path.stem, None, seconds=time.perf_counter() - t0,
                               error=str(exc))
     html_path = render_html(nb, out_dir / f"{path.stem}.html")
@@ -430,6 +694,8 @@ def run_report(out_dir="reports", *, notebook_dir=None, small: bool = False, onl
         Notebooks executed at the same time (each in its own kernel process).
     parameters : dict, optional
         Extra parameters per notebook stem, e.g. ``{"00_overview": {"route_factor": 1.3}}``.
+        Each name must be assigned in that notebook's ``parameters`` cell and each value
+        be JSON (finite number, string, bool, None, list, dict with string keys).
     progress : bool
         Print progress (and per-cell progress bars when ``jobs == 1``).
     timeout_s : float
@@ -441,19 +707,38 @@ def run_report(out_dir="reports", *, notebook_dir=None, small: bool = False, onl
 
     Raises
     ------
+    ValueError
+        Before any notebook runs: unknown notebooks, parameter names a notebook's
+        ``parameters`` cell does not assign, values that are not finite JSON.
     ReportError
         After every notebook ran, if any failed (each failure named with its cell).
+    KeyboardInterrupt
+        Re-raised after killing the running kernels and removing their scratch.
     """
-    if not isinstance(jobs, int) or jobs < 1:
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be an integer >= 1, got {jobs!r}")
+    if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or not (
+            math.isfinite(timeout_s) and timeout_s > 0):
+        raise ValueError(f"timeout_s must be a finite number of seconds > 0, got "
+                         f"{timeout_s!r}")
+    if parameters is not None and not isinstance(parameters, dict):
+        raise TypeError(f"parameters must be a dict of notebook stem -> dict of name -> "
+                        f"value, got {type(parameters).__name__}")
     out = Path(out_dir).resolve()
-    out.mkdir(parents=True, exist_ok=True)
     books = list_notebooks(notebook_dir, only)
     extra = dict(parameters or {})
     unknown = set(extra) - {b.stem for b in books}
     if unknown:
         raise ValueError(f"parameters given for unknown notebooks {sorted(unknown)}; "
                          f"notebooks: {[b.stem for b in books]}")
+    run_params = {}
+    for b in books:
+        small_params = _small_parameters(b) if small else {}
+        _check_parameters(b, small_params, "metadata.satcloud.small_parameters")
+        _check_parameters(b, extra.get(b.stem, {}), "parameters")
+        run_params[b.stem] = {**small_params, **extra.get(b.stem, {})}
+    out.mkdir(parents=True, exist_ok=True)
+    _remove_stale_scratch(out / ".scratch")
     t0 = time.perf_counter()
     results: dict[str, NotebookResult] = {}
 
@@ -464,9 +749,11 @@ def run_report(out_dir="reports", *, notebook_dir=None, small: bool = False, onl
     log(f"satcloud report: {len(books)} notebooks -> {out}/ "
         f"({'small' if small else 'full-size'} parameters, {jobs} at a time)")
     bar = progress and jobs == 1 and sys.stderr.isatty()
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(_run_one, b, out, small, extra, bar, timeout_s): b
-                   for b in books}
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    futures = {}
+    try:
+        for b in books:
+            futures[pool.submit(_run_one, b, out, run_params[b.stem], bar, timeout_s)] = b
         for done, fut in enumerate(futures, start=1):
             res = fut.result()
             results[res.name] = res
@@ -474,6 +761,17 @@ def run_report(out_dir="reports", *, notebook_dir=None, small: bool = False, onl
             log(f"[{done}/{len(books)}] {res.name}: {state} in {res.seconds:.1f} s")
             if not res.ok:
                 log(f"    {res.error}")
+    except BaseException:  # Ctrl-C (or SIGTERM through the CLI): stop now, leave no scratch
+        for fut in futures:
+            fut.cancel()
+        # each running notebook then fails fast and removes its scratch; kill again in
+        # case one was starting its kernel just now
+        while not all(fut.done() for fut in futures):
+            _kill_live_kernels()
+            wait(futures, timeout=0.5)
+        raise
+    finally:
+        pool.shutdown(wait=True)
     ordered = [results[b.stem] for b in books]
     atomic_write_json(out / "headlines.json", {
         r.name: {"title": r.title, "ok": r.ok, "headlines": r.headlines} for r in ordered})

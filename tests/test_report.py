@@ -83,6 +83,9 @@ def test_cli_exit_codes(tiny_books, tmp_path):
            str(tiny_books), "--out", str(tmp_path / "o")]
     ok = subprocess.run(exe + ["--param", "01_ok:x=3"], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
+    # the kernel is shut down without SIGINT (report._ipc_kernel_manager): no ipykernel
+    # "KeyboardInterrupt caught in kernel" log line on the terminal
+    assert "KeyboardInterrupt" not in ok.stderr + ok.stdout
     assert json.loads((tmp_path / "o" / "headlines.json").read_text())["01_ok"]["headlines"][0][
         "value"] == pytest.approx(7.5)
     _write_nb(tiny_books / "03_bad.ipynb", "1/0")
@@ -184,3 +187,105 @@ def test_headline_refuses_non_finite_values():
     for bad in (float("nan"), float("inf")):
         with pytest.raises(ValueError, match="publish a computed, finite value"):
             report.headline("x", bad)
+
+
+# --- parameters: only names of the notebook's parameters cell, JSON values of its kind ---
+# (issue 11, point 3: papermill pasted any name into the notebook as code and only warned)
+
+def test_unknown_parameter_is_refused_before_anything_runs(tiny_books, tmp_path):
+    out = tmp_path / "out"
+    with pytest.raises(ValueError, match=r"parameters: notebook 01_ok has no parameter "
+                                         r"'route_factor'; valid names: x$"):
+        report.run_report(out, notebook_dir=tiny_books, progress=False,
+                          parameters={"01_ok": {"route_factor": 2.0}})
+    assert not out.exists()  # refused up front: no notebook ran, nothing was written
+
+
+def test_a_name_that_is_code_never_runs(tiny_books, tmp_path):
+    # the name papermill would have injected as `<name> = 1`: if it ran, marker exists
+    marker = tmp_path / "pwned"
+    name = f"__import__('pathlib').Path({str(marker)!r}).touch()"
+    with pytest.raises(ValueError, match="has no parameter .*valid names: x"):
+        report.run_report(tmp_path / "out", notebook_dir=tiny_books, progress=False,
+                          parameters={"01_ok": {name: 1}})
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("value, message", [
+    (float("nan"), r"parameters: 01_ok parameter 'x' is nan, not a finite number"),
+    ([1, float("inf")], r"parameter 'x'\[1\] is inf, not a finite number"),
+    ({1: 2}, r"parameter 'x' has the key 1; keys must be strings"),
+    (object(), r"parameter 'x' is a object; a parameter value must be a number, string"),
+])
+def test_malformed_parameter_values_are_refused(tiny_books, tmp_path, value, message):
+    # papermill would write `x = nan` (a NameError) or the repr of an object into the code
+    with pytest.raises(ValueError, match=message):
+        report.run_report(tmp_path / "out", notebook_dir=tiny_books, progress=False,
+                          parameters={"01_ok": {"x": value}})
+
+
+def test_parameters_cell_names_and_any_json_value(tmp_path):
+    books = tmp_path / "books"
+    books.mkdir()
+    _write_nb(books / "01_k.ipynb", "print(repr((f, s, b, items, anything)))")
+    nb = nbformat.read(str(books / "01_k.ipynb"), as_version=4)
+    nb.cells[1].source = ("f = 1.5\ns: str = 'a'\nb = False\nitems = [1, 2]\n"
+                          "anything = len('xy')\n")
+    nbformat.write(nb, str(books / "01_k.ipynb"))
+    assert report.notebook_parameters(books / "01_k.ipynb") == {
+        "f": 1.5, "s": "a", "b": False, "items": [1, 2], "anything": Ellipsis}
+    out = tmp_path / "out"
+    # the kind of a default is no rule (a preset name or a number, like 00_overview's
+    # route_factor): each JSON value reaches the notebook as that Python value
+    report.run_report(out, notebook_dir=books, progress=False, parameters={
+        "01_k": {"f": "fast", "s": 2, "b": True, "items": [], "anything": {"k": [None]}}})
+    executed = nbformat.read(str(out / "executed" / "01_k.ipynb"), as_version=4)
+    assert executed.cells[-1].outputs[0]["text"].strip() == \
+        "('fast', 2, True, [], {'k': [None]})"
+
+
+def test_small_parameters_must_name_parameters_too(tmp_path):
+    books = tmp_path / "books"
+    books.mkdir()
+    _write_nb(books / "01_typo.ipynb", "y = x", small={"xx": 2})
+    with pytest.raises(ValueError, match=r"metadata.satcloud.small_parameters: notebook "
+                                         r"01_typo has no parameter 'xx'; valid names: x"):
+        report.run_report(tmp_path / "out", notebook_dir=books, small=True, progress=False)
+
+
+def test_every_shipped_notebooks_small_parameters_are_parameters(root):
+    for book in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        report._check_parameters(book, report._small_parameters(book),
+                                 "metadata.satcloud.small_parameters")
+
+
+# --- a failed notebook leaves no page of an earlier run that looks current ---
+
+def test_failure_removes_the_previous_page_and_executed_notebook(tiny_books, tmp_path):
+    out = tmp_path / "out"
+    report.run_report(out, notebook_dir=tiny_books, progress=False)
+    assert (out / "01_ok.html").exists() and (out / "executed" / "01_ok.ipynb").exists()
+    _write_nb(tiny_books / "01_ok.ipynb", "raise RuntimeError('now broken')")
+    with pytest.raises(report.ReportError, match="RuntimeError: now broken"):
+        report.run_report(out, notebook_dir=tiny_books, progress=False)
+    assert not (out / "01_ok.html").exists()
+    assert not (out / "executed" / "01_ok.ipynb").exists()
+    assert (out / "executed" / "01_ok.failed.ipynb").exists()
+    index = (out / "index.html").read_text()
+    assert "FAILED" in index and "01_ok.html" not in index
+    # and a later success replaces the .failed notebook again
+    _write_nb(tiny_books / "01_ok.ipynb", "y = x")
+    report.run_report(out, notebook_dir=tiny_books, progress=False)
+    assert (out / "01_ok.html").exists()
+    assert not (out / "executed" / "01_ok.failed.ipynb").exists()
+
+
+def test_bad_timeout_and_parameters_types(tiny_books, tmp_path):
+    for bad in (0, -1.0, float("inf"), float("nan"), "60", True):
+        with pytest.raises(ValueError, match="timeout_s must be a finite number of "
+                                             "seconds > 0"):
+            report.run_report(tmp_path, notebook_dir=tiny_books, timeout_s=bad)
+    with pytest.raises(TypeError, match="parameters must be a dict of notebook stem"):
+        report.run_report(tmp_path, notebook_dir=tiny_books, parameters=[("01_ok", {})])
+    with pytest.raises(TypeError, match="parameters for 01_ok must be a dict of name"):
+        report.run_report(tmp_path, notebook_dir=tiny_books, parameters={"01_ok": [1]})
