@@ -533,3 +533,15 @@ def test_access_and_subsatellite_tables_are_bounded(monkeypatch):
     with pytest.raises(ValueError, match=r"subsatellite points: 120 times x 12 satellites .*"
                                          "time_index="):
         subsatellite_points(eph)
+
+
+def test_availability_map_refuses_a_huge_grid():
+    from satcloud.links import availability_map
+
+    # 0.01 deg over 130 deg of latitude: 13,001 x 36,000 points per band
+    with pytest.raises(ValueError, match=r"availability_map: 468,036,000 grid points x 2 "
+                                         r"band\(s\) would need about .* GB.*larger "
+                                         "lat_step_deg"):
+        availability_map(lat_step_deg=0.01, lon_step_deg=0.01)
+    with pytest.raises(ValueError, match=r"lat_range_deg must be \(low, high\)"):
+        availability_map(lat_range_deg=(0.0, 10.0, 20.0))

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from satcloud._validate import as_float_array, check_range, check_shapes
+from satcloud._validate import as_float_array, check_memory, check_range, check_shapes
 from satcloud.links.atmosphere import P_RANGE_PERCENT, atmospheric_attenuation
 
 __all__ = [
@@ -49,6 +49,10 @@ P_GRID_PERCENT = np.geomspace(P_RANGE_PERCENT[0], P_RANGE_PERCENT[1], 17)
 #: Ku 11.7 GHz (centre of 10.7-12.7 GHz) and Ka 18.95 GHz (centre of 17.7-20.2 GHz),
 #: REFERENCE.md "Radio links". [GHz]
 DEFAULT_BANDS_GHZ = {"Ku": 11.7, "Ka": 18.95}
+#: Peak memory of the ITU-R evaluation per grid point and band (measured ~2.4 kB with
+#: tracemalloc over 2,000 points), for the memory guard of :func:`availability_map`.
+#: [bytes]
+_BYTES_PER_POINT = 2500
 
 
 def _curves(lat, lon, el, freq_ghz, p_values, kw):
@@ -259,6 +263,11 @@ def availability_map(margin_db=6.0, *, bands_ghz: Mapping | None = None,
     if lo > hi:
         raise ValueError(f"lat_range_deg must be (low, high) with low <= high, got "
                          f"{lat_range_deg!r}")
+    n_points = (np.floor((hi - lo) / sl + 1e-9) + 1) * np.ceil(360.0 / so - 1e-9)
+    check_memory(n_points * len(bands) * _BYTES_PER_POINT,
+                 f"availability_map: {n_points:,.0f} grid points x {len(bands)} band(s)",
+                 "choose larger lat_step_deg / lon_step_deg or a smaller lat_range_deg "
+                 "(each point also costs about a millisecond of ITU-R models per band)")
     lats = np.arange(lo, hi + 1e-9, sl)
     lons = np.arange(-180.0, 180.0 - 1e-9, so)
     glat, glon = np.meshgrid(lats, lons, indexing="ij")
