@@ -30,8 +30,11 @@ reachable rows only. Round trips assume symmetric paths (twice the one-way delay
 Networks and modes
 ------------------
 ``"fibre"``
-    Terrestrial fibre; mode is the route-factor preset ``"ideal"`` (1.0),
-    ``"conduit"`` (1.3) or ``"typical"`` (2.1) (Bozkurt et al. 2018).
+    Terrestrial fibre; the mode is the route factor of the path, the one way to set
+    it: the preset ``"ideal"`` (1.0), ``"conduit"`` (1.3) or ``"typical"`` (2.1)
+    (Bozkurt et al. 2018), or any number >= 1 (``rtt("fibre", 1.7, ...)``). The
+    ``route_factor`` option is the fibre behind the gateways of satellite networks and
+    is refused for fibre.
 ``"geo"``
     Bent pipe through ideal geostationary satellites at ``geo_slots_lon_deg``
     (fixed in the Earth-fixed frame at 42,164 km radius; no propagation needed).
@@ -63,6 +66,7 @@ import pandas as pd
 
 from satcloud import data
 from satcloud._validate import check_choice, check_range
+from satcloud.network._checks import as_bool, as_int, finite_array, finite_scalar, positions
 from satcloud.network.bentpipe import DEFAULT_GEO_SLOTS_LON_DEG, geo_positions_ecef_km
 from satcloud.network.fibre import (
     ROUTE_FACTORS,
@@ -81,16 +85,21 @@ from satcloud.network.isl import (
 from satcloud.network.routing import ASSIGNMENT_POLICIES, iter_routes
 
 __all__ = [
+    "COMMON_OPTIONS",
+    "DEFAULT",
     "DEFAULT_COMPARISON",
     "GEO_MAX_GATEWAY_DISTANCE_KM",
     "MEO_MAX_GATEWAY_DISTANCE_KM",
     "MODES",
     "NEAREST_REGION",
     "NETWORKS",
+    "OPTION_DEFAULTS",
     "compare",
     "compare_rtt",
+    "options_by_system",
     "resolve_sites",
     "rtt",
+    "rtt_options",
     "summarize",
 ]
 
@@ -246,7 +255,13 @@ def _resolve_times(times):
         except Exception as exc:  # noqa: BLE001 - re-raised with the parameter name
             raise TypeError(f"times must be an astropy Time, a (start, duration, step) tuple "
                             f"or something Time() accepts; got {times!r}") from exc
-    return times.reshape(-1) if times.ndim else times.reshape(1)
+    times = times.reshape(-1) if times.ndim else times.reshape(1)
+    if len(times) == 0:
+        raise ValueError("times is empty; give at least one time (or None for fibre and "
+                         "GEO)")
+    if not np.isfinite(times.jd1).all() or not np.isfinite(times.jd2).all():
+        raise ValueError("times holds non-finite (NaN) times; give valid times")
+    return times
 
 
 # --------------------------------------------------------------------------- network
@@ -268,7 +283,10 @@ def _load_network(network, times, geo_slots_lon_deg, time_chunk):
         eph = network
         cons = eph.constellation
         label = getattr(cons, "name", "ephemeris")
-        r = np.asarray(eph.r_ecef_km, float)
+        r = positions(eph.r_ecef_km, "network (the ephemeris' r_ecef_km)")
+        if r.shape[1] != len(cons.satellites):
+            raise ValueError(f"network: the ephemeris has {r.shape[1]} satellites but its "
+                             f"constellation {len(cons.satellites)}")
 
         def gen():
             for i in range(0, r.shape[0], time_chunk):
@@ -295,15 +313,261 @@ def _load_network(network, times, geo_slots_lon_deg, time_chunk):
     return label, sats, sats["min_elevation_deg"].to_numpy(float), gen, len(times)
 
 
+class _Default:
+    """Marker of an option left unset: the network's default applies.
+
+    It tells "not given" from every value a user may give, ``None`` included (``None``
+    means "no limit" or "re-choose every snapshot" for some options), so that an option
+    given for a network or mode it cannot apply to is an error rather than ignored.
+    """
+
+    def __repr__(self) -> str:
+        return "default"
+
+    def __reduce__(self):
+        return "DEFAULT"
+
+
+#: The value of an :func:`rtt` option left at its network's default.
+DEFAULT = _Default()
+
+#: Defaults of the :func:`rtt` options that apply to some networks and modes only.
+OPTION_DEFAULTS = {
+    "route_factor": "typical",
+    "hop_overhead_ms": 0.0,
+    "gateways": None,
+    "gateway_min_elevation_deg": None,
+    "min_elevation_deg": None,
+    "assignment": "min-delay",
+    "reassign_interval_s": 15.0,
+    "destination_access": "gateway",
+    "max_isl_range_km": DEFAULT_MAX_ISL_RANGE_KM,
+    "grazing_altitude_km": DEFAULT_GRAZING_ALTITUDE_KM,
+    "inter_plane_slot_offset": 0,
+    "geo_slots_lon_deg": DEFAULT_GEO_SLOTS_LON_DEG,
+    "max_gateway_distance_km": "auto",
+    "time_chunk": 120,
+}
+#: Keyword options of :func:`rtt` that apply to every network and mode.
+COMMON_OPTIONS = ("overhead_ms", "return_paths")
+_OPTION_ORDER = ("route_factor", "overhead_ms", "hop_overhead_ms", "gateways",
+                 "gateway_min_elevation_deg", "min_elevation_deg", "assignment",
+                 "reassign_interval_s", "destination_access", "max_isl_range_km",
+                 "grazing_altitude_km", "inter_plane_slot_offset", "geo_slots_lon_deg",
+                 "max_gateway_distance_km", "return_paths", "time_chunk")
+
+
+def _network_kind(network) -> tuple[str, str | None]:
+    """(``"fibre"``, ``"geo"`` or ``"satellite"``; the checked name or ``None``)."""
+    from satcloud.constellations import Constellation
+
+    if isinstance(network, str):
+        name = check_choice(network, "network", NETWORKS)
+        return ("fibre" if name == "fibre" else "geo" if name == "geo" else "satellite"), name
+    if hasattr(network, "r_ecef_km") and hasattr(network, "constellation"):
+        return "satellite", None
+    if isinstance(network, Constellation):
+        return "satellite", None
+    raise TypeError(f"network must be a network name (one of {list(NETWORKS)}), a "
+                    f"satcloud Constellation or a propagated Ephemeris; got "
+                    f"{type(network).__name__} {network!r}")
+
+
+def _fibre_mode(mode):
+    """A fibre mode: (label, route factor). A preset name or a number >= 1."""
+    if isinstance(mode, str):
+        check_choice(mode, "mode for network 'fibre' (a route-factor preset, or a number "
+                     ">= 1)", ROUTE_FACTORS)
+        return mode, ROUTE_FACTORS[mode]
+    if isinstance(mode, (bool, np.bool_)) or not isinstance(mode, (int, float, np.integer,
+                                                                   np.floating)):
+        raise TypeError(f"mode for network 'fibre' is its route factor: a preset name "
+                        f"{list(ROUTE_FACTORS)} or a number >= 1; got "
+                        f"{type(mode).__name__} {mode!r}")
+    f = finite_scalar(mode, "mode for network 'fibre' (its route factor)", 1.0, None)
+    return f"route factor {f:g}", f
+
+
+def _resolve_mode(network, mode):
+    """(kind, network name or None, mode label, fibre route factor or None)."""
+    kind, name = _network_kind(network)
+    if kind == "fibre":
+        label, factor = _fibre_mode("typical" if mode is None else mode)
+        return kind, name, label, factor
+    valid = NETWORKS[name] if name is not None else ("bent-pipe", "isl")
+    if mode is None:
+        mode = _DEFAULT_MODE.get(name, "isl")
+    what = f"mode for network {name!r}" if name is not None else "mode"
+    if not isinstance(mode, str):
+        raise TypeError(f"{what} must be one of {list(valid)}, got {type(mode).__name__} "
+                        f"{mode!r}")
+    return kind, name, check_choice(mode, what, valid), None
+
+
+def _applicable(kind: str, mode: str, destination_access: str) -> tuple[str, ...]:
+    names = set(COMMON_OPTIONS)
+    if kind != "fibre":
+        names |= {"hop_overhead_ms", "min_elevation_deg", "assignment",
+                  "reassign_interval_s", "destination_access", "time_chunk"}
+        if destination_access == "gateway":
+            names |= {"route_factor", "gateways", "gateway_min_elevation_deg"}
+        if mode == "bent-pipe":
+            names.add("max_gateway_distance_km")
+        if mode == "isl":
+            names |= {"max_isl_range_km", "grazing_altitude_km", "inter_plane_slot_offset"}
+        if kind == "geo":
+            names.add("geo_slots_lon_deg")
+    return tuple(n for n in _OPTION_ORDER if n in names)
+
+
+def rtt_options(network, mode=None, *, destination_access="gateway") -> tuple[str, ...]:
+    """The keyword options of :func:`rtt` that apply to a network and mode.
+
+    :func:`rtt` rejects an option given for a network or mode it cannot apply to (for
+    instance ``gateways`` for fibre, ``inter_plane_slot_offset`` for a bent pipe);
+    :func:`compare_rtt` and the scenario functions pass each system only these.
+
+    Parameters
+    ----------
+    network, mode
+        As for :func:`rtt`.
+    destination_access : {"gateway", "terminal"}
+        As for :func:`rtt` (with ``"terminal"`` there is no gateway and no fibre).
+
+    Returns
+    -------
+    tuple of str
+        Option names, in the order of :func:`rtt`'s signature.
+
+    Examples
+    --------
+    >>> rtt_options("fibre")
+    ('overhead_ms', 'return_paths')
+    >>> "inter_plane_slot_offset" in rtt_options("starlink-gen1", "bent-pipe")
+    False
+    """
+    kind, _, label, _ = _resolve_mode(network, mode)
+    access = check_choice(destination_access, "destination_access", ("gateway", "terminal"))
+    return _applicable(kind, label, access)
+
+
+def options_by_system(systems, options: dict) -> list[dict]:
+    """Split keyword options among several (network, mode) systems.
+
+    Each system gets the options of ``options`` that apply to it
+    (:func:`rtt_options`). An option that applies to none of the systems is an error,
+    so nothing passed is silently ignored. Every value is checked here, before any
+    system is computed, as :func:`rtt` checks it.
+
+    Parameters
+    ----------
+    systems : sequence of (network, mode)
+        The systems, e.g. :data:`DEFAULT_COMPARISON`.
+    options : dict
+        Keyword options of :func:`rtt`.
+
+    Returns
+    -------
+    list of dict
+        One dict of options per system, in order.
+
+    Raises
+    ------
+    TypeError
+        For a name that is not an option of :func:`rtt`.
+    ValueError
+        For an option that applies to none of the systems.
+    """
+    unknown = [k for k in options if k not in _OPTION_ORDER]
+    if unknown:
+        raise TypeError(f"unknown rtt option(s) {unknown}; the options are "
+                        f"{list(_OPTION_ORDER)}")
+    for k, v in options.items():
+        if v is not DEFAULT:
+            _check_option(k, v)
+    access = options.get("destination_access", "gateway")
+    if access is DEFAULT:
+        access = "gateway"
+    out, used = [], set()
+    for network, mode in systems:
+        ok = set(rtt_options(network, mode, destination_access=access))
+        part = {k: v for k, v in options.items() if k in ok}
+        used |= set(part)
+        out.append(part)
+    unused = [k for k in options if k not in used]
+    if unused:
+        shown = [(_system_label(n), m) for n, m in systems]
+        raise ValueError(f"option(s) {unused} apply to none of the systems {shown}; see "
+                         "satcloud.latency.rtt_options(network, mode) for what applies where")
+    return out
+
+
+def _system_label(network) -> str:
+    return network if isinstance(network, str) else getattr(
+        getattr(network, "constellation", network), "name", type(network).__name__)
+
+
+def _check_option(name: str, value):
+    """One :func:`rtt` option, checked whatever the network; returns it normalised."""
+    if name in ("overhead_ms", "hop_overhead_ms"):
+        return finite_scalar(value, name, 0.0, None, unit="ms")
+    if name == "route_factor":
+        resolve_route_factor(value)
+        return value
+    if name == "gateways":
+        return None if value is None else _gateways(value)
+    if name in ("gateway_min_elevation_deg", "min_elevation_deg"):
+        return None if value is None else finite_scalar(value, name, 0.0, 90.0, unit="deg")
+    if name == "assignment":
+        return check_choice(value, "assignment", ASSIGNMENT_POLICIES)
+    if name == "reassign_interval_s":
+        return None if value is None else finite_scalar(value, name, 0.0, None,
+                                                        low_open=True, unit="s")
+    if name == "destination_access":
+        return check_choice(value, "destination_access", ("gateway", "terminal"))
+    if name == "max_isl_range_km":
+        return None if value is None else finite_scalar(value, name, 0.0, None,
+                                                        low_open=True, unit="km",
+                                                        allow_inf=True)
+    if name == "grazing_altitude_km":
+        return finite_scalar(value, name, 0.0, None, unit="km")
+    if name == "inter_plane_slot_offset":
+        return as_int(value, name)
+    if name == "geo_slots_lon_deg":
+        lon = finite_array(value, name, -180.0, 360.0, unit="deg")
+        lon = np.atleast_1d(lon)
+        if lon.ndim != 1 or lon.size == 0:
+            raise ValueError(f"{name} must be a non-empty 1-D list of slot longitudes [deg], "
+                             f"got shape {lon.shape}")
+        return lon
+    if name == "max_gateway_distance_km":
+        _resolve_max_gateway_distance(value, None)
+        return value
+    if name == "return_paths":
+        return as_bool(value, name)
+    if name == "time_chunk":
+        return as_int(value, name, 1)
+    raise AssertionError(f"internal: no check for option {name}")  # pragma: no cover
+
+
 def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
-        times=None, *, route_factor="typical", overhead_ms=0.0, hop_overhead_ms=0.0,
-        gateways=None, gateway_min_elevation_deg=None, min_elevation_deg=None,
-        assignment="min-delay", reassign_interval_s=15.0, destination_access="gateway",
-        max_isl_range_km=DEFAULT_MAX_ISL_RANGE_KM,
-        grazing_altitude_km=DEFAULT_GRAZING_ALTITUDE_KM, inter_plane_slot_offset=0,
-        geo_slots_lon_deg=DEFAULT_GEO_SLOTS_LON_DEG, max_gateway_distance_km="auto",
-        return_paths=True, time_chunk=120) -> pd.DataFrame:
+        times=None, *, route_factor=DEFAULT, overhead_ms=0.0, hop_overhead_ms=DEFAULT,
+        gateways=DEFAULT, gateway_min_elevation_deg=DEFAULT, min_elevation_deg=DEFAULT,
+        assignment=DEFAULT, reassign_interval_s=DEFAULT, destination_access=DEFAULT,
+        max_isl_range_km=DEFAULT, grazing_altitude_km=DEFAULT,
+        inter_plane_slot_offset=DEFAULT, geo_slots_lon_deg=DEFAULT,
+        max_gateway_distance_km=DEFAULT, return_paths=True,
+        time_chunk=DEFAULT) -> pd.DataFrame:
     """Round-trip time per (time, source, destination) over one network and mode.
+
+    Every argument is checked (type, range, choice) whatever the network, and an option
+    given for a network or mode it cannot apply to is a ``ValueError`` naming the option
+    and the options that do apply there (:func:`rtt_options`; e.g. ``gateways`` or
+    ``min_elevation_deg`` for fibre, ``inter_plane_slot_offset`` for a bent pipe).
+    Options left out take their network's default (the ``default`` marker in the
+    signature, :data:`DEFAULT`; the values are :data:`OPTION_DEFAULTS`).
+    :func:`compare_rtt` and :func:`options_by_system` pass several systems each only
+    the options that apply to it.
 
     Parameters
     ----------
@@ -311,56 +575,77 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
         A key of :data:`NETWORKS`, a constellation, or propagated positions (an object
         with ``r_ecef_km`` [T, N, 3] and ``constellation``; its ``times`` are used when
         ``times`` is not given).
-    mode : str, optional
-        ``"bent-pipe"`` or ``"isl"`` for satellites; a route-factor preset for
-        ``"fibre"``. Default: ``"typical"`` for fibre, ``"bent-pipe"`` for GEO/MEO,
-        ``"isl"`` for LEO.
+    mode : str or float, optional
+        ``"bent-pipe"`` or ``"isl"`` for satellites. For ``"fibre"`` the mode *is* the
+        route factor of the whole path, the one way to set it: a preset of
+        :data:`satcloud.network.fibre.ROUTE_FACTORS` (``"ideal"`` 1.0, ``"conduit"``
+        1.3, ``"typical"`` 2.1; the ``mode`` column holds the name) or a number >= 1
+        (the ``mode`` column reads e.g. ``"route factor 1.7"``). Default:
+        ``"typical"`` for fibre, ``"bent-pipe"`` for GEO/MEO, ``"isl"`` for LEO. [-]
     sources : str, list of str or pandas.DataFrame
         User sites (see :func:`resolve_sites`).
     destinations : str, list of str or pandas.DataFrame
         Destination sites, or ``"nearest Azure region"`` / ``"nearest AWS region"``.
     times : astropy.time.Time or (start, duration, step) tuple
-        Snapshot times (a tuple goes to :func:`satcloud.orbits.time_grid`). Optional
-        for fibre and GEO (one snapshot).
+        Snapshot times (a tuple goes to :func:`satcloud.orbits.time_grid`), at least
+        one. Optional for fibre and GEO (one snapshot).
     route_factor : str or float
-        Fibre route factor behind the gateways (gateway -> PoP -> destination). [-]
+        Satellite networks with ``destination_access="gateway"``: route factor of the
+        fibre behind the gateways (gateway -> PoP -> destination), a preset name or a
+        number >= 1; default ``"typical"``. Not an option for ``"fibre"``, whose route
+        factor is its ``mode``. [-]
     overhead_ms : float
         Fixed round-trip overhead added to every reachable row (terminal, scheduling,
-        processing). [ms]
+        processing), finite and >= 0; every network. [ms]
     hop_overhead_ms : float
-        Processing per satellite traversed, per direction. [ms]
+        Processing per satellite traversed, per direction, finite and >= 0; default 0;
+        satellite networks. [ms]
     gateways : str or pandas.DataFrame, optional
         Gateway set (:func:`satcloud.network.gateways.gateways`); default
-        ``"starlink-pops"`` for LEO, ``"teleports"`` for GEO/MEO.
+        ``"starlink-pops"`` for LEO, ``"teleports"`` for GEO/MEO (also for ``None``).
+        Satellite networks with ``destination_access="gateway"``.
     gateway_min_elevation_deg : float, optional
-        Minimum elevation at the gateways; default: the constellation's. [deg]
+        Minimum elevation at the gateways, in [0, 90]; default (or ``None``): the
+        constellation's. Satellite networks with ``destination_access="gateway"``. [deg]
     min_elevation_deg : float, optional
-        Override the user terminals' minimum elevation. [deg]
+        Override the user terminals' (and, with ``destination_access="terminal"``, the
+        destination terminals') minimum elevation, in [0, 90]; default (or ``None``):
+        the constellation's. Satellite networks. [deg]
     assignment : {"min-delay", "highest-elevation"}
-        Serving-satellite policy (:mod:`satcloud.network.routing`).
+        Serving-satellite policy (:mod:`satcloud.network.routing`); default
+        ``"min-delay"``. Satellite networks.
     reassign_interval_s : float or None
-        Hold the serving satellite this long (Starlink: 15 s); ``None`` re-chooses
-        every snapshot and pair independently (the routing literature). [s]
+        Hold the serving satellite this long (> 0, finite; default 15 s, as Starlink);
+        ``None`` re-chooses every snapshot and pair independently (the routing
+        literature). Satellite networks. [s]
     destination_access : {"gateway", "terminal"}
-        How a destination connects: via gateway + fibre, or a satellite terminal at the
-        destination itself (ISL mode only).
-    max_isl_range_km, grazing_altitude_km : float
-        Laser-link limits (:func:`satcloud.network.isl.isl_snapshots`). [km]
+        How a destination connects: via gateway + fibre (default), or a satellite
+        terminal at the destination itself (ISL mode only). Satellite networks.
+    max_isl_range_km : float or None
+        Longest laser link, > 0; ``None`` or ``inf`` for no limit; default
+        :data:`satcloud.network.isl.DEFAULT_MAX_ISL_RANGE_KM`. ``mode="isl"``. [km]
+    grazing_altitude_km : float
+        Lowest altitude a laser line of sight may graze, finite and >= 0; default
+        :data:`satcloud.network.isl.DEFAULT_GRAZING_ALTITUDE_KM`. ``mode="isl"``. [km]
     inter_plane_slot_offset : int
-        +Grid cross-plane slot offset. [-]
+        +Grid cross-plane slot offset; default 0. ``mode="isl"``. [-]
     geo_slots_lon_deg : sequence of float
-        GEO slot longitudes, east positive. [deg]
+        GEO slot longitudes, east positive, in [-180, 360]; default
+        :data:`satcloud.network.bentpipe.DEFAULT_GEO_SLOTS_LON_DEG`. ``network="geo"``.
+        [deg]
     max_gateway_distance_km : float, None or "auto"
-        Service region of a bent pipe: the user may only land at gateways within this
+        Service region of a bent pipe (``mode="bent-pipe"`` only): the user may only
+        land at gateways within this
         WGS84 geodesic distance of the user terminal; among those the gateway (and the
         "nearest" region) is still chosen by RTT, and a user with no such gateway in
         view is a row with ``reachable=False``. ``None`` (or ``inf``): no limit.
         ``"auto"`` (default): :data:`GEO_MAX_GATEWAY_DISTANCE_KM` for ``"geo"``,
         :data:`MEO_MAX_GATEWAY_DISTANCE_KM` for ``"o3b-mpower"``/``"meo"``, no limit for
         LEO (its bent pipe is already bounded by the shared visibility of one
-        satellite: ~2,000 km at 550 km altitude). Applies to ``mode="bent-pipe"``
-        only; ignored for fibre and for laser links (whose point is to land far away),
-        so one value can be passed to :func:`compare` for every system. [km]
+        satellite: ~2,000 km at 550 km altitude). Laser links are meant to land far
+        away and fibre has no gateway, so the option does not apply to them; to pass
+        one value to several systems use :func:`compare` (or
+        :func:`options_by_system`), which gives it to the bent pipes only. [km]
 
         Why a limit: the minimum-delay rule alone lands a user wherever a gateway
         nearer the sub-satellite point shortens the second slant range, e.g. London
@@ -385,9 +670,11 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
         :data:`satcloud.network.gateways.REGIONAL_TELEPORTS`). Below 2,860 km Nairobi (the
         distance to Johannesburg) loses its last teleport.
     return_paths : bool
-        Fill ``sat_path`` (tuples of satellite row indices); ``False`` is faster.
+        Fill ``sat_path`` (tuples of satellite row indices; fibre rows have none);
+        ``False`` is faster. Every network.
     time_chunk : int
-        Snapshots propagated at once (bounds memory).
+        Snapshots propagated at once (bounds memory), >= 1; default 120. Satellite
+        networks.
 
     Returns
     -------
@@ -396,26 +683,62 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
         ``time`` (UTC), ``time_s`` (since the first time) [s], ``target`` (the
         requested destination, e.g. ``"nearest Azure region"``), ``destination`` (the
         one reached), ``network``, ``mode``.
+
+    Raises
+    ------
+    TypeError
+        A network that is neither a name, a Constellation nor an Ephemeris; an option
+        of the wrong type (e.g. a string for a number).
+    ValueError
+        An unknown name, a value out of range or not finite, or an option that does not
+        apply to the network and mode.
     """
-    if isinstance(network, str):
-        network = check_choice(network, "network", NETWORKS)
-        valid_modes = NETWORKS[network]
-        net_label = network
-    else:
-        valid_modes = ("bent-pipe", "isl")
-        net_label = None
-    if mode is None:
-        mode = _DEFAULT_MODE.get(network, "isl") if isinstance(network, str) else "isl"
-    mode = check_choice(mode, f"mode for network {network!r}" if net_label else "mode",
-                        valid_modes)
-    destination_access = check_choice(destination_access, "destination_access",
-                                      ("gateway", "terminal"))
-    assignment = check_choice(assignment, "assignment", ASSIGNMENT_POLICIES)
-    ovh = float(check_range(overhead_ms, "overhead_ms", 0.0, None, unit="ms"))
-    hop_ovh = float(check_range(hop_overhead_ms, "hop_overhead_ms", 0.0, None, unit="ms"))
-    if not isinstance(time_chunk, (int, np.integer)) or time_chunk < 1:
-        raise ValueError(f"time_chunk must be an integer >= 1, got {time_chunk!r}")
-    _resolve_max_gateway_distance(max_gateway_distance_km, None)   # validate early
+    kind, net_label, mode, fibre_factor = _resolve_mode(network, mode)
+    given = {"route_factor": route_factor, "hop_overhead_ms": hop_overhead_ms,
+             "gateways": gateways, "gateway_min_elevation_deg": gateway_min_elevation_deg,
+             "min_elevation_deg": min_elevation_deg, "assignment": assignment,
+             "reassign_interval_s": reassign_interval_s,
+             "destination_access": destination_access, "max_isl_range_km": max_isl_range_km,
+             "grazing_altitude_km": grazing_altitude_km,
+             "inter_plane_slot_offset": inter_plane_slot_offset,
+             "geo_slots_lon_deg": geo_slots_lon_deg,
+             "max_gateway_distance_km": max_gateway_distance_km, "time_chunk": time_chunk}
+    given = {k: v for k, v in given.items() if v is not DEFAULT}
+    # every value is checked, whatever the network ...
+    checked, problems = {}, {}
+    for k, v in given.items():
+        try:
+            checked[k] = _check_option(k, v)
+        except (TypeError, ValueError) as exc:
+            problems[k] = exc
+    ovh = _check_option("overhead_ms", overhead_ms)
+    return_paths = _check_option("return_paths", return_paths)
+    if "destination_access" in problems:
+        raise problems["destination_access"]
+    # ... and what cannot apply to this network and mode is refused, not ignored
+    access = checked.get("destination_access", OPTION_DEFAULTS["destination_access"])
+    applies = _applicable(kind, mode, access)
+    stray = [k for k in _OPTION_ORDER if k in given and k not in applies]
+    if stray:
+        where = (f"network {net_label!r}" if net_label is not None
+                 else f"network {_system_label(network)!r}") + f" with mode {mode!r}"
+        if kind != "fibre":
+            where += f" and destination_access={access!r}"
+        hint = ""
+        if kind == "fibre" and "route_factor" in stray:
+            hint = (f"; for fibre the route factor is the mode: a preset name "
+                    f"{list(ROUTE_FACTORS)} or a number >= 1, e.g. rtt('fibre', 1.5, ...)")
+        also = "".join(f"; besides, {k}: {problems[k]}" for k in stray if k in problems)
+        raise ValueError(f"option(s) {stray} do not apply to {where}; the options that "
+                         f"apply there are {list(applies)}{hint}{also}")
+    for k in _OPTION_ORDER:
+        if k in problems:
+            raise problems[k]
+    opt = {**OPTION_DEFAULTS, **checked}
+    hop_ovh = float(opt["hop_overhead_ms"])
+    if access == "terminal" and mode != "isl":
+        raise ValueError("destination_access='terminal' needs mode='isl' (a bent pipe "
+                         "lands at a gateway)")
     if sources is None:
         raise ValueError("sources is required: city or site names, or a table with "
                          "lat_deg, lon_deg and a name column")
@@ -440,20 +763,16 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
             and len(times) != np.asarray(network.r_ecef_km).shape[0]):
         raise ValueError(f"times has {len(times)} entries but the ephemeris has "
                          f"{np.asarray(network.r_ecef_km).shape[0]} snapshots")
-    route_f = resolve_route_factor(route_factor)
 
     s_lat, s_lon = src["lat_deg"].to_numpy(float), src["lon_deg"].to_numpy(float)
     d_lat, d_lon = dst["lat_deg"].to_numpy(float), dst["lon_deg"].to_numpy(float)
     floor = vacuum_rtt_ms(geodesic_distance_km(s_lat[:, None], s_lon[:, None],
                                                d_lat[None, :], d_lon[None, :]))  # [S, D]
 
-    if network == "fibre":
-        if destination_access != "gateway":
-            raise ValueError("destination_access='terminal' needs a satellite network, "
-                             "not 'fibre'")
+    if kind == "fibre":
         fib = fibre_rtt_ms(geodesic_distance_km(s_lat[:, None], s_lon[:, None],
                                                 d_lat[None, :], d_lon[None, :]),
-                           route_factor=mode)                               # [S, D]
+                           route_factor=fibre_factor)                       # [S, D]
         dest = np.broadcast_to(np.arange(len(dst)), fib.shape)
         if nearest:
             dest = np.argmin(fib, axis=1)[:, None]
@@ -467,32 +786,28 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
                          hop_ovh, nearest, gw_names=None, sat_hops=False,
                          return_paths=False)
 
-    label, sats, min_el, gen, n_t = _load_network(network, times, geo_slots_lon_deg,
+    time_chunk = opt["time_chunk"]
+    label, sats, min_el, gen, n_t = _load_network(network, times, opt["geo_slots_lon_deg"],
                                                  time_chunk)
     if net_label is None:
         net_label = label
-    if min_elevation_deg is not None:
-        min_el = np.full(len(min_el), float(check_range(min_elevation_deg,
-                                                        "min_elevation_deg", 0.0, 90.0,
-                                                        unit="deg")))
+    if opt["min_elevation_deg"] is not None:
+        min_el = np.full(len(min_el), float(opt["min_elevation_deg"]))
     isl_edges = None
     if mode == "isl":
         isl_edges = plus_grid_edges(sats["shell"].astype(str).to_numpy(),
                                     sats["plane"].to_numpy(), sats["slot"].to_numpy(),
-                                    inter_plane_slot_offset=inter_plane_slot_offset)
-    max_gw_km = _resolve_max_gateway_distance(max_gateway_distance_km, net_label)
-    if destination_access == "terminal":
-        if mode != "isl":
-            raise ValueError("destination_access='terminal' needs mode='isl' (a bent pipe "
-                             "lands at a gateway)")
+                                    inter_plane_slot_offset=opt["inter_plane_slot_offset"])
+    max_gw_km = _resolve_max_gateway_distance(opt["max_gateway_distance_km"], net_label)
+    if access == "terminal":
         ex_lat, ex_lon, exit_to_dst, gw_names = d_lat, d_lon, None, None
     else:
-        if gateways is None:
-            gateways = "teleports" if net_label in ("geo", "o3b-mpower", "meo") \
-                else "starlink-pops"
-        gw = _gateways(gateways)
+        gw = opt["gateways"]
+        if gw is None:
+            gw = _gateways("teleports" if net_label in ("geo", "o3b-mpower", "meo")
+                           else "starlink-pops")
         ex_lat, ex_lon = gw["lat_deg"].to_numpy(float), gw["lon_deg"].to_numpy(float)
-        exit_to_dst = gateway_to_destination_ms(gw, d_lat, d_lon, route_f)
+        exit_to_dst = gateway_to_destination_ms(gw, d_lat, d_lon, opt["route_factor"])
         gw_names = gw["gateway"].to_numpy(dtype=object)
     exit_mask = None
     if max_gw_km is not None and mode == "bent-pipe":
@@ -504,14 +819,15 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
         times_s = (times - times[0]).to(_u_s()).value
     elif n_t == 1:
         times_s = np.zeros(1)
-    hold = reassign_interval_s if times_s is not None else None
+    hold = opt["reassign_interval_s"] if times_s is not None else None
     blocks = []
     for snap in iter_routes(
             gen(), s_lat, s_lon, ex_lat, ex_lon, sat_min_elevation_deg=min_el,
-            exit_min_elevation_deg=gateway_min_elevation_deg,
+            exit_min_elevation_deg=opt["gateway_min_elevation_deg"],
             exit_to_destination_ms=exit_to_dst, isl_edges=isl_edges,
-            max_isl_range_km=max_isl_range_km, grazing_altitude_km=grazing_altitude_km,
-            assignment=assignment, times_s=times_s, reassign_interval_s=hold,
+            max_isl_range_km=opt["max_isl_range_km"],
+            grazing_altitude_km=opt["grazing_altitude_km"],
+            assignment=opt["assignment"], times_s=times_s, reassign_interval_s=hold,
             return_paths=return_paths, nearest_destination=nearest,
             exit_mask=exit_mask):
         blocks.append(dict(total=snap.total_ms, up=snap.uplink_ms, isl=snap.isl_ms,
@@ -647,7 +963,7 @@ def summarize(df: pd.DataFrame, by=("source", "target", "network", "mode")) -> p
     ----------
     df : pandas.DataFrame
         Output of :func:`rtt` (or several concatenated).
-    by : sequence of str
+    by : str or sequence of str
         Grouping columns.
 
     Returns
@@ -663,10 +979,18 @@ def summarize(df: pd.DataFrame, by=("source", "target", "network", "mode")) -> p
         the previous snapshot, per hour of the time span (``<NA>`` for a single
         snapshot) [1/h].
     """
-    by = list(by)
-    missing = [c for c in by + ["rtt_ms", "reachable", "time_s"] if c not in df.columns]
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"df must be the DataFrame rtt() returns, got {type(df).__name__}")
+    by = [by] if isinstance(by, str) else list(by)
+    if not by or not all(isinstance(c, str) for c in by):
+        raise ValueError(f"by must name one or more columns of df, got {by!r}")
+    need = ["rtt_ms", "reachable", "time_s", "floor_ms", "sat_path", "gateway",
+            "destination"]
+    missing = [c for c in dict.fromkeys(by + need) if c not in df.columns]
     if missing:
         raise ValueError(f"df lacks column(s) {missing}; pass the output of rtt()")
+    if len(df) == 0:
+        raise ValueError("df has no rows; pass the output of rtt()")
     out = []
     for key, g in df.groupby(by, sort=False, dropna=False):
         g = g.sort_values("time_s", kind="stable")
@@ -707,6 +1031,26 @@ def _na_to_none(series: pd.Series) -> list:
             for v in series.astype(object)]
 
 
+def _check_systems(systems) -> list[tuple]:
+    """``systems`` as a non-empty list of (network, mode) pairs, each checked."""
+    valid = {k: list(v) for k, v in NETWORKS.items()}
+    if isinstance(systems, (str, bytes)) or not isinstance(systems, Iterable):
+        raise TypeError(f"systems must be a sequence of (network, mode) pairs, e.g. "
+                        f"[('fibre', 'typical'), ('starlink-gen1', 'isl')], got "
+                        f"{type(systems).__name__} {systems!r}")
+    out = []
+    for item in systems:
+        if not (isinstance(item, (tuple, list)) and len(item) == 2):
+            raise ValueError(f"systems entries must be (network, mode) pairs, got {item!r}; "
+                             f"networks and their modes: {valid}")
+        _resolve_mode(item[0], item[1])
+        out.append(tuple(item))
+    if not out:
+        raise ValueError(f"systems is empty; give at least one (network, mode) pair, e.g. "
+                         f"{list(DEFAULT_COMPARISON[:2])}; networks and their modes: {valid}")
+    return out
+
+
 def compare_rtt(sources, destinations="nearest Azure region", times=None,
                 systems=DEFAULT_COMPARISON, **kwargs) -> pd.DataFrame:
     """:func:`rtt` for several (network, mode) systems on the same pairs, stacked.
@@ -716,21 +1060,23 @@ def compare_rtt(sources, destinations="nearest Azure region", times=None,
     sources, destinations, times
         As for :func:`rtt`.
     systems : sequence of (network, mode)
-        Systems to run; default :data:`DEFAULT_COMPARISON` (fibre ideal and typical,
-        GEO, O3b MEO, Starlink bent pipe and ISL, Kuiper, OneWeb).
+        Systems to run, at least one; default :data:`DEFAULT_COMPARISON` (fibre ideal
+        and typical, GEO, O3b MEO, Starlink bent pipe and ISL, Kuiper, OneWeb).
     **kwargs
-        Passed to every :func:`rtt` call.
+        Options of :func:`rtt`; each system gets those that apply to it
+        (:func:`options_by_system`), and an option that applies to none of them is an
+        error.
 
     Returns
     -------
     pandas.DataFrame
         The tidy rows of every system (each carries ``floor_ms``).
     """
+    systems = _check_systems(systems)
+    per_system = options_by_system(systems, kwargs)
     frames = []
-    for item in systems:
-        if not (isinstance(item, tuple) and len(item) == 2):
-            raise ValueError(f"systems entries must be (network, mode) pairs, got {item!r}")
-        frames.append(rtt(item[0], item[1], sources, destinations, times, **kwargs))
+    for (network, mode), options in zip(systems, per_system, strict=True):
+        frames.append(rtt(network, mode, sources, destinations, times, **options))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -738,9 +1084,11 @@ def compare(sources, destinations="nearest Azure region", times=None,
             systems=DEFAULT_COMPARISON, **kwargs) -> pd.DataFrame:
     """Side-by-side RTT summary of several systems, the vacuum floor in every row.
 
-    Returns :func:`summarize` of :func:`compare_rtt`, with ``rtt_median_over_floor``
-    (median RTT / ``target_floor_ms``, the vacuum floor to the target, the same for
-    every system; ``<NA>`` where the floor is 0 or nothing is reachable).
+    Returns :func:`summarize` of :func:`compare_rtt` (same parameters: ``systems``
+    is a non-empty sequence of (network, mode) pairs; each option of ``**kwargs`` goes
+    to the systems it applies to), with ``rtt_median_over_floor`` (median RTT /
+    ``target_floor_ms``, the vacuum floor to the target, the same for every system;
+    ``<NA>`` where the floor is 0 or nothing is reachable).
     """
     table = summarize(compare_rtt(sources, destinations, times, systems, **kwargs))
     med = table["rtt_median_ms"].astype("Float64")

@@ -14,7 +14,7 @@ import pytest
 
 from satcloud import data
 from satcloud.constellations import constellation
-from satcloud.latency import compare, resolve_sites, rtt, summarize
+from satcloud.latency import OPTION_DEFAULTS, compare, resolve_sites, rtt, summarize
 from satcloud.network import geo_floor_rtt_ms, geodesic_distance_km
 from satcloud.orbits import propagate, time_grid
 
@@ -289,7 +289,7 @@ def test_london_lands_in_europe_with_the_closed_form_rtt(network, times3):
         assert row["gateway"] != "azure-orbital:Johannesburg"
         k = row["sat_path"][0]
         if network == "geo":
-            lon = np.radians(rtt.__kwdefaults__["geo_slots_lon_deg"][k])
+            lon = np.radians(OPTION_DEFAULTS["geo_slots_lon_deg"][k])
             s = GEO_RADIUS_KM * np.array([np.cos(lon), np.sin(lon), 0.0])
         else:
             s = np.asarray(r_sat[t, k], float)
@@ -356,22 +356,26 @@ def test_default_service_region_per_network(shell1, times3):
         b = rtt(net, "bent-pipe", ["Lagos", "Tokyo"], times=times,
                 max_gateway_distance_km=lim)
         pd.testing.assert_frame_equal(a, b)
-    # LEO: no limit by default ("auto" == None == inf); ISL mode ignores the limit
+    # LEO: no limit by default ("auto" == None == inf); laser links have no service
+    # region, so the option is refused there rather than ignored
     kw = dict(times=times3, return_paths=False)
     a = rtt(shell1, "bent-pipe", ["London", "Tokyo"], **kw)
     pd.testing.assert_frame_equal(a, rtt(shell1, "bent-pipe", ["London", "Tokyo"],
                                          max_gateway_distance_km=None, **kw))
     pd.testing.assert_frame_equal(a, rtt(shell1, "bent-pipe", ["London", "Tokyo"],
                                          max_gateway_distance_km=np.inf, **kw))
-    i = rtt(shell1, "isl", ["London"], **kw)
-    pd.testing.assert_frame_equal(i, rtt(shell1, "isl", ["London"],
-                                         max_gateway_distance_km=100.0, **kw))
+    with pytest.raises(ValueError, match=r"\['max_gateway_distance_km'\] do not apply to "
+                                         r"network .* with mode 'isl'"):
+        rtt(shell1, "isl", ["London"], max_gateway_distance_km=100.0, **kw)
 
 
 @pytest.mark.parametrize("bad, err", [
     (-1.0, ValueError), (float("nan"), ValueError), ("far", ValueError),
     ([3000.0], TypeError), (True, TypeError), (pd.Series([1.0]), TypeError)])
 def test_max_gateway_distance_bad_values(bad, err):
-    for net in ("geo", "fibre"):
-        with pytest.raises(err, match="max_gateway_distance_km"):
-            rtt(net, None, ["London"], max_gateway_distance_km=bad)
+    with pytest.raises(err, match="max_gateway_distance_km"):
+        rtt("geo", None, ["London"], max_gateway_distance_km=bad)
+    # fibre has no gateway: refused as not applicable, the bad value reported too
+    with pytest.raises(ValueError, match=r"\['max_gateway_distance_km'\] do not apply to "
+                                         r"network 'fibre'.*besides, max_gateway_distance_km"):
+        rtt("fibre", None, ["London"], max_gateway_distance_km=bad)
