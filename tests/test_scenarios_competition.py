@@ -56,7 +56,7 @@ def test_systems_pair_each_constellation_with_its_cloud():
         assert links.get_profile(row["profile"]).segment == "user"
         assert key in sc.CAPACITY_ASSUMPTIONS
     assert list(sc.systems_table(["geo", "kuiper"]).key) == ["geo", "kuiper"]
-    with pytest.raises(ValueError, match="unknown system"):
+    with pytest.raises(ValueError, match="unknown keys 'iridium'"):
         sc.systems_table(["iridium"])
 
 

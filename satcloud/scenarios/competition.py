@@ -31,9 +31,10 @@ import numpy as np
 import pandas as pd
 
 from satcloud import coverage, data, geometry, latency, links, orbits
-from satcloud._validate import check_choices, check_range
+from satcloud._validate import check_range
 from satcloud.constellations import constellation
 from satcloud.network.bentpipe import DEFAULT_GEO_SLOTS_LON_DEG
+from satcloud.scenarios import _checks
 from satcloud.scenarios import links as scenario_links
 
 __all__ = [
@@ -61,6 +62,12 @@ __all__ = [
 ]
 
 _AZ = "nearest Azure region"
+_SYSTEM_KEYS = ("starlink", "kuiper", "oneweb", "telesat", "o3b", "geo")
+
+
+def _ephemerides(value, name="ephemerides") -> dict:
+    return _checks.mapping(value, name, producer="propagate_systems()", keys=_SYSTEM_KEYS,
+                           check=_checks.ephemeris)
 _AWS = "nearest AWS region"
 
 #: The systems compared, in display order. ``constellation``: the catalogue name
@@ -137,7 +144,9 @@ def systems_table(keys: Sequence[str] | None = None) -> pd.DataFrame:
     table = pd.DataFrame(list(SYSTEMS))
     if keys is None:
         return table
-    keys = check_choices(keys, "system key", table["key"])
+    if not isinstance(keys, str) and not hasattr(keys, "__iter__"):
+        raise TypeError(f"keys must be system keys {list(table['key'])}, got {keys!r}")
+    keys = _checks.names(keys, "keys", list(table["key"]))
     return table.set_index("key").loc[keys].reset_index()
 
 
@@ -163,6 +172,11 @@ def propagate_systems(times, keys: Sequence[str] | None = None) -> dict:
     dict
         System key -> :class:`satcloud.orbits.Ephemeris`.
     """
+    from satcloud.latency import _resolve_times
+
+    times = _resolve_times(times)
+    if times is None:
+        raise ValueError("times is required: the snapshots to propagate over")
     out = {}
     for row in systems_table(keys).itertuples(index=False):
         out[row.key] = orbits.propagate(_constellation(row.constellation), times,
@@ -185,6 +199,7 @@ def contenders_table(ephemerides: Mapping) -> pd.DataFrame:
         (ranges over the shells) [km, deg], filed minimum elevation [deg], user-downlink
         frequency of the profile [GHz], path to the cloud and the cloud.
     """
+    ephemerides = _ephemerides(ephemerides)
     rows = []
     for key, eph in ephemerides.items():
         sysd = _system(key)
@@ -229,6 +244,7 @@ def coverage_table(ephemerides: Mapping, spacing_deg=5.0, *, cities=None
         [%], ``longest_outage_s`` [s]; and the per-cell tables (key -> DataFrame of
         :func:`satcloud.coverage.grid_coverage` with ``population_weight``).
     """
+    ephemerides = _ephemerides(ephemerides)
     rows, grids = [], {}
     for key, eph in ephemerides.items():
         g = coverage.grid_coverage(eph, spacing_deg, population=True, cities=cities)
@@ -258,6 +274,9 @@ def coverage_by_latitude(grids: Mapping) -> pd.DataFrame:
         Tidy: ``key``, ``lat_deg`` (row centre) [deg], ``fraction_covered`` (mean over
         the longitudes of the time share covered) [-], ``mean_in_view`` [-].
     """
+    grids = _checks.mapping(grids, "grids", producer="coverage_table()[1]", check=lambda v, n:
+                            _checks.frame(v, n, ("lat_deg", "fraction_covered",
+                                                 "mean_in_view")))
     frames = []
     for key, g in grids.items():
         s = g.groupby("lat_deg", sort=True)[["fraction_covered", "mean_in_view"]].mean()
@@ -272,10 +291,12 @@ def geo_elevation_deg(lat_deg, lon_deg, slot_lon_deg=DEFAULT_GEO_SLOTS_LON_DEG) 
     Uses :func:`satcloud.geometry.look_angles` on the ideal GEO positions of
     :func:`satcloud.network.bentpipe.geo_positions_ecef_km`. [deg]
     """
+    from satcloud.network._checks import finite_scalar
     from satcloud.network.bentpipe import geo_positions_ecef_km
 
-    la = geometry.look_angles(geo_positions_ecef_km(slot_lon_deg), float(lat_deg),
-                              float(lon_deg))
+    lat = finite_scalar(lat_deg, "lat_deg", -90.0, 90.0, unit="deg")
+    lon = finite_scalar(lon_deg, "lon_deg", -180.0, 360.0, unit="deg")
+    la = geometry.look_angles(geo_positions_ecef_km(slot_lon_deg), lat, lon)
     return float(np.max(la.elevation_deg))
 
 
@@ -325,8 +346,10 @@ def rtt_samples(sources, times, keys: Sequence[str] | None = None, *, ephemeride
     overhead_ms : float
         Fixed round-trip overhead added to every reachable row. [ms]
     **rtt_kwargs
-        Passed to every satellite :func:`satcloud.latency.rtt` call (e.g.
-        ``gateway_min_elevation_deg``).
+        Further options of the satellite :func:`satcloud.latency.rtt` calls (e.g.
+        ``gateway_min_elevation_deg``); each system gets those that apply to it
+        (:func:`satcloud.latency.options_by_system`), and one that applies to none of
+        them is an error.
 
     Returns
     -------
@@ -334,8 +357,11 @@ def rtt_samples(sources, times, keys: Sequence[str] | None = None, *, ephemeride
         The rows of :func:`satcloud.latency.rtt` (``return_paths=False``) plus ``key``
         and ``system`` (the label).
     """
+    table = systems_table(keys)
+    per_system = latency.options_by_system(
+        [(row.constellation, row.mode) for row in table.itertuples(index=False)], rtt_kwargs)
     frames = []
-    for row in systems_table(keys).itertuples(index=False):
+    for row, options in zip(table.itertuples(index=False), per_system, strict=True):
         leo = row.constellation not in ("geo", "o3b-mpower")
         net = row.constellation
         if ephemerides is not None and row.key in ephemerides and row.key != "geo":
@@ -343,7 +369,7 @@ def rtt_samples(sources, times, keys: Sequence[str] | None = None, *, ephemeride
         df = latency.rtt(net, row.mode, sources, row.cloud,
                          None if not isinstance(net, str) else times,
                          gateways=gateways if leo else None, overhead_ms=overhead_ms,
-                         return_paths=False, **rtt_kwargs)
+                         return_paths=False, **options)
         frames.append(df.assign(key=row.key, system=row.label))
     if fibre:
         f = FIBRE_REFERENCE
@@ -374,6 +400,7 @@ def rtt_table(samples: pd.DataFrame) -> pd.DataFrame:
         (reachable samples only; NaN if none) [ms], ``floor_median_ms`` (median vacuum
         floor to the closest region of the target cloud) [ms].
     """
+    _checks.frame(samples, "samples", ("key", "system", "source", "target", "mode", "reachable", "rtt_ms", "target_floor_ms"), producer="rtt_samples()")
     rows = []
     for key, g in samples.groupby("key", sort=False):
         v = _reachable_values(g)
@@ -406,6 +433,7 @@ def rtt_by_city(samples: pd.DataFrame, sources: pd.DataFrame | None = None) -> p
         [ms] (NaN when never reachable), ``target_floor_ms`` [ms], and ``lat_deg``,
         ``lon_deg`` when ``sources`` is given.
     """
+    _checks.frame(samples, "samples", ("key", "system", "source", "target", "mode", "reachable", "rtt_ms", "target_floor_ms"), producer="rtt_samples()")
     s = samples.assign(_rtt=samples["rtt_ms"].to_numpy(dtype=float, na_value=np.nan))
     g = s.groupby(["key", "source"], sort=False)
     out = pd.DataFrame({
@@ -441,6 +469,7 @@ def winners_by_city(by_city: pd.DataFrame, *, min_reachable=0.9,
         a runner-up) [ms], and ``lat_deg``/``lon_deg`` when present. Cities no system
         reaches often enough are left out.
     """
+    _checks.frame(by_city, "by_city", ("key", "system", "source", "reachable_fraction", "rtt_median_ms"), producer="rtt_by_city()")
     check_range(min_reachable, "min_reachable", 0.0, 1.0)
     d = by_city[~by_city["key"].isin(list(exclude))]
     d = d[(d["reachable_fraction"] >= min_reachable) & d["rtt_median_ms"].notna()]
@@ -487,6 +516,12 @@ def winners_by_band(cov_lat: pd.DataFrame, by_city: pd.DataFrame, band_deg=20.0,
         median over the band's cities of the per-city median RTT), ``rtt_winner_ms``
         [ms], ``n_cities``.
     """
+    _checks.frame(cov_lat, "cov_lat", ("key", "lat_deg", "fraction_covered"),
+                  producer="coverage_by_latitude()")
+    _checks.frame(by_city, "by_city", ("key", "system", "source", "reachable_fraction", "rtt_median_ms", "lat_deg"),
+                  producer="rtt_by_city(samples, sources)")
+    check_range(min_reachable, "min_reachable", 0.0, 1.0)
+    check_range(full, "full", 0.0, 1.0)
     b = float(check_range(band_deg, "band_deg", 1.0, 90.0, unit="deg"))
     if abs(180.0 / b - round(180.0 / b)) > 1e-9:
         raise ValueError(f"band_deg must divide 180, got {b:g}")
@@ -532,6 +567,12 @@ def demand_fraction(ephemeris, sites, max_times: int | None = 12) -> float:
     cities as ``sites`` it is the share of the fleet that has a city to serve. Uses at
     most ``max_times`` evenly spread snapshots of the ephemeris (``None``: all). [-]
     """
+    _checks.ephemeris(ephemeris, "ephemeris")
+    _checks.frame(sites, "sites", ("lat_deg", "lon_deg"))
+    if max_times is not None:
+        if isinstance(max_times, bool) or not isinstance(max_times, (int, np.integer)) \
+                or max_times < 1:
+            raise ValueError(f"max_times must be an integer >= 1 or None, got {max_times!r}")
     n_all = ephemeris.shape[0]
     if max_times is not None and n_all > max_times:
         idx = np.unique(np.linspace(0, n_all - 1, int(max_times)).round().astype(int))
@@ -583,7 +624,10 @@ def capacity_table(ephemerides: Mapping, demand_sites, *, lat_deg=51.50853,
         ``over_demand_fraction``, ``satellites_over_demand``, ``system_tbps``,
         ``assumption``.
     """
-    assumptions = dict(assumptions or {})
+    ephemerides = _ephemerides(ephemerides)
+    _checks.frame(demand_sites, "demand_sites", ("lat_deg", "lon_deg"))
+    assumptions = {} if assumptions is None else _checks.mapping(
+        assumptions, "assumptions", keys=_SYSTEM_KEYS) if assumptions else {}
     rows = []
     for key, eph in ephemerides.items():
         spec = {**CAPACITY_ASSUMPTIONS[key], **assumptions.get(key, {})}
@@ -676,6 +720,17 @@ def side_by_side(cov: pd.DataFrame, rtt: pd.DataFrame, cap: pd.DataFrame,
         share, median / p95 RTT, vacuum floor, capacity per satellite and per system,
         and one availability column per place (a string, bounds marked).
     """
+    _checks.frame(cov, "cov", ("key", "satellites", "min_elevation_deg",
+                               "coverage_area_percent", "coverage_population_percent",
+                               "mean_in_view_area"), producer="coverage_table()[0]")
+    _checks.frame(rtt, "rtt", ("key", "system", "cloud", "mode", "reachable_percent",
+                               "rtt_median_ms", "rtt_p95_ms", "floor_median_ms"),
+                  producer="rtt_table()")
+    _checks.frame(cap, "cap", ("key", "satellite_gbps", "system_tbps"),
+                  producer="capacity_table()")
+    _checks.frame(avail, "avail", ("key", "city", "availability_link_percent",
+                                   "availability_link_bound"),
+                  producer="availability_table()", allow_empty=True)
     labels = {s["key"]: s["label"] for s in SYSTEMS}
     labels[FIBRE_REFERENCE["key"]] = FIBRE_REFERENCE["label"]
     keys = list(dict.fromkeys(list(cov["key"]) + list(rtt["key"])))
@@ -728,6 +783,7 @@ def side_by_side_text(table: pd.DataFrame) -> pd.DataFrame:
 
     Numbers are rounded as in :data:`DISPLAY_FORMATS`; missing values are "—".
     """
+    _checks.frame(table, "table", producer="side_by_side()")
     out = {}
     for col in table.columns:
         fmt = DISPLAY_FORMATS.get(col)

@@ -24,14 +24,11 @@ therefore serves latitudes up to about ``min(i, 180 - i) + lambda``.
 
 from __future__ import annotations
 
-import time as _time
-
 import numpy as np
 import pandas as pd
 
 from satcloud import data
-from satcloud._validate import check_range
-from satcloud.constellations import constellation, deploy
+from satcloud.constellations import CATALOGUE, constellation, deploy
 from satcloud.coverage import (
     coverage_summary,
     coverage_vs_deployment,
@@ -41,6 +38,7 @@ from satcloud.coverage import (
 )
 from satcloud.geometry import WGS84_A_KM, slant_range_km
 from satcloud.orbits import orbital_period_s, propagate, time_grid
+from satcloud.scenarios import _checks
 
 __all__ = [
     "CONSTELLATION_LABELS",
@@ -91,10 +89,14 @@ def coverage_cone(altitude_km, min_elevation_deg, earth_radius_km=WGS84_A_KM) ->
         ``footprint_area_km2`` (spherical cap), ``nadir_angle_deg`` (half-angle seen from
         the satellite) and ``max_slant_range_km``.
     """
-    h, eps = np.broadcast_arrays(
-        check_range(altitude_km, "altitude_km", 0.0, None, low_open=True, unit="km"),
-        check_range(min_elevation_deg, "min_elevation_deg", 0.0, 90.0, high_open=True,
-                    unit="deg"))
+    from satcloud.network._checks import broadcast, finite_array, finite_scalar
+
+    h = finite_array(altitude_km, "altitude_km", 0.0, None, low_open=True, unit="km")
+    eps = finite_array(min_elevation_deg, "min_elevation_deg", 0.0, 90.0, high_open=True,
+                       unit="deg")
+    earth_radius_km = finite_scalar(earth_radius_km, "earth_radius_km", 0.0, None,
+                                    low_open=True, unit="km")
+    h, eps = broadcast(altitude_km=h, min_elevation_deg=eps)
     e = np.radians(eps)
     lam = np.arccos(earth_radius_km * np.cos(e) / (earth_radius_km + h)) - e
     eta = np.pi / 2 - e - lam
@@ -122,7 +124,8 @@ def shell_table(names=tuple(CONSTELLATION_LABELS)) -> pd.DataFrame:
         [0, 90], plus the cone half-angle), ``band_user``, ``source``.
     """
     shells = data.constellation_shells()
-    shells = shells[shells["constellation"].isin(list(names))].copy()
+    names = _checks.names(names, "names", sorted(shells["constellation"].unique()))
+    shells = shells[shells["constellation"].isin(names)].copy()
     shells["satellites"] = shells["planes"] * shells["sats_per_plane"]
     cone = coverage_cone(shells["altitude_km"], shells["min_elevation_deg"])
     shells["period_min"] = orbital_period_s(shells["altitude_km"].to_numpy()) / 60.0
@@ -145,6 +148,8 @@ def shell_table(names=tuple(CONSTELLATION_LABELS)) -> pd.DataFrame:
 
 def constellation_totals(shells: pd.DataFrame) -> pd.DataFrame:
     """Satellites, shells and altitude range per constellation, from :func:`shell_table`."""
+    _checks.frame(shells, "shells", ("constellation", "satellites", "altitude_km",
+                                     "min_elevation_deg"), producer="shell_table()")
     g = shells.groupby("constellation", sort=False)
     return pd.DataFrame({
         "shells": g.size(),
@@ -163,6 +168,12 @@ def comparison_set(count_2020: int = 800, plane_order: str = "spread",
     of ``count_2020`` Gen1 satellites (shell 1 filled plane by plane).
     """
     gen1 = constellation("starlink-gen1")
+    if isinstance(count_2020, (bool, np.bool_)) or not isinstance(count_2020, (int, np.integer)):
+        raise TypeError(f"count_2020 must be an integer in [1, {len(gen1)}], got "
+                        f"{count_2020!r:.80}")
+    if not 1 <= count_2020 <= len(gen1):
+        raise ValueError(f"count_2020 must be in [1, {len(gen1)}], got {count_2020}")
+    names = _checks.names(names, "names", CATALOGUE)
     out = {OCT2020_LABEL: deploy(gen1, count=count_2020, plane_order=plane_order)}
     for n in names:
         out[CONSTELLATION_LABELS.get(n, n)] = gen1 if n == "starlink-gen1" else constellation(n)
@@ -191,23 +202,50 @@ def coverage_grids(constellations: dict, *, duration="24h", step="60s", spacing_
     -------
     dict
         Display name -> :func:`satcloud.coverage.grid_coverage` table; each table's
-        ``attrs`` hold ``satellites``, ``duration_s``, ``step_s``, ``run_s`` (wall time).
+        ``attrs`` hold ``satellites``, ``duration_s``, ``step_s`` and
+        ``min_elevation_deg`` (no wall-clock time: results do not depend on the clock).
     """
-    overrides = overrides or {}
+    constellations = _constellations(constellations)
+    overrides = _overrides(overrides, constellations)
     out = {}
     for label, c in constellations.items():
         o = {"duration": duration, "step": step, "dtype": np.float64, **overrides.get(label, {})}
-        t0 = _time.perf_counter()
         times = time_grid(duration=o["duration"], step=o["step"])
         eph = propagate(c, times, dtype=o["dtype"])
         g = grid_coverage(eph, spacing_deg=spacing_deg, population=population)
         step_s = float((times[1] - times[0]).sec) if len(times) > 1 else 0.0
         g.attrs.update(satellites=len(c), duration_s=len(times) * step_s, step_s=step_s,
-                       run_s=_time.perf_counter() - t0,
                        min_elevation_deg=float(c.satellites["min_elevation_deg"].min()))
         out[label] = g
         del eph
     return out
+
+
+def _constellations(value) -> dict:
+    from satcloud.constellations import Constellation
+
+    def one(c, name):
+        if not isinstance(c, Constellation):
+            raise TypeError(f"{name} must be a satcloud Constellation, got "
+                            f"{type(c).__name__} {c!r:.80}")
+    return _checks.mapping(value, "constellations", producer="comparison_set()", check=one)
+
+
+def _overrides(value, constellations) -> dict:
+    if value is None:
+        return {}
+    return _checks.mapping(value, "overrides", keys=list(constellations), check=lambda v, n:
+                           _checks.mapping(v, n, keys=("duration", "step", "dtype"))
+                           ) if value else {}
+
+
+_GRID_COLUMNS = ("lat_deg", "lon_deg", "fraction_covered", "mean_in_view", "min_in_view",
+                 "max_in_view", "area_weight", "longest_outage_s")
+
+
+def _grids(value) -> dict:
+    return _checks.mapping(value, "grids", producer="coverage_grids()", check=lambda v, n:
+                           _checks.frame(v, n, _GRID_COLUMNS))
 
 
 def coverage_table(grids: dict) -> pd.DataFrame:
@@ -223,6 +261,7 @@ def coverage_table(grids: dict) -> pd.DataFrame:
         served), ``mean_in_view`` (area-weighted), ``longest_outage_min`` (longest outage
         over the cells that are served at least some of the time; 0 when none) [min].
     """
+    grids = _grids(grids)
     rows = []
     for label, g in grids.items():
         a = coverage_summary(g, "area_weight")
@@ -258,6 +297,7 @@ def in_view_vs_latitude(grids: dict) -> pd.DataFrame:
         ``min_in_view`` (minimum over time and longitude), ``max_in_view``,
         ``fraction_covered`` (mean over longitude).
     """
+    grids = _grids(grids)
     parts = []
     for label, g in grids.items():
         a = g.groupby("lat_deg").agg(mean_in_view=("mean_in_view", "mean"),
@@ -280,6 +320,11 @@ def grid_mesh(grid: pd.DataFrame, column: str):
     values : numpy.ndarray
         ``[n_lat, n_lon]``.
     """
+    _checks.frame(grid, "grid", ("lat_deg", "lon_deg"), producer="a coverage_grids() table")
+    if not isinstance(column, str):
+        raise TypeError(f"column must be a column name, got {column!r}")
+    _checks.frame(grid, "grid", ("lat_deg", "lon_deg", column),
+                  producer="a coverage_grids() table")
     lats = np.sort(grid["lat_deg"].unique())
     lons = np.sort(grid["lon_deg"].unique())
     step_lat = float(np.median(np.diff(lats))) if len(lats) > 1 else 180.0
@@ -303,8 +348,19 @@ def deployment_sweep(name="starlink-gen1", counts=(200, 400, 800, 1584, 2200, 30
         :func:`satcloud.coverage.coverage_vs_deployment` rows with ``rule``,
         ``plane_order``, ``variant`` (readable), ``fraction_covered_pct``.
     """
-    full = constellation(name)
-    counts = [int(n) for n in counts if 1 <= int(n) <= len(full)]
+    full = constellation(_checks.names(name, "name", CATALOGUE)[0])
+    if isinstance(counts, (str, bytes)) or not hasattr(counts, "__iter__"):
+        raise TypeError(f"counts must be a list of satellite counts, got {counts!r}")
+    counts = list(counts)
+    if not counts:
+        raise ValueError(f"counts is empty; give satellite counts in [1, {len(full)}]")
+    for n in counts:
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"counts must hold integers, got {n!r}")
+        if not 1 <= n <= len(full):
+            raise ValueError(f"counts must be in [1, {len(full)}] (the satellites of "
+                             f"{name!r}), got {n}")
+    counts = [int(n) for n in counts]
     times = time_grid(duration=duration, step=step)
     sites = global_grid(spacing_deg)
     names = {("planes", "spread"): "plane by plane, RAANs spread",
@@ -332,7 +388,14 @@ def elevation_sweep(constellations: dict, min_elevations_deg=tuple(range(10, 61,
         :func:`satcloud.coverage.coverage_vs_min_elevation` rows with ``constellation``
         and ``fraction_covered_pct``.
     """
-    overrides = overrides or {}
+    constellations = _constellations(constellations)
+    overrides = _overrides(overrides, constellations)
+    if isinstance(min_elevations_deg, (str, bytes)) or not hasattr(min_elevations_deg,
+                                                                   "__iter__"):
+        raise TypeError(f"min_elevations_deg must be a list of elevations [deg], got "
+                        f"{min_elevations_deg!r}")
+    if len(list(min_elevations_deg)) == 0:
+        raise ValueError("min_elevations_deg is empty; give at least one elevation [deg]")
     sites = global_grid(spacing_deg)
     parts = []
     for label, c in constellations.items():

@@ -37,6 +37,7 @@ from satcloud import data, latency, links
 from satcloud._validate import check_choices, check_range
 from satcloud.links import availability_from_fade_margin
 from satcloud.links.availability import P_GRID_PERCENT
+from satcloud.scenarios import _checks
 from satcloud.scenarios.links import HOURS_PER_YEAR
 
 __all__ = [
@@ -84,7 +85,7 @@ def remote_sites(names: Sequence[str] | None = None) -> pd.DataFrame:
     """
     r = data.remote_sites().rename(columns={"site": "name"})
     if names is not None:
-        names = check_choices(names, "remote site", r["name"])
+        names = _checks.names(names, "names", list(r["name"]))
         r = r.set_index("name").loc[names].reset_index()
     return r[["name", "kind", "country", "lat_deg", "lon_deg", "fibre_nearby"]].reset_index(
         drop=True)
@@ -93,7 +94,11 @@ def remote_sites(names: Sequence[str] | None = None) -> pd.DataFrame:
 def _options(options) -> dict:
     if options is None:
         return dict(OPTIONS)
+    if not isinstance(options, str) and not hasattr(options, "__iter__"):
+        raise TypeError(f"options must be keys of OPTIONS {list(OPTIONS)}, got {options!r}")
     options = check_choices(options, "option", OPTIONS)
+    if not options:
+        raise ValueError(f"options is empty; give at least one of {list(OPTIONS)}")
     return {o: OPTIONS[o] for o in options}
 
 
@@ -109,7 +114,10 @@ def backhaul_rtt(sites: pd.DataFrame, times, options=None, **kwargs) -> pd.DataF
     options : sequence of str, optional
         Keys of :data:`OPTIONS` (default all).
     **kwargs
-        Passed to :func:`satcloud.latency.rtt` (``overhead_ms``...).
+        Options of :func:`satcloud.latency.rtt` (``overhead_ms``...); each option
+        goes to the backhaul options it applies to
+        (:func:`satcloud.latency.options_by_system`), and one that applies to none of
+        them is an error.
 
     Returns
     -------
@@ -122,20 +130,24 @@ def backhaul_rtt(sites: pd.DataFrame, times, options=None, **kwargs) -> pd.DataF
     from satcloud.network import DEFAULT_GEO_SLOTS_LON_DEG, geo_positions_ecef_km
 
     opts = _options(options)
-    if isinstance(times, tuple):
-        times = orbits.time_grid(*times)
+    per_option = latency.options_by_system(
+        [(o["network"], o["mode"]) for o in opts.values()], kwargs)
+    sites = latency.resolve_sites(sites, "sites")
+    times = latency._resolve_times(times)
     ephs = {}
     frames = []
     site_xy = sites.set_index("name")[["lat_deg", "lon_deg"]]
-    for label, o in opts.items():
+    for (label, o), rtt_kwargs in zip(opts.items(), per_option, strict=True):
         network = o["network"]
         if network in ("fibre", "geo"):
             net = network
         else:
             if network not in ephs:
+                if times is None:
+                    raise ValueError(f"times is required for option {label!r} ({network})")
                 ephs[network] = orbits.propagate(constellations.constellation(network), times)
             net = ephs[network]
-        df = latency.rtt(net, o["mode"], sites, times=times, **kwargs)
+        df = latency.rtt(net, o["mode"], sites, times=times, **rtt_kwargs)
         df["network"] = network
         df.insert(0, "option", label)
         el = np.full(len(df), np.nan)
@@ -218,9 +230,13 @@ def backhaul_table(sites: pd.DataFrame, times, options=None, *, p_percent: float
         (one terminal) [Mbit/s]; NaN for fibre and where the option does not cover the
         site.
     """
+    _checks.frame(sites, "sites", ("name", "lat_deg", "lon_deg"), producer="remote_sites()")
     check_range(p_percent, "p_percent", 0.001, 5.0, unit="%")
     check_range(min_reachable, "min_reachable", 0.0, 1.0)
-    grid = np.asarray(p_grid, float)
+    grid = check_range(p_grid, "p_grid", 0.001, 5.0, unit="%")
+    if grid.ndim != 1 or grid.size < 2 or np.any(np.diff(grid) <= 0):
+        raise ValueError(f"p_grid must be at least two increasing percentages in "
+                         f"[0.001, 5] %, got {p_grid!r}")
     opts = _options(options)
     fibre_here = sites["fibre_nearby"].isin(FIBRE_OK) if "fibre_nearby" in sites else \
         pd.Series(True, index=sites.index)
@@ -321,7 +337,12 @@ def decision_table(table: pd.DataFrame, availability_target: float = 99.5,
         ``best_satellite`` (the quickest qualifying satellite option, for a site whose
         choice is fibre).
     """
+    _checks.frame(table, "table", ("site", "option", "covered", "fibre_nearby",
+                                   "availability_percent", "forward_rain_mbps",
+                                   "rtt_median_ms", "floor_ms"),
+                  producer="backhaul_table()")
     check_range(availability_target, "availability_target", 0.0, 100.0, unit="%")
+    check_range(min_forward_mbps, "min_forward_mbps", 0.0, None, unit="Mbit/s")
     rows = []
     for site, g in table.groupby("site", sort=False):
         cov = g[g["covered"]]
@@ -371,10 +392,14 @@ def shell_coverage(sites: pd.DataFrame, times, constellation_name: str = "starli
         ``longest_outage_s`` [s]; plus a shell ``"all"`` for the whole constellation.
     """
     from satcloud import constellations, coverage, orbits
+    from satcloud.latency import _resolve_times
 
-    if isinstance(times, tuple):
-        times = orbits.time_grid(*times)
-    full = constellations.constellation(constellation_name)
+    _checks.frame(sites, "sites", ("name", "lat_deg", "lon_deg"), producer="remote_sites()")
+    times = _resolve_times(times)
+    if times is None:
+        raise ValueError("times is required: the epochs to propagate over")
+    full = constellations.constellation(
+        _checks.names(constellation_name, "constellation_name", constellations.CATALOGUE)[0])
     table = sites[["name", "lat_deg", "lon_deg"]].rename(columns={"name": "site"})
     frames = []
     shells = [*[str(s) for s in full.shells["shell"]], "all"]

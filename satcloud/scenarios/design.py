@@ -22,6 +22,7 @@ import pandas as pd
 
 from satcloud import data
 from satcloud._validate import check_range
+from satcloud.scenarios import _checks
 
 __all__ = ["DESIGN_GRID", "best_designs", "shell_trade", "weighted_quantile"]
 
@@ -45,8 +46,12 @@ def weighted_quantile(values, weights, q: float) -> float:
     q : float
         In [0, 1].
     """
-    v = np.asarray(values, dtype=float)
-    w = np.asarray(weights, dtype=float)
+    from satcloud._validate import as_float_array
+
+    v = as_float_array(values, "values")
+    w = as_float_array(weights, "weights")
+    if not (np.isfinite(v).all() and np.isfinite(w).all()):
+        raise ValueError("values and weights must be finite")
     if v.shape != w.shape or v.ndim != 1 or v.size == 0:
         raise ValueError(f"values and weights must be non-empty 1-D arrays of one length; "
                          f"got shapes {v.shape} and {w.shape}")
@@ -94,10 +99,15 @@ def shell_trade(altitude_km, inclination_deg, planes, *, n_satellites: int = 158
     from satcloud import latency
     from satcloud.chunked import coverage_statistics
     from satcloud.constellations import Constellation
+    from satcloud.network._checks import finite_scalar
     from satcloud.orbits import propagate, time_grid
 
-    planes = int(planes)
-    n_satellites = int(n_satellites)
+    finite_scalar(altitude_km, "altitude_km", 0.0, None, low_open=True, unit="km")
+    finite_scalar(inclination_deg, "inclination_deg", 0.0, 180.0, unit="deg")
+    planes = _whole(planes, "planes")
+    n_satellites = _whole(n_satellites, "n_satellites")
+    if n_satellites < 1:
+        raise ValueError(f"n_satellites must be >= 1, got {n_satellites}")
     if planes < 1 or n_satellites % planes:
         raise ValueError(f"planes must be a positive divisor of n_satellites="
                          f"{n_satellites}; got {planes}")
@@ -132,6 +142,17 @@ def shell_trade(altitude_km, inclination_deg, planes, *, n_satellites: int = 158
             "p95_rtt_ms": p95}
 
 
+def _whole(value, name: str) -> int:
+    """A count given as an int or an integral float (a sweep may hand 24.0)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
+                                                                     np.floating)):
+        raise TypeError(f"{name} must be a whole number, got {type(value).__name__} "
+                        f"{value!r}")
+    if not np.isfinite(value) or float(value) != int(value):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    return int(value)
+
+
 def best_designs(results: pd.DataFrame, n: int = 5) -> pd.DataFrame:
     """The ``n`` best designs: full coverage first, then lowest median and p95 RTT.
 
@@ -142,10 +163,11 @@ def best_designs(results: pd.DataFrame, n: int = 5) -> pd.DataFrame:
     n : int
         Rows to keep.
     """
-    need = {"coverage_pop_pct", "reachable_pop_pct", "median_rtt_ms", "p95_rtt_ms"}
-    if not need <= set(results.columns):
-        raise ValueError(f"results must have columns {sorted(need)}; got "
-                         f"{list(results.columns)}")
+    _checks.frame(results, "results", ("coverage_pop_pct", "reachable_pop_pct",
+                                       "median_rtt_ms", "p95_rtt_ms"),
+                  producer="sweep(shell_trade, grid)")
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be an integer >= 1, got {n!r}")
     ranked = results.assign(_cov=-results["coverage_pop_pct"].round(3),
                             _reach=-results["reachable_pop_pct"].round(3))
     ranked = ranked.sort_values(["_cov", "_reach", "median_rtt_ms", "p95_rtt_ms"],

@@ -18,6 +18,7 @@ from satcloud.network.fibre import (
     resolve_route_factor,
     vacuum_rtt_ms,
 )
+from satcloud.scenarios import _checks
 
 __all__ = ["PROVIDERS", "cloud_regions", "fibre_to_nearest_region"]
 
@@ -62,8 +63,11 @@ def fibre_to_nearest_region(sites: pd.DataFrame, provider: str = "azure",
     For fibre with one route factor for every pair, the region nearest by distance
     is also the nearest by round-trip time.
     """
+    _checks.frame(sites, "sites", ("lat_deg", "lon_deg"),
+                  producer="satcloud.data.remote_sites()")
     if name_column not in sites.columns:
-        raise ValueError(f"sites has no column {name_column!r}; columns: {list(sites.columns)}")
+        raise ValueError(f"sites has no column {name_column!r} (name_column); columns: "
+                         f"{list(sites.columns)}")
     regions = cloud_regions(provider)
     factor = resolve_route_factor(route_factor)
     near = nearest_site(sites["lat_deg"], sites["lon_deg"], regions, key="region")

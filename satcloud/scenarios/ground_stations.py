@@ -53,6 +53,7 @@ from satcloud.orbits import (
     to_time,
 )
 from satcloud.passes import daily_totals, passes
+from satcloud.scenarios import _checks
 
 __all__ = [
     "AZURE_PLUS_KSAT",
@@ -120,16 +121,34 @@ def eo_orbit(altitude_km: float = 550.0, ltan_h: float = 22.5, epoch=None, *,
     from boinor.bodies import Earth
     from boinor.twobody import Orbit
 
+    for name, value in (("altitude_km", altitude_km), ("ltan_h", ltan_h),
+                        ("argument_of_latitude_deg", argument_of_latitude_deg)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(
+                value, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{name} must be one number, got {type(value).__name__} "
+                            f"{value!r:.80}")
     check_range(ltan_h, "ltan_h", 0.0, 24.0, high_open=True, unit="h")
-    check_range(altitude_km, "altitude_km", 150.0, None, unit="km")
-    ep = to_time(DEFAULT_EPOCH if epoch is None else epoch, "epoch")
+    if not np.isfinite(check_range(altitude_km, "altitude_km", 150.0, None, unit="km")).all():
+        raise ValueError(f"altitude_km must be finite, got {altitude_km!r}")
+    check_range(argument_of_latitude_deg, "argument_of_latitude_deg", -360.0, 360.0,
+                unit="deg")
+    if isinstance(iterations, (bool, np.bool_)) or not isinstance(iterations, (int, np.integer)) \
+            or iterations < 1:
+        raise ValueError(f"iterations must be an integer >= 1, got {iterations!r}")
+    try:
+        ep = to_time(DEFAULT_EPOCH if epoch is None else epoch, "epoch")
+    except (TypeError, ValueError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - astropy's own errors, e.g. KeyError
+        raise TypeError(f"epoch must be a time (astropy Time, datetime or ISO text), got "
+                        f"{epoch!r}") from exc
     inc_t = float(sun_synchronous_inclination_deg(altitude_km))
     era = float(np.degrees(earth_rotation_angle_rad(ep)))
     raan_t = (era + 15.0 * (float(ltan_h) - _ut1_hours(ep))) % 360.0
     a = (6378.137 + float(altitude_km)) * u.km
     inc, raan = inc_t, raan_t
     orb = None
-    for _ in range(max(1, int(iterations))):
+    for _ in range(int(iterations)):
         orb = Orbit.from_classical(Earth, a, 0.0 * u.one, inc * u.deg, raan * u.deg,
                                    0.0 * u.deg, float(argument_of_latitude_deg) * u.deg,
                                    epoch=ep)
@@ -160,6 +179,11 @@ def orbit_summary(constellation: Constellation, ltan_h: float | None = None) -> 
     [deg], LTAN [h] (if given), Keplerian and nodal periods [min], orbits per day, RAAN
     drift [deg/day] and the mean Sun's motion, 360 deg / 365.2421897 d [deg/day].
     """
+    if not isinstance(constellation, Constellation) or len(constellation.satellites) == 0:
+        raise TypeError(f"constellation must be a satcloud Constellation with a satellite "
+                        f"(e.g. eo_constellation()), got {constellation!r:.80}")
+    if ltan_h is not None:
+        check_range(ltan_h, "ltan_h", 0.0, 24.0, high_open=True, unit="h")
     sat = constellation.satellites.iloc[0]
     h, inc, ecc = float(sat["altitude_km"]), float(sat["inclination_deg"]), float(sat["eccentricity"])
     raan_rate = j2_secular_rates(6378.137 + h, ecc, inc)[0]
@@ -189,7 +213,8 @@ def station_table(networks=("azure-orbital", "ksat-partner", "aws-ground-station
         (one-way fibre time with ``route_factor``) [ms].
     """
     st = data.ground_stations()
-    st = st[st["network"].isin(list(networks))].reset_index(drop=True)
+    networks = _checks.names(networks, "networks", sorted(st["network"].unique()))
+    st = st[st["network"].isin(networks)].reset_index(drop=True)
     st["cloud"] = st["network"].map(NETWORK_CLOUD)
     parts = []
     for cloud, g in st.groupby("cloud", sort=False):
@@ -216,6 +241,9 @@ def network_passes(ephemeris, stations: pd.DataFrame, min_elevation_deg=None, *,
     pandas.DataFrame
         :func:`satcloud.passes.passes` rows with ``network``; ``attrs["window"]`` kept.
     """
+    _checks.ephemeris(ephemeris, "ephemeris")
+    _checks.frame(stations, "stations", ("network", "site", "lat_deg", "lon_deg"),
+                  producer="station_table()")
     parts = []
     window = None
     for net, g in stations.groupby("network", sort=False):
@@ -245,6 +273,8 @@ def merged_contacts(passes_df: pd.DataFrame) -> pd.DataFrame:
         ``network``, ``start``, ``end`` (UTC datetime64), ``duration_s`` [s] and
         ``station`` (the station whose pass opens the contact), sorted.
     """
+    _checks.frame(passes_df, "passes_df", _PASS_COLUMNS, producer="network_passes()",
+                  allow_empty=True)
     rows = []
     for net, g in passes_df.groupby("network", sort=False):
         g = g.sort_values("rise_time")
@@ -266,6 +296,9 @@ def merged_contacts(passes_df: pd.DataFrame) -> pd.DataFrame:
     return out[["network", "start", "end", "duration_s", "station"]]
 
 
+_PASS_COLUMNS = ("network", "station", "rise_time", "set_time")
+
+
 def _ordered(networks) -> list:
     """Networks in report order (those of NETWORK_LABELS first, then the rest sorted)."""
     present = set(networks)
@@ -277,7 +310,13 @@ def _window(passes_df, window):
         window = passes_df.attrs.get("window")
     if window is None:
         raise ValueError("window is unknown: pass window=(start, end)")
-    return np.datetime64(window[0], "ns"), np.datetime64(window[1], "ns")
+    try:
+        w0, w1 = np.datetime64(window[0], "ns"), np.datetime64(window[1], "ns")
+    except (TypeError, ValueError, IndexError, KeyError) as exc:
+        raise ValueError(f"window must be (start, end) datetimes, got {window!r}") from exc
+    if np.isnat(w0) or np.isnat(w1) or not w0 < w1:
+        raise ValueError(f"window must be (start, end) with start < end, got {window!r}")
+    return w0, w1
 
 
 def network_summary(passes_df: pd.DataFrame, stations: pd.DataFrame, *, window=None,
@@ -304,7 +343,13 @@ def network_summary(passes_df: pd.DataFrame, stations: pd.DataFrame, *, window=N
         opens inside the window, run to the next contact even if that is after the
         window), ``mean_gap_min`` (gaps between contacts), ``gbyte_per_day`` (rate x contact time) [GB/day].
     """
-    check_range(rate_mbps, "rate_mbps", 0.0, None, low_open=True, unit="Mbit/s")
+    _checks.frame(passes_df, "passes_df", _PASS_COLUMNS, producer="network_passes()",
+                  allow_empty=True)
+    _checks.frame(stations, "stations", ("network",), producer="station_table()")
+    rate_mbps = float(check_range(rate_mbps, "rate_mbps", 0.0, None, low_open=True,
+                                  unit="Mbit/s"))
+    if not np.isfinite(rate_mbps):
+        raise ValueError(f"rate_mbps must be finite, got {rate_mbps!r}")
     w0, w1 = _window(passes_df, window)
     days = (w1 - w0) / np.timedelta64(1, "s") / 86400.0
     merged = merged_contacts(passes_df)
@@ -366,7 +411,14 @@ def data_age(passes_df: pd.DataFrame, stations: pd.DataFrame, *, window=None,
         ``backhaul_ms`` [ms] and ``age_min`` (wait + backhaul) [min]. Samples with no
         later contact in ``passes_df`` are dropped.
     """
-    check_range(sample_step_s, "sample_step_s", 0.0, None, low_open=True, unit="s")
+    _checks.frame(passes_df, "passes_df", _PASS_COLUMNS, producer="network_passes()",
+                  allow_empty=True)
+    _checks.frame(stations, "stations", ("network", "site", "backhaul_ms"),
+                  producer="station_table()")
+    sample_step_s = float(check_range(sample_step_s, "sample_step_s", 0.0, None,
+                                      low_open=True, unit="s"))
+    if not np.isfinite(sample_step_s):
+        raise ValueError(f"sample_step_s must be finite, got {sample_step_s!r}")
     w0, w1 = _window(passes_df, window)
     step = np.timedelta64(int(round(sample_step_s * 1e9)), "ns")
     t = np.arange(w0, w1, step)
@@ -394,4 +446,6 @@ def data_age(passes_df: pd.DataFrame, stations: pd.DataFrame, *, window=None,
             "station": st_names, "backhaul_ms": ms,
             "age_min": (wait + ms / 1e3) / 60.0,
         }))
+    if not parts:
+        raise ValueError("passes_df holds no pass: no contact, so no data age")
     return pd.concat(parts, ignore_index=True)

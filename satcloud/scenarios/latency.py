@@ -21,6 +21,7 @@ import pandas as pd
 
 from satcloud import data, latency
 from satcloud._validate import check_choices, check_range
+from satcloud.scenarios import _checks
 
 __all__ = [
     "COMPONENTS",
@@ -116,6 +117,8 @@ def endpoints(n_cities: int = 100, remote: bool = True,
         ``lon_deg``, ``population`` (``<NA>`` for remote sites). City names repeated
         in the table (e.g. two Hyderabads) get their country code appended.
     """
+    if isinstance(n_cities, (bool, np.bool_)) or not isinstance(n_cities, (int, np.integer)):
+        raise TypeError(f"n_cities must be an integer >= 0, got {n_cities!r}")
     n = int(check_range(n_cities, "n_cities", 0, None))
     c = data.cities(n) if n > 0 else data.cities(1).iloc[:0]
     c = c.sort_values("population", ascending=False).head(n)
@@ -169,9 +172,21 @@ def _systems(systems) -> dict:
     if systems is None:
         return dict(SYSTEMS)
     if isinstance(systems, Mapping):
-        return dict(systems)
-    systems = check_choices(systems, "system", SYSTEMS)
-    return {s: SYSTEMS[s] for s in systems}
+        out = dict(systems)
+    else:
+        if not isinstance(systems, str) and not hasattr(systems, "__iter__"):
+            raise TypeError(f"systems must be labels of SYSTEMS {list(SYSTEMS)} or a "
+                            f"mapping label -> (network, mode), got {systems!r}")
+        names = check_choices(systems, "system", SYSTEMS)
+        out = {s: SYSTEMS[s] for s in names}
+    if not out:
+        raise ValueError(f"systems is empty; give at least one of {list(SYSTEMS)} (or a "
+                         "mapping label -> (network, mode))")
+    for label, pair in out.items():
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+            raise ValueError(f"systems[{label!r}] must be a (network, mode) pair, got "
+                             f"{pair!r}")
+    return out
 
 
 def system_rtt(sources, times, systems=None, *, destinations="nearest Azure region",
@@ -193,8 +208,10 @@ def system_rtt(sources, times, systems=None, *, destinations="nearest Azure regi
     destinations : str or pandas.DataFrame
         As for :func:`satcloud.latency.rtt` (default the nearest Azure region by RTT).
     **kwargs
-        Passed to every :func:`satcloud.latency.rtt` call (``overhead_ms``,
-        ``hop_overhead_ms``, ``reassign_interval_s``, ``return_paths``...).
+        Options of :func:`satcloud.latency.rtt` (``overhead_ms``, ``hop_overhead_ms``,
+        ``reassign_interval_s``, ``return_paths``...); each system gets those that
+        apply to it (:func:`satcloud.latency.options_by_system`), and an option that
+        applies to none of them is an error.
 
     Returns
     -------
@@ -205,18 +222,20 @@ def system_rtt(sources, times, systems=None, *, destinations="nearest Azure regi
     from satcloud import constellations, orbits
 
     systems = _systems(systems)
-    if isinstance(times, tuple):
-        times = orbits.time_grid(*times)
+    per_system = latency.options_by_system(list(systems.values()), kwargs)
+    times = latency._resolve_times(times)
     ephemerides = {}
     frames = []
-    for label, (network, mode) in systems.items():
+    for (label, (network, mode)), options in zip(systems.items(), per_system, strict=True):
         net = network
-        if network not in ("fibre", "geo"):
+        if isinstance(network, str) and network not in ("fibre", "geo"):
             if network not in ephemerides:
+                if times is None:
+                    raise ValueError(f"times is required for system {label!r} ({network})")
                 ephemerides[network] = orbits.propagate(
                     constellations.constellation(network), times)
             net = ephemerides[network]
-        df = latency.rtt(net, mode, sources, destinations, times=times, **kwargs)
+        df = latency.rtt(net, mode, sources, destinations, times=times, **options)
         df["network"] = network
         df.insert(0, "system", label)
         frames.append(df)
@@ -240,6 +259,10 @@ def summary_by_system(rows: pd.DataFrame, sites: pd.DataFrame | None = None) -> 
         ``median_over_floor`` (median RTT / ``target_floor_ms``) [-] and the site
         columns.
     """
+    _checks.frame(rows, "rows", ("source", "system"), producer="system_rtt()")
+    if sites is not None:
+        _checks.frame(sites, "sites", ("name", "kind", "lat_deg", "lon_deg"),
+                      producer="endpoints()")
     s = latency.summarize(rows, by=("source", "system"))
     floor = s["target_floor_ms"].astype("Float64")
     s["median_over_floor"] = (s["rtt_median_ms"] / floor.where(floor > 0)).astype("Float64")
@@ -284,7 +307,11 @@ def best_option(summary: pd.DataFrame, min_reachable: float = 0.99,
         ``fibre_rtt_median_ms``, ``floor_ms`` (vacuum, to the closest region),
         ``leo_minus_fibre_ms`` and ``leo_beats_fibre``.
     """
+    _checks.frame(summary, "summary", _SUMMARY + ("fraction_reachable", "target_floor_ms"),
+                  producer="summary_by_system()")
     check_range(min_reachable, "min_reachable", 0.0, 1.0)
+    satellite_systems = _checks.names(satellite_systems, "satellite_systems")
+    leo_systems = _checks.names(leo_systems, "leo_systems")
     s = summary.copy()
     ok = (s["fraction_reachable"].astype(float) >= min_reachable) & s["rtt_median_ms"].notna()
     med = s["rtt_median_ms"].astype("Float64").where(ok)
@@ -315,6 +342,9 @@ def best_option(summary: pd.DataFrame, min_reachable: float = 0.99,
 
 
 COMPONENTS = ("user_link_ms", "isl_ms", "gateway_link_ms", "fibre_ms", "overhead_ms")
+_ROWS = ("source", "system", "time", "destination", "reachable", "rtt_ms",
+         "target_floor_ms", "hops", *COMPONENTS)
+_SUMMARY = ("source", "system", "rtt_median_ms")
 
 
 def component_breakdown(rows: pd.DataFrame, sources: Sequence[str] | None = None
@@ -339,6 +369,13 @@ def component_breakdown(rows: pd.DataFrame, sources: Sequence[str] | None = None
         ``overhead_ms``, their sum ``rtt_ms``, ``target_floor_ms``, ``hops`` and
         ``reachable`` (False, with NaN components, when never reachable).
     """
+    _checks.frame(rows, "rows", _ROWS, producer="system_rtt()")
+    if sources is not None:
+        sources = _checks.names(sources, "sources")
+        unknown = [x for x in sources if x not in set(rows["source"])]
+        if unknown:
+            raise ValueError(f"sources {unknown} are not in rows; rows hold "
+                             f"{list(dict.fromkeys(rows['source']))[:10]}...")
     r = rows if sources is None else rows[rows["source"].isin(list(sources))]
     out = []
     order = list(dict.fromkeys(r["source"])) if sources is None else list(sources)
@@ -383,6 +420,8 @@ def route_changes(rows: pd.DataFrame) -> pd.DataFrame:
         (False at each group's first snapshot) and ``first_sat`` (the serving
         satellite's row index, ``-1`` when unreachable).
     """
+    _checks.frame(rows, "rows", ("source", "time_s", "sat_path", "gateway", "destination",
+                                 "reachable"), producer="system_rtt() or latency.rtt()")
     keys = [k for k in ("system", "source") if k in rows.columns]
     r = rows.sort_values([*keys, "time_s"], kind="stable").reset_index(drop=True)
     sig = pd.Series([
@@ -423,6 +462,12 @@ def measured_comparison(summary: pd.DataFrame, measured: Mapping = MEASURED_STAR
         ``measured_ms``, ``gap_ms`` (measured - model: what the model leaves out,
         queuing, scheduling, processing and the path beyond the region).
     """
+    _checks.frame(summary, "summary", _SUMMARY + ("rtt_min_ms",),
+                  producer="summary_by_system()")
+    if not isinstance(measured, Mapping) or not {"place", "min_ms", "median_ms"} <= set(
+            measured):
+        raise ValueError(f"measured must be a mapping with 'place', 'min_ms' and "
+                         f"'median_ms' (as MEASURED_STARLINK), got {measured!r:.120}")
     place = measured["place"]
     g = summary[(summary["source"] == place) & (summary["system"] == system)]
     if g.empty:
@@ -458,6 +503,9 @@ def overview(summary: pd.DataFrame, min_reachable: float = 0.99,
         vacuum floor to the closest region) and ``median_over_floor`` (median of the
         sites' median RTT / floor). [ms]
     """
+    _checks.frame(summary, "summary", _SUMMARY + ("fraction_reachable", "target_floor_ms",
+                                                  "median_over_floor")
+                  + (("kind",) if by_kind else ()), producer="summary_by_system(rows, sites)")
     check_range(min_reachable, "min_reachable", 0.0, 1.0)
     keys = ["system", "kind"] if by_kind else ["system"]
     rows = []
@@ -509,7 +557,13 @@ def median_table(summary: pd.DataFrame, sources: Sequence[str] | None = None
         Index ``source``; one column per system (median over the reachable snapshots,
         NaN where never reachable) and ``vacuum floor`` (to the closest region). [ms]
     """
+    _checks.frame(summary, "summary", _SUMMARY + ("target_floor_ms",),
+                  producer="summary_by_system()")
+    if sources is not None:
+        sources = _checks.names(sources, "sources")
     s = summary if sources is None else summary[summary["source"].isin(list(sources))]
+    if len(s) == 0:
+        raise ValueError(f"none of sources {sources} is in the summary")
     wide = s.pivot(index="source", columns="system", values="rtt_median_ms").astype(float)
     wide = wide[[c for c in SYSTEMS if c in wide.columns]
                 + [c for c in wide.columns if c not in SYSTEMS]]

@@ -25,8 +25,9 @@ import numpy as np
 import pandas as pd
 
 from satcloud import data, links
-from satcloud._validate import check_range
+from satcloud._validate import check_latlon, check_range
 from satcloud.links.availability import DEFAULT_P_PERCENT, P_GRID_PERCENT
+from satcloud.scenarios import _checks
 
 __all__ = [
     "BAND_PROFILES",
@@ -131,16 +132,19 @@ def climate_cities(names: Sequence[str] = CLIMATE_CITIES) -> pd.DataFrame:
         ``city``, ``geonameid``, ``country_code``, ``lat_deg``, ``lon_deg``,
         ``population``.
     """
-    if isinstance(names, str):
-        names = [names]
+    return _city_rows(names, "names")
+
+
+def _city_rows(names, param: str) -> pd.DataFrame:
+    names = _checks.names(names, param)
     table = data.cities()
     rows = []
     for name in names:
         hit = table[table["name"] == name]
         if hit.empty:
-            raise ValueError(f"city {name!r} is not among the {len(table)} cities of "
-                             "data/cities.csv; give the place as a DataFrame with lat_deg "
-                             "and lon_deg instead")
+            raise ValueError(f"{param}: city {name!r} is not among the {len(table)} cities "
+                             "of data/cities.csv; give the place as a DataFrame with city, "
+                             "lat_deg and lon_deg instead")
         rows.append(hit.iloc[0])
     out = pd.DataFrame(rows).reset_index(drop=True).rename(columns={"name": "city"})
     return out[["city", "geonameid", "country_code", "lat_deg", "lon_deg", "population"]]
@@ -150,12 +154,25 @@ def _places(places) -> pd.DataFrame:
     if places is None:
         return climate_cities()
     if isinstance(places, pd.DataFrame):
-        missing = [c for c in ("city", "lat_deg", "lon_deg") if c not in places]
-        if missing:
-            raise ValueError(f"places lacks column(s) {missing}; it has "
-                             f"{list(places.columns)}")
+        _checks.frame(places, "places", ("city", "lat_deg", "lon_deg"),
+                      producer="climate_cities()")
+        check_latlon(places["lat_deg"].to_numpy(), places["lon_deg"].to_numpy(),
+                     "places lat_deg", "places lon_deg")
         return places.reset_index(drop=True)
-    return climate_cities(places)
+    return _city_rows(places, "places")
+
+
+def _elevation(value) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
+                                                                     np.floating)):
+        raise TypeError(f"elevation_deg must be one number in (0, 90] [deg], got {value!r}")
+    return float(check_range(value, "elevation_deg", 0.0, 90.0, low_open=True, unit="deg"))
+
+
+def _bands(bands) -> dict:
+    if bands is None:
+        return dict(BAND_PROFILES)
+    return _checks.mapping(bands, "bands", producer="a mapping band -> link profile")
 
 
 def reference_budgets(profiles: Mapping | None = None, lat_deg=51.50853, lon_deg=-0.12574,
@@ -183,8 +200,10 @@ def reference_budgets(profiles: Mapping | None = None, lat_deg=51.50853, lon_deg
         :func:`satcloud.links.link_budget` columns plus ``label`` (first) and
         ``bandwidth_dbhz`` (10 log10 of the noise bandwidth in Hz).
     """
-    profiles = dict(BAND_PROFILES if profiles is None else profiles)
-    overrides = dict(overrides or {})
+    profiles = dict(BAND_PROFILES if profiles is None else _checks.mapping(
+        profiles, "profiles", producer="a mapping label -> link profile"))
+    overrides = {} if overrides is None else _checks.mapping(
+        overrides, "overrides", keys=list(profiles)) if overrides else {}
     frames = []
     for label, prof in profiles.items():
         b = links.link_budget(prof, elevation_deg=elevation_deg, lat_deg=lat_deg,
@@ -215,9 +234,9 @@ def budget_lines(budgets: pd.DataFrame, labels: Sequence[str] | None = None) -> 
         One row per line of :data:`BUDGET_LINES`: ``line``, ``unit``, ``role`` (``+``
         adds, ``-`` subtracts, ``=`` a result) and one column per label.
     """
-    if "label" not in budgets:
-        raise ValueError("budgets needs a 'label' column (use reference_budgets)")
-    labels = list(budgets["label"]) if labels is None else list(labels)
+    _checks.frame(budgets, "budgets", ("label",), producer="reference_budgets()")
+    labels = list(budgets["label"]) if labels is None else _checks.names(
+        labels, "labels", list(budgets["label"]))
     table = budgets.set_index("label")
     out = pd.DataFrame({
         "line": [ln[0] for ln in BUDGET_LINES],
@@ -258,7 +277,8 @@ def rain_fade_by_city(places=None, bands: Mapping | None = None, elevation_deg=4
         ``scintillation_db``, ``atm_total_db``.
     """
     pl = _places(places)
-    bands = dict(BAND_PROFILES if bands is None else bands)
+    bands = _bands(bands)
+    elevation_deg = _elevation(elevation_deg)
     frames = []
     for band, prof in bands.items():
         p = links.get_profile(prof)
@@ -311,8 +331,12 @@ def link_availability(places=None, bands: Mapping | None = None, elevation_deg=4
         availability is ``at_least``). [h]
     """
     pl = _places(places)
-    bands = dict(BAND_PROFILES if bands is None else bands)
-    grid = np.asarray(p_grid, float)
+    bands = _bands(bands)
+    elevation_deg = _elevation(elevation_deg)
+    margin_db = float(check_range(margin_db, "margin_db", unit="dB"))
+    if not np.isfinite(margin_db):
+        raise ValueError(f"margin_db must be finite, got {margin_db!r}")
+    grid = check_range(p_grid, "p_grid", 0.001, 5.0, unit="%")
     if grid.ndim != 1 or grid.size < 2 or np.any(np.diff(grid) <= 0):
         raise ValueError("p_grid must be a 1-D increasing array of at least 2 percentages")
     check_range(grid, "p_grid", 0.001, 5.0, unit="%")
@@ -398,9 +422,17 @@ def pass_geometry(constellation_name="starlink-gen1", lat_deg=51.50853, lon_deg=
                               unit="h"))
     floor = float(check_range(floor_elevation_deg, "floor_elevation_deg", 0.0, 90.0,
                               low_open=True, high_open=True, unit="deg"))
+    constellation_name = _checks.names(constellation_name, "constellation_name",
+                                       constellations.CATALOGUE)[0]
     const = constellations.constellation(constellation_name,
                                          shells=None if shells is None else list(shells))
-    coarse = orbits.time_grid(start, duration=hours * 3600.0, step=search_step_s)
+    try:
+        coarse = orbits.time_grid(start, duration=hours * 3600.0, step=search_step_s)
+    except (TypeError, ValueError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - astropy's own errors, e.g. KeyError
+        raise TypeError(f"start must be a time (astropy Time, datetime or ISO text), got "
+                        f"{start!r}") from exc
     eph = orbits.propagate(const, coarse)
     el = geometry.look_angles(eph, lat_deg, lon_deg).elevation_deg
     k_t, k_sat = np.unravel_index(int(np.argmax(el)), el.shape)
@@ -489,8 +521,12 @@ def cell_capacity(budgets: pd.DataFrame, colours=4, polarizations=2,
         ``channel_bandwidth_mhz``, ``channels_per_beam``, ``channel_throughput_mbps``,
         ``cell_capacity_mbps``, ``beamwidth_deg``, ``altitude_km``, ``cell_area_km2``.
     """
-    spectrum = dict(DOWNLINK_SPECTRUM_MHZ if spectrum_mhz is None else spectrum_mhz)
-    beams = dict(BEAMWIDTH_DEG if beamwidth_deg is None else beamwidth_deg)
+    _checks.frame(budgets, "budgets", ("label", "profile", "bandwidth_mhz",
+                                       "throughput_mbps"), producer="reference_budgets()")
+    spectrum = dict(DOWNLINK_SPECTRUM_MHZ if spectrum_mhz is None else
+                    _checks.mapping(spectrum_mhz, "spectrum_mhz"))
+    beams = dict(BEAMWIDTH_DEG if beamwidth_deg is None else
+                 _checks.mapping(beamwidth_deg, "beamwidth_deg"))
     rows = []
     for r in budgets.itertuples(index=False):
         prof = links.get_profile(r.profile)
@@ -542,6 +578,9 @@ def subscriber_sweep(cells: pd.DataFrame, subscribers_per_cell,
         ``meets_claim`` and ``max_subscribers_per_cell`` (the most subscribers for
         which the claim holds, :func:`satcloud.links.max_subscribers`).
     """
+    _checks.frame(cells, "cells", ("label", "profile", "cell_capacity_mbps",
+                                   "channel_throughput_mbps", "cell_area_km2"),
+                  producer="cell_capacity()")
     subs = np.atleast_1d(check_range(subscribers_per_cell, "subscribers_per_cell", 0.0,
                                      None)).astype(float)
     frames = []
@@ -584,6 +623,11 @@ def pass_summary(budgets: Mapping) -> pd.DataFrame:
         (throughput / Shannon bound) and ``volume_per_channel_gb`` (one channel over the
         time above the mask). [GB = 1e9 bytes]
     """
+    budgets = _checks.mapping(budgets, "budgets", producer="a mapping label -> pass_budget()",
+                              check=lambda v, n: _checks.frame(
+                                  v, n, ("below_min_elevation", "t_from_culmination_s",
+                                         "profile", "sat_id", "elevation_deg",
+                                         "throughput_mbps", "shannon_mbps", "modcod")))
     rows = []
     for label, b in budgets.items():
         use = b[~b["below_min_elevation"].to_numpy()]
@@ -623,6 +667,16 @@ def map_summary(availability, threshold_percent=99.9) -> pd.DataFrame:
         ``area_share_percent`` (grid cells weighted by cos(latitude), the area of a
         regular latitude-longitude cell) and ``median_availability_percent``.
     """
+    import xarray as xr
+
+    if not isinstance(availability, xr.Dataset) or not {
+            "lat_deg", "band", "availability_percent", "freq_ghz", "margin_db"} <= set(
+            availability.variables):
+        raise TypeError(f"availability must be the xarray Dataset of "
+                        f"satcloud.links.availability_map(), got "
+                        f"{type(availability).__name__}")
+    threshold_percent = float(check_range(threshold_percent, "threshold_percent", 0.0,
+                                          100.0, unit="%"))
     w = np.cos(np.deg2rad(availability["lat_deg"].to_numpy()))[:, None]
     rows = []
     for band in availability["band"].to_numpy():

@@ -1,0 +1,85 @@
+"""Argument checks of the scenario functions: the tables and mappings they take.
+
+Scenario functions chain the outputs of one another; given something else (``None``,
+an empty table, a table from another function) they raise a ``TypeError`` or
+``ValueError`` that names the parameter, what it got and which function makes the
+right input, instead of a bare ``KeyError`` or ``AttributeError`` from pandas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+__all__ = ["ephemeris", "frame", "mapping", "names"]
+
+
+def _from(producer: str | None) -> str:
+    return f" (the output of {producer})" if producer else ""
+
+
+def frame(value, name: str, columns: Iterable[str] = (), *, producer: str | None = None,
+          allow_empty: bool = False) -> pd.DataFrame:
+    """``value`` checked to be a DataFrame with ``columns`` (and rows, unless allowed)."""
+    if not isinstance(value, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame{_from(producer)}, got "
+                        f"{type(value).__name__} {value!r:.80}")
+    missing = [c for c in columns if c not in value.columns]
+    if missing:
+        raise ValueError(f"{name} lacks column(s) {missing}; give a table with "
+                         f"{list(columns)}{_from(producer)}; got columns "
+                         f"{list(value.columns)}")
+    if not allow_empty and len(value) == 0:
+        raise ValueError(f"{name} has no rows; give a non-empty table{_from(producer)}")
+    return value
+
+
+def mapping(value, name: str, *, producer: str | None = None, keys: Iterable | None = None,
+            check=None) -> dict:
+    """``value`` checked to be a non-empty mapping (keys among ``keys``; each value
+    passed to ``check(value, f"{name}[{key!r}]")``)."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a mapping (dict){_from(producer)}, got "
+                        f"{type(value).__name__} {value!r:.80}")
+    if not value:
+        raise ValueError(f"{name} is empty; give at least one entry{_from(producer)}")
+    if keys is not None:
+        keys = list(keys)
+        bad = [k for k in value if k not in keys]
+        if bad:
+            raise ValueError(f"{name} has unknown key(s) {bad}; valid keys: {keys}")
+    if check is not None:
+        for k, v in value.items():
+            check(v, f"{name}[{k!r}]")
+    return dict(value)
+
+
+def ephemeris(value, name: str) -> None:
+    """``value`` checked to be a propagated Ephemeris (:func:`satcloud.orbits.propagate`)."""
+    from satcloud.orbits import Ephemeris
+
+    if not isinstance(value, Ephemeris):
+        raise TypeError(f"{name} must be an Ephemeris from satcloud.orbits.propagate(), "
+                        f"got {type(value).__name__} {value!r:.80}")
+
+
+def names(value, name: str, choices: Iterable[str] | None = None) -> list[str]:
+    """One name or a non-empty sequence of names (each among ``choices``)."""
+    if isinstance(value, str):
+        value = [value]
+    elif isinstance(value, (pd.DataFrame, Mapping)) or not isinstance(value, Iterable):
+        raise TypeError(f"{name} must be a name or a list of names, got "
+                        f"{type(value).__name__} {value!r:.80}")
+    value = list(value)
+    if not value:
+        extra = f" of {list(choices)[:12]}" if choices is not None else ""
+        raise ValueError(f"{name} is empty; give at least one name{extra}")
+    for v in value:
+        if not isinstance(v, str):
+            raise TypeError(f"{name} entries must be names (str), got {v!r}")
+    if choices is not None:
+        from satcloud._validate import check_choices
+
+        check_choices(value, name, choices)
+    return value
