@@ -498,15 +498,16 @@ def execute_notebook(path: Path, out_path: Path, parameters: dict | None = None,
         out_path.parent / ".scratch"
     _remove_stale_scratch(scratch_dir)
     run_dir = make_scratch_dir(scratch_dir, _RUN_PREFIX)
-    tmp_out = run_dir / out_path.name
-    kernel_tmp = run_dir / "tmp"
-    kernel_tmp.mkdir()
-    env = {_SCRATCH_ENV: str(kernel_tmp)}
-    if "DASK_TEMPORARY_DIRECTORY" not in os.environ:  # dask-scratch-space of local workers
-        env["DASK_TEMPORARY_DIRECTORY"] = str(kernel_tmp)
-    ipc_dir = make_scratch_dir(tempfile.gettempdir(), _KERNEL_PREFIX)
-    manager = _ipc_kernel_manager(ipc_dir, env)
+    ipc_dir = manager = None
     try:
+        tmp_out = run_dir / out_path.name
+        kernel_tmp = run_dir / "tmp"
+        kernel_tmp.mkdir()
+        env = {_SCRATCH_ENV: str(kernel_tmp)}
+        if "DASK_TEMPORARY_DIRECTORY" not in os.environ:  # dask-scratch-space of workers
+            env["DASK_TEMPORARY_DIRECTORY"] = str(kernel_tmp)
+        ipc_dir = make_scratch_dir(tempfile.gettempdir(), _KERNEL_PREFIX)
+        manager = _ipc_kernel_manager(ipc_dir, env)
         try:
             pm.execute_notebook(
                 str(path), str(tmp_out), parameters=parameters or {}, kernel_name="python3",
@@ -532,13 +533,18 @@ def execute_notebook(path: Path, out_path: Path, parameters: dict | None = None,
                               f"{type(exc).__name__}: {exc}") from exc
         nb = nbformat.read(str(tmp_out), as_version=4)
     finally:
-        with _LIVE_LOCK:
-            _LIVE_KERNELS.difference_update(manager.instances)
-        shutil.rmtree(ipc_dir, ignore_errors=True)
+        if manager is not None:
+            with _LIVE_LOCK:
+                _LIVE_KERNELS.difference_update(manager.instances)
+        if ipc_dir is not None:
+            shutil.rmtree(ipc_dir, ignore_errors=True)
         shutil.rmtree(run_dir, ignore_errors=True)
         with contextlib.suppress(OSError):
             scratch_dir.rmdir()  # only when empty: other notebooks may still run
-    # papermill records start/end times; drop them so rebuilds are identical
+    # papermill records start/end times; drop them so rebuilds are identical, and the
+    # (random) scratch path it wrote to: the executed notebook lives at out_path
+    if "papermill" in nb.metadata:
+        nb.metadata.papermill["output_path"] = str(out_path)
     nb.metadata.get("papermill", {}).pop("start_time", None)
     nb.metadata.get("papermill", {}).pop("end_time", None)
     nb.metadata.get("papermill", {}).pop("duration", None)

@@ -66,6 +66,20 @@ def test_rebuild_is_identical(tiny_books, tmp_path):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
+def test_rebuild_into_the_same_folder_gives_the_same_executed_notebook(tiny_books, tmp_path):
+    # papermill records the path it wrote to; that is a random scratch folder now, so the
+    # runner puts the executed notebook's real path there (or rebuilds would differ)
+    out = tmp_path / "o"
+    executed = out / "executed" / "01_ok.ipynb"
+    report.run_report(out, notebook_dir=tiny_books, small=True, progress=False)
+    first = executed.read_bytes()
+    report.run_report(out, notebook_dir=tiny_books, small=True, progress=False)
+    assert executed.read_bytes() == first
+    meta = json.loads(first)["metadata"]["papermill"]
+    assert meta["output_path"] == str(executed)
+    assert "start_time" not in meta and "end_time" not in meta
+
+
 def test_failing_notebook_names_notebook_and_cell(tiny_books, tmp_path):
     _write_nb(tiny_books / "02_bad.ipynb", "raise ValueError('boom in the model')")
     with pytest.raises(report.ReportError) as info:
