@@ -33,14 +33,21 @@ Output and resume
 With ``output=DIR`` finished combinations are written to ``DIR/parts/`` as Parquet files
 (batched every ``flush_interval_s`` seconds), each written to a temporary file in the same
 folder then moved into place with :func:`os.replace`, which is atomic: a part file is either
-complete or absent, never half-written. Each row carries ``sweep_key``, a stable hash of its
-parameter values (:func:`parameter_key`). A rerun with the same ``output`` skips every
-combination already written, so an interrupted sweep (Ctrl-C, an exception, a lost
-client) resumes where it stopped; ``DIR/results.parquet`` receives the combined table,
-also atomically, when the sweep completes. The client writes each key at most once, so a
-worker killed mid-sweep (Dask reruns its tasks elsewhere) neither loses nor duplicates
-results. Results are keyed by the grid parameters only: after changing the function or
-``fixed`` arguments, use a new output folder.
+complete or absent, never half-written. Each row carries ``sweep_key``, a stable hash of
+what determines its result: the function's identity (``module:qualname``), the ``fixed``
+arguments and the row's parameter values (:func:`parameter_key`). A rerun with the same
+``output`` skips every combination already written with the same function and ``fixed``
+values, so an interrupted sweep (Ctrl-C, an exception, a lost client) resumes where it
+stopped, while a rerun with other ``fixed`` values computes afresh (its rows are stored
+beside the first run's; rerunning the first ``fixed`` values finds those again);
+``DIR/results.parquet`` receives the combined table of the latest completed sweep, also
+atomically. The client writes each key at most once, so a worker killed mid-sweep (Dask
+reruns its tasks elsewhere) neither loses nor duplicates results. Part files are numbered
+in the order they are written (no clock is read), and one sweep at a time may write to a
+folder: it holds an exclusive OS lock on ``DIR/.sweep.lock`` (``fcntl.flock``, or
+``msvcrt.locking`` on Windows) while it runs, released by the OS even if the process is
+killed, and a second sweep into the same folder meanwhile is refused with
+:class:`OutputInUseError` instead of deleting the first one's files.
 
 Examples
 --------
@@ -88,6 +95,7 @@ import itertools
 import json
 import math
 import os
+import re
 import sys
 import time
 import types
@@ -102,6 +110,7 @@ from satcloud._validate import check_choice
 
 __all__ = [
     "KEY_COLUMN",
+    "OutputInUseError",
     "SCHEDULER_ENV",
     "grid_combinations",
     "local_client",
@@ -121,7 +130,9 @@ _MANIFEST = "sweep.json"
 _PARTS = "parts"
 _RESULTS = "results.parquet"
 _TMP_PREFIX = ".tmp-"
-_FORMAT = 1
+_LOCK = ".sweep.lock"
+#: 2: keys include the function's identity and the fixed values; parts numbered.
+_FORMAT = 2
 
 
 # --------------------------------------------------------------------------------------
@@ -169,8 +180,8 @@ def _canonical(value) -> list[str]:
     raise TypeError(f"cannot hash parameter value {value!r} of type {type(value).__name__}")
 
 
-def parameter_key(params: Mapping) -> str:
-    """Stable hash of one combination of parameter values.
+def parameter_key(params: Mapping, *, function=None, fixed: Mapping | None = None) -> str:
+    """Stable hash of one combination of parameter values (and of what else shapes it).
 
     The same names and values give the same key in any process, on any machine and in
     any Python session (SHA-256 of a canonical JSON text; integral floats hash like the
@@ -180,6 +191,15 @@ def parameter_key(params: Mapping) -> str:
     ----------
     params : mapping
         Parameter name -> value (number, string, boolean or datetime).
+    function : callable or str, optional
+        The swept function, or its ``"module:qualname"``. With ``function`` or ``fixed``
+        the key is the *resume key* :func:`sweep` stores: a hash of the function's
+        identity, the fixed arguments and the parameters, so a different function or
+        different ``fixed`` values never reuse a stored result.
+    fixed : mapping, optional
+        The fixed keyword arguments (numbers, strings, booleans, datetimes, None,
+        lists, tuples and dicts of them, numpy arrays, pandas objects; anything else is
+        fingerprinted through pickle).
 
     Returns
     -------
@@ -191,15 +211,102 @@ def parameter_key(params: Mapping) -> str:
     >>> parameter_key({"planes": 72, "altitude_km": 550}) == parameter_key(
     ...     {"altitude_km": 550.0, "planes": 72})
     True
+    >>> parameter_key({"planes": 72}, fixed={"n": 1}) == parameter_key(
+    ...     {"planes": 72}, fixed={"n": 2})
+    False
     """
+    if function is None and fixed is None:
+        return _key(params, None)
+    return _key(params, _resume_prefix(function, _check_fixed(fixed)))
+
+
+def _key(params: Mapping, prefix: str | None) -> str:
     if not isinstance(params, Mapping):
         raise TypeError(f"params must be a mapping of name -> value, got {type(params).__name__}")
     items = []
     for name in sorted(params):
         value, _ = _native(params[name], f"params[{name!r}]")
         items.append([str(name), *_canonical(value)])
-    text = json.dumps(items, separators=(",", ":"), ensure_ascii=True)
+    if prefix is None:       # the documented hash of the parameters alone
+        text = json.dumps(items, separators=(",", ":"), ensure_ascii=True)
+    else:
+        text = json.dumps({"context": prefix, "parameters": items}, separators=(",", ":"),
+                          ensure_ascii=True, sort_keys=True)
     return hashlib.sha256(text.encode("ascii")).hexdigest()[:20]
+
+
+def _resume_prefix(function, fixed: dict) -> str:
+    """Hash of the function's identity and the fixed arguments, computed once per sweep."""
+    ident = function if isinstance(function, str) or function is None else \
+        _function_name(function)
+    h = hashlib.sha256()
+    _feed(h, ident, "function")
+    for name in sorted(fixed):
+        _feed(h, str(name), "fixed")
+        _feed(h, fixed[name], f"fixed[{name!r}]")
+    return h.hexdigest()
+
+
+def _feed(h, value, where: str) -> None:
+    """Feed a type-tagged, length-prefixed encoding of ``value`` to the hash ``h``."""
+    def put(tag: str, payload: bytes = b"") -> None:
+        h.update(f"{tag}:{len(payload)}:".encode("ascii") + payload)
+
+    if value is None:
+        put("none")
+    elif isinstance(value, bool | np.bool_ | int | np.integer | str | _dt.datetime
+                    | np.datetime64) or (isinstance(value, float | np.floating)
+                                         and math.isfinite(value)):
+        tag, text = _canonical(_native(value, where)[0])
+        put(tag, text.encode("utf-8"))
+    elif isinstance(value, float | np.floating):
+        put("float", repr(float(value)).encode("ascii"))            # nan, inf
+    elif isinstance(value, bytes | bytearray):
+        put("bytes", bytes(value))
+    elif isinstance(value, os.PathLike):
+        put("path", os.fspath(value).encode("utf-8"))
+    elif isinstance(value, Mapping):
+        put("dict", str(len(value)).encode("ascii"))
+        for k in sorted(value, key=repr):
+            _feed(h, k, where)
+            _feed(h, value[k], f"{where}[{k!r}]")
+    elif isinstance(value, list | tuple):
+        put(type(value).__name__, str(len(value)).encode("ascii"))
+        for i, v in enumerate(value):
+            _feed(h, v, f"{where}[{i}]")
+    elif isinstance(value, np.ndarray) and value.dtype != object:
+        put("ndarray", f"{value.dtype.str}{value.shape}".encode("ascii"))
+        put("data", np.ascontiguousarray(value).tobytes())
+    elif isinstance(value, pd.DataFrame | pd.Series):
+        frame = isinstance(value, pd.DataFrame)
+        meta = (type(value).__name__,
+                [str(c) for c in value.columns] if frame else [str(value.name)],
+                [str(d) for d in value.dtypes] if frame else [str(value.dtype)])
+        try:
+            rows = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
+        except TypeError:              # unhashable cells (lists...): pickle the object
+            _feed_pickle(h, value, where)
+            return
+        put("pandas", repr(meta).encode("utf-8"))
+        put("rows", rows)
+    else:
+        _feed_pickle(h, value, where)
+
+
+def _feed_pickle(h, value, where: str) -> None:
+    import pickle
+
+    try:
+        payload = pickle.dumps(value, protocol=4)
+    except Exception:  # noqa: BLE001 - lambdas, local classes: cloudpickle by value
+        try:
+            import cloudpickle
+
+            payload = cloudpickle.dumps(value, protocol=4)
+        except Exception as exc:  # noqa: BLE001
+            raise TypeError(f"{where} = {value!r:.80} cannot be fingerprinted for the resume "
+                            f"key (it does not pickle): {exc}") from exc
+    h.update(f"pickle:{len(payload)}:".encode("ascii") + payload)
 
 
 def _function_name(function) -> str:
@@ -283,8 +390,11 @@ def _check_names(names, function, fixed: Mapping) -> None:
                         f"fixed give; grid gives {list(names)}")
 
 
-def _combinations(function, grid, fixed: Mapping):
-    """Validated combinations: (names, list of dicts, full-grid coordinates or None)."""
+def _combinations(function, grid, fixed: Mapping, prefix: str | None = None):
+    """Validated combinations: (names, list of dicts, keys, full-grid coordinates or None).
+
+    The keys are :func:`parameter_key` hashes, with the resume ``prefix`` (function
+    identity and fixed values) when given."""
     if isinstance(grid, pd.DataFrame):
         if grid.shape[1] == 0 or grid.shape[0] == 0:
             raise ValueError(f"grid is empty ({grid.shape[0]} rows x {grid.shape[1]} columns); "
@@ -325,7 +435,7 @@ def _combinations(function, grid, fixed: Mapping):
     else:
         raise TypeError(f"grid must be a dict of parameter name -> list of values or a pandas "
                         f"DataFrame of combinations, got {type(grid).__name__}")
-    keys = [parameter_key(c) for c in combos]
+    keys = [_key(c, prefix) for c in combos]
     first = {}
     for i, k in enumerate(keys):
         if k in first:
@@ -351,10 +461,14 @@ def grid_combinations(grid, function: Callable | None = None,
     Returns
     -------
     pandas.DataFrame
-        One row per combination: the parameters, then ``sweep_key``.
+        One row per combination: the parameters, then ``sweep_key``: with ``function``
+        the resume key :func:`sweep` stores (function identity, ``fixed`` and the
+        parameters); without, the hash of the parameters alone.
     """
+    prefix = None if function is None else _resume_prefix(function, _check_fixed(fixed))
     fixed = _check_fixed(fixed)
-    names, combos, keys, _ = _combinations(function or (lambda **kw: None), grid, fixed)
+    names, combos, keys, _ = _combinations(function or (lambda **kw: None), grid, fixed,
+                                           prefix)
     frame = pd.DataFrame.from_records(combos, columns=names)
     frame[KEY_COLUMN] = keys
     return frame
@@ -468,6 +582,79 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     _atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
+class OutputInUseError(RuntimeError):
+    """Another sweep is writing to the output folder (it holds the folder's lock)."""
+
+
+class _OutputLock:
+    """Exclusive lock on a sweep output folder, held while one sweep writes to it.
+
+    An OS lock on ``DIR/.sweep.lock`` (``fcntl.flock``; ``msvcrt.locking`` on Windows):
+    the operating system releases it when the holder closes the file or dies, so a
+    crashed or killed sweep never leaves a stale lock behind. The holder writes its
+    process id into the file for the message others get.
+    """
+
+    def __init__(self, folder: Path):
+        self.path = folder / _LOCK
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            _lock_fd(self.fd)
+        except OSError:
+            try:
+                os.lseek(self.fd, 0, os.SEEK_SET)
+                holder = os.read(self.fd, 64).decode("ascii", "replace").strip()
+            except OSError:                        # Windows locks are mandatory
+                holder = ""
+            finally:
+                os.close(self.fd)
+            self.fd = None
+            who = f"process {holder}" if holder else "another process"
+            raise OutputInUseError(
+                f"output folder {str(folder)!r} is in use by another sweep ({who} holds "
+                f"{str(self.path)!r}); wait for it to finish, or give another output "
+                "folder. The lock is released when that sweep ends, even if it is killed."
+            ) from None
+        os.ftruncate(self.fd, 0)
+        os.lseek(self.fd, 0, os.SEEK_SET)
+        os.write(self.fd, f"{os.getpid()}\n".encode("ascii"))
+
+    def release(self) -> None:
+        if self.fd is not None:
+            try:
+                _unlock_fd(self.fd)
+            finally:
+                os.close(self.fd)
+                self.fd = None
+
+
+def _lock_fd(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:                                   # Windows
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _unlock_fd(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:                                   # Windows
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        return
+    fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+_PART_NAME = re.compile(r"^part-(\d{20})-[0-9a-f]{8}\.parquet$")
+
+
 class _Store:
     """Finished rows of a sweep; with an output folder, written there atomically."""
 
@@ -479,17 +666,37 @@ class _Store:
         self.flush_interval_s = flush_interval_s
         self.last_flush = time.monotonic()
         self.schema: dict[str, str] | None = None
+        self.lock: _OutputLock | None = None
+        self.next_part = 0
+        if output is not None and not isinstance(output, str | os.PathLike):
+            raise TypeError(f"output must be a folder path, got {type(output).__name__} "
+                            f"{output!r}")
         self.output = None if output is None else Path(output)
         if self.output is None:
             return
         if self.output.exists() and not self.output.is_dir():
             raise ValueError(f"output must be a folder, but {str(self.output)!r} is a file")
+        self.output.mkdir(parents=True, exist_ok=True)
+        self.lock = _OutputLock(self.output)       # before touching anything in the folder
+        try:
+            self._open(fname, names)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self, fname: str, names: list[str]) -> None:
         parts = self.output / _PARTS
         parts.mkdir(parents=True, exist_ok=True)
         manifest = {"format": _FORMAT, "function": fname, "parameters": sorted(names)}
         path = self.output / _MANIFEST
         if path.exists():
             old = json.loads(path.read_text())
+            if old.get("format") != _FORMAT:
+                raise ValueError(
+                    f"output folder {str(self.output)!r} was written by another version of "
+                    f"satcloud.sweep (format {old.get('format')}, this is {_FORMAT}: resume "
+                    "keys now include the function and the fixed values); give another "
+                    "output folder or delete this one")
             if {k: old.get(k) for k in manifest} != manifest:
                 raise ValueError(
                     f"output folder {str(self.output)!r} holds a sweep of {old.get('function')} "
@@ -497,9 +704,19 @@ class _Store:
                     "give another output folder or delete this one")
         else:
             _atomic_write(path, lambda tmp: tmp.write_text(json.dumps(manifest, indent=1)))
-        # temporary files left by a crashed run are incomplete by construction
+        # temporary files left by a crashed run are incomplete by construction (and no
+        # other sweep is writing here: we hold the lock)
         for stale in parts.glob(f"{_TMP_PREFIX}*"):
             stale.unlink()
+        numbers = [int(m.group(1)) for p in parts.iterdir()
+                   if (m := _PART_NAME.match(p.name))]
+        self.next_part = max(numbers, default=-1) + 1
+
+    def close(self) -> None:
+        """Release the output folder's lock."""
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     def load(self, keys: dict[str, dict]) -> None:
         """Adopt rows already written for the combinations of ``keys`` (key -> params)."""
@@ -547,7 +764,9 @@ class _Store:
     def flush(self) -> None:
         if self.output is not None and self.pending:
             records = [{KEY_COLUMN: k, **self.params[k], **self.rows[k]} for k in self.pending]
-            name = f"part-{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.parquet"
+            # numbered in write order: the order read_results keeps, with no clock read
+            name = f"part-{self.next_part:020d}-{uuid.uuid4().hex[:8]}.parquet"
+            self.next_part += 1
             _write_parquet(pd.DataFrame.from_records(records), self.output / _PARTS / name)
         self.pending = []
         self.last_flush = time.monotonic()
@@ -703,8 +922,9 @@ def sweep(function: Callable, grid, *, fixed: Mapping | None = None, client=None
         Names must be keyword parameters of ``function``; values numbers, strings,
         booleans or datetimes, one type per parameter, no repeats, no NaN.
     fixed : dict, optional
-        Keyword arguments passed unchanged to every call (e.g. a table of sites). Not part
-        of a combination's key: use a new ``output`` after changing them.
+        Keyword arguments passed unchanged to every call (e.g. a table of sites). With
+        ``output`` they are part of each row's resume key (:func:`parameter_key`): a
+        rerun with other values computes afresh.
     client : distributed.Client or str, optional
         Where to run: a client, or a scheduler address such as ``"tcp://host:8786"``.
         Default: the address in ``$SATCLOUD_DASK_SCHEDULER``, else the session's default
@@ -717,7 +937,9 @@ def sweep(function: Callable, grid, *, fixed: Mapping | None = None, client=None
     output : str or path-like, optional
         Folder for resumable Parquet output (see the module notes): finished combinations
         go to ``output/parts/``, the complete table to ``output/results.parquet``, both
-        written atomically; combinations already there are not recomputed.
+        written atomically; combinations already there for the same function and
+        ``fixed`` values are not recomputed. One sweep at a time per folder: another
+        sweep writing to it meanwhile makes this one raise :class:`OutputInUseError`.
     batch_size : int
         Combinations per Dask task. Raise it when one evaluation takes less than about
         10 ms, so per-task overhead stays small against the work.
@@ -744,19 +966,24 @@ def sweep(function: Callable, grid, *, fixed: Mapping | None = None, client=None
     ValueError, TypeError
         For a bad grid (empty, unknown or repeated names, wrong value types), naming the
         parameter and the valid names; or for bad metrics.
+    OutputInUseError
+        When another sweep (in this or another process) is writing to ``output``.
     Exception
         The first exception raised by ``function``, with a note naming the combination;
         combinations finished before it are written to ``output`` and not rerun.
     """
     fixed = _check_fixed(fixed)
-    names, combos, keys, coords = _combinations(function, grid, fixed)
+    # with an output folder, results are keyed by function, fixed values and parameters
+    prefix = None if output is None else _resume_prefix(function, fixed)
+    names, combos, keys, coords = _combinations(function, grid, fixed, prefix)
     scheduler = check_choice(scheduler, "scheduler", _SCHEDULERS)
     if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer) \
             or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
     if isinstance(retries, bool) or not isinstance(retries, int | np.integer) or retries < 0:
         raise ValueError(f"retries must be a non-negative int, got {retries!r}")
-    if not (isinstance(flush_interval_s, int | float) and flush_interval_s >= 0):
+    if isinstance(flush_interval_s, bool) or not (
+            isinstance(flush_interval_s, int | float) and flush_interval_s >= 0):
         raise ValueError(f"flush_interval_s must be a number >= 0 [s], got {flush_interval_s!r}")
     if as_xarray and coords is None:
         raise ValueError("as_xarray=True needs a dict grid (a full Cartesian product); a "
@@ -767,30 +994,33 @@ def sweep(function: Callable, grid, *, fixed: Mapping | None = None, client=None
 
     fname = _function_name(function)
     params_of = dict(zip(keys, combos, strict=True))
-    store = _Store(output, fname, names, flush_interval_s)
-    store.load(params_of)
-    todo = [(k, params_of[k]) for k in keys if k not in store.rows]
-    batches = [todo[i:i + batch_size] for i in range(0, len(todo), batch_size)]
-
-    from tqdm.auto import tqdm
-
-    bar = tqdm(total=len(keys), initial=len(keys) - len(todo), disable=not progress,
-               desc=f"sweep {getattr(function, '__name__', fname)}", unit="combination")
+    store = _Store(output, fname, names, flush_interval_s)    # locks the output folder
     try:
-        if scheduler == "synchronous":
-            payload = (function, fixed)
-            for batch in batches:
-                bar.update(store.add(_evaluate_batch(batch, payload), params_of))
-        elif batches:
-            _run_distributed(function, fixed, batches, client, n_workers, retries, store,
-                             params_of, bar, fname)
-    finally:
-        bar.close()
-        store.flush()
+        store.load(params_of)
+        todo = [(k, params_of[k]) for k in keys if k not in store.rows]
+        batches = [todo[i:i + batch_size] for i in range(0, len(todo), batch_size)]
 
-    frame = _assemble(names, combos, keys, store.rows)
-    if store.output is not None:
-        _write_parquet(frame, store.output / _RESULTS)
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(keys), initial=len(keys) - len(todo), disable=not progress,
+                   desc=f"sweep {getattr(function, '__name__', fname)}", unit="combination")
+        try:
+            if scheduler == "synchronous":
+                payload = (function, fixed)
+                for batch in batches:
+                    bar.update(store.add(_evaluate_batch(batch, payload), params_of))
+            elif batches:
+                _run_distributed(function, fixed, batches, client, n_workers, retries, store,
+                                 params_of, bar, fname)
+        finally:
+            bar.close()
+            store.flush()
+
+        frame = _assemble(names, combos, keys, store.rows)
+        if store.output is not None:
+            _write_parquet(frame, store.output / _RESULTS)
+    finally:
+        store.close()
     if as_xarray:
         return _to_xarray(frame, names, coords)
     return frame

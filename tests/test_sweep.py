@@ -491,3 +491,148 @@ def test_series_metrics_and_numpy_scalars():
                 {"x": np.array([1, 2])})
     assert got.dtypes.to_dict() == {"x": np.int64, "double": np.float64, "flag": np.bool_}
     assert got["double"].tolist() == [2.0, 4.0] and got["flag"].tolist() == [False, True]
+
+
+# --------------------------------------------------------------------------------------
+# resume keys: function identity and fixed values; one sweep at a time per folder
+# --------------------------------------------------------------------------------------
+
+def scaled(x, factor, calls_dir):
+    _record_call(calls_dir, x)
+    return {"x_times_factor": x * factor}
+
+
+def test_rerun_with_other_fixed_values_computes_afresh(tmp_path):
+    # the bug: a rerun with factor=3 into the same folder returned factor=2's results
+    calls, out = tmp_path / "calls", tmp_path / "out"
+    calls.mkdir()
+    grid = {"x": [0, 1, 2]}
+
+    def run(factor):
+        return _sync(scaled, grid, output=out, fixed={"factor": factor,
+                                                       "calls_dir": str(calls)})
+
+    assert run(2)["x_times_factor"].tolist() == [0, 2, 4]
+    assert run(3)["x_times_factor"].tolist() == [0, 3, 6]          # not the stored 0, 2, 4
+    assert _calls(calls) == {0: 2, 1: 2, 2: 2}
+    assert run(2)["x_times_factor"].tolist() == [0, 2, 4]          # found again, not rerun
+    assert _calls(calls) == {0: 2, 1: 2, 2: 2}
+    assert len(sw.read_results(out)) == 6 and sw.read_results(out)[sw.KEY_COLUMN].is_unique
+    # parts are numbered in write order (no clock): names sort as they were written
+    names = sorted(p.name for p in (out / "parts").glob("part-*.parquet"))
+    assert [n.split("-")[1] for n in names] == [f"{i:020d}" for i in range(len(names))]
+
+
+def test_resume_key_is_function_fixed_and_parameters():
+    params = {"x": 1}
+    plain = sw.parameter_key(params)
+    name = f"{scaled.__module__}:{scaled.__qualname__}"
+    k = sw.parameter_key(params, function=scaled, fixed={"factor": 2})
+    assert k == sw.parameter_key(params, function=name, fixed={"factor": 2.0})
+    assert k != plain
+    assert k != sw.parameter_key(params, function=scaled, fixed={"factor": 3})
+    assert k != sw.parameter_key(params, function=square_counted, fixed={"factor": 2})
+    assert k != sw.parameter_key(params, function=f"other.module:{scaled.__qualname__}",
+                                 fixed={"factor": 2})
+    # tables and nested values are fingerprinted by content, dict order does not matter
+    sites = pd.DataFrame({"name": ["a", "b"], "lat_deg": [1.0, 2.0]})
+    a = sw.parameter_key(params, function=scaled, fixed={"sites": sites, "opt": {"p": 1,
+                                                                                 "q": [1, 2]}})
+    b = sw.parameter_key(params, function=scaled, fixed={"opt": {"q": [1, 2], "p": 1},
+                                                         "sites": sites.copy()})
+    c = sw.parameter_key(params, function=scaled, fixed={"sites": sites.assign(lat_deg=[1.0,
+                                                                                         2.5]),
+                                                         "opt": {"p": 1, "q": [1, 2]}})
+    assert a == b != c
+    fixed = {"factor": 2, "calls_dir": "calls"}
+    keys = sw.grid_combinations({"x": [1]}, function=scaled, fixed=fixed)
+    assert keys[sw.KEY_COLUMN].tolist() == [sw.parameter_key(params, function=scaled,
+                                                             fixed=fixed)]
+
+
+def test_a_held_lock_refuses_a_second_sweep_and_is_released(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = sw._OutputLock(out)                   # as a running sweep holds it
+    try:
+        with pytest.raises(sw.OutputInUseError, match=rf"in use by another sweep \(process "
+                                                      rf"{os.getpid()} holds"):
+            _sync(shell_metrics, {"altitude_km": [550], "planes": [72]}, output=out)
+    finally:
+        lock.release()
+    got = _sync(shell_metrics, {"altitude_km": [550], "planes": [72]}, output=out)
+    assert len(got) == 1
+    # a lock file left by a dead process is no obstacle: the OS lock died with it
+    (out / ".sweep.lock").write_text("999999999\n")
+    assert len(_sync(shell_metrics, {"altitude_km": [550], "planes": [72]},
+                     output=out)) == 1
+
+
+_SLOW_SWEEP = """
+import sys, time
+from pathlib import Path
+from satcloud.sweep import sweep
+
+out, started, go = map(Path, sys.argv[1:4])
+
+def wait_for_go(x):
+    started.touch()
+    while not go.exists():
+        time.sleep(0.02)
+    return {"x_squared": x * x}
+
+sweep(wait_for_go, {"x": [1, 2, 3]}, output=out, scheduler="synchronous", progress=False,
+      flush_interval_s=0)
+"""
+
+
+def test_two_processes_into_one_folder_do_not_delete_each_others_files(tmp_path):
+    import subprocess
+    import sys
+
+    out, started, go = tmp_path / "out", tmp_path / "started", tmp_path / "go"
+    first = subprocess.Popen([sys.executable, "-c", _SLOW_SWEEP, str(out), str(started),
+                              str(go)])
+    try:
+        deadline = time.monotonic() + 60
+        while not started.exists():
+            assert first.poll() is None and time.monotonic() < deadline, "first sweep died"
+            time.sleep(0.02)
+        # a file the first sweep is writing: a second sweep must not clean it up
+        inflight = out / "parts" / ".tmp-inflight-part.parquet"
+        inflight.write_bytes(b"PAR1 being written")
+        with pytest.raises(sw.OutputInUseError, match=rf"process {first.pid} holds"):
+            _sync(shell_metrics, {"altitude_km": [550], "planes": [72]}, output=out)
+        assert inflight.exists()
+        inflight.unlink()
+        go.touch()
+        assert first.wait(60) == 0
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+    assert sorted(sw.read_results(out)["x"]) == [1, 2, 3]
+    # the first sweep ended, so its lock is gone: the same sweep now resumes from it
+    assert _sync(shell_metrics, {"altitude_km": [550], "planes": [72]}, output=tmp_path / "b"
+                 ).shape[0] == 1
+
+
+def test_a_killed_sweep_leaves_no_stale_lock(tmp_path):
+    import subprocess
+    import sys
+
+    out, started, go = tmp_path / "out", tmp_path / "started", tmp_path / "go"
+    first = subprocess.Popen([sys.executable, "-c", _SLOW_SWEEP, str(out), str(started),
+                              str(go)])
+    deadline = time.monotonic() + 60
+    while not started.exists():
+        assert first.poll() is None and time.monotonic() < deadline, "first sweep died"
+        time.sleep(0.02)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    got = _sync(shell_metrics, {"altitude_km": [550], "planes": [72]}, output=tmp_path / "o2")
+    assert len(got) == 1
+    # the killed sweep's folder is usable at once (a different function: refused by the
+    # manifest, not by a stale lock)
+    with pytest.raises(ValueError, match="holds a sweep of"):
+        _sync(shell_metrics, {"altitude_km": [550], "planes": [72]}, output=out)
