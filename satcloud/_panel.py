@@ -15,7 +15,14 @@ a background thread:
   outputs;
 - *errors inline*: a ``ValueError``/``TypeError``/``KeyError`` from the models (bad
   input) is shown as a message in the panel, never as a traceback; anything else is
-  shown as a one-line "internal error" message.
+  shown as a one-line "internal error" message;
+- *nothing changed silently*: a value a control cannot hold (outside a slider's range,
+  a fraction for a whole-number slider; given by code, as a panel default, or through
+  shared widget state) is still brought into range, and the panel says so in its
+  notice line, naming the control, the value asked and the value used
+  (:attr:`Panel.adjusted`); the sliders are :class:`FloatSlider` and
+  :class:`IntSlider`, which report what their range did to a value. A value that is
+  not among a selection's options is an error.
 
 Figures are drawn on bare :class:`matplotlib.figure.Figure` objects (no pyplot, so
 background threads never touch pyplot's global state), rendered to PNG bytes
@@ -38,12 +45,56 @@ import traceback
 from collections.abc import Callable
 
 import ipywidgets as W
+import traitlets
 
-__all__ = ["Cancelled", "Panel", "figure_png", "in_voila", "new_figure"]
+__all__ = ["Cancelled", "FloatSlider", "IntSlider", "Panel", "figure_png", "in_voila",
+           "new_figure"]
 
 
 class Cancelled(Exception):
     """Raised inside a computation superseded by a newer change."""
+
+
+class _ReportsAdjustment(traitlets.HasTraits):
+    """Mixin for bounded numeric widgets: remember when the range changes a value.
+
+    ``adjusted`` is ``(asked, used)`` after a value was brought into ``[min, max]`` (by
+    setting it, or by moving ``min``/``max`` past it), ``None`` after an in-range value.
+    It is not synced to the browser; :class:`Panel` shows it.
+    """
+
+    adjusted = traitlets.Any(None)
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal):
+        asked = proposal["value"]
+        used = super()._validate_value(proposal)
+        self.adjusted = None if used == asked else (asked, used)
+        return used
+
+    @traitlets.validate("min")
+    def _validate_min(self, proposal):
+        before = self.value
+        out = super()._validate_min(proposal)
+        if self.value != before:
+            self.adjusted = (before, self.value)
+        return out
+
+    @traitlets.validate("max")
+    def _validate_max(self, proposal):
+        before = self.value
+        out = super()._validate_max(proposal)
+        if self.value != before:
+            self.adjusted = (before, self.value)
+        return out
+
+
+class FloatSlider(_ReportsAdjustment, W.FloatSlider):
+    """:class:`ipywidgets.FloatSlider` that reports values its range changed."""
+
+
+class IntSlider(_ReportsAdjustment, W.IntSlider):
+    """:class:`ipywidgets.IntSlider` that reports values its range changed."""
 
 
 def new_figure(figsize=(9.0, 4.0), layout="constrained"):
@@ -86,6 +137,18 @@ def in_voila() -> bool:
                                          "VOILA_REQUEST_URL"))
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _num(value) -> str:
+    return f"{value:g}" if _is_number(value) else repr(value)
+
+
+def _option_value(option):
+    return option[1] if isinstance(option, tuple) and len(option) == 2 else option
+
+
 class Panel:
     """Base class: controls -> background computation -> outputs.
 
@@ -114,6 +177,8 @@ class Panel:
         self.figures: dict[str, W.Image] = {}
         self.status = W.HTML(value="")
         self.message = W.HTML(value="")
+        self.notice = W.HTML(value="")
+        self.adjusted: dict[str, tuple] = {}   # control -> (asked, used), shown in notice
         self.progress_bar = W.FloatProgress(value=0.0, min=0.0, max=1.0,
                                             layout=W.Layout(width="40%",
                                                             visibility="hidden"))
@@ -130,13 +195,48 @@ class Panel:
 
     # -- wiring ----------------------------------------------------------------------
     def observe_controls(self) -> None:
-        """Recompute whenever any control's value changes."""
-        for widget in self.controls.values():
+        """Recompute whenever any control's value changes; track adjusted values."""
+        for name, widget in self.controls.items():
             widget.observe(self._on_change, names="value")
+            widget.observe(lambda change, n=name: self._on_value(n, change), names="value")
+            if isinstance(widget, _ReportsAdjustment):
+                widget.observe(lambda change, n=name: self._on_adjusted(n, change["new"]),
+                               names="adjusted")
 
     def _on_change(self, _change) -> None:
         if not self._hold:
             self.update()
+
+    def _on_value(self, name: str, change) -> None:
+        # a new value the control took as given clears the notice about it
+        if getattr(change["owner"], "adjusted", None) is None and name in self.adjusted:
+            del self.adjusted[name]
+            self._show_adjusted()
+
+    def _on_adjusted(self, name: str, value) -> None:
+        if value is None:
+            self.adjusted.pop(name, None)
+        else:
+            self.adjusted[name] = tuple(value)
+        self._show_adjusted()
+
+    def _show_adjusted(self) -> None:
+        """Name each control whose value was changed to fit it: asked, used, range."""
+        lines = []
+        for name, (asked, used) in self.adjusted.items():
+            w = self.controls[name]
+            label = getattr(w, "description", "") or name
+            allowed = (f"its range is {w.min:g} to {w.max:g}" if hasattr(w, "min")
+                       else "it takes other values")
+            if isinstance(w, W.IntSlider) and hasattr(w, "min") and w.min <= used <= w.max \
+                    and isinstance(asked, float) and asked != int(asked):
+                allowed = "it takes whole numbers"
+            lines.append(f"{html.escape(label)} (<code>{html.escape(name)}</code>): asked "
+                         f"{html.escape(_num(asked))}, using {html.escape(_num(used))} "
+                         f"({allowed})")
+        self.notice.value = "" if not lines else (
+            "<div class='satcloud-adjusted' style='color:#E69F00'>⚠ "
+            + "<br>⚠ ".join(lines) + "</div>")
 
     def layout(self, outputs: list[W.Widget], controls: list[W.Widget] | None = None
                ) -> W.Widget:
@@ -144,7 +244,7 @@ class Panel:
         head = W.HTML(value=f"<h3>{html.escape(self.title)}</h3>")
         box = W.VBox(list(self.controls.values()) if controls is None else controls)
         self.widget = W.VBox([head, box, W.HBox([self.status, self.progress_bar]),
-                              self.message, *outputs])
+                              self.message, self.notice, *outputs])
         self.widget.add_class("satcloud-panel")
         return self.widget
 
@@ -174,7 +274,24 @@ class Panel:
         self._hold = True
         try:
             for name, value in values.items():
-                self.controls[name].value = value
+                widget = self.controls[name]
+                try:
+                    widget.value = value
+                except traitlets.TraitError as exc:
+                    choices = getattr(widget, "options", None)
+                    allowed = (f"one of {[_option_value(o) for o in choices]}"
+                               if choices is not None else "a value of its type")
+                    raise ValueError(f"control {name!r} cannot take {value!r}; give "
+                                     f"{allowed}") from exc
+                used = widget.value
+                if getattr(widget, "adjusted", None) is not None:     # brought into range
+                    self.adjusted[name] = tuple(widget.adjusted)
+                elif _is_number(value) and _is_number(used) and float(value) != float(used):
+                    # a whole-number slider casts 24.7 to 24 before its range is checked
+                    self.adjusted[name] = (value, used)
+                else:
+                    self.adjusted.pop(name, None)
+                self._show_adjusted()
         finally:
             self._hold = False
 

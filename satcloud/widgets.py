@@ -19,7 +19,10 @@ Four panels, each a thin layer over functions the tests call directly:
 
 Each panel computes in a background thread, coarse first where the computation is
 costly, and a change made while one runs supersedes it (:mod:`satcloud._panel`). Sliders
-bound every numeric control; a typed latitude/longitude out of range or an unknown
+bound every numeric control; a value outside a slider's range (given as a default, with
+:meth:`~satcloud._panel.Panel.set` or through shared widget state) is brought into range
+*and the panel says so* in its notice line, naming the control, the value asked and the
+value used (``panel.adjusted``); a typed latitude/longitude out of range or an unknown
 place name is reported inline, never as a traceback. Heavy inputs are cached
 (constellations and propagated positions per design, ITU-R attenuation per place in
 :mod:`satcloud.links.atmosphere`).
@@ -49,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from satcloud import data, links
-from satcloud._panel import Panel, figure_png, new_figure
+from satcloud._panel import FloatSlider, IntSlider, Panel, figure_png, new_figure
 from satcloud._validate import check_range
 
 __all__ = [
@@ -256,7 +259,7 @@ class LinkBudgetPanel(Panel):
         c = self.controls
         c["profile"] = W.Dropdown(options=names, value=prof.name, description="profile",
                                   **_BOX)
-        c["dish_m"] = W.FloatSlider(value=prof.ground_antenna_diameter_m, min=0.2, max=8.0,
+        c["dish_m"] = FloatSlider(value=prof.ground_antenna_diameter_m, min=0.2, max=8.0,
                                     step=0.01, description="ground dish [m]",
                                     readout_format=".2f", **_SLIDER)
         c["p_percent"] = W.SelectionSlider(options=AVAILABILITY_OPTIONS,
@@ -264,7 +267,7 @@ class LinkBudgetPanel(Panel):
                                            description="rain availability [%]", **_SLIDER)
         box, la, lo = _place_controls("Singapore", 1.29, 103.85)
         c["place"], c["lat_deg"], c["lon_deg"] = box, la, lo
-        c["elevation_deg"] = W.FloatSlider(value=40.0, min=5.0, max=90.0, step=0.5,
+        c["elevation_deg"] = FloatSlider(value=40.0, min=5.0, max=90.0, step=0.5,
                                            description="elevation [deg]", **_SLIDER)
         c["elevation_deg"].add_class("satcloud-elevation")
         self.summary = W.HTML()
@@ -418,17 +421,17 @@ class CapacityPanel(Panel):
         super().__init__("Capacity: how many subscribers before 'up to 100 Mbps' breaks?",
                          threaded=threaded)
         c = self.controls
-        c["subscribers"] = W.IntSlider(value=1000, min=1, max=50_000, step=1,
+        c["subscribers"] = IntSlider(value=1000, min=1, max=50_000, step=1,
                                        description="subscribers per cell", **_SLIDER)
-        c["activity_factor"] = W.FloatSlider(value=links.capacity.BUSY_HOUR_ACTIVITY,
+        c["activity_factor"] = FloatSlider(value=links.capacity.BUSY_HOUR_ACTIVITY,
                                              min=0.01, max=1.0, step=0.01,
                                              description="busy-hour activity [-]",
                                              **_SLIDER)
-        c["cell_capacity_mbps"] = W.FloatSlider(value=round(default_cell_capacity_mbps()),
+        c["cell_capacity_mbps"] = FloatSlider(value=round(default_cell_capacity_mbps()),
                                                 min=100.0, max=20_000.0, step=10.0,
                                                 description="cell capacity [Mbit/s]",
                                                 readout_format=".0f", **_SLIDER)
-        c["claim_mbps"] = W.FloatSlider(value=100.0, min=10.0, max=1000.0, step=5.0,
+        c["claim_mbps"] = FloatSlider(value=100.0, min=10.0, max=1000.0, step=5.0,
                                         description="claimed rate [Mbit/s]",
                                         readout_format=".0f", **_SLIDER)
         c["subscribers"].add_class("satcloud-subscribers")
@@ -557,21 +560,21 @@ class ConstellationPanel(Panel):
                                                ("named constellation", "named")],
                                       value="walker", description="constellation",
                                       style={"description_width": "170px"})
-        c["altitude_km"] = W.FloatSlider(value=550.0, min=300.0, max=2000.0, step=10.0,
+        c["altitude_km"] = FloatSlider(value=550.0, min=300.0, max=2000.0, step=10.0,
                                          description="altitude [km]", readout_format=".0f",
                                          **_SLIDER)
-        c["inclination_deg"] = W.FloatSlider(value=53.0, min=0.0, max=120.0, step=0.5,
+        c["inclination_deg"] = FloatSlider(value=53.0, min=0.0, max=120.0, step=0.5,
                                              description="inclination [deg]", **_SLIDER)
-        c["planes"] = W.IntSlider(value=24, min=1, max=100, description="planes", **_SLIDER)
-        c["sats_per_plane"] = W.IntSlider(value=22, min=1, max=60,
+        c["planes"] = IntSlider(value=24, min=1, max=100, description="planes", **_SLIDER)
+        c["sats_per_plane"] = IntSlider(value=22, min=1, max=60,
                                           description="satellites per plane", **_SLIDER)
-        c["phasing"] = W.IntSlider(value=1, min=0, max=23, description="phasing F",
+        c["phasing"] = IntSlider(value=1, min=0, max=23, description="phasing F",
                                    **_SLIDER)
         c["name"] = W.Dropdown(options=list(_catalogue()), value="starlink-gen1",
                                description="named", **_BOX)
-        c["fraction"] = W.FloatSlider(value=1.0, min=0.05, max=1.0, step=0.05,
+        c["fraction"] = FloatSlider(value=1.0, min=0.05, max=1.0, step=0.05,
                                       description="deployed fraction [-]", **_SLIDER)
-        c["min_elevation_deg"] = W.FloatSlider(value=25.0, min=0.0, max=60.0, step=1.0,
+        c["min_elevation_deg"] = FloatSlider(value=25.0, min=0.0, max=60.0, step=1.0,
                                                description="min elevation [deg]", **_SLIDER)
         c["min_elevation_deg"].add_class("satcloud-min-elevation")
         self.summary = W.HTML()
@@ -736,11 +739,11 @@ class LatencyPanel(Panel):
     ``gateways`` (:data:`GATEWAY_OPTIONS`), ``route_factor`` (fibre route factor behind
     the gateways and of the terrestrial path, 1-3).
 
-    Each satellite network is one :func:`satcloud.latency.rtt` call; the terrestrial
-    path is ``rtt("fibre", "ideal", ...)`` for the destination and the vacuum floor, with
-    its round trip from :func:`satcloud.network.fibre.fibre_path_rtt_ms` at the chosen
-    route factor. Coarse pass 10 min at 60 s, full 30 min at 30 s
-    (:data:`LATENCY_GRIDS`). ``result``: ``rtt`` (tidy rows), ``summary``
+    Each network is one :func:`satcloud.latency.rtt` call; the terrestrial path is
+    ``rtt("fibre", route_factor, ...)`` (for fibre the mode is the route factor, so its
+    rows read ``mode = "route factor 2.1"``), the same round trip as
+    :func:`satcloud.network.fibre.fibre_path_rtt_ms` at that factor. Coarse pass 10 min
+    at 60 s, full 30 min at 30 s (:data:`LATENCY_GRIDS`). ``result``: ``rtt`` (tidy rows), ``summary``
     (:func:`satcloud.latency.summarize`), ``floor_ms``.
     """
 
@@ -765,7 +768,7 @@ class LatencyPanel(Panel):
                               indent=True, **_BOX)
         c["gateways"] = W.Dropdown(options=GATEWAY_OPTIONS, value=None,
                                    description="gateways", **_BOX)
-        c["route_factor"] = W.FloatSlider(value=2.1, min=1.0, max=3.0, step=0.05,
+        c["route_factor"] = FloatSlider(value=2.1, min=1.0, max=3.0, step=0.05,
                                           description="fibre route factor [-]", **_SLIDER)
         c["route_factor"].add_class("satcloud-route-factor")
         self.summary = W.HTML()
@@ -789,22 +792,12 @@ class LatencyPanel(Panel):
     def network_rtt(values: dict, network: str, times) -> pd.DataFrame:
         """The :func:`satcloud.latency.rtt` rows the panel shows for one network."""
         from satcloud import latency
-        from satcloud.network.fibre import fibre_path_rtt_ms
 
         src = LatencyPanel.source_table(values)
         if network == "fibre":
-            df = latency.rtt("fibre", "ideal", src, values["destination"], times,
-                             return_paths=False)
-            reached = df["destination"].astype(str)
-            dst = latency.resolve_sites(list(pd.unique(reached)), "destinations"
-                                        ).set_index("name").loc[reached]
-            df["rtt_ms"] = fibre_path_rtt_ms(src["lat_deg"].iloc[0], src["lon_deg"].iloc[0],
-                                             dst["lat_deg"].to_numpy(),
-                                             dst["lon_deg"].to_numpy(),
-                                             route_factor=values["route_factor"])
-            df["fibre_ms"] = df["rtt_ms"]
-            df["mode"] = f"route factor {values['route_factor']:g}"
-            return df
+            # for fibre the mode is the route factor (mode "route factor 2.1")
+            return latency.rtt("fibre", float(values["route_factor"]), src,
+                               values["destination"], times, return_paths=False)
         mode = "isl" if (network in _LEO and values["isl"]) else "bent-pipe"
         return latency.rtt(network, mode, src, values["destination"], times,
                            route_factor=values["route_factor"],

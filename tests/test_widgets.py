@@ -8,12 +8,14 @@ inline message, never a traceback; and a change made while a computation runs mu
 supersede it.
 """
 
+import re
 import threading
 import time
 
 import numpy as np
 import pandas as pd
 import pytest
+from pyproj import Geod
 
 from satcloud import coverage, data, latency, links, orbits
 from satcloud._panel import Panel
@@ -559,3 +561,69 @@ def test_panel_set_rejects_unknown_controls():
     with pytest.raises(ValueError, match="unknown control"):
         CapacityPanel(threaded=False, nonsense=1)
     assert isinstance(p, Panel)
+
+
+# ------------------------------------------------------------- values a control cannot hold
+def _notice(panel) -> str:
+    return re.sub(r"<[^>]+>", "", panel.notice.value)
+
+
+def test_out_of_range_route_factor_is_reported_not_silently_clamped():
+    # the bug: route factor 5 became 3 without a word
+    p = LatencyPanel(threaded=False, grids=LAT_GRIDS, networks=("fibre",), route_factor=5.0)
+    _ok(p)
+    assert p.adjusted == {"route_factor": (5.0, 3.0)}
+    text = _notice(p)
+    for words in ("fibre route factor [-]", "route_factor", "asked 5", "using 3",
+                  "range is 1 to 3"):
+        assert words in text, (words, text)
+    assert "satcloud-adjusted" in p.notice.value and p.notice in p.widget.children
+    # the value used is the one reported: fibre RTT = 2 d f / (c / 1.468) with f = 3
+    fib = p.result["rtt"].iloc[0]
+    assert fib["mode"] == "route factor 3"
+    dest = latency.resolve_sites(fib["destination"], "destinations")
+    src = resolve_place("Nairobi")
+    d_km = Geod(ellps="WGS84").inv(src[2], src[1], dest["lon_deg"][0], dest["lat_deg"][0])[2] / 1e3
+    assert float(fib["rtt_ms"]) == pytest.approx(2 * d_km * 3.0 / (299_792.458 / 1.468) * 1e3,
+                                                 rel=1e-9)
+    # an in-range value clears the notice
+    p.set(route_factor=2.0)
+    assert p.adjusted == {} and p.notice.value == ""
+    # shared widget state (a value written to the control, e.g. linked from elsewhere)
+    p.controls["route_factor"].value = 0.2
+    assert p.adjusted == {"route_factor": (0.2, 1.0)}
+    assert "asked 0.2, using 1" in _notice(p)
+    p.controls["route_factor"].value = 1.5
+    assert p.notice.value == ""
+
+
+def test_whole_number_and_dependent_ranges_are_reported():
+    c = CapacityPanel(threaded=False, subscribers=60_000)
+    assert c.adjusted == {"subscribers": (60_000, 50_000)}
+    assert "asked 60000, using 50000 (its range is 1 to 50000)" in _notice(c)
+    assert c.result["per_user_mbps"] == pytest.approx(float(links.per_user_throughput_mbps(
+        c.values()["cell_capacity_mbps"], 50_000, c.values()["activity_factor"])))
+    c.set(subscribers=10.5)                          # a whole-number slider
+    assert c.adjusted == {"subscribers": (10.5, 10)}
+    assert "asked 10.5, using 10 (it takes whole numbers)" in _notice(c)
+    c.set(subscribers=1000)
+    assert c.notice.value == ""
+
+
+def test_phasing_moved_by_fewer_planes_is_reported(designer):
+    p = designer
+    base = p.values()
+    p.set(planes=24, phasing=20)
+    assert "phasing" not in p.adjusted
+    p.set(planes=10)                                  # Walker F must stay below P
+    assert p.adjusted["phasing"] == (20, 9)
+    assert "phasing F (phasing): asked 20, using 9" in _notice(p)
+    p.set(**{k: base[k] for k in ("planes", "phasing")})
+    assert p.notice.value == ""
+    _ok(p)
+
+
+def test_a_value_outside_a_selection_is_an_error_naming_the_control():
+    with pytest.raises(ValueError, match=r"control 'destination' cannot take 'atlantis'; "
+                                         r"give one of \['nearest Azure region'"):
+        LatencyPanel(threaded=False, grids=LAT_GRIDS, destination="atlantis")
