@@ -292,7 +292,7 @@ def _load_network(network, times, geo_slots_lon_deg, time_chunk):
             for i in range(0, r.shape[0], time_chunk):
                 yield r[i:i + time_chunk]
         sats = cons.satellites
-        return label, sats, sats["min_elevation_deg"].to_numpy(float), gen, r.shape[0]
+        return label, sats, sats["min_elevation_deg"], gen, r.shape[0]
     from satcloud import orbits
     from satcloud.constellations import constellation
 
@@ -310,7 +310,19 @@ def _load_network(network, times, geo_slots_lon_deg, time_chunk):
     def gen():
         for i in range(0, len(times), time_chunk):
             yield np.asarray(orbits.propagate(cons, times[i:i + time_chunk]).r_ecef_km, float)
-    return label, sats, sats["min_elevation_deg"].to_numpy(float), gen, len(times)
+    return label, sats, sats["min_elevation_deg"], gen, len(times)
+
+
+def _min_elevations(column: pd.Series, label) -> np.ndarray:
+    """The satellites' filed user minimum elevations, checked (a hand-built constellation
+    could hold NaN), named as the network's rather than as a routing parameter."""
+    el = np.asarray(pd.to_numeric(pd.Series(column), errors="coerce"), dtype=float)
+    bad = ~np.isfinite(el) | (el < 0.0) | (el > 90.0)
+    if bad.any():
+        raise ValueError(f"network {label!r}: its satellites' min_elevation_deg must be "
+                         f"finite, in [0, 90] deg; got {float(el[bad][0])!r} (or pass "
+                         "min_elevation_deg= to override it)")
+    return el
 
 
 class _Default:
@@ -793,6 +805,8 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
         net_label = label
     if opt["min_elevation_deg"] is not None:
         min_el = np.full(len(min_el), float(opt["min_elevation_deg"]))
+    else:
+        min_el = _min_elevations(min_el, net_label)
     isl_edges = None
     if mode == "isl":
         isl_edges = plus_grid_edges(sats["shell"].astype(str).to_numpy(),

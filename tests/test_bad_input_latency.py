@@ -196,6 +196,18 @@ def test_empty_or_non_finite_times_and_bad_ephemerides():
         rtt(eph, "bent-pipe", ["London"])
 
 
+def test_a_constellation_with_nan_elevation_masks_names_the_network():
+    o3b = constellation("o3b-mpower")
+    o3b.satellites["min_elevation_deg"] = NAN
+    times = ("2020-10-01", "60s", "60s")
+    with pytest.raises(ValueError, match=r"network 'o3b-mpower': its satellites' "
+                                         r"min_elevation_deg must be finite") as info:
+        rtt(o3b, "bent-pipe", ["London"], times=times)
+    assert "sat_min_elevation_deg" not in str(info.value)
+    ok = rtt(o3b, "bent-pipe", ["London"], times=times, min_elevation_deg=10.0)
+    assert np.isfinite(ok["rtt_ms"].astype(float)).all()
+
+
 def test_compare_needs_systems_and_routes_each_option_to_where_it_applies():
     with pytest.raises(ValueError, match=r"systems is empty.*networks and their modes: "
                                          r"\{'fibre': \['ideal', 'conduit', 'typical'\]"):
