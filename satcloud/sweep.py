@@ -786,6 +786,9 @@ def read_results(output) -> pd.DataFrame:
         ``sweep_key``, the parameters and the metrics of every finished combination, in
         the order they were written.
     """
+    if not isinstance(output, str | os.PathLike):
+        raise TypeError(f"output must be a sweep output folder path, got "
+                        f"{type(output).__name__} {output!r}")
     parts = Path(output) / _PARTS
     if not parts.is_dir():
         raise FileNotFoundError(f"{str(output)!r} is not a sweep output folder (no {_PARTS}/)")

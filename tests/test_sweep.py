@@ -636,3 +636,12 @@ def test_a_killed_sweep_leaves_no_stale_lock(tmp_path):
     # manifest, not by a stale lock)
     with pytest.raises(ValueError, match="holds a sweep of"):
         _sync(shell_metrics, {"altitude_km": [550], "planes": [72]}, output=out)
+
+
+def test_output_of_the_wrong_type_is_named(tmp_path):
+    with pytest.raises(TypeError, match="output must be a folder path, got int 42"):
+        _sync(shell_metrics, {"altitude_km": [550], "planes": [72]}, output=42)
+    with pytest.raises(TypeError, match="output must be a sweep output folder path"):
+        sw.read_results(None)
+    with pytest.raises(FileNotFoundError, match="is not a sweep output folder"):
+        sw.read_results(tmp_path)
