@@ -17,8 +17,8 @@ from collections.abc import Iterable
 import numpy as np
 
 __all__ = ["MAX_ARRAY_BYTES", "as_float_array", "check_choice", "check_choices",
-           "check_finite", "check_latlon", "check_memory", "check_range", "check_scalar",
-           "check_shapes"]
+           "check_finite", "check_finite_result", "check_latlon", "check_memory",
+           "check_range", "check_scalar", "check_shapes"]
 
 #: Largest estimated allocation a single call may make before it refuses with a
 #: ``ValueError`` giving the estimate and the parameter to change (4 GiB: a quarter of a
@@ -134,6 +134,17 @@ def check_scalar(value, name: str) -> float:
     if arr.ndim and arr.size != 1:
         raise TypeError(f"{name} must be a single number, got shape {arr.shape}")
     return float(arr.reshape(()))
+
+
+def check_finite_result(result, names: str) -> np.ndarray:
+    """Raise if finite inputs overflowed to a non-finite ``result`` (e.g. 1e300 km).
+
+    One reduction over ``result``; ``names`` lists the public parameters to blame.
+    """
+    if not np.isfinite(np.add.reduce(np.asarray(result, dtype=float), axis=None)):
+        raise ValueError(f"{names}: the result overflows (is not finite); the values are far "
+                         "outside any physical range")
+    return result
 
 
 def check_shapes(**arrays) -> tuple:

@@ -633,10 +633,14 @@ def _from_records(records, skipped, name, min_elevation_deg, band_user, tol):
     ep = np.array(eps)
     epochs = _T(ep[:, 0], ep[:, 1], format="jd", scale="utc")
     alt = np.array(els)[:, 0] - R_EARTH_KM
-    low = np.flatnonzero(alt < 100.0)
+    low = np.flatnonzero(~(alt >= 100.0))
     if low.size:
-        raise ValueError(f"altitude_km must be >= 100 km; element set {ids[low[0]]!r} has mean "
-                         f"altitude {alt[low[0]]:.1f} km (decayed?)")
+        k = low[0]
+        where = getattr(records[k], "where", "") or "element set"
+        raise ValueError(f"{where}: element set {ids[k]!r} has a mean altitude of "
+                         f"{alt[k]:.1f} km, below the 100 km altitude_km allows (mean motion "
+                         f"{records[k].satrec.no_kozai * 1440 / (2 * np.pi):.6g} rev/day; "
+                         "decayed, or a wrong mean motion field)")
     return _assemble(name, ids, els, epochs, ["sgp4"] * len(recs), recs, norad,
                      min_elevation_deg, band_user, tol, skipped)
 

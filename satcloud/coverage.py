@@ -21,7 +21,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from satcloud._validate import as_float_array, check_choice, check_memory, check_range
+from satcloud._validate import (
+    as_float_array,
+    check_choice,
+    check_memory,
+    check_range,
+    check_scalar,
+)
 from satcloud.geometry import (
     _check_chunk_steps,
     _iter_pairs,
@@ -218,11 +224,12 @@ def global_grid(spacing_deg=5.0, *, lat_limit_deg=90.0) -> pd.DataFrame:
         cell's share of the kept area; sums to 1), ``area_km2`` [km^2] (mean radius
         6371.0088 km, IUGG).
     """
-    d = float(check_range(spacing_deg, "spacing_deg", 0.1, 30.0, unit="deg"))
+    d = check_scalar(check_range(spacing_deg, "spacing_deg", 0.1, 30.0, unit="deg"),
+                     "spacing_deg")
     if abs(180.0 / d - round(180.0 / d)) > 1e-9:
         raise ValueError(f"spacing_deg must divide 180, got {d:g}")
-    lim = float(check_range(lat_limit_deg, "lat_limit_deg", 0.0, 90.0, low_open=True,
-                            unit="deg"))
+    lim = check_scalar(check_range(lat_limit_deg, "lat_limit_deg", 0.0, 90.0, low_open=True,
+                                   unit="deg"), "lat_limit_deg")
     edges_lat = np.linspace(-90.0, 90.0, int(round(180.0 / d)) + 1)
     lat_c = 0.5 * (edges_lat[:-1] + edges_lat[1:])
     lon_c = np.linspace(-180.0, 180.0, int(round(360.0 / d)) + 1)[:-1] + d / 2
@@ -293,9 +300,10 @@ def grid_coverage(ephemeris, spacing_deg=5.0, min_elevation_deg=None, k=1, *,
         statistics and, with ``population=True``, ``population_weight``. Summarise with
         :func:`coverage_summary`.
     """
-    d = float(check_range(spacing_deg, "spacing_deg", 0.1, 30.0, unit="deg"))
-    lim = float(check_range(lat_limit_deg, "lat_limit_deg", 0.0, 90.0, low_open=True,
-                            unit="deg"))
+    d = check_scalar(check_range(spacing_deg, "spacing_deg", 0.1, 30.0, unit="deg"),
+                     "spacing_deg")
+    lim = check_scalar(check_range(lat_limit_deg, "lat_limit_deg", 0.0, 90.0, low_open=True,
+                                   unit="deg"), "lat_limit_deg")
     n_t = _ephemeris_positions(ephemeris).shape[0]
     n_cells = int(round(360.0 / d)) * int(np.ceil(2.0 * lim / d))   # upper bound
     _check_counts_memory(n_t, n_cells, 1, f"grid_coverage at spacing_deg={d:g}",

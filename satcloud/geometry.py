@@ -50,6 +50,7 @@ from scipy.spatial import cKDTree
 from satcloud._validate import (
     as_float_array,
     check_choice,
+    check_finite_result,
     check_latlon,
     check_memory,
     check_range,
@@ -226,8 +227,11 @@ def _positions(ephemeris_or_r, name="ephemeris") -> np.ndarray:
         raise ValueError(f"{name} positions must have shape [..., 3] km, got {r.shape}")
     # one reduction, no temporary: NaN and infinities propagate into the sum
     if r.size and not np.isfinite(np.add.reduce(r, axis=None, dtype=np.float64)):
-        bad = np.argwhere(~np.isfinite(r).all(axis=-1))[0]
-        where = tuple(int(i) for i in bad)
+        bad = np.argwhere(~np.isfinite(r).all(axis=-1))
+        if not bad.size:  # finite values whose sum overflows: ~1e308 km
+            raise ValueError(f"{name} positions are far outside any orbit (their sum "
+                             "overflows); give ECEF positions in km")
+        where = tuple(int(i) for i in bad[0])
         raise ValueError(f"{name} positions must be finite; the position at index {where} "
                          "is not")
     return r
@@ -280,6 +284,7 @@ def _look_angles(ephemeris, lat_deg, lon_deg, alt_m, name) -> LookAngles:
     el = np.degrees(np.arctan2(u, horiz))
     az = np.degrees(np.arctan2(e, n)) % 360.0
     rng = np.sqrt(horiz * horiz + u * u)
+    check_finite_result(rng, f"{name} positions")
     return LookAngles(az, el, rng)
 
 
@@ -310,7 +315,8 @@ def slant_range_km(altitude_km, elevation_deg, earth_radius_km=WGS84_A_KM):
     el = np.radians(check_range(elevation_deg, "elevation_deg", -90.0, 90.0, unit="deg"))
     r = check_scalar(check_range(earth_radius_km, "earth_radius_km", 0.0, None,
                                  low_open=True, unit="km", finite=True), "earth_radius_km")
-    return np.sqrt((r + h) ** 2 - (r * np.cos(el)) ** 2) - r * np.sin(el)
+    return check_finite_result(np.sqrt((r + h) ** 2 - (r * np.cos(el)) ** 2) - r * np.sin(el),
+                               "altitude_km and earth_radius_km")
 
 
 def normalize_sites(sites, name="sites") -> pd.DataFrame:

@@ -317,7 +317,13 @@ def time_grid(start=None, duration="24h", step="60s", *, endpoint=False) -> Time
     if endpoint and abs(n * stp - dur) <= 1e-6 * stp:
         n += 1
     offsets = np.arange(n, dtype=float) * stp
-    return (t0.tai + TimeDelta(offsets, format="sec")).utc
+    import erfa
+
+    try:
+        return (t0.tai + TimeDelta(offsets, format="sec")).utc
+    except (erfa.ErfaError, ValueError, OverflowError) as exc:
+        raise ValueError(f"duration {duration!r} from start {t0.isot} ends at a date astropy "
+                         "cannot convert to UTC; give a shorter duration") from exc
 
 
 @_quiet_erfa

@@ -62,6 +62,8 @@ class ElementSet:
     line1: str = ""
     line2: str = ""
     fields: dict = field(default_factory=dict)
+    #: Where it was read, for messages: ``"line 3"`` (TLE, OMM CSV) or ``"record 2"``.
+    where: str = ""
 
 
 @dataclass
@@ -214,6 +216,15 @@ def _check_fields(line: str, number: int, fields) -> None:
         if not math.isfinite(value) or "_" in text:
             raise TLEError(number, f"{name} field (columns {a}-{b}) is {raw!r}, "
                                    "not a finite number")
+    if fields is _FIELDS_1:
+        try:
+            year, day = int(line[18:20]), float(line[20:32])
+        except ValueError:
+            raise TLEError(number, f"epoch field (columns 19-32) is {line[18:32]!r}, not "
+                                   "YYDDD.DDDDDDDD") from None
+        if not 0.0 <= day < 367.0 or year < 0:
+            raise TLEError(number, f"epoch day of year {day:g} (columns 21-32) outside "
+                                   "[1, 367)")
     if fields is _FIELDS_2:
         inc = float(line[8:16])
         if not 0.0 <= inc <= 180.0:
@@ -324,7 +335,8 @@ def parse_tle(source, *, errors="raise") -> ParseResult:
             name = ""
             i = j + 1
             continue
-        records.append(ElementSet(name or l1[2:7].strip(), sat, num, l1[:69], l2[:69]))
+        records.append(ElementSet(name or l1[2:7].strip(), sat, num, l1[:69], l2[:69],
+                                  where=f"line {num}"))
         name = ""
         i = j + 1
     if skipped:
@@ -531,7 +543,8 @@ def parse_omm(source, *, format=None, errors="raise") -> ParseResult:
             skipped.append((number, reason))
             continue
         name = str(row.get("OBJECT_NAME") or row.get("NORAD_CAT_ID"))
-        records.append(ElementSet(name, sat, number, fields=dict(row)))
+        records.append(ElementSet(name, sat, number, fields=dict(row),
+                                  where=f"{what} {number}"))
     if skipped:
         warnings.warn(f"skipped {len(skipped)} malformed OMM record(s); first: {what} "
                       f"{skipped[0][0]}: {skipped[0][1]}", stacklevel=2)

@@ -545,3 +545,55 @@ def test_availability_map_refuses_a_huge_grid():
         availability_map(lat_step_deg=0.01, lon_step_deg=0.01)
     with pytest.raises(ValueError, match=r"lat_range_deg must be \(low, high\)"):
         availability_map(lat_range_deg=(0.0, 10.0, 20.0))
+
+
+# ------------------------------------------------- found by tests/test_fuzz_orbits.py
+
+def test_tle_epoch_day_out_of_range():
+    bad = _field(ISS_1, 19, 32, "18999.80969102")     # ERFA "unacceptable date" before
+    with pytest.raises(TLEError, match=r"line 1: epoch day of year 999.81 \(columns 21-32\) "
+                                       r"outside \[1, 367\)"):
+        parse_tle("\n".join([bad, ISS_2]))
+
+
+def test_omm_mean_motion_too_high_names_the_record():
+    rec = dict(OMM_JSON[0], MEAN_MOTION=1.3278207303808732e87)
+    with pytest.raises(ValueError, match=r"record 1: element set 'STARLINK-1007' has a mean "
+                                         "altitude of -6378.1 km, below the 100 km"):
+        Constellation.from_omm(json.dumps([rec]))
+
+
+def test_time_grid_beyond_the_calendar():
+    # 2.7 million years: ERFA "unacceptable date" before
+    with pytest.raises(ValueError, match="duration 86187696455594.0 from start .* ends at a "
+                                         "date astropy cannot convert"):
+        time_grid(None, 86187696455594.0, 164389985.0)
+
+
+def test_overflowing_finite_inputs_are_errors_not_inf():
+    from satcloud.geometry import look_angles, slant_range_km
+    from satcloud.links import eirp_dbw, fspl_db
+
+    with pytest.raises(ValueError, match="distance_km and freq_ghz: the result overflows"):
+        fspl_db(1.0, 1.5e295)
+    with pytest.raises(ValueError, match="altitude_km and earth_radius_km: the result "
+                                         "overflows"):
+        slant_range_km(0.0, 0.0, 1.35e154)
+    with pytest.raises(ValueError, match="tx_power_dbw, tx_gain_dbi and tx_losses_db: the "
+                                         "result overflows"):
+        eirp_dbw(9e307, 9e307)
+    with pytest.raises(ValueError, match="ephemeris positions: the result overflows"):
+        look_angles([[0.0, 0.0, 1.35e154]], 0.0, 0.0)
+    with pytest.raises(ValueError, match="ephemeris positions are far outside any orbit"):
+        look_angles([[-1.7e308, -1.7e308, 0.0]], 0.0, 0.0)
+
+
+def test_combine_ratios_below_minus_3000_db_stays_finite():
+    from satcloud.links import combine_ratios_db, link_budget
+
+    # 10^(3100/10) overflows; 1/(C/N) summed in the log domain: -3100 dB (+ 1e-308 dB)
+    assert combine_ratios_db(-3100.0, 20.0) == pytest.approx(-3100.0)
+    # a path loss beyond any link is an outage with finite numbers, not -inf/NaN
+    b = link_budget("delportillo_starlink_user_downlink", 1.0, 1.0, atm_loss_db=3161.0)
+    assert bool(b["outage"].iloc[0]) and b["throughput_mbps"].iloc[0] == 0.0
+    assert np.isfinite(b[["cn_db", "cni_db", "esn0_db", "shannon_mbps"]].to_numpy()).all()

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from satcloud._validate import check_range, check_shapes
+from satcloud._validate import check_finite_result, check_range, check_shapes
 from satcloud.links.fspl import C_M_PER_S, check_freq_ghz
 
 __all__ = [
@@ -80,7 +80,9 @@ def parabolic_gain_dbi(diameter_m, freq_ghz, efficiency=0.6) -> np.ndarray:
     d = check_diameter_m(diameter_m)
     f = check_freq_ghz(freq_ghz)
     eta = check_efficiency(efficiency)
-    return 10.0 * np.log10(eta * (np.pi * d * f * 1e9 / C_M_PER_S) ** 2)
+    return check_finite_result(
+        10.0 * np.log10(eta * (np.pi * d * f * 1e9 / C_M_PER_S) ** 2),
+        "diameter_m and freq_ghz")
 
 
 def beamwidth_3db_deg(diameter_m, freq_ghz, factor_deg=BEAMWIDTH_FACTOR_DEG) -> np.ndarray:
@@ -105,7 +107,9 @@ def beamwidth_3db_deg(diameter_m, freq_ghz, factor_deg=BEAMWIDTH_FACTOR_DEG) -> 
     d = check_diameter_m(diameter_m)
     f = check_freq_ghz(freq_ghz)
     k = check_range(factor_deg, "factor_deg", 0.0, None, low_open=True, unit="deg", finite=True)
-    return k * (C_M_PER_S / (f * 1e9)) / d
+    return check_finite_result(
+        k * (C_M_PER_S / (f * 1e9)) / d,
+        "diameter_m, freq_ghz and factor_deg")
 
 
 def gain_from_beamwidth_dbi(beamwidth_deg, efficiency=0.6,
@@ -135,7 +139,9 @@ def gain_from_beamwidth_dbi(beamwidth_deg, efficiency=0.6,
                      high_open=True, unit="deg")
     eta = check_efficiency(efficiency)
     k = check_range(factor_deg, "factor_deg", 0.0, None, low_open=True, unit="deg", finite=True)
-    return 10.0 * np.log10(eta * (np.pi * k / th) ** 2)
+    return check_finite_result(
+        10.0 * np.log10(eta * (np.pi * k / th) ** 2),
+        "beamwidth_deg and factor_deg")
 
 
 def pointing_loss_db(offset_deg, beamwidth_deg) -> np.ndarray:
@@ -158,7 +164,7 @@ def pointing_loss_db(offset_deg, beamwidth_deg) -> np.ndarray:
     off = check_range(offset_deg, "offset_deg", 0.0, None, unit="deg", finite=True)
     bw = check_range(beamwidth_deg, "beamwidth_deg", 0.0, None, low_open=True, unit="deg",
                      finite=True)
-    return 12.0 * (off / bw) ** 2
+    return check_finite_result(12.0 * (off / bw) ** 2, "offset_deg and beamwidth_deg")
 
 
 def phased_array_boresight_gain_dbi(n_elements, element_gain_dbi=5.0) -> np.ndarray:
@@ -180,7 +186,7 @@ def phased_array_boresight_gain_dbi(n_elements, element_gain_dbi=5.0) -> np.ndar
     check_shapes(n_elements=n_elements, element_gain_dbi=element_gain_dbi)
     n = check_range(n_elements, "n_elements", 1.0, None, finite=True)
     ge = check_range(element_gain_dbi, "element_gain_dbi", unit="dBi", finite=True)
-    return 10.0 * np.log10(n) + ge
+    return check_finite_result(10.0 * np.log10(n) + ge, "n_elements and element_gain_dbi")
 
 
 def phased_array_gain_dbi(boresight_gain_dbi, scan_angle_deg,
@@ -207,7 +213,9 @@ def phased_array_gain_dbi(boresight_gain_dbi, scan_angle_deg,
     g0 = check_range(boresight_gain_dbi, "boresight_gain_dbi", unit="dBi", finite=True)
     th = check_range(scan_angle_deg, "scan_angle_deg", 0.0, 90.0, high_open=True, unit="deg")
     n = check_range(scan_loss_exponent, "scan_loss_exponent", 0.0, 10.0)
-    return g0 + 10.0 * n * np.log10(np.cos(np.deg2rad(th)))
+    return check_finite_result(
+        g0 + 10.0 * n * np.log10(np.cos(np.deg2rad(th))),
+        "boresight_gain_dbi")
 
 
 def scan_angle_deg(elevation_deg, azimuth_deg=0.0, boresight_elevation_deg=90.0,
@@ -278,4 +286,4 @@ def eirp_dbw(tx_power_dbw, tx_gain_dbi, tx_losses_db=0.0) -> np.ndarray:
     p = check_range(tx_power_dbw, "tx_power_dbw", unit="dBW", finite=True)
     g = check_range(tx_gain_dbi, "tx_gain_dbi", unit="dBi", finite=True)
     loss = check_range(tx_losses_db, "tx_losses_db", 0.0, None, unit="dB", finite=True)
-    return p + g - loss
+    return check_finite_result(p + g - loss, "tx_power_dbw, tx_gain_dbi and tx_losses_db")

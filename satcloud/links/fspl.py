@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import constants
 
-from satcloud._validate import check_range, check_scalar, check_shapes
+from satcloud._validate import check_finite_result, check_range, check_scalar, check_shapes
 from satcloud.geometry import slant_range_km as _slant_range_km
 
 __all__ = [
@@ -88,7 +88,8 @@ def fspl_db(distance_km, freq_ghz) -> np.ndarray:
     check_shapes(distance_km=distance_km, freq_ghz=freq_ghz)
     d = check_range(distance_km, "distance_km", 0.0, None, low_open=True, unit="km", finite=True)
     f = check_freq_ghz(freq_ghz)
-    return 20.0 * np.log10(4.0 * np.pi * (d * 1e3) * (f * 1e9) / C_M_PER_S)
+    return check_finite_result(20.0 * np.log10(4.0 * np.pi * (d * 1e3) * (f * 1e9) / C_M_PER_S),
+                               "distance_km and freq_ghz")
 
 
 def slant_range_km(altitude_km, elevation_deg, earth_radius_km=EARTH_RADIUS_KM) -> np.ndarray:

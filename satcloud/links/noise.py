@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import constants
 
-from satcloud._validate import as_float_array, check_range, check_shapes
+from satcloud._validate import as_float_array, check_finite_result, check_range, check_shapes
 
 __all__ = [
     "BOLTZMANN_DBW_PER_K_HZ",
@@ -71,7 +71,7 @@ def noise_temperature_from_figure_k(noise_figure_db, reference_k=T0_K) -> np.nda
     check_shapes(noise_figure_db=noise_figure_db, reference_k=reference_k)
     nf = check_range(noise_figure_db, "noise_figure_db", 0.0, None, unit="dB", finite=True)
     t0 = check_range(reference_k, "reference_k", 0.0, None, low_open=True, unit="K", finite=True)
-    return t0 * (10.0 ** (nf / 10.0) - 1.0)
+    return check_finite_result(t0 * (10.0 ** (nf / 10.0) - 1.0), "noise_figure_db and reference_k")
 
 
 def system_noise_temperature_k(antenna_temp_k, receiver_temp_k, feeder_loss_db=0.0,
@@ -101,7 +101,9 @@ def system_noise_temperature_k(antenna_temp_k, receiver_temp_k, feeder_loss_db=0
     lf = 10.0 ** (check_range(feeder_loss_db, "feeder_loss_db", 0.0, None, unit="dB",
                               finite=True) / 10.0)
     tf = check_range(feeder_temp_k, "feeder_temp_k", 0.0, None, unit="K", finite=True)
-    return ta / lf + tf * (1.0 - 1.0 / lf) + tr
+    return check_finite_result(
+        ta / lf + tf * (1.0 - 1.0 / lf) + tr,
+        "antenna_temp_k, receiver_temp_k, feeder_loss_db and feeder_temp_k")
 
 
 def sky_noise_temperature_k(attenuation_db, medium_temp_k=275.0) -> np.ndarray:
@@ -124,7 +126,7 @@ def sky_noise_temperature_k(attenuation_db, medium_temp_k=275.0) -> np.ndarray:
     a = check_range(attenuation_db, "attenuation_db", 0.0, None, unit="dB", finite=True)
     tm = check_range(medium_temp_k, "medium_temp_k", 0.0, None, unit="K", finite=True)
     t = 10.0 ** (-a / 10.0)
-    return tm * (1.0 - t) + 2.7 * t
+    return check_finite_result(tm * (1.0 - t) + 2.7 * t, "attenuation_db and medium_temp_k")
 
 
 def sky_noise_increase_k(excess_attenuation_db, medium_temp_k=275.0,
@@ -154,7 +156,9 @@ def sky_noise_increase_k(excess_attenuation_db, medium_temp_k=275.0,
                     finite=True)
     tm = check_range(medium_temp_k, "medium_temp_k", 0.0, None, unit="K", finite=True)
     tc = check_range(clear_sky_temp_k, "clear_sky_temp_k", 0.0, None, unit="K", finite=True)
-    return np.maximum(tm - tc, 0.0) * (1.0 - 10.0 ** (-a / 10.0))
+    return check_finite_result(
+        np.maximum(tm - tc, 0.0) * (1.0 - 10.0 ** (-a / 10.0)),
+        "medium_temp_k and clear_sky_temp_k")
 
 
 def gt_db_per_k(gain_dbi, system_temp_k) -> np.ndarray:
@@ -175,7 +179,7 @@ def gt_db_per_k(gain_dbi, system_temp_k) -> np.ndarray:
     check_shapes(gain_dbi=gain_dbi, system_temp_k=system_temp_k)
     g = as_float_array(gain_dbi, "gain_dbi", finite=True)
     t = check_range(system_temp_k, "system_temp_k", 0.0, None, low_open=True, unit="K", finite=True)
-    return g - 10.0 * np.log10(t)
+    return check_finite_result(g - 10.0 * np.log10(t), "gain_dbi and system_temp_k")
 
 
 def cn0_dbhz(eirp_dbw, path_loss_db, gt_db_per_k, other_losses_db=0.0) -> np.ndarray:
@@ -203,13 +207,16 @@ def cn0_dbhz(eirp_dbw, path_loss_db, gt_db_per_k, other_losses_db=0.0) -> np.nda
     loss = check_range(path_loss_db, "path_loss_db", 0.0, None, unit="dB", finite=True)
     gt = as_float_array(gt_db_per_k, "gt_db_per_k", finite=True)
     lo = check_range(other_losses_db, "other_losses_db", 0.0, None, unit="dB", finite=True)
-    return e - loss - lo + gt - BOLTZMANN_DBW_PER_K_HZ
+    return check_finite_result(
+        e - loss - lo + gt - BOLTZMANN_DBW_PER_K_HZ,
+        "eirp_dbw, path_loss_db, gt_db_per_k and other_losses_db")
 
 
 def _ratio(cn0, rate_hz_name, rate, scale):
     c = as_float_array(cn0, "cn0_dbhz", finite=True)
     r = check_range(rate, rate_hz_name, 0.0, None, low_open=True, finite=True)
-    return c - 10.0 * np.log10(r * scale)
+    return check_finite_result(c - 10.0 * np.log10(r * scale),
+                               f"cn0_dbhz and {rate_hz_name}")
 
 
 def cn_db(cn0_dbhz, bandwidth_mhz) -> np.ndarray:
@@ -300,7 +307,19 @@ def combine_ratios_db(*ratios_db, names=None) -> np.ndarray:
         x = as_float_array(r, label)
         if np.isneginf(x).any():
             raise ValueError(f"{label} must be > -inf dB; got -inf")
-        inv = inv + 10.0 ** (-x / 10.0)
+        with np.errstate(over="ignore"):
+            inv = inv + 10.0 ** (-x / 10.0)
     inv = np.asarray(inv, dtype=float)
+    if np.isposinf(inv).any():
+        # a ratio below about -3,080 dB overflows 10^(-x/10): the same sum in the log
+        # domain, only where it overflowed (elsewhere the direct form, bit for bit)
+        scale = np.log(10.0) / 10.0
+        logs = None
+        for r in ratios_db:
+            term = -np.asarray(r, dtype=float) * scale
+            logs = term if logs is None else np.logaddexp(logs, term)
+        stable = -np.broadcast_to(logs, inv.shape) / scale
+        with np.errstate(divide="ignore"):
+            return np.where(np.isposinf(inv), stable, -10.0 * np.log10(inv))
     with np.errstate(divide="ignore"):
         return -10.0 * np.log10(inv)
