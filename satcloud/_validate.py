@@ -30,6 +30,14 @@ __all__ = ["MAX_ARRAY_BYTES", "as_float_array", "check_choice", "check_choices",
 MAX_ARRAY_BYTES = 4 * 2**30
 
 
+def _finite_sum(arr: np.ndarray) -> bool:
+    """True if the sum of ``arr`` is finite: one reduction, no temporary array. NaN and
+    infinities propagate into the sum (a sum that overflows, ~1e308, also reads as not
+    finite: callers then examine the elements)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isfinite(np.add.reduce(arr, axis=None)))
+
+
 def _first_bad(arr: np.ndarray, bad: np.ndarray) -> str:
     """The first offending element and its index, for messages."""
     flat = np.flatnonzero(bad.ravel())[0]
@@ -65,12 +73,15 @@ def as_float_array(value, name: str, *, finite: bool = False) -> np.ndarray:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError, OverflowError) as exc:
         raise TypeError(f"{name} must be numeric, got {value!r:.200}") from exc
-    if finite:
-        ok = np.isfinite(arr)
-        if not ok.all():
-            raise ValueError(f"{name} must be finite; got {_first_bad(arr, ~ok)}")
-    elif np.isnan(arr).any():
-        raise ValueError(f"{name} contains NaN; give finite values")
+    # one reduction without a temporary array: NaN and infinities propagate into the
+    # sum; only if it is not finite are the elements examined (then exactly)
+    if arr.size and not _finite_sum(arr):
+        if finite:
+            ok = np.isfinite(arr)
+            if not ok.all():
+                raise ValueError(f"{name} must be finite; got {_first_bad(arr, ~ok)}")
+        elif np.isnan(arr).any():
+            raise ValueError(f"{name} contains NaN; give finite values")
     return arr
 
 
@@ -115,7 +126,7 @@ def check_range(value, name: str, low=None, high=None, *, low_open=False, high_o
         bad |= (arr <= low) if low_open else (arr < low)
     if high is not None:
         bad |= (arr >= high) if high_open else (arr > high)
-    if finite:
+    if finite and arr.size and not _finite_sum(arr):
         bad |= np.isinf(arr)
     if bad.any():
         first = arr[bad].flat[0]
@@ -141,7 +152,7 @@ def check_finite_result(result, names: str) -> np.ndarray:
 
     One reduction over ``result``; ``names`` lists the public parameters to blame.
     """
-    if not np.isfinite(np.add.reduce(np.asarray(result, dtype=float), axis=None)):
+    if not _finite_sum(np.asarray(result, dtype=float)):
         raise ValueError(f"{names}: the result overflows (is not finite); the values are far "
                          "outside any physical range")
     return result

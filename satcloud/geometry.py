@@ -48,6 +48,7 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from satcloud._validate import (
+    _finite_sum,
     as_float_array,
     check_choice,
     check_finite_result,
@@ -226,7 +227,7 @@ def _positions(ephemeris_or_r, name="ephemeris") -> np.ndarray:
     if r.ndim == 0 or r.shape[-1:] != (3,):
         raise ValueError(f"{name} positions must have shape [..., 3] km, got {r.shape}")
     # one reduction, no temporary: NaN and infinities propagate into the sum
-    if r.size and not np.isfinite(np.add.reduce(r, axis=None, dtype=np.float64)):
+    if r.size and not _finite_sum(r):
         bad = np.argwhere(~np.isfinite(r).all(axis=-1))
         if not bad.size:  # finite values whose sum overflows: ~1e308 km
             raise ValueError(f"{name} positions are far outside any orbit (their sum "

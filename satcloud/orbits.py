@@ -65,7 +65,7 @@ from astropy import units as u
 from astropy.time import Time, TimeDelta
 from astropy.utils import iers
 
-from satcloud._validate import check_memory, check_range, check_shapes
+from satcloud._validate import _finite_sum, check_memory, check_range, check_shapes
 
 # Never download Earth-orientation tables (satcloud is offline by default).
 iers.conf.auto_download = False
@@ -857,7 +857,7 @@ def _check_finite_positions(plan: _Plan, t0: int, out) -> None:
     One pairwise sum over the chunk (no temporary array): NaN and infinities propagate
     into it, and finite positions (< 1e6 km) cannot overflow it.
     """
-    if np.isfinite(np.add.reduce(out, axis=None)):
+    if _finite_sum(out):
         return
     bad = ~np.isfinite(out).all(axis=-1)
     t, n = (int(i) for i in np.argwhere(bad)[0])
