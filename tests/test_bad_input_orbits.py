@@ -597,3 +597,21 @@ def test_combine_ratios_below_minus_3000_db_stays_finite():
     b = link_budget("delportillo_starlink_user_downlink", 1.0, 1.0, atm_loss_db=3161.0)
     assert bool(b["outage"].iloc[0]) and b["throughput_mbps"].iloc[0] == 0.0
     assert np.isfinite(b[["cn_db", "cni_db", "esn0_db", "shannon_mbps"]].to_numpy()).all()
+
+
+def test_chunked_coverage_is_not_limited_by_the_whole_span(monkeypatch):
+    # With a limit that refuses propagating the whole day at once, the chunked path --
+    # which holds one block of time steps per task -- still runs, and gives the same
+    # statistics as the in-memory path under the normal limit.
+    from satcloud import chunked
+
+    c = Constellation.walker(**WALKER)
+    sites = pd.DataFrame({"site": ["a", "b"], "lat_deg": [0.0, 50.0], "lon_deg": [0.0, 8.0]})
+    times = time_grid("2020-10-01", "24h", "60s")
+    expected = chunked.coverage_statistics(propagate(c, times), sites)
+    monkeypatch.setattr(_validate, "MAX_ARRAY_BYTES", 400_000)
+    with pytest.raises(ValueError, match="propagate: positions of 12 satellites at 1,440"):
+        propagate(c, times)
+    got = chunked.coverage_over_time(c, "2020-10-01", "24h", "60s", sites, chunk_steps=60,
+                                     scheduler="synchronous", progress=False)
+    pd.testing.assert_frame_equal(got, expected)
