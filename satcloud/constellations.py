@@ -289,7 +289,10 @@ class Constellation:
             if idx.shape != (len(self),):
                 raise ValueError(f"boolean rows must have length {len(self)}")
             idx = np.flatnonzero(idx)
-        idx = idx.astype(np.int64)
+        if idx.size and idx.dtype.kind not in "iu":
+            raise TypeError(f"rows must be integer positions or a boolean mask, got "
+                            f"{rows!r:.100}")
+        idx = idx.astype(np.int64).ravel()
         if idx.size and (idx.min() < 0 or idx.max() >= len(self)):
             raise ValueError(f"rows must be in [0, {len(self) - 1}]")
         sats = self.satellites.iloc[idx].reset_index(drop=True)

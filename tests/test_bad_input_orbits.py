@@ -615,3 +615,13 @@ def test_chunked_coverage_is_not_limited_by_the_whole_span(monkeypatch):
     got = chunked.coverage_over_time(c, "2020-10-01", "24h", "60s", sites, chunk_steps=60,
                                      scheduler="synchronous", progress=False)
     pd.testing.assert_frame_equal(got, expected)
+
+
+def test_subset_rows_must_be_integers():
+    c = Constellation.walker(**WALKER)
+    # ["a"] raised numpy's "invalid literal for int()", [1.5] silently became row 1
+    for rows in (["a"], [1.5]):
+        with pytest.raises(TypeError, match="rows must be integer positions or a boolean"):
+            c.subset(rows)
+    assert list(c.subset([0, 11]).satellites["sat_id"]) == ["walker/1/P00S00",
+                                                           "walker/1/P03S02"]
