@@ -43,6 +43,13 @@ satcloud falls back to UT1 = UTC; both are bounded by |UT1 - UTC| < 0.9 s (the l
 second rule), i.e. an Earth rotation error < 6.6e-5 rad: < 0.45 km at LEO, < 2.8 km at
 GEO. Never raises, never downloads.
 
+Results do not depend on the day they are computed: the module also sets
+``astropy.utils.iers.conf.auto_max_age = None``, which turns off astropy's comparison of
+the bundled tables' age with today's date (the "leap-second file is expired" warning, and
+the refusal to interpolate predictions older than 30 days). With downloads off, that
+check can only warn about the clock, never change a number; the values used are those of
+the installed ``astropy-iers-data`` release, which a user updates by upgrading it.
+
 Memory
 ------
 Time is processed in chunks (``chunk_steps``) so that temporaries stay around 100 MB;
@@ -67,8 +74,10 @@ from astropy.utils import iers
 
 from satcloud._validate import _finite_sum, check_memory, check_range, check_shapes
 
-# Never download Earth-orientation tables (satcloud is offline by default).
+# Never download Earth-orientation tables (satcloud is offline by default), and never
+# compare the bundled tables' age with today's date (results must not depend on it).
 iers.conf.auto_download = False
+iers.conf.auto_max_age = None
 
 __all__ = [
     "DEFAULT_EPOCH",
@@ -260,7 +269,8 @@ def to_time(value, name="times") -> Time:
         value = value.astimezone(_dt.UTC).replace(tzinfo=None)
     try:
         t = Time(value, scale="utc")
-    except (ValueError, TypeError, OverflowError) as exc:
+    except (ValueError, TypeError, OverflowError, KeyError) as exc:
+        # KeyError: astropy reads a dict as ymdhms fields and asks for 'year'
         raise TypeError(f"{name}: cannot read {value!r:.200} as a time (give an astropy "
                         "Time, a datetime or an ISO string, in UTC)") from exc
     return _check_unmasked(t, name)
