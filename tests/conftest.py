@@ -7,8 +7,18 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+from hypothesis import settings
 
 matplotlib.use("Agg")
+
+# Property tests draw the same examples on every run and machine (derandomize), so the
+# suite cannot fail by chance on one CI run and pass on the next (issue 11: a random draw
+# of route_factor=9e305 failed one CI run). To hunt for new failures with fresh random
+# examples, run with SATCLOUD_HYPOTHESIS_PROFILE=hunt (and raise the per-test counts, e.g.
+# SATCLOUD_FUZZ_EXAMPLES=2000 for the fuzz modules); add what it finds as explicit cases.
+settings.register_profile("deterministic", derandomize=True, database=None)
+settings.register_profile("hunt", derandomize=False, database=None)
+settings.load_profile(os.environ.get("SATCLOUD_HYPOTHESIS_PROFILE", "deterministic"))
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -163,3 +163,18 @@ def test_garbage_gives_a_named_error_or_finite_output(value):
         finite_or_unreachable = np.isfinite(arr) | (np.isposinf(arr) & (
             name == "sat_min_elevation_deg"))
         assert finite_or_unreachable.all(), (name, value, out)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    # found by the hypothesis test above in CI: 2 * 9e305 * 100 km / c overflows to inf
+    ({"distance_km": 100.0, "route_factor": 8.98846567431158e305}, "route_factor"),
+    ({"distance_km": 1.7e308}, "distance_km"),   # 2 * 2.1 * 1.7e308 > float max
+])
+def test_fibre_rtt_overflow_is_an_error_not_inf(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        fibre.fibre_rtt_ms(**kwargs)
+
+
+def test_fibre_path_rtt_overflow_in_hops_is_an_error_not_inf():
+    with pytest.raises(ValueError, match="hop_overhead_ms"):
+        fibre.fibre_path_rtt_ms(0, 0, 1, 1, hops=1e308, hop_overhead_ms=1e10)

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from pyproj import Geod
 
-from satcloud._validate import check_choice, check_latlon
+from satcloud._validate import check_choice, check_finite_result, check_latlon
 from satcloud.network._checks import broadcast, finite_array, finite_scalar
 
 __all__ = [
@@ -143,7 +143,9 @@ def fibre_rtt_ms(distance_km, route_factor="typical", overhead_ms=0.0) -> np.nda
     f = resolve_route_factor(route_factor)
     ovh = finite_array(overhead_ms, "overhead_ms", 0.0, None, unit="ms")
     d, ovh = broadcast(distance_km=d, overhead_ms=ovh)
-    return 2.0 * f * d / C_FIBRE_KM_PER_S * 1e3 + ovh
+    with np.errstate(over="ignore"):
+        rtt_ms = 2.0 * f * d / C_FIBRE_KM_PER_S * 1e3 + ovh
+    return check_finite_result(rtt_ms, "distance_km, route_factor and overhead_ms")
 
 
 def fibre_path_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, route_factor="typical",
@@ -180,7 +182,9 @@ def fibre_path_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, route_factor="typi
     ovh = finite_array(overhead_ms, "overhead_ms", 0.0, None, unit="ms")
     broadcast(**{"the end points (lat1_deg ... lon2_deg)": d, "overhead_ms": ovh,
                  "hops": n, "hop_overhead_ms": t_hop})
-    return fibre_rtt_ms(d, route_factor, overhead_ms) + 2.0 * n * t_hop
+    with np.errstate(over="ignore"):
+        rtt_ms = fibre_rtt_ms(d, route_factor, overhead_ms) + 2.0 * n * t_hop
+    return check_finite_result(rtt_ms, "route_factor, overhead_ms, hops and hop_overhead_ms")
 
 
 def vacuum_rtt_ms(distance_km) -> np.ndarray:
