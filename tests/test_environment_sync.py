@@ -68,3 +68,54 @@ def test_core_dependencies_named_by_the_foundation_issue(root):
                  "scipy", "ipywidgets", "jupyterlab", "nbconvert", "nbclient", "papermill",
                  "boinor"):
         assert name in py, name
+
+
+def _imported_top_level_modules(folder):
+    """Top-level names of every absolute import in the .py files under ``folder``."""
+    import ast
+
+    names = set()
+    for path in folder.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return names
+
+
+# Imports that are not distributions: satcloud itself, and platform modules imported only
+# on the platform that has them (msvcrt: Windows file locks in satcloud.sweep).
+_NOT_DISTRIBUTIONS = {"satcloud", "msvcrt"}
+
+
+def test_every_third_party_import_is_declared(root):
+    # "install what you use": an import satisfied only because another package happens
+    # to pull it in (numba through an ITU-R/astro dependency, say) breaks when that
+    # package changes its own requirements. importlib.metadata maps import names to the
+    # distributions that provide them.
+    import sys
+    from importlib.metadata import packages_distributions
+
+    provided = packages_distributions()
+    declared = set(_pyproject(root)[0])
+    core = set()
+    for spec in tomllib.loads((root / "pyproject.toml").read_text())["project"][
+            "dependencies"]:
+        core.add(_parse(spec)[0])
+    missing = {}
+    for folder, allowed in ((root / "satcloud", core), (root / "tests", declared),
+                            (root / "scripts", declared), (root / "benchmarks", declared)):
+        for name in sorted(_imported_top_level_modules(folder)):
+            if name in sys.stdlib_module_names or name in _NOT_DISTRIBUTIONS:
+                continue
+            local = root / folder.name
+            if folder.name != "satcloud" and ((local / f"{name}.py").exists()
+                                              or (local / name / "__init__.py").exists()):
+                continue  # a local helper module of the tests or benchmarks
+            dists = {_norm(d) for d in provided.get(name, [])}
+            if not dists & allowed:
+                missing[f"{folder.name}: import {name}"] = sorted(dists) or "not installed"
+    assert missing == {}, ("imported but not declared in pyproject.toml (core dependencies "
+                           f"for satcloud/, any extra for the rest): {missing}")
