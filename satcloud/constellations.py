@@ -39,6 +39,8 @@ instead thins every plane evenly.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 from astropy.time import Time
@@ -141,6 +143,15 @@ def _scalar(value, name) -> float:
     if arr.ndim:
         raise TypeError(f"{name} must be a single number, got shape {arr.shape}")
     return float(arr)
+
+
+def _check_text(value, name) -> str:
+    """``value`` as a non-empty string; ``TypeError``/``ValueError`` naming ``name``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {value!r:.100}")
+    if not value.strip():
+        raise ValueError(f"{name} must not be empty")
+    return value
 
 
 def _check_int(value, name, low, high=None):
@@ -378,7 +389,9 @@ class Constellation:
         if p * s > 1_000_000:
             raise ValueError(f"planes x sats_per_plane = {p * s} exceeds 1,000,000")
         t = _epoch(epoch)
-        cname = name if constellation_name is None else constellation_name
+        _check_text(name, "name")
+        cname = (name if constellation_name is None
+                 else _check_text(constellation_name, "constellation_name"))
         total = p * s
         plane, slot = np.divmod(np.arange(total), s)
         raan = np.mod(off + plane * spread / p, 360.0)
@@ -433,6 +446,7 @@ class Constellation:
         """
         from satcloud.tle import parse_tle
 
+        _check_text(name, "name")
         result = parse_tle(source, errors=errors)
         return _from_records(result.records, result.skipped, name, min_elevation_deg,
                              band_user, plane_tolerance_deg)
@@ -452,6 +466,7 @@ class Constellation:
         """
         from satcloud.tle import parse_omm
 
+        _check_text(name, "name")
         result = parse_omm(source, format=format, errors=errors)
         return _from_records(result.records, result.skipped, name, min_elevation_deg,
                              band_user, plane_tolerance_deg)
@@ -478,9 +493,15 @@ class Constellation:
         from astropy import units as u
         from astropy.coordinates import CIRS, GCRS, CartesianDifferential, CartesianRepresentation
 
+        _check_text(name, "name")
+        if isinstance(orbits, str) or not isinstance(orbits, Iterable):
+            raise TypeError(f"orbits must be a sequence of boinor Orbit objects, got "
+                            f"{orbits!r:.100}")
         orbits = list(orbits)
         if not orbits:
             raise ValueError("orbits is empty")
+        if names is not None and (isinstance(names, str) or not isinstance(names, Iterable)):
+            raise TypeError(f"names must be a sequence of satellite ids, got {names!r:.100}")
         rows = []
         for k, orb in enumerate(orbits):
             if getattr(getattr(orb, "attractor", None), "name", "") != "Earth":
@@ -582,8 +603,11 @@ def _assemble(name, ids, el, epochs: Time, models, satrecs, norad, min_elevation
         raise ValueError(f"element set {ids[k]!r}: {field} is {el[k, j]:g}, not finite")
     a, e, inc, raan, argp, m = el.T
     alt = a - R_EARTH_KM
-    minel = float(check_range(min_elevation_deg, "min_elevation_deg", 0.0, 90.0, unit="deg"))
-    shell, plane, slot = _infer_layout(alt, inc, raan, argp, m, float(tol))
+    minel = _scalar(check_range(min_elevation_deg, "min_elevation_deg", 0.0, 90.0, unit="deg"),
+                    "min_elevation_deg")
+    tol = _scalar(check_range(tol, "plane_tolerance_deg", 0.0, 180.0, unit="deg"),
+                  "plane_tolerance_deg")
+    shell, plane, slot = _infer_layout(alt, inc, raan, argp, m, tol)
     ep_ts = pd.DatetimeIndex(epochs.utc.datetime64).tz_localize("UTC")
     sats = pd.DataFrame({
         "sat_id": [str(x) for x in ids], "constellation": name, "shell": shell,
@@ -718,7 +742,10 @@ def constellation(name, *, phasing=None, min_elevation_deg=None, epoch=None, she
             raise ValueError(f"shells is empty; give one or more shells of {name!r}: "
                              f"{list(table['shell'].astype(str))} (or None for all)")
         for s in wanted:
-            check_choice(s, "shell", list(table["shell"]))
+            try:
+                check_choice(s, "shell", list(table["shell"]))
+            except ValueError as exc:
+                raise ValueError(f"shells: {exc}") from None
         table = table[table["shell"].isin(wanted)]
     parts = []
     for row in table.itertuples(index=False):
@@ -804,6 +831,9 @@ def deploy(constellation, fraction=None, count=None, *, rule="planes",
     Constellation
         A subset of the rows (same ids, elements and epoch).
     """
+    if not isinstance(constellation, Constellation):
+        raise TypeError(f"constellation must be a Constellation, got "
+                        f"{type(constellation).__name__}")
     n = len(constellation)
     if (fraction is None) == (count is None):
         raise ValueError("give exactly one of fraction and count")

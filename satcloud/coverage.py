@@ -234,6 +234,10 @@ def global_grid(spacing_deg=5.0, *, lat_limit_deg=90.0) -> pd.DataFrame:
     lat_c = 0.5 * (edges_lat[:-1] + edges_lat[1:])
     lon_c = np.linspace(-180.0, 180.0, int(round(360.0 / d)) + 1)[:-1] + d / 2
     keep = np.abs(lat_c) < lim
+    if not keep.any():
+        raise ValueError(f"lat_limit_deg={lim:g} leaves no cell centre of a spacing_deg={d:g} "
+                         f"grid (the nearest centres are at +/-{d / 2:g} deg); raise "
+                         "lat_limit_deg or lower spacing_deg")
     band = (np.sin(np.radians(edges_lat[1:])) - np.sin(np.radians(edges_lat[:-1])))[keep]
     lat_c = lat_c[keep]
     la, lo = np.meshgrid(lat_c, lon_c, indexing="ij")
@@ -251,6 +255,12 @@ def _population_weights(grid: pd.DataFrame, spacing_deg: float, cities) -> np.nd
         from satcloud.data import cities as load_cities
 
         cities = load_cities()
+    if not isinstance(cities, pd.DataFrame):
+        raise TypeError(f"cities must be a pandas DataFrame with lat_deg, lon_deg and "
+                        f"population columns, got {type(cities).__name__}")
+    missing = [c for c in ("lat_deg", "lon_deg", "population") if c not in cities.columns]
+    if missing:
+        raise ValueError(f"cities is missing column(s) {missing}; found {list(cities.columns)}")
     lat = as_float_array(cities["lat_deg"].to_numpy(), "cities.lat_deg", finite=True)
     lon = as_float_array(cities["lon_deg"].to_numpy(), "cities.lon_deg", finite=True)
     lon = ((lon + 180.0) % 360.0) - 180.0
@@ -345,13 +355,17 @@ def coverage_summary(table: pd.DataFrame, weight="area_weight") -> pd.Series:
     if missing or len(table) == 0:
         raise ValueError(f"table must be a non-empty output of site_coverage or grid_coverage;"
                          f" it lacks {missing} or has no rows")
+    for col in ("fraction_covered", "mean_in_view", "longest_outage_s"):
+        as_float_array(table[col].to_numpy(), f"table column {col}", finite=True)
     if weight is None:
         w = np.full(len(table), 1.0 / len(table))
     else:
+        if not isinstance(weight, str):
+            raise TypeError(f"weight must be a column name or None, got {weight!r:.100}")
         if weight not in table.columns:
             raise ValueError(f"weight column {weight!r} not in the table; columns: "
                              f"{list(table.columns)}")
-        w = as_float_array(table[weight].to_numpy(), weight, finite=True)
+        w = as_float_array(table[weight].to_numpy(), f"weight column {weight}", finite=True)
         if np.any(w < 0) or w.sum() <= 0:
             raise ValueError(f"weight {weight!r} must be >= 0 with a positive sum")
         w = w / w.sum()
@@ -385,6 +399,8 @@ def population_coverage(ephemeris, cities=None, min_elevation_deg=None, k=1, *,
         from satcloud.data import cities as load_cities
 
         cities = load_cities(n)
+    else:
+        cities = normalize_sites(cities, "cities")
     return site_coverage(ephemeris, cities, min_elevation_deg, k)
 
 

@@ -285,7 +285,7 @@ def _look_angles(ephemeris, lat_deg, lon_deg, alt_m, name) -> LookAngles:
     el = np.degrees(np.arctan2(u, horiz))
     az = np.degrees(np.arctan2(e, n)) % 360.0
     rng = np.sqrt(horiz * horiz + u * u)
-    check_finite_result(rng, f"{name} positions")
+    check_finite_result(rng, f"{name} positions or alt_m")
     return LookAngles(az, el, rng)
 
 
@@ -349,10 +349,11 @@ def normalize_sites(sites, name="sites") -> pd.DataFrame:
     if len(sites) == 0:
         raise ValueError(f"{name} is empty")
     out = sites.reset_index(drop=True).copy()
-    check_latlon(out["lat_deg"].to_numpy(), out["lon_deg"].to_numpy())
+    check_latlon(out["lat_deg"].to_numpy(), out["lon_deg"].to_numpy(),
+                 f"{name} column lat_deg", f"{name} column lon_deg")
     if "alt_m" not in out.columns:
         out["alt_m"] = 0.0
-    as_float_array(out["alt_m"].to_numpy(), "alt_m", finite=True)
+    as_float_array(out["alt_m"].to_numpy(), f"{name} column alt_m", finite=True)
     col = next((c for c in _SITE_NAME_COLUMNS if c in out.columns), None)
     names = (out[col].astype(str) if col is not None
              else pd.Series([f"site-{i}" for i in range(len(out))]))

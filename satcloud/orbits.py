@@ -72,7 +72,13 @@ from astropy import units as u
 from astropy.time import Time, TimeDelta
 from astropy.utils import iers
 
-from satcloud._validate import _finite_sum, check_memory, check_range, check_shapes
+from satcloud._validate import (
+    _finite_sum,
+    check_finite_result,
+    check_memory,
+    check_range,
+    check_shapes,
+)
 
 # Never download Earth-orientation tables (satcloud is offline by default), and never
 # compare the bundled tables' age with today's date (results must not depend on it).
@@ -417,7 +423,9 @@ def orbital_period_s(altitude_km) -> np.ndarray:
     """
     h = check_range(altitude_km, "altitude_km", 100.0, None, unit="km", finite=True)
     a = R_EARTH_KM + h
-    return 2.0 * np.pi * np.sqrt(a**3 / MU_EARTH_KM3_S2)
+    with np.errstate(over="ignore"):
+        return check_finite_result(2.0 * np.pi * np.sqrt(a**3 / MU_EARTH_KM3_S2),
+                                   "altitude_km")
 
 
 def j2_secular_rates(a_km, eccentricity, inclination_deg):
@@ -462,8 +470,9 @@ def nodal_period_s(altitude_km, inclination_deg, eccentricity=0.0) -> np.ndarray
     check_shapes(altitude_km=altitude_km, inclination_deg=inclination_deg,
                  eccentricity=eccentricity)
     h = check_range(altitude_km, "altitude_km", 100.0, None, unit="km", finite=True)
-    _, w, m = j2_secular_rates(R_EARTH_KM + h, eccentricity, inclination_deg)
-    return 2.0 * np.pi / (w + m)
+    with np.errstate(over="ignore", divide="ignore"):
+        _, w, m = j2_secular_rates(R_EARTH_KM + h, eccentricity, inclination_deg)
+        return check_finite_result(2.0 * np.pi / (w + m), "altitude_km")
 
 
 def sun_synchronous_inclination_deg(altitude_km, eccentricity=0.0) -> np.ndarray:
@@ -535,8 +544,8 @@ class Ephemeris:
 
     def isel(self, time=None, sat=None) -> Ephemeris:
         """Select time steps and/or satellites by integer index, slice or mask."""
-        ti = slice(None) if time is None else time
-        si = slice(None) if sat is None else sat
+        ti = _index(time, "time", len(self.times))
+        si = _index(sat, "sat", self.r_ecef_km.shape[1])
         times = self.times[ti]
         r = self.r_ecef_km[ti][:, si]
         eci = None if self.r_eci_km is None else self.r_eci_km[ti][:, si]
@@ -548,6 +557,35 @@ class Ephemeris:
             r = r[None]
             eci = None if eci is None else eci[None]
         return Ephemeris(times, r, eci, const)
+
+
+def _index(value, name: str, n: int):
+    """``value`` as an index of an axis of length ``n`` (None: all), checked: integers in
+    range, a slice or a boolean mask of length ``n``; ``TypeError``/``ValueError`` naming
+    ``name``."""
+    if value is None:
+        return slice(None)
+    if isinstance(value, slice):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be an integer index, a slice or a mask, got {value!r}")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be integer indices, a slice or a boolean mask, got "
+                        f"{value!r:.100}") from exc
+    if arr.dtype == bool:
+        if arr.shape != (n,):
+            raise ValueError(f"{name}: a boolean mask needs {n} entries, got shape {arr.shape}")
+        return arr
+    if arr.dtype.kind not in "iu" and not (arr.size == 0 and arr.dtype.kind == "f"):
+        raise TypeError(f"{name} must be integer indices, a slice or a boolean mask, got "
+                        f"{value!r:.100}")
+    arr = arr.astype(np.intp)
+    if arr.size and (arr.min() < -n or arr.max() >= n):
+        bad = arr[(arr < -n) | (arr >= n)].flat[0]
+        raise ValueError(f"{name} index {bad} is out of range for {n} entries")
+    return arr if arr.ndim else int(arr)
 
 
 @_quiet_erfa

@@ -582,7 +582,7 @@ def test_overflowing_finite_inputs_are_errors_not_inf():
     with pytest.raises(ValueError, match="tx_power_dbw, tx_gain_dbi and tx_losses_db: the "
                                          "result overflows"):
         eirp_dbw(9e307, 9e307)
-    with pytest.raises(ValueError, match="ephemeris positions: the result overflows"):
+    with pytest.raises(ValueError, match="ephemeris positions or alt_m: the result overflows"):
         look_angles([[0.0, 0.0, 1.35e154]], 0.0, 0.0)
     with pytest.raises(ValueError, match="ephemeris positions are far outside any orbit"):
         look_angles([[-1.7e308, -1.7e308, 0.0]], 0.0, 0.0)

@@ -28,7 +28,13 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from satcloud._validate import as_float_array, check_memory, check_range, check_shapes
+from satcloud._validate import (
+    as_float_array,
+    check_memory,
+    check_range,
+    check_scalar,
+    check_shapes,
+)
 from satcloud.links.atmosphere import P_RANGE_PERCENT, atmospheric_attenuation
 
 __all__ = [
@@ -243,6 +249,9 @@ def availability_map(margin_db=6.0, *, bands_ghz: Mapping | None = None,
     """
     import xarray as xr
 
+    if bands_ghz is not None and not isinstance(bands_ghz, Mapping):
+        raise TypeError(f"bands_ghz must be a mapping of band name -> frequency in GHz, e.g. "
+                        f"{{'Ku': 12.0}}, got {bands_ghz!r:.100}")
     bands = dict(DEFAULT_BANDS_GHZ if bands_ghz is None else bands_ghz)
     if not bands:
         raise ValueError("bands_ghz must name at least one band")
@@ -252,10 +261,10 @@ def availability_map(margin_db=6.0, *, bands_ghz: Mapping | None = None,
             raise ValueError(f"margin_db lacks band(s) {sorted(missing)}")
     margins = {b: margin_db[b] if isinstance(margin_db, Mapping) else margin_db
                for b in bands}
-    sl = float(check_range(lat_step_deg, "lat_step_deg", 0.0, 90.0, low_open=True,
-                           unit="deg"))
-    so = float(check_range(lon_step_deg, "lon_step_deg", 0.0, 90.0, low_open=True,
-                           unit="deg"))
+    sl = check_scalar(check_range(lat_step_deg, "lat_step_deg", 0.0, 90.0, low_open=True,
+                                  unit="deg"), "lat_step_deg")
+    so = check_scalar(check_range(lon_step_deg, "lon_step_deg", 0.0, 90.0, low_open=True,
+                                  unit="deg"), "lon_step_deg")
     span = check_range(lat_range_deg, "lat_range_deg", -90.0, 90.0, unit="deg")
     if span.shape != (2,):
         raise ValueError(f"lat_range_deg must be (low, high), got {lat_range_deg!r:.100}")

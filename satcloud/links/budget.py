@@ -42,7 +42,13 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from satcloud._validate import check_choice, check_latlon, check_range, check_shapes
+from satcloud._validate import (
+    check_choice,
+    check_latlon,
+    check_range,
+    check_scalar,
+    check_shapes,
+)
 from satcloud.links.antennas import phased_array_gain_dbi
 from satcloud.links.atmosphere import atmospheric_attenuation
 from satcloud.links.fspl import check_elevation_deg, fspl_db, slant_range_km
@@ -146,6 +152,21 @@ def _geometry(profile: LinkProfile, range_km, elevation_deg, lat_deg, lon_deg, a
     return rng, el, lat, lon, (None if atm is None else atm_arr), carry
 
 
+def _overrides(value, name: str) -> dict:
+    """Profile overrides as a dict of field -> value; ``TypeError`` naming ``name``."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise TypeError(f"{name} must be a mapping of profile field -> value, e.g. "
+                        f"{{'eirp_dbw': 40.0}}, got {value!r:.100}")
+    return dict(value)
+
+
+#: Budget columns that may be NaN (see the module notes): receiver gain and noise
+#: temperature of G/T-only receivers, the place of a fixed-loss budget.
+_MAY_BE_NAN = ("rx_gain_dbi", "rx_tsys_k", "lat_deg", "lon_deg")
+
+
 def link_budget(profile, range_km=None, elevation_deg=None, *, lat_deg=None, lon_deg=None,
                 sites=None, p_percent=None, atm_loss_db=None,
                 overrides: Mapping | None = None, method="interp") -> pd.DataFrame:
@@ -200,15 +221,19 @@ def link_budget(profile, range_km=None, elevation_deg=None, *, lat_deg=None, lon
         ``margin_db``, ``fade_margin_db``, ``throughput_mbps``, ``shannon_mbps``,
         ``outage``, ``below_min_elevation``, ``atm_model``.
     """
-    prof = get_profile(profile, **dict(overrides or {}))
+    prof = get_profile(profile, **_overrides(overrides, "overrides"))
     check_choice(method, "method", ("interp", "direct"))
     p = prof.p_percent if p_percent is None else p_percent
-    p = float(check_range(p, "p_percent", 0.001, 5.0, unit="%"))
+    p = check_scalar(check_range(p, "p_percent", 0.001, 5.0, unit="%"), "p_percent")
     rng, el, lat, lon, atm_fixed, carry = _geometry(prof, range_km, elevation_deg, lat_deg,
                                                     lon_deg, atm_loss_db, sites)
     n = rng.size
     f = prof.freq_ghz
-    fspl = fspl_db(rng, f)
+    try:
+        fspl = fspl_db(rng, f)
+    except ValueError:  # only an overflow is left: range and frequency are checked
+        raise ValueError("range_km: the free-space path loss overflows (is not finite); "
+                         "the range is far outside any physical value") from None
     if atm_fixed is None:
         att = atmospheric_attenuation(lat, lon, el, f, p,
                                       antenna_diameter_m=prof.ground_antenna_diameter_m,
@@ -372,8 +397,11 @@ def bent_pipe_budget(chain, uplink, downlink, *, p_percent=None,
             raise TypeError("chain must be a bent-pipe name or a pair (uplink profile, "
                             "downlink profile)") from exc
         chain_name = "custom"
-    up = get_profile(up_name, **dict(up_overrides or {}))
-    down = get_profile(down_name, **dict(down_overrides or {}))
+    up = get_profile(up_name, **_overrides(up_overrides, "up_overrides"))
+    down = get_profile(down_name, **_overrides(down_overrides, "down_overrides"))
+    if p_percent is not None:
+        p_percent = check_scalar(check_range(p_percent, "p_percent", 0.001, 5.0, unit="%"),
+                                 "p_percent")
     if up.direction != "uplink":
         raise ValueError(f"first hop {up.name!r} must be an uplink, it is a {up.direction}")
     if down.direction != "downlink":
@@ -420,9 +448,18 @@ def budget_table(budget: pd.DataFrame, row: int = 0) -> pd.DataFrame:
     """
     if not isinstance(budget, pd.DataFrame):
         raise TypeError(f"budget must be a DataFrame, got {type(budget).__name__}")
-    if isinstance(row, bool) or not isinstance(row, int | np.integer) or not (
-            -len(budget) <= row < len(budget)):
+    if len(budget) == 0:
+        raise ValueError("budget is empty; give the output of link_budget or "
+                         "bent_pipe_budget")
+    if isinstance(row, bool) or not isinstance(row, int | np.integer):
+        raise TypeError(f"row must be an integer, got {row!r:.100}")
+    if not -len(budget) <= row < len(budget):
         raise ValueError(f"row must be an integer in [0, {len(budget) - 1}], got {row!r}")
     r = budget.iloc[int(row)]
+    for col, value in r.items():
+        if (isinstance(value, float | np.floating) and not np.isfinite(value)
+                and not str(col).endswith(_MAY_BE_NAN)):
+            raise ValueError(f"budget row {row}: {col} is {value}, not finite; give the "
+                             "output of link_budget or bent_pipe_budget")
     return pd.DataFrame({"term": list(budget.columns), "value": list(r.to_numpy()),
                          "unit": [unit_of(c) for c in budget.columns]})

@@ -134,9 +134,10 @@ def satellite_capacity_gbps(channel_throughput_mbps, n_beams, n_channels_per_bea
                     unit="Mbit/s", finite=True)
     beams = check_range(n_beams, "n_beams", 0.0, None, finite=True)
     per_beam = check_range(n_channels_per_beam, "n_channels_per_beam", 0.0, None, finite=True)
-    return check_finite_result(
-        beam_capacity_mbps(r, per_beam) * beams / 1e3,
-        "channel_throughput_mbps, n_beams and n_channels_per_beam")
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = r * per_beam * beams / 1e3
+    return check_finite_result(total, "channel_throughput_mbps, n_beams and "
+                                      "n_channels_per_beam")
 
 
 def system_capacity(satellite_capacity_gbps, n_satellites,
@@ -178,12 +179,17 @@ def system_capacity(satellite_capacity_gbps, n_satellites,
     if n_gateways is None:
         gw = np.inf
     else:
-        gw = check_range(n_gateways, "n_gateways", 0.0, None, finite=True) * check_range(
-            gateway_capacity_gbps, "gateway_capacity_gbps", 0.0, None, unit="Gbit/s",
-            finite=True)
+        with np.errstate(over="ignore"):
+            gw = check_range(n_gateways, "n_gateways", 0.0, None, finite=True) * check_range(
+                gateway_capacity_gbps, "gateway_capacity_gbps", 0.0, None, unit="Gbit/s",
+                finite=True)
+        check_finite_result(gw, "n_gateways and gateway_capacity_gbps")
     c, n, f, gw = np.broadcast_arrays(c, n, f, gw)
-    over = n * f
-    space = over * c
+    with np.errstate(over="ignore", invalid="ignore"):
+        over = n * f
+        space = over * c
+    check_finite_result(space, "satellite_capacity_gbps, n_satellites and "
+                               "fraction_over_populated_land")
     cap = np.minimum(space, gw)
     return pd.DataFrame({
         "satellites_over_demand": np.atleast_1d(over),
@@ -326,7 +332,8 @@ def user_throughput_table(cell_capacity_mbps, subscribers_per_km2, cell_area_km2
                                  low_open=True), "activity_factor")
     claim = check_scalar(check_range(claim_mbps, "claim_mbps", 0.0, None, low_open=True,
                                      unit="Mbit/s", finite=True), "claim_mbps")
-    subs = rho * area
+    with np.errstate(over="ignore"):
+        subs = check_finite_result(rho * area, "subscribers_per_km2 and cell_area_km2")
     per_user = per_user_throughput_mbps(cell_capacity_mbps, subs, a, peak_mbps)
     limit = max_subscribers(cell_capacity_mbps, claim, a) / area
     return pd.DataFrame({

@@ -23,6 +23,7 @@ Sources
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
@@ -72,11 +73,17 @@ def modcod_table(standards=STANDARDS) -> pd.DataFrame:
 
     if isinstance(standards, str):
         standards = (standards,)
+    if not isinstance(standards, Iterable):
+        raise TypeError(f"standards must be a standard name or a sequence of them "
+                        f"({list(STANDARDS)}), got {standards!r:.100}")
     standards = tuple(standards)
     if not standards:
         raise ValueError(f"standards must name at least one of {list(STANDARDS)}")
     for s in standards:
-        check_choice(s, "standard", STANDARDS)
+        try:
+            check_choice(s, "standard", STANDARDS)
+        except ValueError as exc:
+            raise ValueError(f"standards: {exc}") from None
     df = data.modcods()
     df = df[df["standard"].isin(standards)]
     return df.sort_values(["required_esn0_db", "spectral_efficiency_bps_per_hz"],
@@ -120,14 +127,21 @@ def select_modcod(esn0_db, implementation_margin_db=0.0, table=None) -> ModcodCh
     im = check_scalar(check_range(implementation_margin_db, "implementation_margin_db", 0.0,
                                   20.0, unit="dB"), "implementation_margin_db")
     tab = modcod_table() if table is None else table
+    if not isinstance(tab, pd.DataFrame):
+        raise TypeError(f"table must be a DataFrame like modcod_table(), got "
+                        f"{type(tab).__name__}")
     missing = {"modcod", "spectral_efficiency_bps_per_hz", "required_esn0_db"} - set(tab)
     if missing:
         raise ValueError(f"table lacks column(s) {sorted(missing)}")
     if len(tab) == 0:
         raise ValueError("table has no MODCOD rows")
-    order = np.argsort(tab["required_esn0_db"].to_numpy(float), kind="stable")
-    thr = tab["required_esn0_db"].to_numpy(float)[order]
-    eff = tab["spectral_efficiency_bps_per_hz"].to_numpy(float)[order]
+    thr = as_float_array(tab["required_esn0_db"].to_numpy(), "table column required_esn0_db",
+                         finite=True)
+    eff = as_float_array(tab["spectral_efficiency_bps_per_hz"].to_numpy(),
+                         "table column spectral_efficiency_bps_per_hz", finite=True)
+    order = np.argsort(thr, kind="stable")
+    thr = thr[order]
+    eff = eff[order]
     names = tab["modcod"].to_numpy(object)[order]
     # best[i]: index (in threshold order) of the most efficient MODCOD among the
     # first i+1 thresholds -- the running arg-max of efficiency.

@@ -27,6 +27,8 @@ Sources
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 from scipy import constants
 
@@ -296,8 +298,11 @@ def combine_ratios_db(*ratios_db, names=None) -> np.ndarray:
     """
     if not ratios_db:
         raise TypeError("combine_ratios_db needs at least one ratio")
-    labels = [f"ratios_db[{i}]" for i in range(len(ratios_db))] if names is None else list(
-        names)
+    if names is not None and (isinstance(names, str) or not isinstance(names, Iterable)):
+        raise TypeError(f"names must be a sequence of parameter names, one per ratio, got "
+                        f"{names!r:.100}")
+    labels = [f"ratios_db[{i}]" for i in range(len(ratios_db))] if names is None else [
+        str(n) for n in names]
     if len(labels) != len(ratios_db):
         raise ValueError(f"names must give one name per ratio ({len(ratios_db)}), got "
                          f"{len(labels)}")

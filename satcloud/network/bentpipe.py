@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from satcloud._validate import check_latlon, check_range
+from satcloud._validate import check_finite_result, check_latlon, check_range
 from satcloud.constellations import DEFAULT_GEO_SLOTS_DEG
 from satcloud.geometry import WGS84_A_KM, geodetic_to_ecef
 from satcloud.network._checks import as_int, broadcast, finite_array, positions
@@ -95,7 +95,8 @@ def geo_floor_rtt_ms(altitude_km=GEO_ALTITUDE_KM) -> np.ndarray:
         User up + down to a co-located gateway, and back. [ms]
     """
     h = finite_array(altitude_km, "altitude_km", 0.0, None, low_open=True, unit="km")
-    return 4.0 * h / C_VACUUM_KM_PER_S * 1e3
+    with np.errstate(over="ignore"):
+        return check_finite_result(4.0 * h / C_VACUUM_KM_PER_S * 1e3, "altitude_km")
 
 
 def bent_pipe_rtt_ms(r_sat_km, user_lat_deg, user_lon_deg, gateway_lat_deg,

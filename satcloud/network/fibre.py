@@ -201,7 +201,8 @@ def vacuum_rtt_ms(distance_km) -> np.ndarray:
         ``2 d / c``. [ms]
     """
     d = finite_array(distance_km, "distance_km", 0.0, None, unit="km")
-    return 2.0 * d / C_VACUUM_KM_PER_S * 1e3
+    with np.errstate(over="ignore"):
+        return check_finite_result(2.0 * d / C_VACUUM_KM_PER_S * 1e3, "distance_km")
 
 
 def nearest_site(lat_deg, lon_deg, sites: pd.DataFrame, key: str = "region") -> pd.DataFrame:
@@ -235,7 +236,12 @@ def nearest_site(lat_deg, lon_deg, sites: pd.DataFrame, key: str = "region") -> 
     if not isinstance(sites, pd.DataFrame):
         raise TypeError(f"sites must be a pandas DataFrame with 'lat_deg', 'lon_deg' and "
                         f"{key!r} columns, got {type(sites).__name__}")
-    for col in ("lat_deg", "lon_deg", key):
+    if not isinstance(key, str):
+        raise TypeError(f"key must be the name of a column of sites, got {key!r:.100}")
+    if key not in sites.columns:
+        raise ValueError(f"key {key!r} is not a column of sites; columns: "
+                         f"{list(sites.columns)}")
+    for col in ("lat_deg", "lon_deg"):
         if col not in sites.columns:
             raise ValueError(f"sites must have a {col!r} column; got {list(sites.columns)}")
     if len(sites) == 0:

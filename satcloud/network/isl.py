@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from satcloud._validate import as_float_array
 from satcloud.geometry import WGS84_A_KM
 from satcloud.network._checks import as_int, broadcast, finite_scalar, positions
 
@@ -91,6 +92,9 @@ def plus_grid_edges(shell, plane, slot, *, intra_plane: bool = True,
     plane = _int_array(plane, "plane")
     slot = _int_array(slot, "slot")
     shell = np.asarray(shell)
+    if shell.ndim != 1:
+        raise TypeError(f"shell must be a 1-D array of shell labels, one per satellite, got "
+                        f"{shell!r:.100}")
     if not (len(shell) == len(plane) == len(slot)):
         raise ValueError(f"shell, plane and slot must have the same length, got "
                          f"{len(shell)}, {len(plane)}, {len(slot)}")
@@ -229,7 +233,7 @@ def isl_graph(edges, length_km, valid, n_sats: int) -> sp.csr_matrix:
     """A symmetric CSR matrix of valid link lengths for one snapshot. [km]"""
     n_sats = as_int(n_sats, "n_sats", 0)
     e = _edge_array(edges, n_sats)
-    length = np.asarray(length_km, float)
+    length = as_float_array(length_km, "length_km")
     ok = np.asarray(valid)
     if ok.dtype != bool or length.shape != (len(e),) or ok.shape != (len(e),):
         raise ValueError(f"length_km and valid must be 1-D with one entry per edge "

@@ -315,6 +315,11 @@ def snapshot_graph(r_ecef_km, source_lat_deg, source_lon_deg, exit_lat_deg, exit
         Node indices of the sources and destinations.
     """
     r = positions(r_ecef_km, "r_ecef_km", ndim=(2,))
+    if isl_edges is not None:
+        finite_scalar(grazing_altitude_km, "grazing_altitude_km", 0.0, None, unit="km")
+        if max_isl_range_km is not None:
+            finite_scalar(max_isl_range_km, "max_isl_range_km", 0.0, None, low_open=True,
+                          unit="km", allow_inf=True)
     src, ext, sat_sin, ext_sin, fib = _check_inputs(
         r.shape[0], source_lat_deg, source_lon_deg, exit_lat_deg, exit_lon_deg,
         sat_min_elevation_deg, exit_min_elevation_deg, exit_to_destination_ms)
