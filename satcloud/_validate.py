@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-__all__ = ["MAX_ARRAY_BYTES", "as_float_array", "check_choice", "check_choices",
+__all__ = ["MAX_ARRAY_BYTES", "PathNotFoundError", "as_float_array", "check_choice", "check_choices",
            "check_finite", "check_finite_result", "check_latlon", "check_memory",
            "check_range", "check_scalar", "check_shapes"]
 
@@ -28,6 +28,12 @@ __all__ = ["MAX_ARRAY_BYTES", "as_float_array", "check_choice", "check_choices",
 #: :func:`satcloud.geometry.iter_access`, :mod:`satcloud.chunked`) bound their memory
 #: themselves and are not limited by it. [bytes]
 MAX_ARRAY_BYTES = 4 * 2**30
+
+
+class PathNotFoundError(FileNotFoundError, ValueError):
+    """A path argument names no such file or folder: a ``FileNotFoundError`` that is also
+    a ``ValueError`` (bad input), like :class:`satcloud.tle.SourceNotFoundError`. The
+    message names the parameter."""
 
 
 def _finite_sum(arr: np.ndarray) -> bool:

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from satcloud._resources import shipped_dir
+from satcloud._validate import PathNotFoundError
 
 __all__ = [
     "TABLES",
@@ -264,6 +265,15 @@ def validate_table(df: pd.DataFrame, schema: TableSchema, path: Path | str) -> p
     DataTableError
         Naming the file, row and column of the first violation found.
     """
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be the str or os.PathLike the table was read from, got "
+                        f"{path!r:.100}")
+    if not isinstance(schema, TableSchema):
+        raise TypeError(f"schema must be a TableSchema (e.g. satcloud.data.TABLES[name]), got "
+                        f"{schema!r:.100}")
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"df must be a pandas DataFrame read from {path}, got "
+                        f"{type(df).__name__}")
     path = Path(path)
     missing_cols = [c for c in schema.columns if c not in df.columns]
     if missing_cols:
@@ -419,7 +429,8 @@ def load_table(name: str, path: str | os.PathLike | None = None) -> pd.DataFrame
         raise DataTableError(p, f"is a folder; path must name the CSV file of table "
                                 f"{name!r} ({TABLES[name].filename})")
     if not p.is_file():
-        raise FileNotFoundError(f"table {name!r} not found at {p}")
+        raise PathNotFoundError(f"table {name!r} not found at {p}"
+                                + ("" if path is None else " (the path given)"))
     # keyed by content, not modification time: a file rewritten within the file
     # system's time resolution is still re-read
     return _load_cached(name, str(p.resolve()), p.read_bytes()).copy()

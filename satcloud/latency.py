@@ -59,13 +59,13 @@ the LEO-routing literature).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from satcloud import data
-from satcloud._validate import check_choice, check_range
+from satcloud._validate import as_float_array, check_choice, check_finite_result, check_range
 from satcloud.network._checks import as_bool, as_int, finite_array, finite_scalar, positions
 from satcloud.network.bentpipe import DEFAULT_GEO_SLOTS_LON_DEG, geo_positions_ecef_km
 from satcloud.network.fibre import (
@@ -490,6 +490,9 @@ def options_by_system(systems, options: dict) -> list[dict]:
     ValueError
         For an option that applies to none of the systems.
     """
+    if not isinstance(options, Mapping):
+        raise TypeError(f"options must be a dict of rtt option -> value, got {options!r:.100}")
+    systems = _check_systems(systems)
     unknown = [k for k in options if k not in _OPTION_ORDER]
     if unknown:
         raise TypeError(f"unknown rtt option(s) {unknown}; the options are "
@@ -904,8 +907,10 @@ def _assemble(blocks, times, src, dst, target, network, mode, floor, ovh, hop_ov
         d_idx = np.broadcast_to(np.arange(n_d_out)[None, None, :], shape)
         floor_b = np.broadcast_to(floor, shape)
         target_floor = floor_b
-    overhead = np.where(reach, ovh + 2.0 * hop_ovh * n_sats, np.nan)
-    rtt_ms = 2.0 * total + overhead
+    with np.errstate(over="ignore", invalid="ignore"):
+        overhead = np.where(reach, ovh + 2.0 * hop_ovh * n_sats, np.nan)
+        rtt_ms = 2.0 * total + overhead
+    check_finite_result(np.where(reach, rtt_ms, 0.0), "overhead_ms and hop_overhead_ms")
     cols = {}
     if times is None:
         cols["time"] = pd.Series(pd.NaT, index=range(int(np.prod(shape))),
@@ -995,16 +1000,30 @@ def summarize(df: pd.DataFrame, by=("source", "target", "network", "mode")) -> p
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"df must be the DataFrame rtt() returns, got {type(df).__name__}")
+    if not isinstance(by, str | list | tuple):
+        raise TypeError(f"by must be a column name or a list of column names, got "
+                        f"{by!r:.100}")
     by = [by] if isinstance(by, str) else list(by)
     if not by or not all(isinstance(c, str) for c in by):
         raise ValueError(f"by must name one or more columns of df, got {by!r}")
     need = ["rtt_ms", "reachable", "time_s", "floor_ms", "sat_path", "gateway",
             "destination"]
-    missing = [c for c in dict.fromkeys(by + need) if c not in df.columns]
+    missing = [c for c in dict.fromkeys(need) if c not in df.columns]
     if missing:
         raise ValueError(f"df lacks column(s) {missing}; pass the output of rtt()")
+    absent = [c for c in by if c not in df.columns]
+    if absent:
+        raise ValueError(f"by names column(s) {absent} that df lacks; columns: "
+                         f"{list(df.columns)}")
     if len(df) == 0:
         raise ValueError("df has no rows; pass the output of rtt()")
+    if df["reachable"].dtype != bool:
+        raise TypeError(f"df column reachable must be boolean, got {df['reachable'].dtype}")
+    reached = df["reachable"].to_numpy()
+    as_float_array(df["rtt_ms"].to_numpy(dtype=float, na_value=np.nan)[reached],
+                   "df column rtt_ms (reachable rows)", finite=True)
+    as_float_array(df["floor_ms"].to_numpy(dtype=float, na_value=np.nan),
+                   "df column floor_ms", finite=True)
     out = []
     for key, g in df.groupby(by, sort=False, dropna=False):
         g = g.sort_values("time_s", kind="stable")

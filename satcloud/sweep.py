@@ -106,7 +106,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from satcloud._validate import check_choice
+from satcloud._validate import PathNotFoundError, check_choice
 
 __all__ = [
     "KEY_COLUMN",
@@ -791,7 +791,8 @@ def read_results(output) -> pd.DataFrame:
                         f"{type(output).__name__} {output!r}")
     parts = Path(output) / _PARTS
     if not parts.is_dir():
-        raise FileNotFoundError(f"{str(output)!r} is not a sweep output folder (no {_PARTS}/)")
+        raise PathNotFoundError(f"output {str(output)!r} is not a sweep output folder (no "
+                                f"{_PARTS}/)")
     frames = [pd.read_parquet(p) for p in sorted(parts.glob("part-*.parquet"))]
     if not frames:
         return pd.DataFrame({KEY_COLUMN: pd.Series([], dtype=object)})
@@ -846,6 +847,24 @@ def local_client(n_workers: int | None = None, *, threads_per_worker: int = 1,
         n_workers = dask.system.CPU_COUNT
     if isinstance(n_workers, bool) or not isinstance(n_workers, int | np.integer) or n_workers < 1:
         raise ValueError(f"n_workers must be a positive int, got {n_workers!r}")
+    # checked here: distributed would hang or fail in a worker process on bad values
+    if (isinstance(threads_per_worker, bool)
+            or not isinstance(threads_per_worker, int | np.integer) or threads_per_worker < 1):
+        raise ValueError(f"threads_per_worker must be a positive int, got "
+                         f"{threads_per_worker!r:.100}")
+    if not isinstance(silence_logs, bool | int | np.integer) or (
+            not isinstance(silence_logs, bool) and not 0 <= silence_logs <= 50):
+        raise ValueError(f"silence_logs must be a bool or a logging level in [0, 50] (e.g. "
+                         f"logging.WARNING = 30), got {silence_logs!r:.100}")
+    if malloc_trim_threshold is not None and (
+            isinstance(malloc_trim_threshold, bool)
+            or not isinstance(malloc_trim_threshold, int | np.integer)
+            or malloc_trim_threshold < 0):
+        raise ValueError(f"malloc_trim_threshold must be None or an int >= 0 [bytes], got "
+                         f"{malloc_trim_threshold!r:.100}")
+    dashboard = bool(dashboard) if isinstance(dashboard, bool | np.bool_) else dashboard
+    if not isinstance(dashboard, bool):
+        raise TypeError(f"dashboard must be True or False, got {dashboard!r:.100}")
     has_bokeh = importlib.util.find_spec("bokeh") is not None
     # The scheduler serves HTTP (health, metrics; the dashboard with bokeh) even without
     # a dashboard: a free port on localhost avoids clashing with other clusters on 8787.
