@@ -410,7 +410,8 @@ def gmst82_rad(times) -> np.ndarray:
 def mean_motion_rad_s(a_km) -> np.ndarray:
     """Keplerian mean motion n = sqrt(mu / a^3). [rad/s]"""
     a = check_range(a_km, "a_km", 0.0, None, low_open=True, unit="km", finite=True)
-    return np.sqrt(MU_EARTH_KM3_S2 / a**3)
+    with np.errstate(over="ignore", divide="ignore"):
+        return check_finite_result(np.sqrt(MU_EARTH_KM3_S2 / a**3), "a_km")
 
 
 def orbital_period_s(altitude_km) -> np.ndarray:
@@ -455,13 +456,15 @@ def j2_secular_rates(a_km, eccentricity, inclination_deg):
     a = check_range(a_km, "a_km", 0.0, None, low_open=True, unit="km", finite=True)
     e = check_range(eccentricity, "eccentricity", 0.0, 1.0, high_open=True)
     i = np.radians(check_range(inclination_deg, "inclination_deg", 0.0, 180.0, unit="deg"))
-    n0 = np.sqrt(MU_EARTH_KM3_S2 / a**3)
-    p = a * (1.0 - e * e)
-    k = J2_EARTH * (R_EARTH_KM / p) ** 2
-    ci = np.cos(i)
-    raan_rate = -1.5 * n0 * k * ci
-    argp_rate = 0.75 * n0 * k * (5.0 * ci * ci - 1.0)
-    m_rate = n0 * (1.0 + 0.75 * k * np.sqrt(1.0 - e * e) * (3.0 * ci * ci - 1.0))
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        n0 = np.sqrt(MU_EARTH_KM3_S2 / a**3)
+        p = a * (1.0 - e * e)
+        k = J2_EARTH * (R_EARTH_KM / p) ** 2
+        ci = np.cos(i)
+        raan_rate = -1.5 * n0 * k * ci
+        argp_rate = 0.75 * n0 * k * (5.0 * ci * ci - 1.0)
+        m_rate = n0 * (1.0 + 0.75 * k * np.sqrt(1.0 - e * e) * (3.0 * ci * ci - 1.0))
+    check_finite_result(argp_rate + m_rate + raan_rate, "a_km and eccentricity")
     return raan_rate, argp_rate, m_rate
 
 

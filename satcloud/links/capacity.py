@@ -335,7 +335,9 @@ def user_throughput_table(cell_capacity_mbps, subscribers_per_km2, cell_area_km2
     with np.errstate(over="ignore"):
         subs = check_finite_result(rho * area, "subscribers_per_km2 and cell_area_km2")
     per_user = per_user_throughput_mbps(cell_capacity_mbps, subs, a, peak_mbps)
-    limit = max_subscribers(cell_capacity_mbps, claim, a) / area
+    with np.errstate(over="ignore"):
+        limit = check_finite_result(max_subscribers(cell_capacity_mbps, claim, a) / area,
+                                    "cell_area_km2")
     return pd.DataFrame({
         "subscribers_per_km2": rho,
         "subscribers": subs,
