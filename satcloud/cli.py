@@ -69,7 +69,22 @@ def _terminate(signum, frame):
     raise KeyboardInterrupt
 
 
+#: What ``satcloud report`` needs beyond the core install (the ``notebooks`` extra).
+_REPORT_NEEDS = ("papermill", "nbformat", "nbconvert", "nbclient", "ipykernel", "jinja2")
+
+
+def _missing_report_packages() -> list[str]:
+    import importlib.util
+
+    return [name for name in _REPORT_NEEDS if importlib.util.find_spec(name) is None]
+
+
 def _cmd_report(args) -> int:
+    missing = _missing_report_packages()
+    if missing:
+        print(f"satcloud report: needs the notebooks extra (missing: {', '.join(missing)}); "
+              "install it with: pip install 'satcloud[notebooks]'", file=sys.stderr)
+        return 2
     from satcloud.report import ReportError, run_report
 
     in_main = threading.current_thread() is threading.main_thread()

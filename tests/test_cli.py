@@ -100,3 +100,16 @@ def test_data_reports_each_broken_table(tmp_path, monkeypatch, capsys):
     assert "FAIL cities: table 'cities' not found at" in out
     assert "ok   azure_regions.csv" in out
     assert f"data folder: {folder} (provenance in {folder / 'README.md'})" in out
+
+
+def test_report_without_the_notebooks_extra_says_which_extra(tmp_path, monkeypatch, capsys):
+    # issue 12, point 6: the core install has no papermill/nbconvert; `satcloud report`
+    # names the extra to install instead of failing with a ModuleNotFoundError traceback.
+    import sys
+
+    monkeypatch.setitem(sys.modules, "papermill", None)   # as if not installed
+    assert cli.main(["report", "--out", str(tmp_path / "r"), "--only", "00"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "missing: papermill" in err and "satcloud[notebooks]" in err
+    assert not (tmp_path / "r").exists()
