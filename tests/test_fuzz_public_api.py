@@ -58,6 +58,18 @@ EXAMPLES = int(os.environ.get("SATCLOUD_FUZZ_EXAMPLES", "25"))
 
 
 @pytest.fixture(scope="module", autouse=True)
+def scratch_cwd(tmp_path_factory):
+    """Run in a scratch folder: a garbage string is a valid relative path for the
+    functions that write (``sweep(output="garbage")``)."""
+    old = Path.cwd()
+    os.chdir(tmp_path_factory.mktemp("fuzz_cwd"))
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
+@pytest.fixture(scope="module", autouse=True)
 def small_memory_limit():
     """64 MB: a garbage size that would build a large (valid) grid is refused at once."""
     old = _validate.MAX_ARRAY_BYTES
@@ -721,10 +733,8 @@ def _sweep_metric(x, y=1.0):
 
 @functools.cache
 def _sweep_output() -> str:
-    import tempfile
-
     from satcloud.sweep import sweep
-    out = Path(tempfile.mkdtemp(prefix="satcloud-fuzz-sweep-")) / "results"
+    out = Path.cwd() / "fuzz-sweep-results"  # the module's scratch folder (scratch_cwd)
     sweep(_sweep_metric, {"x": [1.0, 2.0]}, scheduler="synchronous", output=out,
           progress=False)
     return str(out)
