@@ -62,7 +62,8 @@ def main():
 
     from satcloud.constellations import constellation
     from satcloud.geometry import _enu_basis, access, geodetic_to_ecef, iter_access
-    from satcloud.orbits import propagate, time_grid
+    from satcloud.orbits import propagate
+    from satcloud.time import time_grid
 
     hours = 2 if args.quick else 24
     c = constellation("starlink-gen1")

@@ -37,7 +37,8 @@ from satcloud.constellations import constellation
 from satcloud.latency import rtt, summarize
 from satcloud.network.isl import plus_grid_edges
 from satcloud.network.routing import iter_routes, snapshot_graph
-from satcloud.orbits import propagate, time_grid
+from satcloud.orbits import propagate
+from satcloud.time import time_grid
 
 EPOCH = "2020-10-01T00:00:00"
 

@@ -75,7 +75,8 @@ def gen2_child(dtype):
     import tracemalloc
 
     from satcloud.constellations import constellation
-    from satcloud.orbits import propagate, time_grid
+    from satcloud.orbits import propagate
+    from satcloud.time import time_grid
 
     c = constellation("starlink-gen2")
     t = time_grid(None, "24h", "30s")
@@ -105,7 +106,8 @@ def main():
         return 0
 
     from satcloud.constellations import Constellation, constellation
-    from satcloud.orbits import propagate, time_grid
+    from satcloud.orbits import propagate
+    from satcloud.time import time_grid
 
     hours = 6 if args.quick else 24
     const = constellation("starlink-gen1")

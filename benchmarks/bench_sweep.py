@@ -59,7 +59,8 @@ def _engine_available() -> bool:
     try:
         from satcloud.constellations import Constellation  # noqa: F401
         from satcloud.geometry import look_angles  # noqa: F401
-        from satcloud.orbits import propagate, time_grid  # noqa: F401
+        from satcloud.orbits import propagate  # noqa: F401
+        from satcloud.time import time_grid  # noqa: F401
     except ImportError:
         return False
     return True
@@ -69,7 +70,8 @@ def shell_visibility(altitude_km, inclination_deg, planes=24, sats_per_plane=22)
     """Satellites in view of four cities over 12 h at 30 s, for one Walker shell."""
     from satcloud.constellations import Constellation
     from satcloud.geometry import look_angles
-    from satcloud.orbits import propagate, time_grid
+    from satcloud.orbits import propagate
+    from satcloud.time import time_grid
 
     shell = Constellation.walker(altitude_km, inclination_deg, planes, sats_per_plane,
                                  min_elevation_deg=25.0)

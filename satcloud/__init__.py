@@ -35,7 +35,7 @@ _LAZY = {
     "constellation": "satcloud.constellations",
     "Constellation": "satcloud.constellations",
     "deploy": "satcloud.constellations",
-    "time_grid": "satcloud.orbits",
+    "time_grid": "satcloud.time",
     "propagate": "satcloud.orbits",
     "iter_propagate": "satcloud.orbits",
     "Ephemeris": "satcloud.orbits",

@@ -64,6 +64,7 @@ import numpy as np
 import pandas as pd
 
 from satcloud._validate import check_choice
+from satcloud.time import duration_s, time_grid, uniform_step_s
 
 __all__ = [
     "CoverageSummary",
@@ -241,37 +242,6 @@ class CoverageSummary:
         return out
 
 
-def _grid_step_s(times) -> float:
-    """The step of a uniform time grid, to the microsecond (0 for a single time). [s]
-
-    Raises
-    ------
-    ValueError
-        If the times are not strictly increasing and uniformly spaced.
-    """
-    if len(times) < 2:
-        return 0.0
-    tai = times.tai
-    sec = ((tai.jd1 - tai.jd1[0]) + (tai.jd2 - tai.jd2[0])) * 86400.0
-    d = np.diff(sec)
-    step = float(np.round(d[0], 6))
-    if not np.isfinite(step) or step <= 0:
-        raise ValueError(f"ephemeris times must be strictly increasing; the first step is "
-                         f"{step:g} s")
-    if not np.allclose(d, step, rtol=0.0, atol=1e-5):
-        raise ValueError("times must be uniformly spaced (e.g. from satcloud.orbits.time_grid)")
-    return step
-
-
-def _step_seconds(step) -> float:
-    """A time step in seconds, > 0, by the one duration parser
-    (:func:`satcloud.orbits.duration_s`: a string with a unit such as ``"60s"``, a number
-    of seconds, a Quantity or a timedelta; ``"60"`` without a unit is an error). [s]"""
-    from satcloud.orbits import duration_s
-
-    return duration_s(step, "step")
-
-
 def coverage_statistics(ephemeris, sites, min_elevation_deg=None, k: int = 1, *,
                         chunk_steps=None) -> pd.DataFrame:
     """Per-site coverage statistics of an ephemeris held in memory (no Dask).
@@ -305,7 +275,7 @@ def coverage_statistics(ephemeris, sites, min_elevation_deg=None, k: int = 1, *,
     site_df = normalize_sites(sites)
     counts = visible_counts(ephemeris, site_df, min_elevation_deg, chunk_steps=chunk_steps)
     return CoverageSummary.from_counts(counts, k=k).to_frame(
-        site_df, ephemeris.times, _grid_step_s(ephemeris.times))
+        site_df, ephemeris.times, uniform_step_s(ephemeris.times))
 
 
 # --------------------------------------------------------------------------------------
@@ -366,9 +336,9 @@ def coverage_over_time(constellation, start, duration, step, sites, *,
     start : Time, datetime or str
         First time (UTC).
     duration : str, float, timedelta or Quantity
-        Span, half-open, as for :func:`satcloud.orbits.time_grid`: a string with a unit
+        Span, half-open, as for :func:`satcloud.time.time_grid`: a string with a unit
         (``"365D"``, ``"24h"``), a number of seconds, a Quantity or a timedelta (see
-        :func:`satcloud.orbits.duration_s`; ``"24"`` without a unit is an error). [s]
+        :func:`satcloud.time.duration_s`; ``"24"`` without a unit is an error). [s]
     step : str, float, timedelta or Quantity
         Time step, > 0, in the same forms. [s]
     sites : pandas.DataFrame
@@ -395,7 +365,6 @@ def coverage_over_time(constellation, start, duration, step, sites, *,
         statistics of the module docstring.
     """
     from satcloud.geometry import normalize_sites
-    from satcloud.orbits import time_grid
 
     constellation = _resolve_constellation(constellation)
     k = _check_k(k)
@@ -408,7 +377,7 @@ def coverage_over_time(constellation, start, duration, step, sites, *,
                          "or n_workers=")
     site_df = normalize_sites(sites)
     times = time_grid(start, duration, step)
-    step_s = _step_seconds(step)
+    step_s = duration_s(step, "step")
     n_t = len(times)
     t_blocks = [(t0, min(t0 + chunk, n_t)) for t0 in range(0, n_t, chunk)]
     s_blocks = [(s0, min(s0 + site_chunk, len(site_df)))

@@ -36,6 +36,7 @@ from satcloud.geometry import (
     _SiteGeometry,
     normalize_sites,
 )
+from satcloud.time import sample_durations_s
 
 __all__ = [
     "coverage_summary",
@@ -50,29 +51,12 @@ __all__ = [
 
 
 def _sample_durations_s(ephemeris) -> np.ndarray:
-    """Duration each sample stands for: the step to the next one, the median step for the
-    last (1 s for a single time). [s]
-
-    Raises
-    ------
-    ValueError
-        If the ephemeris has no times or they are not strictly increasing (a
-        non-positive or non-finite duration would weight the statistics wrongly).
-    """
+    """:func:`satcloud.time.sample_durations_s` of an ephemeris's times. [s]"""
     t = getattr(ephemeris, "times", None)
     if t is None:
         raise TypeError("ephemeris must be a satcloud.orbits.Ephemeris (with times), got "
                         f"{type(ephemeris).__name__}")
-    if len(t) == 1:
-        return np.array([1.0])
-    sec = ((t.tai.jd1 - t.tai.jd1[0]) + (t.tai.jd2 - t.tai.jd2[0])) * 86400.0
-    d = np.diff(sec)
-    bad = ~(d > 0)          # also catches NaN
-    if bad.any():
-        k = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"ephemeris times must be strictly increasing; times[{k + 1}] - "
-                         f"times[{k}] = {d[k]:g} s")
-    return np.append(d, np.median(d))
+    return sample_durations_s(t)
 
 
 #: Memory per (time, site) cell of the statistics besides the counts: the covered mask

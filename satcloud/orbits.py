@@ -34,21 +34,9 @@ Two propagators, chosen per satellite by the constellation's ``model`` column:
 
 Time and Earth orientation
 --------------------------
-astropy is the authority for time scales and UT1. satcloud never downloads: importing
-this module sets ``astropy.utils.iers.conf.auto_download = False``, so astropy uses the
-IERS tables bundled with ``astropy-iers-data`` (observed values plus about a year of
-predictions). Inside the tables UT1 is good to ~1 ms (< 0.5 m of Earth rotation at the
-surface). Outside them astropy holds the edge value, and if UT1 cannot be had at all
-satcloud falls back to UT1 = UTC; both are bounded by |UT1 - UTC| < 0.9 s (the leap
-second rule), i.e. an Earth rotation error < 6.6e-5 rad: < 0.45 km at LEO, < 2.8 km at
-GEO. Never raises, never downloads.
-
-Results do not depend on the day they are computed: the module also sets
-``astropy.utils.iers.conf.auto_max_age = None``, which turns off astropy's comparison of
-the bundled tables' age with today's date (the "leap-second file is expired" warning, and
-the refusal to interpolate predictions older than 30 days). With downloads off, that
-check can only warn about the clock, never change a number; the values used are those of
-the installed ``astropy-iers-data`` release, which a user updates by upgrading it.
+Times, time grids, durations, UT1 and the Earth rotation angles come from
+:mod:`satcloud.time` (astropy is the authority; nothing is downloaded, and results do not
+depend on the day they are computed: see that module).
 
 Memory
 ------
@@ -60,17 +48,13 @@ large problems, e.g. Starlink Gen2 over a day at 30 s).
 
 from __future__ import annotations
 
-import datetime as _dt
-import functools
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from astropy import units as u
-from astropy.time import Time, TimeDelta
-from astropy.utils import iers
+from astropy.time import Time
 
 from satcloud._validate import (
     _finite_sum,
@@ -79,21 +63,13 @@ from satcloud._validate import (
     check_range,
     check_shapes,
 )
-
-# Never download Earth-orientation tables (satcloud is offline by default), and never
-# compare the bundled tables' age with today's date (results must not depend on it).
-iers.conf.auto_download = False
-iers.conf.auto_max_age = None
+from satcloud.time import earth_rotation_angle_rad, gmst82_rad, quiet_erfa, to_time
 
 __all__ = [
-    "DEFAULT_EPOCH",
     "J2_EARTH",
     "MU_EARTH_KM3_S2",
     "R_EARTH_KM",
-    "SIDEREAL_RATE_RAD_S",
     "Ephemeris",
-    "earth_rotation_angle_rad",
-    "gmst82_rad",
     "iter_propagate",
     "j2_secular_rates",
     "mean_motion_rad_s",
@@ -102,9 +78,10 @@ __all__ = [
     "propagate",
     "propagate_pairs",
     "sun_synchronous_inclination_deg",
-    "time_grid",
-    "to_time",
 ]
+
+# moved to satcloud.time; kept importable for callers not yet updated (with to_time etc.)
+from satcloud.time import DEFAULT_EPOCH, SIDEREAL_RATE_RAD_S, duration_s, time_grid  # noqa: E402, F401, I001
 
 #: Earth's gravitational parameter, EGM96/WGS84 (NIMA TR8350.2). [km^3/s^2]
 MU_EARTH_KM3_S2 = 398600.4418
@@ -112,237 +89,13 @@ MU_EARTH_KM3_S2 = 398600.4418
 R_EARTH_KM = 6378.137
 #: Second zonal harmonic J2 (un-normalised), EGM96 (-C20 * sqrt(5)). [-]
 J2_EARTH = 1.08262668e-3
-#: Earth's rotation rate relative to the CIO, d(ERA)/dt (IERS Conventions 2010). [rad/s]
-SIDEREAL_RATE_RAD_S = 2.0 * np.pi * 1.00273781191135448 / 86400.0
 #: Rate of the mean Sun in right ascension: 360 deg per tropical year. [rad/s]
 _SUN_RATE_RAD_S = 2.0 * np.pi / (365.2421897 * 86400.0)
 
-#: The package's fixed default epoch: 2020-10-01T00:00:00 UTC, the month of the
-#: Microsoft-SpaceX Azure announcement (deterministic results everywhere).
-DEFAULT_EPOCH = Time("2020-10-01T00:00:00", scale="utc")
+# ---------------------------------------------------------------------------- times
 
 
-# ---------------------------------------------------------------------------- time
-
-
-#: Accepted forms of a duration, for error messages.
-_DURATION_FORMS = ("a string with a unit ('24h', '60s', '10min', '1d', '00:01:00'), a number "
-                   "of seconds (60 or 60.0), an astropy Quantity (60 * u.s), a TimeDelta, or "
-                   "a datetime.timedelta / numpy.timedelta64 / pandas.Timedelta")
-
-
-def duration_s(value, name="duration", *, allow_zero=False) -> float:
-    """A duration in seconds, the one parser of durations and steps in satcloud. [s]
-
-    Parameters
-    ----------
-    value : str, float, int, Quantity, TimeDelta or timedelta
-        A string *with a unit* as pandas reads it (``"24h"``, ``"60s"``, ``"10min"``,
-        ``"1d"``, ``"1 days 02:00:00"``); a plain number of seconds (int or float);
-        an astropy ``Quantity`` with a time unit; an astropy ``TimeDelta``; a
-        ``datetime.timedelta``, ``numpy.timedelta64`` (with a unit) or
-        ``pandas.Timedelta``.
-    name : str
-        Public parameter name for the error messages (``"duration"``, ``"step"``).
-    allow_zero : bool
-        Accept 0 (a duration of one instant); otherwise the value must be > 0.
-
-    Returns
-    -------
-    float
-        Finite and > 0 (or >= 0 with ``allow_zero``). [s]
-
-    Raises
-    ------
-    ValueError
-        For a string without a unit (``"24"`` would otherwise read as 24 ns), a string
-        pandas cannot read, a non-finite, negative (or zero) value, or a Quantity that is
-        not a time.
-    TypeError
-        For any other type (bool, lists, arrays of several values, ...).
-    """
-    forms = _DURATION_FORMS
-    if isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be a duration ({forms}); got {value!r}")
-    if isinstance(value, u.Quantity):
-        try:
-            sec = value.to_value(u.s)
-        except u.UnitsError as exc:
-            raise ValueError(f"{name} must be a time; got {value!r} (unit "
-                             f"{value.unit!s:.40}): give {forms}") from exc
-    elif isinstance(value, TimeDelta):
-        sec = value.to_value(u.s)
-    elif isinstance(value, np.timedelta64):
-        if np.datetime_data(value.dtype)[0] == "generic":
-            raise ValueError(f"{name} = {value!r} has no unit; give {forms}")
-        sec = float(pd.Timedelta(value).total_seconds()) if not np.isnat(value) else np.nan
-    elif isinstance(value, _dt.timedelta):  # includes pandas.Timedelta
-        sec = np.nan if value is pd.NaT else float(pd.Timedelta(value).total_seconds())
-    elif isinstance(value, str):
-        text = value.strip()
-        try:
-            float(text)
-        except ValueError:
-            pass
-        else:  # "24", "1e3", "nan", "inf": a number without a unit
-            raise ValueError(f"{name} = {value!r} has no unit; give {forms}")
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # pandas deprecates the unit "d"
-                td = pd.Timedelta(text)
-        except (ValueError, TypeError, OverflowError) as exc:
-            raise ValueError(f"{name}: cannot read {value!r} as a duration; give "
-                             f"{forms}") from exc
-        sec = np.nan if td is pd.NaT else float(td.total_seconds())
-    elif isinstance(value, int | float | np.integer | np.floating):
-        sec = float(value)
-    elif isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
-        sec = float(value)
-    else:
-        shape = getattr(value, "shape", None)
-        got = (f"shape {shape}" if shape not in (None, ())
-               else f"{type(value).__name__} {value!r:.60}")
-        raise TypeError(f"{name} must be a single duration ({forms}); got {got}")
-    sec = np.asarray(sec, dtype=float)
-    if sec.ndim:
-        raise TypeError(f"{name} must be a single duration, got shape {sec.shape}")
-    sec = float(sec)
-    if not np.isfinite(sec):
-        raise ValueError(f"{name} must be a finite duration; got {value!r}")
-    if sec < 0 or (sec == 0 and not allow_zero):
-        need = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be {need} s; got {value!r} ({sec:g} s)")
-    return sec
-
-
-def _seconds(value, name) -> float:
-    """Backward-compatible alias of :func:`duration_s` (zero allowed; the caller checks)."""
-    return duration_s(value, name, allow_zero=True)
-
-
-def _quiet_erfa(func):
-    """Silence ERFA's 'dubious year' warnings (UTC beyond the leap-second table: the
-    documented, bounded UT1 fallback applies there)."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*dubious year.*")
-            return func(*args, **kwargs)
-
-    return wrapper
-
-
-def _check_unmasked(t: Time, name: str) -> Time:
-    """Reject missing times (NaT, masked elements): they would propagate to NaN."""
-    if t.masked:
-        missing = np.ma.getmaskarray(t.jd2)
-        if missing.any():
-            where = "" if t.isscalar else f" at index {int(np.flatnonzero(missing.ravel())[0])}"
-            raise ValueError(f"{name} contains a missing time (NaT or masked){where}; give "
-                             "valid UTC times")
-    return t
-
-
-def to_time(value, name="times") -> Time:
-    """An astropy ``Time`` (UTC) from a Time, datetime, ISO string or datetime64 array.
-
-    Raises
-    ------
-    TypeError
-        If ``value`` cannot be read as a time.
-    ValueError
-        If it contains a missing time (NaT or a masked element).
-    """
-    if isinstance(value, Time):
-        return _check_unmasked(value, name)
-    if isinstance(value, pd.Timestamp | pd.DatetimeIndex | pd.Series):
-        try:
-            idx = pd.DatetimeIndex(np.atleast_1d(pd.to_datetime(value)))
-        except (ValueError, TypeError, OverflowError) as exc:
-            raise TypeError(f"{name}: cannot read {value!r:.200} as a time (give an astropy "
-                            "Time, a datetime or an ISO string, in UTC)") from exc
-        if idx.isna().any():
-            raise ValueError(f"{name} contains a missing time (NaT) at index "
-                             f"{int(np.flatnonzero(idx.isna())[0])}; give valid UTC times")
-        if idx.tz is not None:
-            idx = idx.tz_convert("UTC").tz_localize(None)
-        t = Time(idx.to_numpy(dtype="datetime64[ns]"), scale="utc")
-        return t[0] if isinstance(value, pd.Timestamp) else t
-    if value is pd.NaT:
-        raise ValueError(f"{name} is a missing time (NaT); give a valid UTC time")
-    if isinstance(value, _dt.datetime) and value.tzinfo is not None:
-        value = value.astimezone(_dt.UTC).replace(tzinfo=None)
-    try:
-        t = Time(value, scale="utc")
-    except (ValueError, TypeError, OverflowError, KeyError) as exc:
-        # KeyError: astropy reads a dict as ymdhms fields and asks for 'year'
-        raise TypeError(f"{name}: cannot read {value!r:.200} as a time (give an astropy "
-                        "Time, a datetime or an ISO string, in UTC)") from exc
-    return _check_unmasked(t, name)
-
-
-#: Peak memory of :func:`time_grid` per time (offsets, TAI and UTC Time arrays and
-#: ERFA temporaries; measured 121 bytes with tracemalloc). [bytes]
-_TIME_GRID_BYTES_PER_STEP = 128
-
-
-@_quiet_erfa
-def time_grid(start=None, duration="24h", step="60s", *, endpoint=False) -> Time:
-    """A uniform grid of UTC times.
-
-    Parameters
-    ----------
-    start : Time, datetime or str, optional
-        First time (UTC). Default :data:`DEFAULT_EPOCH` (2020-10-01T00:00:00 UTC).
-    duration : str, float, Quantity or timedelta
-        Length of the grid, >= 0 (0: the single time ``start``): a string with a unit
-        as pandas reads it (``"24h"``, ``"90min"``), a number of seconds, a Quantity
-        or a timedelta (see :func:`duration_s`; a string without a unit such as
-        ``"24"`` is an error). [s]
-    step : str, float, Quantity or timedelta
-        Spacing, > 0, in the same forms. [s]
-    endpoint : bool, optional
-        Include ``start + duration`` when it falls on the grid (default: half-open,
-        so 24 h at 60 s gives 1,440 times).
-
-    Returns
-    -------
-    astropy.time.Time
-        Array of times, scale UTC. Steps are exact in SI seconds (TAI), so a grid over
-        a leap second stays uniform.
-
-    Raises
-    ------
-    ValueError
-        For a duration or step without a unit, non-finite, negative (or a zero step),
-        or a grid whose times alone would exceed the memory limit
-        (:data:`satcloud._validate.MAX_ARRAY_BYTES`; about 33 million times).
-    """
-    t0 = DEFAULT_EPOCH if start is None else to_time(start, "start")
-    if not t0.isscalar:
-        raise TypeError("start must be a single time")
-    dur = duration_s(duration, "duration", allow_zero=True)
-    stp = duration_s(step, "step")
-    n = np.floor(dur / stp * (1 + 1e-12) + 1e-9)
-    n = max(n, 1.0)
-    check_memory(n * _TIME_GRID_BYTES_PER_STEP,
-                 f"time_grid: {n:,.0f} times ({duration!r} at {step!r})",
-                 "choose a larger step or a shorter duration")
-    n = int(n)
-    if endpoint and abs(n * stp - dur) <= 1e-6 * stp:
-        n += 1
-    offsets = np.arange(n, dtype=float) * stp
-    import erfa
-
-    try:
-        return (t0.tai + TimeDelta(offsets, format="sec")).utc
-    except (erfa.ErfaError, ValueError, OverflowError) as exc:
-        raise ValueError(f"duration {duration!r} from start {t0.isot} ends at a date astropy "
-                         "cannot convert to UTC; give a shorter duration") from exc
-
-
-@_quiet_erfa
+@quiet_erfa
 def _check_times(times) -> Time:
     t = to_time(times)
     if t.isscalar:
@@ -358,50 +111,6 @@ def _check_times(times) -> Time:
             raise ValueError(f"times must be strictly increasing; times[{k + 1}] = "
                              f"{t[k + 1].isot} is not after times[{k}] = {t[k].isot}")
     return t
-
-
-def _ut1(times: Time) -> Time:
-    """UT1 for ``times`` from astropy's bundled IERS tables; UT1 = UTC as a last resort."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return times.ut1
-        except Exception:  # noqa: BLE001 - documented fallback, bounded error
-            utc = times.utc
-            return Time(utc.jd1, utc.jd2, format="jd", scale="ut1")
-
-
-@_quiet_erfa
-def earth_rotation_angle_rad(times) -> np.ndarray:
-    """Earth rotation angle, IAU 2000 (ERFA ``era00`` with UT1 from astropy). [rad]
-
-    Parameters
-    ----------
-    times : Time or array_like
-        UTC times.
-
-    Returns
-    -------
-    numpy.ndarray
-        ERA in [0, 2 pi), the angle CIRS -> TIRS about the CIP. [rad]
-    """
-    import erfa
-
-    t = _ut1(to_time(times))
-    return np.asarray(erfa.era00(t.jd1, t.jd2))
-
-
-@_quiet_erfa
-def gmst82_rad(times) -> np.ndarray:
-    """Greenwich mean sidereal time, IAU 1982 model with UT1 (ERFA ``gmst82``). [rad]
-
-    The angle of the TEME -> pseudo-Earth-fixed rotation used with SGP4
-    (Vallado et al. 2006, sec. "Coordinate systems").
-    """
-    import erfa
-
-    t = _ut1(to_time(times))
-    return np.asarray(erfa.gmst82(t.jd1, t.jd2))
 
 
 # ------------------------------------------------------------------- closed forms
@@ -591,7 +300,7 @@ def _index(value, name: str, n: int):
     return arr if arr.ndim else int(arr)
 
 
-@_quiet_erfa
+@quiet_erfa
 def _sat_arrays(constellation, ref: Time):
     """Per-satellite element arrays (radians, km, seconds since ``ref``)."""
     sats = constellation.satellites
@@ -1021,7 +730,7 @@ def _check_propagate_memory(n_t: int, n_sat: int, dtype: np.dtype, inertial: boo
     check_memory(stored + temps + n_t * _PER_TIME_BYTES, what, advice)
 
 
-@_quiet_erfa
+@quiet_erfa
 def propagate(constellation, times, *, inertial=False, dtype=np.float64, chunk_steps=None,
               progress=None, sgp4_backend="auto") -> Ephemeris:
     """Positions of every satellite at every time, Earth-fixed (and inertial if asked).
@@ -1031,7 +740,7 @@ def propagate(constellation, times, *, inertial=False, dtype=np.float64, chunk_s
     constellation : Constellation
         Satellites; each row's ``model`` picks the J2 secular or the SGP4 propagator.
     times : Time or array_like
-        Strictly increasing UTC times, e.g. from :func:`time_grid`.
+        Strictly increasing UTC times, e.g. from :func:`satcloud.time.time_grid`.
     inertial : bool, optional
         Also return CIRS inertial positions (``r_eci_km``).
     dtype : numpy dtype, optional
@@ -1105,7 +814,7 @@ def iter_propagate(constellation, times, *, chunk_steps=None, inertial=False,
     n_t, n_sat = len(t), len(constellation)
     chunk = _check_chunk_steps(chunk_steps, n_sat)
     _check_propagate_memory(n_t, n_sat, dtype, bool(inertial), chunk, whole=False)
-    plan = _quiet_erfa(_Plan)(constellation, t, sgp4_backend)
+    plan = quiet_erfa(_Plan)(constellation, t, sgp4_backend)
     return _iter_chunks(plan, t, chunk, dtype, bool(inertial), constellation)
 
 
@@ -1119,7 +828,7 @@ def _iter_chunks(plan, t, chunk, dtype, inertial, constellation) -> Iterator[Eph
         yield Ephemeris(t[t0:t1], out, eci, constellation)
 
 
-@_quiet_erfa
+@quiet_erfa
 def propagate_pairs(constellation, sat_index, times) -> np.ndarray:
     """Earth-fixed position of satellite ``sat_index[k]`` at ``times[k]`` (pairwise).
 

@@ -18,15 +18,8 @@ from astropy.time import Time, TimeDelta
 
 from satcloud import _validate
 from satcloud.constellations import Constellation, constellation
-from satcloud.orbits import (
-    DEFAULT_EPOCH,
-    duration_s,
-    iter_propagate,
-    propagate,
-    propagate_pairs,
-    time_grid,
-    to_time,
-)
+from satcloud.orbits import iter_propagate, propagate, propagate_pairs
+from satcloud.time import DEFAULT_EPOCH, duration_s, time_grid, to_time
 from satcloud.tle import SourceNotFoundError, TLEError, parse_omm, parse_tle, tle_checksum
 
 DATA = Path(__file__).parent / "data"
@@ -364,7 +357,7 @@ def test_chunked_coverage_parses_step_like_time_grid(step, exc, match):
         chunked.coverage_over_time(c, "2020-10-01", "1h", step, sites,
                                    scheduler="synchronous", progress=False)
     with pytest.raises(exc, match=match):
-        chunked._step_seconds(step)
+        duration_s(step, "step")
     with pytest.raises(exc, match=match):
         time_grid(None, "1h", step)
 

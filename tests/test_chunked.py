@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from satcloud import chunked
+from satcloud import time as sctime
 from satcloud.sweep import local_client
 
 distributed = pytest.importorskip("distributed")
@@ -172,7 +173,7 @@ def test_summary_edge_cases():
 
 @pytest.fixture(scope="module")
 def reference(sparse_shell):
-    eph = orbits.propagate(sparse_shell, orbits.time_grid(START, DURATION, STEP))
+    eph = orbits.propagate(sparse_shell, sctime.time_grid(START, DURATION, STEP))
     return eph, _reference_frame(eph, SITES, 1, 60.0)
 
 
@@ -228,7 +229,7 @@ def test_one_block_and_one_step_blocks_agree(sparse_shell, reference):
                                          chunk_steps=chunk_steps, scheduler="synchronous",
                                          progress=False)
         head = chunked.coverage_statistics(
-            orbits.propagate(sparse_shell, orbits.time_grid(START, "1h", STEP)), SITES)
+            orbits.propagate(sparse_shell, sctime.time_grid(START, "1h", STEP)), SITES)
         pd.testing.assert_frame_equal(got, head)
     assert len(expected) == 3
 
@@ -256,7 +257,7 @@ def test_global_grid_matches_in_memory(client, sparse_shell):
     ds = chunked.coverage_over_grid(sparse_shell, START, "2h", "120s", as_xarray=True,
                                     scheduler="synchronous", **kw)
     cells = coverage.global_grid(30.0)
-    eph = orbits.propagate(sparse_shell, orbits.time_grid(START, "2h", "120s"))
+    eph = orbits.propagate(sparse_shell, sctime.time_grid(START, "2h", "120s"))
     pd.testing.assert_frame_equal(table, chunked.coverage_statistics(eph, cells))
     assert dict(ds.sizes) == {"lat_deg": 6, "lon_deg": 12}
     assert ds["lat_deg"].values.tolist() == [-75.0, -45.0, -15.0, 15.0, 45.0, 75.0]

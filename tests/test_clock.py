@@ -3,7 +3,7 @@
 astropy compares its bundled leap-second table's expiry date with today's date and warns
 "leap-second file is expired" once the clock passes it (seen when the suite was run under
 ``faketime 2031-07-15``: notebook outputs gained a stderr warning). satcloud turns that
-comparison off (``iers.conf.auto_max_age = None``, see :mod:`satcloud.orbits`); these tests
+comparison off (``iers.conf.auto_max_age = None``, see :mod:`satcloud.time`); these tests
 move astropy's notion of today past any table's expiry and check that nothing changes.
 """
 
@@ -14,7 +14,7 @@ import pytest
 from astropy.time import Time
 from astropy.utils import iers
 
-from satcloud import orbits
+from satcloud import time as sctime
 
 
 @pytest.fixture
@@ -43,12 +43,12 @@ def test_leap_second_table_opens_without_stale_warning_on_a_future_date(far_futu
 def test_earth_rotation_is_the_same_on_any_day(monkeypatch, far_future):
     # Earth rotation angle at 2020-10-01: the same whether "today" is now or 2150; the
     # value itself is checked against skyfield in test_orbits.
-    t = orbits.time_grid("2020-10-01", "1h", "10min")
+    t = sctime.time_grid("2020-10-01", "1h", "10min")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        era = orbits.earth_rotation_angle_rad(t)
+        era = sctime.earth_rotation_angle_rad(t)
     monkeypatch.setattr(iers.conf, "auto_max_age", 30.0)   # astropy's default
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        era_default = orbits.earth_rotation_angle_rad(t)
+        era_default = sctime.earth_rotation_angle_rad(t)
     np.testing.assert_array_equal(era, era_default)

@@ -18,7 +18,8 @@ from satcloud.coverage import (
     visible_counts,
 )
 from satcloud.geometry import look_angles
-from satcloud.orbits import propagate, time_grid
+from satcloud.orbits import propagate
+from satcloud.time import time_grid
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,8 @@ from satcloud.constellations import Constellation
 from satcloud.coverage import global_grid, site_coverage
 from satcloud.geometry import access, geodetic_to_ecef, look_angles, slant_range_km
 from satcloud.links import eirp_dbw, fspl_db, link_budget
-from satcloud.orbits import propagate, time_grid
+from satcloud.orbits import propagate
+from satcloud.time import time_grid
 from satcloud.tle import tle_checksum
 
 DATA = Path(__file__).parent / "data"

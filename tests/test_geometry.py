@@ -23,7 +23,8 @@ from satcloud.geometry import (
     slant_range_km,
     subsatellite_points,
 )
-from satcloud.orbits import Ephemeris, propagate, time_grid
+from satcloud.orbits import Ephemeris, propagate
+from satcloud.time import time_grid
 
 DATA = Path(__file__).parent / "data"
 

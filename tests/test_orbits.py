@@ -12,12 +12,9 @@ from astropy.time import Time, TimeDelta
 from satcloud.constellations import Constellation, constellation
 from satcloud.geometry import ecef_to_geodetic
 from satcloud.orbits import (
-    DEFAULT_EPOCH,
     J2_EARTH,
     MU_EARTH_KM3_S2,
     R_EARTH_KM,
-    earth_rotation_angle_rad,
-    gmst82_rad,
     iter_propagate,
     j2_secular_rates,
     nodal_period_s,
@@ -25,8 +22,8 @@ from satcloud.orbits import (
     propagate,
     propagate_pairs,
     sun_synchronous_inclination_deg,
-    time_grid,
 )
+from satcloud.time import DEFAULT_EPOCH, earth_rotation_angle_rad, gmst82_rad, time_grid
 
 DATA = Path(__file__).parent / "data"
 

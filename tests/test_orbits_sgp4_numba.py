@@ -19,7 +19,8 @@ from sgp4.api import WGS72, WGS84, Satrec, SatrecArray
 from satcloud import _sgp4_numba as sg
 from satcloud import orbits
 from satcloud.constellations import Constellation
-from satcloud.orbits import gmst82_rad, propagate, time_grid
+from satcloud.orbits import propagate
+from satcloud.time import gmst82_rad, time_grid
 
 DATA = Path(__file__).parent / "data"
 MU72 = 398600.8  # WGS72 [km^3/s^2], for mean motions of synthetic sets

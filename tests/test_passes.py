@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from satcloud.constellations import Constellation, constellation
-from satcloud.orbits import propagate, time_grid
+from satcloud.orbits import propagate
 from satcloud.passes import daily_totals, passes
+from satcloud.time import time_grid
 
 DATA = Path(__file__).parent / "data"
 
