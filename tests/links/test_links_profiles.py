@@ -108,3 +108,33 @@ def test_describe_and_table():
     for up, down in BENT_PIPES.values():
         assert PROFILES[up].direction == "uplink"
         assert PROFILES[down].direction == "downlink"
+
+
+def test_profiles_are_read_from_the_data_table():
+    # issue 12, point 2: the profiles are data (data/link_profiles.csv), one row per
+    # (profile, field) with its source; every profile lists every field exactly once.
+    from satcloud import data
+    from satcloud.links.profiles import PROFILES, LinkProfile
+
+    table = data.load_table("link_profiles")
+    assert list(dict.fromkeys(table["profile"])) == list(PROFILES)
+    for name, rows in table.groupby("profile", sort=False):
+        assert sorted(rows["field"]) == sorted(LinkProfile.field_names()), name
+        assert rows["source"].str.strip().ne("").all(), name
+    # del Portillo et al. (2019), worked budget of the Starlink user downlink: 36.7 dBW EIRP
+    row = table[(table.profile == "delportillo_starlink_user_downlink")
+                & (table.field == "eirp_dbw")].iloc[0]
+    assert float(row["value"]) == PROFILES["delportillo_starlink_user_downlink"].eirp_dbw
+    assert "del Portillo" in row["source"]
+
+
+@pytest.mark.parametrize("kind, text, match", [
+    ("float", "abc", "is not a number"),
+    ("float | None", "n/a", "is not a number or 'none'"),
+    ("bool", "yes", "is not 'true' or 'false'"),
+])
+def test_malformed_profile_values_name_profile_and_field(kind, text, match):
+    from satcloud.links.profiles import _parse_value
+
+    with pytest.raises(ValueError, match=rf"profile 'p', field 'f'.*{match}"):
+        _parse_value("p", "f", kind, text)
