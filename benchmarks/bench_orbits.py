@@ -10,7 +10,7 @@ Goals (ratios against baselines measured in this same run):
      skyfield (EarthSatellite.at(t).frame_xyz(itrs), measured on a subset of satellites
      and scaled per satellite -- said in the output). Both SGP4 backends are timed:
      the default (sgp4_backend="auto": satcloud's vectorised numba near-Earth SGP4,
-     satcloud/_sgp4_numba.py) and sgp4_backend="satrec" (SatrecArray + fused rotation);
+     satcloud/_core/sgp4.py) and sgp4_backend="satrec" (SatrecArray + fused rotation);
      the goals apply to the default, the satrec rows are for comparison.
   3. Starlink Gen2 (29,988 satellites) x 24 h at 30 s completes with peak RSS < 3 GB
      (measured in a child process with resource.getrusage and tracemalloc).

@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from satcloud._core._jit import load as load_kernels
 from satcloud._validate import (
     _finite_sum,
     as_float_array,
@@ -452,109 +453,6 @@ def _cone_cos(rn_max: np.ndarray, min_el: np.ndarray, rho_min: float) -> np.ndar
     return np.where(psi >= np.pi, -1.0 - 1e-9, np.cos(np.minimum(psi, np.pi)))
 
 
-def _access_kernel_factory():
-    try:
-        import numba
-    except ImportError:  # pragma: no cover - numba comes with boinor
-        return None
-
-    @numba.njit(cache=True, nogil=True)
-    def kernel(r, t_offset, sin_min, cos_psi, s_unit, s_xyz, s_up, s_east, s_north,
-               s_orig, cell_start, cell_lat, cell_lon, nlat, nlon, sort_sites,
-               out_t, out_site, out_sat, out_el, out_az, out_rng):
-        half_pi = 0.5 * np.pi
-        cap = out_t.size
-        k = 0
-        n_t, n_sat = r.shape[0], r.shape[1]
-        for t in range(n_t):
-            for n in range(n_sat):
-                x, y, z = r[t, n, 0], r[t, n, 1], r[t, n, 2]
-                rn = np.sqrt(x * x + y * y + z * z)
-                ux, uy, uz = x / rn, y / rn, z / rn
-                cpsi = cos_psi[n]
-                psi = np.arccos(max(-1.0, min(1.0, cpsi)))
-                lat = np.arcsin(max(-1.0, min(1.0, uz)))
-                lon = np.arctan2(uy, ux)
-                b0 = int((lat - psi + half_pi) / cell_lat)
-                b1 = int((lat + psi + half_pi) / cell_lat)
-                b0 = max(b0, 0)
-                b1 = min(b1, nlat - 1)
-                full = (lat + psi >= half_pi) or (lat - psi <= -half_pi) or psi >= half_pi
-                dlon = 0.0
-                if not full:
-                    sl = np.sin(psi) / np.cos(lat)
-                    if sl >= 1.0:
-                        full = True
-                    else:
-                        dlon = np.arcsin(sl) + 1e-9
-                j0 = 0
-                j1 = nlon - 1
-                if not full:
-                    j0 = int(np.floor((lon - dlon + np.pi) / cell_lon))
-                    j1 = int(np.floor((lon + dlon + np.pi) / cell_lon))
-                    if j1 - j0 + 1 >= nlon:
-                        j0 = 0
-                        j1 = nlon - 1
-                seg0 = k
-                for b in range(b0, b1 + 1):
-                    for j in range(j0, j1 + 1):
-                        jj = j % nlon
-                        cell = b * nlon + jj
-                        for i in range(cell_start[cell], cell_start[cell + 1]):
-                            dot = ux * s_unit[i, 0] + uy * s_unit[i, 1] + uz * s_unit[i, 2]
-                            if dot < cpsi:
-                                continue
-                            dx = x - s_xyz[i, 0]
-                            dy = y - s_xyz[i, 1]
-                            dz = z - s_xyz[i, 2]
-                            u = dx * s_up[i, 0] + dy * s_up[i, 1] + dz * s_up[i, 2]
-                            rr = np.sqrt(dx * dx + dy * dy + dz * dz)
-                            if u >= rr * sin_min[n]:
-                                if k < cap:
-                                    e = dx * s_east[i, 0] + dy * s_east[i, 1]
-                                    nn = (dx * s_north[i, 0] + dy * s_north[i, 1]
-                                          + dz * s_north[i, 2])
-                                    out_t[k] = t + t_offset
-                                    out_site[k] = s_orig[i]
-                                    out_sat[k] = n
-                                    out_el[k] = np.degrees(np.arctan2(u, np.sqrt(e * e + nn * nn)))
-                                    az = np.degrees(np.arctan2(e, nn))
-                                    out_az[k] = az + 360.0 if az < 0.0 else az
-                                    out_rng[k] = rr
-                                k += 1
-                # order this satellite's sites by site index (insertion sort, short runs)
-                if sort_sites and k <= cap:
-                    for a in range(seg0 + 1, k):
-                        key = out_site[a]
-                        vt, ve, va, vr = out_t[a], out_el[a], out_az[a], out_rng[a]
-                        b = a - 1
-                        while b >= seg0 and out_site[b] > key:
-                            out_site[b + 1] = out_site[b]
-                            out_t[b + 1] = out_t[b]
-                            out_el[b + 1] = out_el[b]
-                            out_az[b + 1] = out_az[b]
-                            out_rng[b + 1] = out_rng[b]
-                            b -= 1
-                        out_site[b + 1] = key
-                        out_t[b + 1] = vt
-                        out_el[b + 1] = ve
-                        out_az[b + 1] = va
-                        out_rng[b + 1] = vr
-        return k
-
-    return kernel
-
-
-_ACCESS_KERNEL = None
-
-
-def _access_kernel():
-    global _ACCESS_KERNEL
-    if _ACCESS_KERNEL is None:
-        _ACCESS_KERNEL = _access_kernel_factory() or False
-    return _ACCESS_KERNEL or None
-
-
 class _SiteCells:
     """Sites binned in (geocentric latitude, longitude) cells for the numba search."""
 
@@ -593,7 +491,8 @@ def _iter_pairs(r_ecef, geo: _SiteGeometry, min_el: np.ndarray, groups, chunk: i
     """
     n_t = r_ecef.shape[0] if t_stop is None else t_stop
     sin_min = np.sin(np.radians(min_el))
-    kernel = _access_kernel() if method in ("auto", "cells") else None
+    core = load_kernels("access") if method in ("auto", "cells") else None
+    kernel = None if core is None else core.visible_pairs_into
     if method == "cells" and kernel is None:  # pragma: no cover
         raise RuntimeError("method='cells' needs numba")
     auto_chunk = chunk is None

@@ -24,7 +24,7 @@ Two propagators, chosen per satellite by the constellation's ``model`` column:
     SGP4 (Vallado et al. 2006, AIAA 2006-6753), giving TEME positions; TEME ->
     Earth-fixed by the rotation R3(GMST 1982) with UT1, the convention of Vallado (2006)
     and of skyfield. Near-Earth element sets (period < 225 min) go by default through
-    :mod:`satcloud._sgp4_numba`, a vectorised numba port of the near-Earth ``sgp4``
+    :mod:`satcloud._core.sgp4`, a vectorised numba port of the near-Earth ``sgp4``
     with the rotation fused in (same results as ``sgp4.api.SatrecArray`` to < 1e-6 km;
     the library's ``sgp4init`` decides near-Earth vs deep-space); deep-space sets (SDP4)
     always, and everything with ``sgp4_backend="satrec"``, through
@@ -56,6 +56,7 @@ import pandas as pd
 from astropy import units as u
 from astropy.time import Time
 
+from satcloud._core._jit import load as load_kernels
 from satcloud._validate import (
     _finite_sum,
     check_finite_result,
@@ -377,59 +378,6 @@ def _j2_positions(el, idx, dt_s, theta, inertial):
     return ecef, eci
 
 
-def _numba_kernels():
-    """Fused loops for the two hot paths (numba, cached); ``None`` if numba is missing."""
-    try:
-        import numba
-    except ImportError:  # pragma: no cover - numba comes with boinor
-        return None
-
-    @numba.njit(cache=True, nogil=True)
-    def circular(cu0, su0, co0, so0, a, ci, si, grp, cpsi, spsi, cphi, sphi, out):
-        # u = u0 + psi_g(t); lambda = Omega0 + phi_g(t) with phi = Omega_dot t - theta(t)
-        n_t, n = out.shape[0], out.shape[1]
-        for t in range(n_t):
-            for k in range(n):
-                g = grp[k]
-                cp, sp = cpsi[t, g], spsi[t, g]
-                cf, sf = cphi[t, g], sphi[t, g]
-                cu = cu0[k] * cp - su0[k] * sp
-                su = su0[k] * cp + cu0[k] * sp
-                cl = co0[k] * cf - so0[k] * sf
-                sl = so0[k] * cf + co0[k] * sf
-                r = a[k]
-                rcu = r * cu
-                rsuci = r * su * ci[k]
-                out[t, k, 0] = cl * rcu - sl * rsuci
-                out[t, k, 1] = sl * rcu + cl * rsuci
-                out[t, k, 2] = r * su * si[k]
-
-    @numba.njit(cache=True, nogil=True)
-    def rotate_teme(r_teme, cg, sg, out):
-        # out[t, n] = R3(gmst_t) r_teme[n, t]
-        n, n_t = r_teme.shape[0], r_teme.shape[1]
-        for t in range(n_t):
-            c, s = cg[t], sg[t]
-            for k in range(n):
-                x = r_teme[k, t, 0]
-                y = r_teme[k, t, 1]
-                out[t, k, 0] = c * x + s * y
-                out[t, k, 1] = -s * x + c * y
-                out[t, k, 2] = r_teme[k, t, 2]
-
-    return circular, rotate_teme
-
-
-_KERNELS = None
-
-
-def _kernels():
-    global _KERNELS
-    if _KERNELS is None:
-        _KERNELS = _numba_kernels() or False
-    return _KERNELS or None
-
-
 def _sgp4_error_message(code) -> str:
     from sgp4.api import SGP4_ERRORS
 
@@ -458,9 +406,9 @@ def _eci_from_ecef(ecef, era):
 def _rotate_teme(r_teme, gmst, out):
     """out[t, n] = R3(gmst_t) r_teme[n, t]: TEME -> pseudo-Earth-fixed. [km]"""
     cg, sg = np.cos(gmst), np.sin(gmst)
-    k = _kernels()
+    k = load_kernels("rotation")
     if k is not None and out.flags.c_contiguous:
-        k[1](r_teme, cg, sg, out)
+        k.rotate_teme_into(r_teme, cg, sg, out)
     else:
         r = np.transpose(r_teme, (1, 0, 2))  # [T, n, 3]
         x, y = r[..., 0], r[..., 1]
@@ -474,12 +422,43 @@ SGP4_BACKENDS = ("auto", "numba", "satrec")
 
 
 def _numba_sgp4():
-    """The numba SGP4 module, or ``None`` if numba cannot be imported."""
-    try:
-        from satcloud import _sgp4_numba
-    except ImportError:  # pragma: no cover - numba comes with boinor
-        return None
-    return _sgp4_numba
+    """The numba SGP4 kernels (:mod:`satcloud._core.sgp4`), or ``None`` without numba."""
+    return load_kernels("sgp4")
+
+
+#: ``Satrec.method`` of the element sets SGP4 propagates near-Earth (period < 225 min).
+_NEAR_EARTH = "n"
+
+
+def _near_earth_mask(satrecs) -> np.ndarray:
+    """True for element sets that SGP4 propagates near-Earth (period < 225 min).
+
+    The test is the C++ library's own: ``Satrec.method == 'n'`` after ``sgp4init``
+    (``2 pi / n_unkozai < 225`` min; AIAA 2006-6753, sec. "Deep space").
+    """
+    return np.array([s.method == _NEAR_EARTH for s in satrecs], dtype=bool)
+
+
+def _near_earth_table(satrecs) -> np.ndarray:
+    """The near-Earth SGP4 constants of ``sgp4.api.Satrec`` objects, [N, NCOL]
+    (:func:`satcloud._core.sgp4.init_table` of their ``sgp4init`` inputs).
+
+    Raises
+    ------
+    ValueError
+        If a deep-space (SDP4) element set is given.
+    """
+    core = _numba_sgp4()
+    satrecs = list(satrecs)
+    deep = ~_near_earth_mask(satrecs)
+    if deep.any():
+        k = int(np.flatnonzero(deep)[0])
+        raise ValueError(f"element set {k} is deep-space (period >= 225 min): SDP4 is not "
+                         "ported, use sgp4.api.SatrecArray")
+    cols = core.INIT_COLUMNS
+    el = np.array([[getattr(s, a) for a in cols] for s in satrecs],
+                  dtype=np.float64).reshape(len(satrecs), len(cols))
+    return core.init_table(el)
 
 
 def _check_sgp4_backend(backend) -> str:
@@ -527,9 +506,9 @@ class _Plan:
             fast = np.zeros(len(satrecs), dtype=bool)
             sg4 = _numba_sgp4() if sgp4_backend != "satrec" else None
             if sg4 is not None:
-                fast = sg4.near_earth_mask(satrecs)
+                fast = _near_earth_mask(satrecs)
                 if fast.any():
-                    self.sgp4_table = sg4.near_earth_table(
+                    self.sgp4_table = _near_earth_table(
                         [s for s, f in zip(satrecs, fast, strict=True) if f])
             # SatrecArray: deep-space sets, or all with sgp4_backend="satrec"
             self.sgp4_sat_idx = self.sgp4_idx[~fast]
@@ -572,9 +551,9 @@ class _Plan:
             cphi, sphi = np.cos(phi), np.sin(phi)
             buf = target if self.c_all else np.empty((t1 - t0, self.j2_circ.size, 3),
                                                      dtype=target.dtype)
-            k = _kernels()
+            k = load_kernels("kepler")
             if k is not None and buf.flags.c_contiguous:
-                k[0](self.c_cu0, self.c_su0, self.c_co0, self.c_so0, self.c_a, self.c_ci,
+                k.circular_positions_into(self.c_cu0, self.c_su0, self.c_co0, self.c_so0, self.c_a, self.c_ci,
                      self.c_si, self.c_grp, cpsi, spsi, cphi, sphi, buf)
             else:
                 g = self.c_grp
@@ -755,7 +734,7 @@ def propagate(constellation, times, *, inertial=False, dtype=np.float64, chunk_s
         SGP4 implementation for TLE/OMM satellites. ``"auto"`` (default) and ``"numba"``:
         near-Earth element sets (period < 225 min, as ``sgp4init`` classifies them) through
         satcloud's vectorised, parallel numba port of the near-Earth ``sgp4`` of Vallado
-        et al., AIAA 2006-6753 (:mod:`satcloud._sgp4_numba`; same positions as
+        et al., AIAA 2006-6753 (:mod:`satcloud._core.sgp4`; same positions as
         ``sgp4.api.SatrecArray`` to < 1e-6 km, same error codes), deep-space sets (SDP4)
         through ``SatrecArray``; ``"auto"`` falls back to ``SatrecArray`` if numba is
         missing, ``"numba"`` then raises ImportError. ``"satrec"``: every set through

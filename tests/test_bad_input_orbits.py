@@ -189,7 +189,7 @@ def test_propagate_never_returns_nan_for_an_edited_table():
 def test_propagate_guards_sgp4_output(monkeypatch):
     # If the SGP4 kernel ever returned NaN without an error code, propagate must not
     # hand it on: simulate it by poisoning the kernel's output for satellite 3.
-    from satcloud import _sgp4_numba
+    from satcloud._core import sgp4 as _sgp4_numba
 
     real = _sgp4_numba.sgp4_ecef_into
 

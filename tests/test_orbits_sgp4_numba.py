@@ -1,4 +1,4 @@
-"""The numba near-Earth SGP4 (satcloud._sgp4_numba) against the C++ SGP4 of ``sgp4``.
+"""The numba near-Earth SGP4 (satcloud._core.sgp4) against the C++ SGP4 of ``sgp4``.
 
 Reference throughout: ``sgp4.api.SatrecArray.sgp4`` -- the C++ implementation of Vallado,
 Crawford, Hujsak & Kelso, "Revisiting Spacetrack Report #3", AIAA 2006-6753, that
@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 from sgp4.api import WGS72, WGS84, Satrec, SatrecArray
 
-from satcloud import _sgp4_numba as sg
 from satcloud import orbits
+from satcloud._core import sgp4 as sg
 from satcloud.constellations import Constellation
 from satcloud.orbits import propagate
 from satcloud.time import gmst82_rad, time_grid
@@ -80,7 +80,7 @@ def synthetic():
 
 
 def _check_against_satrecarray(recs, jd, fr):
-    table = sg.near_earth_table(recs)
+    table = orbits._near_earth_table(recs)
     e_ref, r_ref, v_ref = SatrecArray(recs).sgp4(jd, fr)
     # reference port: TEME r and v, error codes, NaN pattern
     e, r, v = sg.sgp4_teme(table, jd, fr)
@@ -127,7 +127,7 @@ def test_synthetic_sets_match_satrecarray_with_identical_error_codes(synthetic):
     e = _check_against_satrecarray(synthetic, jd, fr)
     # the sample reaches every branch that matters: isimp = 1, decay and the
     # eccentricity error among them
-    table = sg.near_earth_table(synthetic)
+    table = orbits._near_earth_table(synthetic)
     assert (table[:, sg.C_ISIMP] == 1).sum() > 10 and (table[:, sg.C_ISIMP] == 0).sum() > 100
     assert (table[:, sg.C_CC1] < 0).any()  # negative B*
     assert {1, 6} <= set(np.unique(e)) and (e == 0).mean() > 0.5
@@ -159,7 +159,7 @@ def test_beyond_simd_range_uses_reference_port():
                    s.no_kozai, s.nodeo)
     jd = np.full(4, recs[0].jdsatepoch)
     fr = np.array([0.5, 3000.0, 3500.0, 4000.0])  # days
-    mean_anomaly = sg.near_earth_table(recs)[:, sg.C_MDOT] * fr[-1] * 1440.0  # [rad]
+    mean_anomaly = orbits._near_earth_table(recs)[:, sg.C_MDOT] * fr[-1] * 1440.0  # [rad]
     assert (mean_anomaly > sg._BIG).all() and (mean_anomaly < 10 * sg._BIG).all()
     _check_against_satrecarray(recs, jd, fr)
 
@@ -168,9 +168,9 @@ def test_deep_space_sets_are_rejected_by_the_table():
     s = Satrec()
     s.sgp4init(WGS72, "i", 1, 25000.0, 0.0, 0.0, 0.0, 1e-4, 0.0, 0.01, 0.0,
                1.0027 * 2 * np.pi / 1440.0, 0.0)  # GEO
-    assert s.method == "d" and not sg.near_earth_mask([s]).any()
+    assert s.method == "d" and not orbits._near_earth_mask([s]).any()
     with pytest.raises(ValueError, match="deep-space"):
-        sg.near_earth_table([s])
+        orbits._near_earth_table([s])
 
 
 # ------------------------------------------------------------------- propagate

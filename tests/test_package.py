@@ -87,3 +87,32 @@ def test_no_module_locates_files_relative_to_the_source_tree(root):
     offenders = [p.relative_to(root).as_posix() for p in (root / "satcloud").rglob("*.py")
                  if "parent.parent" in p.read_text(encoding="utf-8")]
     assert offenders == []
+
+
+def test_core_kernels_import_nothing_but_numpy_numba_and_core(root):
+    # satcloud._core holds unitless numba kernels (issue 12, point 4): no astropy, no
+    # pandas, nothing of satcloud outside _core
+    import ast
+
+    allowed = {"__future__", "importlib", "math", "numba", "numpy"}
+    for path in sorted((root / "satcloud" / "_core").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                assert (name.split(".")[0] in allowed or name == "satcloud._core"
+                        or name.startswith("satcloud._core.")), f"{path.name} imports {name}"
+
+
+def test_core_kernels_compile_lazily():
+    # importing the thin layers does not import numba; the first use loads the kernels
+    code = ("import sys, satcloud.orbits, satcloud.geometry; "
+            "assert 'numba' not in sys.modules, 'numba imported eagerly'; "
+            "from satcloud._core._jit import load; "
+            "assert load('kepler').circular_positions_into is load('kepler')"
+            ".circular_positions_into")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -9,8 +9,9 @@ here: :func:`satcloud.orbits.propagate` routes them to :class:`sgp4.api.SatrecAr
 Initialisation
     The C++ ``Satrec`` does not expose its initialised constants (``cc1``, ``eta``,
     ``d2`` ... are not attributes of ``sgp4.api.Satrec``, only the element set, the
-    epoch and the gravity model are), so :func:`near_earth_table` reads the *inputs* of
-    ``sgp4init`` from each ``Satrec`` (``ecco``, ``inclo``, ``nodeo``, ``argpo``, ``mo``,
+    epoch and the gravity model are), so :mod:`satcloud.orbits` reads the *inputs* of
+    ``sgp4init`` from each ``Satrec`` into an array (:data:`INIT_COLUMNS`: ``ecco``,
+    ``inclo``, ``nodeo``, ``argpo``, ``mo``,
     ``no_kozai``, ``bstar``, ``jdsatepoch``/``jdsatepochF``, ``radiusearthkm``, ``xke``,
     ``j2``, ``j3oj2``, ``j4``) and repeats the near-Earth part of ``sgp4init``/``initl``
     statement for statement (:func:`_init_row`). The near-Earth/deep-space decision is
@@ -60,10 +61,12 @@ import math
 import numba
 import numpy as np
 
+from satcloud._core._jit import jit
+
 __all__ = [
+    "INIT_COLUMNS",
     "NCOL",
-    "near_earth_mask",
-    "near_earth_table",
+    "init_table",
     "sgp4_ecef_into",
     "sgp4_teme",
 ]
@@ -83,15 +86,16 @@ NCOL = 40
 # Satellites per parallel work item of the fused kernel.
 _BLOCK = 64
 
-_JIT = {"cache": True, "nogil": True, "error_model": "numpy"}
+# (with the defaults of satcloud._core._jit: cache=True, nogil=True)
+_JIT = {"error_model": "numpy"}
 # the vectorised kernel also lets LLVM fuse multiply-adds (more accurate, not less)
-_JITV = {"cache": True, "nogil": True, "error_model": "numpy", "fastmath": {"contract"}}
+_JITV = {"error_model": "numpy", "fastmath": {"contract"}}
 
 
 # ------------------------------------------------------------------- initialisation
 
 
-@numba.njit(**_JIT)
+@jit(**_JIT)
 def _init_row(ecco, inclo, nodeo, argpo, mo, no_kozai, bstar, re, xke, j2, j3oj2, j4,
               jd, jdf, row):
     """Near-Earth part of ``sgp4init`` and ``initl`` (SGP4.cpp; AIAA 2006-6753).
@@ -242,7 +246,7 @@ def _init_row(ecco, inclo, nodeo, argpo, mo, no_kozai, bstar, re, xke, j2, j3oj2
         row[C_BC5] = 0.0
 
 
-@numba.njit(**_JIT)
+@jit(**_JIT)
 def _init_table(el, out):
     for k in range(el.shape[0]):
         e = el[k]
@@ -250,48 +254,32 @@ def _init_table(el, out):
                   e[11], e[12], e[13], out[k])
 
 
-_ATTRS = ("ecco", "inclo", "nodeo", "argpo", "mo", "no_kozai", "bstar", "radiusearthkm",
-          "xke", "j2", "j3oj2", "j4", "jdsatepoch", "jdsatepochF")
+#: The inputs of ``sgp4init`` that :func:`init_table` reads, one column each (names of
+#: ``sgp4.api.Satrec``): eccentricity [-], inclination, RAAN, argument of perigee and
+#: mean anomaly [rad], Kozai mean motion [rad/min], B* [1/earth radii], the gravity
+#: model's Earth radius [km], xke [1/min], J2, J3/J2, J4 [-], and the epoch as whole and
+#: fractional Julian date [d].
+INIT_COLUMNS = ("ecco", "inclo", "nodeo", "argpo", "mo", "no_kozai", "bstar",
+                "radiusearthkm", "xke", "j2", "j3oj2", "j4", "jdsatepoch", "jdsatepochF")
 
 
-def near_earth_mask(satrecs) -> np.ndarray:
-    """True for element sets that SGP4 propagates near-Earth (period < 225 min).
-
-    The test is the C++ library's own: ``Satrec.method == 'n'`` after ``sgp4init``
-    (``2 pi / n_unkozai < 225`` min; AIAA 2006-6753, sec. "Deep space").
-    """
-    return np.array([s.method == "n" for s in satrecs], dtype=bool)
-
-
-def near_earth_table(satrecs) -> np.ndarray:
-    """The near-Earth SGP4 constants of each ``sgp4.api.Satrec``, shape [N, NCOL].
+def init_table(elements) -> np.ndarray:
+    """The near-Earth SGP4 constants of element sets given as an array, shape [N, NCOL].
 
     Parameters
     ----------
-    satrecs : sequence of sgp4.api.Satrec
-        Initialised element sets (``twoline2rv`` or ``sgp4init``); all must be
-        near-Earth (see :func:`near_earth_mask`).
+    elements : numpy.ndarray
+        float64 [N, len(INIT_COLUMNS)]: the ``sgp4init`` inputs of near-Earth element
+        sets (period < 225 min), columns :data:`INIT_COLUMNS`.
 
     Returns
     -------
     numpy.ndarray
         float64 table, one row per satellite; columns ``C_*`` of this module.
-
-    Raises
-    ------
-    ValueError
-        If a deep-space (SDP4) element set is given.
     """
-    satrecs = list(satrecs)
-    deep = ~near_earth_mask(satrecs)
-    if deep.any():
-        k = int(np.flatnonzero(deep)[0])
-        raise ValueError(f"element set {k} is deep-space (period >= 225 min): SDP4 is not "
-                         "ported, use sgp4.api.SatrecArray")
-    el = np.array([[getattr(s, a) for a in _ATTRS] for s in satrecs],
-                  dtype=np.float64).reshape(len(satrecs), len(_ATTRS))
-    out = np.empty((len(satrecs), NCOL))
-    if len(satrecs):
+    el = np.asarray(elements, dtype=np.float64).reshape(-1, len(INIT_COLUMNS))
+    out = np.empty((el.shape[0], NCOL))
+    if el.shape[0]:
         _init_table(el, out)
     return out
 
@@ -299,7 +287,7 @@ def near_earth_table(satrecs) -> np.ndarray:
 # ---------------------------------------------------------------------- propagation
 
 
-@numba.njit(**_JIT)
+@jit(**_JIT)
 def _sgp4_point(c, tsince, r, v):
     """Near-Earth ``sgp4`` (SGP4.cpp; AIAA 2006-6753) for one satellite and time.
 
@@ -427,7 +415,7 @@ def _sgp4_point(c, tsince, r, v):
     return 0
 
 
-@numba.njit(**_JIT)
+@jit(**_JIT)
 def _teme_kernel(tab, jd, fr, e, r, v):
     n_sat, n_t = e.shape
     for k in range(n_sat):
@@ -448,7 +436,7 @@ def sgp4_teme(table, jd, fr):
     Parameters
     ----------
     table : numpy.ndarray
-        Constants from :func:`near_earth_table`, [N, NCOL].
+        Constants from :func:`init_table`, [N, NCOL].
     jd, fr : array_like
         Whole and fractional parts of the UTC Julian dates, [T] each. [d]
 
@@ -494,7 +482,7 @@ _TWOPI_1 = 2.0 * _PIO2_1 * 2.0
 _TWOPI_2 = 4.0 * _PIO2_2
 
 
-@numba.njit(inline="always", **_JITV)
+@jit(inline="always", **_JITV)
 def _sincos_v(x):
     """Branch-free :func:`_sincos` for |x| < 1e6 rad (callers check the range), so that
     LLVM vectorises the loops that call it; NaN in, NaN out."""
@@ -516,7 +504,7 @@ def _sincos_v(x):
 _BIG = 2.5e5  # [rad] SIMD range (LEO: ~7 years from epoch); beyond it the reference port
 
 
-@numba.njit(inline="always", **_JITV)
+@jit(inline="always", **_JITV)
 def _lane_mean(t, mo, mdot, argpo, argpdot, nodeo, nodedot, nodecf, cc1, bc4, omgcof, eta,
                xmcof, delmo, d2, d3, d4, bc5, sinmao, t2cof, t3cof, t4cof, t5cof, no, ecco,
                aycof, xlcof, ak):
@@ -556,7 +544,7 @@ def _lane_mean(t, mo, mdot, argpo, argpdot, nodeo, nodedot, nodecf, cc1, bc4, om
     return am, axnl, aynl, u, nodem, code, np.int64(big)
 
 
-@numba.njit(inline="always", **_JITV)
+@jit(inline="always", **_JITV)
 def _lane_position(am, axnl, aynl, sineo1, coseo1, nodem, code, g, j2, con41, x1mth2,
                    x7thm1, cosio, sinio, inclo, re):
     """Short-period periodics, orientation and position rotated by R3(g), branch-free.
@@ -611,7 +599,7 @@ def _lane_position(am, axnl, aynl, sineo1, coseo1, nodem, code, g, j2, con41, x1
 _NW = NCOL + 12
 
 
-@numba.njit(parallel=True, **_JITV)
+@jit(parallel=True, **_JITV)
 def _ecef_vec_kernel(tab, jd, fr, gmst, out, err_t, err_code):
     """Blocks of _BLOCK satellites in parallel; per time step three SIMD loops over the
     block: secular/drag and long-period terms, the Kepler iteration, short-period terms
@@ -765,7 +753,7 @@ def sgp4_ecef_into(table, jd, fr, gmst, out):
     Parameters
     ----------
     table : numpy.ndarray
-        Constants from :func:`near_earth_table`, [N, NCOL].
+        Constants from :func:`init_table`, [N, NCOL].
     jd, fr : numpy.ndarray
         Whole and fractional parts of the UTC Julian dates, [T]. [d]
     gmst : numpy.ndarray
