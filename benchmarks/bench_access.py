@@ -61,7 +61,7 @@ def main():
     args = ap.parse_args()
 
     from satcloud.constellations import constellation
-    from satcloud.geometry import _enu_basis, access, geodetic_to_ecef, iter_access
+    from satcloud.geometry import access, enu_basis, geodetic_to_ecef, iter_access
     from satcloud.orbits import propagate
     from satcloud.time import time_grid
 
@@ -93,7 +93,7 @@ def main():
     lat = sites["lat_deg"].to_numpy()
     lon = sites["lon_deg"].to_numpy()
     xyz = geodetic_to_ecef(lat, lon, sites["alt_m"].to_numpy() / 1000)
-    _, _, up = _enu_basis(lat, lon)
+    _, _, up = enu_basis(lat, lon)
     sin_min = np.sin(np.radians(c.satellites["min_elevation_deg"].to_numpy()))
     dense = {}
     t0 = time.perf_counter()

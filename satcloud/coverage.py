@@ -29,12 +29,10 @@ from satcloud._validate import (
     check_scalar,
 )
 from satcloud.geometry import (
-    _check_chunk_steps,
-    _iter_pairs,
-    _sat_groups,
-    _sat_min_elevation,
-    _SiteGeometry,
+    ecef_positions_km,
+    iter_visible_pairs,
     normalize_sites,
+    satellite_min_elevation_deg,
 )
 from satcloud.time import sample_durations_s
 
@@ -75,9 +73,7 @@ def _check_counts_memory(n_t: int, n_s: int, n_el: int, what: str, advice: str) 
 
 def _ephemeris_positions(ephemeris):
     """Positions ``[T, N, 3]`` of an Ephemeris, checked like the access search does."""
-    from satcloud.geometry import _positions
-
-    r = _positions(ephemeris)
+    r = ecef_positions_km(ephemeris)
     if r.ndim != 3:
         raise ValueError(f"ephemeris positions must be [time, satellite, 3], got {r.shape}")
     return r
@@ -85,16 +81,12 @@ def _ephemeris_positions(ephemeris):
 
 def _counts_at(ephemeris, sites_df, min_el, elevations_deg, chunk_steps=None):
     """Counts [n_el, T, S] of satellites in view at or above each elevation."""
-    r = _ephemeris_positions(ephemeris)
-    n_t, n_sat, _ = r.shape
-    chunk_steps = _check_chunk_steps(chunk_steps)
-    geo = _SiteGeometry(sites_df)
-    groups = _sat_groups(ephemeris, min_el)
+    pairs = iter_visible_pairs(ephemeris, sites_df, min_el, chunk_steps=chunk_steps)
+    n_t = np.shape(getattr(ephemeris, "r_ecef_km", ephemeris))[0]   # checked by the call
     n_s = len(sites_df)
-    chunk = chunk_steps
     els = np.atleast_1d(elevations_deg)
     out = np.zeros((els.size, n_t, n_s), dtype=np.int32)
-    for p in _iter_pairs(r, geo, min_el, groups, chunk):
+    for p in pairs:
         if p.time_index.size == 0:
             continue
         t0 = int(p.time_index.min())
@@ -127,7 +119,7 @@ def visible_counts(ephemeris, sites, min_elevation_deg=None, *, chunk_steps=None
     """
     sites_df = normalize_sites(sites)
     n_t, n_sat, _ = _ephemeris_positions(ephemeris).shape
-    min_el = _sat_min_elevation(ephemeris, min_elevation_deg, n_sat)
+    min_el = satellite_min_elevation_deg(ephemeris, min_elevation_deg, n_sat)
     _check_counts_memory(n_t, len(sites_df), 1, "visible_counts", _CHUNKED_ADVICE)
     return _counts_at(ephemeris, sites_df, min_el, [np.nan], chunk_steps)[0]
 

@@ -35,6 +35,13 @@ vectors, and applies the exact ellipsoidal elevation test to the rest, so the re
 equals the dense computation (tested; benchmarked in ``benchmarks/bench_access.py``).
 Without numba, the same bound prunes with :class:`scipy.spatial.cKDTree` (``method=
 "kdtree"``). Work is in chunks of time steps sized for ~2 million pairs.
+
+The engine is public, for the statistics built on it (:mod:`satcloud.coverage`,
+:mod:`satcloud.passes`, :mod:`satcloud.network.routing`): :func:`iter_visible_pairs`
+(the triples as arrays, chunk by chunk), :func:`coverage_cone_cos` (the bound above),
+:func:`enu_basis` (local east/north/up vectors), :func:`ecef_positions_km` (checked
+positions of an ephemeris) and :func:`satellite_min_elevation_deg` (each satellite's
+threshold). The compiled search itself is :mod:`satcloud._core.access`.
 """
 
 from __future__ import annotations
@@ -66,14 +73,20 @@ __all__ = [
     "WGS84_E2",
     "WGS84_F",
     "LookAngles",
+    "VisiblePairs",
     "access",
+    "coverage_cone_cos",
+    "ecef_positions_km",
     "ecef_to_geodetic",
     "elevation_deg",
+    "enu_basis",
     "geodetic_to_ecef",
     "ground_track",
     "iter_access",
+    "iter_visible_pairs",
     "look_angles",
     "normalize_sites",
+    "satellite_min_elevation_deg",
     "slant_range_km",
     "subsatellite_points",
 ]
@@ -196,10 +209,33 @@ def ecef_to_geodetic(r_km):
     return np.degrees(lat), lon, h
 
 
-def _enu_basis(lat_deg, lon_deg):
-    """East, north, up unit vectors (ECEF components) at geodetic lat/lon, [..., 3] each."""
-    phi = np.radians(lat_deg)
-    lam = np.radians(lon_deg)
+def enu_basis(lat_deg, lon_deg):
+    """East, north and up unit vectors of the local geodetic frame, in ECEF components.
+
+    Parameters
+    ----------
+    lat_deg : array_like
+        Geodetic latitude (WGS84), in [-90, 90]. [deg]
+    lon_deg : array_like
+        Longitude, in [-180, 360]. [deg]
+
+    Returns
+    -------
+    east, north, up : numpy.ndarray
+        Unit vectors, each shaped ``broadcast(lat, lon) + (3,)``. [-]
+
+    Notes
+    -----
+    e = (-sin(lambda), cos(lambda), 0), n = (-sin(phi) cos(lambda), -sin(phi) sin(lambda),
+    cos(phi)), u = (cos(phi) cos(lambda), cos(phi) sin(lambda), sin(phi)): the rows of the
+    ECEF -> ENU rotation (Vallado, *Fundamentals of Astrodynamics and Applications*, 4th
+    ed., sec. 3.4; NIMA TR8350.2). ``up`` is the ellipsoid normal, so elevations measured
+    with it are geodetic.
+    """
+    check_shapes(lat_deg=lat_deg, lon_deg=lon_deg)
+    lat, lon = check_latlon(lat_deg, lon_deg)
+    phi = np.radians(lat)
+    lam = np.radians(lon)
     sp, cp, sl, cl = np.sin(phi), np.cos(phi), np.sin(lam), np.cos(lam)
     east = np.stack([-sl, cl, np.zeros_like(sl)], axis=-1)
     north = np.stack([-sp * cl, -sp * sl, cp], axis=-1)
@@ -215,9 +251,29 @@ class LookAngles(NamedTuple):
     range_km: np.ndarray
 
 
-def _positions(ephemeris_or_r, name="ephemeris") -> np.ndarray:
-    """ECEF positions of an Ephemeris or an array ``[..., 3]``, checked numeric, finite
-    and with a last axis of 3 (errors name the public parameter ``name``). [km]"""
+def ecef_positions_km(ephemeris_or_r, name="ephemeris") -> np.ndarray:
+    """Earth-fixed positions of an Ephemeris or an array, checked. [km]
+
+    Parameters
+    ----------
+    ephemeris_or_r : Ephemeris or array_like
+        A :class:`satcloud.orbits.Ephemeris` (its ``r_ecef_km``) or ECEF (ITRS, WGS84)
+        positions shaped ``[..., 3]``. [km]
+    name : str, optional
+        Parameter name used in the error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        The positions, float, last axis 3 (no copy for a float array). [km]
+
+    Raises
+    ------
+    TypeError
+        If the value is neither an Ephemeris nor numeric.
+    ValueError
+        If the last axis is not 3 or a position is not finite.
+    """
     r = getattr(ephemeris_or_r, "r_ecef_km", ephemeris_or_r)
     if not (isinstance(r, np.ndarray) and r.dtype.kind == "f"):
         try:
@@ -269,7 +325,7 @@ def look_angles(ephemeris, lat_deg, lon_deg, alt_m=0.0) -> LookAngles:
 
 
 def _look_angles(ephemeris, lat_deg, lon_deg, alt_m, name) -> LookAngles:
-    r = _positions(ephemeris, name)
+    r = ecef_positions_km(ephemeris, name)
     lat = check_range(lat_deg, "lat_deg", -90.0, 90.0, unit="deg")
     lon = check_range(lon_deg, "lon_deg", -180.0, 360.0, unit="deg")
     alt = as_float_array(alt_m, "alt_m", finite=True)
@@ -277,7 +333,7 @@ def _look_angles(ephemeris, lat_deg, lon_deg, alt_m, name) -> LookAngles:
         raise TypeError("look_angles takes one site: lat_deg, lon_deg and alt_m must be "
                         "scalars (use access() for many sites)")
     site = geodetic_to_ecef(lat, lon, alt / 1000.0)
-    east, north, up = _enu_basis(lat, lon)
+    east, north, up = enu_basis(lat, lon)
     d = r.astype(np.float64, copy=False) - site
     e = d @ east
     n = d @ north
@@ -370,7 +426,32 @@ def normalize_sites(sites, name="sites") -> pd.DataFrame:
     return out
 
 
-def _sat_min_elevation(ephemeris, min_elevation_deg, n_sat) -> np.ndarray:
+def satellite_min_elevation_deg(ephemeris, min_elevation_deg=None, n_sat=None
+                                ) -> np.ndarray:
+    """The visibility threshold of each satellite. [deg]
+
+    Parameters
+    ----------
+    ephemeris : Ephemeris or array_like
+        Propagated positions; with ``min_elevation_deg=None`` an Ephemeris whose
+        constellation gives each satellite's own ``min_elevation_deg``.
+    min_elevation_deg : float or array_like, optional
+        One threshold for all, one per satellite, or ``None`` (each satellite's own),
+        in [-90, 90]. [deg]
+    n_sat : int, optional
+        Number of satellites (default: the ephemeris's second axis).
+
+    Returns
+    -------
+    numpy.ndarray
+        One threshold per satellite, shape ``[n_sat]``. [deg]
+    """
+    if n_sat is None:
+        shape = ecef_positions_km(ephemeris).shape
+        n_sat = shape[-2] if len(shape) >= 2 else 1
+    elif isinstance(n_sat, bool) or not isinstance(n_sat, int | np.integer) or n_sat < 1:
+        raise ValueError(f"n_sat must be a positive integer (number of satellites), got "
+                         f"{n_sat!r:.60}")
     if min_elevation_deg is None:
         const = getattr(ephemeris, "constellation", None)
         if const is None:
@@ -395,7 +476,7 @@ class _SiteGeometry:
         lon = sites["lon_deg"].to_numpy(dtype=float)
         alt = sites["alt_m"].to_numpy(dtype=float) / 1000.0
         self.xyz = geodetic_to_ecef(lat, lon, alt)
-        _, _, self.up = _enu_basis(lat, lon)
+        _, _, self.up = enu_basis(lat, lon)
         rho = np.linalg.norm(self.xyz, axis=-1)
         self.rho_min = float(rho.min())
         self.unit = self.xyz / rho[:, None]
@@ -436,7 +517,19 @@ def _chunk_steps(n_sat: int, n_site: int, chunk_steps) -> int:
     return max(1, min(64, 2_000_000 // max(n_sat, 1)))
 
 
-class _Pairs(NamedTuple):
+class VisiblePairs(NamedTuple):
+    """Visible (time, site, satellite) triples of one chunk, as parallel arrays.
+
+    Attributes
+    ----------
+    time_index, site_index, sat_index : numpy.ndarray of int64
+        Indices into the time grid, the sites and the satellites.
+    elevation_deg, azimuth_deg : numpy.ndarray
+        Geodetic elevation and azimuth (clockwise from north, [0, 360)). [deg]
+    range_km : numpy.ndarray
+        Slant range. [km]
+    """
+
     time_index: np.ndarray
     site_index: np.ndarray
     sat_index: np.ndarray
@@ -445,8 +538,47 @@ class _Pairs(NamedTuple):
     range_km: np.ndarray
 
 
-def _cone_cos(rn_max: np.ndarray, min_el: np.ndarray, rho_min: float) -> np.ndarray:
-    """cos of the Earth-central angle bounding each satellite's visibility cone."""
+def coverage_cone_cos(r_max_km, min_elevation_deg, rho_min_km) -> np.ndarray:
+    """cos of the Earth-central angle bounding a satellite's visibility cone. [-]
+
+    A site sees the satellite at or above ``min_elevation_deg`` only if the angle at the
+    Earth's centre between the two is at most psi_max, the angle of the coverage cone:
+
+    .. math::
+
+        \\psi_{max} = \\arccos\\left(\\frac{\\rho_{min} \\cos \\epsilon'}{r_{max}}\\right)
+                     - \\epsilon'
+
+    with ``epsilon' = epsilon - 0.2 deg`` (the geodetic and geocentric verticals differ
+    by at most 0.1924 deg, so the bound holds on the ellipsoid) and 1e-6 rad of margin.
+
+    Parameters
+    ----------
+    r_max_km : array_like
+        Largest geocentric distance of the satellite over the span considered, > 0. [km]
+    min_elevation_deg : array_like
+        Elevation threshold, in [-90, 90]. [deg]
+    rho_min_km : float or array_like
+        Smallest geocentric distance of the sites, > 0. [km]
+
+    Returns
+    -------
+    numpy.ndarray
+        cos(psi_max), broadcast over the inputs; just below -1 when the cone covers the
+        whole sphere. [-]
+
+    References
+    ----------
+    Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed., sec. 11.4
+    (Earth-central angle of a ground site's view of a satellite).
+    """
+    check_shapes(r_max_km=r_max_km, min_elevation_deg=min_elevation_deg,
+                 rho_min_km=rho_min_km)
+    rn_max = check_range(r_max_km, "r_max_km", 0.0, None, low_open=True, unit="km",
+                         finite=True)
+    min_el = check_range(min_elevation_deg, "min_elevation_deg", -90.0, 90.0, unit="deg")
+    rho_min = check_range(rho_min_km, "rho_min_km", 0.0, None, low_open=True, unit="km",
+                          finite=True)
     el_b = np.radians(np.maximum(min_el - _VERTICAL_MARGIN_DEG, -90.0))
     arg = np.minimum(1.0, rho_min * np.cos(el_b) / rn_max)
     psi = np.arccos(arg) - el_b + 1e-6
@@ -473,7 +605,7 @@ class _SiteCells:
         self.orig = order.astype(np.int64)
         self.cell_start = np.searchsorted(cell[order], np.arange(self.nlat * self.nlon + 1)
                                           ).astype(np.int64)
-        east, north, up = _enu_basis(geo.sites["lat_deg"].to_numpy(float),
+        east, north, up = enu_basis(geo.sites["lat_deg"].to_numpy(float),
                                      geo.sites["lon_deg"].to_numpy(float))
         self.unit = np.ascontiguousarray(u[order])
         self.xyz = np.ascontiguousarray(geo.xyz[order])
@@ -484,7 +616,7 @@ class _SiteCells:
 
 def _iter_pairs(r_ecef, geo: _SiteGeometry, min_el: np.ndarray, groups, chunk: int | None,
                 t_start: int = 0, t_stop: int | None = None, method: str = "auto",
-                sort_sites: bool = False) -> Iterator[_Pairs]:
+                sort_sites: bool = False) -> Iterator[VisiblePairs]:
     """Yield the visible (time, site, satellite) triples, chunk by chunk.
 
     Rows come ordered by time, then satellite (then site if ``sort_sites``).
@@ -510,7 +642,7 @@ def _iter_pairs(r_ecef, geo: _SiteGeometry, min_el: np.ndarray, groups, chunk: i
         r = np.ascontiguousarray(r_ecef[t0:t1], dtype=np.float64)
         rn = np.sqrt(np.einsum("tnk,tnk->tn", r, r))
         if kernel is not None:
-            cos_psi = _cone_cos(rn.max(axis=0), min_el, geo.rho_min)
+            cos_psi = coverage_cone_cos(rn.max(axis=0), min_el, geo.rho_min)
             if cells is None:
                 psi_min = float(np.degrees(np.arccos(np.clip(cos_psi.max(), -1, 1))))
                 cells = _SiteCells(geo, float(np.clip(psi_min / 2.0, 0.5, 10.0)))
@@ -535,21 +667,21 @@ def _iter_pairs(r_ecef, geo: _SiteGeometry, min_el: np.ndarray, groups, chunk: i
                 need = int(k * 1.1) + 1024
             per_step = max(per_step, k / (t1 - t0))
             # views into reused buffers: valid until the next iteration
-            yield _Pairs(*(b[:k] for b in bufs))
+            yield VisiblePairs(*(b[:k] for b in bufs))
             t0 = t1
             continue
         yield _kdtree_pairs(r, rn, t0, geo, min_el, sin_min, groups)
         t0 = t1
 
 
-def _kdtree_pairs(r, rn, t0, geo, min_el, sin_min, groups) -> _Pairs:
+def _kdtree_pairs(r, rn, t0, geo, min_el, sin_min, groups) -> VisiblePairs:
     """k-d tree pruning (used when numba is unavailable, and as a cross-check)."""
     out = {k: [] for k in ("t", "s", "n", "u", "d", "r")}
     for gi in groups:
         rg = r[:, gi]
         rng_g = rn[:, gi]
-        cos_psi = _cone_cos(np.array([rng_g.max()]), np.array([min_el[gi].min()]),
-                            geo.rho_min)[0]
+        cos_psi = coverage_cone_cos(np.array([rng_g.max()]), np.array([min_el[gi].min()]),
+                                    geo.rho_min)[0]
         chord = 2.0 + 1e-9 if cos_psi < -1 else np.sqrt(max(0.0, 2.0 - 2.0 * cos_psi)) + 1e-9
         ng = gi.size
         pts = (rg / rng_g[..., None]).reshape(-1, 3)
@@ -572,7 +704,7 @@ def _kdtree_pairs(r, rn, t0, geo, min_el, sin_min, groups) -> _Pairs:
         out["r"].append(rr[ok])
     if not out["t"]:
         z = np.zeros(0, np.int64)
-        return _Pairs(z, z, z, np.zeros(0), np.zeros(0), np.zeros(0))
+        return VisiblePairs(z, z, z, np.zeros(0), np.zeros(0), np.zeros(0))
     t, s, n = (np.concatenate(out[k]) for k in ("t", "s", "n"))
     u, d, rr = np.concatenate(out["u"]), np.concatenate(out["d"]), np.concatenate(out["r"])
     lat = np.radians(geo.sites["lat_deg"].to_numpy(dtype=float))[s]
@@ -583,10 +715,10 @@ def _kdtree_pairs(r, rn, t0, geo, min_el, sin_min, groups) -> _Pairs:
     el = np.degrees(np.arctan2(u, np.hypot(e, nn)))
     az = np.degrees(np.arctan2(e, nn)) % 360.0
     order = np.lexsort((n, t))
-    return _Pairs(t[order], s[order], n[order], el[order], az[order], rr[order])
+    return VisiblePairs(t[order], s[order], n[order], el[order], az[order], rr[order])
 
 
-def _pairs_frame(p: _Pairs, times_dt, site_cat, sat_cat) -> pd.DataFrame:
+def _pairs_frame(p: VisiblePairs, times_dt, site_cat, sat_cat) -> pd.DataFrame:
     return pd.DataFrame({
         "time_index": p.time_index,
         "time": times_dt[p.time_index],
@@ -614,6 +746,73 @@ def _sat_ids(ephemeris, n_sat):
     return np.array([f"sat-{i}" for i in range(n_sat)])
 
 
+class _AccessSetup(NamedTuple):
+    positions_km: np.ndarray
+    sites: pd.DataFrame
+    min_el: np.ndarray
+    pairs: Iterator[VisiblePairs]
+
+
+def _access_setup(ephemeris, sites, min_elevation_deg, chunk_steps, method, sort_sites=False
+                  ) -> _AccessSetup:
+    """Check the arguments of the access search (at the call, not at the first chunk)
+    and set up its iterator of :class:`VisiblePairs`."""
+    r = ecef_positions_km(ephemeris)
+    if r.ndim != 3:
+        raise ValueError(f"ephemeris positions must be [time, satellite, 3], got {r.shape}")
+    n_t, n_sat, _ = r.shape
+    site_df = normalize_sites(sites)
+    min_el = satellite_min_elevation_deg(ephemeris, min_elevation_deg, n_sat)
+    chunk = None if chunk_steps is None else _chunk_steps(n_sat, len(site_df), chunk_steps)
+    check_choice(method, "method", ("auto", "cells", "kdtree"))
+    geo = _SiteGeometry(site_df)
+    groups = _sat_groups(ephemeris, min_el)
+    pairs = _iter_pairs(r, geo, min_el, groups, chunk, method=method,
+                        sort_sites=bool(sort_sites))
+    return _AccessSetup(r, site_df, min_el, pairs)
+
+
+def iter_visible_pairs(ephemeris, sites, min_elevation_deg=None, *, chunk_steps=None,
+                       method="auto", sort_sites=False) -> Iterator[VisiblePairs]:
+    """The access engine: visible (time, site, satellite) triples as arrays, by chunk.
+
+    What :func:`access` and the statistics of :mod:`satcloud.coverage` are built on, for
+    reductions that need no table (counts, histograms): no DataFrame per chunk, no
+    dense time x site x satellite cube (see the module docstring for the pruning).
+
+    Parameters
+    ----------
+    ephemeris : Ephemeris or array_like
+        Propagated positions ``[time, satellite, 3]`` (an Ephemeris, or an array with
+        ``min_elevation_deg`` given). [km]
+    sites : pandas.DataFrame
+        As in :func:`access` (``lat_deg``, ``lon_deg`` [deg], optional ``alt_m`` [m]).
+    min_elevation_deg : float or array_like, optional
+        Threshold, scalar or one per satellite; ``None`` for each satellite's own. [deg]
+    chunk_steps : int, optional
+        Time steps per chunk (default: sized for ~2 million pairs per chunk).
+    method : {"auto", "cells", "kdtree"}, optional
+        Pruning, as in :func:`access`.
+    sort_sites : bool, optional
+        Order the sites of each (time, satellite) by site index.
+
+    Returns
+    -------
+    iterator of VisiblePairs
+        One :class:`VisiblePairs` per chunk of time steps, rows ordered by time, then
+        satellite; ``site_index`` refers to the rows of :func:`normalize_sites` of
+        ``sites``. The arrays may be views into buffers reused by the next chunk: copy
+        what you keep.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For bad arguments, at the call (before the first chunk).
+    """
+    return _access_setup(ephemeris, sites, min_elevation_deg, chunk_steps, method,
+                         sort_sites).pairs
+
+
 def iter_access(ephemeris, sites, min_elevation_deg=None, *, chunk_steps=None,
                 method="auto") -> Iterator[pd.DataFrame]:
     """Like :func:`access`, but yield one DataFrame per chunk of time steps.
@@ -622,21 +821,12 @@ def iter_access(ephemeris, sites, min_elevation_deg=None, *, chunk_steps=None,
     a day: ~3e8 visible pairs) without holding every pair in memory. Parameters as in
     :func:`access`; ``chunk_steps`` sets the number of time steps per chunk.
     """
-    r = _positions(ephemeris)
-    if r.ndim != 3:
-        raise ValueError(f"ephemeris positions must be [time, satellite, 3], got {r.shape}")
-    n_t, n_sat, _ = r.shape
-    site_df = normalize_sites(sites)
-    min_el = _sat_min_elevation(ephemeris, min_elevation_deg, n_sat)
-    chunk = None if chunk_steps is None else _chunk_steps(n_sat, len(site_df), chunk_steps)
-    check_choice(method, "method", ("auto", "cells", "kdtree"))
-    geo = _SiteGeometry(site_df)
-    groups = _sat_groups(ephemeris, min_el)
+    setup = _access_setup(ephemeris, sites, min_elevation_deg, chunk_steps, method)
+    n_t, n_sat, _ = setup.positions_km.shape
     times_dt = _times_utc(ephemeris, n_t)
-    site_cat = pd.CategoricalDtype(site_df["site"].astype(str).to_numpy(), ordered=False)
+    site_cat = pd.CategoricalDtype(setup.sites["site"].astype(str).to_numpy(), ordered=False)
     sat_cat = pd.CategoricalDtype(_sat_ids(ephemeris, n_sat), ordered=False)
-    pairs = _iter_pairs(r, geo, min_el, groups, chunk, method=method)
-    return (_pairs_frame(p, times_dt, site_cat, sat_cat) for p in pairs)
+    return (_pairs_frame(p, times_dt, site_cat, sat_cat) for p in setup.pairs)
 
 
 def access(ephemeris, sites, min_elevation_deg=None, *, chunk_steps=None,
@@ -724,7 +914,7 @@ def subsatellite_points(ephemeris, time_index=None) -> pd.DataFrame:
         For a ``time_index`` out of range, or a table above the memory limit
         (:data:`satcloud._validate.MAX_ARRAY_BYTES`).
     """
-    r = _positions(ephemeris)
+    r = ecef_positions_km(ephemeris)
     if r.ndim != 3:
         raise ValueError(f"ephemeris positions must be [time, satellite, 3], got {r.shape}")
     n_t, n_sat, _ = r.shape
@@ -782,7 +972,7 @@ def ground_track(ephemeris, sat_index=None) -> pd.DataFrame:
         segment starts where the longitude jumps by more than 180 deg, so that
         ``groupby(["sat_id", "segment"])`` draws lines without wrap-around streaks.
     """
-    r = _positions(ephemeris)
+    r = ecef_positions_km(ephemeris)
     if r.ndim != 3:
         raise ValueError(f"ephemeris positions must be [time, satellite, 3], got {r.shape}")
     n_t, n_sat, _ = r.shape

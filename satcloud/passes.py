@@ -29,11 +29,11 @@ from astropy.time import TimeDelta
 
 from satcloud._validate import check_choice, check_range, check_scalar
 from satcloud.geometry import (
-    _enu_basis,
-    _sat_min_elevation,
     access,
+    enu_basis,
     geodetic_to_ecef,
     normalize_sites,
+    satellite_min_elevation_deg,
 )
 from satcloud.orbits import propagate_pairs
 
@@ -132,7 +132,7 @@ def passes(ephemeris, stations, min_elevation_deg=None, *, sat_index=None, refin
                         f"{type(eph).__name__}")
     const = eph.constellation
     n_sat = eph.r_ecef_km.shape[1]
-    min_el_all = _sat_min_elevation(eph, min_elevation_deg, n_sat)
+    min_el_all = satellite_min_elevation_deg(eph, min_elevation_deg, n_sat)
     if sat_index is not None:
         idx = np.atleast_1d(np.asarray(sat_index))
         if idx.size and idx.dtype.kind not in "iu":
@@ -188,7 +188,7 @@ def passes(ephemeris, stations, min_elevation_deg=None, *, sat_index=None, refin
     if refine:
         xyz = geodetic_to_ecef(st["lat_deg"].to_numpy(float), st["lon_deg"].to_numpy(float),
                                st["alt_m"].to_numpy(float) / 1000.0)
-        east, north, up = _enu_basis(st["lat_deg"].to_numpy(float),
+        east, north, up = enu_basis(st["lat_deg"].to_numpy(float),
                                      st["lon_deg"].to_numpy(float))
         thr = min_el[k_sat]
 

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from satcloud.constellations import Constellation, constellation
 from satcloud.geometry import (
-    _enu_basis,
     access,
     ecef_to_geodetic,
+    enu_basis,
     geodetic_to_ecef,
     ground_track,
     iter_access,
@@ -173,7 +173,7 @@ def _dense_pairs(r_ecef, sites, min_el):
     lon = sites["lon_deg"].to_numpy(float)
     alt = sites.get("alt_m", pd.Series(0.0, index=sites.index)).to_numpy(float) / 1000
     xyz = geodetic_to_ecef(lat, lon, alt)
-    _, _, up = _enu_basis(lat, lon)
+    _, _, up = enu_basis(lat, lon)
     smin = np.sin(np.radians(min_el))
     out = set()
     for t in range(r_ecef.shape[0]):
@@ -319,3 +319,60 @@ def test_ephemeris_isel():
     assert sub.r_ecef_km.shape == (3, 3, 3)
     assert list(sub.sat_ids) == list(c.satellites["sat_id"].iloc[[0, 10, 20]])
     assert np.array_equal(sub.r_ecef_km, e.r_ecef_km[2:5][:, [0, 10, 20]])
+
+
+# ------------------------------------------------------ the public access engine (issue 12)
+
+def test_iter_visible_pairs_are_the_rows_of_access(gen1_short, random_sites):
+    from satcloud.geometry import iter_visible_pairs
+
+    rows = [(p.time_index.copy(), p.site_index.copy(), p.sat_index.copy(),
+             p.elevation_deg.copy(), p.range_km.copy())
+            for p in iter_visible_pairs(gen1_short, random_sites, 25.0, chunk_steps=3)]
+    t, s, n, el, rng = (np.concatenate(c) for c in zip(*rows, strict=True))
+    acc = access(gen1_short, random_sites, 25.0, chunk_steps=3)
+    np.testing.assert_array_equal(t, acc["time_index"])
+    np.testing.assert_array_equal(n, acc["sat_index"])
+    np.testing.assert_array_equal(s, acc["site"].cat.codes)
+    np.testing.assert_array_equal(el, acc["elevation_deg"])
+    np.testing.assert_array_equal(rng, acc["range_km"])
+    with pytest.raises(ValueError, match="method"):
+        iter_visible_pairs(gen1_short, random_sites, method="dense")   # at the call
+
+
+def test_coverage_cone_cos_is_the_spherical_bound():
+    # a satellite at r seen at elevation el from radius rho: cos of the central angle
+    # psi = arccos(rho cos(el) / r) - el (Vallado, 4th ed., sec. 11.4), margin 0.2 deg
+    from satcloud.geometry import coverage_cone_cos
+
+    r, rho, el = 6928.137, 6356.752, 25.0
+    e = np.radians(el - 0.2)
+    expected = np.cos(np.arccos(rho * np.cos(e) / r) - e + 1e-6)
+    assert coverage_cone_cos(r, el, rho) == pytest.approx(expected, rel=1e-15)
+    assert coverage_cone_cos(r, -90.0, rho) < -1.0           # the whole sphere
+    with pytest.raises(ValueError, match="r_max_km"):
+        coverage_cone_cos(-1.0, el, rho)
+
+
+def test_enu_basis_is_orthonormal_and_up_is_the_ellipsoid_normal():
+    from satcloud.geometry import enu_basis
+
+    e, n, u = enu_basis([0.0, 45.0, -89.0], [0.0, 100.0, 359.0])
+    basis = np.stack([e, n, u], axis=1)                       # [3 sites, 3 vectors, 3]
+    np.testing.assert_allclose(basis @ basis.transpose(0, 2, 1), np.broadcast_to(
+        np.eye(3), (3, 3, 3)), atol=1e-15)
+    np.testing.assert_allclose(u[0], [1.0, 0.0, 0.0], atol=1e-16)
+    with pytest.raises(ValueError, match="lat_deg"):
+        enu_basis(91.0, 0.0)
+
+
+def test_satellite_min_elevation_deg(gen1_short):
+    from satcloud.geometry import ecef_positions_km, satellite_min_elevation_deg
+
+    n = gen1_short.r_ecef_km.shape[1]
+    own = satellite_min_elevation_deg(gen1_short)
+    np.testing.assert_array_equal(
+        own, gen1_short.constellation.satellites["min_elevation_deg"].to_numpy(float))
+    np.testing.assert_array_equal(satellite_min_elevation_deg(gen1_short, 10.0), np.full(n, 10.0))
+    with pytest.raises(ValueError, match="min_elevation_deg=None needs an Ephemeris"):
+        satellite_min_elevation_deg(ecef_positions_km(gen1_short))

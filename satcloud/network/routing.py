@@ -61,7 +61,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 from satcloud._validate import check_choice, check_latlon
-from satcloud.geometry import _enu_basis, geodetic_to_ecef
+from satcloud.geometry import enu_basis, geodetic_to_ecef
 from satcloud.network._checks import as_bool, as_int, finite_array, finite_scalar, positions
 from satcloud.network.fibre import C_VACUUM_KM_PER_S
 from satcloud.network.isl import (
@@ -136,7 +136,7 @@ class _Ground:
             raise ValueError(f"{name}_lat_deg and {name}_lon_deg are empty; give at least "
                              f"one {name} point")
         self.ecef = geodetic_to_ecef(self.lat, self.lon)
-        self.up = _enu_basis(self.lat, self.lon)[2]
+        self.up = enu_basis(self.lat, self.lon)[2]
         self.n = len(self.lat)
 
 
