@@ -1,6 +1,8 @@
 """Atomic file writes, and scratch folders that do not outlive their process.
 
-Atomic writes: a reader never sees a half-written file.
+Atomic writes: a reader never sees a half-written file. :func:`atomic_write` is the one
+writer (the report's HTML and JSON, the sweep's Parquet parts and manifest); the others
+are built on it.
 
 Scratch folders: :func:`make_scratch_dir` names each folder after the process that made
 it (``<prefix><pid>-<random>``), so that :func:`remove_stale_scratch` can tell the
@@ -15,9 +17,11 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 __all__ = [
+    "atomic_write",
     "atomic_write_bytes",
     "atomic_write_json",
     "atomic_write_text",
@@ -29,28 +33,58 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 
-def atomic_write_bytes(path: str | os.PathLike, payload: bytes) -> Path:
-    """Write ``payload`` to ``path`` through a temporary file in the same folder.
+def atomic_write(path: str | os.PathLike, write: Callable[[Path], object], *,
+                 tmp_prefix: str | None = None) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then move it into place.
 
-    The temporary file is flushed and fsync-ed, then renamed over ``path``
-    (``os.replace`` is atomic on POSIX and Windows), so ``path`` holds either the
-    old or the new content, never a mixture. The temporary file is removed on error.
+    The one atomic writer of satcloud: the temporary file is created (empty) in the same
+    folder, ``write`` fills it by path (``frame.to_parquet``, ``Path.write_text`` ...),
+    then it is fsync-ed, given the usual file mode and renamed over ``path``
+    (``os.replace`` is atomic on POSIX and Windows within one file system), so ``path``
+    holds either the old or the new content, never a mixture. The temporary file is
+    removed if anything fails (including ``KeyboardInterrupt``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Destination; its folder is created if missing.
+    write : callable
+        ``write(tmp_path)`` writes the complete content to ``tmp_path``.
+    tmp_prefix : str, optional
+        Name prefix of the temporary file, for callers that clean up the temporary
+        files of crashed runs by name (the file is ``<tmp_prefix><random>-<name>``);
+        default ``.<name>.<random>.tmp``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    if tmp_prefix is None:
+        prefix, suffix = f".{path.name}.", ".tmp"
+    else:
+        prefix, suffix = tmp_prefix, f"-{path.name}"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=suffix)
+    os.close(fd)
+    tmp = Path(tmp)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
+        write(tmp)
+        with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the usual file mode
         os.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        if tmp.exists():
+            tmp.unlink()
         raise
     return path
+
+
+def atomic_write_bytes(path: str | os.PathLike, payload: bytes) -> Path:
+    """Write ``payload`` to ``path`` atomically (see :func:`atomic_write`)."""
+    return atomic_write(path, lambda tmp: tmp.write_bytes(payload))
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:

@@ -106,6 +106,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from satcloud._io import atomic_write
 from satcloud._validate import PathNotFoundError, check_choice
 
 __all__ = [
@@ -560,26 +561,8 @@ def _identity(x):
 # atomic Parquet output
 # --------------------------------------------------------------------------------------
 
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then move it into place.
-
-    :func:`os.replace` is atomic on POSIX and Windows within one file system, so
-    ``path`` is either the complete new file or untouched; the temporary file is removed
-    if ``write`` fails.
-    """
-    tmp = path.with_name(f"{_TMP_PREFIX}{uuid.uuid4().hex}-{path.name}")
-    try:
-        write(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    _atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
+    atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False), tmp_prefix=_TMP_PREFIX)
 
 
 class OutputInUseError(RuntimeError):
@@ -703,7 +686,8 @@ class _Store:
                     f"over {old.get('parameters')}, not of {fname} over {sorted(names)}; "
                     "give another output folder or delete this one")
         else:
-            _atomic_write(path, lambda tmp: tmp.write_text(json.dumps(manifest, indent=1)))
+            atomic_write(path, lambda tmp: tmp.write_text(json.dumps(manifest, indent=1)),
+                         tmp_prefix=_TMP_PREFIX)
         # temporary files left by a crashed run are incomplete by construction (and no
         # other sweep is writing here: we hold the lock)
         for stale in parts.glob(f"{_TMP_PREFIX}*"):
