@@ -15,7 +15,11 @@ one module per domain (see ``DESIGN.md`` in the project's shared notes and the R
 - :mod:`satcloud.widgets` -- what-if panels (ipywidgets) for JupyterLab and the Voila app
 - :mod:`satcloud.report` -- execute the notebooks and render the HTML report
 
-Submodules are imported lazily, so ``import satcloud`` stays fast.
+Submodules are imported lazily, so ``import satcloud`` stays fast. A front-door name
+that is also a module's name (``passes``, ``sweep``, ``coverage`` ...) is the module:
+Python binds ``satcloud.<name>`` to the submodule as soon as anything imports it, so it
+cannot reliably be a function; the verbs are ``satcloud.passes.passes`` and
+``satcloud.sweep.sweep``.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ _LAZY = {
     "ecef_to_geodetic": "satcloud.geometry",
     "ground_track": "satcloud.geometry",
     "subsatellite_points": "satcloud.geometry",
-    "passes": "satcloud.passes",
+    "passes": "satcloud.passes",  # the module; the verb is satcloud.passes.passes
     "daily_totals": "satcloud.passes",
     "site_coverage": "satcloud.coverage",
     "grid_coverage": "satcloud.coverage",
@@ -55,7 +59,7 @@ _LAZY = {
     # latency
     "latency": "satcloud.latency",
     "rtt": "satcloud.latency",
-    # design-space sweeps on Dask
+    # design-space sweeps on Dask (the module; the verb is satcloud.sweep.sweep)
     "sweep": "satcloud.sweep",
     "chunked": "satcloud.chunked",
     # data, links, scenarios, presentation

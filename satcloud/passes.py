@@ -20,9 +20,6 @@ only if they last several minutes). Passes cut by the ends of the grid are flagg
 
 from __future__ import annotations
 
-import sys
-import types
-
 import numpy as np
 import pandas as pd
 from astropy.time import TimeDelta
@@ -329,18 +326,3 @@ def daily_totals(passes_df, by="station", *, window=None, stations=None) -> pd.D
                          "window_s": b - a})
     return pd.DataFrame(rows, columns=[by, "date", "n_passes", "contact_s", "longest_gap_s",
                                        "window_s"])
-
-
-class _CallableModule(types.ModuleType):
-    """``satcloud.passes`` is both this module and its main function.
-
-    ``satcloud.passes(ephemeris, stations, ...)`` calls :func:`passes` (the issue's
-    front-door verb), while ``satcloud.passes.daily_totals`` and ``import
-    satcloud.passes`` keep working as for any module.
-    """
-
-    def __call__(self, *args, **kwargs):
-        return passes(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -96,9 +96,7 @@ import json
 import math
 import os
 import re
-import sys
 import time
-import types
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -1082,19 +1080,3 @@ def _to_xarray(frame: pd.DataFrame, names, coords):
     data_vars = {m: (names, frame[m].to_numpy().reshape(shape))
                  for m in frame.columns if m not in names}
     return xr.Dataset(data_vars, coords={n: list(coords[n]) for n in names})
-
-
-class _CallableModule(types.ModuleType):
-    """This module, callable as :func:`sweep`.
-
-    Importing ``satcloud.sweep`` binds the *module* to the package attribute
-    ``satcloud.sweep``, so a front-door function of the same name would be shadowed as
-    soon as anything imports the module. Calling the module instead makes
-    ``satcloud.sweep(function, grid, ...)`` and ``satcloud.sweep.sweep(...)`` the same.
-    """
-
-    def __call__(self, function, grid, **kwargs):
-        return sweep(function, grid, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

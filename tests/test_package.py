@@ -31,11 +31,17 @@ def test_import_does_not_pull_heavy_modules():
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
 
 
-def test_passes_is_callable_and_a_module():
+def test_sweep_and_passes_are_plain_modules_at_the_front_door():
+    # issue 12: no callable-module trick. Importing a submodule binds its name on the
+    # package, so the front-door names sweep and passes are the modules (as coverage,
+    # chunked ...), and the verbs are satcloud.sweep.sweep and satcloud.passes.passes.
     import satcloud.passes as mod
+    import satcloud.sweep as sweep_mod
 
-    assert callable(satcloud.passes) and satcloud.passes is mod
-    assert satcloud.passes.daily_totals is mod.daily_totals
+    assert satcloud.passes is mod and type(mod) is type(satcloud)
+    assert satcloud.sweep is sweep_mod and type(sweep_mod) is type(satcloud)
+    assert not callable(satcloud.passes) and callable(satcloud.passes.passes)
+    assert satcloud.daily_totals is mod.daily_totals
 
 
 def test_every_package_folder_is_listed_for_the_wheel(root):

@@ -166,13 +166,14 @@ def test_dataframe_grid_keeps_row_order(client):
     pd.testing.assert_frame_equal(got, expected)
 
 
-def test_module_is_callable_as_sweep():
-    """satcloud.sweep(...) works whether satcloud.sweep is the module or the function."""
+def test_front_door_name_is_the_module_and_the_verb_is_inside():
+    """satcloud.sweep is the module (issue 12: no callable-module trick); the verb is
+    satcloud.sweep.sweep, whatever was imported first."""
     import satcloud
 
-    assert callable(satcloud.sweep) and satcloud.sweep.sweep is sw.sweep
+    assert satcloud.sweep is sw and not callable(satcloud.sweep)
     pd.testing.assert_frame_equal(
-        satcloud.sweep(shell_metrics, GRID, scheduler="synchronous", progress=False),
+        satcloud.sweep.sweep(shell_metrics, GRID, scheduler="synchronous", progress=False),
         sw.sweep(shell_metrics, GRID, scheduler="synchronous", progress=False))
 
 
