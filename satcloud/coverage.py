@@ -18,6 +18,8 @@ carry any weight column (e.g. ``population``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -37,6 +39,7 @@ from satcloud.geometry import (
 from satcloud.time import sample_durations_s
 
 __all__ = [
+    "CoverageSummary",
     "coverage_summary",
     "coverage_vs_deployment",
     "coverage_vs_min_elevation",
@@ -147,12 +150,6 @@ def _stats(counts: np.ndarray, dur: np.ndarray, k: int) -> dict:
     }
 
 
-def _check_k(k):
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ValueError(f"k must be an integer >= 1, got {k!r}")
-    return int(k)
-
-
 def site_coverage(ephemeris, sites, min_elevation_deg=None, k=1, *, chunk_steps=None
                   ) -> pd.DataFrame:
     """Coverage statistics per site.
@@ -173,7 +170,7 @@ def site_coverage(ephemeris, sites, min_elevation_deg=None, k=1, *, chunk_steps=
         The sites' columns plus ``fraction_covered`` (time fraction with >= k in view),
         ``mean_in_view``, ``min_in_view``, ``max_in_view`` and ``longest_outage_s`` [s].
     """
-    k = _check_k(k)
+    k = CoverageSummary.check_k(k)
     sites_df = normalize_sites(sites)
     counts = visible_counts(ephemeris, sites_df, min_elevation_deg, chunk_steps=chunk_steps)
     out = sites_df.copy()
@@ -304,6 +301,184 @@ def grid_coverage(ephemeris, spacing_deg=5.0, min_elevation_deg=None, k=1, *,
     return out
 
 
+# ------------------------------------------------------------- the mergeable summary
+
+def _runs(outage: np.ndarray):
+    """Outage runs per column of a boolean ``[T, S]`` array.
+
+    Returns, per site: the leading run and the trailing run (``T`` if all steps are
+    outages), the longest run and the index of its first step (earliest on ties, -1 if
+    none), and the number of maximal runs.
+    """
+    n_t, n_s = outage.shape
+    padded = np.zeros((n_s, n_t + 2), dtype=np.int8)
+    padded[:, 1:-1] = outage.T
+    edges = np.diff(padded, axis=1)                      # +1: a run starts, -1: it ended
+    site_s, t_start = np.nonzero(edges == 1)             # row-major: by site, then time
+    _, t_end = np.nonzero(edges == -1)                   # so starts and ends pair up
+    lengths = t_end - t_start
+    n_runs = np.bincount(site_s, minlength=n_s).astype(np.int64)
+    longest = np.zeros(n_s, dtype=np.int64)
+    start = np.full(n_s, -1, dtype=np.int64)
+    if site_s.size:
+        order = np.lexsort((t_start, -lengths, site_s))  # per site: longest, then earliest
+        first = np.ones(order.size, dtype=bool)
+        first[1:] = site_s[order][1:] != site_s[order][:-1]
+        pick = order[first]
+        longest[site_s[pick]] = lengths[pick]
+        start[site_s[pick]] = t_start[pick]
+    every = outage.all(axis=0)
+    lead = np.where(every, n_t, np.argmin(outage, axis=0)).astype(np.int64)
+    trail = np.where(every, n_t, np.argmin(outage[::-1], axis=0)).astype(np.int64)
+    return lead, trail, longest, start, n_runs
+
+
+
+@dataclass(frozen=True)
+class CoverageSummary:
+    """Exactly mergeable per-site coverage statistics of a block of consecutive time steps.
+
+    The one coverage summary that merges: :mod:`satcloud.chunked` computes one per block
+    of time steps and sites and merges consecutive blocks (:meth:`merge`), and
+    :func:`satcloud.chunked.coverage_statistics` is the same summary over a span held in
+    memory. All fields are integers, so merging is exact and associative: the summary of
+    a whole span is the same whatever blocks it was computed in (a monoid; Dask merges a
+    tree of blocks, the synchronous path folds them left to right). :meth:`to_frame`
+    gives the per-site table (the :func:`site_coverage` statistics on a uniform grid,
+    plus ``outage_count``, ``longest_outage_start`` and ``n_steps``), which
+    :func:`coverage_summary` reduces over sites.
+
+    Durations are counted in steps (a run of ``m`` outage steps lasts ``m x step``), so
+    the summary needs a uniform time grid; :func:`site_coverage` weights each sample by
+    its own duration instead (any strictly increasing times) and agrees with it to
+    rounding (~1e-16 relative) on a uniform grid.
+
+    Attributes
+    ----------
+    t0 : int
+        Index of the block's first time step in the whole grid.
+    n_steps : int
+        Time steps in the block.
+    k : int
+        A step is covered when at least ``k`` satellites are in view.
+    sum_in_view, min_in_view, max_in_view : numpy.ndarray
+        Per site: sum, min and max over the block of the number in view. [S]
+    covered_steps : numpy.ndarray
+        Per site: covered steps. [S]
+    lead, trail : numpy.ndarray
+        Per site: outage steps at the start / end of the block (``n_steps`` if all). [S]
+    longest, longest_start : numpy.ndarray
+        Per site: longest outage run [steps] and the global index of its first step
+        (-1 if none). [S]
+    n_runs : numpy.ndarray
+        Per site: maximal outage runs in the block. [S]
+    """
+
+    t0: int
+    n_steps: int
+    k: int
+    sum_in_view: np.ndarray
+    min_in_view: np.ndarray
+    max_in_view: np.ndarray
+    covered_steps: np.ndarray
+    lead: np.ndarray
+    trail: np.ndarray
+    longest: np.ndarray
+    longest_start: np.ndarray
+    n_runs: np.ndarray
+
+    @staticmethod
+    def check_k(k) -> int:
+        """``k`` (covered means at least ``k`` satellites in view) checked: an integer
+        >= 1; ``ValueError`` otherwise."""
+        if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+            raise ValueError(f"k must be an integer >= 1 (satellites in view), got {k!r}")
+        return int(k)
+
+    @classmethod
+    def from_counts(cls, counts, *, k: int = 1, t0: int = 0) -> CoverageSummary:
+        """Summarise ``[T, S]`` satellites-in-view counts whose first step is step ``t0``."""
+        counts = np.asarray(counts)
+        if counts.ndim != 2 or counts.shape[0] == 0:
+            raise ValueError(f"counts must be [time, site] with at least one step, got shape "
+                             f"{counts.shape}")
+        if not np.issubdtype(counts.dtype, np.integer):
+            raise TypeError(f"counts must be integers, got dtype {counts.dtype}")
+        k = CoverageSummary.check_k(k)
+        counts = counts.astype(np.int64, copy=False)
+        covered = counts >= k
+        lead, trail, longest, start, n_runs = _runs(~covered)
+        return cls(
+            t0=int(t0), n_steps=counts.shape[0], k=k,
+            sum_in_view=counts.sum(axis=0), min_in_view=counts.min(axis=0),
+            max_in_view=counts.max(axis=0),
+            covered_steps=covered.sum(axis=0).astype(np.int64),
+            lead=lead, trail=trail, longest=longest,
+            longest_start=np.where(start >= 0, start + int(t0), -1), n_runs=n_runs)
+
+    def merge(self, later: CoverageSummary) -> CoverageSummary:
+        """The summary of this block followed immediately by ``later`` (same sites).
+
+        An outage running across the boundary is this block's trailing run joined to
+        ``later``'s leading run: it counts once, and may be the longest.
+        """
+        a, b = self, later
+        if b.t0 != a.t0 + a.n_steps:
+            raise ValueError(f"blocks must be consecutive: the first covers steps "
+                             f"[{a.t0}, {a.t0 + a.n_steps}), the second starts at {b.t0}")
+        if a.k != b.k or a.lead.shape != b.lead.shape:
+            raise ValueError(f"blocks must share k and sites; got k {a.k} and {b.k}, "
+                             f"{a.lead.size} and {b.lead.size} sites")
+        cross = a.trail + b.lead
+        cross_start = np.where(cross > 0, a.t0 + a.n_steps - a.trail, -1)
+        # candidates in time order, so a strict ">" keeps the earliest of equal runs
+        longest, start = a.longest, a.longest_start
+        for length, st in ((cross, cross_start), (b.longest, b.longest_start)):
+            better = length > longest
+            longest = np.where(better, length, longest)
+            start = np.where(better, st, start)
+        joined = (a.trail > 0) & (b.lead > 0)
+        return CoverageSummary(
+            t0=a.t0, n_steps=a.n_steps + b.n_steps, k=a.k,
+            sum_in_view=a.sum_in_view + b.sum_in_view,
+            min_in_view=np.minimum(a.min_in_view, b.min_in_view),
+            max_in_view=np.maximum(a.max_in_view, b.max_in_view),
+            covered_steps=a.covered_steps + b.covered_steps,
+            lead=np.where(a.lead == a.n_steps, a.n_steps + b.lead, a.lead),
+            trail=np.where(b.trail == b.n_steps, b.n_steps + a.trail, b.trail),
+            longest=longest, longest_start=start,
+            n_runs=a.n_runs + b.n_runs - joined.astype(np.int64))
+
+    def to_frame(self, sites: pd.DataFrame, times, step_s: float) -> pd.DataFrame:
+        """Per-site statistics: the sites' columns, then those of the module docstring.
+
+        Parameters
+        ----------
+        sites : pandas.DataFrame
+            The sites as :func:`satcloud.geometry.normalize_sites` returns them, in
+            summary order.
+        times : astropy.time.Time
+            The whole time grid (for ``longest_outage_start``).
+        step_s : float
+            Time step. [s]
+        """
+        n = self.n_steps
+        out = sites.reset_index(drop=True).copy()
+        out["fraction_covered"] = self.covered_steps / n
+        out["mean_in_view"] = self.sum_in_view / n
+        out["min_in_view"] = self.min_in_view
+        out["max_in_view"] = self.max_in_view
+        out["longest_outage_s"] = self.longest * float(step_s)
+        out["outage_count"] = self.n_runs
+        stamps = pd.DatetimeIndex(np.atleast_1d(times.utc.datetime64)).tz_localize("UTC")
+        has = self.longest_start >= 0
+        starts = pd.Series(pd.NaT, index=out.index, dtype=stamps.dtype)
+        starts[has] = stamps[self.longest_start[has]]
+        out["longest_outage_start"] = starts
+        out["n_steps"] = np.full(len(out), n, dtype=np.int64)
+        return out
+
+
 def coverage_summary(table: pd.DataFrame, weight="area_weight") -> pd.Series:
     """Weighted summary of a per-site or per-cell coverage table.
 
@@ -418,7 +593,7 @@ def coverage_vs_min_elevation(ephemeris, sites, min_elevations_deg, k=1, *, weig
         ``mean_in_view`` (weighted), ``min_in_view``, ``longest_outage_s`` (max over
         sites) [s].
     """
-    k = _check_k(k)
+    k = CoverageSummary.check_k(k)
     els = np.atleast_1d(check_range(min_elevations_deg, "min_elevations_deg", 0.0, 90.0,
                                     unit="deg"))
     if els.ndim != 1 or els.size == 0:
@@ -474,7 +649,7 @@ def coverage_vs_deployment(constellation, times, sites, fractions=None, counts=N
     from satcloud.constellations import deploy
     from satcloud.orbits import propagate
 
-    k = _check_k(k)
+    k = CoverageSummary.check_k(k)
     check_choice(rule, "rule", ("planes", "uniform"))
     if (fractions is None) == (counts is None):
         raise ValueError("give exactly one of fractions and counts")

@@ -25,6 +25,7 @@ distributed = pytest.importorskip("distributed")
 constellations = pytest.importorskip("satcloud.constellations")
 orbits = pytest.importorskip("satcloud.orbits")
 geometry = pytest.importorskip("satcloud.geometry")
+coverage = pytest.importorskip("satcloud.coverage")
 
 SITES = pd.DataFrame({"site": ["seattle", "london", "singapore"],
                       "lat_deg": [47.61, 51.51, 1.35], "lon_deg": [-122.33, -0.13, 103.82]})
@@ -126,8 +127,8 @@ def _random_counts(seed, n_t=97, n_s=6):
 def test_merged_blocks_equal_whole_span(seed, block):
     counts = _random_counts(seed)
     k = 2 if seed % 2 else 1
-    whole = chunked.CoverageSummary.from_counts(counts, k=k)
-    parts = [chunked.CoverageSummary.from_counts(counts[t:t + block], k=k, t0=t)
+    whole = coverage.CoverageSummary.from_counts(counts, k=k)
+    parts = [coverage.CoverageSummary.from_counts(counts[t:t + block], k=k, t0=t)
              for t in range(0, len(counts), block)]
     left = parts[0]
     for p in parts[1:]:
@@ -151,20 +152,20 @@ def test_merged_blocks_equal_whole_span(seed, block):
 
 def test_summary_edge_cases():
     counts = np.array([[0, 1, 0], [0, 1, 1], [0, 1, 0], [0, 1, 0]])
-    s = chunked.CoverageSummary.from_counts(counts)
+    s = coverage.CoverageSummary.from_counts(counts)
     assert s.lead.tolist() == [4, 0, 1] and s.trail.tolist() == [4, 0, 2]
     assert s.longest.tolist() == [4, 0, 2] and s.longest_start.tolist() == [0, -1, 2]
     assert s.n_runs.tolist() == [1, 0, 2]
     # two equal longest runs: the earliest is kept, within a block and across blocks
     tie = np.array([[0], [0], [1], [0], [0], [1]])
-    assert chunked.CoverageSummary.from_counts(tie).longest_start.tolist() == [0]
-    a = chunked.CoverageSummary.from_counts(tie[:3])
-    b = chunked.CoverageSummary.from_counts(tie[3:], t0=3)
+    assert coverage.CoverageSummary.from_counts(tie).longest_start.tolist() == [0]
+    a = coverage.CoverageSummary.from_counts(tie[:3])
+    b = coverage.CoverageSummary.from_counts(tie[3:], t0=3)
     assert a.merge(b).longest_start.tolist() == [0]
     with pytest.raises(ValueError, match="consecutive"):
         b.merge(a)
     with pytest.raises(TypeError, match="integers"):
-        chunked.CoverageSummary.from_counts(counts.astype(float))
+        coverage.CoverageSummary.from_counts(counts.astype(float))
 
 
 # --------------------------------------------------------------------------------------
@@ -251,7 +252,6 @@ def test_each_task_propagates_only_its_block(sparse_shell, monkeypatch):
 
 
 def test_global_grid_matches_in_memory(client, sparse_shell):
-    coverage = pytest.importorskip("satcloud.coverage")
     kw = {"spacing_deg": 30.0, "chunk_steps": 15, "site_chunk_size": 25, "progress": False}
     table = chunked.coverage_over_grid(sparse_shell, START, "2h", "120s", client=client, **kw)
     ds = chunked.coverage_over_grid(sparse_shell, START, "2h", "120s", as_xarray=True,
