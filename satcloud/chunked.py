@@ -108,7 +108,7 @@ def coverage_statistics(ephemeris, sites, min_elevation_deg=None, k: int = 1, *,
     site_df = normalize_sites(sites)
     counts = visible_counts(ephemeris, site_df, min_elevation_deg, chunk_steps=chunk_steps)
     return CoverageSummary.from_counts(counts, k=k).to_frame(
-        site_df, ephemeris.times, uniform_step_s(ephemeris.times))
+        site_df, ephemeris.times, uniform_step_s(ephemeris.times, "ephemeris times"))
 
 
 # --------------------------------------------------------------------------------------

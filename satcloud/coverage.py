@@ -57,7 +57,7 @@ def _sample_durations_s(ephemeris) -> np.ndarray:
     if t is None:
         raise TypeError("ephemeris must be a satcloud.orbits.Ephemeris (with times), got "
                         f"{type(ephemeris).__name__}")
-    return sample_durations_s(t)
+    return sample_durations_s(t, "ephemeris times")
 
 
 #: Memory per (time, site) cell of the statistics besides the counts: the covered mask

@@ -290,13 +290,24 @@ def time_grid(start=None, duration="24h", step="60s", *, endpoint=False) -> Time
 
 
 
+def _time_axis(times, name: str) -> Time:
+    """``times`` as a one-dimensional, non-empty Time (a scalar becomes one time)."""
+    t = to_time(times, name)
+    if t.isscalar:
+        t = t.reshape((1,))
+    if t.ndim != 1 or len(t) == 0:
+        raise ValueError(f"{name} must be one or more times along one axis, got shape "
+                         f"{t.shape}")
+    return t
+
+
 def _elapsed_s(times: Time) -> np.ndarray:
     """TAI seconds of each time since the first (from split Julian dates). [s]"""
     tai = times.tai
     return ((tai.jd1 - tai.jd1[0]) + (tai.jd2 - tai.jd2[0])) * 86400.0
 
 
-def sample_durations_s(times, name="ephemeris times") -> np.ndarray:
+def sample_durations_s(times, name="times") -> np.ndarray:
     """Duration each sample of a time array stands for. [s]
 
     Sample ``t_i`` stands for the interval ``[t_i, t_{i+1})``; the last sample gets the
@@ -305,8 +316,8 @@ def sample_durations_s(times, name="ephemeris times") -> np.ndarray:
 
     Parameters
     ----------
-    times : astropy.time.Time
-        One-dimensional, strictly increasing times.
+    times : Time or array_like
+        One-dimensional, strictly increasing UTC times.
     name : str, optional
         Name of the times in error messages.
 
@@ -320,7 +331,10 @@ def sample_durations_s(times, name="ephemeris times") -> np.ndarray:
     ValueError
         If the times are not strictly increasing (a non-positive or non-finite duration
         would weight time statistics wrongly).
+    TypeError
+        If ``times`` cannot be read as times.
     """
+    times = _time_axis(times, name)
     if len(times) == 1:
         return np.array([1.0])
     d = np.diff(_elapsed_s(times))
@@ -332,13 +346,13 @@ def sample_durations_s(times, name="ephemeris times") -> np.ndarray:
     return np.append(d, np.median(d))
 
 
-def uniform_step_s(times, name="ephemeris times") -> float:
+def uniform_step_s(times, name="times") -> float:
     """The step of a uniform time grid, to the microsecond (0 for a single time). [s]
 
     Parameters
     ----------
-    times : astropy.time.Time
-        One-dimensional times, e.g. from :func:`time_grid`.
+    times : Time or array_like
+        One-dimensional UTC times, e.g. from :func:`time_grid`.
     name : str, optional
         Name of the times in error messages.
 
@@ -351,7 +365,10 @@ def uniform_step_s(times, name="ephemeris times") -> float:
     ------
     ValueError
         If the times are not strictly increasing and uniformly spaced (to 1e-5 s).
+    TypeError
+        If ``times`` cannot be read as times.
     """
+    times = _time_axis(times, name)
     if len(times) < 2:
         return 0.0
     d = np.diff(_elapsed_s(times))
