@@ -71,8 +71,48 @@ _LAND_COLOR = "#EDEDE8"
 _OCEAN_COLOR = "#FFFFFF"
 
 
-class OfflineMapDataError(RuntimeError):
-    """Map data that satcloud does not ship was requested; nothing is downloaded."""
+class OfflineMapDataError(RuntimeError, ValueError):
+    """Map data that satcloud does not ship was requested; nothing is downloaded.
+
+    Also a ``ValueError``: the layer asked for is a bad argument, and the message names
+    the parameters (``category``, ``name``, ``resolution``) and the shipped layers."""
+
+
+_CATEGORIES = ("physical", "cultural")
+
+
+def _text(value, name: str, *, optional: bool = False) -> str | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str{' or None' if optional else ''}, got "
+                        f"{type(value).__name__} {value!r:.80}")
+    return value
+
+
+def _check_ax(ax, name: str = "ax"):
+    from cartopy.mpl.geoaxes import GeoAxes
+
+    if not isinstance(ax, GeoAxes):
+        raise TypeError(f"{name} must be a cartopy GeoAxes (e.g. from world_map(), or "
+                        "plt.axes(projection=cartopy.crs.Robinson())), got "
+                        f"{type(ax).__name__} {ax!r:.80}")
+    return ax
+
+
+def _check_color(color, name: str = "color"):
+    from matplotlib.colors import is_color_like
+
+    if isinstance(color, (bool, float, int)) or not is_color_like(color):
+        raise ValueError(f"{name} must be a matplotlib colour (a name such as 'black', "
+                         f"'#RRGGBB' or an RGB(A) tuple in [0, 1]), got {color!r:.80}")
+    return color
+
+
+def _number(value, name: str, low=None, high=None, *, low_open=False, unit="") -> float:
+    from satcloud.network._checks import finite_scalar
+
+    return finite_scalar(value, name, low, high, low_open=low_open, unit=unit)
 
 
 def naturalearth_dir() -> Path:
@@ -98,13 +138,18 @@ def naturalearth_path(category: str, name: str, resolution: str = "110m") -> Pat
     OfflineMapDataError
         When the layer is not shipped (lists the ones that are).
     """
+    for value, pname in ((category, "category"), (name, "name"),
+                         (resolution, "resolution")):
+        _text(value, pname)
     path = (naturalearth_dir() / "shapefiles" / "natural_earth" / category
             / f"ne_{resolution}_{name}.shp")
-    if not path.is_file():
+    if category not in _CATEGORIES or not path.is_file():
         shipped = sorted(p.stem for p in naturalearth_dir().rglob("*.shp"))
         raise OfflineMapDataError(
-            f"Natural Earth layer {category}/{resolution}/{name} is not shipped with "
-            f"satcloud and will not be downloaded; shipped layers: {shipped}"
+            f"Natural Earth layer category={category!r:.60}, name={name!r:.60}, "
+            f"resolution={resolution!r:.60} is not shipped with satcloud and will not be "
+            f"downloaded; category is one of {list(_CATEGORIES)}, resolution '110m', and "
+            f"the shipped layers are {shipped}"
         )
     return path
 
@@ -148,6 +193,9 @@ def _feature(category, name, **style):
 
 def add_land(ax, color=_LAND_COLOR, zorder=0):
     """Fill the land (Natural Earth 110 m, shipped) on a cartopy GeoAxes."""
+    _check_ax(ax)
+    _check_color(color)
+    zorder = _number(zorder, "zorder")
     ax.add_feature(_feature("physical", "land", facecolor=color, edgecolor="none"),
                    zorder=zorder)
     return ax
@@ -155,6 +203,10 @@ def add_land(ax, color=_LAND_COLOR, zorder=0):
 
 def add_coastlines(ax, color="#555555", linewidth=0.5, zorder=1):
     """Draw coastlines (Natural Earth 110 m, shipped) on a cartopy GeoAxes."""
+    _check_ax(ax)
+    _check_color(color)
+    linewidth = _number(linewidth, "linewidth", 0.0, 100.0, unit="pt")
+    zorder = _number(zorder, "zorder")
     ax.add_feature(_feature("physical", "coastline", facecolor="none", edgecolor=color,
                             linewidth=linewidth), zorder=zorder)
     return ax
@@ -162,6 +214,10 @@ def add_coastlines(ax, color="#555555", linewidth=0.5, zorder=1):
 
 def add_borders(ax, color="#999999", linewidth=0.3, zorder=1):
     """Draw land borders between countries (Natural Earth 110 m, shipped)."""
+    _check_ax(ax)
+    _check_color(color)
+    linewidth = _number(linewidth, "linewidth", 0.0, 100.0, unit="pt")
+    zorder = _number(zorder, "zorder")
     ax.add_feature(_feature("cultural", "admin_0_boundary_lines_land", facecolor="none",
                             edgecolor=color, linewidth=linewidth), zorder=zorder)
     return ax
@@ -209,15 +265,26 @@ def world_map(ax=None, projection=None, extent=None, *, land=True, coastlines=Tr
     -------
     cartopy.mpl.geoaxes.GeoAxes
     """
+    from satcloud.network._checks import as_bool
+
+    if ax is not None:
+        _check_ax(ax)
+    if projection is not None and not isinstance(projection, ccrs.Projection):
+        raise TypeError(f"projection must be a cartopy.crs.Projection (e.g. "
+                        f"cartopy.crs.Robinson()) or None, got {type(projection).__name__} "
+                        f"{projection!r:.80}")
+    if extent is not None:
+        extent = _extent(extent)
+    land, coastlines, borders = (as_bool(land, "land"), as_bool(coastlines, "coastlines"),
+                                 as_bool(borders, "borders"))
+    figsize = _figsize(figsize)
+    title = _text(title, "title", optional=True)
     if ax is None:
         fig = plt.figure(figsize=figsize)
         ax = fig.add_subplot(1, 1, 1, projection=projection or ccrs.Robinson())
     if extent is None:
         ax.set_global()
     else:
-        if len(extent) != 4:
-            raise ValueError(f"extent must be (lon_min, lon_max, lat_min, lat_max), "
-                             f"got {extent!r}")
         ax.set_extent(extent, crs=ccrs.PlateCarree())
     if land:
         add_land(ax)
@@ -230,6 +297,26 @@ def world_map(ax=None, projection=None, extent=None, *, land=True, coastlines=Tr
     if title:
         ax.set_title(title)
     return ax
+
+
+def _extent(extent) -> tuple[float, float, float, float]:
+    bad = (f"extent must be (lon_min, lon_max, lat_min, lat_max): four finite numbers with "
+           f"lon_min < lon_max in [-180, 360] deg and lat_min < lat_max in [-90, 90] deg; "
+           f"got {extent!r:.120}")
+    if isinstance(extent, (str, bytes)) or not hasattr(extent, "__len__") or len(extent) != 4:
+        raise ValueError(bad)
+    lon0, lon1, lat0, lat1 = (_number(v, "extent", unit="deg") for v in extent)
+    if not (-180.0 <= lon0 < lon1 <= 360.0 and -90.0 <= lat0 < lat1 <= 90.0):
+        raise ValueError(bad)
+    return lon0, lon1, lat0, lat1
+
+
+def _figsize(figsize) -> tuple[float, float]:
+    if isinstance(figsize, (str, bytes)) or not hasattr(figsize, "__len__") or \
+            len(figsize) != 2:
+        raise ValueError(f"figsize must be (width, height) in inches, got {figsize!r:.80}")
+    w, h = (_number(v, "figsize", 0.0, 100.0, low_open=True, unit="in") for v in figsize)
+    return w, h
 
 
 def plot_sites(ax, sites, *, label, color, marker="o", size=30, annotate=None,
@@ -252,10 +339,38 @@ def plot_sites(ax, sites, *, label, color, marker="o", size=30, annotate=None,
         Marker area. [pt^2]
     annotate : str, optional
         Column whose values are written next to each marker.
+    zorder : float
+        Drawing order (markers above the land and coastlines).
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.scatter`.
     """
+    import pandas as pd
+    from matplotlib.markers import MarkerStyle
+
+    from satcloud._validate import check_latlon
+
+    _check_ax(ax)
+    if not isinstance(sites, pd.DataFrame):
+        raise TypeError(f"sites must be a pandas DataFrame with lat_deg and lon_deg columns, "
+                        f"got {type(sites).__name__} {sites!r:.80}")
     for col in ("lat_deg", "lon_deg"):
         if col not in sites.columns:
             raise ValueError(f"sites must have a {col!r} column; got {list(sites.columns)}")
+    check_latlon(sites["lat_deg"], sites["lon_deg"], "sites column lat_deg",
+                 "sites column lon_deg")
+    _text(label, "label", optional=True)
+    _check_color(color)
+    try:
+        MarkerStyle(marker)
+    except (TypeError, ValueError):
+        raise ValueError(f"marker must be a matplotlib marker (e.g. 'o', 's', '*', 'D'), got "
+                         f"{marker!r:.80}") from None
+    size = _number(size, "size", 0.0, 1e4, unit="pt^2")
+    if annotate is not None and (not isinstance(annotate, str)
+                                 or annotate not in sites.columns):
+        raise ValueError(f"annotate must be None or a column of sites "
+                         f"{list(sites.columns)}, got {annotate!r:.80}")
+    zorder = _number(zorder, "zorder")
     art = ax.scatter(sites["lon_deg"], sites["lat_deg"], s=size, c=color, marker=marker,
                      label=label, transform=ccrs.PlateCarree(), zorder=zorder,
                      edgecolors="white", linewidths=0.4, **kwargs)
@@ -266,3 +381,4 @@ def plot_sites(ax, sites, *, label, color, marker="o", size=30, annotate=None,
                         xytext=(4, 3), textcoords="offset points", fontsize=7,
                         zorder=zorder + 1)
     return art
+

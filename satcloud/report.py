@@ -71,6 +71,7 @@ from satcloud._io import (
     remove_stale_scratch,
 )
 from satcloud._resources import shipped_dir
+from satcloud._validate import PathNotFoundError
 
 __all__ = [
     "HEADLINE_MIME",
@@ -136,12 +137,26 @@ def headline(key: str, value, unit: str = "", label: str | None = None, fmt: str
 
     if not isinstance(key, str) or not key:
         raise ValueError(f"key must be a non-empty string, got {key!r}")
-    if hasattr(value, "item"):
+    if hasattr(value, "item") and getattr(value, "size", 1) == 1:
         value = value.item()
+    if not isinstance(value, (int, float, str)):
+        raise TypeError(f"value of headline {key!r} must be a number or a str, got "
+                        f"{type(value).__name__} {value!r:.80}")
     if isinstance(value, float) and not math.isfinite(value):  # NaN or inf
-        raise ValueError(f"headline {key!r} is {value}; publish a computed, finite value "
-                         "(headlines.json must stay valid JSON)")
-    text = format(value, fmt) if isinstance(value, (int, float)) else str(value)
+        raise ValueError(f"value of headline {key!r} is {value}; publish a computed, finite "
+                         "value (headlines.json must stay valid JSON)")
+    for text_value, name in ((unit, "unit"), (fmt, "fmt")):
+        if not isinstance(text_value, str):
+            raise TypeError(f"{name} must be a str, got {type(text_value).__name__} "
+                            f"{text_value!r:.80}")
+    if label is not None and not isinstance(label, str):
+        raise TypeError(f"label must be a str or None, got {type(label).__name__} "
+                        f"{label!r:.80}")
+    try:
+        text = format(value, fmt) if isinstance(value, (int, float)) else str(value)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"fmt {fmt!r:.80} is not a format specification for {value!r}: "
+                         f"{exc}") from None
     record = {"key": key, "value": value, "unit": unit, "label": label or key, "text": text}
     shown = (f"<p class='satcloud-headline'><b>{html.escape(record['label'])}</b>: "
              f"{html.escape(text)} {html.escape(unit)}</p>")
@@ -309,17 +324,43 @@ def list_notebooks(notebook_dir: Path | None = None, only=None) -> list[Path]:
     only : iterable of str, optional
         Keep notebooks whose file name starts with one of these (e.g. ``"00"``).
     """
-    folder = (Path(notebook_dir) if notebook_dir else default_notebook_dir()).resolve()
-    if not folder.is_dir():
-        raise FileNotFoundError(f"notebook folder {folder} does not exist")
+    if notebook_dir is None:
+        folder = default_notebook_dir().resolve()
+    else:
+        folder = _path(notebook_dir, "notebook_dir").resolve()
+        if not folder.is_dir():
+            raise PathNotFoundError(f"notebook_dir {str(folder)!r:.200} is not a folder")
     books = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
-    if only:
+    if only is not None:
+        if isinstance(only, str):
+            only = [only]
+        elif isinstance(only, (bytes, dict)) or not hasattr(only, "__iter__"):
+            raise TypeError(f"only must be a notebook name prefix (str) or a list of them, "
+                            f"got {type(only).__name__} {only!r:.80}")
         only = list(only)
+        for o in only:
+            if not isinstance(o, str):
+                raise TypeError(f"only entries must be notebook name prefixes (str), got "
+                                f"{o!r:.80}")
+    if only:
         books = [p for p in books if any(p.name.startswith(o) for o in only)]
         if not books:
-            raise ValueError(f"no notebook in {folder} matches {only}; available: "
+            raise ValueError(f"only {only!r:.200}: no notebook in {folder} starts with it; "
+                             "available: "
                              f"{[p.name for p in sorted(folder.glob('[0-9][0-9]_*.ipynb'))]}")
     return books
+
+
+def _path(value, name: str) -> Path:
+    """A path argument: str or path-like (not empty), else a TypeError/ValueError naming it."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a path (str or pathlib.Path), got "
+                        f"{type(value).__name__} {value!r:.80}")
+    path = Path(value)
+    if not str(value) or "\x00" in str(value):
+        raise ValueError(f"{name} must be a non-empty path without NUL characters, got "
+                         f"{str(value)!r:.80}")
+    return path
 
 
 def _title(nb) -> str:

@@ -192,15 +192,17 @@ def dish_overrides(profile, diameter_m) -> dict:
     profile : str or LinkProfile
         Link profile.
     diameter_m : float
-        Ground dish diameter, > 0. [m]
+        Ground dish diameter, in (0, 100] (the largest steerable dishes are ~100 m). [m]
 
     Returns
     -------
     dict
         Field -> value, for ``link_budget(..., overrides=...)``.
     """
+    from satcloud.network._checks import finite_scalar
+
     prof = links.get_profile(profile)
-    d = float(check_range(diameter_m, "dish diameter", 0.0, None, low_open=True, unit="m"))
+    d = finite_scalar(diameter_m, "diameter_m", 0.0, 100.0, low_open=True, unit="m")
     out = {"ground_antenna_diameter_m": d}
     if prof.direction == "downlink":
         if prof.rx_gt_db_per_k is None:

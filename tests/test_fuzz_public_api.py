@@ -973,8 +973,8 @@ def _backhaul_table():
 BACKHAUL_NAN = {c: "documented NaN for fibre / an option not covering the site" for c in (
     "elevation_deg", "range_km", "_mbps", "rain_db")}
 # not documented as such: the fibre row has no radio link, hence no link availability
-BACKHAUL_NAN.update({c: "fibre row: no radio link (undocumented; see KNOWN_FAILURES note)"
-                     for c in ("availability_", "downtime_h_per_year")})
+BACKHAUL_NAN.update({c: "documented NaN for fibre (no radio link) / an option not "
+                        "covering the site" for c in ("availability_", "downtime_h_per_year")})
 case(_SC + "datacenter.backhaul_table", allow=BACKHAUL_NAN)(lambda: {
     "sites": _dc_sites(), "times": _times(), "options": ["GEO HTS", "fibre"], "p_percent": 0.5,
     "min_reachable": 0.99})
@@ -987,7 +987,7 @@ case(_SC + "datacenter.decision_table", allow={
 simple(_SC + "competition.systems_table", keys=["o3b", "geo"])
 simple(_SC + "competition.city_set", n=3)
 simple(_SC + "competition.geo_elevation_deg", lat_deg=51.5, lon_deg=-0.13)
-simple(_SC + "competition.availability_text", value=99.95, bound=">")
+simple(_SC + "competition.availability_text", value=99.95, bound="exact")
 case(_SC + "competition.propagate_systems")(lambda: {"times": _times(), "keys": ["o3b", "geo"]})
 case(_SC + "competition.contenders_table")(lambda: {"ephemerides": dict(_ephemerides())})
 case(_SC + "competition.coverage_table")(lambda: {"ephemerides": dict(_ephemerides()),
@@ -1050,77 +1050,10 @@ PENDING: dict[str, str] = {q: "no fuzz case yet" for q in (
     "satcloud.report.read_headlines", "satcloud.report.render_html",
     "satcloud.report.run_report", "satcloud.report.scratch_folder")}
 
-#: (function:parameter) cases the harness found failing in the scenarios and that are
-#: not fixed yet: raw TypeErrors, errors naming an internal name (``n_cities`` for
-#: ``shell_trade``'s ``n_satellites``, ``exclude``, ``system``), NaN accepted from a
-#: non-finite table. Marked xfail(strict=True): fixing one makes its case pass and the
-#: suite then asks for its removal from this list.
-KNOWN_FAILURES = {
-    # presentation: an OfflineMapDataError (not a ValueError) for an unknown layer, raw
-    # TypeErrors/AttributeErrors for non-string text, "dish diameter" for diameter_m and
-    # diameter_m=inf accepted into the overrides
-    "plots.naturalearth_path:category",
-    "plots.naturalearth_path:name",
-    "plots.naturalearth_path:resolution",
-    "report.headline:value",
-    "report.headline:unit",
-    "report.headline:label",
-    "report.headline:fmt",
-    "report.list_notebooks:notebook_dir",
-    "report.list_notebooks:only",
-    "widgets.dish_overrides:diameter_m",
-    # scenarios
-    "scenarios.competition.availability_text:value",
-    "scenarios.competition.availability_text:bound",
-    "scenarios.competition.capacity_table:demand_sites",
-    "scenarios.competition.rtt_by_city:samples",
-    "scenarios.competition.rtt_samples:ephemerides",
-    "scenarios.competition.rtt_table:samples",
-    "scenarios.competition.side_by_side:rtt",
-    "scenarios.competition.winners_by_band:cov_lat",
-    "scenarios.competition.winners_by_band:band_deg",
-    "scenarios.competition.winners_by_band:exclude",
-    "scenarios.competition.winners_by_city:by_city",
-    "scenarios.competition.winners_by_city:exclude",
-    "scenarios.constellations.constellation_totals:shells",
-    "scenarios.constellations.coverage_cone:earth_radius_km",
-    "scenarios.constellations.deployment_sweep:variants",
-    "scenarios.constellations.grid_mesh:grid",
-    "scenarios.datacenter.backhaul_rtt:options",
-    "scenarios.datacenter.backhaul_table:options",
-    "scenarios.datacenter.backhaul_table:rows",
-    "scenarios.datacenter.decision_table:table",
-    "scenarios.design.best_designs:results",
-    "scenarios.design.shell_trade:altitude_km",
-    "scenarios.design.shell_trade:n_satellites",
-    "scenarios.design.shell_trade:n_cities",
-    "scenarios.fibre.fibre_to_nearest_region:sites",
-    "scenarios.fibre.fibre_to_nearest_region:name_column",
-    "scenarios.ground_stations.data_age:stations",
-    "scenarios.ground_stations.data_age:sample_step_s",
-    "scenarios.ground_stations.network_summary:rate_mbps",
-    "scenarios.latency.best_option:summary",
-    "scenarios.latency.best_option:satellite_systems",
-    "scenarios.latency.best_option:fibre_system",
-    "scenarios.latency.best_option:leo_systems",
-    "scenarios.latency.component_breakdown:rows",
-    "scenarios.latency.endpoints:extra",
-    "scenarios.latency.measured_comparison:summary",
-    "scenarios.latency.measured_comparison:system",
-    "scenarios.latency.median_table:summary",
-    "scenarios.latency.overview:summary",
-    "scenarios.latency.route_changes:rows",
-    "scenarios.latency.summary_by_system:sites",
-    "scenarios.latency.system_rtt:systems",
-    "scenarios.links.budget_lines:budgets",
-    "scenarios.links.cell_capacity:budgets",
-    "scenarios.links.pass_budget:geometry",
-    "scenarios.links.pass_geometry:shells",
-    "scenarios.links.pass_geometry:search_step_s",
-    "scenarios.links.pass_geometry:step_s",
-    "scenarios.links.subscriber_sweep:cells",
-    "scenarios.links.subscriber_sweep:subscribers_per_cell",
-}
+#: (function:parameter) cases the harness found failing and that are not fixed yet,
+#: marked xfail(strict=True): fixing one makes its case pass and the suite then asks for
+#: its removal from this list. Empty: every finding so far is fixed in the library.
+KNOWN_FAILURES: set[str] = set()
 
 # ------------------------------------------------------------------ the tests
 

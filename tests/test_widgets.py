@@ -209,7 +209,7 @@ def test_dish_overrides_for_uplinks_scale_eirp_with_gain():
     _ok(p)
     assert p.result["budget"]["eirp_dbw"].iloc[0] == pytest.approx(prof.eirp_dbw + 6.0206,
                                                                    abs=1e-4)
-    with pytest.raises(ValueError, match="dish"):
+    with pytest.raises(ValueError, match="diameter_m"):
         dish_overrides(prof, 0.0)
 
 

@@ -8,11 +8,14 @@ right input, instead of a bare ``KeyError`` or ``AttributeError`` from pandas.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["ephemeris", "frame", "mapping", "names"]
+__all__ = ["ephemeris", "finite_columns", "frame", "mapping", "names", "naming",
+           "sequence"]
 
 
 def _from(producer: str | None) -> str:
@@ -83,3 +86,54 @@ def names(value, name: str, choices: Iterable[str] | None = None) -> list[str]:
 
         check_choices(value, name, choices)
     return value
+
+
+def finite_columns(df: pd.DataFrame, name: str, columns: Iterable[str], *,
+                   nan_ok: Iterable[str] = (), producer: str | None = None) -> None:
+    """Every number of ``df[columns]`` finite (NaN allowed in the ``nan_ok`` columns).
+
+    Columns absent from ``df`` are skipped (:func:`frame` checks the required ones). An
+    infinity is never a value of a scenario table; NaN is one only where the producing
+    function documents it (e.g. the median RTT of a system that never reaches a site).
+    """
+    nan_ok = set(nan_ok)
+    for c in columns:
+        if c not in df.columns:
+            continue
+        try:
+            v = df[c].to_numpy(dtype=float, na_value=np.nan)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} column {c!r} must hold numbers{_from(producer)}; got "
+                            f"dtype {df[c].dtype}") from None
+        bad = np.isinf(v) if c in nan_ok else ~np.isfinite(v)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            allowed = "finite numbers or NaN" if c in nan_ok else "finite numbers"
+            raise ValueError(f"{name} column {c!r} must hold {allowed}{_from(producer)}; "
+                             f"got {v[i]!r} in row {i}")
+
+
+def sequence(value, name: str, *, what: str = "values") -> list:
+    """One list of ``value``'s items: a list, tuple or other non-text iterable."""
+    if isinstance(value, (str, bytes, Mapping, pd.DataFrame)) or not isinstance(
+            value, Iterable):
+        raise TypeError(f"{name} must be a list of {what}, got {type(value).__name__} "
+                        f"{value!r:.80}")
+    return list(value)
+
+
+@contextlib.contextmanager
+def naming(name: str, producer: str | None = None):
+    """Prefix a ``ValueError``/``TypeError`` raised inside with the public ``name``.
+
+    For the tables a scenario hands straight to a model: the model's message names its
+    own parameter (``elevation_deg``), the prefix the scenario's (``geometry``).
+    """
+    try:
+        yield
+    except (ValueError, TypeError) as exc:
+        msg = str(exc)
+        if msg.startswith(f"{name}"):
+            raise
+        base = TypeError if isinstance(exc, TypeError) else ValueError
+        raise base(f"{name}{_from(producer)}: {msg}") from exc

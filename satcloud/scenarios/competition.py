@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from satcloud import coverage, data, geometry, latency, links, orbits
-from satcloud._validate import check_range
+from satcloud._validate import check_latlon, check_range
 from satcloud.constellations import constellation
 from satcloud.network.bentpipe import DEFAULT_GEO_SLOTS_LON_DEG
 from satcloud.scenarios import _checks
@@ -68,6 +68,44 @@ _SYSTEM_KEYS = ("starlink", "kuiper", "oneweb", "telesat", "o3b", "geo")
 def _ephemerides(value, name="ephemerides") -> dict:
     return _checks.mapping(value, name, producer="propagate_systems()", keys=_SYSTEM_KEYS,
                            check=_checks.ephemeris)
+
+
+def _exclude(value) -> list:
+    """System keys left out of a contest: one key or a (possibly empty) list of keys."""
+    value = [value] if isinstance(value, str) else _checks.sequence(
+        value, "exclude", what="system keys")
+    for v in value:
+        if not isinstance(v, str):
+            raise TypeError(f"exclude entries must be system keys (str), got {v!r:.80}")
+    return value
+
+
+_SAMPLE_COLUMNS = ("key", "system", "source", "target", "mode", "reachable", "rtt_ms",
+                   "target_floor_ms")
+
+
+def _check_samples(samples) -> None:
+    """:func:`rtt_samples` rows: floors finite, RTT finite wherever reachable."""
+    _checks.frame(samples, "samples", _SAMPLE_COLUMNS, producer="rtt_samples()")
+    if samples["reachable"].dtype != bool:
+        raise TypeError(f"samples column 'reachable' must be boolean (the output of "
+                        f"rtt_samples()), got dtype {samples['reachable'].dtype}")
+    _checks.finite_columns(samples, "samples", ("target_floor_ms",),
+                           producer="rtt_samples()")
+    _checks.finite_columns(samples[samples["reachable"].to_numpy(bool)],
+                           "samples (reachable)", ("rtt_ms",), producer="rtt_samples()")
+    _checks.finite_columns(samples, "samples", ("rtt_ms",), nan_ok=("rtt_ms",),
+                           producer="rtt_samples()")
+
+
+def _check_by_city(by_city, columns) -> None:
+    """:func:`rtt_by_city` rows: NaN only in the median RTT (never reachable)."""
+    _checks.frame(by_city, "by_city", columns, producer="rtt_by_city(samples, sources)")
+    _checks.finite_columns(by_city, "by_city", ("reachable_fraction", "rtt_median_ms",
+                                                "target_floor_ms", "lat_deg", "lon_deg"),
+                           nan_ok=("rtt_median_ms",), producer="rtt_by_city()")
+
+
 _AWS = "nearest AWS region"
 
 #: The systems compared, in display order. ``constellation``: the catalogue name
@@ -358,6 +396,8 @@ def rtt_samples(sources, times, keys: Sequence[str] | None = None, *, ephemeride
         and ``system`` (the label).
     """
     table = systems_table(keys)
+    if ephemerides is not None:
+        ephemerides = _ephemerides(ephemerides)
     per_system = latency.options_by_system(
         [(row.constellation, row.mode) for row in table.itertuples(index=False)], rtt_kwargs)
     frames = []
@@ -400,7 +440,7 @@ def rtt_table(samples: pd.DataFrame) -> pd.DataFrame:
         (reachable samples only; NaN if none) [ms], ``floor_median_ms`` (median vacuum
         floor to the closest region of the target cloud) [ms].
     """
-    _checks.frame(samples, "samples", ("key", "system", "source", "target", "mode", "reachable", "rtt_ms", "target_floor_ms"), producer="rtt_samples()")
+    _check_samples(samples)
     rows = []
     for key, g in samples.groupby("key", sort=False):
         v = _reachable_values(g)
@@ -433,7 +473,7 @@ def rtt_by_city(samples: pd.DataFrame, sources: pd.DataFrame | None = None) -> p
         [ms] (NaN when never reachable), ``target_floor_ms`` [ms], and ``lat_deg``,
         ``lon_deg`` when ``sources`` is given.
     """
-    _checks.frame(samples, "samples", ("key", "system", "source", "target", "mode", "reachable", "rtt_ms", "target_floor_ms"), producer="rtt_samples()")
+    _check_samples(samples)
     s = samples.assign(_rtt=samples["rtt_ms"].to_numpy(dtype=float, na_value=np.nan))
     g = s.groupby(["key", "source"], sort=False)
     out = pd.DataFrame({
@@ -469,9 +509,11 @@ def winners_by_city(by_city: pd.DataFrame, *, min_reachable=0.9,
         a runner-up) [ms], and ``lat_deg``/``lon_deg`` when present. Cities no system
         reaches often enough are left out.
     """
-    _checks.frame(by_city, "by_city", ("key", "system", "source", "reachable_fraction", "rtt_median_ms"), producer="rtt_by_city()")
+    _check_by_city(by_city, ("key", "system", "source", "reachable_fraction",
+                             "rtt_median_ms"))
     check_range(min_reachable, "min_reachable", 0.0, 1.0)
-    d = by_city[~by_city["key"].isin(list(exclude))]
+    exclude = _exclude(exclude)
+    d = by_city[~by_city["key"].isin(exclude)]
     d = d[(d["reachable_fraction"] >= min_reachable) & d["rtt_median_ms"].notna()]
     rows = []
     for src, g in d.groupby("source", sort=False):
@@ -512,22 +554,32 @@ def winners_by_band(cov_lat: pd.DataFrame, by_city: pd.DataFrame, band_deg=20.0,
     pandas.DataFrame
         Per band (``band``, e.g. "20°N–40°N", ``lat_min_deg``, ``lat_max_deg``):
         ``full_coverage`` (keys with full coverage, comma-separated; or the best one and
-        its share), ``best_coverage_percent`` [%], ``rtt_winner`` (key with the lowest
+        its share), ``best_coverage_percent`` [%] (None and NaN for a band without any
+        latitude row of ``cov_lat``), ``rtt_winner`` (key with the lowest
         median over the band's cities of the per-city median RTT), ``rtt_winner_ms``
-        [ms], ``n_cities``.
+        [ms] (None and NaN for a band without any of the cities), ``n_cities``.
     """
+    from satcloud.network._checks import finite_scalar
+
     _checks.frame(cov_lat, "cov_lat", ("key", "lat_deg", "fraction_covered"),
                   producer="coverage_by_latitude()")
-    _checks.frame(by_city, "by_city", ("key", "system", "source", "reachable_fraction", "rtt_median_ms", "lat_deg"),
-                  producer="rtt_by_city(samples, sources)")
+    _checks.finite_columns(cov_lat, "cov_lat", ("lat_deg", "fraction_covered",
+                                                "mean_in_view"),
+                           producer="coverage_by_latitude()")
+    _check_by_city(by_city, ("key", "system", "source", "reachable_fraction",
+                             "rtt_median_ms", "lat_deg"))
     check_range(min_reachable, "min_reachable", 0.0, 1.0)
     check_range(full, "full", 0.0, 1.0)
-    b = float(check_range(band_deg, "band_deg", 1.0, 90.0, unit="deg"))
+    b = finite_scalar(band_deg, "band_deg", 1.0, 90.0, unit="deg")
     if abs(180.0 / b - round(180.0 / b)) > 1e-9:
         raise ValueError(f"band_deg must divide 180, got {b:g}")
     edges = np.arange(-90.0, 90.0 + b / 2, b)
-    cov = cov_lat[~cov_lat["key"].isin(list(exclude))]
-    city = by_city[~by_city["key"].isin(list(exclude))]
+    exclude = _exclude(exclude)
+    cov = cov_lat[~cov_lat["key"].isin(exclude)]
+    if cov.empty:
+        raise ValueError(f"exclude {exclude!r:.120} leaves no system of cov_lat (it holds "
+                         f"{list(dict.fromkeys(cov_lat['key']))})")
+    city = by_city[~by_city["key"].isin(exclude)]
     city = city[(city["reachable_fraction"] >= min_reachable) & city["rtt_median_ms"].notna()]
 
     def name(lo, hi):
@@ -626,6 +678,8 @@ def capacity_table(ephemerides: Mapping, demand_sites, *, lat_deg=51.50853,
     """
     ephemerides = _ephemerides(ephemerides)
     _checks.frame(demand_sites, "demand_sites", ("lat_deg", "lon_deg"))
+    check_latlon(demand_sites["lat_deg"], demand_sites["lon_deg"],
+                 "demand_sites column lat_deg", "demand_sites column lon_deg")
     assumptions = {} if assumptions is None else _checks.mapping(
         assumptions, "assumptions", keys=_SYSTEM_KEYS) if assumptions else {}
     rows = []
@@ -696,9 +750,29 @@ def availability_table(places, keys: Sequence[str] | None = None) -> pd.DataFram
     return pd.concat(frames, ignore_index=True)
 
 
+_BOUND_TEXT = {"at_least": "≥ 99.999", "at_most": "≤ 95"}
+
+
 def availability_text(value, bound) -> str:
-    """An availability as a reader should see it: bounds outside ITU-R P.618's range."""
-    return {"at_least": "≥ 99.999", "at_most": "≤ 95"}.get(bound, f"{value:.3f}")
+    """An availability as a reader should see it: bounds outside ITU-R P.618's range.
+
+    Parameters
+    ----------
+    value : float
+        Availability (``availability_link_percent``), in [0, 100]; read only when
+        ``bound`` is ``"exact"``. [%]
+    bound : {"exact", "at_least", "at_most"}
+        ``availability_link_bound`` of :func:`availability_table`.
+    """
+    from satcloud.network._checks import finite_scalar
+
+    if not isinstance(bound, str) or bound not in ("exact", *_BOUND_TEXT):
+        raise ValueError(f"bound must be one of ['exact', 'at_least', 'at_most'] (the "
+                         f"availability_link_bound of availability_table()), got "
+                         f"{bound!r:.80}")
+    if bound in _BOUND_TEXT:
+        return _BOUND_TEXT[bound]
+    return f"{finite_scalar(value, 'value', 0.0, 100.0, unit='%'):.3f}"
 
 
 # --------------------------------------------------------------------------- the table
@@ -731,6 +805,16 @@ def side_by_side(cov: pd.DataFrame, rtt: pd.DataFrame, cap: pd.DataFrame,
     _checks.frame(avail, "avail", ("key", "city", "availability_link_percent",
                                    "availability_link_bound"),
                   producer="availability_table()", allow_empty=True)
+    _checks.finite_columns(cov, "cov", ("coverage_area_percent",
+                                        "coverage_population_percent", "mean_in_view_area"),
+                           producer="coverage_table()[0]")
+    _checks.finite_columns(rtt, "rtt", ("reachable_percent", "rtt_median_ms", "rtt_p95_ms",
+                                        "floor_median_ms"),
+                           nan_ok=("rtt_median_ms", "rtt_p95_ms"), producer="rtt_table()")
+    _checks.finite_columns(cap, "cap", ("satellite_gbps", "system_tbps"),
+                           producer="capacity_table()")
+    _checks.finite_columns(avail, "avail", ("availability_link_percent",),
+                           producer="availability_table()")
     labels = {s["key"]: s["label"] for s in SYSTEMS}
     labels[FIBRE_REFERENCE["key"]] = FIBRE_REFERENCE["label"]
     keys = list(dict.fromkeys(list(cov["key"]) + list(rtt["key"])))

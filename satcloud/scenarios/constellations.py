@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from satcloud import data
+from satcloud._validate import check_finite_result
 from satcloud.constellations import CATALOGUE, constellation, deploy
 from satcloud.coverage import (
     coverage_summary,
@@ -97,18 +98,25 @@ def coverage_cone(altitude_km, min_elevation_deg, earth_radius_km=WGS84_A_KM) ->
     earth_radius_km = finite_scalar(earth_radius_km, "earth_radius_km", 0.0, None,
                                     low_open=True, unit="km")
     h, eps = broadcast(altitude_km=h, min_elevation_deg=eps)
-    e = np.radians(eps)
-    lam = np.arccos(earth_radius_km * np.cos(e) / (earth_radius_km + h)) - e
-    eta = np.pi / 2 - e - lam
-    return pd.DataFrame({
+    radius = np.float64(earth_radius_km)
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.radians(eps)
+        lam = np.arccos(radius * np.cos(e) / (radius + h)) - e
+        eta = np.pi / 2 - e - lam
+        area = 2 * np.pi * radius**2 * (1 - np.cos(lam))
+    check_finite_result(area, "altitude_km and earth_radius_km")
+    check_finite_result(lam, "altitude_km and earth_radius_km")
+    out = pd.DataFrame({
         "altitude_km": h.ravel(),
         "min_elevation_deg": eps.ravel(),
         "central_angle_deg": np.degrees(lam).ravel(),
-        "footprint_radius_km": (earth_radius_km * lam).ravel(),
-        "footprint_area_km2": (2 * np.pi * earth_radius_km**2 * (1 - np.cos(lam))).ravel(),
+        "footprint_radius_km": (radius * lam).ravel(),
+        "footprint_area_km2": area.ravel(),
         "nadir_angle_deg": np.degrees(eta).ravel(),
         "max_slant_range_km": np.asarray(slant_range_km(h, eps, earth_radius_km)).ravel(),
     })
+    check_finite_result(out["max_slant_range_km"], "altitude_km and earth_radius_km")
+    return out
 
 
 def shell_table(names=tuple(CONSTELLATION_LABELS)) -> pd.DataFrame:
@@ -150,6 +158,8 @@ def constellation_totals(shells: pd.DataFrame) -> pd.DataFrame:
     """Satellites, shells and altitude range per constellation, from :func:`shell_table`."""
     _checks.frame(shells, "shells", ("constellation", "satellites", "altitude_km",
                                      "min_elevation_deg"), producer="shell_table()")
+    _checks.finite_columns(shells, "shells", ("satellites", "altitude_km",
+                                              "min_elevation_deg"), producer="shell_table()")
     g = shells.groupby("constellation", sort=False)
     return pd.DataFrame({
         "shells": g.size(),
@@ -325,6 +335,8 @@ def grid_mesh(grid: pd.DataFrame, column: str):
         raise TypeError(f"column must be a column name, got {column!r}")
     _checks.frame(grid, "grid", ("lat_deg", "lon_deg", column),
                   producer="a coverage_grids() table")
+    _checks.finite_columns(grid, "grid", ("lat_deg", "lon_deg", column),
+                           producer="a coverage_grids() table")
     lats = np.sort(grid["lat_deg"].unique())
     lons = np.sort(grid["lon_deg"].unique())
     step_lat = float(np.median(np.diff(lats))) if len(lats) > 1 else 180.0
@@ -361,6 +373,7 @@ def deployment_sweep(name="starlink-gen1", counts=(200, 400, 800, 1584, 2200, 30
             raise ValueError(f"counts must be in [1, {len(full)}] (the satellites of "
                              f"{name!r}), got {n}")
     counts = [int(n) for n in counts]
+    variants = _variants(variants)
     times = time_grid(duration=duration, step=step)
     sites = global_grid(spacing_deg)
     names = {("planes", "spread"): "plane by plane, RAANs spread",
@@ -374,6 +387,27 @@ def deployment_sweep(name="starlink-gen1", counts=(200, 400, 800, 1584, 2200, 30
                               variant=names.get((rule, order), f"{rule}/{order}")))
     out = pd.concat(parts, ignore_index=True)
     out["fraction_covered_pct"] = 100 * out["fraction_covered"]
+    return out
+
+
+_RULES = ("planes", "uniform")
+_PLANE_ORDERS = ("spread", "sequential")
+
+
+def _variants(value) -> list[tuple[str, str]]:
+    """Deployment variants: a non-empty list of (rule, plane_order) pairs."""
+    value = _checks.sequence(value, "variants", what="(rule, plane_order) pairs")
+    if not value:
+        raise ValueError(f"variants is empty; give (rule, plane_order) pairs, rule in "
+                         f"{list(_RULES)}, plane_order in {list(_PLANE_ORDERS)}")
+    out = []
+    for v in value:
+        if not (isinstance(v, (tuple, list)) and len(v) == 2 and v[0] in _RULES
+                and v[1] in _PLANE_ORDERS):
+            raise ValueError(f"variants entries must be (rule, plane_order) pairs with rule "
+                             f"in {list(_RULES)} and plane_order in {list(_PLANE_ORDERS)}; "
+                             f"got {v!r:.80}")
+        out.append((str(v[0]), str(v[1])))
     return out
 
 

@@ -96,7 +96,7 @@ def _options(options) -> dict:
         return dict(OPTIONS)
     if not isinstance(options, str) and not hasattr(options, "__iter__"):
         raise TypeError(f"options must be keys of OPTIONS {list(OPTIONS)}, got {options!r}")
-    options = check_choices(options, "option", OPTIONS)
+    options = check_choices(options, "options entry", OPTIONS)
     if not options:
         raise ValueError(f"options is empty; give at least one of {list(OPTIONS)}")
     return {o: OPTIONS[o] for o in options}
@@ -227,8 +227,9 @@ def backhaul_table(sites: pd.DataFrame, times, options=None, *, p_percent: float
         ``availability_return_percent``, ``availability_percent`` (both directions:
         the smaller), ``availability_bound`` (``exact``, ``at_least`` 99.999 %,
         ``at_most`` 95 %), ``downtime_h_per_year``. Throughputs are per carrier
-        (one terminal) [Mbit/s]; NaN for fibre and where the option does not cover the
-        site.
+        (one terminal) [Mbit/s]. The link columns (geometry, throughputs, rain,
+        availability and downtime) are NaN (``availability_bound`` None) for fibre, which
+        has no radio link, and where the option does not cover the site.
     """
     _checks.frame(sites, "sites", ("name", "lat_deg", "lon_deg"), producer="remote_sites()")
     check_range(p_percent, "p_percent", 0.001, 5.0, unit="%")
@@ -242,7 +243,18 @@ def backhaul_table(sites: pd.DataFrame, times, options=None, *, p_percent: float
         pd.Series(True, index=sites.index)
     if rows is None:
         rows = backhaul_rtt(sites, times, list(opts), **kwargs)
-    summ = latency.summarize(rows, by=("source", "option")).set_index(["source", "option"])
+    else:
+        _checks.frame(rows, "rows", ("source", "option", "reachable", "rtt_ms", "destination",
+                                     "user_elevation_deg", "user_range_km"),
+                      producer="backhaul_rtt()")
+        missing = [(s, o) for s in sites["name"] for o in opts
+                   if not ((rows["source"] == s) & (rows["option"] == o)).any()]
+        if missing:
+            raise ValueError(f"rows has no rows for (site, option) {missing[:5]}; give the "
+                             "backhaul_rtt() of these sites and options")
+    with _checks.naming("rows", producer="backhaul_rtt()"):
+        summ = latency.summarize(rows, by=("source", "option"))
+    summ = summ.set_index(["source", "option"])
     info = sites.set_index("name")
     out = []
     for s in sites.itertuples():
@@ -341,6 +353,10 @@ def decision_table(table: pd.DataFrame, availability_target: float = 99.5,
                                    "availability_percent", "forward_rain_mbps",
                                    "rtt_median_ms", "floor_ms"),
                   producer="backhaul_table()")
+    _checks.finite_columns(table, "table", ("floor_ms", "rtt_median_ms",
+                                            "availability_percent", "forward_rain_mbps"),
+                           nan_ok=("rtt_median_ms", "availability_percent",
+                                   "forward_rain_mbps"), producer="backhaul_table()")
     check_range(availability_target, "availability_target", 0.0, 100.0, unit="%")
     check_range(min_forward_mbps, "min_forward_mbps", 0.0, None, unit="Mbit/s")
     rows = []

@@ -21,10 +21,15 @@ import numpy as np
 import pandas as pd
 
 from satcloud import data
-from satcloud._validate import check_range
+from satcloud._validate import check_memory, check_range
 from satcloud.scenarios import _checks
 
-__all__ = ["DESIGN_GRID", "best_designs", "shell_trade", "weighted_quantile"]
+__all__ = ["DESIGN_GRID", "HILL_SPHERE_KM", "best_designs", "shell_trade",
+           "weighted_quantile"]
+
+#: Radius of the Earth's Hill sphere, ~1.5 million km (Earth-Sun): no orbit beyond it is
+#: bound to the Earth, so it caps the altitude of a shell. [km]
+HILL_SPHERE_KM = 1.5e6
 
 #: The design grid of notebook 08 for 1,584 satellites (Starlink shell 1's budget, 72 x 22):
 #: every plane count divides 1,584, so each design uses the whole budget.
@@ -102,7 +107,7 @@ def shell_trade(altitude_km, inclination_deg, planes, *, n_satellites: int = 158
     from satcloud.network._checks import finite_scalar
     from satcloud.orbits import propagate, time_grid
 
-    finite_scalar(altitude_km, "altitude_km", 0.0, None, low_open=True, unit="km")
+    finite_scalar(altitude_km, "altitude_km", 0.0, HILL_SPHERE_KM, low_open=True, unit="km")
     finite_scalar(inclination_deg, "inclination_deg", 0.0, 180.0, unit="deg")
     planes = _whole(planes, "planes")
     n_satellites = _whole(n_satellites, "n_satellites")
@@ -111,6 +116,15 @@ def shell_trade(altitude_km, inclination_deg, planes, *, n_satellites: int = 158
     if planes < 1 or n_satellites % planes:
         raise ValueError(f"planes must be a positive divisor of n_satellites="
                          f"{n_satellites}; got {planes}")
+    n_cities = _whole(n_cities, "n_cities")
+    if not 1 <= n_cities <= 1000:
+        raise ValueError(f"n_cities must be in [1, 1000] (the cities of data/cities.csv), "
+                         f"got {n_cities}")
+    times = time_grid(start, duration, step)
+    # positions of every satellite at every time step, in float64 ECEF (x, y, z)
+    check_memory(24.0 * n_satellites * len(times),
+                 f"shell_trade: n_satellites={n_satellites} satellites x {len(times)} time "
+                 "steps", "give fewer n_satellites, a shorter duration or a longer step")
     cities = data.cities(n_cities)
     repeated = cities["name"].duplicated(keep=False)  # e.g. Hyderabad (IN) and (PK)
     cities.loc[repeated, "name"] = (cities.loc[repeated, "name"] + " ("
@@ -118,7 +132,6 @@ def shell_trade(altitude_km, inclination_deg, planes, *, n_satellites: int = 158
     shell = Constellation.walker(float(altitude_km), float(inclination_deg), planes,
                                  n_satellites // planes,
                                  min_elevation_deg=min_elevation_deg, name="trade")
-    times = time_grid(start, duration, step)
     cov = coverage_statistics(propagate(shell, times), cities)
     pop = cities.set_index("name")["population"].astype(float)
     coverage = float(np.average(cov["fraction_covered"].to_numpy(float),
@@ -166,6 +179,18 @@ def best_designs(results: pd.DataFrame, n: int = 5) -> pd.DataFrame:
     _checks.frame(results, "results", ("coverage_pop_pct", "reachable_pop_pct",
                                        "median_rtt_ms", "p95_rtt_ms"),
                   producer="sweep(shell_trade, grid)")
+    _checks.finite_columns(results, "results", ("coverage_pop_pct", "reachable_pop_pct"),
+                           producer="sweep(shell_trade, grid)")
+    for c in ("median_rtt_ms", "p95_rtt_ms"):   # shell_trade: +inf when nothing is reachable
+        try:
+            v = results[c].to_numpy(dtype=float, na_value=np.nan)
+        except (TypeError, ValueError):
+            raise TypeError(f"results column {c!r} must hold numbers (the output of "
+                            f"sweep(shell_trade, grid)); got dtype {results[c].dtype}") from None
+        bad = np.isnan(v) | (v == -np.inf)
+        if bad.any():
+            raise ValueError(f"results column {c!r} must hold finite numbers or +inf (no pair "
+                             f"reachable); got {v[bad][0]!r}")
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be an integer >= 1, got {n!r}")
     ranked = results.assign(_cov=-results["coverage_pop_pct"].round(3),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from satcloud import data
-from satcloud._validate import check_choice
+from satcloud._validate import check_choice, check_latlon
 from satcloud.network.fibre import (
     fibre_rtt_ms,
     nearest_site,
@@ -65,6 +65,11 @@ def fibre_to_nearest_region(sites: pd.DataFrame, provider: str = "azure",
     """
     _checks.frame(sites, "sites", ("lat_deg", "lon_deg"),
                   producer="satcloud.data.remote_sites()")
+    if not isinstance(name_column, str):
+        raise TypeError(f"name_column must be a column name (str), got "
+                        f"{type(name_column).__name__} {name_column!r:.80}")
+    check_latlon(sites["lat_deg"], sites["lon_deg"], "sites column lat_deg",
+                 "sites column lon_deg")
     if name_column not in sites.columns:
         raise ValueError(f"sites has no column {name_column!r} (name_column); columns: "
                          f"{list(sites.columns)}")

@@ -40,7 +40,7 @@ import pandas as pd
 from astropy import units as u
 
 from satcloud import data
-from satcloud._validate import check_range
+from satcloud._validate import check_finite_result, check_range
 from satcloud.constellations import Constellation
 from satcloud.network.fibre import fibre_rtt_ms, nearest_site
 from satcloud.orbits import (
@@ -384,7 +384,10 @@ def network_summary(passes_df: pd.DataFrame, stations: pd.DataFrame, *, window=N
             "mean_gap_min": float(inner.mean()) / 60.0 if len(inner) else np.nan,
             "gbyte_per_day": rate_mbps * 1e6 * contact_s / days / 8e9,
         })
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if len(out):
+        check_finite_result(out["gbyte_per_day"], "rate_mbps")
+    return out
 
 
 def data_age(passes_df: pd.DataFrame, stations: pd.DataFrame, *, window=None,
@@ -415,11 +418,17 @@ def data_age(passes_df: pd.DataFrame, stations: pd.DataFrame, *, window=None,
                   allow_empty=True)
     _checks.frame(stations, "stations", ("network", "site", "backhaul_ms"),
                   producer="station_table()")
+    _checks.finite_columns(stations, "stations", ("backhaul_ms", "lat_deg", "lon_deg"),
+                           producer="station_table()")
     sample_step_s = float(check_range(sample_step_s, "sample_step_s", 0.0, None,
                                       low_open=True, unit="s"))
     if not np.isfinite(sample_step_s):
         raise ValueError(f"sample_step_s must be finite, got {sample_step_s!r}")
     w0, w1 = _window(passes_df, window)
+    span_s = (w1 - w0) / np.timedelta64(1, "s")
+    if sample_step_s > span_s:
+        raise ValueError(f"sample_step_s must be at most the window's length, {span_s:g} s; "
+                         f"got {sample_step_s:g} s")
     step = np.timedelta64(int(round(sample_step_s * 1e9)), "ns")
     t = np.arange(w0, w1, step)
     merged = merged_contacts(passes_df)

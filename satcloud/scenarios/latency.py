@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from satcloud import data, latency
-from satcloud._validate import check_choices, check_range
+from satcloud._validate import check_choices, check_latlon, check_range
 from satcloud.scenarios import _checks
 
 __all__ = [
@@ -132,8 +132,11 @@ def endpoints(n_cities: int = 100, remote: bool = True,
         "population": pd.array(c["population"].to_numpy(), dtype="Int64"),
     })
     frames = [cities]
-    if isinstance(extra, str):
-        extra = [extra]
+    extra = [extra] if isinstance(extra, str) else _checks.sequence(
+        extra, "extra", what="city names of data/cities.csv")
+    for e in extra:
+        if not isinstance(e, str):
+            raise TypeError(f"extra entries must be city names (str), got {e!r:.80}")
     remote_names = set(data.remote_sites()["site"]) if remote else set()
     want = [e for e in dict.fromkeys(extra)
             if e not in set(cities["name"]) and e not in remote_names]
@@ -177,7 +180,7 @@ def _systems(systems) -> dict:
         if not isinstance(systems, str) and not hasattr(systems, "__iter__"):
             raise TypeError(f"systems must be labels of SYSTEMS {list(SYSTEMS)} or a "
                             f"mapping label -> (network, mode), got {systems!r}")
-        names = check_choices(systems, "system", SYSTEMS)
+        names = check_choices(systems, "systems entry", SYSTEMS)
         out = {s: SYSTEMS[s] for s in names}
     if not out:
         raise ValueError(f"systems is empty; give at least one of {list(SYSTEMS)} (or a "
@@ -263,7 +266,14 @@ def summary_by_system(rows: pd.DataFrame, sites: pd.DataFrame | None = None) -> 
     if sites is not None:
         _checks.frame(sites, "sites", ("name", "kind", "lat_deg", "lon_deg"),
                       producer="endpoints()")
-    s = latency.summarize(rows, by=("source", "system"))
+        check_latlon(sites["lat_deg"], sites["lon_deg"], "sites column lat_deg",
+                     "sites column lon_deg")
+        missing = sorted(set(rows["source"]) - set(sites["name"]))
+        if missing:
+            raise ValueError(f"sites lacks the source(s) {missing[:10]} of rows; give the "
+                             "endpoints() table the rows were computed for")
+    with _checks.naming("rows", producer="system_rtt()"):
+        s = latency.summarize(rows, by=("source", "system"))
     floor = s["target_floor_ms"].astype("Float64")
     s["median_over_floor"] = (s["rtt_median_ms"] / floor.where(floor > 0)).astype("Float64")
     if sites is not None:
@@ -304,14 +314,18 @@ def best_option(summary: pd.DataFrame, min_reachable: float = 0.99,
         One row per source: ``source``, (``kind``, ``lat_deg``, ``lon_deg``),
         ``best_system`` (``"none"`` when no satellite system qualifies),
         ``best_rtt_median_ms``, ``leo_rtt_median_ms`` (best of ``leo_systems``),
-        ``fibre_rtt_median_ms``, ``floor_ms`` (vacuum, to the closest region),
-        ``leo_minus_fibre_ms`` and ``leo_beats_fibre``.
+        ``fibre_rtt_median_ms`` (each NaN where no system of its kind qualifies at the
+        source), ``floor_ms`` (vacuum, to the closest region), ``leo_minus_fibre_ms``
+        (NaN where either is) and ``leo_beats_fibre``.
     """
-    _checks.frame(summary, "summary", _SUMMARY + ("fraction_reachable", "target_floor_ms"),
-                  producer="summary_by_system()")
+    _check_summary(summary, _SUMMARY + ("fraction_reachable", "target_floor_ms"))
     check_range(min_reachable, "min_reachable", 0.0, 1.0)
-    satellite_systems = _checks.names(satellite_systems, "satellite_systems")
-    leo_systems = _checks.names(leo_systems, "leo_systems")
+    satellite_systems = _system_names(satellite_systems, "satellite_systems", summary)
+    leo_systems = _system_names(leo_systems, "leo_systems", summary)
+    if not isinstance(fibre_system, str):
+        raise TypeError(f"fibre_system must be the label of a fibre system (str), got "
+                        f"{type(fibre_system).__name__} {fibre_system!r:.80}")
+    _system_names(fibre_system, "fibre_system", summary)
     s = summary.copy()
     ok = (s["fraction_reachable"].astype(float) >= min_reachable) & s["rtt_median_ms"].notna()
     med = s["rtt_median_ms"].astype("Float64").where(ok)
@@ -342,6 +356,41 @@ def best_option(summary: pd.DataFrame, min_reachable: float = 0.99,
 
 
 COMPONENTS = ("user_link_ms", "isl_ms", "gateway_link_ms", "fibre_ms", "overhead_ms")
+#: Columns of a :func:`summary_by_system` table: NaN (``<NA>``) is documented in the RTT
+#: statistics of a system that never reaches the source; the rest must be finite.
+_SUMMARY_NAN_OK = ("rtt_min_ms", "rtt_median_ms", "rtt_p95_ms", "rtt_max_ms", "floor_ms",
+                   "median_over_floor", "path_changes_per_hour")
+_SUMMARY_FINITE = ("fraction_reachable", "target_floor_ms", "lat_deg", "lon_deg")
+
+
+def _check_summary(summary, columns, producer="summary_by_system()") -> None:
+    _checks.frame(summary, "summary", columns, producer=producer)
+    _checks.finite_columns(summary, "summary", _SUMMARY_FINITE + _SUMMARY_NAN_OK,
+                           nan_ok=_SUMMARY_NAN_OK, producer=producer)
+
+
+def _check_rows(rows, columns, producer="system_rtt()") -> None:
+    """A table of :func:`satcloud.latency.rtt` rows: times, floors and the delays of
+    reachable rows finite (unreachable rows hold ``<NA>`` delays)."""
+    _checks.frame(rows, "rows", columns, producer=producer)
+    if rows["reachable"].dtype != bool:
+        raise TypeError(f"rows column 'reachable' must be boolean (the output of "
+                        f"{producer}), got dtype {rows['reachable'].dtype}")
+    _checks.finite_columns(rows, "rows", ("time_s", "target_floor_ms"), producer=producer)
+    _checks.finite_columns(rows[rows["reachable"].to_numpy(bool)], "rows (reachable)",
+                           ("rtt_ms", "floor_ms", *COMPONENTS), producer=producer)
+
+
+def _system_names(value, name: str, summary) -> list[str]:
+    """Names of systems, at least one of them in ``summary``."""
+    value = _checks.names(value, name)
+    present = list(dict.fromkeys(summary["system"]))
+    if not set(value) & set(present):
+        raise ValueError(f"none of {name} {value!r:.120} is a system of summary; it holds "
+                         f"{present}")
+    return value
+
+
 _ROWS = ("source", "system", "time", "destination", "reachable", "rtt_ms",
          "target_floor_ms", "hops", *COMPONENTS)
 _SUMMARY = ("source", "system", "rtt_median_ms")
@@ -369,7 +418,7 @@ def component_breakdown(rows: pd.DataFrame, sources: Sequence[str] | None = None
         ``overhead_ms``, their sum ``rtt_ms``, ``target_floor_ms``, ``hops`` and
         ``reachable`` (False, with NaN components, when never reachable).
     """
-    _checks.frame(rows, "rows", _ROWS, producer="system_rtt()")
+    _check_rows(rows, _ROWS)
     if sources is not None:
         sources = _checks.names(sources, "sources")
         unknown = [x for x in sources if x not in set(rows["source"])]
@@ -420,8 +469,8 @@ def route_changes(rows: pd.DataFrame) -> pd.DataFrame:
         (False at each group's first snapshot) and ``first_sat`` (the serving
         satellite's row index, ``-1`` when unreachable).
     """
-    _checks.frame(rows, "rows", ("source", "time_s", "sat_path", "gateway", "destination",
-                                 "reachable"), producer="system_rtt() or latency.rtt()")
+    _check_rows(rows, ("source", "time_s", "sat_path", "gateway", "destination",
+                       "reachable"), producer="system_rtt() or latency.rtt()")
     keys = [k for k in ("system", "source") if k in rows.columns]
     r = rows.sort_values([*keys, "time_s"], kind="stable").reset_index(drop=True)
     sig = pd.Series([
@@ -462,17 +511,26 @@ def measured_comparison(summary: pd.DataFrame, measured: Mapping = MEASURED_STAR
         ``measured_ms``, ``gap_ms`` (measured - model: what the model leaves out,
         queuing, scheduling, processing and the path beyond the region).
     """
-    _checks.frame(summary, "summary", _SUMMARY + ("rtt_min_ms",),
-                  producer="summary_by_system()")
+    _check_summary(summary, _SUMMARY + ("rtt_min_ms",))
+    if not isinstance(system, str):
+        raise TypeError(f"system must be a system label (str), got "
+                        f"{type(system).__name__} {system!r:.80}")
     if not isinstance(measured, Mapping) or not {"place", "min_ms", "median_ms"} <= set(
             measured):
         raise ValueError(f"measured must be a mapping with 'place', 'min_ms' and "
                          f"'median_ms' (as MEASURED_STARLINK), got {measured!r:.120}")
     place = measured["place"]
+    if system not in set(summary["system"]):
+        raise ValueError(f"summary has no row for system {system!r:.80}; its systems are "
+                         f"{list(dict.fromkeys(summary['system']))}")
     g = summary[(summary["source"] == place) & (summary["system"] == system)]
     if g.empty:
-        raise ValueError(f"the summary has no row for {place!r} over {system!r}")
+        raise ValueError(f"summary has no row for the measured place {place!r} "
+                         f"(measured['place']) over system {system!r}")
     g = g.iloc[0]
+    if pd.isna(g["rtt_min_ms"]) or pd.isna(g["rtt_median_ms"]):
+        raise ValueError(f"system {system!r} never reaches {place!r} in summary: no "
+                         "modelled RTT to compare with the measurement")
     rows = [("minimum", float(g["rtt_min_ms"]), float(measured["min_ms"])),
             ("median", float(g["rtt_median_ms"]), float(measured["median_ms"]))]
     out = pd.DataFrame(rows, columns=["statistic", "model_ms", "measured_ms"])
@@ -503,9 +561,9 @@ def overview(summary: pd.DataFrame, min_reachable: float = 0.99,
         vacuum floor to the closest region) and ``median_over_floor`` (median of the
         sites' median RTT / floor). [ms]
     """
-    _checks.frame(summary, "summary", _SUMMARY + ("fraction_reachable", "target_floor_ms",
-                                                  "median_over_floor")
-                  + (("kind",) if by_kind else ()), producer="summary_by_system(rows, sites)")
+    _check_summary(summary, _SUMMARY + ("fraction_reachable", "target_floor_ms",
+                                        "median_over_floor")
+                   + (("kind",) if by_kind else ()), producer="summary_by_system(rows, sites)")
     check_range(min_reachable, "min_reachable", 0.0, 1.0)
     keys = ["system", "kind"] if by_kind else ["system"]
     rows = []
@@ -557,8 +615,7 @@ def median_table(summary: pd.DataFrame, sources: Sequence[str] | None = None
         Index ``source``; one column per system (median over the reachable snapshots,
         NaN where never reachable) and ``vacuum floor`` (to the closest region). [ms]
     """
-    _checks.frame(summary, "summary", _SUMMARY + ("target_floor_ms",),
-                  producer="summary_by_system()")
+    _check_summary(summary, _SUMMARY + ("target_floor_ms",))
     if sources is not None:
         sources = _checks.names(sources, "sources")
     s = summary if sources is None else summary[summary["source"].isin(list(sources))]

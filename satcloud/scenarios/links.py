@@ -235,6 +235,11 @@ def budget_lines(budgets: pd.DataFrame, labels: Sequence[str] | None = None) -> 
         adds, ``-`` subtracts, ``=`` a result) and one column per label.
     """
     _checks.frame(budgets, "budgets", ("label",), producer="reference_budgets()")
+    numeric = [ln[1] for ln in BUDGET_LINES if ln[1] in budgets.columns
+               and ln[1] != "modcod"]
+    # link_budget documents NaN gain and noise temperature for a G/T-only receiver
+    _checks.finite_columns(budgets, "budgets", numeric, nan_ok=("rx_gain_dbi", "rx_tsys_k"),
+                           producer="reference_budgets()")
     labels = list(budgets["label"]) if labels is None else _checks.names(
         labels, "labels", list(budgets["label"]))
     table = budgets.set_index("label")
@@ -417,9 +422,21 @@ def pass_geometry(constellation_name="starlink-gen1", lat_deg=51.50853, lon_deg=
     import astropy.units as u
 
     from satcloud import constellations, geometry, orbits
+    from satcloud.time import duration_s
 
     hours = float(check_range(search_hours, "search_hours", 0.0, 48.0, low_open=True,
                               unit="h"))
+    search_step_s = duration_s(search_step_s, "search_step_s")
+    step_s = duration_s(step_s, "step_s")
+    if search_step_s > hours * 3600.0:
+        raise ValueError(f"search_step_s must be at most the search window "
+                         f"(search_hours={hours:g} h); got {search_step_s:g} s")
+    if step_s > 1440.0:
+        raise ValueError(f"step_s must be at most the 1440 s window around the culmination; "
+                         f"got {step_s:g} s")
+    if shells is not None:
+        shells = [shells] if isinstance(shells, str) else _checks.sequence(
+            shells, "shells", what="shell names")
     floor = float(check_range(floor_elevation_deg, "floor_elevation_deg", 0.0, 90.0,
                               low_open=True, high_open=True, unit="deg"))
     constellation_name = _checks.names(constellation_name, "constellation_name",
@@ -488,6 +505,11 @@ def pass_budget(profile, geometry: pd.DataFrame, p_percent=None) -> pd.DataFrame
         The geometry's other columns, then every budget column (``throughput_mbps``,
         ``shannon_mbps``, ``modcod``, ``below_min_elevation`` ...).
     """
+    profile = links.get_profile(profile)
+    _checks.frame(geometry, "geometry", ("range_km", "elevation_deg", "lat_deg", "lon_deg"),
+                  producer="pass_geometry()")
+    _checks.finite_columns(geometry, "geometry", ("range_km", "elevation_deg", "lat_deg",
+                                                  "lon_deg"), producer="pass_geometry()")
     return links.link_budget(profile, geometry, p_percent=p_percent)
 
 
@@ -523,6 +545,8 @@ def cell_capacity(budgets: pd.DataFrame, colours=4, polarizations=2,
     """
     _checks.frame(budgets, "budgets", ("label", "profile", "bandwidth_mhz",
                                        "throughput_mbps"), producer="reference_budgets()")
+    _checks.finite_columns(budgets, "budgets", ("bandwidth_mhz", "throughput_mbps"),
+                           producer="reference_budgets()")
     spectrum = dict(DOWNLINK_SPECTRUM_MHZ if spectrum_mhz is None else
                     _checks.mapping(spectrum_mhz, "spectrum_mhz"))
     beams = dict(BEAMWIDTH_DEG if beamwidth_deg is None else
@@ -581,8 +605,13 @@ def subscriber_sweep(cells: pd.DataFrame, subscribers_per_cell,
     _checks.frame(cells, "cells", ("label", "profile", "cell_capacity_mbps",
                                    "channel_throughput_mbps", "cell_area_km2"),
                   producer="cell_capacity()")
+    _checks.finite_columns(cells, "cells", ("cell_capacity_mbps", "channel_throughput_mbps",
+                                            "cell_area_km2"), producer="cell_capacity()")
     subs = np.atleast_1d(check_range(subscribers_per_cell, "subscribers_per_cell", 0.0,
-                                     None)).astype(float)
+                                     None, finite=True)).astype(float)
+    if subs.size == 0 or subs.ndim != 1:
+        raise ValueError(f"subscribers_per_cell must be one count or a non-empty list of "
+                         f"counts, got shape {subs.shape}")
     frames = []
     for c in cells.itertuples(index=False):
         peak = c.channel_throughput_mbps if isinstance(peak_mbps, str) and (
