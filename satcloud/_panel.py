@@ -39,12 +39,14 @@ from __future__ import annotations
 
 import html
 import io
+import math
 import os
 import threading
 import traceback
 from collections.abc import Callable
 
 import ipywidgets as W
+import numpy as np
 import traitlets
 
 __all__ = ["Cancelled", "FloatSlider", "IntSlider", "Panel", "figure_png", "in_voila",
@@ -275,13 +277,22 @@ class Panel:
         try:
             for name, value in values.items():
                 widget = self.controls[name]
+                choices = getattr(widget, "options", None)
+                if hasattr(widget, "min") and hasattr(widget, "max"):
+                    allowed = f"a number in [{widget.min:g}, {widget.max:g}]"
+                elif choices is not None:
+                    allowed = f"one of {[_option_value(o) for o in choices]}"
+                else:
+                    allowed = "a value of its type"
+                if _is_number(widget.value) and (isinstance(value, (bool, np.bool_)) or (
+                        _is_number(value) and math.isnan(value))):
+                    # a bool would read as 0/1 and NaN compares false with any range
+                    raise ValueError(f"control {name!r} cannot take {value!r}; give "
+                                     f"{allowed}")
                 try:
                     widget.value = value
-                except traitlets.TraitError as exc:
-                    choices = getattr(widget, "options", None)
-                    allowed = (f"one of {[_option_value(o) for o in choices]}"
-                               if choices is not None else "a value of its type")
-                    raise ValueError(f"control {name!r} cannot take {value!r}; give "
+                except (traitlets.TraitError, TypeError, ValueError, OverflowError) as exc:
+                    raise ValueError(f"control {name!r} cannot take {value!r:.120}; give "
                                      f"{allowed}") from exc
                 used = widget.value
                 if getattr(widget, "adjusted", None) is not None:     # brought into range

@@ -153,7 +153,27 @@ def _positive_seconds(text):
 
 
 def main(argv=None) -> int:
-    """Entry point of the ``satcloud`` command."""
+    """Entry point of the ``satcloud`` command.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after the program name (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 1 when a notebook or a data table failed, 2 for a
+        usage error (printed to stderr by argparse, as for ``--help``'s 0: returned, not
+        raised as ``SystemExit``), 130 when interrupted.
+    """
+    if argv is not None:
+        if isinstance(argv, (str, bytes)) or not isinstance(argv, (list, tuple)):
+            raise TypeError(f"argv must be a list of str (the command-line arguments), got "
+                            f"{type(argv).__name__} {argv!r:.80}")
+        bad = [a for a in argv if not isinstance(a, str)]
+        if bad:
+            raise TypeError(f"argv entries must be str, got {bad[0]!r:.80} in argv")
     parser = argparse.ArgumentParser(prog="satcloud", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -176,7 +196,10 @@ def main(argv=None) -> int:
     dat = sub.add_parser("data", help="validate the shipped data tables")
     dat.set_defaults(func=_cmd_data)
 
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # usage error or --help: argparse printed why
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     return args.func(args)
 
 

@@ -179,7 +179,6 @@ def default_notebook_dir() -> Path:
 _SCRATCH_ENV = "SATCLOUD_SCRATCH_DIR"
 
 
-@contextlib.contextmanager
 def scratch_folder(prefix: str = "satcloud-scratch-"):
     """A scratch folder for a notebook, removed when the ``with`` block ends.
 
@@ -195,10 +194,11 @@ def scratch_folder(prefix: str = "satcloud-scratch-"):
     prefix : str
         Start of the folder's name (no path separators), e.g. ``"satcloud-sweep-"``.
 
-    Yields
-    ------
-    pathlib.Path
-        The new, empty folder.
+    Returns
+    -------
+    context manager
+        Entering it makes the new, empty folder (a :class:`pathlib.Path`); leaving it
+        removes the folder. ``prefix`` is checked at the call.
 
     Examples
     --------
@@ -207,10 +207,18 @@ def scratch_folder(prefix: str = "satcloud-scratch-"):
     >>> folder.exists()
     False
     """
-    if not isinstance(prefix, str) or not prefix or any(
+    if not isinstance(prefix, str):
+        raise TypeError(f"prefix must be a str (a file-name prefix), got "
+                        f"{type(prefix).__name__} {prefix!r:.80}")
+    if not prefix or "\x00" in prefix or any(
             sep and sep in prefix for sep in (os.sep, os.altsep)):
         raise ValueError(f"prefix must be a non-empty file-name prefix without path "
-                         f"separators, got {prefix!r}")
+                         f"separators, got {prefix!r:.80}")
+    return _scratch_folder(prefix)
+
+
+@contextlib.contextmanager
+def _scratch_folder(prefix: str):
     base = os.environ.get(_SCRATCH_ENV) or tempfile.gettempdir()
     remove_stale_scratch(base, prefix)
     folder = make_scratch_dir(base, prefix)
@@ -240,9 +248,7 @@ def notebook_parameters(path) -> dict:
     ValueError
         When the ``parameters`` cell is not valid Python.
     """
-    import nbformat
-
-    nb = nbformat.read(str(path), as_version=4)
+    nb = _read_notebook(path, "path")
     cells = [c for c in nb.cells if c.cell_type == "code"
              and "parameters" in c.metadata.get("tags", [])]
     if not cells:
@@ -268,6 +274,34 @@ def notebook_parameters(path) -> dict:
             if isinstance(target, ast.Name):
                 found[target.id] = default
     return found
+
+
+def _read_notebook(path, name: str):
+    """The notebook at ``path`` (nbformat v4), or an error naming the parameter."""
+    import nbformat
+
+    path = _path(path, name)
+    if not path.is_file():
+        raise PathNotFoundError(f"{name} {str(path)!r:.200} is not a file; give the path "
+                                "of a notebook (.ipynb)")
+    try:
+        return nbformat.read(str(path), as_version=4)
+    except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError,
+            RecursionError) as exc:
+        raise ValueError(f"{name} {str(path)!r:.200} is not a Jupyter notebook: "
+                         f"{type(exc).__name__}: {str(exc)[:200]}") from None
+
+
+def _check_notebook_node(nb, name: str = "nb") -> None:
+    """An in-memory notebook (:class:`nbformat.NotebookNode`, as execute_notebook returns)."""
+    import nbformat
+
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    if not isinstance(nb, nbformat.NotebookNode) or not isinstance(cells, list) or not all(
+            isinstance(c, dict) for c in cells):
+        raise TypeError(f"{name} must be a notebook (nbformat.NotebookNode with a list of "
+                        f"cells, e.g. from execute_notebook() or nbformat.read()), got "
+                        f"{type(nb).__name__} {nb!r:.80}")
 
 
 def _json_problem(value, where: str) -> str | None:
@@ -342,6 +376,9 @@ def list_notebooks(notebook_dir: Path | None = None, only=None) -> list[Path]:
             if not isinstance(o, str):
                 raise TypeError(f"only entries must be notebook name prefixes (str), got "
                                 f"{o!r:.80}")
+            if not o:
+                raise ValueError("only entries must be non-empty notebook name prefixes "
+                                 "(e.g. '00'); give only=None for every notebook")
     if only:
         books = [p for p in books if any(p.name.startswith(o) for o in only)]
         if not books:
@@ -363,6 +400,14 @@ def _path(value, name: str) -> Path:
     return path
 
 
+def _folder(value, name: str) -> Path:
+    """A folder argument (made if missing): refused if it names an existing file."""
+    path = _path(value, name)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{name} {str(path)!r:.200} is a file; give a folder")
+    return path
+
+
 def _title(nb) -> str:
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -374,6 +419,7 @@ def _title(nb) -> str:
 
 def read_headlines(nb) -> list[dict]:
     """Headline records published by an executed notebook, in cell order."""
+    _check_notebook_node(nb)
     found = []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
@@ -509,10 +555,10 @@ def execute_notebook(path: Path, out_path: Path, parameters: dict | None = None,
 
     Parameters
     ----------
-    path : pathlib.Path
+    path : path-like
         The notebook.
-    out_path : pathlib.Path
-        Where the executed notebook is written (atomically, on success). On failure the
+    out_path : path-like
+        Where the executed notebook is written (a ``.ipynb`` file) (atomically, on success). On failure the
         partly executed notebook goes to ``<stem>.failed.ipynb`` beside it and an
         earlier ``out_path`` is removed.
     parameters : dict, optional
@@ -520,7 +566,7 @@ def execute_notebook(path: Path, out_path: Path, parameters: dict | None = None,
     progress_bar : bool
         Per-cell progress bar.
     timeout_s : float
-        Per-cell execution timeout. [s]
+        Per-cell execution timeout, in (0, :data:`MAX_TIMEOUT_S`] (a week). [s]
     scratch_dir : pathlib.Path, optional
         Folder for the run's scratch (default ``out_path.parent / ".scratch"``); a
         ``run-<pid>-<random>`` folder in it is removed when the notebook ends.
@@ -533,6 +579,24 @@ def execute_notebook(path: Path, out_path: Path, parameters: dict | None = None,
     import nbformat
     import papermill as pm
 
+    from satcloud.network._checks import as_bool
+
+    _read_notebook(path, "path")
+    path = Path(path)
+    out_path = _path(out_path, "out_path")
+    if out_path.suffix != ".ipynb" or out_path.is_dir():
+        raise ValueError(f"out_path must name a notebook file ending in .ipynb, got "
+                         f"{str(out_path)!r:.200}")
+    _folder(out_path.parent, "out_path's folder")
+    if parameters is not None:
+        if not isinstance(parameters, dict):
+            raise TypeError(f"parameters must be a dict of name -> value, got "
+                            f"{type(parameters).__name__} {parameters!r:.80}")
+        _check_parameters(path, parameters, "parameters")
+    as_bool(progress_bar, "progress_bar")
+    timeout_s = _timeout(timeout_s)
+    if scratch_dir is not None:
+        scratch_dir = _folder(scratch_dir, "scratch_dir")
     _kernel_env()
     out_path.parent.mkdir(parents=True, exist_ok=True)
     scratch_dir = Path(scratch_dir) if scratch_dir is not None else \
@@ -629,6 +693,12 @@ def render_html(nb, out_path: Path) -> Path:
     import jinja2
     from nbconvert import HTMLExporter
 
+    _check_notebook_node(nb)
+    out_path = _path(out_path, "out_path")
+    if out_path.is_dir():
+        raise ValueError(f"out_path {str(out_path)!r:.200} is a folder; give the path of "
+                         "the HTML page to write")
+    _folder(out_path.parent, "out_path's folder")
     exporter = HTMLExporter(template_name="lab",
                             extra_loaders=[jinja2.DictLoader({"satcloud.html.j2": _TEMPLATE})],
                             template_file="satcloud.html.j2")
@@ -722,6 +792,18 @@ the satcloud models; the numbers here are the headline results each notebook com
 """
 
 
+#: Longest per-cell timeout accepted: a week. [s]
+MAX_TIMEOUT_S = 7 * 86400.0
+
+
+def _timeout(timeout_s) -> float:
+    if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or not (
+            math.isfinite(timeout_s) and 0 < timeout_s <= MAX_TIMEOUT_S):
+        raise ValueError(f"timeout_s must be a number of seconds in (0, {MAX_TIMEOUT_S:g}] "
+                         f"(a week), got {timeout_s!r:.80}")
+    return float(timeout_s)
+
+
 def run_report(out_dir="reports", *, notebook_dir=None, small: bool = False, only=None,
                jobs: int = 1, parameters: dict | None = None, progress: bool = True,
                timeout_s: float = 1800.0) -> list[NotebookResult]:
@@ -746,7 +828,7 @@ def run_report(out_dir="reports", *, notebook_dir=None, small: bool = False, onl
     progress : bool
         Print progress (and per-cell progress bars when ``jobs == 1``).
     timeout_s : float
-        Per-cell execution timeout. [s]
+        Per-cell execution timeout, in (0, :data:`MAX_TIMEOUT_S`] (a week). [s]
 
     Returns
     -------
@@ -764,14 +846,14 @@ def run_report(out_dir="reports", *, notebook_dir=None, small: bool = False, onl
     """
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be an integer >= 1, got {jobs!r}")
-    if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or not (
-            math.isfinite(timeout_s) and timeout_s > 0):
-        raise ValueError(f"timeout_s must be a finite number of seconds > 0, got "
-                         f"{timeout_s!r}")
+    from satcloud.network._checks import as_bool
+
+    timeout_s = _timeout(timeout_s)
     if parameters is not None and not isinstance(parameters, dict):
         raise TypeError(f"parameters must be a dict of notebook stem -> dict of name -> "
                         f"value, got {type(parameters).__name__}")
-    out = Path(out_dir).resolve()
+    small, progress = as_bool(small, "small"), as_bool(progress, "progress")
+    out = _folder(out_dir, "out_dir").resolve()
     books = list_notebooks(notebook_dir, only)
     extra = dict(parameters or {})
     unknown = set(extra) - {b.stem for b in books}

@@ -160,8 +160,11 @@ def resolve_place(place, lat_deg=None, lon_deg=None) -> tuple[str, float, float]
                                  f"or 'lat, lon'.{hint}")
         lat, lon = table[text]
         label = text
-    lat = float(check_range(lat, "latitude", -90.0, 90.0, unit="deg"))
-    lon = float(check_range(lon, "longitude", -180.0, 180.0, unit="deg"))
+    typed = label is None and text in ("", TYPED_PLACE)
+    lat_name, lon_name = (("lat_deg (latitude)", "lon_deg (longitude)") if typed else
+                          (f"latitude in place {place!r}", f"longitude in place {place!r}"))
+    lat = float(check_range(lat, lat_name, -90.0, 90.0, unit="deg", finite=True))
+    lon = float(check_range(lon, lon_name, -180.0, 180.0, unit="deg", finite=True))
     if label is None:
         label = f"{abs(lat):.2f}°{'N' if lat >= 0 else 'S'} {abs(lon):.2f}°{'E' if lon >= 0 else 'W'}"
     return label, lat, lon
@@ -780,8 +783,11 @@ class LatencyPanel(Panel):
 
     def validate(self, values: dict) -> None:
         if not values["networks"]:
-            raise ValueError("select at least one network")
-        resolve_place(values["source"], values["lat_deg"], values["lon_deg"])
+            raise ValueError("networks: select at least one network")
+        try:
+            resolve_place(values["source"], values["lat_deg"], values["lon_deg"])
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"source: {exc}") from None
 
     @staticmethod
     def source_table(values: dict) -> pd.DataFrame:

@@ -72,9 +72,7 @@ def test_param_values_json_or_plain_string():
 @pytest.mark.parametrize("args", [["--jobs", "0"], ["--jobs", "two"],
                                   ["--timeout", "inf"], ["--timeout", "-5"]])
 def test_bad_numbers_are_usage_errors(books, tmp_path, capsys, args):
-    with pytest.raises(SystemExit) as info:
-        _report(books, tmp_path, *args)
-    assert info.value.code == 2  # argparse's usage error
+    assert _report(books, tmp_path, *args) == 2  # argparse's usage error, returned
     assert "must be" in capsys.readouterr().err
 
 
@@ -113,3 +111,14 @@ def test_report_without_the_notebooks_extra_says_which_extra(tmp_path, monkeypat
     assert len(err.splitlines()) == 1
     assert "missing: papermill" in err and "satcloud[notebooks]" in err
     assert not (tmp_path / "r").exists()
+
+
+def test_main_returns_usage_errors_and_checks_argv(capsys):
+    # the exit status is returned (the console script passes it to sys.exit)
+    assert cli.main([]) == 2
+    assert "required" in capsys.readouterr().err
+    assert cli.main(["--help"]) == 0
+    with pytest.raises(TypeError, match="argv must be a list of str"):
+        cli.main("report")
+    with pytest.raises(TypeError, match="argv entries must be str"):
+        cli.main(["report", 3])

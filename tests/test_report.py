@@ -295,11 +295,28 @@ def test_failure_removes_the_previous_page_and_executed_notebook(tiny_books, tmp
 
 
 def test_bad_timeout_and_parameters_types(tiny_books, tmp_path):
-    for bad in (0, -1.0, float("inf"), float("nan"), "60", True):
-        with pytest.raises(ValueError, match="timeout_s must be a finite number of "
-                                             "seconds > 0"):
+    for bad in (0, -1.0, float("inf"), float("nan"), "60", True, 1e308):
+        with pytest.raises(ValueError, match=r"timeout_s must be a number of seconds in "
+                                             r"\(0, 604800\] \(a week\)"):
             report.run_report(tmp_path, notebook_dir=tiny_books, timeout_s=bad)
     with pytest.raises(TypeError, match="parameters must be a dict of notebook stem"):
         report.run_report(tmp_path, notebook_dir=tiny_books, parameters=[("01_ok", {})])
     with pytest.raises(TypeError, match="parameters for 01_ok must be a dict of name"):
         report.run_report(tmp_path, notebook_dir=tiny_books, parameters={"01_ok": [1]})
+
+
+def test_paths_that_cannot_be_used_are_named(tiny_books, tmp_path):
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x")
+    with pytest.raises(ValueError, match="out_dir .* is a file; give a folder"):
+        report.run_report(a_file, notebook_dir=tiny_books, progress=False)
+    with pytest.raises(ValueError, match="notebook_dir .* is not a folder"):
+        report.run_report(tmp_path / "out", notebook_dir=a_file, progress=False)
+    with pytest.raises(ValueError, match="path .* is not a Jupyter notebook"):
+        report.notebook_parameters(a_file)
+    with pytest.raises(ValueError, match="out_path must name a notebook file"):
+        report.execute_notebook(next(tiny_books.glob("*.ipynb")), tmp_path / "out.html")
+    with pytest.raises(TypeError, match="nb must be a notebook"):
+        report.render_html({"cells": "x"}, tmp_path / "page.html")
+    with pytest.raises(ValueError, match="only entries must be non-empty"):
+        report.list_notebooks(tiny_books, only=[""])
