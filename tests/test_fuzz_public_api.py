@@ -6,7 +6,9 @@ How the harness works
    non-underscore module and sub-package (``pkgutil.walk_packages``), every function in
    its ``__all__`` (re-exports deduplicated by identity), plus the public constructors
    and methods of :class:`~satcloud.constellations.Constellation` and
-   :class:`~satcloud.orbits.Ephemeris` listed in :data:`METHODS`.
+   :class:`~satcloud.orbits.Ephemeris` listed in :data:`METHODS`, plus the widget
+   panels of :mod:`satcloud.widgets`, whose parameters are their controls' initial
+   values (:data:`PANELS`; an error a panel shows counts as raised).
 2. :data:`REGISTRY` maps each qualified name to a :class:`Case`: a factory returning the
    keyword arguments of one valid, cheap call (tiny constellations, a few time steps, one
    or two sites). :data:`EXEMPT` lists the few functions that are not fuzzed here, each
