@@ -233,7 +233,7 @@ def enu_basis(lat_deg, lon_deg):
     with it are geodetic.
     """
     check_shapes(lat_deg=lat_deg, lon_deg=lon_deg)
-    lat, lon = check_latlon(lat_deg, lon_deg)
+    lat, lon = np.broadcast_arrays(*check_latlon(lat_deg, lon_deg))
     phi = np.radians(lat)
     lam = np.radians(lon)
     sp, cp, sl, cl = np.sin(phi), np.cos(phi), np.sin(lam), np.cos(lam)

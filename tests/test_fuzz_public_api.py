@@ -1203,12 +1203,7 @@ PENDING: dict[str, str] = {}
 #: (function:parameter) cases the harness found failing and that are not fixed yet,
 #: marked xfail(strict=True): fixing one makes its case pass and the suite then asks for
 #: its removal from this list. Empty: every finding so far is fixed in the library.
-KNOWN_FAILURES: set[str] = {
-    # enu_basis(lat_deg=True, lon_deg=[...]): a raw numpy "all input arrays must have the
-    # same shape" (a bool latitude is not refused); satcloud/geometry.py is being
-    # restructured in another session, to be fixed there
-    "geometry.enu_basis:lat_deg",
-}
+KNOWN_FAILURES: set[str] = set()
 
 # ------------------------------------------------------------------ the tests
 

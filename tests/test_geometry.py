@@ -376,3 +376,15 @@ def test_satellite_min_elevation_deg(gen1_short):
     np.testing.assert_array_equal(satellite_min_elevation_deg(gen1_short, 10.0), np.full(n, 10.0))
     with pytest.raises(ValueError, match="min_elevation_deg=None needs an Ephemeris"):
         satellite_min_elevation_deg(ecef_positions_km(gen1_short))
+
+
+def test_enu_basis_broadcasts_a_scalar_latitude_against_longitudes():
+    # found by the public-API fuzz harness: a scalar lat with an array lon stacked arrays
+    # of different shapes; the basis at (0, 0) and (0, 90 E) is the closed form of the
+    # docstring: e = (0, 1, 0) / (-1, 0, 0), n = (0, 0, 1), u = (1, 0, 0) / (0, 1, 0)
+    from satcloud.geometry import enu_basis
+
+    e, n, u = enu_basis(0.0, [0.0, 90.0])
+    np.testing.assert_allclose(e, [[0, 1, 0], [-1, 0, 0]], atol=1e-15)
+    np.testing.assert_allclose(n, [[0, 0, 1], [0, 0, 1]], atol=1e-15)
+    np.testing.assert_allclose(u, [[1, 0, 0], [0, 1, 0]], atol=1e-15)
