@@ -19,7 +19,9 @@ Sources
   (n = 1); embedded element patterns make practical arrays fall faster, n ~ 1.2-1.5
   (Mailloux, *Phased Array Antenna Handbook*, 3rd ed. (2017), ch. 1).
   The default n = 1.2 is an assumption within that range; override it.
-- EIRP = P_t + G_t - L_t: Maral & Bousquet ch. 5.
+- EIRP = P_t + G_t - L_t: Maral & Bousquet ch. 5. A dish of another diameter at the
+  same power and aperture efficiency scales the gain, hence the EIRP, by
+  20 log10(D / D_ref) (gain grows as D^2).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ __all__ = [
     "MAX_DISH_DIAMETER_M",
     "beamwidth_3db_deg",
     "eirp_dbw",
+    "eirp_with_dish_dbw",
     "gain_from_beamwidth_dbi",
     "parabolic_gain_dbi",
     "phased_array_boresight_gain_dbi",
@@ -287,3 +290,49 @@ def eirp_dbw(tx_power_dbw, tx_gain_dbi, tx_losses_db=0.0) -> np.ndarray:
     g = check_range(tx_gain_dbi, "tx_gain_dbi", unit="dBi", finite=True)
     loss = check_range(tx_losses_db, "tx_losses_db", 0.0, None, unit="dB", finite=True)
     return check_finite_result(p + g - loss, "tx_power_dbw, tx_gain_dbi and tx_losses_db")
+
+
+def eirp_with_dish_dbw(reference_eirp_dbw, diameter_m, reference_diameter_m) -> np.ndarray:
+    """EIRP of a transmitter whose parabolic dish is swapped for one of another size.
+
+    The transmit power, feeder losses, frequency and aperture efficiency stay those of
+    the reference; only the dish diameter changes. The gain of a parabolic reflector,
+    ``eta (pi D f / c)^2``, grows as ``D^2``, so
+
+    .. math::
+
+        EIRP(D) = EIRP(D_{ref}) + 20 \\log_{10}(D / D_{ref}).
+
+    Parameters
+    ----------
+    reference_eirp_dbw : array_like
+        EIRP with the reference dish. [dBW]
+    diameter_m : array_like
+        Diameter of the new dish, in (0, 100]. [m]
+    reference_diameter_m : array_like
+        Diameter of the reference dish, in (0, 100]. [m]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``reference_eirp_dbw + 20 log10(diameter_m / reference_diameter_m)``. [dBW]
+
+    Notes
+    -----
+    Source: the aperture gain of Maral & Bousquet, *Satellite Communications Systems*,
+    5th ed. (2009), ch. 5, at fixed efficiency and frequency, and EIRP = P_t + G_t - L_t
+    (same chapter). The widget's dish-size control uses this for uplinks
+    (:func:`satcloud.widgets.dish_overrides`).
+
+    Examples
+    --------
+    >>> round(float(eirp_with_dish_dbw(50.0, 2.4, 1.2)), 2)  # twice the diameter: +6.02 dB
+    56.02
+    """
+    check_shapes(reference_eirp_dbw=reference_eirp_dbw, diameter_m=diameter_m,
+                 reference_diameter_m=reference_diameter_m)
+    e = check_range(reference_eirp_dbw, "reference_eirp_dbw", unit="dBW", finite=True)
+    d = check_diameter_m(diameter_m)
+    d_ref = check_diameter_m(reference_diameter_m, "reference_diameter_m")
+    return check_finite_result(e + 20.0 * np.log10(d / d_ref),
+                               "reference_eirp_dbw, diameter_m and reference_diameter_m")

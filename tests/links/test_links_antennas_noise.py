@@ -25,6 +25,7 @@ from satcloud.links import (
     system_noise_temperature_k,
     watts_to_dbw,
 )
+from satcloud.links.antennas import eirp_with_dish_dbw
 
 # ------------------------------------------------------------------ antennas
 
@@ -73,7 +74,24 @@ def test_eirp():
     assert eirp_dbw(3.0103, 36.0, 1.0) == pytest.approx(38.0103, abs=1e-4)
 
 
+def test_eirp_with_dish_closed_form():
+    # Maral & Bousquet ch. 5: at fixed power and efficiency G ~ D^2, so the EIRP moves
+    # by 20 log10(D2/D1); checked against the gain difference of two parabolic dishes
+    for d1, d2 in [(0.48, 0.96), (1.2, 0.6), (0.7, 3.3)]:
+        expected = 45.0 + 20.0 * np.log10(d2 / d1)
+        assert eirp_with_dish_dbw(45.0, d2, d1) == pytest.approx(expected, abs=1e-12)
+        by_gain = 45.0 + parabolic_gain_dbi(d2, 14.25, 0.65) - parabolic_gain_dbi(d1, 14.25, 0.65)
+        assert eirp_with_dish_dbw(45.0, d2, d1) == pytest.approx(by_gain, abs=1e-9)
+    assert eirp_with_dish_dbw(45.0, 2.0, 1.0) == pytest.approx(45.0 + 6.0206, abs=1e-4)
+    assert eirp_with_dish_dbw(45.0, 1.0, 1.0) == pytest.approx(45.0)
+    got = eirp_with_dish_dbw([40.0, 50.0], [1.0, 4.0], 2.0)
+    np.testing.assert_allclose(got, [40.0 - 6.0206, 50.0 + 6.0206], atol=1e-4)
+
+
 @pytest.mark.parametrize("call, match", [
+    (lambda: eirp_with_dish_dbw(40.0, 0.0, 1.0), r"diameter_m must be in \(0, 100\] m"),
+    (lambda: eirp_with_dish_dbw(40.0, 1.0, 200.0), r"reference_diameter_m must be in"),
+    (lambda: eirp_with_dish_dbw(np.nan, 1.0, 1.0), "reference_eirp_dbw"),
     (lambda: parabolic_gain_dbi(0.0, 12.0), r"diameter_m must be in \(0, 100\] m"),
     (lambda: parabolic_gain_dbi(150.0, 12.0), r"diameter_m must be in \(0, 100\] m"),
     (lambda: parabolic_gain_dbi(1.0, 12.0, 1.2), r"efficiency must be in \(0, 1\]"),
