@@ -34,9 +34,15 @@ __all__ = [
     "add_borders",
     "add_coastlines",
     "add_land",
+    "coverage_map",
+    "in_view_by_latitude",
+    "link_budget_curves",
     "naturalearth_dir",
     "naturalearth_path",
+    "network_color",
+    "per_user_throughput",
     "plot_sites",
+    "rtt_over_time",
     "use_style",
     "world_map",
 ]
@@ -382,3 +388,342 @@ def plot_sites(ax, sites, *, label, color, marker="o", size=30, annotate=None,
                         zorder=zorder + 1)
     return art
 
+
+
+# ================================================================ figures of the panels
+# Each returns a matplotlib Figure that pyplot does not manage (safe in the widgets'
+# threads, displayed once as a cell's last expression) with fixed margins: a layout
+# engine would double the drawing time of every widget update.
+
+def _new_figure(figsize):
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=_figsize(figsize), layout=None)
+
+
+def _frame(df, name: str, columns):
+    """``df`` checked to be a non-empty DataFrame with ``columns``."""
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame with columns {list(columns)}, "
+                        f"got {type(df).__name__} {df!r:.80}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"{name} lacks the column(s) {missing}; it has {list(df.columns)}")
+    if len(df) == 0:
+        raise ValueError(f"{name} is empty: nothing to draw")
+    return df
+
+
+def link_budget_curves(curve, *, elevation_deg, margin_db, throughput_mbps,
+                       min_elevation_deg=0.0, system="", title=None,
+                       figsize=(7.6, 3.4)):
+    """Margin and throughput of one link versus elevation, the chosen point marked.
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        :func:`satcloud.links.link_budget` rows over elevation: ``elevation_deg``,
+        ``margin_db``, ``fade_margin_db``, ``throughput_mbps``, ``shannon_mbps``.
+    elevation_deg : float
+        Elevation of the chosen point, in [0, 90]. [deg]
+    margin_db : float
+        Margin over the MODCOD at that point. [dB]
+    throughput_mbps : float
+        ACM throughput per carrier at that point, >= 0. [Mbit/s]
+    min_elevation_deg : float
+        The system's minimum elevation, shaded, in [0, 90]. [deg]
+    system : str
+        System name for the shaded band's legend.
+    title : str, optional
+        Figure title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: margin and fade margin [dB]; right: throughput and Shannon bound
+        [Mbit/s]; both over elevation [deg].
+    """
+    curve = _frame(curve, "curve", ("elevation_deg", "margin_db", "fade_margin_db",
+                                    "throughput_mbps", "shannon_mbps"))
+    el0 = _number(elevation_deg, "elevation_deg", 0.0, 90.0, unit="deg")
+    m0 = _number(margin_db, "margin_db", unit="dB")
+    t0 = _number(throughput_mbps, "throughput_mbps", 0.0, unit="Mbit/s")
+    min_el = _number(min_elevation_deg, "min_elevation_deg", 0.0, 90.0, unit="deg")
+    system = _text(system, "system")
+    title = _text(title, "title", optional=True)
+    fig = _new_figure(figsize)
+    ax1, ax2 = fig.subplots(1, 2)
+    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.14, top=0.9, wspace=0.32)
+    el = curve["elevation_deg"].to_numpy(float)
+    ax1.plot(el, curve["margin_db"], color=OKABE_ITO["blue"], label="margin over the MODCOD")
+    ax1.plot(el, curve["fade_margin_db"], color=OKABE_ITO["orange"], ls="--",
+             label="fade margin (lowest MODCOD)")
+    ax1.axhline(0.0, color="black", lw=0.8)
+    ax2.plot(el, curve["throughput_mbps"], color=OKABE_ITO["bluish_green"],
+             label="ACM throughput")
+    ax2.plot(el, curve["shannon_mbps"], color="#999999", ls=":", label="Shannon bound")
+    for ax in (ax1, ax2):
+        ax.axvspan(0, min_el, color="#DDDDDD", alpha=0.6, lw=0,
+                   label=f"below {system + ' ' if system else ''}minimum ({min_el:g}°)")
+        ax.axvline(el0, color=OKABE_ITO["vermillion"], lw=1.2)
+        ax.set_xlabel("elevation [deg]")
+        ax.set_xlim(5, 90)
+    ax1.plot([el0], [m0], "o", color=OKABE_ITO["vermillion"])
+    ax2.plot([el0], [t0], "o", color=OKABE_ITO["vermillion"])
+    ax1.set_ylabel("margin [dB]")
+    ax2.set_ylabel("throughput per carrier [Mbit/s]")
+    ax1.legend(loc="lower right", fontsize=7)
+    ax2.legend(loc="lower right", fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def per_user_throughput(table, *, claim_mbps, max_subscribers=None, subscribers=None,
+                        per_user_mbps=None, title=None, figsize=(7.6, 3.6)):
+    """Busy-hour throughput per user versus subscribers in a cell, against a claim.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`satcloud.links.user_throughput_table` rows: ``subscribers`` and
+        ``per_user_mbps``.
+    claim_mbps : float
+        The advertised rate, > 0, drawn as a dashed line. [Mbit/s]
+    max_subscribers : int, optional
+        Most subscribers for which the claim holds (a dotted line when >= 1). [-]
+    subscribers, per_user_mbps : float, optional
+        A point to mark: subscribers in the cell [-] and their throughput. [Mbit/s]
+    title : str, optional
+        Axes title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Log-log axes: subscribers in the cell [-] against throughput per user [Mbit/s].
+    """
+    table = _frame(table, "table", ("subscribers", "per_user_mbps"))
+    claim = _number(claim_mbps, "claim_mbps", 0.0, low_open=True, unit="Mbit/s")
+    title = _text(title, "title", optional=True)
+    fig = _new_figure(figsize)
+    ax = fig.subplots()
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.14, top=0.91)
+    ax.plot(table["subscribers"], table["per_user_mbps"], color=OKABE_ITO["blue"],
+            label="per active subscriber")
+    ax.axhline(claim, color=OKABE_ITO["vermillion"], ls="--",
+               label=f"claim: up to {claim:g} Mbit/s")
+    if max_subscribers is not None:
+        n_max = int(_number(max_subscribers, "max_subscribers", 0.0, unit="-"))
+        if n_max >= 1:
+            ax.axvline(n_max, color="#999999", ls=":",
+                       label=f"claim holds up to {n_max:,} subscribers")
+    if subscribers is not None and per_user_mbps is not None:
+        n = _number(subscribers, "subscribers", 0.0, low_open=True, unit="-")
+        u = _number(per_user_mbps, "per_user_mbps", 0.0, low_open=True, unit="Mbit/s")
+        ax.plot([n], [u], "o", color=OKABE_ITO["vermillion"])
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("subscribers in the cell [-]")
+    ax.set_ylabel("busy-hour throughput per user [Mbit/s]")
+    ax.legend(loc="lower left", fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
+
+
+def coverage_map(coverage, spacing_deg, *, column="mean_in_view",
+                 colorbar_label="mean satellites in view [-]", title=None,
+                 figsize=(8.0, 3.9)):
+    """A world map of a gridded coverage quantity (offline coastlines).
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        :func:`satcloud.coverage.grid_coverage` rows: ``lat_deg``, ``lon_deg`` (cell
+        centres of a regular grid) and ``column``. [deg]
+    spacing_deg : float
+        Grid spacing, in (0, 90]. [deg]
+    column : str
+        Quantity to colour; cells with a value <= 0 stay blank.
+    colorbar_label : str
+        Colour bar label, with its unit in brackets.
+    title : str, optional
+        Axes title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Plate carrée map (the grid is regular in latitude and longitude, so nothing is
+        reprojected) with a colour bar.
+    """
+    import numpy as np
+
+    column = _text(column, "column")
+    coverage = _frame(coverage, "coverage", ("lat_deg", "lon_deg", column))
+    from satcloud._validate import check_latlon
+
+    check_latlon(coverage["lat_deg"], coverage["lon_deg"], "coverage column lat_deg",
+                 "coverage column lon_deg")
+    spacing = _number(spacing_deg, "spacing_deg", 0.0, 90.0, low_open=True, unit="deg")
+    colorbar_label = _text(colorbar_label, "colorbar_label")
+    title = _text(title, "title", optional=True)
+    fig = _new_figure(figsize)
+    ax = fig.add_axes((0.02, 0.03, 0.84, 0.87), projection=ccrs.PlateCarree())
+    cax = fig.add_axes((0.87, 0.12, 0.02, 0.7))
+    world_map(ax=ax, land=False, borders=False)
+    lats = np.sort(coverage["lat_deg"].unique())
+    lons = np.sort(coverage["lon_deg"].unique())
+    grid = coverage.pivot_table(index="lat_deg", columns="lon_deg", values=column
+                                ).reindex(index=lats, columns=lons).to_numpy(float)
+    lat_e = np.concatenate([lats - spacing / 2, [lats[-1] + spacing / 2]])
+    lon_e = np.concatenate([lons - spacing / 2, [lons[-1] + spacing / 2]])
+    mesh = ax.pcolormesh(lon_e, lat_e, np.ma.masked_where(~(grid > 0), grid),
+                         transform=ccrs.PlateCarree(), cmap="viridis", shading="flat",
+                         zorder=0.5)
+    fig.colorbar(mesh, cax=cax, label=colorbar_label)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
+
+
+def in_view_by_latitude(by_latitude, *, title=None, figsize=(8.0, 3.0)):
+    """Satellites in view versus latitude: mean, and the min-max band.
+
+    Parameters
+    ----------
+    by_latitude : pandas.DataFrame
+        One row per latitude band: ``lat_deg`` [deg], ``mean_in_view``,
+        ``min_in_view``, ``max_in_view`` [-].
+    title : str, optional
+        Axes title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Latitude [deg] against satellites in view [-].
+    """
+    df = _frame(by_latitude, "by_latitude",
+                ("lat_deg", "mean_in_view", "min_in_view", "max_in_view"))
+    title = _text(title, "title", optional=True)
+    fig = _new_figure(figsize)
+    ax = fig.subplots()
+    fig.subplots_adjust(left=0.08, right=0.97, bottom=0.16, top=0.9)
+    ax.fill_between(df["lat_deg"], df["min_in_view"], df["max_in_view"],
+                    color=OKABE_ITO["sky_blue"], alpha=0.35,
+                    label="min-max over longitude and time")
+    ax.plot(df["lat_deg"], df["mean_in_view"], color=OKABE_ITO["blue"], label="mean in view")
+    ax.set_xlim(-90, 90)
+    ax.set_xlabel("latitude [deg]")
+    ax.set_ylabel("satellites in view [-]")
+    ax.legend(loc="upper left", fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
+
+
+#: Network name -> key of :data:`NETWORK_COLORS` where they differ.
+_COLOUR_KEY = {"starlink-gen1": "starlink", "starlink-gen2": "starlink",
+               "telesat-2020": "telesat", "o3b-mpower": "o3b"}
+
+
+def network_color(network: str, mode: str = "") -> str:
+    """The report's colour of a network (and mode), from :data:`NETWORK_COLORS`.
+
+    Parameters
+    ----------
+    network : str
+        Network name, e.g. ``"starlink-gen1"``, ``"kuiper"``, ``"fibre"``.
+    mode : str
+        Its mode; Starlink over laser links (``"isl"``) has a colour of its own.
+
+    Returns
+    -------
+    str
+        ``#RRGGBB``; grey (``#777777``) for an unknown network.
+    """
+    network, mode = _text(network, "network"), _text(mode, "mode")
+    key = _COLOUR_KEY.get(network, network)
+    if mode == "isl" and network.startswith("starlink"):
+        key = "starlink-isl"
+    return NETWORK_COLORS.get(key, "#777777")
+
+
+def rtt_over_time(rtt, floor_ms, *, time_origin=None, title=None, figsize=(8.6, 4.2)):
+    """Round-trip time per network over time and its distribution, with the floor.
+
+    Parameters
+    ----------
+    rtt : pandas.DataFrame
+        :func:`satcloud.latency.rtt` rows: ``network``, ``mode``, ``time_s`` [s] and
+        ``rtt_ms`` [ms]; one line per (network, mode). A network with a single row
+        (fibre) is drawn flat across the time span.
+    floor_ms : float
+        The physical (vacuum) floor, >= 0, drawn dotted. [ms]
+    time_origin : str, optional
+        What ``time_s = 0`` is, for the time axis label (e.g. ``"2020-10-01 00:00
+        UTC"``).
+    title : str, optional
+        Figure title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: RTT [ms] over time [min]; right: fraction of time [-] at or below an
+        RTT [ms]. Log axes when the slowest RTT exceeds 8 times the floor.
+    """
+    import numpy as np
+    from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
+
+    df = _frame(rtt, "rtt", ("network", "mode", "time_s", "rtt_ms"))
+    floor = _number(floor_ms, "floor_ms", 0.0, unit="ms")
+    time_origin = _text(time_origin, "time_origin", optional=True)
+    title = _text(title, "title", optional=True)
+    fig = _new_figure(figsize)
+    ax1, ax2 = fig.subplots(1, 2, width_ratios=[1.6, 1.0])
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.32, top=0.91, wspace=0.25)
+    for (net, mode), g in df.groupby(["network", "mode"], sort=False, observed=True):
+        colour = network_color(str(net), str(mode))
+        ls = {"starlink-gen2": "--", "fibre": "-."}.get(str(net), "-")
+        label = f"{net} ({mode})"
+        y = g["rtt_ms"].to_numpy(dtype=float, na_value=np.nan)
+        t_min = g["time_s"].to_numpy(float) / 60.0
+        if len(t_min) == 1:
+            t_all = np.sort(df["time_s"].unique()) / 60.0
+            ax1.plot(t_all, np.full(t_all.size, y[0]), color=colour, ls=ls, label=label)
+        else:
+            ax1.plot(t_min, y, color=colour, ls=ls, label=label, drawstyle="steps-post")
+        ok = np.sort(y[np.isfinite(y)])
+        if ok.size:
+            ax2.step(ok, np.arange(1, ok.size + 1) / ok.size, where="post", color=colour,
+                     ls=ls)
+    ax1.axhline(floor, color="black", ls=":", lw=1.2, label=f"vacuum floor {floor:.1f} ms")
+    ax2.axvline(floor, color="black", ls=":", lw=1.2)
+    ax1.set_xlabel(f"time since {time_origin or 'the start of the grid'} [min]")
+    ax1.set_ylabel("round-trip time [ms]")
+    ax2.set_xlabel("round-trip time [ms]")
+    ax2.set_ylabel("fraction of time [-]")
+    ax2.set_ylim(0, 1.02)
+    slowest = np.nanmax(df["rtt_ms"].to_numpy(dtype=float, na_value=np.nan), initial=0.0)
+    if slowest > 8 * max(floor, 1.0):
+        ax1.set_yscale("log")
+        ax2.set_xscale("log")
+        for axis in (ax1.yaxis, ax2.xaxis):
+            axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+            axis.set_major_formatter(ScalarFormatter())
+            axis.set_minor_formatter(NullFormatter())
+    ax1.legend(loc="upper left", fontsize=7, ncol=3, bbox_to_anchor=(0.0, -0.21))
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return fig

@@ -117,17 +117,24 @@ def _imported_top_level_modules(folder):
 # on the platform that has them (msvcrt: Windows file locks in satcloud.sweep).
 _NOT_DISTRIBUTIONS = {"satcloud", "msvcrt"}
 
-#: Modules of satcloud that may import an extra's packages (everything else: core only).
+#: Modules of satcloud that may import an extra's packages (everything else: core only),
+#: as paths under satcloud/; a path ending in "/" is a whole subpackage.
 _EXTRA_MODULES = {
-    "notebooks": ("widgets.py", "_panel.py", "report.py", "cli.py"),
+    "notebooks": ("widgets/", "report.py", "cli.py"),
     "dask": ("sweep.py", "chunked.py"),
 }
 
 
+def _in_extra(relative: str, names) -> bool:
+    """Is ``relative`` (a posix path under satcloud/) one of ``names``?"""
+    return any(relative.startswith(n) if n.endswith("/") else relative == n for n in names)
+
+
 def _allowed_for(root, path) -> set:
     allowed = _section(root)
+    relative = path.relative_to(root / "satcloud").as_posix()
     for extra, names in _EXTRA_MODULES.items():
-        if path.name in names and path.parent.name == "satcloud":
+        if _in_extra(relative, names):
             allowed |= _section(root, extra)
     return allowed
 
@@ -203,11 +210,11 @@ def test_core_modules_import_and_run_without_the_extras(root, tmp_path):
                      if {_norm(d) for d in dists} & extras
                      and not {_norm(d) for d in dists} & needed_by_core
                      and not top.startswith("_"))
-    skip = {"satcloud/" + n for names in _EXTRA_MODULES.values() for n in names}
+    extra_names = [n for names in _EXTRA_MODULES.values() for n in names]
     modules = sorted(
         ".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
         for p in (root / "satcloud").rglob("*.py")
-        if p.relative_to(root).as_posix() not in skip)
+        if not _in_extra(p.relative_to(root / "satcloud").as_posix(), extra_names))
     out = subprocess.run([sys.executable, "-c", _CORE_ONLY, ",".join(blocked),
                           ",".join(modules)], capture_output=True, text=True, cwd=tmp_path,
                          timeout=600)

@@ -119,7 +119,7 @@ def public_entry_points() -> dict[str, Callable]:
         for m in methods:
             out[f"{cls_name}.{m}"] = getattr(klass, m)
     # the widget panels: their constructors' control keywords (see PANELS)
-    from satcloud._panel import Panel
+    from satcloud.widgets._base import Panel
     widgets = importlib.import_module("satcloud.widgets")
     for name in widgets.__all__:
         obj = getattr(widgets, name)
@@ -536,6 +536,8 @@ simple(_LINK + "fspl.slant_range_km", altitude_km=550.0, elevation_deg=40.0)
 simple(_LINK + "fspl.wavelength_m", freq_ghz=12.0)
 simple(_LINK + "antennas.beamwidth_3db_deg", diameter_m=0.6, freq_ghz=12.0)
 simple(_LINK + "antennas.eirp_dbw", tx_power_dbw=10.0, tx_gain_dbi=30.0, tx_losses_db=1.0)
+simple(_LINK + "antennas.eirp_with_dish_dbw", reference_eirp_dbw=45.0, diameter_m=1.2,
+       reference_diameter_m=0.6)
 simple(_LINK + "antennas.gain_from_beamwidth_dbi", beamwidth_deg=3.0, efficiency=0.6)
 simple(_LINK + "antennas.parabolic_gain_dbi", diameter_m=0.6, freq_ghz=12.0, efficiency=0.6)
 simple(_LINK + "antennas.phased_array_boresight_gain_dbi", n_elements=1000,
@@ -1055,11 +1057,11 @@ case(_SC + "competition.side_by_side_text")(lambda: {
 
 # ------------------------------------------------------------------ presentation
 
-simple("satcloud.widgets.available_destinations")
-simple("satcloud.widgets.default_cell_capacity_mbps")
-simple("satcloud.widgets.place_names")
-simple("satcloud.widgets.dish_overrides", profile="starlink_user_downlink", diameter_m=0.6)
-simple("satcloud.widgets.resolve_place", place="London")
+simple("satcloud.widgets.latency.available_destinations")
+simple("satcloud.widgets.capacity.default_cell_capacity_mbps")
+simple("satcloud.widgets.places.place_names")
+simple("satcloud.widgets.link_budget.dish_overrides", profile="starlink_user_downlink", diameter_m=0.6)
+simple("satcloud.widgets.places.resolve_place", place="London")
 simple("satcloud.report.headline", key="rtt_ms", value=42.0, unit="ms", label="RTT",
        fmt=".3g")
 simple("satcloud.report.default_notebook_dir")
@@ -1096,6 +1098,35 @@ case("satcloud.plots.add_borders")(lambda: {"ax": _geoaxes(), "color": "#999999"
 case("satcloud.plots.plot_sites")(lambda: {
     "ax": _geoaxes(), "sites": _sites(), "label": "sites", "color": "#0072B2",
     "marker": "o", "size": 30.0, "annotate": "site", "zorder": 5})
+case("satcloud.plots.link_budget_curves")(lambda: {
+    "curve": pd.DataFrame({"elevation_deg": [20.0, 50.0, 80.0], "margin_db": [1.0, 3.0, 4.0],
+                           "fade_margin_db": [3.0, 5.0, 6.0],
+                           "throughput_mbps": [300.0, 400.0, 420.0],
+                           "shannon_mbps": [500.0, 600.0, 640.0]}),
+    "elevation_deg": 50.0, "margin_db": 3.0, "throughput_mbps": 400.0,
+    "min_elevation_deg": 25.0, "system": "starlink", "title": "t", "figsize": (3.0, 2.0)})
+case("satcloud.plots.per_user_throughput")(lambda: {
+    "table": pd.DataFrame({"subscribers": [1.0, 10.0, 100.0],
+                           "per_user_mbps": [1000.0, 100.0, 10.0]}),
+    "claim_mbps": 100.0, "max_subscribers": 10, "subscribers": 10, "per_user_mbps": 100.0,
+    "title": "t", "figsize": (3.0, 2.0)})
+case("satcloud.plots.coverage_map")(lambda: {
+    "coverage": pd.DataFrame({"lat_deg": [-45.0, -45.0, 45.0, 45.0],
+                              "lon_deg": [-90.0, 90.0, -90.0, 90.0],
+                              "mean_in_view": [1.0, 2.0, 0.0, 3.0]}),
+    "spacing_deg": 90.0, "column": "mean_in_view", "colorbar_label": "in view [-]",
+    "title": "t", "figsize": (3.0, 2.0)})
+case("satcloud.plots.in_view_by_latitude")(lambda: {
+    "by_latitude": pd.DataFrame({"lat_deg": [-45.0, 45.0], "mean_in_view": [2.0, 3.0],
+                                 "min_in_view": [0.0, 1.0], "max_in_view": [4.0, 5.0]}),
+    "title": "t", "figsize": (3.0, 2.0)})
+simple("satcloud.plots.network_color", network="starlink-gen1", mode="isl")
+case("satcloud.plots.rtt_over_time")(lambda: {
+    "rtt": pd.DataFrame({"network": ["kuiper", "kuiper", "fibre"],
+                         "mode": ["isl", "isl", "route factor 2.1"],
+                         "time_s": [0.0, 60.0, 0.0], "rtt_ms": [40.0, 42.0, 60.0]}),
+    "floor_ms": 20.0, "time_origin": "2020-10-01 00:00 UTC", "title": "t",
+    "figsize": (3.0, 2.0)})
 
 # report: a one-notebook series in the module's scratch folder (scratch_cwd); a kernel
 # run takes about a second, and every garbage argument is refused before the kernel

@@ -92,3 +92,149 @@ def test_palette_is_okabe_ito():
     # Okabe & Ito (2008) hex values
     assert plots.OKABE_ITO["vermillion"] == "#D55E00"
     assert plots.OKABE_ITO["bluish_green"] == "#009E73"
+
+
+# ------------------------------------------------------------ the figure functions
+# Small synthetic tables; each figure must name its axes with units in brackets, use the
+# project palette, return a Figure pyplot does not manage, and draw offline (the autouse
+# fixture turns cartopy's DownloadWarning into an error).
+import re  # noqa: E402
+
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+_UNIT = re.compile(r"\[[^\]]+\]$")
+
+
+def _draw(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)         # a bare Figure: draw it as savefig or the notebook would
+    return _render(fig)
+
+
+def _labels(fig):
+    return [(ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes
+            if ax.get_xlabel() or ax.get_ylabel()]
+
+
+def _check_units(fig):
+    assert isinstance(fig, Figure)
+    assert fig.canvas.manager is None           # not registered with pyplot
+    labels = _labels(fig)
+    assert labels
+    for x, y in labels:
+        for text in (x, y):
+            if text:
+                assert _UNIT.search(text), f"{text!r} has no unit in brackets"
+    _draw(fig)
+    return labels
+
+
+def _curve():
+    el = np.arange(5.0, 91.0, 5.0)
+    return pd.DataFrame({"elevation_deg": el, "margin_db": 0.05 * el - 1.0,
+                         "fade_margin_db": 0.05 * el + 2.0, "throughput_mbps": 4.0 * el,
+                         "shannon_mbps": 5.0 * el})
+
+
+def test_link_budget_curves_labels_units_and_palette():
+    fig = plots.link_budget_curves(_curve(), elevation_deg=40.0, margin_db=1.0,
+                                   throughput_mbps=160.0, min_elevation_deg=25.0,
+                                   system="starlink", title="a finding")
+    labels = _check_units(fig)
+    assert labels == [("elevation [deg]", "margin [dB]"),
+                      ("elevation [deg]", "throughput per carrier [Mbit/s]")]
+    colours = {ln.get_color() for ax in fig.axes for ln in ax.get_lines()}
+    assert plots.OKABE_ITO["blue"] in colours and plots.OKABE_ITO["bluish_green"] in colours
+    assert fig._suptitle.get_text() == "a finding"
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "below starlink minimum (25°)" in legend
+    with pytest.raises(ValueError, match="curve lacks the column"):
+        plots.link_budget_curves(_curve().drop(columns="shannon_mbps"), elevation_deg=40.0,
+                                 margin_db=1.0, throughput_mbps=1.0)
+    with pytest.raises(ValueError, match="elevation_deg"):
+        plots.link_budget_curves(_curve(), elevation_deg=95.0, margin_db=1.0,
+                                 throughput_mbps=1.0)
+
+
+def test_per_user_throughput_labels_units_and_claim():
+    subs = np.array([1.0, 10.0, 100.0, 1000.0])
+    table = pd.DataFrame({"subscribers": subs, "per_user_mbps": 5000.0 / subs})
+    fig = plots.per_user_throughput(table, claim_mbps=100.0, max_subscribers=50,
+                                    subscribers=10, per_user_mbps=500.0, title="t")
+    assert _check_units(fig) == [("subscribers in the cell [-]",
+                                  "busy-hour throughput per user [Mbit/s]")]
+    ax = fig.axes[0]
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["per active subscriber", "claim: up to 100 Mbit/s",
+                      "claim holds up to 50 subscribers"]
+    with pytest.raises(ValueError, match="claim_mbps"):
+        plots.per_user_throughput(table, claim_mbps=0.0)
+    with pytest.raises(TypeError, match="table must be a pandas DataFrame"):
+        plots.per_user_throughput({"subscribers": [1]}, claim_mbps=100.0)
+
+
+def test_coverage_map_draws_offline_with_a_colour_bar():
+    lat, lon = np.meshgrid(np.arange(-80.0, 81.0, 20.0), np.arange(-170.0, 171.0, 20.0))
+    cov = pd.DataFrame({"lat_deg": lat.ravel(), "lon_deg": lon.ravel(),
+                        "mean_in_view": np.abs(np.cos(np.deg2rad(lat.ravel()))) * 3})
+    fig = plots.coverage_map(cov, 20.0, title="covered")
+    _draw(fig)
+    assert isinstance(fig, Figure) and fig.canvas.manager is None
+    cbar = fig.axes[1]
+    assert cbar.get_ylabel() == "mean satellites in view [-]"
+    assert fig.axes[0].get_title() == "covered"
+    img = _draw(fig)
+    assert (img[..., :3] < 250).any(axis=-1).mean() > 0.2
+    with pytest.raises(ValueError, match="spacing_deg"):
+        plots.coverage_map(cov, 0.0)
+    with pytest.raises(ValueError, match="coverage lacks the column"):
+        plots.coverage_map(cov, 20.0, column="nope")
+
+
+def test_in_view_by_latitude_labels_and_units():
+    lat = np.arange(-85.0, 86.0, 10.0)
+    df = pd.DataFrame({"lat_deg": lat, "mean_in_view": 5 + 0 * lat, "min_in_view": 0 * lat,
+                       "max_in_view": 9 + 0 * lat})
+    fig = plots.in_view_by_latitude(df, title="t")
+    assert _check_units(fig) == [("latitude [deg]", "satellites in view [-]")]
+    assert fig.axes[0].get_lines()[0].get_color() == plots.OKABE_ITO["blue"]
+    with pytest.raises(ValueError, match="is empty"):
+        plots.in_view_by_latitude(df.iloc[:0])
+
+
+def test_network_color_uses_the_report_palette():
+    assert plots.network_color("starlink-gen1") == plots.NETWORK_COLORS["starlink"]
+    assert plots.network_color("starlink-gen2", "isl") == plots.NETWORK_COLORS["starlink-isl"]
+    assert plots.network_color("kuiper", "isl") == plots.NETWORK_COLORS["kuiper"]
+    assert plots.network_color("o3b-mpower") == plots.NETWORK_COLORS["o3b"]
+    assert plots.network_color("unknown") == "#777777"
+    with pytest.raises(TypeError, match="network must be a str"):
+        plots.network_color(3)
+
+
+def test_rtt_over_time_labels_units_colours_and_log_axes():
+    t = np.arange(0.0, 600.0, 60.0)
+    df = pd.concat([
+        pd.DataFrame({"network": "starlink-gen1", "mode": "isl", "time_s": t,
+                      "rtt_ms": 40.0 + t / 100}),
+        pd.DataFrame({"network": "fibre", "mode": "route factor 2.1", "time_s": [0.0],
+                      "rtt_ms": [60.0]}),
+    ], ignore_index=True)
+    fig = plots.rtt_over_time(df, 20.0, time_origin="2020-10-01 00:00 UTC", title="t")
+    assert _check_units(fig) == [("time since 2020-10-01 00:00 UTC [min]",
+                                  "round-trip time [ms]"),
+                                 ("round-trip time [ms]", "fraction of time [-]")]
+    ax1 = fig.axes[0]
+    colours = [ln.get_color() for ln in ax1.get_lines()]
+    assert plots.NETWORK_COLORS["starlink-isl"] in colours
+    assert ax1.get_yscale() == "linear"
+    geo = pd.DataFrame({"network": "geo", "mode": "bent-pipe", "time_s": t,
+                        "rtt_ms": 600.0 + 0 * t})
+    fig = plots.rtt_over_time(pd.concat([df, geo]), 20.0)
+    assert fig.axes[0].get_yscale() == "log"
+    assert fig.axes[0].get_xlabel() == "time since the start of the grid [min]"
+    with pytest.raises(ValueError, match="floor_ms"):
+        plots.rtt_over_time(df, -1.0)

@@ -18,7 +18,7 @@ import pytest
 from pyproj import Geod
 
 from satcloud import coverage, data, latency, links, orbits
-from satcloud._panel import Panel
+from satcloud.widgets._base import Panel
 from satcloud.constellations import CATALOGUE, Constellation, constellation, deploy
 from satcloud.network.fibre import fibre_path_rtt_ms
 from satcloud.widgets import (

@@ -1,4 +1,4 @@
-"""Machinery shared by the what-if panels of :mod:`satcloud.widgets`.
+"""Machinery shared by the what-if panels of :mod:`satcloud.widgets` (one module per panel).
 
 A :class:`Panel` owns a set of ipywidgets controls, output widgets (figures as PNG
 ``Image`` widgets, tables and numbers as ``HTML``), a status line with a progress bar

@@ -1,0 +1,182 @@
+"""Latency panel: RTT over time and its distribution against the physical floor, one
+:func:`satcloud.latency.rtt` call per network."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as W
+import numpy as np
+import pandas as pd
+
+from satcloud import data, plots
+from satcloud.widgets._base import FloatSlider, Panel, figure_png
+from satcloud.widgets._common import _BOX, _SLIDER, _png_image
+from satcloud.widgets.places import _place_controls, resolve_place
+
+__all__ = ["GATEWAY_OPTIONS", "LATENCY_GRIDS", "LATENCY_NETWORKS", "LatencyPanel",
+           "available_destinations"]
+
+
+#: Networks the explorer offers (``satcloud.latency.NETWORKS`` without the alias).
+LATENCY_NETWORKS = ("fibre", "geo", "o3b-mpower", "starlink-gen1", "starlink-gen2",
+                    "kuiper", "oneweb", "telesat-2020")
+_LEO = {"starlink-gen1", "starlink-gen2", "kuiper", "oneweb", "telesat-2020"}
+#: Time grids (duration, step) of the coarse and full passes.
+LATENCY_GRIDS = {"coarse": ("10min", "60s"), "full": ("30min", "30s")}
+#: Gateway placements: (label, value for ``satcloud.latency.rtt(gateways=...)``).
+GATEWAY_OPTIONS = [("default per network", None),
+                   ("Starlink PoPs", "starlink-pops"), ("teleports", "teleports"),
+                   ("Azure regions", "azure-regions"), ("AWS regions", "aws-regions"),
+                   ("ground stations", "ground-stations"),
+                   ("grid every 10°", "grid:10"), ("grid every 20°", "grid:20")]
+
+
+def available_destinations() -> list[tuple[str, str]]:
+    """Destination choices: (label, value) with the nearest-region shortcuts first."""
+    out = [("nearest Azure region", "nearest Azure region"),
+           ("nearest AWS region", "nearest AWS region")]
+    for r, d in zip(data.azure_regions()["region"], data.azure_regions()["display_name"],
+                    strict=True):
+        out.append((f"Azure {r}: {d}", str(r)))
+    for r, d in zip(data.aws_regions()["region"], data.aws_regions()["display_name"],
+                    strict=True):
+        out.append((f"AWS {r}: {d}", str(r)))
+    return out
+
+
+class LatencyPanel(Panel):
+    """Latency explorer: RTT over time and its distribution against the physical floor.
+
+    Controls: ``source`` (city, remote site, ``"lat, lon"`` or :data:`TYPED_PLACE`),
+    ``lat_deg``/``lon_deg`` (typed source), ``destination`` (nearest Azure/AWS region
+    or a named region, :func:`available_destinations`), ``networks`` (several of
+    :data:`LATENCY_NETWORKS`), ``isl`` (LEO networks over laser links, else bent pipe),
+    ``gateways`` (:data:`GATEWAY_OPTIONS`), ``route_factor`` (fibre route factor behind
+    the gateways and of the terrestrial path, 1-3).
+
+    Each network is one :func:`satcloud.latency.rtt` call; the terrestrial path is
+    ``rtt("fibre", route_factor, ...)`` (for fibre the mode is the route factor, so its
+    rows read ``mode = "route factor 2.1"``), the same round trip as
+    :func:`satcloud.network.fibre.fibre_path_rtt_ms` at that factor. Coarse pass 10 min
+    at 60 s, full 30 min at 30 s (:data:`LATENCY_GRIDS`). ``result``: ``rtt`` (tidy rows), ``summary``
+    (:func:`satcloud.latency.summarize`), ``floor_ms``.
+    """
+
+    has_coarse = True
+
+    def __init__(self, *, threaded: bool = True, grids: dict | None = None, **defaults):
+        super().__init__("Latency explorer: how close is the cloud over each network?",
+                         threaded=threaded)
+        self.grids = dict(LATENCY_GRIDS if grids is None else grids)
+        c = self.controls
+        box, la, lo = _place_controls("Nairobi", -1.28, 36.82, "source")
+        c["source"], c["lat_deg"], c["lon_deg"] = box, la, lo
+        c["destination"] = W.Dropdown(options=available_destinations(),
+                                      value="nearest Azure region",
+                                      description="destination", **_BOX)
+        c["networks"] = W.SelectMultiple(options=list(LATENCY_NETWORKS),
+                                         value=("fibre", "geo", "o3b-mpower",
+                                                "starlink-gen1", "kuiper"),
+                                         rows=len(LATENCY_NETWORKS),
+                                         description="networks", **_BOX)
+        c["isl"] = W.Checkbox(value=True, description="LEO over laser links (ISL)",
+                              indent=True, **_BOX)
+        c["gateways"] = W.Dropdown(options=GATEWAY_OPTIONS, value=None,
+                                   description="gateways", **_BOX)
+        c["route_factor"] = FloatSlider(value=2.1, min=1.0, max=3.0, step=0.05,
+                                          description="fibre route factor [-]", **_SLIDER)
+        c["route_factor"].add_class("satcloud-route-factor")
+        self.summary = W.HTML()
+        self.figures["rtt"] = _png_image("satcloud-rtt-figure")
+        self.layout([self.summary, self.figures["rtt"]])
+        self.start(defaults)
+
+    def validate(self, values: dict) -> None:
+        if not values["networks"]:
+            raise ValueError("networks: select at least one network")
+        try:
+            resolve_place(values["source"], values["lat_deg"], values["lon_deg"])
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"source: {exc}") from None
+
+    @staticmethod
+    def source_table(values: dict) -> pd.DataFrame:
+        """The one-row source table (``name``, ``lat_deg``, ``lon_deg``)."""
+        label, lat, lon = resolve_place(values["source"], values["lat_deg"],
+                                        values["lon_deg"])
+        return pd.DataFrame({"name": [label], "lat_deg": [lat], "lon_deg": [lon]})
+
+    @staticmethod
+    def network_rtt(values: dict, network: str, times) -> pd.DataFrame:
+        """The :func:`satcloud.latency.rtt` rows the panel shows for one network."""
+        from satcloud import latency
+
+        src = LatencyPanel.source_table(values)
+        if network == "fibre":
+            # for fibre the mode is the route factor (mode "route factor 2.1")
+            return latency.rtt("fibre", float(values["route_factor"]), src,
+                               values["destination"], times, return_paths=False)
+        mode = "isl" if (network in _LEO and values["isl"]) else "bent-pipe"
+        return latency.rtt(network, mode, src, values["destination"], times,
+                           route_factor=values["route_factor"],
+                           gateways=values["gateways"], return_paths=False)
+
+    def compute(self, values: dict, coarse: bool) -> dict:
+        from satcloud import latency, time
+
+        duration, step = self.grids["coarse" if coarse else "full"]
+        times = time.time_grid(None, duration, step)
+        frames = []
+        nets = list(values["networks"])
+        for i, net in enumerate(nets):
+            self.progress(i / len(nets), f"{net} ({'coarse' if coarse else 'full'})…")
+            frames.append(self.network_rtt(values, net, times))
+        self.checkpoint()
+        df = pd.concat(frames, ignore_index=True)
+        summary = latency.summarize(df)
+        # the physical floor: vacuum RTT to the closest candidate destination
+        col = "target_floor_ms" if "target_floor_ms" in df.columns else "floor_ms"
+        floor = float(df[col].min())
+        src = str(df["source"].iloc[0])
+        out = {"rtt": df, "summary": summary, "floor_ms": floor, "source": src,
+               "coarse": coarse}
+        self.progress(0.95, "drawing…")
+        out["png"] = self._figure(df, summary, floor, src, values)
+        return out
+
+    @staticmethod
+    def _figure(df, summary, floor, src, values) -> bytes:
+        s = summary.dropna(subset=["rtt_median_ms"])
+        if len(s):
+            best = s.loc[s["rtt_median_ms"].astype(float).idxmin()]
+            what = (f"best median {float(best['rtt_median_ms']):.0f} ms over {best['network']}"
+                    f" ({best['mode']})")
+        else:
+            what = "no network reaches the destination"
+        title = f"{src} → {values['destination']}: {what}; physical floor {floor:.0f} ms"
+        return figure_png(plots.rtt_over_time(df, floor, time_origin="2020-10-01 00:00 UTC",
+                                              title=title))
+
+    def render(self, result: dict) -> None:
+        s = result["summary"]
+        rows = "".join(
+            f"<tr><td>{html.escape(str(r.network))}</td><td>{html.escape(str(r.mode))}</td>"
+            f"<td>{html.escape(str(r.target))}</td>"
+            f"<td style='text-align:right'>{_fmt_na(r.rtt_median_ms)}</td>"
+            f"<td style='text-align:right'>{_fmt_na(r.rtt_p95_ms)}</td>"
+            f"<td style='text-align:right'>{r.fraction_reachable:.0%}</td></tr>"
+            for r in s.itertuples(index=False))
+        note = " (coarse preview)" if result["coarse"] else ""
+        self.summary.value = (
+            f"From <b>{html.escape(result['source'])}</b>: vacuum floor "
+            f"<b>{result['floor_ms']:.1f} ms</b>{note}"
+            "<table class='satcloud-rtt' style='font-size:12px'><tr><th>network</th>"
+            "<th>mode</th><th>destination</th><th>median RTT [ms]</th>"
+            f"<th>95th pct [ms]</th><th>reachable</th></tr>{rows}</table>")
+        self.figures["rtt"].value = result["png"]
+
+
+def _fmt_na(value) -> str:
+    return "–" if value is pd.NA or value is None or not np.isfinite(float(value)) \
+        else f"{float(value):.1f}"
