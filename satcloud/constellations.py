@@ -19,7 +19,7 @@ phasing factor F. Defaults chosen here (override with ``phasing=``):
 - Shells filed with the same altitude and inclination (Starlink Gen1 shells 4 and 5,
   560 km / 97.6 deg) are interleaved: shell 5's RAANs are offset by 15 deg so that no
   plane of one coincides with a plane of the other.
-- Epoch :data:`satcloud.orbits.DEFAULT_EPOCH` (2020-10-01T00:00:00 UTC); plane 0 of each
+- Epoch :data:`satcloud.time.DEFAULT_EPOCH` (2020-10-01T00:00:00 UTC); plane 0 of each
   shell has RAAN 0 deg and slot 0 mean anomaly 0 deg at the epoch (circular orbits,
   argument of perigee 0).
 
@@ -47,14 +47,12 @@ from astropy.time import Time
 
 from satcloud._validate import as_float_array, check_choice, check_range
 from satcloud.orbits import (
-    DEFAULT_EPOCH,
     J2_EARTH,
     MU_EARTH_KM3_S2,
     R_EARTH_KM,
-    SIDEREAL_RATE_RAD_S,
-    earth_rotation_angle_rad,
-    to_time,
+    sun_synchronous_inclination_deg,
 )
+from satcloud.time import DEFAULT_EPOCH, SIDEREAL_RATE_RAD_S, earth_rotation_angle_rad, to_time
 
 __all__ = [
     "CATALOGUE",
@@ -64,6 +62,7 @@ __all__ = [
     "constellation",
     "deploy",
     "geostationary_altitude_km",
+    "sun_synchronous_orbit",
 ]
 
 #: Satellite table columns (in order).
@@ -351,7 +350,7 @@ class Constellation:
         name : str, optional
             Constellation name (prefix of ``sat_id``).
         epoch : Time, optional
-            Element epoch (default :data:`satcloud.orbits.DEFAULT_EPOCH`).
+            Element epoch (default :data:`satcloud.time.DEFAULT_EPOCH`).
         shell : str, optional
             Shell label.
         raan_spread_deg : float, optional
@@ -784,6 +783,99 @@ def _geo(slot_lon_deg, min_elevation_deg, t):
     shells["sats_per_plane"] = lons.size
     shells["phasing"] = -1
     return Constellation("geo", sats, shells, t)
+
+
+def _ut1_hours(t) -> float:
+    """UT1 time of day of a scalar astropy Time. [h]"""
+    ut1 = t.ut1 if t.scale != "ut1" else t
+    frac = (ut1.jd1 - 0.5) % 1.0 + ut1.jd2
+    return float((frac % 1.0) * 24.0)
+
+
+def sun_synchronous_orbit(altitude_km: float = 550.0, ltan_h: float = 22.5, epoch=None, *,
+                          argument_of_latitude_deg: float = 0.0, iterations: int = 4):
+    """A circular sun-synchronous orbit as a ``boinor`` ``Orbit`` (GCRS elements).
+
+    The inclination is :func:`satcloud.orbits.sun_synchronous_inclination_deg` (the J2
+    nodal precession equals the mean Sun's motion, Vallado, 4th ed., eq. 11-14). The
+    ascending node sits at a chosen local *mean* solar time (LTAN): at the epoch ``t``
+    the node crosses longitude ``lon = RAAN_CIRS - ERA(t)``, whose local mean time is
+    ``UT1(t) + lon / 15``, so the node's right ascension in the CIRS (the frame of the
+    J2 propagator) is ``ERA(t) + 15 (LTAN - UT1(t))`` [deg] (Vallado, 4th ed., sec. 11.4,
+    sun-synchronous orbits and local time of the node). boinor's orbits live in the
+    GCRS, so the GCRS elements are corrected by fixed-point steps through
+    :meth:`Constellation.from_orbits` until the CIRS inclination and RAAN hit the
+    targets to 1e-6 deg.
+
+    Parameters
+    ----------
+    altitude_km : float
+        Altitude a - R_E (WGS84 equatorial radius, :data:`satcloud.orbits.R_EARTH_KM`),
+        >= 150. [km]
+    ltan_h : float
+        Local mean solar time of the ascending node, in [0, 24) (22.5 = a 10:30
+        descending node, as Sentinel-2). [h]
+    epoch : Time or str, optional
+        Epoch of the elements (default :data:`satcloud.time.DEFAULT_EPOCH`,
+        2020-10-01T00:00:00 UTC).
+    argument_of_latitude_deg : float
+        Position in the orbit at the epoch, from the ascending node, in [-360, 360]. [deg]
+    iterations : int
+        Fixed-point steps (>= 1) correcting the GCRS elements so that the CIRS
+        inclination and RAAN (what the J2 propagator uses) hit the targets. [-]
+
+    Returns
+    -------
+    boinor.twobody.Orbit
+        With ``a``, ``inc`` (sun-synchronous), ``raan`` (for ``ltan_h``), ``ecc = 0``.
+
+    References
+    ----------
+    D. A. Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed.,
+    Microcosm Press (2013), sec. 11.4 and eq. 11-14.
+    """
+    from astropy import units as u
+    from boinor.bodies import Earth
+    from boinor.twobody import Orbit
+
+    for name, value in (("altitude_km", altitude_km), ("ltan_h", ltan_h),
+                        ("argument_of_latitude_deg", argument_of_latitude_deg)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(
+                value, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{name} must be one number, got {type(value).__name__} "
+                            f"{value!r:.80}")
+    check_range(ltan_h, "ltan_h", 0.0, 24.0, high_open=True, unit="h")
+    if not np.isfinite(check_range(altitude_km, "altitude_km", 150.0, None, unit="km")).all():
+        raise ValueError(f"altitude_km must be finite, got {altitude_km!r}")
+    check_range(argument_of_latitude_deg, "argument_of_latitude_deg", -360.0, 360.0,
+                unit="deg")
+    if isinstance(iterations, (bool, np.bool_)) or not isinstance(iterations, (int, np.integer)) \
+            or iterations < 1:
+        raise ValueError(f"iterations must be an integer >= 1, got {iterations!r}")
+    try:
+        ep = to_time(DEFAULT_EPOCH if epoch is None else epoch, "epoch")
+    except (TypeError, ValueError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - astropy's own errors, e.g. KeyError
+        raise TypeError(f"epoch must be a time (astropy Time, datetime or ISO text), got "
+                        f"{epoch!r}") from exc
+    inc_t = float(sun_synchronous_inclination_deg(altitude_km))
+    era = float(np.degrees(earth_rotation_angle_rad(ep)))
+    raan_t = (era + 15.0 * (float(ltan_h) - _ut1_hours(ep))) % 360.0
+    a = (R_EARTH_KM + float(altitude_km)) * u.km
+    inc, raan = inc_t, raan_t
+    orb = None
+    for _ in range(int(iterations)):
+        orb = Orbit.from_classical(Earth, a, 0.0 * u.one, inc * u.deg, raan * u.deg,
+                                   0.0 * u.deg, float(argument_of_latitude_deg) * u.deg,
+                                   epoch=ep)
+        sat = Constellation.from_orbits([orb]).satellites.iloc[0]
+        d_inc = inc_t - float(sat["inclination_deg"])
+        d_raan = (raan_t - float(sat["raan_deg"]) + 180.0) % 360.0 - 180.0
+        if abs(d_inc) < 1e-6 and abs(d_raan) < 1e-6:
+            break
+        inc, raan = inc + d_inc, (raan + d_raan) % 360.0
+    return orb
 
 
 # -------------------------------------------------------------------- deployment

@@ -31,6 +31,7 @@ from satcloud._validate import (
     check_scalar,
 )
 from satcloud.geometry import (
+    access,
     ecef_positions_km,
     iter_visible_pairs,
     normalize_sites,
@@ -43,6 +44,7 @@ __all__ = [
     "coverage_summary",
     "coverage_vs_deployment",
     "coverage_vs_min_elevation",
+    "demand_fraction",
     "global_grid",
     "grid_coverage",
     "population_coverage",
@@ -679,3 +681,60 @@ def coverage_vs_deployment(constellation, times, sites, fractions=None, counts=N
                      "min_in_view": int(st["min_in_view"].min()),
                      "longest_outage_s": float(st["longest_outage_s"].max())})
     return pd.DataFrame(rows)
+
+
+def demand_fraction(ephemeris, sites, max_times: int | None = 12) -> float:
+    """Share of (time, satellite) samples that see at least one site above its mask.
+
+    With the most populous cities as ``sites`` this is the share of the fleet that has a
+    city to serve: the orbit engine's replacement for
+    :data:`satcloud.links.capacity.FRACTION_OVER_POPULATED_LAND`. A satellite sees a site
+    when the site sees it at or above the satellite's minimum elevation
+    (:func:`satcloud.geometry.access`); the share is the number of distinct (time,
+    satellite) pairs with at least one such site over ``n_times x n_satellites``.
+
+    Parameters
+    ----------
+    ephemeris : Ephemeris
+        Output of :func:`satcloud.orbits.propagate`.
+    sites : pandas.DataFrame
+        ``lat_deg``, ``lon_deg`` (other columns ignored; names need not be unique). [deg]
+    max_times : int or None
+        Use at most this many evenly spread snapshots of the ephemeris (``None``: all). [-]
+
+    Returns
+    -------
+    float
+        Fraction of (time, satellite) samples over a site, in [0, 1]. [-]
+    """
+    from satcloud.orbits import Ephemeris
+
+    if not isinstance(ephemeris, Ephemeris):
+        raise TypeError(f"ephemeris must be an Ephemeris from satcloud.orbits.propagate(), "
+                        f"got {type(ephemeris).__name__} {ephemeris!r:.80}")
+    if not isinstance(sites, pd.DataFrame):
+        raise TypeError(f"sites must be a pandas DataFrame with lat_deg and lon_deg, got "
+                        f"{type(sites).__name__} {sites!r:.80}")
+    missing = [c for c in ("lat_deg", "lon_deg") if c not in sites.columns]
+    if missing:
+        raise ValueError(f"sites lacks column(s) {missing}; give a table with ['lat_deg', "
+                         f"'lon_deg']; got columns {list(sites.columns)}")
+    if len(sites) == 0:
+        raise ValueError("sites has no rows; give a non-empty table")
+    if max_times is not None:
+        if isinstance(max_times, bool) or not isinstance(max_times, (int, np.integer)) \
+                or max_times < 1:
+            raise ValueError(f"max_times must be an integer >= 1 or None, got {max_times!r}")
+    n_all = ephemeris.shape[0]
+    if max_times is not None and n_all > max_times:
+        idx = np.unique(np.linspace(0, n_all - 1, int(max_times)).round().astype(int))
+        ephemeris = ephemeris.isel(time=idx)
+    sites = pd.DataFrame({"site": np.arange(len(sites)).astype(str),
+                          "lat_deg": np.asarray(sites["lat_deg"], float),
+                          "lon_deg": np.asarray(sites["lon_deg"], float)})
+    acc = access(ephemeris, sites)
+    n_t, n_sat = ephemeris.shape
+    if len(acc) == 0:
+        return 0.0
+    pairs = acc["time_index"].to_numpy(np.int64) * n_sat + acc["sat_index"].to_numpy(np.int64)
+    return float(np.unique(pairs).size / (n_t * n_sat))

@@ -75,6 +75,7 @@ __all__ = [
     "LookAngles",
     "VisiblePairs",
     "access",
+    "coverage_cone",
     "coverage_cone_cos",
     "ecef_positions_km",
     "ecef_to_geodetic",
@@ -538,6 +539,95 @@ class VisiblePairs(NamedTuple):
     range_km: np.ndarray
 
 
+def _central_angle_rad(radius_km, r_km, elevation_rad):
+    """Earth-central angle to the edge of a satellite's cone on a sphere. [rad]
+
+    ``arccos(R cos eps / r) - eps`` for a satellite at geocentric distance ``r`` seen at
+    elevation ``eps`` from a sphere of radius ``R`` (Vallado, 4th ed., sec. 11.4); the
+    cosine's argument is capped at 1 (a satellite inside the sphere sees nothing more).
+    """
+    return np.arccos(np.minimum(1.0, radius_km * np.cos(elevation_rad) / r_km)) \
+        - elevation_rad
+
+
+def coverage_cone(altitude_km, min_elevation_deg, earth_radius_km=WGS84_A_KM) -> pd.DataFrame:
+    """Footprint of one satellite at a minimum elevation (spherical Earth, closed form).
+
+    A satellite at altitude ``h`` above a sphere of radius ``R`` is seen at elevation
+    >= ``eps`` from every point within the Earth-central half-angle
+
+    .. math::
+
+        \\lambda = \\arccos\\left(\\frac{R \\cos\\varepsilon}{R + h}\\right) - \\varepsilon
+
+    at slant ranges up to :func:`slant_range_km` ``(h, eps)``; the satellite sees the
+    cone's edge at the nadir angle ``eta = 90 deg - eps - lambda`` and the footprint is
+    a spherical cap of area ``2 pi R^2 (1 - cos lambda)``. :func:`coverage_cone_cos` is
+    the same angle made conservative for the ellipsoid (the access engine's pruning
+    bound).
+
+    Parameters
+    ----------
+    altitude_km : array_like
+        Satellite altitude, > 0. [km]
+    min_elevation_deg : array_like
+        Minimum elevation angle, in [0, 90) (broadcast with ``altitude_km``). [deg]
+    earth_radius_km : float, optional
+        Spherical Earth radius, > 0 (default the WGS84 equatorial radius). [km]
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per broadcast element: ``altitude_km``, ``min_elevation_deg``,
+        ``central_angle_deg`` (Earth-central half-angle of the cone) [deg],
+        ``footprint_radius_km`` (along the surface) [km], ``footprint_area_km2``
+        (spherical cap) [km^2], ``nadir_angle_deg`` (half-angle seen from the satellite)
+        [deg] and ``max_slant_range_km`` [km].
+
+    References
+    ----------
+    D. A. Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed. (2013),
+    sec. 11.4; W. J. Larson and J. R. Wertz, *Space Mission Analysis and Design*, 3rd ed.
+    (1999), sec. 5.2 (Earth geometry).
+    """
+    def _finite(value, name, **kw):
+        if value is None or isinstance(value, (str, bytes)):
+            raise TypeError(f"{name} must be numeric, got {value!r}")
+        return check_range(value, name, finite=True, **kw)
+
+    h = _finite(altitude_km, "altitude_km", low=0.0, low_open=True, unit="km")
+    eps = _finite(min_elevation_deg, "min_elevation_deg", low=0.0, high=90.0,
+                  high_open=True, unit="deg")
+    if isinstance(earth_radius_km, (bool, np.bool_)):
+        raise TypeError(f"earth_radius_km must be a number [km], got {earth_radius_km!r}")
+    radius = np.float64(check_scalar(_finite(earth_radius_km, "earth_radius_km", low=0.0,
+                                             low_open=True, unit="km"), "earth_radius_km"))
+    try:
+        h, eps = np.broadcast_arrays(h, eps)
+    except ValueError:
+        raise ValueError(f"altitude_km and min_elevation_deg must broadcast to one shape; "
+                         f"got altitude_km {np.shape(h)}, min_elevation_deg "
+                         f"{np.shape(eps)}") from None
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.radians(eps)
+        lam = _central_angle_rad(radius, radius + h, e)
+        eta = np.pi / 2 - e - lam
+        area = 2 * np.pi * radius**2 * (1 - np.cos(lam))
+    check_finite_result(area, "altitude_km and earth_radius_km")
+    check_finite_result(lam, "altitude_km and earth_radius_km")
+    out = pd.DataFrame({
+        "altitude_km": h.ravel(),
+        "min_elevation_deg": eps.ravel(),
+        "central_angle_deg": np.degrees(lam).ravel(),
+        "footprint_radius_km": (radius * lam).ravel(),
+        "footprint_area_km2": area.ravel(),
+        "nadir_angle_deg": np.degrees(eta).ravel(),
+        "max_slant_range_km": np.asarray(slant_range_km(h, eps, float(radius))).ravel(),
+    })
+    check_finite_result(out["max_slant_range_km"], "altitude_km and earth_radius_km")
+    return out
+
+
 def coverage_cone_cos(r_max_km, min_elevation_deg, rho_min_km) -> np.ndarray:
     """cos of the Earth-central angle bounding a satellite's visibility cone. [-]
 
@@ -580,8 +670,7 @@ def coverage_cone_cos(r_max_km, min_elevation_deg, rho_min_km) -> np.ndarray:
     rho_min = check_range(rho_min_km, "rho_min_km", 0.0, None, low_open=True, unit="km",
                           finite=True)
     el_b = np.radians(np.maximum(min_el - _VERTICAL_MARGIN_DEG, -90.0))
-    arg = np.minimum(1.0, rho_min * np.cos(el_b) / rn_max)
-    psi = np.arccos(arg) - el_b + 1e-6
+    psi = _central_angle_rad(rho_min, rn_max, el_b) + 1e-6
     return np.where(psi >= np.pi, -1.0 - 1e-9, np.cos(np.minimum(psi, np.pi)))
 
 

@@ -218,3 +218,27 @@ def test_exit_mask_bad_input():
     none = route_snapshots(r, [0.0], [9.0], [0.0], [9.0], exit_mask=[[False]], **kw)[0]
     assert not none.reachable[0, 0] and none.exit_index[0, 0] == -1
     assert np.isnan(none.uplink_ms[0, 0]) and np.isinf(none.total_ms[0, 0])
+
+
+# geo_elevation_deg: moved from satcloud.scenarios.competition (issue 12, point 1)
+def test_geo_elevation_deg_on_the_equator_is_the_circle_closed_form():
+    """Reference: on the equator the WGS84 ellipsoid is a circle of radius a and the
+    vertical is radial, so a slot dlon away is seen at
+    el = atan((cos dlon - a / r_GEO) / sin dlon) (Pratt, Bostian & Allnutt, *Satellite
+    Communications*, 2nd ed., sec. 2.2, look angles to a GEO satellite); the highest of
+    several slots wins."""
+    from satcloud.geometry import WGS84_A_KM
+    from satcloud.network.bentpipe import geo_elevation_deg
+
+    for dlon in (0.0, 10.0, 35.0, 70.0):
+        d = np.radians(dlon)
+        want = 90.0 if dlon == 0 else np.degrees(np.arctan(
+            (np.cos(d) - WGS84_A_KM / GEO_RADIUS_KM) / np.sin(d)))
+        assert geo_elevation_deg(0.0, 20.0 + dlon, [20.0]) == pytest.approx(want, abs=1e-7)
+    assert geo_elevation_deg(0.0, 30.0, [20.0, 100.0, 29.0]) == pytest.approx(
+        geo_elevation_deg(0.0, 30.0, [29.0]))
+    assert geo_elevation_deg(0.0, 0.0, [180.0]) < 0.0           # behind the Earth
+    with pytest.raises(ValueError, match="lat_deg"):
+        geo_elevation_deg(91.0, 0.0)
+    with pytest.raises(TypeError, match="lon_deg"):
+        geo_elevation_deg(0.0, "east")

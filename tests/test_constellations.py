@@ -16,7 +16,8 @@ from satcloud.constellations import (
     deploy,
     geostationary_altitude_km,
 )
-from satcloud.orbits import DEFAULT_EPOCH, propagate, time_grid
+from satcloud.orbits import propagate
+from satcloud.time import DEFAULT_EPOCH, time_grid
 
 DATA = Path(__file__).parent / "data"
 
@@ -230,3 +231,59 @@ def test_subset_and_repr():
     assert "kuiper" in repr(c) and "3236" in repr(c)
     with pytest.raises(ValueError, match="rows"):
         c.subset([10**6])
+
+
+# sun_synchronous_orbit: moved from satcloud.scenarios.ground_stations.eo_orbit (issue 12)
+@pytest.mark.parametrize("altitude_km", [400.0, 550.0, 786.0, 1200.0])
+def test_sun_synchronous_orbit_inclination_matches_boinor(altitude_km):
+    """Reference: boinor's ``Orbit.heliosynchronous`` (its own J2 = 1.08263e-3 and
+    R = 6378.1366 km, so agreement to ~1e-3 deg), and the CIRS inclination the J2
+    propagator uses equals the closed form of :mod:`satcloud.orbits` to 1e-6 deg."""
+    import astropy.units as u
+    from boinor.bodies import Earth
+    from boinor.twobody import Orbit
+
+    from satcloud.constellations import sun_synchronous_orbit
+    from satcloud.orbits import sun_synchronous_inclination_deg
+
+    ref = Orbit.heliosynchronous(Earth, a=(6378.137 + altitude_km) * u.km, ecc=0 * u.one)
+    orb = sun_synchronous_orbit(altitude_km, 10.0)
+    sat = Constellation.from_orbits([orb]).satellites.iloc[0]
+    assert sat.inclination_deg == pytest.approx(ref.inc.to_value(u.deg), abs=2e-3)
+    assert sat.inclination_deg == pytest.approx(
+        float(sun_synchronous_inclination_deg(altitude_km)), abs=1e-6)
+    assert sat.altitude_km == pytest.approx(altitude_km, abs=1e-3)
+    assert orb.ecc.value == 0.0
+
+
+def test_sun_synchronous_orbit_node_at_the_local_mean_time():
+    """Reference: the definition of local mean solar time, UT + longitude / 15 h, at each
+    ascending equator crossing found by interpolating z = 0 in the Earth-fixed
+    ephemeris (independent of the ERA/RAAN arithmetic of the solver); 06:00 to within
+    a minute over six hours."""
+    from satcloud.constellations import sun_synchronous_orbit
+
+    orb = sun_synchronous_orbit(700.0, 6.0, "2020-10-01T00:00:00")
+    c = Constellation.from_orbits([orb], min_elevation_deg=5.0)
+    r = propagate(c, time_grid(duration="6h", step="30s")).r_ecef_km[:, 0, :]
+    t_s = np.arange(len(r)) * 30.0
+    up = np.flatnonzero((r[:-1, 2] < 0) & (r[1:, 2] >= 0))
+    assert len(up) >= 3
+    f = -r[up, 2] / (r[up + 1, 2] - r[up, 2])
+    x = r[up, 0] + f * (r[up + 1, 0] - r[up, 0])
+    y = r[up, 1] + f * (r[up + 1, 1] - r[up, 1])
+    lmt = ((t_s[up] + f * 30.0) / 3600.0 + np.degrees(np.arctan2(y, x)) / 15.0) % 24.0
+    assert np.abs(lmt - 6.0).max() < 1.0 / 60.0
+
+
+def test_sun_synchronous_orbit_bad_input():
+    from satcloud.constellations import sun_synchronous_orbit
+
+    with pytest.raises(ValueError, match="ltan_h"):
+        sun_synchronous_orbit(550.0, 24.0)
+    with pytest.raises(ValueError, match="altitude_km"):
+        sun_synchronous_orbit(100.0, 10.0)
+    with pytest.raises(TypeError, match="altitude_km"):
+        sun_synchronous_orbit("550", 10.0)
+    with pytest.raises(ValueError, match="iterations"):
+        sun_synchronous_orbit(550.0, 10.0, iterations=0)

@@ -131,3 +131,31 @@ def test_coverage_vs_deployment_monotonic():
     assert np.all(np.diff(df["fraction_covered"]) >= 0)
     with pytest.raises(ValueError, match="exactly one"):
         coverage_vs_deployment(c, t, g)
+
+
+
+# demand_fraction: moved from satcloud.scenarios.competition (issue 12, point 1)
+def test_demand_fraction_against_a_brute_force_look_angle_count():
+    """Reference: an independent dense count with :func:`satcloud.geometry.look_angles`
+    (every satellite against every site at every time; a sample counts when any site
+    sees it at or above the satellite's mask)."""
+    from satcloud.coverage import demand_fraction
+
+    c = constellation("oneweb")
+    eph = propagate(c, time_grid(duration="40min", step="10min"))
+    sites = pd.DataFrame({"lat_deg": [51.5, -33.9, 35.7, 40.7, 1.3, -23.5],
+                          "lon_deg": [-0.13, 151.2, 139.7, -74.0, 103.8, -46.6]})
+    mask = c.satellites["min_elevation_deg"].to_numpy(float)
+    seen = np.zeros(eph.shape, bool)
+    for lat, lon in zip(sites["lat_deg"], sites["lon_deg"], strict=True):
+        seen |= look_angles(eph, lat, lon).elevation_deg >= mask[None, :]
+    assert demand_fraction(eph, sites, None) == pytest.approx(seen.mean(), abs=1e-12)
+    assert 0.0 < seen.mean() < 1.0
+    sub = demand_fraction(eph, sites, 2)        # first and last snapshots
+    assert sub == pytest.approx(seen[[0, -1]].mean(), abs=1e-12)
+    with pytest.raises(ValueError, match="max_times"):
+        demand_fraction(eph, sites, 0)
+    with pytest.raises(TypeError, match="ephemeris"):
+        demand_fraction("eph", sites)
+    with pytest.raises(ValueError, match="sites lacks"):
+        demand_fraction(eph, pd.DataFrame({"lat": [0.0]}))

@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from satcloud.constellations import Constellation, constellation
 from satcloud.geometry import (
+    WGS84_A_KM,
     access,
+    coverage_cone,
     ecef_to_geodetic,
     enu_basis,
     geodetic_to_ecef,
@@ -388,3 +390,45 @@ def test_enu_basis_broadcasts_a_scalar_latitude_against_longitudes():
     np.testing.assert_allclose(e, [[0, 1, 0], [-1, 0, 0]], atol=1e-15)
     np.testing.assert_allclose(n, [[0, 0, 1], [0, 0, 1]], atol=1e-15)
     np.testing.assert_allclose(u, [[1, 0, 0], [0, 1, 0]], atol=1e-15)
+
+
+# coverage_cone: moved from satcloud.scenarios.constellations (issue 12, point 1)
+@pytest.mark.parametrize("h_km, eps_deg", [(550.0, 25.0), (630.0, 35.0), (1200.0, 55.0),
+                                           (8062.0, 10.0), (35786.0, 0.0)])
+def test_coverage_cone_satisfies_the_triangle(h_km, eps_deg):
+    """Earth centre, site and satellite at the cone's edge form a triangle with the angle
+    90 deg + eps at the site: law of cosines for the slant range, law of sines for the
+    central angle (independent of the arccos form used by the module)."""
+    cone = coverage_cone(h_km, eps_deg).iloc[0]
+    r, rs, d = WGS84_A_KM, WGS84_A_KM + h_km, cone.max_slant_range_km
+    e = np.radians(eps_deg)
+    assert rs**2 == pytest.approx(r**2 + d**2 + 2 * r * d * np.sin(e), rel=1e-12)
+    lam = np.degrees(np.arcsin(d * np.cos(e) / rs))
+    assert cone.central_angle_deg == pytest.approx(lam, abs=1e-9)
+    assert cone.central_angle_deg + cone.nadir_angle_deg + eps_deg == pytest.approx(90.0)
+    assert cone.footprint_radius_km == pytest.approx(r * np.radians(lam), rel=1e-12)
+
+
+def test_coverage_cone_edge_is_at_min_elevation_in_the_look_angle_code():
+    """On the equator the WGS84 ellipsoid is a circle of radius a and the geodetic
+    vertical is radial, so a site at longitude lambda (the cone half-angle) must see a
+    satellite above (0, 0) exactly at the minimum elevation and at the max slant range."""
+    for h, eps in [(550.0, 25.0), (1015.0, 10.0), (1200.0, 55.0)]:
+        cone = coverage_cone(h, eps).iloc[0]
+        sat = np.array([WGS84_A_KM + h, 0.0, 0.0])
+        la = look_angles(sat, 0.0, cone.central_angle_deg)
+        assert float(la.elevation_deg) == pytest.approx(eps, abs=1e-7)
+        assert float(la.range_km) == pytest.approx(cone.max_slant_range_km, rel=1e-9)
+
+
+def test_coverage_cone_reference_value():
+    """Reference: a hand computation (Vallado, 4th ed., sec. 11.4). Starlink shell 1 (550 km, 25 deg), worked by hand: cos(eps) R / (R + h) =
+    0.90631 * 6378.137 / 6928.137 = 0.83435, arccos = 33.45 deg, minus 25 deg gives
+    lambda = 8.45 deg, i.e. 940.7 km along the surface; slant range
+    sqrt(6928.137^2 - (6378.137 cos 25)^2) - 6378.137 sin 25 = 1,123.4 km."""
+    cone = coverage_cone(550.0, 25.0).iloc[0]
+    assert cone.central_angle_deg == pytest.approx(8.45, abs=0.01)
+    assert cone.footprint_radius_km == pytest.approx(940.7, abs=0.5)
+    assert cone.max_slant_range_km == pytest.approx(1123.4, abs=0.5)
+    with pytest.raises(ValueError):
+        coverage_cone(550.0, 90.0)

@@ -8,9 +8,10 @@ import pytest
 
 from satcloud.geometry import look_angles
 from satcloud.network.fibre import ROUTE_FACTORS
-from satcloud.orbits import propagate, time_grid
+from satcloud.orbits import propagate
 from satcloud.passes import daily_totals
 from satcloud.scenarios import ground_stations as gs
+from satcloud.time import time_grid
 
 MU, RE, J2 = 398600.4418, 6378.137, 1.08262668e-3  # EGM-96 / WGS84 values (km^3/s^2, km)
 
@@ -49,6 +50,14 @@ def test_boinor_orbit_is_sun_synchronous_closed_form(eo):
     assert sat.altitude_km == pytest.approx(550.0, abs=1e-3)
     summary = gs.orbit_summary(eo, 22.5).set_index("quantity")["value"]
     assert summary["RAAN drift [deg/day]"] == pytest.approx(360 / 365.2421897, rel=1e-3)
+
+
+def test_eo_orbit_is_the_model_solver():
+    """The scenario name kept for notebook 05 is a thin call to the model's solver."""
+    from satcloud.constellations import sun_synchronous_orbit
+
+    a, b = gs.eo_orbit(700.0, 6.0), sun_synchronous_orbit(700.0, 6.0)
+    assert np.array_equal(a.r.value, b.r.value) and np.array_equal(a.v.value, b.v.value)
 
 
 def test_ascending_node_at_the_requested_local_mean_time(day):

@@ -36,11 +36,13 @@ from satcloud._validate import (
     check_shapes,
 )
 from satcloud.links.atmosphere import P_RANGE_PERCENT, atmospheric_attenuation
+from satcloud.links.budget import link_budget
 
 __all__ = [
     "DEFAULT_BANDS_GHZ",
     "DEFAULT_P_PERCENT",
     "P_GRID_PERCENT",
+    "availability_for_budget",
     "availability_for_margin",
     "availability_from_fade_margin",
     "availability_map",
@@ -175,6 +177,72 @@ def availability_from_fade_margin(fade_margin_db, p_grid_percent):
                          f"p_grid_percent value, at least 2); got shape {fm.shape}")
     p, bound = _invert(-rows, np.zeros(len(rows)), grid)
     return (float(p[0]), str(bound[0])) if fm.ndim == 1 else (p, bound)
+
+
+def availability_for_budget(profile, elevation_deg, lat_deg, lon_deg, *, range_km=None,
+                            p_grid_percent=P_GRID_PERCENT,
+                            overrides: Mapping | None = None) -> pd.DataFrame:
+    """Availability of a whole link budget: where its fade margin crosses zero over p.
+
+    The full budget (:func:`~satcloud.links.budget.link_budget` with ITU-R weather,
+    ``method="direct"``: attenuation, sky-noise rise, interference) is evaluated at each
+    percentage of ``p_grid_percent``; the link is down for the ``p`` at which its
+    ``fade_margin_db`` crosses zero (:func:`availability_from_fade_margin`, log-linear
+    interpolation), and available ``100 - p`` % of an average year. Unlike
+    :func:`availability_for_margin` (a fixed margin against the attenuation alone),
+    this includes everything the weather does to the budget.
+
+    Parameters
+    ----------
+    profile : str or LinkProfile
+        Link profile (see :func:`~satcloud.links.profiles.profile_names`).
+    elevation_deg : array_like
+        Elevation at the ground end, in (0, 90] (broadcast with the places). [deg]
+    lat_deg, lon_deg : array_like
+        Ground ends of the paths (for the ITU-R weather). [deg]
+    range_km : array_like, optional
+        Slant ranges, > 0; default from the profile's altitude and the elevation. [km]
+    p_grid_percent : array_like
+        At least two increasing percentages in [0.001, 5]; default
+        :data:`P_GRID_PERCENT`. [%]
+    overrides : mapping, optional
+        Profile fields to change, as for ``link_budget``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per point: ``lat_deg``, ``lon_deg``, ``elevation_deg``, ``range_km``,
+        ``p_percent`` (time the link is down) [%], ``availability_percent``
+        (= 100 - p) [%] and ``bound`` (``"exact"``, ``"at_least"`` 99.999 % or
+        ``"at_most"`` 95 %, outside the grid).
+
+    References
+    ----------
+    ITU-R P.618-13 (through ``itur``); G. Maral and M. Bousquet, *Satellite
+    Communications Systems*, 5th ed., Wiley (2009), ch. 5 (link availability from the
+    attenuation exceeded for a percentage of time).
+    """
+    grid = check_range(p_grid_percent, "p_grid_percent", *P_RANGE_PERCENT, unit="%")
+    if grid.ndim != 1 or grid.size < 2 or np.any(np.diff(grid) <= 0):
+        raise ValueError(f"p_grid_percent must be at least two increasing percentages in "
+                         f"[{P_RANGE_PERCENT[0]:g}, {P_RANGE_PERCENT[1]:g}] %, got "
+                         f"{p_grid_percent!r:.200}")
+    budgets = [link_budget(profile, range_km=range_km, elevation_deg=elevation_deg,
+                           lat_deg=lat_deg, lon_deg=lon_deg, p_percent=float(pp),
+                           method="direct", overrides=overrides) for pp in grid]
+    scan = np.column_stack([b["fade_margin_db"].to_numpy(float) for b in budgets])
+    # one 1-D inversion per point (the same arithmetic for any number of points)
+    out = [availability_from_fade_margin(row, grid) for row in scan]
+    p = np.array([q for q, _ in out], dtype=float)
+    first = budgets[0]
+    return pd.DataFrame({
+        "lat_deg": first["lat_deg"].to_numpy(float),
+        "lon_deg": first["lon_deg"].to_numpy(float),
+        "elevation_deg": first["elevation_deg"].to_numpy(float),
+        "range_km": first["range_km"].to_numpy(float),
+        "p_percent": p, "availability_percent": 100.0 - p,
+        "bound": np.array([b for _, b in out], dtype=object),
+    })
 
 
 def availability_for_margin(margin_db, lat_deg, lon_deg, elevation_deg, freq_ghz, *,

@@ -29,16 +29,18 @@ import numpy as np
 
 from satcloud._validate import check_finite_result, check_latlon, check_range
 from satcloud.constellations import DEFAULT_GEO_SLOTS_DEG
-from satcloud.geometry import WGS84_A_KM, geodetic_to_ecef
-from satcloud.network._checks import as_int, broadcast, finite_array, positions
+from satcloud.geometry import WGS84_A_KM, geodetic_to_ecef, look_angles
+from satcloud.network._checks import as_int, broadcast, finite_array, finite_scalar, positions
 from satcloud.network.fibre import C_VACUUM_KM_PER_S
-from satcloud.orbits import MU_EARTH_KM3_S2, SIDEREAL_RATE_RAD_S
+from satcloud.orbits import MU_EARTH_KM3_S2
+from satcloud.time import SIDEREAL_RATE_RAD_S
 
 __all__ = [
     "DEFAULT_GEO_SLOTS_LON_DEG",
     "GEO_ALTITUDE_KM",
     "GEO_RADIUS_KM",
     "bent_pipe_rtt_ms",
+    "geo_elevation_deg",
     "geo_floor_rtt_ms",
     "geo_positions_ecef_km",
 ]
@@ -130,3 +132,29 @@ def bent_pipe_rtt_ms(r_sat_km, user_lat_deg, user_lon_deg, gateway_lat_deg,
                                      "gateway_lat_deg/gateway_lon_deg": g[..., 0]})
     d = np.linalg.norm(s - u, axis=-1) + np.linalg.norm(s - g, axis=-1)
     return 2.0 * d / C_VACUUM_KM_PER_S * 1e3
+
+
+def geo_elevation_deg(lat_deg, lon_deg, slot_lon_deg=DEFAULT_GEO_SLOTS_LON_DEG) -> float:
+    """Elevation of the highest geostationary slot seen from a place.
+
+    :func:`satcloud.geometry.look_angles` (WGS84 ellipsoid) from the place to the ideal
+    GEO positions of :func:`geo_positions_ecef_km`; the largest elevation wins.
+
+    Parameters
+    ----------
+    lat_deg : float
+        Geodetic latitude of the place, in [-90, 90]. [deg]
+    lon_deg : float
+        Longitude of the place, in [-180, 360]. [deg]
+    slot_lon_deg : array_like, optional
+        GEO slot longitudes (default :data:`DEFAULT_GEO_SLOTS_LON_DEG`). [deg]
+
+    Returns
+    -------
+    float
+        Elevation of the highest slot; negative when none is above the horizon. [deg]
+    """
+    lat = finite_scalar(lat_deg, "lat_deg", -90.0, 90.0, unit="deg")
+    lon = finite_scalar(lon_deg, "lon_deg", -180.0, 360.0, unit="deg")
+    la = look_angles(geo_positions_ecef_km(slot_lon_deg), lat, lon)
+    return float(np.max(la.elevation_deg))

@@ -4,22 +4,10 @@ Tidy tables for notebook 01 (shells, coverage geometry, satellites in view versu
 latitude, coverage per constellation including the ~800-satellite Starlink of October
 2020, coverage versus deployment and versus minimum elevation). No new physics: the
 models are in :mod:`satcloud.constellations`, :mod:`satcloud.orbits`,
-:mod:`satcloud.geometry` and :mod:`satcloud.coverage`; the only formula here is the
-closed-form coverage cone of one satellite, used to explain the tables.
-
-Coverage cone
--------------
-A satellite at altitude ``h`` above a spherical Earth of radius ``R`` is seen at
-elevation >= ``eps`` from every point within the Earth-central angle
-
-.. math::
-
-    \\lambda = \\arccos\\left(\\frac{R \\cos\\varepsilon}{R + h}\\right) - \\varepsilon
-
-(Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed., sec. 11.4; Larson &
-Wertz, *Space Mission Analysis and Design*, ch. 5, Earth geometry), at slant ranges up to
-:func:`satcloud.geometry.slant_range_km` ``(h, eps)``. A shell of inclination ``i``
-therefore serves latitudes up to about ``min(i, 180 - i) + lambda``.
+:mod:`satcloud.geometry` (the closed-form coverage cone of one satellite,
+:func:`satcloud.geometry.coverage_cone`, that explains the tables) and
+:mod:`satcloud.coverage`. A shell of inclination ``i`` serves latitudes up to about
+``min(i, 180 - i) + lambda``, ``lambda`` the cone's Earth-central half-angle.
 """
 
 from __future__ import annotations
@@ -28,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 from satcloud import data
-from satcloud._validate import check_finite_result
 from satcloud.constellations import CATALOGUE, constellation, deploy
 from satcloud.coverage import (
     coverage_summary,
@@ -37,16 +24,16 @@ from satcloud.coverage import (
     global_grid,
     grid_coverage,
 )
-from satcloud.geometry import WGS84_A_KM, slant_range_km
-from satcloud.orbits import orbital_period_s, propagate, time_grid
+from satcloud.geometry import coverage_cone
+from satcloud.orbits import orbital_period_s, propagate
 from satcloud.scenarios import _checks
+from satcloud.time import time_grid
 
 __all__ = [
     "CONSTELLATION_LABELS",
     "OCT2020_LABEL",
     "comparison_set",
     "constellation_totals",
-    "coverage_cone",
     "coverage_grids",
     "coverage_table",
     "deployment_sweep",
@@ -68,55 +55,6 @@ CONSTELLATION_LABELS = {
 
 #: Label of the October 2020 Starlink (the first 800 satellites of Gen1 shell 1).
 OCT2020_LABEL = "Starlink Oct 2020"
-
-
-def coverage_cone(altitude_km, min_elevation_deg, earth_radius_km=WGS84_A_KM) -> pd.DataFrame:
-    """Footprint of one satellite at a minimum elevation (spherical Earth, closed form).
-
-    Parameters
-    ----------
-    altitude_km : array_like
-        Satellite altitude. [km]
-    min_elevation_deg : array_like
-        Minimum elevation angle, in [0, 90). [deg]
-    earth_radius_km : float, optional
-        Spherical Earth radius (default the WGS84 equatorial radius). [km]
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``altitude_km``, ``min_elevation_deg``, ``central_angle_deg`` (Earth-central
-        half-angle of the cone), ``footprint_radius_km`` (along the surface),
-        ``footprint_area_km2`` (spherical cap), ``nadir_angle_deg`` (half-angle seen from
-        the satellite) and ``max_slant_range_km``.
-    """
-    from satcloud.network._checks import broadcast, finite_array, finite_scalar
-
-    h = finite_array(altitude_km, "altitude_km", 0.0, None, low_open=True, unit="km")
-    eps = finite_array(min_elevation_deg, "min_elevation_deg", 0.0, 90.0, high_open=True,
-                       unit="deg")
-    earth_radius_km = finite_scalar(earth_radius_km, "earth_radius_km", 0.0, None,
-                                    low_open=True, unit="km")
-    h, eps = broadcast(altitude_km=h, min_elevation_deg=eps)
-    radius = np.float64(earth_radius_km)
-    with np.errstate(over="ignore", invalid="ignore"):
-        e = np.radians(eps)
-        lam = np.arccos(radius * np.cos(e) / (radius + h)) - e
-        eta = np.pi / 2 - e - lam
-        area = 2 * np.pi * radius**2 * (1 - np.cos(lam))
-    check_finite_result(area, "altitude_km and earth_radius_km")
-    check_finite_result(lam, "altitude_km and earth_radius_km")
-    out = pd.DataFrame({
-        "altitude_km": h.ravel(),
-        "min_elevation_deg": eps.ravel(),
-        "central_angle_deg": np.degrees(lam).ravel(),
-        "footprint_radius_km": (radius * lam).ravel(),
-        "footprint_area_km2": area.ravel(),
-        "nadir_angle_deg": np.degrees(eta).ravel(),
-        "max_slant_range_km": np.asarray(slant_range_km(h, eps, earth_radius_km)).ravel(),
-    })
-    check_finite_result(out["max_slant_range_km"], "altitude_km and earth_radius_km")
-    return out
 
 
 def shell_table(names=tuple(CONSTELLATION_LABELS)) -> pd.DataFrame:

@@ -14,8 +14,9 @@ says some exists), the functions here wire together
   downlink) and return (user uplink) (:func:`satcloud.links.link_budget`, ITU-R through
   ``itur``), and the availability of the link: the percentage of an average year at
   which its fade margin to the lowest MODCOD crosses zero, scanned over the ITU-R range
-  of percentages as :func:`satcloud.scenarios.links.link_availability` does, but at each
-  site's own serving elevation and range;
+  of percentages (:func:`satcloud.links.availability.availability_for_budget`, as
+  :func:`satcloud.scenarios.links.link_availability` uses it), at each site's own
+  serving elevation and range;
 - the Starlink Gen1 shells that reach each site (:func:`satcloud.coverage.site_coverage`).
 
 No new physics lives here. Assumptions: the satellite profiles stand for the systems'
@@ -35,8 +36,7 @@ import pandas as pd
 
 from satcloud import data, latency, links
 from satcloud._validate import check_choices, check_range
-from satcloud.links import availability_from_fade_margin
-from satcloud.links.availability import P_GRID_PERCENT
+from satcloud.links.availability import P_GRID_PERCENT, availability_for_budget
 from satcloud.scenarios import _checks
 from satcloud.scenarios.links import HOURS_PER_YEAR
 
@@ -110,7 +110,7 @@ def backhaul_rtt(sites: pd.DataFrame, times, options=None, **kwargs) -> pd.DataF
     sites : pandas.DataFrame
         ``name``, ``lat_deg``, ``lon_deg`` (e.g. :func:`remote_sites`).
     times : astropy.time.Time or (start, duration, step) tuple
-        Epochs (:func:`satcloud.orbits.time_grid`).
+        Epochs (:func:`satcloud.time.time_grid`).
     options : sequence of str, optional
         Keys of :data:`OPTIONS` (default all).
     **kwargs
@@ -173,17 +173,6 @@ def backhaul_rtt(sites: pd.DataFrame, times, options=None, **kwargs) -> pd.DataF
         df["user_range_km"] = rng
         frames.append(df)
     return pd.concat(frames, ignore_index=True)
-
-
-def _scan_availability(profile, lat, lon, elevation_deg, range_km, p_grid):
-    """Availability [%] and bound per point of a full budget scanned over p_grid."""
-    scan = np.column_stack([
-        links.link_budget(profile, range_km=range_km, elevation_deg=elevation_deg,
-                          lat_deg=lat, lon_deg=lon, p_percent=float(pp),
-                          method="direct")["fade_margin_db"].to_numpy(float)
-        for pp in p_grid])
-    out = [availability_from_fade_margin(scan[i], p_grid) for i in range(len(lat))]
-    return (np.array([100.0 - p for p, _ in out]), [b for _, b in out])
 
 
 def backhaul_table(sites: pd.DataFrame, times, options=None, *, p_percent: float = 0.5,
@@ -309,7 +298,10 @@ def backhaul_table(sites: pd.DataFrame, times, options=None, *, p_percent: float
                 t.loc[idx, "rain_db"] = wet["rain_db"].to_numpy(float)
                 t.loc[idx, "forward_modcod"] = np.where(
                     wet["outage"].to_numpy(bool), "outage", wet["modcod"].astype(str).to_numpy())
-            avail, bnd = _scan_availability(prof, lat, lon, el, rng, grid)
+            link = availability_for_budget(prof, el, lat, lon, range_km=rng,
+                                           p_grid_percent=grid)
+            avail = link["availability_percent"].to_numpy(float)
+            bnd = list(link["bound"])
             t.loc[idx, f"availability_{d}_percent"] = avail
             for i, b in zip(idx, bnd, strict=True):
                 bounds.setdefault(i, []).append((float(t.loc[i, f"availability_{d}_percent"]),
@@ -393,7 +385,7 @@ def shell_coverage(sites: pd.DataFrame, times, constellation_name: str = "starli
     sites : pandas.DataFrame
         ``name``, ``lat_deg``, ``lon_deg``.
     times : astropy.time.Time or tuple
-        Epochs (:func:`satcloud.orbits.time_grid`).
+        Epochs (:func:`satcloud.time.time_grid`).
     constellation_name : str
         A name of :func:`satcloud.constellations.constellation`.
     min_elevation_deg : float, optional

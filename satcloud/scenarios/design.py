@@ -92,7 +92,7 @@ def shell_trade(altitude_km, inclination_deg, planes, *, n_satellites: int = 158
     min_elevation_deg : float
         Minimum elevation of the user terminals. [deg]
     start, duration, step : str
-        Time window and sampling (:func:`satcloud.orbits.time_grid`).
+        Time window and sampling (:func:`satcloud.time.time_grid`).
 
     Returns
     -------
@@ -105,7 +105,8 @@ def shell_trade(altitude_km, inclination_deg, planes, *, n_satellites: int = 158
     from satcloud.chunked import coverage_statistics
     from satcloud.constellations import Constellation
     from satcloud.network._checks import finite_scalar
-    from satcloud.orbits import propagate, time_grid
+    from satcloud.orbits import propagate
+    from satcloud.time import time_grid
 
     finite_scalar(altitude_km, "altitude_km", 0.0, HILL_SPHERE_KM, low_open=True, unit="km")
     finite_scalar(inclination_deg, "inclination_deg", 0.0, 180.0, unit="deg")

@@ -10,15 +10,8 @@ data when it reaches the cloud. No new physics: orbits, passes and fibre come fr
 
 Models
 ------
-- **Orbit.** Circular, at the sun-synchronous inclination of
-  :func:`satcloud.orbits.sun_synchronous_inclination_deg`, with the ascending node at a
-  chosen local *mean* solar time (LTAN). At the epoch ``t`` the ascending node crosses
-  longitude ``lon = RAAN_CIRS - ERA(t)``, whose local mean time is ``UT1(t) + lon / 15``;
-  so the node's right ascension in the CIRS (the frame the J2 propagator uses) is
-  ``ERA(t) + 15 (LTAN - UT1(t))`` [deg]. boinor's orbits live in the GCRS, so the GCRS
-  elements are corrected (a few fixed-point steps through
-  :meth:`satcloud.constellations.Constellation.from_orbits`) until the satellite's CIRS
-  inclination and RAAN are the targets to 1e-6 deg.
+- **Orbit.** Circular and sun-synchronous, with the ascending node at a chosen local
+  *mean* solar time (LTAN): :func:`satcloud.constellations.sun_synchronous_orbit`.
 - **Contacts** of a network are the union of its stations' passes (a satellite with one
   X-band transmitter talks to one station at a time; overlapping passes are not counted
   twice). Contacts per day count the union intervals that start that day.
@@ -37,20 +30,17 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from astropy import units as u
 
 from satcloud import data
 from satcloud._validate import check_finite_result, check_range
-from satcloud.constellations import Constellation
+from satcloud.constellations import Constellation, sun_synchronous_orbit
 from satcloud.network.fibre import fibre_rtt_ms, nearest_site
 from satcloud.orbits import (
-    DEFAULT_EPOCH,
-    earth_rotation_angle_rad,
+    R_EARTH_KM,
     j2_secular_rates,
     nodal_period_s,
     orbital_period_s,
     sun_synchronous_inclination_deg,
-    to_time,
 )
 from satcloud.passes import daily_totals, passes
 from satcloud.scenarios import _checks
@@ -88,77 +78,33 @@ NETWORK_CLOUD = {"azure-orbital": "azure", "ksat-partner": "azure", AZURE_PLUS_K
 _REGIONS = {"azure": data.azure_regions, "aws": data.aws_regions}
 
 
-def _ut1_hours(t) -> float:
-    ut1 = t.ut1 if t.scale != "ut1" else t
-    frac = (ut1.jd1 - 0.5) % 1.0 + ut1.jd2
-    return float((frac % 1.0) * 24.0)
-
-
 def eo_orbit(altitude_km: float = 550.0, ltan_h: float = 22.5, epoch=None, *,
              argument_of_latitude_deg: float = 0.0, iterations: int = 4):
-    """A circular sun-synchronous orbit as a ``boinor`` ``Orbit`` (GCRS elements).
+    """The EO satellite's orbit: :func:`satcloud.constellations.sun_synchronous_orbit`.
+
+    Kept under this name for notebook 05; the solver (sun-synchronous inclination, node
+    at a local mean solar time) lives in :mod:`satcloud.constellations`.
 
     Parameters
     ----------
     altitude_km : float
-        Altitude a - R_E (WGS84 equatorial radius). [km]
+        Altitude above the WGS84 equatorial radius. [km]
     ltan_h : float
-        Local mean solar time of the ascending node, in [0, 24) (22.5 = a 10:30
-        descending node, as Sentinel-2). [h]
+        Local mean solar time of the ascending node, in [0, 24). [h]
     epoch : Time or str, optional
         Epoch of the elements (default 2020-10-01T00:00:00 UTC).
     argument_of_latitude_deg : float
         Position in the orbit at the epoch, from the ascending node. [deg]
     iterations : int
-        Fixed-point steps correcting the GCRS elements so that the CIRS inclination and
-        RAAN (what the J2 propagator uses) hit the targets.
+        Fixed-point steps of the GCRS -> CIRS correction. [-]
 
     Returns
     -------
     boinor.twobody.Orbit
-        With ``a``, ``inc`` (sun-synchronous), ``raan`` (for ``ltan_h``), ``ecc = 0``.
     """
-    from boinor.bodies import Earth
-    from boinor.twobody import Orbit
-
-    for name, value in (("altitude_km", altitude_km), ("ltan_h", ltan_h),
-                        ("argument_of_latitude_deg", argument_of_latitude_deg)):
-        if isinstance(value, (bool, np.bool_)) or not isinstance(
-                value, (int, float, np.integer, np.floating)):
-            raise TypeError(f"{name} must be one number, got {type(value).__name__} "
-                            f"{value!r:.80}")
-    check_range(ltan_h, "ltan_h", 0.0, 24.0, high_open=True, unit="h")
-    if not np.isfinite(check_range(altitude_km, "altitude_km", 150.0, None, unit="km")).all():
-        raise ValueError(f"altitude_km must be finite, got {altitude_km!r}")
-    check_range(argument_of_latitude_deg, "argument_of_latitude_deg", -360.0, 360.0,
-                unit="deg")
-    if isinstance(iterations, (bool, np.bool_)) or not isinstance(iterations, (int, np.integer)) \
-            or iterations < 1:
-        raise ValueError(f"iterations must be an integer >= 1, got {iterations!r}")
-    try:
-        ep = to_time(DEFAULT_EPOCH if epoch is None else epoch, "epoch")
-    except (TypeError, ValueError):
-        raise
-    except Exception as exc:  # noqa: BLE001 - astropy's own errors, e.g. KeyError
-        raise TypeError(f"epoch must be a time (astropy Time, datetime or ISO text), got "
-                        f"{epoch!r}") from exc
-    inc_t = float(sun_synchronous_inclination_deg(altitude_km))
-    era = float(np.degrees(earth_rotation_angle_rad(ep)))
-    raan_t = (era + 15.0 * (float(ltan_h) - _ut1_hours(ep))) % 360.0
-    a = (6378.137 + float(altitude_km)) * u.km
-    inc, raan = inc_t, raan_t
-    orb = None
-    for _ in range(int(iterations)):
-        orb = Orbit.from_classical(Earth, a, 0.0 * u.one, inc * u.deg, raan * u.deg,
-                                   0.0 * u.deg, float(argument_of_latitude_deg) * u.deg,
-                                   epoch=ep)
-        sat = Constellation.from_orbits([orb]).satellites.iloc[0]
-        d_inc = inc_t - float(sat["inclination_deg"])
-        d_raan = (raan_t - float(sat["raan_deg"]) + 180.0) % 360.0 - 180.0
-        if abs(d_inc) < 1e-6 and abs(d_raan) < 1e-6:
-            break
-        inc, raan = inc + d_inc, (raan + d_raan) % 360.0
-    return orb
+    return sun_synchronous_orbit(altitude_km, ltan_h, epoch,
+                                 argument_of_latitude_deg=argument_of_latitude_deg,
+                                 iterations=iterations)
 
 
 def eo_constellation(altitude_km: float = 550.0, ltan_h: float = 22.5, epoch=None, *,
@@ -186,7 +132,7 @@ def orbit_summary(constellation: Constellation, ltan_h: float | None = None) -> 
         check_range(ltan_h, "ltan_h", 0.0, 24.0, high_open=True, unit="h")
     sat = constellation.satellites.iloc[0]
     h, inc, ecc = float(sat["altitude_km"]), float(sat["inclination_deg"]), float(sat["eccentricity"])
-    raan_rate = j2_secular_rates(6378.137 + h, ecc, inc)[0]
+    raan_rate = j2_secular_rates(R_EARTH_KM + h, ecc, inc)[0]
     nodal = float(nodal_period_s(h, inc, ecc))
     rows = [("altitude [km]", h), ("inclination [deg]", inc),
             ("sun-synchronous inclination at this altitude [deg]",

@@ -26,7 +26,11 @@ import pandas as pd
 
 from satcloud import data, links
 from satcloud._validate import check_latlon, check_range
-from satcloud.links.availability import DEFAULT_P_PERCENT, P_GRID_PERCENT
+from satcloud.links.availability import (
+    DEFAULT_P_PERCENT,
+    P_GRID_PERCENT,
+    availability_for_budget,
+)
 from satcloud.scenarios import _checks
 
 __all__ = [
@@ -309,7 +313,8 @@ def link_availability(places=None, bands: Mapping | None = None, elevation_deg=4
        attenuation alone (:func:`satcloud.links.availability_for_margin`);
     2. ``availability_link_percent``: the full budget (attenuation, sky-noise rise,
        interference) evaluated at each p of ``p_grid``; the availability is 100 - p at
-       which its ``fade_margin_db`` crosses zero (log-linear interpolation);
+       which its ``fade_margin_db`` crosses zero
+       (:func:`satcloud.links.availability.availability_for_budget`);
     3. ``availability_given_margin_percent``: what a common ``margin_db`` buys against
        the attenuation alone (the quantity of the world map).
 
@@ -359,12 +364,9 @@ def link_availability(places=None, bands: Mapping | None = None, elevation_deg=4
                                                  **ant)
         given = links.availability_for_margin(margin_db, lat, lon, elevation_deg,
                                               p.freq_ghz, **ant)
-        scan = np.column_stack([
-            links.link_budget(p, elevation_deg=elevation_deg, lat_deg=lat, lon_deg=lon,
-                              p_percent=float(pp), method="direct")["fade_margin_db"]
-            .to_numpy() for pp in grid])
+        link = availability_for_budget(p, elevation_deg, lat, lon, p_grid_percent=grid)
         for i, city in enumerate(pl["city"]):
-            p_star, bound = links.availability_from_fade_margin(scan[i], grid)
+            p_star, bound = float(link["p_percent"].iloc[i]), link["bound"].iloc[i]
             rows.append({
                 "city": city, "band": band, "profile": p.name, "freq_ghz": p.freq_ghz,
                 "elevation_deg": float(elevation_deg),
@@ -422,7 +424,7 @@ def pass_geometry(constellation_name="starlink-gen1", lat_deg=51.50853, lon_deg=
     import astropy.units as u
 
     from satcloud import constellations, geometry, orbits
-    from satcloud.time import duration_s
+    from satcloud.time import duration_s, time_grid
 
     hours = float(check_range(search_hours, "search_hours", 0.0, 48.0, low_open=True,
                               unit="h"))
@@ -444,7 +446,7 @@ def pass_geometry(constellation_name="starlink-gen1", lat_deg=51.50853, lon_deg=
     const = constellations.constellation(constellation_name,
                                          shells=None if shells is None else list(shells))
     try:
-        coarse = orbits.time_grid(start, duration=hours * 3600.0, step=search_step_s)
+        coarse = time_grid(start, duration=hours * 3600.0, step=search_step_s)
     except (TypeError, ValueError):
         raise
     except Exception as exc:  # noqa: BLE001 - astropy's own errors, e.g. KeyError
@@ -459,7 +461,7 @@ def pass_geometry(constellation_name="starlink-gen1", lat_deg=51.50853, lon_deg=
     one = const.subset([int(k_sat)])
     # a LEO pass lasts < 20 min: a +/- 12 min window around the coarse peak holds it
     t_peak = coarse[k_t]
-    fine = orbits.time_grid(t_peak - 720.0 * u.s, duration=1440.0, step=step_s,
+    fine = time_grid(t_peak - 720.0 * u.s, duration=1440.0, step=step_s,
                             endpoint=True)
     la = geometry.look_angles(orbits.propagate(one, fine), lat_deg, lon_deg)
     e = la.elevation_deg[:, 0]

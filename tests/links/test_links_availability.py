@@ -85,3 +85,42 @@ def test_availability_from_fade_margin_scan():
     assert rows == pytest.approx([10 ** -1.5, 0.01]) and list(bounds) == ["exact", "at_least"]
     with pytest.raises(ValueError, match="3 values per scan"):
         availability_from_fade_margin([1.0, 2.0], grid)
+
+
+# availability_for_budget: the full-budget scan moved from satcloud.scenarios.links and
+# satcloud.scenarios.datacenter (issue 12, point 1)
+def test_availability_for_budget_matches_a_bisection_of_the_budget():
+    """Reference: bisection in log10(p) of the full budget's fade margin
+    (:func:`satcloud.links.link_budget`, ITU-R via ``itur``) for its zero crossing,
+    independent of the grid inversion; the grid's log-linear interpolation over 17
+    points agrees to a few percent of p."""
+    from satcloud.links import link_budget
+    from satcloud.links.availability import availability_for_budget
+
+    lat, lon = np.array([1.35, 47.6, 64.1]), np.array([103.8, -122.3, -21.9])
+    prof = "kuiper_user_downlink"
+    r = availability_for_budget(prof, 35.0, lat, lon)
+    assert list(r.columns) == ["lat_deg", "lon_deg", "elevation_deg", "range_km",
+                               "p_percent", "availability_percent", "bound"]
+    np.testing.assert_array_equal(r["availability_percent"], 100.0 - r["p_percent"])
+
+    def fm(i, p):
+        p = min(max(p, 0.001), 5.0)         # 10**log10(5) rounds just above 5
+        return float(link_budget(prof, elevation_deg=35.0, lat_deg=lat[i], lon_deg=lon[i],
+                                 p_percent=p, method="direct")["fade_margin_db"].iloc[0])
+
+    checked = 0
+    for i in range(len(lat)):
+        if r["bound"].iloc[i] != "exact":
+            continue
+        lo, hi = -3.0, np.log10(5.0)            # fade margin < 0 at lo, >= 0 at hi
+        if fm(i, 10**lo) >= 0 or fm(i, 10**hi) < 0:
+            continue
+        for _ in range(30):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if fm(i, 10**mid) < 0 else (lo, mid)
+        assert r["p_percent"].iloc[i] == pytest.approx(10**hi, rel=0.08)
+        checked += 1
+    assert checked >= 1
+    with pytest.raises(ValueError, match="p_grid_percent"):
+        availability_for_budget(prof, 35.0, lat, lon, p_grid_percent=[0.1])
