@@ -4,6 +4,10 @@ The front door holds the handful of verbs a notebook needs; everything else live
 one module per domain (see ``DESIGN.md`` in the project's shared notes and the README):
 
 - :mod:`satcloud.data` -- schema-checked tables from ``data/`` with provenance
+- :mod:`satcloud.systems` -- the registry: every network and compared system is a row
+  of ``data/`` (modes, gateways, cloud, capacity assumptions, colours)
+- :mod:`satcloud.sites` -- place resolution: city, site, region and PoP names to
+  coordinates, in one place
 - :mod:`satcloud.constellations`, :mod:`satcloud.orbits`, :mod:`satcloud.geometry`,
   :mod:`satcloud.coverage`, :mod:`satcloud.passes` -- the orbits engine
 - :mod:`satcloud.links` -- link budgets: ITU-R atmosphere, antennas, noise, ACM, capacity
@@ -64,6 +68,7 @@ _LAZY = {
     "chunked": "satcloud.chunked",
     # data, links, scenarios, presentation
     "data": "satcloud.data",
+    "systems": "satcloud.systems",
     "links": "satcloud.links",
     "link_budget": "satcloud.links",
     "bent_pipe_budget": "satcloud.links",

@@ -27,6 +27,7 @@ import functools
 import io
 import os
 import reprlib
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,13 +44,18 @@ __all__ = [
     "aws_regions",
     "azure_regions",
     "cities",
+    "colours",
+    "comparisons",
     "constellation_shells",
     "data_dir",
     "ground_stations",
     "load_table",
     "modcods",
+    "networks",
     "remote_sites",
     "starlink_pops",
+    "systems",
+    "unique_city_names",
     "validate_table",
 ]
 
@@ -88,6 +94,11 @@ class TableSchema:
         Numeric columns that must be >= 0.
     ranges : dict
         Column -> (low, high) closed interval it must lie in.
+    optional : tuple of str
+        Columns whose cells may be empty: ``""`` for text, ``NaN`` for numbers (the
+        other checks then apply to the filled cells only).
+    choices : dict
+        Column -> allowed values (text columns).
     description : str
         One-line description (the full provenance is in ``data/README.md``).
     """
@@ -99,6 +110,8 @@ class TableSchema:
     nonnegative: tuple = ()
     ranges: dict = field(default_factory=dict)
     description: str = ""
+    optional: tuple = ()
+    choices: dict = field(default_factory=dict)
 
 
 # short reprs for error messages about garbage input (Repr's keywords need 3.12)
@@ -190,6 +203,56 @@ TABLES: dict[str, TableSchema] = {
         ranges=_LATLON,
         description="Remote places used as examples (mine, research station, island, ship).",
     ),
+    "networks": TableSchema(
+        "networks.csv",
+        {"network": "str", "kind": "str", "alias_of": "str", "modes": "str",
+         "default_mode": "str", "constellation": "str", "gateways": "str",
+         "min_elevation_deg": "float", "max_gateway_distance_km": "float",
+         "colour_key": "str", "link_profile": "str", "spectrum_mhz": "float",
+         "reuse_colours": "int", "polarizations": "int", "beams_per_satellite": "int",
+         "capacity_source": "str", "source": "str"},
+        key=("network",),
+        positive=("max_gateway_distance_km", "spectrum_mhz", "reuse_colours",
+                  "polarizations", "beams_per_satellite"),
+        ranges={"min_elevation_deg": (0.0, 90.0), "polarizations": (1, 2)},
+        optional=("alias_of", "constellation", "gateways", "min_elevation_deg",
+                  "max_gateway_distance_km", "link_profile", "spectrum_mhz",
+                  "reuse_colours", "polarizations", "beams_per_satellite",
+                  "capacity_source"),
+        choices={"kind": ("fibre", "geo", "meo", "leo"),
+                 "gateways": ("starlink-pops", "azure-regions", "aws-regions",
+                              "ground-stations", "teleports")},
+        description="Networks rtt() knows: kind, modes, defaults, capacity assumptions "
+                    "(read by satcloud.systems).",
+    ),
+    "systems": TableSchema(
+        "systems.csv",
+        {"system": "str", "network": "str", "mode": "str", "cloud": "str",
+         "source": "str"},
+        key=("system",),
+        choices={"cloud": ("nearest Azure region", "nearest AWS region")},
+        description="Compared systems: a network in one mode to one cloud "
+                    "(read by satcloud.systems).",
+    ),
+    "comparisons": TableSchema(
+        "comparisons.csv",
+        {"comparison": "str", "position": "int", "system": "str", "label": "str",
+         "colour_key": "str", "line_style": "str", "marker": "str", "source": "str"},
+        key=("comparison", "system"),
+        positive=("position",),
+        optional=("colour_key", "line_style", "marker"),
+        choices={"line_style": ("-", "--", ":", "-.")},
+        description="Which systems each comparison shows, in order, with label and style "
+                    "(read by satcloud.systems).",
+    ),
+    "colours": TableSchema(
+        "colours.csv",
+        {"key": "str", "colour": "str", "okabe_ito": "str", "source": "str"},
+        key=("key",),
+        optional=("okabe_ito",),
+        description="The fixed colour of each network and provider in every figure "
+                    "(read by satcloud.systems).",
+    ),
 }
 
 
@@ -220,32 +283,39 @@ def data_dir() -> Path:
     return path
 
 
-def _check_kind(df: pd.DataFrame, path: Path, column: str, kind: str) -> pd.Series:
+def _check_kind(df: pd.DataFrame, path: Path, column: str, kind: str,
+                optional: bool = False) -> pd.Series:
     raw = df[column]
     missing = raw.isna() | (raw.astype(str).str.strip() == "")
-    if missing.any():
+    if missing.any() and not optional:
         row = int(np.flatnonzero(missing.to_numpy())[0])
         raise DataTableError(path, "value is missing", row=row, column=column)
     if kind == "str":
-        return raw.astype(str)
+        return raw.where(~missing, "").astype(str)
+    if missing.all():
+        return pd.Series(np.nan, index=raw.index, dtype=float)
     values = pd.to_numeric(raw, errors="coerce")
-    bad = values.isna()
+    bad = values.isna() & ~missing
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataTableError(
             path, f"value {raw.iloc[row]!r} is not a number ({kind} expected)",
             row=row, column=column,
         )
-    if not np.isfinite(values.to_numpy(dtype=float)).all():
-        row = int(np.flatnonzero(~np.isfinite(values.to_numpy(dtype=float)))[0])
+    if not np.isfinite(values.to_numpy(dtype=float)[~missing.to_numpy()]).all():
+        row = int(np.flatnonzero(~np.isfinite(values.to_numpy(dtype=float))
+                                 & ~missing.to_numpy())[0])
         raise DataTableError(path, f"value {raw.iloc[row]!r} is not finite", row=row,
                              column=column)
     if kind == "int":
         frac = values.to_numpy(dtype=float) % 1 != 0
+        frac &= ~missing.to_numpy()
         if frac.any():
             row = int(np.flatnonzero(frac)[0])
             raise DataTableError(path, f"value {raw.iloc[row]!r} is not an integer",
                                  row=row, column=column)
+        if missing.any():  # an optional integer column with gaps: nullable integers
+            return values.astype("Int64")
         return values.astype(np.int64)
     return values.astype(float)
 
@@ -293,23 +363,30 @@ def validate_table(df: pd.DataFrame, schema: TableSchema, path: Path | str) -> p
         raise DataTableError(path, "table has no rows")
     out = df.copy()
     for column, kind in schema.columns.items():
-        out[column] = _check_kind(df, path, column, kind)
+        out[column] = _check_kind(df, path, column, kind, column in schema.optional)
+    for column, allowed in schema.choices.items():
+        v = out[column].astype(str)
+        bad = ~v.isin(list(allowed)) & ~((v == "") & (column in schema.optional))
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataTableError(path, f"value {v.iloc[row]!r} is not one of "
+                                       f"{sorted(allowed)}", row=row, column=column)
     for column, (lo, hi) in schema.ranges.items():
-        v = out[column].to_numpy(dtype=float)
+        v = out[column].to_numpy(dtype=float, na_value=np.nan)
         bad = (v < lo) | (v > hi)
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
             raise DataTableError(path, f"value {v[row]!r} outside [{lo:g}, {hi:g}]",
                                  row=row, column=column)
     for column in schema.positive:
-        v = out[column].to_numpy(dtype=float)
+        v = out[column].to_numpy(dtype=float, na_value=np.nan)
         bad = v <= 0
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
             raise DataTableError(path, f"value {v[row]!r} must be > 0", row=row,
                                  column=column)
     for column in schema.nonnegative:
-        v = out[column].to_numpy(dtype=float)
+        v = out[column].to_numpy(dtype=float, na_value=np.nan)
         bad = v < 0
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
@@ -443,53 +520,111 @@ def load_table(name: str, path: str | os.PathLike | None = None) -> pd.DataFrame
     return _load_cached(name, str(p.resolve()), p.read_bytes()).copy()
 
 
-def constellation_shells() -> pd.DataFrame:
-    """Filed constellation shells (``data/constellation_shells.csv``)."""
-    return load_table("constellation_shells")
+def _loader(table: str, name: str | None = None):
+    """Build the loader function of one table of :data:`TABLES`.
+
+    The loaders are generated from the table list rather than written out one by one:
+    each is a real module-level function with its own ``__name__``, ``__qualname__``,
+    ``__module__`` and numpydoc docstring (summary from the schema's description, the
+    columns from its schema), so ``help()``, the docs and the fuzz harness see it as
+    any other function.
+    """
+    schema = TABLES[table]
+    name = table if name is None else name
+
+    def load() -> pd.DataFrame:
+        return load_table(table)
+
+    columns = textwrap.fill(
+        f"A fresh copy of table ``{table!r}``, checked against ``TABLES[{table!r}]``: "
+        + ", ".join(f"``{c}``" for c in schema.columns) + ".",
+        width=84, initial_indent="    ", subsequent_indent="    ")
+    load.__name__ = load.__qualname__ = name
+    load.__module__ = __name__
+    load.__doc__ = (
+        f"{schema.description.rstrip('.')} (``data/{schema.filename}``).\n\n"
+        f"Returns\n-------\npandas.DataFrame\n{columns}\n\n"
+        f"Raises\n------\nDataTableError\n    When the file breaks its schema (names "
+        f"file, row and column).\n\n"
+        f"See Also\n--------\nload_table : the same, from any path.\n"
+    )
+    return load
 
 
-def azure_regions() -> pd.DataFrame:
-    """Azure regions, city-level coordinates (``data/azure_regions.csv``)."""
-    return load_table("azure_regions")
+constellation_shells = _loader("constellation_shells")
+azure_regions = _loader("azure_regions")
+aws_regions = _loader("aws_regions")
+starlink_pops = _loader("starlink_pops")
+ground_stations = _loader("ground_stations")
+modcods = _loader("dvbs2_modcod", "modcods")
+remote_sites = _loader("remote_sites")
+networks = _loader("networks")
+systems = _loader("systems")
+comparisons = _loader("comparisons")
+colours = _loader("colours")
 
 
-def aws_regions() -> pd.DataFrame:
-    """AWS regions, city-level coordinates (``data/aws_regions.csv``)."""
-    return load_table("aws_regions")
+def unique_city_names(cities: pd.DataFrame) -> pd.Series:
+    """City names made unique within a selection of :func:`cities` rows.
+
+    A name repeated within the selection gets its country code appended
+    ("Hyderabad (IN)", "Hyderabad (PK)"); a name still repeated after that (two
+    cities of one name in one country) gets its GeoNames id instead ("Name #123").
+    Names that occur once are left as they are, so labels depend only on the rows
+    selected.
+
+    Parameters
+    ----------
+    cities : pandas.DataFrame
+        Rows of :func:`cities` (``name``, ``country_code``, ``geonameid``).
+
+    Returns
+    -------
+    pandas.Series
+        The unique names, aligned with ``cities``.
+    """
+    if not isinstance(cities, pd.DataFrame):
+        raise TypeError(f"cities must be rows of satcloud.data.cities() (a DataFrame), got "
+                        f"{type(cities).__name__}")
+    missing = [c for c in ("name", "country_code", "geonameid") if c not in cities.columns]
+    if missing:
+        raise ValueError(f"cities lacks column(s) {missing}; pass rows of "
+                         "satcloud.data.cities()")
+    names = cities["name"].astype(str)
+    dup = names.duplicated(keep=False)
+    names = names.where(~dup, names + " (" + cities["country_code"].astype(str) + ")")
+    dup = names.duplicated(keep=False)
+    return names.where(~dup, cities["name"].astype(str) + " #"
+                       + cities["geonameid"].astype(str))
 
 
-def starlink_pops() -> pd.DataFrame:
-    """Starlink points of presence (``data/starlink_pops.csv``)."""
-    return load_table("starlink_pops")
-
-
-def ground_stations() -> pd.DataFrame:
-    """Satellite ground-station sites by network (``data/ground_stations.csv``)."""
-    return load_table("ground_stations")
-
-
-def modcods() -> pd.DataFrame:
-    """DVB-S2/S2X MODCOD table, ETSI EN 302 307-1/-2 (``data/dvbs2_modcod.csv``)."""
-    return load_table("dvbs2_modcod")
-
-
-def cities(n: int | None = None) -> pd.DataFrame:
+def cities(n: int | None = None, *, unique_names: bool = False) -> pd.DataFrame:
     """Most populous cities from GeoNames, sorted by population (descending).
 
     Parameters
     ----------
     n : int, optional
         Keep only the ``n`` most populous (1 <= n <= table length).
+    unique_names : bool
+        Make ``name`` unique within the rows returned (:func:`unique_city_names`:
+        "Hyderabad (IN)" where the selection holds two Hyderabads). Default ``False``:
+        the GeoNames names as they are, which is what name look-ups want (a repeated
+        name means its most populous city).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``geonameid``, ``name``, ``country_code``, ``lat_deg``, ``lon_deg``,
+        ``population``, ``timezone``; index 0..n-1.
     """
+    if not isinstance(unique_names, (bool, np.bool_)):
+        raise TypeError(f"unique_names must be True or False, got {unique_names!r:.80}")
     df = load_table("cities").sort_values("population", ascending=False,
                                           kind="stable").reset_index(drop=True)
     if n is not None:
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= len(df):
             raise ValueError(f"n must be an integer in [1, {len(df)}], got {n!r}")
         df = df.head(int(n))
+    if unique_names:
+        df["name"] = unique_city_names(df)
     return df
-
-
-def remote_sites() -> pd.DataFrame:
-    """Example remote places (``data/remote_sites.csv``)."""
-    return load_table("remote_sites")

@@ -65,6 +65,7 @@ import numpy as np
 import pandas as pd
 
 from satcloud import data
+from satcloud import systems as registry
 from satcloud._validate import as_float_array, check_choice, check_finite_result, check_range
 from satcloud.network._checks import as_bool, as_int, finite_array, finite_scalar, positions
 from satcloud.network.bentpipe import DEFAULT_GEO_SLOTS_LON_DEG, geo_positions_ecef_km
@@ -103,44 +104,27 @@ __all__ = [
     "summarize",
 ]
 
-#: Networks :func:`rtt` knows by name, and the modes each supports.
-NETWORKS = {
-    "fibre": tuple(ROUTE_FACTORS),
-    "geo": ("bent-pipe",),
-    "o3b-mpower": ("bent-pipe",),
-    "meo": ("bent-pipe",),
-    "starlink-gen1": ("bent-pipe", "isl"),
-    "starlink-gen2": ("bent-pipe", "isl"),
-    "kuiper": ("bent-pipe", "isl"),
-    "oneweb": ("bent-pipe", "isl"),
-    "telesat-2020": ("bent-pipe", "isl"),
-}
+#: Networks :func:`rtt` knows by name, and the modes each supports (from the registry,
+#: :func:`satcloud.systems.network_modes`; ``data/networks.csv``).
+NETWORKS = registry.network_modes()
 #: Every mode name.
 MODES = tuple(ROUTE_FACTORS) + ("bent-pipe", "isl")
 #: Destination shortcuts -> region table loader.
 NEAREST_REGION = {"nearest Azure region": data.azure_regions,
                   "nearest AWS region": data.aws_regions}
-#: Systems compared side by side by :func:`compare` (network, mode).
-DEFAULT_COMPARISON = (
-    ("fibre", "ideal"),
-    ("fibre", "typical"),
-    ("geo", "bent-pipe"),
-    ("o3b-mpower", "bent-pipe"),
-    ("starlink-gen1", "bent-pipe"),
-    ("starlink-gen1", "isl"),
-    ("kuiper", "bent-pipe"),
-    ("oneweb", "bent-pipe"),
-)
-_DEFAULT_MODE = {"fibre": "typical", "geo": "bent-pipe", "o3b-mpower": "bent-pipe",
-                 "meo": "bent-pipe"}
-#: Default user minimum elevation for GEO terminals (REFERENCE notes: ~10-20 deg). [deg]
-GEO_MIN_ELEVATION_DEG = 10.0
+#: Systems compared side by side by :func:`compare` (network, mode): the ``"compare"``
+#: comparison of the registry (:func:`satcloud.systems.systems`).
+DEFAULT_COMPARISON = tuple(
+    (r.network, r.mode) for r in registry.systems("compare").itertuples(index=False))
+#: Default user minimum elevation for GEO terminals (REFERENCE notes: ~10-20 deg), the
+#: ``min_elevation_deg`` of network ``"geo"`` in the registry. [deg]
+GEO_MIN_ELEVATION_DEG = registry.network("geo").min_elevation_deg
 #: Default service-region radius of the GEO and MEO bent pipes: the largest geodesic
 #: distance between a user terminal and the gateway it may land at
-#: (``max_gateway_distance_km="auto"`` in :func:`rtt`). See :func:`rtt` for the
-#: justification. [km]
-GEO_MAX_GATEWAY_DISTANCE_KM = 3000.0
-MEO_MAX_GATEWAY_DISTANCE_KM = 3000.0
+#: (``max_gateway_distance_km="auto"`` in :func:`rtt`; the registry's
+#: ``max_gateway_distance_km``). See the Notes of :func:`rtt` for the justification. [km]
+GEO_MAX_GATEWAY_DISTANCE_KM = registry.network("geo").max_gateway_distance_km
+MEO_MAX_GATEWAY_DISTANCE_KM = registry.network("o3b-mpower").max_gateway_distance_km
 _DELAYS = ["user_link_ms", "isl_ms", "gateway_link_ms", "fibre_ms", "overhead_ms"]
 _COLUMNS = ["time", "time_s", "source", "target", "destination", "network", "mode",
             "reachable", "rtt_ms", *_DELAYS, "floor_ms", "target_floor_ms", "hops",
@@ -273,7 +257,7 @@ def _load_network(network, times, geo_slots_lon_deg, time_chunk):
         sats = pd.DataFrame({"sat_id": [f"GEO {x:g}" for x in np.atleast_1d(
             geo_slots_lon_deg)], "shell": "geo", "plane": 0,
             "slot": np.arange(len(r))})
-        min_el = np.full(len(r), GEO_MIN_ELEVATION_DEG)
+        min_el = np.full(len(r), registry.network("geo").min_elevation_deg)
 
         def gen():
             for i in range(0, n_t, time_chunk):
@@ -297,8 +281,8 @@ def _load_network(network, times, geo_slots_lon_deg, time_chunk):
     from satcloud.constellations import constellation
 
     if isinstance(network, str):
-        name = "o3b-mpower" if network == "meo" else network
-        cons = constellation(name)
+        net = registry.network(network)
+        cons = constellation(net.constellation)
         label = network
     else:
         cons = network
@@ -374,13 +358,15 @@ def _network_kind(network) -> tuple[str, str | None]:
     from satcloud.constellations import Constellation
 
     if isinstance(network, str):
-        name = check_choice(network, "network", NETWORKS)
-        return ("fibre" if name == "fibre" else "geo" if name == "geo" else "satellite"), name
+        name = check_choice(network, "network", registry.network_modes())
+        kind = registry.network(name).kind
+        return ("fibre" if kind == "fibre" else "geo" if kind == "geo" else "satellite"), name
     if hasattr(network, "r_ecef_km") and hasattr(network, "constellation"):
         return "satellite", None
     if isinstance(network, Constellation):
         return "satellite", None
-    raise TypeError(f"network must be a network name (one of {list(NETWORKS)}), a "
+    raise TypeError(f"network must be a network name (one of "
+                    f"{list(registry.network_modes())}), a "
                     f"satcloud Constellation or a propagated Ephemeris; got "
                     f"{type(network).__name__} {network!r}")
 
@@ -406,9 +392,9 @@ def _resolve_mode(network, mode):
     if kind == "fibre":
         label, factor = _fibre_mode("typical" if mode is None else mode)
         return kind, name, label, factor
-    valid = NETWORKS[name] if name is not None else ("bent-pipe", "isl")
+    valid = registry.network(name).modes if name is not None else ("bent-pipe", "isl")
     if mode is None:
-        mode = _DEFAULT_MODE.get(name, "isl")
+        mode = registry.network(name).default_mode if name is not None else "isl"
     what = f"mode for network {name!r}" if name is not None else "mode"
     if not isinstance(mode, str):
         raise TypeError(f"{what} must be one of {list(valid)}, got {type(mode).__name__} "
@@ -821,8 +807,9 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
     else:
         gw = opt["gateways"]
         if gw is None:
-            gw = _gateways("teleports" if net_label in ("geo", "o3b-mpower", "meo")
-                           else "starlink-pops")
+            net = _registry_network(net_label)
+            # a constellation the registry does not know lands as a LEO does
+            gw = _gateways("starlink-pops" if net is None else net.gateways)
         ex_lat, ex_lon = gw["lat_deg"].to_numpy(float), gw["lon_deg"].to_numpy(float)
         exit_to_dst = gateway_to_destination_ms(gw, d_lat, d_lon, opt["route_factor"])
         gw_names = gw["gateway"].to_numpy(dtype=object)
@@ -862,11 +849,8 @@ def _resolve_max_gateway_distance(value, net_label) -> float | None:
         if value != "auto":
             raise ValueError(f"{name} must be a distance in km, None or 'auto', got "
                              f"{value!r}")
-        if net_label == "geo":
-            return GEO_MAX_GATEWAY_DISTANCE_KM
-        if net_label in ("o3b-mpower", "meo"):
-            return MEO_MAX_GATEWAY_DISTANCE_KM
-        return None
+        net = _registry_network(net_label)
+        return None if net is None else net.max_gateway_distance_km
     if value is None:
         return None
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float,
@@ -878,6 +862,13 @@ def _resolve_max_gateway_distance(value, net_label) -> float | None:
     if np.isnan(v) or v < 0:
         raise ValueError(f"{name} must be >= 0 km (or None / inf for no limit), got {v!r}")
     return None if np.isinf(v) else v
+
+
+def _registry_network(label):
+    """The registry row of a network label (a network name, or the name of a propagated
+    constellation), or ``None`` for a hand-built constellation the registry does not
+    know."""
+    return registry.networks().get(label) if isinstance(label, str) else None
 
 
 def _u_s():
@@ -1066,7 +1057,7 @@ def _na_to_none(series: pd.Series) -> list:
 
 def _check_systems(systems) -> list[tuple]:
     """``systems`` as a non-empty list of (network, mode) pairs, each checked."""
-    valid = {k: list(v) for k, v in NETWORKS.items()}
+    valid = {k: list(v) for k, v in registry.network_modes().items()}
     if isinstance(systems, (str, bytes)) or not isinstance(systems, Iterable):
         raise TypeError(f"systems must be a sequence of (network, mode) pairs, e.g. "
                         f"[('fibre', 'typical'), ('starlink-gen1', 'isl')], got "

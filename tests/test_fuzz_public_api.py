@@ -449,6 +449,7 @@ case("satcloud.constellations.deploy")(lambda: {"constellation": _walker(), "cou
 simple("satcloud.constellations.constellation", name="o3b-mpower",
        names={"name": ("constellation",)})  # "unknown constellation 'x'; valid choices"
 simple("satcloud.constellations.geostationary_altitude_km")
+simple("satcloud.constellations.sun_synchronous_orbit", altitude_km=550.0, ltan_h=22.5)
 
 
 @case("satcloud.constellations.Constellation.from_orbits")
@@ -478,6 +479,8 @@ case("satcloud.geometry.iter_access")(
     lambda: {"ephemeris": _ephemeris(), "sites": _sites(), "min_elevation_deg": 10.0,
              "chunk_steps": 2})
 simple("satcloud.geometry.enu_basis", lat_deg=[51.5, -0.2], lon_deg=[-0.13, -78.5])
+simple("satcloud.geometry.coverage_cone", altitude_km=[550.0, 1200.0],
+       min_elevation_deg=25.0)
 simple("satcloud.geometry.coverage_cone_cos", r_max_km=[6928.0, 7500.0],
        min_elevation_deg=10.0, rho_min_km=6356.0)
 case("satcloud.geometry.ecef_positions_km", skip={
@@ -498,6 +501,8 @@ case("satcloud.geometry.subsatellite_points")(
 simple("satcloud.coverage.global_grid", spacing_deg=30.0, lat_limit_deg=60.0)
 case("satcloud.coverage.site_coverage")(
     lambda: {"ephemeris": _ephemeris(), "sites": _sites(), "min_elevation_deg": 10.0, "k": 1})
+case("satcloud.coverage.demand_fraction")(
+    lambda: {"ephemeris": _ephemeris(), "sites": _sites(), "max_times": 2})
 case("satcloud.coverage.visible_counts")(
     lambda: {"ephemeris": _ephemeris(), "sites": _sites(), "min_elevation_deg": 10.0})
 case("satcloud.coverage.grid_coverage")(
@@ -554,6 +559,8 @@ simple(_LINK + "atmosphere.attenuation_cache_info")
 simple(_LINK + "atmosphere.clear_attenuation_cache")
 simple(_LINK + "atmosphere.elevation_nodes_deg")
 simple(_LINK + "atmosphere.itur_versions")
+simple(_LINK + "availability.availability_for_budget", profile="starlink_user_downlink",
+       elevation_deg=40.0, lat_deg=51.5, lon_deg=-0.13, p_grid_percent=[0.1, 1.0])
 simple(_LINK + "availability.availability_for_margin", margin_db=6.0, lat_deg=51.5,
        lon_deg=-0.13, elevation_deg=40.0, freq_ghz=12.0)
 simple(_LINK + "availability.availability_from_fade_margin", fade_margin_db=[5.0, 3.0, 1.0],
@@ -649,6 +656,7 @@ def _routes_kwargs(isl=True) -> dict:
 
 simple(_NET + "bentpipe.geo_floor_rtt_ms", altitude_km=35786.0)
 simple(_NET + "bentpipe.geo_positions_ecef_km", slot_lon_deg=[0.0, 120.0], n_times=2)
+simple(_NET + "bentpipe.geo_elevation_deg", lat_deg=51.5, lon_deg=-0.13)
 case(_NET + "bentpipe.bent_pipe_rtt_ms")(lambda: {
     "r_sat_km": _ephemeris().r_ecef_km[0], "user_lat_deg": 51.5, "user_lon_deg": -0.13,
     "gateway_lat_deg": 52.0, "gateway_lon_deg": 0.5})
@@ -741,10 +749,34 @@ case("satcloud.latency.summarize")(lambda: {"df": _fibre_rows().copy()})
 
 # ------------------------------------------------------------------ data
 
-for _loader in ("aws_regions", "azure_regions", "constellation_shells", "data_dir",
-                "ground_stations", "modcods", "remote_sites", "starlink_pops"):
-    simple(f"satcloud.data.{_loader}")
-simple("satcloud.data.cities", n=5)
+for _loader in ("aws_regions", "azure_regions", "colours", "comparisons",
+                "constellation_shells", "data_dir", "ground_stations", "modcods",
+                "networks", "remote_sites", "starlink_pops", "systems"):
+    if _loader != "networks":
+        simple(f"satcloud.data.{_loader}")
+#: networks.csv: an empty optional cell is "not defined by this network" (e.g. no
+#: service-region limit, no capacity assumptions for fibre), read as NaN as documented
+#: in TableSchema; satcloud.systems turns them into None
+simple("satcloud.data.networks", allow={f"'{c}'": "empty optional cell (None in systems)"
+                                        for c in ("min_elevation_deg",
+                                                  "max_gateway_distance_km", "spectrum_mhz",
+                                                  "reuse_colours", "polarizations",
+                                                  "beams_per_satellite")})
+simple("satcloud.data.cities", n=5, unique_names=True)
+case("satcloud.data.unique_city_names")(lambda: {
+    "cities": __import__("satcloud.data", fromlist=["x"]).cities(5)})
+
+# ------------------------------------------------------------------ systems
+
+simple("satcloud.systems.networks", include_aliases=False)
+simple("satcloud.systems.network", name="geo")
+simple("satcloud.systems.network_modes", include_aliases=True)
+simple("satcloud.systems.system", key="starlink")
+simple("satcloud.systems.systems", comparison="latency")
+simple("satcloud.systems.comparisons")
+simple("satcloud.systems.style", key="starlink", comparison="latency")
+simple("satcloud.systems.colours")
+simple("satcloud.systems.capacity_assumptions", comparison="competition")
 simple("satcloud.data.load_table", name="azure_regions")
 
 
@@ -953,8 +985,6 @@ case(_SC + "links.map_summary")(lambda: {
         lat_range_deg=(-30.0, 30.0)), "threshold_percent": 99.9})
 
 # constellations
-simple(_SC + "constellations.coverage_cone", altitude_km=[550.0, 1200.0],
-       min_elevation_deg=25.0)
 case(_SC + "constellations.shell_table")(lambda: {"names": ("o3b-mpower", "oneweb")})
 case(_SC + "constellations.constellation_totals")(lambda: {
     "shells": __import__("satcloud.scenarios.constellations", fromlist=["x"])

@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from satcloud import coverage, data, geometry, latency, links, orbits
+from satcloud import coverage, data, geometry, latency, links, orbits, systems
 from satcloud._validate import check_latlon, check_range
 from satcloud.constellations import constellation
 from satcloud.network.bentpipe import DEFAULT_GEO_SLOTS_LON_DEG
@@ -61,8 +61,7 @@ __all__ = [
     "winners_by_city",
 ]
 
-_AZ = "nearest Azure region"
-_SYSTEM_KEYS = ("starlink", "kuiper", "oneweb", "telesat", "o3b", "geo")
+_SYSTEM_KEYS = tuple(systems.systems("competition").query("kind != 'fibre'")["key"])
 
 
 def _ephemerides(value, name="ephemerides") -> dict:
@@ -106,62 +105,33 @@ def _check_by_city(by_city, columns) -> None:
                            nan_ok=("rtt_median_ms",), producer="rtt_by_city()")
 
 
-_AWS = "nearest AWS region"
 
-#: The systems compared, in display order. ``constellation``: the catalogue name
-#: (:func:`satcloud.constellations.constellation`); ``mode``: the latency mode as
+_COMPETITION = systems.systems("competition")   # the registry's "competition" rows
+_FIBRE_ROW = _COMPETITION[_COMPETITION["kind"] == "fibre"].iloc[0]
+
+#: The systems compared, in display order: the satellite systems of the registry's
+#: ``"competition"`` comparison (:func:`satcloud.systems.systems`; ``data/systems.csv``
+#: and ``data/comparisons.csv``). ``constellation``: the network of
+#: :func:`satcloud.latency.rtt` (also the catalogue name of
+#: :func:`satcloud.constellations.constellation`); ``mode``: the latency mode as
 #: designed (laser links for Starlink, Kuiper and Telesat Lightspeed; OneWeb's first
 #: generation has none; GEO and MEO are bent pipes); ``cloud``: the destination of
 #: :func:`satcloud.latency.rtt`; ``profile``: the user-downlink link profile;
-#: ``color``: key of :data:`satcloud.plots.NETWORK_COLORS`.
-SYSTEMS = (
-    {"key": "starlink", "label": "Starlink Gen1 + Azure", "constellation": "starlink-gen1",
-     "mode": "isl", "cloud": _AZ, "profile": "starlink_user_downlink", "color": "starlink"},
-    {"key": "kuiper", "label": "Kuiper + AWS", "constellation": "kuiper", "mode": "isl",
-     "cloud": _AWS, "profile": "kuiper_user_downlink", "color": "kuiper"},
-    {"key": "oneweb", "label": "OneWeb", "constellation": "oneweb", "mode": "bent-pipe",
-     "cloud": _AZ, "profile": "oneweb_user_downlink", "color": "oneweb"},
-    {"key": "telesat", "label": "Telesat (2020 filing)", "constellation": "telesat-2020",
-     "mode": "isl", "cloud": _AZ, "profile": "telesat_user_downlink", "color": "telesat"},
-    {"key": "o3b", "label": "O3b mPOWER (MEO)", "constellation": "o3b-mpower",
-     "mode": "bent-pipe", "cloud": _AZ, "profile": "o3b_mpower_user_downlink",
-     "color": "o3b"},
-    {"key": "geo", "label": "GEO HTS", "constellation": "geo", "mode": "bent-pipe",
-     "cloud": _AZ, "profile": "geo_hts_user_downlink", "color": "geo"},
-)
+#: ``color``: key of :data:`satcloud.plots.NETWORK_COLORS` (``data/colours.csv``).
+SYSTEMS = tuple(
+    {"key": r.key, "label": r.label, "constellation": r.network, "mode": r.mode,
+     "cloud": r.cloud, "profile": r.link_profile, "color": r.colour_key}
+    for r in _COMPETITION[_COMPETITION["kind"] != "fibre"].itertuples(index=False))
 
 #: The terrestrial reference: typical fibre (route factor 2.1) to the nearest Azure region.
-FIBRE_REFERENCE = {"key": "fibre", "label": "Fibre (typical route)", "network": "fibre",
-                   "mode": "typical", "cloud": _AZ, "color": "fibre"}
+FIBRE_REFERENCE = {"key": _FIBRE_ROW["key"], "label": _FIBRE_ROW["label"],
+                   "network": _FIBRE_ROW["network"], "mode": _FIBRE_ROW["mode"],
+                   "cloud": _FIBRE_ROW["cloud"], "color": _FIBRE_ROW["colour_key"]}
 
 #: Per-system capacity assumptions: user-downlink spectrum [MHz], colours of the reuse
-#: pattern, polarisations, user beams active at once per satellite, and why.
-CAPACITY_ASSUMPTIONS = {
-    "starlink": {"spectrum_mhz": 2000.0, "colours": 4, "polarizations": 2,
-                 "beams_per_satellite": 8,
-                 "source": "Ku 10.7-12.7 GHz (REFERENCE.md); reuse 4 colours x 2 "
-                           "polarisations as notebook 02; assumption: 8 steerable beams"},
-    "kuiper": {"spectrum_mhz": 2500.0, "colours": 4, "polarizations": 2,
-               "beams_per_satellite": 8,
-               "source": "Ka 17.7-20.2 GHz (REFERENCE.md); assumption: reuse and beams "
-                         "as Starlink"},
-    "oneweb": {"spectrum_mhz": 2000.0, "colours": 16, "polarizations": 2,
-               "beams_per_satellite": 16,
-               "source": "16 fixed user beams per satellite (REFERENCE.md); assumption: "
-                         "one 250 MHz carrier per beam"},
-    "telesat": {"spectrum_mhz": 2000.0, "colours": 4, "polarizations": 2,
-                "beams_per_satellite": 8,
-                "source": "assumption: spectrum, reuse and 8 steerable beams as Starlink "
-                          "(the profile is del Portillo's Ku proxy)"},
-    "o3b": {"spectrum_mhz": 2500.0, "colours": 4, "polarizations": 2,
-            "beams_per_satellite": 100,
-            "source": "Ka 17.7-20.2 GHz; assumption: ~100 steerable beams per "
-                      "O3b mPOWER satellite (SES: 'thousands' per system)"},
-    "geo": {"spectrum_mhz": 2500.0, "colours": 4, "polarizations": 2,
-            "beams_per_satellite": 100,
-            "source": "Ka 17.7-20.2 GHz; assumption: a 100-beam high-throughput "
-                      "satellite (ViaSat-2 class)"},
-}
+#: pattern, polarisations, user beams active at once per satellite, and why (the
+#: networks' rows of the registry, :func:`satcloud.systems.capacity_assumptions`).
+CAPACITY_ASSUMPTIONS = systems.capacity_assumptions("competition")
 
 
 def systems_table(keys: Sequence[str] | None = None) -> pd.DataFrame:
@@ -343,20 +313,16 @@ def city_set(n: int | None = 100) -> pd.DataFrame:
     """The ``n`` most populous cities (GeoNames) with unique names.
 
     A name that occurs more than once (Hyderabad, India and Pakistan) gets its country
-    code appended, "Hyderabad (IN)", so per-city tables do not merge two places.
+    code appended, "Hyderabad (IN)", so per-city tables do not merge two places
+    (:func:`satcloud.data.cities` with ``unique_names=True``, the one place names are
+    made unique).
 
     Returns
     -------
     pandas.DataFrame
         :func:`satcloud.data.cities` columns, ``name`` made unique.
     """
-    c = data.cities(n).reset_index(drop=True)
-    dup = c["name"].duplicated(keep=False)
-    c.loc[dup, "name"] = c.loc[dup, "name"] + " (" + c.loc[dup, "country_code"] + ")"
-    if c["name"].duplicated().any():
-        c["name"] = c["name"].where(~c["name"].duplicated(keep=False),
-                                    c["name"] + " #" + c["geonameid"].astype(str))
-    return c
+    return data.cities(n, unique_names=True)
 
 
 def rtt_samples(sources, times, keys: Sequence[str] | None = None, *, ephemerides=None,
@@ -402,7 +368,7 @@ def rtt_samples(sources, times, keys: Sequence[str] | None = None, *, ephemeride
         [(row.constellation, row.mode) for row in table.itertuples(index=False)], rtt_kwargs)
     frames = []
     for row, options in zip(table.itertuples(index=False), per_system, strict=True):
-        leo = row.constellation not in ("geo", "o3b-mpower")
+        leo = systems.network(row.constellation).kind == "leo"
         net = row.constellation
         if ephemerides is not None and row.key in ephemerides and row.key != "geo":
             net = ephemerides[row.key]

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from satcloud import data, latency
+from satcloud import data, latency, systems
 from satcloud._validate import check_choices, check_latlon, check_range
 from satcloud.scenarios import _checks
 
@@ -42,41 +42,26 @@ __all__ = [
     "system_rtt",
 ]
 
-#: Label -> (network, mode) of :func:`satcloud.latency.rtt`, in the order of the report.
-SYSTEMS = {
-    "fibre, ideal": ("fibre", "ideal"),
-    "fibre, typical": ("fibre", "typical"),
-    "GEO": ("geo", "bent-pipe"),
-    "O3b mPOWER": ("o3b-mpower", "bent-pipe"),
-    "Starlink bent pipe": ("starlink-gen1", "bent-pipe"),
-    "Starlink ISL": ("starlink-gen1", "isl"),
-}
+_LATENCY = systems.systems("latency")   # the "latency" comparison of the registry
+
+#: Label -> (network, mode) of :func:`satcloud.latency.rtt`, in the order of the report
+#: (the ``"latency"`` comparison of :func:`satcloud.systems.systems`).
+SYSTEMS = {r.label: (r.network, r.mode) for r in _LATENCY.itertuples(index=False)}
 
 #: The fibre systems and the satellite systems of :data:`SYSTEMS`.
-FIBRE_SYSTEMS = ("fibre, ideal", "fibre, typical")
-SATELLITE_SYSTEMS = ("GEO", "O3b mPOWER", "Starlink bent pipe", "Starlink ISL")
+FIBRE_SYSTEMS = tuple(_LATENCY.loc[_LATENCY["kind"] == "fibre", "label"])
+SATELLITE_SYSTEMS = tuple(_LATENCY.loc[_LATENCY["kind"] != "fibre", "label"])
 
-#: Plot style per system: colour from :data:`satcloud.plots.NETWORK_COLORS` (fibre and
-#: O3b share black there, so they differ by line style) and a line style.
+#: Plot style per system: colour (``data/colours.csv``; fibre and O3b share black, so
+#: they differ by line style) and a line style, from the registry; plus the vacuum floor.
 SYSTEM_STYLES = {
-    "fibre, ideal": {"color": "#000000", "ls": ":"},
-    "fibre, typical": {"color": "#000000", "ls": "--"},
-    "GEO": {"color": "#999999", "ls": "-"},
-    "O3b mPOWER": {"color": "#000000", "ls": "-"},
-    "Starlink bent pipe": {"color": "#D55E00", "ls": "-"},
-    "Starlink ISL": {"color": "#CC79A7", "ls": "-"},
-    "vacuum floor": {"color": "#0072B2", "ls": "-."},
+    **{r.label: {"color": r.colour, "ls": r.line_style}
+       for r in _LATENCY.itertuples(index=False)},
+    "vacuum floor": {"color": systems.colours()["vacuum-floor"], "ls": "-."},
 }
 
 #: Marker per system, for charts where a line style cannot show (single values).
-SYSTEM_MARKERS = {
-    "fibre, ideal": "v",
-    "fibre, typical": "s",
-    "GEO": "^",
-    "O3b mPOWER": "D",
-    "Starlink bent pipe": "o",
-    "Starlink ISL": "P",
-}
+SYSTEM_MARKERS = {r.label: r.marker for r in _LATENCY.itertuples(index=False)}
 
 #: A published Starlink measurement the model can be held against: Michel, Trevisan,
 #: Giordano, Bonaventure et al., "A First Look at Starlink Performance", ACM IMC 2022,
@@ -114,19 +99,16 @@ def endpoints(n_cities: int = 100, remote: bool = True,
     -------
     pandas.DataFrame
         ``name``, ``kind`` (``"city"`` or ``"remote site"``), ``country``, ``lat_deg``,
-        ``lon_deg``, ``population`` (``<NA>`` for remote sites). City names repeated
-        in the table (e.g. two Hyderabads) get their country code appended.
+        ``lon_deg``, ``population`` (``<NA>`` for remote sites). City names are made
+        unique within the selection by :func:`satcloud.data.cities`
+        (``unique_names=True``: e.g. two Hyderabads get their country code appended).
     """
     if isinstance(n_cities, (bool, np.bool_)) or not isinstance(n_cities, (int, np.integer)):
         raise TypeError(f"n_cities must be an integer >= 0, got {n_cities!r}")
     n = int(check_range(n_cities, "n_cities", 0, None))
-    c = data.cities(n) if n > 0 else data.cities(1).iloc[:0]
-    c = c.sort_values("population", ascending=False).head(n)
-    names = c["name"].astype(str)
-    dup = names.duplicated(keep=False)
-    names = names.where(~dup, names + " (" + c["country_code"].astype(str) + ")")
+    c = data.cities(n, unique_names=True) if n > 0 else data.cities(1).iloc[:0]
     cities = pd.DataFrame({
-        "name": names.to_numpy(), "kind": "city",
+        "name": c["name"].astype(str).to_numpy(), "kind": "city",
         "country": c["country_code"].astype(str).to_numpy(),
         "lat_deg": c["lat_deg"].to_numpy(float), "lon_deg": c["lon_deg"].to_numpy(float),
         "population": pd.array(c["population"].to_numpy(), dtype="Int64"),
