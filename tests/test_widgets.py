@@ -18,7 +18,6 @@ import pytest
 from pyproj import Geod
 
 from satcloud import coverage, data, latency, links, orbits
-from satcloud.widgets._base import Panel
 from satcloud.constellations import CATALOGUE, Constellation, constellation, deploy
 from satcloud.network.fibre import fibre_path_rtt_ms
 from satcloud.widgets import (
@@ -36,6 +35,7 @@ from satcloud.widgets import (
     place_names,
     resolve_place,
 )
+from satcloud.widgets._base import Panel
 
 # small time grids keep the orbit panels fast in tests
 CONS_GRIDS = {"coarse": ("20min", "600s", 15.0), "full": ("40min", "600s", 10.0)}
