@@ -69,6 +69,7 @@ _LAZY = {
     # data, links, scenarios, presentation
     "data": "satcloud.data",
     "systems": "satcloud.systems",
+    "sites": "satcloud.sites",
     "links": "satcloud.links",
     "link_budget": "satcloud.links",
     "bent_pipe_budget": "satcloud.links",

@@ -58,7 +58,6 @@ the LEO-routing literature).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -66,7 +65,7 @@ import pandas as pd
 
 from satcloud import data
 from satcloud import systems as registry
-from satcloud._validate import as_float_array, check_choice, check_finite_result, check_range
+from satcloud._validate import as_float_array, check_choice, check_finite_result
 from satcloud.network._checks import as_bool, as_int, finite_array, finite_scalar, positions
 from satcloud.network.bentpipe import DEFAULT_GEO_SLOTS_LON_DEG, geo_positions_ecef_km
 from satcloud.network.fibre import (
@@ -85,6 +84,9 @@ from satcloud.network.isl import (
 )
 from satcloud.network.routing import ASSIGNMENT_POLICIES, iter_routes
 
+# the one place resolver; importable here too for callers of the old name
+from satcloud.sites import resolve_sites  # noqa: F401
+
 __all__ = [
     "COMMON_OPTIONS",
     "DEFAULT",
@@ -98,7 +100,6 @@ __all__ = [
     "compare",
     "compare_rtt",
     "options_by_system",
-    "resolve_sites",
     "rtt",
     "rtt_options",
     "summarize",
@@ -129,98 +130,6 @@ _DELAYS = ["user_link_ms", "isl_ms", "gateway_link_ms", "fibre_ms", "overhead_ms
 _COLUMNS = ["time", "time_s", "source", "target", "destination", "network", "mode",
             "reachable", "rtt_ms", *_DELAYS, "floor_ms", "target_floor_ms", "hops",
             "sat_path", "gateway"]
-
-
-# --------------------------------------------------------------------------- sites
-def _site_tables():
-    return [
-        ("cities", data.cities(), "name"),
-        ("remote_sites", data.remote_sites(), "site"),
-        ("azure_regions", data.azure_regions(), "region"),
-        ("aws_regions", data.aws_regions(), "region"),
-        ("starlink_pops", data.starlink_pops(), "code"),
-    ]
-
-
-def resolve_sites(value, name: str = "sources") -> pd.DataFrame:
-    """A site table (``name``, ``lat_deg``, ``lon_deg``) from names or a DataFrame.
-
-    Parameters
-    ----------
-    value : str, list of str or pandas.DataFrame
-        Names looked up, in order, in :func:`satcloud.data.cities` (``name``; the most
-        populous city of a repeated name), :func:`~satcloud.data.remote_sites`
-        (``site``), :func:`~satcloud.data.azure_regions` and
-        :func:`~satcloud.data.aws_regions` (``region``) and
-        :func:`~satcloud.data.starlink_pops` (``code``); or a table with ``lat_deg``,
-        ``lon_deg`` and a name column (``name``, ``site``, ``region``, ``city`` or
-        ``code``).
-    name : str
-        Parameter name for error messages.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``name``, ``lat_deg``, ``lon_deg`` (one row per site, in the given order).
-
-    Raises
-    ------
-    ValueError
-        For an unknown name (with a close-match suggestion) or a malformed table.
-    """
-    if isinstance(value, pd.DataFrame):
-        col = next((c for c in ("name", "site", "region", "city", "code")
-                    if c in value.columns), None)
-        missing = [c for c in ("lat_deg", "lon_deg") if c not in value.columns]
-        if missing or col is None:
-            raise ValueError(f"{name} table needs 'lat_deg', 'lon_deg' and a name column "
-                             f"('name', 'site', 'region', 'city' or 'code'); got "
-                             f"{list(value.columns)}")
-        if len(value) == 0:
-            raise ValueError(f"{name} table is empty")
-        lat = check_range(value["lat_deg"], f"{name} lat_deg", -90.0, 90.0, unit="deg")
-        lon = check_range(value["lon_deg"], f"{name} lon_deg", -180.0, 360.0, unit="deg")
-        out = pd.DataFrame({"name": value[col].astype(str).to_numpy(), "lat_deg": lat,
-                            "lon_deg": lon})
-        _check_unique_names(out, name, col)
-        return out
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, Iterable):
-        raise TypeError(f"{name} must be a name, a list of names or a DataFrame, got "
-                        f"{type(value).__name__}")
-    value = list(value)
-    if not value:
-        raise ValueError(f"{name} is empty; give at least one site")
-    tables = _site_tables()
-    lookup: dict[str, tuple[float, float]] = {}
-    for _, df, col in reversed(tables):     # earlier tables win
-        for n, la, lo in zip(df[col].astype(str)[::-1], df["lat_deg"][::-1],
-                             df["lon_deg"][::-1], strict=True):
-            lookup[n] = (float(la), float(lo))
-    rows = []
-    for v in value:
-        if not isinstance(v, str):
-            raise TypeError(f"{name} entries must be names (str), got {v!r}")
-        if v not in lookup:
-            close = difflib.get_close_matches(v, list(lookup), n=3, cutoff=0.6)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            examples = "; ".join(f"{t}() column {c!r} (e.g. {list(df[c][:3])})"
-                                 for t, df, c in tables)
-            raise ValueError(f"unknown {name} name {v!r}; valid choices are the names in "
-                             f"satcloud.data.{examples}.{hint}")
-        rows.append((v, *lookup[v]))
-    out = pd.DataFrame(rows, columns=["name", "lat_deg", "lon_deg"])
-    _check_unique_names(out, name, "name")
-    return out
-
-
-def _check_unique_names(sites: pd.DataFrame, name: str, col: str) -> None:
-    """Results are keyed by site name: two sites with one name would merge silently."""
-    dup = sites["name"][sites["name"].duplicated()].unique().tolist()
-    if dup:
-        raise ValueError(f"{name} has repeated site names {dup} in column {col!r}; names "
-                         "key the results, so make them unique (e.g. add the country code)")
 
 
 # --------------------------------------------------------------------------- times

@@ -741,9 +741,12 @@ case("satcloud.latency.compare_rtt")(lambda: {
     "systems": [("fibre", "typical"), (_leo(), "bent-pipe")]})
 simple("satcloud.latency.options_by_system", systems=[("fibre", "typical"), ("geo", "bent-pipe")],
        options={"overhead_ms": 1.0, "max_gateway_distance_km": 3000.0})
-simple("satcloud.latency.resolve_sites", value=["London", "Quito"], skip={
+simple("satcloud.sites.resolve_sites", value=["London", "Quito"], skip={
     "name": "the parameter name used in messages, not data"},
     names={"value": ("sources",)})  # messages call value by `name`, default "sources"
+simple("satcloud.sites.site_table", tables=("cities", "azure_regions"))
+simple("satcloud.sites.resolve_place", place="London", lat_deg=None, lon_deg=None,
+       tables=("cities", "remote_sites"))
 simple("satcloud.latency.rtt_options", network="starlink-gen1", mode="isl")
 case("satcloud.latency.summarize")(lambda: {"df": _fibre_rows().copy()})
 

@@ -36,6 +36,7 @@ from satcloud.constellations import constellation
 from satcloud.network.bentpipe import DEFAULT_GEO_SLOTS_LON_DEG
 from satcloud.scenarios import _checks
 from satcloud.scenarios import links as scenario_links
+from satcloud.sites import resolve_sites
 
 __all__ = [
     "CAPACITY_ASSUMPTIONS",
@@ -449,7 +450,7 @@ def rtt_by_city(samples: pd.DataFrame, sources: pd.DataFrame | None = None) -> p
         "target_floor_ms": g["target_floor_ms"].median(),
     }).reset_index()
     if sources is not None:
-        src = latency.resolve_sites(sources).drop_duplicates("name")
+        src = resolve_sites(sources).drop_duplicates("name")
         out = out.merge(src.rename(columns={"name": "source"}), on="source", how="left")
     return out
 

@@ -22,6 +22,7 @@ import pandas as pd
 from satcloud import data, latency, systems
 from satcloud._validate import check_choices, check_latlon, check_range
 from satcloud.scenarios import _checks
+from satcloud.sites import resolve_sites
 
 __all__ = [
     "COMPONENTS",
@@ -128,7 +129,7 @@ def endpoints(n_cities: int = 100, remote: bool = True,
         for e in want:
             hit = everything[everything["name"] == e]
             if hit.empty:
-                latency.resolve_sites([e], "extra")    # raises with a close match
+                resolve_sites([e], "extra")    # raises with a close match
                 raise ValueError(f"extra: {e!r} is not a city of data/cities.csv")
             rows.append(hit.iloc[0])
         x = pd.DataFrame(rows)

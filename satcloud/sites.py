@@ -1,0 +1,262 @@
+"""Place resolution, in one place: names to coordinates, over the tables of ``data/``.
+
+Every function that takes places by name resolves them here, with one set of rules:
+
+- **Tables**, looked up in this order (:data:`SITE_TABLES`): the cities of
+  :func:`satcloud.data.cities` (column ``name``), the remote sites
+  (:func:`~satcloud.data.remote_sites`, ``site``), the Azure and AWS regions
+  (``region``) and the Starlink points of presence (:func:`~satcloud.data.starlink_pops`,
+  ``code``). A name found in an earlier table wins; within a table the first row wins,
+  so a repeated city name means its most populous city ("Hyderabad" is Hyderabad,
+  India; "Hyderabad (PK)" names the other where :func:`satcloud.data.cities` with
+  ``unique_names=True`` made it so).
+- **Case**: an exact match first, else a case-insensitive one (``str.casefold``); the
+  name returned is the table's spelling ("singapore" -> "Singapore").
+- **Countries**: :func:`site_table` carries each place's ``country`` where its table
+  gives one (ISO code for cities, the country for remote sites and PoPs).
+- **Unknown names** raise ``ValueError`` naming the parameter, with close matches.
+
+:func:`resolve_sites` turns names or a table into the ``name``/``lat_deg``/``lon_deg``
+table :func:`satcloud.latency.rtt` takes; :func:`resolve_place` turns one name, a
+``"lat, lon"`` text or typed coordinates into ``(label, lat, lon)`` for the widgets.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+
+from satcloud import data
+from satcloud._validate import check_range
+
+__all__ = [
+    "PLACE_TABLES",
+    "SITE_TABLES",
+    "TYPED_PLACE",
+    "resolve_place",
+    "resolve_sites",
+    "site_table",
+]
+
+#: The tables names are looked up in, in order: table -> (loader, name column,
+#: country column or None).
+SITE_TABLES = {
+    "cities": (data.cities, "name", "country_code"),
+    "remote_sites": (data.remote_sites, "site", "country"),
+    "azure_regions": (data.azure_regions, "region", None),
+    "aws_regions": (data.aws_regions, "region", None),
+    "starlink_pops": (data.starlink_pops, "code", "country"),
+}
+#: The tables :func:`resolve_place` looks in by default (the places a user types in a
+#: widget: cities and remote sites).
+PLACE_TABLES = ("cities", "remote_sites")
+#: Place-box entry meaning "use the typed latitude and longitude".
+TYPED_PLACE = "(typed lat/lon)"
+_NAME_COLUMNS = ("name", "site", "region", "city", "code")
+_LATLON_TEXT = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?)\s*[,;\s]\s*([-+]?\d+(?:\.\d*)?)\s*$")
+
+
+def _check_tables(tables, param: str = "tables") -> tuple[str, ...]:
+    if isinstance(tables, str):
+        tables = (tables,)
+    if not isinstance(tables, Iterable):
+        raise TypeError(f"{param} must be names of {list(SITE_TABLES)}, got "
+                        f"{type(tables).__name__} {tables!r:.80}")
+    tables = tuple(tables)
+    for t in tables:
+        if not isinstance(t, str) or t not in SITE_TABLES:
+            raise ValueError(f"{param}: {t!r:.80} is not a site table; valid choices are "
+                             f"{list(SITE_TABLES)}")
+    if not tables:
+        raise ValueError(f"{param} is empty; give one or more of {list(SITE_TABLES)}")
+    return tables
+
+
+def site_table(tables=tuple(SITE_TABLES)) -> pd.DataFrame:
+    """Every place a name can resolve to, one row per name (the first occurrence wins).
+
+    Parameters
+    ----------
+    tables : sequence of str
+        Keys of :data:`SITE_TABLES`, in lookup order; default all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name``, ``lat_deg``, ``lon_deg`` [deg], ``table`` (where it came from),
+        ``country`` (``""`` where the table gives none), in lookup order.
+    """
+    frames = []
+    for t in _check_tables(tables):
+        loader, col, country = SITE_TABLES[t]
+        df = loader()
+        frames.append(pd.DataFrame({
+            "name": df[col].astype(str).to_numpy(),
+            "lat_deg": df["lat_deg"].to_numpy(float),
+            "lon_deg": df["lon_deg"].to_numpy(float),
+            "table": t,
+            "country": df[country].astype(str).to_numpy() if country else "",
+        }))
+    out = pd.concat(frames, ignore_index=True)
+    return out.drop_duplicates("name", keep="first").reset_index(drop=True)
+
+
+def _match(text: str, names: dict[str, int]) -> str | None:
+    """The table's spelling of ``text``: exact, else case-insensitive; ``None`` if
+    neither."""
+    if text in names:
+        return text
+    folded: dict[str, str] = {}
+    for n in names:
+        folded.setdefault(n.casefold(), n)
+    return folded.get(text.casefold())
+
+
+def _close(text: str, names) -> list[str]:
+    return difflib.get_close_matches(text, list(names), n=3, cutoff=0.6)
+
+
+def _check_unique_names(sites: pd.DataFrame, name: str, col: str) -> None:
+    """Results are keyed by site name: two sites with one name would merge silently."""
+    dup = sites["name"][sites["name"].duplicated()].unique().tolist()
+    if dup:
+        raise ValueError(f"{name} has repeated site names {dup} in column {col!r}; names "
+                         "key the results, so make them unique (e.g. add the country code)")
+
+
+def resolve_sites(value, name: str = "sources") -> pd.DataFrame:
+    """A site table (``name``, ``lat_deg``, ``lon_deg``) from names or a DataFrame.
+
+    Parameters
+    ----------
+    value : str, list of str or pandas.DataFrame
+        Names looked up in :data:`SITE_TABLES` (see the module's rules: tables in
+        order, exact then case-insensitive), or a table with ``lat_deg``, ``lon_deg``
+        and a name column (``name``, ``site``, ``region``, ``city`` or ``code``).
+    name : str
+        Parameter name for error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name``, ``lat_deg``, ``lon_deg`` [deg] (one row per site, in the given order).
+
+    Raises
+    ------
+    ValueError
+        For an unknown name (with a close-match suggestion), a repeated name or a
+        malformed table.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be the parameter name (str) used in messages, got "
+                        f"{name!r:.80}")
+    if isinstance(value, pd.DataFrame):
+        col = next((c for c in _NAME_COLUMNS if c in value.columns), None)
+        missing = [c for c in ("lat_deg", "lon_deg") if c not in value.columns]
+        if missing or col is None:
+            raise ValueError(f"{name} table needs 'lat_deg', 'lon_deg' and a name column "
+                             f"('name', 'site', 'region', 'city' or 'code'); got "
+                             f"{list(value.columns)}")
+        if len(value) == 0:
+            raise ValueError(f"{name} table is empty")
+        lat = check_range(value["lat_deg"], f"{name} lat_deg", -90.0, 90.0, unit="deg")
+        lon = check_range(value["lon_deg"], f"{name} lon_deg", -180.0, 360.0, unit="deg")
+        out = pd.DataFrame({"name": value[col].astype(str).to_numpy(), "lat_deg": lat,
+                            "lon_deg": lon})
+        _check_unique_names(out, name, col)
+        return out
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, Iterable):
+        raise TypeError(f"{name} must be a name, a list of names or a DataFrame, got "
+                        f"{type(value).__name__}")
+    value = list(value)
+    if not value:
+        raise ValueError(f"{name} is empty; give at least one site")
+    table = site_table()
+    index = {n: i for i, n in enumerate(table["name"])}
+    rows = []
+    for v in value:
+        if not isinstance(v, str):
+            raise TypeError(f"{name} entries must be names (str), got {v!r}")
+        hit = _match(v, index)
+        if hit is None:
+            close = _close(v, index)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            examples = "; ".join(
+                f"{t}() column {c!r} (e.g. {list(loader()[c][:3])})"
+                for t, (loader, c, _) in SITE_TABLES.items())
+            raise ValueError(f"unknown {name} name {v!r}; valid choices are the names in "
+                             f"satcloud.data.{examples}.{hint}")
+        i = index[hit]
+        rows.append((hit, float(table["lat_deg"].iat[i]), float(table["lon_deg"].iat[i])))
+    out = pd.DataFrame(rows, columns=["name", "lat_deg", "lon_deg"])
+    _check_unique_names(out, name, "name")
+    return out
+
+
+def resolve_place(place, lat_deg=None, lon_deg=None, *,
+                  tables=PLACE_TABLES) -> tuple[str, float, float]:
+    """One place as ``(label, lat, lon)``: a name, a ``"lat, lon"`` text or typed
+    coordinates.
+
+    Parameters
+    ----------
+    place : str or None
+        A name of ``tables`` (the module's rules: tables in order, exact then
+        case-insensitive), a text ``"lat, lon"`` in degrees, or :data:`TYPED_PLACE` /
+        ``""`` / ``None`` to use ``lat_deg`` and ``lon_deg``.
+    lat_deg, lon_deg : float, optional
+        Typed coordinates, latitude in [-90, 90] and longitude in [-180, 180]. [deg]
+    tables : sequence of str
+        Keys of :data:`SITE_TABLES` to look names up in; default :data:`PLACE_TABLES`
+        (cities and remote sites).
+
+    Returns
+    -------
+    tuple
+        ``(label, lat_deg, lon_deg)``: the table's name, or ``"12.00°N 3.00°W"`` for
+        coordinates. [deg]
+
+    Raises
+    ------
+    ValueError
+        Unknown name (with a close match, if any) or coordinates out of range.
+    """
+    if place is None:
+        place = TYPED_PLACE
+    if not isinstance(place, str):
+        raise TypeError(f"place must be a name or 'lat, lon' text, got {place!r}")
+    tables = _check_tables(tables)
+    text = place.strip()
+    if text in ("", TYPED_PLACE):
+        if lat_deg is None or lon_deg is None:
+            raise ValueError("give a place name or both latitude and longitude "
+                             "(lat_deg, lon_deg)")
+        lat, lon, label = lat_deg, lon_deg, None
+    elif (m := _LATLON_TEXT.match(text)) is not None:
+        lat, lon, label = float(m.group(1)), float(m.group(2)), None
+    else:
+        table = site_table(tables)
+        index = {n: i for i, n in enumerate(table["name"])}
+        hit = _match(text, index)
+        if hit is None:
+            close = _close(text, index)
+            hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            where = " nor ".join(f"a name of satcloud.data.{t}()" for t in tables)
+            raise ValueError(f"unknown place {place!r}: not {where}; type a name from the "
+                             f"list or 'lat, lon'.{hint}")
+        i = index[hit]
+        lat, lon, label = table["lat_deg"].iat[i], table["lon_deg"].iat[i], hit
+    typed = label is None and text in ("", TYPED_PLACE)
+    lat_name, lon_name = (("lat_deg (latitude)", "lon_deg (longitude)") if typed else
+                          (f"latitude in place {place!r}", f"longitude in place {place!r}"))
+    lat = float(check_range(lat, lat_name, -90.0, 90.0, unit="deg", finite=True))
+    lon = float(check_range(lon, lon_name, -180.0, 180.0, unit="deg", finite=True))
+    if label is None:
+        label = (f"{abs(lat):.2f}°{'N' if lat >= 0 else 'S'} "
+                 f"{abs(lon):.2f}°{'E' if lon >= 0 else 'W'}")
+    return label, lat, lon
