@@ -29,21 +29,26 @@ reachable rows only. Round trips assume symmetric paths (twice the one-way delay
 
 Networks and modes
 ------------------
-``"fibre"``
+The networks are the rows of the registry (:mod:`satcloud.systems`,
+``data/networks.csv``): each has a *kind*, which says which physics applies, its modes
+and its defaults (gateways, minimum elevation, service region). A new network of an
+existing kind is a new row.
+
+``"fibre"`` (kind ``fibre``)
     Terrestrial fibre; the mode is the route factor of the path, the one way to set
     it: the preset ``"ideal"`` (1.0), ``"conduit"`` (1.3) or ``"typical"`` (2.1)
     (Bozkurt et al. 2018), or any number >= 1 (``rtt("fibre", 1.7, ...)``). The
     ``route_factor`` option is the fibre behind the gateways of satellite networks and
-    is refused for fibre.
-``"geo"``
+    is refused for fibre (see the Notes of :func:`rtt`).
+``"geo"`` (kind ``geo``)
     Bent pipe through ideal geostationary satellites at ``geo_slots_lon_deg``
     (fixed in the Earth-fixed frame at 42,164 km radius; no propagation needed).
-``"o3b-mpower"`` (alias ``"meo"``)
+``"o3b-mpower"`` (alias ``"meo"``; kind ``meo``)
     Bent pipe through the O3b mPOWER MEO ring (8,062 km, equatorial), propagated.
     GEO and MEO users land only at gateways of their own service region (within
     ``max_gateway_distance_km`` of the user, 3,000 km by default; see :func:`rtt`).
 ``"starlink-gen1"``, ``"starlink-gen2"``, ``"kuiper"``, ``"oneweb"``, ``"telesat-2020"``
-    LEO, mode ``"bent-pipe"`` or ``"isl"`` (+Grid laser links), propagated by
+    Kind ``leo``: mode ``"bent-pipe"`` or ``"isl"`` (+Grid laser links), propagated by
     :func:`satcloud.orbits.propagate`. A :class:`~satcloud.constellations.Constellation`
     or an already propagated ``Ephemeris`` is accepted too.
 
@@ -59,6 +64,7 @@ the LEO-routing literature).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -97,6 +103,7 @@ __all__ = [
     "NEAREST_REGION",
     "NETWORKS",
     "OPTION_DEFAULTS",
+    "OPTION_GROUPS",
     "compare",
     "compare_rtt",
     "options_by_system",
@@ -139,7 +146,7 @@ def _resolve_times(times):
     if times is None:
         return None
     if isinstance(times, tuple) and len(times) == 3:
-        from satcloud.orbits import time_grid
+        from satcloud.time import time_grid
 
         times = time_grid(*times)
     if not isinstance(times, Time):
@@ -166,7 +173,7 @@ def _load_network(network, times, geo_slots_lon_deg, time_chunk):
         sats = pd.DataFrame({"sat_id": [f"GEO {x:g}" for x in np.atleast_1d(
             geo_slots_lon_deg)], "shell": "geo", "plane": 0,
             "slot": np.arange(len(r))})
-        min_el = np.full(len(r), registry.network("geo").min_elevation_deg)
+        min_el = np.full(len(r), np.nan)   # the network's mask: set by _positions
 
         def gen():
             for i in range(0, n_t, time_chunk):
@@ -311,19 +318,33 @@ def _resolve_mode(network, mode):
     return kind, name, check_choice(mode, what, valid), None
 
 
+#: The keyword options of :func:`rtt` by group: a group applies to the network kinds and
+#: modes its name says (:func:`rtt_options` gives the options of one network and mode).
+OPTION_GROUPS = {
+    "every network": COMMON_OPTIONS,
+    "satellite networks": ("hop_overhead_ms", "min_elevation_deg", "assignment",
+                           "reassign_interval_s", "destination_access", "time_chunk"),
+    "gateway access": ("route_factor", "gateways", "gateway_min_elevation_deg"),
+    "bent pipe": ("max_gateway_distance_km",),
+    "laser links": ("max_isl_range_km", "grazing_altitude_km", "inter_plane_slot_offset"),
+    "geo": ("geo_slots_lon_deg",),
+}
+
+
 def _applicable(kind: str, mode: str, destination_access: str) -> tuple[str, ...]:
-    names = set(COMMON_OPTIONS)
+    """The options of :data:`OPTION_GROUPS` that apply to a network kind and mode."""
+    groups = ["every network"]
     if kind != "fibre":
-        names |= {"hop_overhead_ms", "min_elevation_deg", "assignment",
-                  "reassign_interval_s", "destination_access", "time_chunk"}
+        groups.append("satellite networks")
         if destination_access == "gateway":
-            names |= {"route_factor", "gateways", "gateway_min_elevation_deg"}
+            groups.append("gateway access")
         if mode == "bent-pipe":
-            names.add("max_gateway_distance_km")
+            groups.append("bent pipe")
         if mode == "isl":
-            names |= {"max_isl_range_km", "grazing_altitude_km", "inter_plane_slot_offset"}
+            groups.append("laser links")
         if kind == "geo":
-            names.add("geo_slots_lon_deg")
+            groups.append("geo")
+    names = {n for g in groups for n in OPTION_GROUPS[g]}
     return tuple(n for n in _OPTION_ORDER if n in names)
 
 
@@ -470,121 +491,93 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
         time_chunk=DEFAULT) -> pd.DataFrame:
     """Round-trip time per (time, source, destination) over one network and mode.
 
-    Every argument is checked (type, range, choice) whatever the network, and an option
-    given for a network or mode it cannot apply to is a ``ValueError`` naming the option
-    and the options that do apply there (:func:`rtt_options`; e.g. ``gateways`` or
-    ``min_elevation_deg`` for fibre, ``inter_plane_slot_offset`` for a bent pipe).
-    Options left out take their network's default (the ``default`` marker in the
-    signature, :data:`DEFAULT`; the values are :data:`OPTION_DEFAULTS`).
-    :func:`compare_rtt` and :func:`options_by_system` pass several systems each only
-    the options that apply to it.
+    Four steps, each a function of this module: resolve the network (its kind, mode
+    and options, from the registry :mod:`satcloud.systems`), the positions (sites by
+    :mod:`satcloud.sites`; satellites propagated in chunks), the routes per snapshot
+    (:mod:`satcloud.network`), and the tidy table.
+
+    Every option is checked (type, range, choice) whatever the network; one given for
+    a network or mode it cannot apply to is a ``ValueError`` naming the options that
+    do apply there (:func:`rtt_options`). Options left out take their network's
+    default (the ``default`` marker, :data:`DEFAULT`; values in
+    :data:`OPTION_DEFAULTS` and the registry). The options come in the groups of
+    :data:`OPTION_GROUPS`, listed below in that order.
 
     Parameters
     ----------
     network : str, Constellation or Ephemeris
-        A key of :data:`NETWORKS`, a constellation, or propagated positions (an object
-        with ``r_ecef_km`` [T, N, 3] and ``constellation``; its ``times`` are used when
-        ``times`` is not given).
+        A network of the registry (:data:`NETWORKS`, ``data/networks.csv``), a
+        constellation, or propagated positions (an object with ``r_ecef_km``
+        [T, N, 3] and ``constellation``; its ``times`` are used when ``times`` is not
+        given).
     mode : str or float, optional
-        ``"bent-pipe"`` or ``"isl"`` for satellites. For ``"fibre"`` the mode *is* the
-        route factor of the whole path, the one way to set it: a preset of
-        :data:`satcloud.network.fibre.ROUTE_FACTORS` (``"ideal"`` 1.0, ``"conduit"``
-        1.3, ``"typical"`` 2.1; the ``mode`` column holds the name) or a number >= 1
-        (the ``mode`` column reads e.g. ``"route factor 1.7"``). Default:
-        ``"typical"`` for fibre, ``"bent-pipe"`` for GEO/MEO, ``"isl"`` for LEO. [-]
+        ``"bent-pipe"`` or ``"isl"`` for satellites; for ``"fibre"`` the route factor
+        (a preset name of :data:`satcloud.network.fibre.ROUTE_FACTORS` or a number
+        >= 1; see Notes). Default: the network's ``default_mode`` in the registry
+        (``"typical"`` for fibre, ``"bent-pipe"`` for GEO/MEO, ``"isl"`` for LEO). [-]
     sources : str, list of str or pandas.DataFrame
-        User sites (see :func:`resolve_sites`).
+        User sites (:func:`satcloud.sites.resolve_sites`).
     destinations : str, list of str or pandas.DataFrame
-        Destination sites, or ``"nearest Azure region"`` / ``"nearest AWS region"``.
+        Destination sites, or ``"nearest Azure region"`` / ``"nearest AWS region"``
+        (the region with the smallest RTT at each time over this network).
     times : astropy.time.Time or (start, duration, step) tuple
-        Snapshot times (a tuple goes to :func:`satcloud.orbits.time_grid`), at least
+        Snapshot times (a tuple goes to :func:`satcloud.time.time_grid`), at least
         one. Optional for fibre and GEO (one snapshot).
-    route_factor : str or float
-        Satellite networks with ``destination_access="gateway"``: route factor of the
-        fibre behind the gateways (gateway -> PoP -> destination), a preset name or a
-        number >= 1; default ``"typical"``. Not an option for ``"fibre"``, whose route
-        factor is its ``mode``. [-]
     overhead_ms : float
-        Fixed round-trip overhead added to every reachable row (terminal, scheduling,
-        processing), finite and >= 0; every network. [ms]
-    hop_overhead_ms : float
-        Processing per satellite traversed, per direction, finite and >= 0; default 0;
-        satellite networks. [ms]
-    gateways : str or pandas.DataFrame, optional
-        Gateway set (:func:`satcloud.network.gateways.gateways`); default
-        ``"starlink-pops"`` for LEO, ``"teleports"`` for GEO/MEO (also for ``None``).
-        Satellite networks with ``destination_access="gateway"``.
-    gateway_min_elevation_deg : float, optional
-        Minimum elevation at the gateways, in [0, 90]; default (or ``None``): the
-        constellation's. Satellite networks with ``destination_access="gateway"``. [deg]
-    min_elevation_deg : float, optional
-        Override the user terminals' (and, with ``destination_access="terminal"``, the
-        destination terminals') minimum elevation, in [0, 90]; default (or ``None``):
-        the constellation's. Satellite networks. [deg]
-    assignment : {"min-delay", "highest-elevation"}
-        Serving-satellite policy (:mod:`satcloud.network.routing`); default
-        ``"min-delay"``. Satellite networks.
-    reassign_interval_s : float or None
-        Hold the serving satellite this long (> 0, finite; default 15 s, as Starlink);
-        ``None`` re-chooses every snapshot and pair independently (the routing
-        literature). Satellite networks. [s]
-    destination_access : {"gateway", "terminal"}
-        How a destination connects: via gateway + fibre (default), or a satellite
-        terminal at the destination itself (ISL mode only). Satellite networks.
-    max_isl_range_km : float or None
-        Longest laser link, > 0; ``None`` or ``inf`` for no limit; default
-        :data:`satcloud.network.isl.DEFAULT_MAX_ISL_RANGE_KM`. ``mode="isl"``. [km]
-    grazing_altitude_km : float
-        Lowest altitude a laser line of sight may graze, finite and >= 0; default
-        :data:`satcloud.network.isl.DEFAULT_GRAZING_ALTITUDE_KM`. ``mode="isl"``. [km]
-    inter_plane_slot_offset : int
-        +Grid cross-plane slot offset; default 0. ``mode="isl"``. [-]
-    geo_slots_lon_deg : sequence of float
-        GEO slot longitudes, east positive, in [-180, 360]; default
-        :data:`satcloud.network.bentpipe.DEFAULT_GEO_SLOTS_LON_DEG`. ``network="geo"``.
-        [deg]
-    max_gateway_distance_km : float, None or "auto"
-        Service region of a bent pipe (``mode="bent-pipe"`` only): the user may only
-        land at gateways within this
-        WGS84 geodesic distance of the user terminal; among those the gateway (and the
-        "nearest" region) is still chosen by RTT, and a user with no such gateway in
-        view is a row with ``reachable=False``. ``None`` (or ``inf``): no limit.
-        ``"auto"`` (default): :data:`GEO_MAX_GATEWAY_DISTANCE_KM` for ``"geo"``,
-        :data:`MEO_MAX_GATEWAY_DISTANCE_KM` for ``"o3b-mpower"``/``"meo"``, no limit for
-        LEO (its bent pipe is already bounded by the shared visibility of one
-        satellite: ~2,000 km at 550 km altitude). Laser links are meant to land far
-        away and fibre has no gateway, so the option does not apply to them; to pass
-        one value to several systems use :func:`compare` (or
-        :func:`options_by_system`), which gives it to the bent pipes only. [km]
-
-        Why a limit: the minimum-delay rule alone lands a user wherever a gateway
-        nearer the sub-satellite point shortens the second slant range, e.g. London
-        through a teleport in Johannesburg to South Africa North (503 ms over GEO,
-        ~145 ms over O3b). Real high-throughput GEO and MEO systems connect each user
-        beam to a gateway of the same service region: Eutelsat KA-SAT's ten gateways
-        are all in Europe, ViaSat-2's in North America, Telebras SGDC-1's five in
-        Brazil, and O3b mPOWER's gateways (Dubbo, Merredin, Thermopylae, Phoenix,
-        Chile, UAE, Senegal, Hawaii) each serve their own region. 3,000 km is the
-        radius of such a service region: KA-SAT's European coverage spans ~4,000 km
-        (Lisbon to Moscow 3,900 km) and CONUS ~4,000 km (New York to Los Angeles
-        3,940 km), with the gateways spread inside, so a user is within ~3,000 km of
-        the gateway of its beam; the nearest of the first O3b mPOWER gateways are
-        2,900-3,400 km apart (Dubbo-Merredin, Thermopylae-UAE). With the
-        ``"teleports"`` preset this lands each of the 100 most populous cities in its
-        own region (London -> France South, Sydney -> Australia East, Tokyo -> East
-        Asia, Lagos -> Abuja or Dakar; the crossings that remain are between
-        neighbours, e.g. Cairo or Istanbul -> UAE), and keeps every remote site a real
-        GEO/MEO service reaches reachable (Funafuti via Suva, 1,100 km; Tabatinga via
-        the Telebras gateways, 2,400-2,700 km; Agadez via Abuja, 890 km, or Spain; the
-        North-Atlantic ship via Ireland, 1,700 km, or France; see
-        :data:`satcloud.network.gateways.REGIONAL_TELEPORTS`). Below 2,860 km Nairobi (the
-        distance to Johannesburg) loses its last teleport.
+        *Every network.* Fixed round-trip overhead added to every reachable row
+        (terminal, scheduling, processing), finite and >= 0. [ms]
     return_paths : bool
-        Fill ``sat_path`` (tuples of satellite row indices; fibre rows have none);
-        ``False`` is faster. Every network.
+        *Every network.* Fill ``sat_path`` (tuples of satellite row indices; fibre rows
+        have none); ``False`` is faster.
+    hop_overhead_ms : float
+        *Satellite networks.* Processing per satellite traversed, per direction, finite
+        and >= 0; default 0. [ms]
+    min_elevation_deg : float, optional
+        *Satellite networks.* User terminals' (and, with
+        ``destination_access="terminal"``, destination terminals') minimum elevation,
+        in [0, 90]; default (or ``None``): the network's in the registry, else the
+        constellation's filed value. [deg]
+    assignment : {"min-delay", "highest-elevation"}
+        *Satellite networks.* Serving-satellite policy (:mod:`satcloud.network.routing`);
+        default ``"min-delay"``.
+    reassign_interval_s : float or None
+        *Satellite networks.* Hold the serving satellite this long (> 0, finite;
+        default 15 s, as Starlink); ``None`` re-chooses every snapshot. [s]
+    destination_access : {"gateway", "terminal"}
+        *Satellite networks.* A destination is reached via a gateway and fibre
+        (default), or through a satellite terminal at the destination (``mode="isl"``
+        only).
     time_chunk : int
-        Snapshots propagated at once (bounds memory), >= 1; default 120. Satellite
-        networks.
+        *Satellite networks.* Snapshots propagated at once (bounds memory), >= 1;
+        default 120.
+    route_factor : str or float
+        *Gateway access* (satellite networks, ``destination_access="gateway"``): route
+        factor of the fibre behind the gateways, a preset name or a number >= 1;
+        default ``"typical"``. Refused for ``"fibre"`` (see Notes). [-]
+    gateways : str or pandas.DataFrame, optional
+        *Gateway access.* Gateway set (:func:`satcloud.network.gateways.gateways`);
+        default (or ``None``): the network's ``gateways`` in the registry
+        (``"starlink-pops"`` for LEO, ``"teleports"`` for GEO/MEO).
+    gateway_min_elevation_deg : float, optional
+        *Gateway access.* Minimum elevation at the gateways, in [0, 90]; default (or
+        ``None``): the user terminals'. [deg]
+    max_gateway_distance_km : float, None or "auto"
+        *Bent pipe* (``mode="bent-pipe"``): the user lands only at gateways within this
+        geodesic distance (the service region; see Notes); ``None`` or ``inf``: no
+        limit; ``"auto"`` (default): the network's ``max_gateway_distance_km`` in the
+        registry (3,000 km for GEO and MEO, none for LEO). [km]
+    max_isl_range_km : float or None
+        *Laser links* (``mode="isl"``): longest laser link, > 0; ``None`` or ``inf``
+        for no limit; default :data:`satcloud.network.isl.DEFAULT_MAX_ISL_RANGE_KM`.
+        [km]
+    grazing_altitude_km : float
+        *Laser links.* Lowest altitude a laser line of sight may graze, finite and
+        >= 0; default :data:`satcloud.network.isl.DEFAULT_GRAZING_ALTITUDE_KM`. [km]
+    inter_plane_slot_offset : int
+        *Laser links.* +Grid cross-plane slot offset; default 0. [-]
+    geo_slots_lon_deg : sequence of float
+        *GEO* (``network="geo"``): slot longitudes, east positive, in [-180, 360];
+        default :data:`satcloud.network.bentpipe.DEFAULT_GEO_SLOTS_LON_DEG`. [deg]
 
     Returns
     -------
@@ -602,8 +595,56 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
     ValueError
         An unknown name, a value out of range or not finite, or an option that does not
         apply to the network and mode.
+
+    See Also
+    --------
+    compare_rtt, compare : several systems on the same pairs.
+    rtt_options : the options that apply to a network and mode.
+
+    Notes
+    -----
+    **Route factor, one rule.** A route factor multiplies a geodesic distance into the
+    length of a fibre path (Bozkurt et al. 2018: ``"ideal"`` 1.0, ``"conduit"`` 1.3,
+    ``"typical"`` 2.1). For ``"fibre"`` the whole path is fibre, so its route factor
+    is what distinguishes one fibre system from another: it is the *mode* (the
+    ``mode`` column reads the preset name, or e.g. ``"route factor 1.7"``), and the
+    ``route_factor`` option is refused there rather than being a second way to set
+    the same number. For a satellite network the mode is the space segment
+    (bent pipe or laser links) and ``route_factor`` sets the fibre *behind the
+    gateways* (gateway -> PoP -> destination).
+
+    **Fibre to the nearest region.** With one route factor for every pair, the
+    region with the smallest fibre RTT is the nearest by geodesic distance; this is
+    the one computation of it (:func:`satcloud.scenarios.fibre.fibre_to_nearest_region`
+    calls it).
+
+    **Why bent pipes have a service region** (``max_gateway_distance_km``). The
+    minimum-delay rule alone lands a user wherever a gateway nearer the sub-satellite
+    point shortens the second slant range, e.g. London through a teleport in
+    Johannesburg to South Africa North (503 ms over GEO, ~145 ms over O3b). Real
+    high-throughput GEO and MEO systems connect each user beam to a gateway of the
+    same service region: Eutelsat KA-SAT's ten gateways are all in Europe, ViaSat-2's
+    in North America, Telebras SGDC-1's five in Brazil, and O3b mPOWER's gateways
+    (Dubbo, Merredin, Thermopylae, Phoenix, Chile, UAE, Senegal, Hawaii) each serve
+    their own region. 3,000 km is the radius of such a service region: KA-SAT's
+    European coverage spans ~4,000 km (Lisbon to Moscow 3,900 km) and CONUS ~4,000 km
+    (New York to Los Angeles 3,940 km), with the gateways spread inside, so a user is
+    within ~3,000 km of the gateway of its beam; the nearest of the first O3b mPOWER
+    gateways are 2,900-3,400 km apart (Dubbo-Merredin, Thermopylae-UAE). With the
+    ``"teleports"`` preset this lands each of the 100 most populous cities in its own
+    region (London -> France South, Sydney -> Australia East, Tokyo -> East Asia,
+    Lagos -> Abuja or Dakar; the crossings that remain are between neighbours, e.g.
+    Cairo or Istanbul -> UAE), and keeps every remote site a real GEO/MEO service
+    reaches reachable (Funafuti via Suva, 1,100 km; Tabatinga via the Telebras
+    gateways, 2,400-2,700 km; Agadez via Abuja, 890 km, or Spain; the North-Atlantic
+    ship via Ireland, 1,700 km, or France; see
+    :data:`satcloud.network.gateways.REGIONAL_TELEPORTS`). Below 2,860 km Nairobi (the
+    distance to Johannesburg) loses its last teleport. A LEO bent pipe is already
+    bounded by the shared visibility of one satellite (~2,000 km at 550 km altitude),
+    and laser links are meant to land far away, so the limit does not apply to them;
+    :func:`compare` (or :func:`options_by_system`) passes one value to the bent pipes
+    only.
     """
-    kind, net_label, mode, fibre_factor = _resolve_mode(network, mode)
     given = {"route_factor": route_factor, "hop_overhead_ms": hop_overhead_ms,
              "gateways": gateways, "gateway_min_elevation_deg": gateway_min_elevation_deg,
              "min_elevation_deg": min_elevation_deg, "assignment": assignment,
@@ -613,6 +654,52 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
              "inter_plane_slot_offset": inter_plane_slot_offset,
              "geo_slots_lon_deg": geo_slots_lon_deg,
              "max_gateway_distance_km": max_gateway_distance_km, "time_chunk": time_chunk}
+    # 1. the network: kind, mode and the options that apply to it
+    net = _resolve_network(network, mode)
+    opt = _resolve_options(net, network, given, overhead_ms, return_paths)
+    # 2. the positions: who talks to whom, when, and where the satellites are
+    ends = _resolve_ends(sources, destinations)
+    times = _resolve_network_times(network, times)
+    if net.kind == "fibre":
+        # 3. the routes, fibre: one path per pair, the same at every time
+        blocks, gw_names = _fibre_routes(ends, times, net.route_factor), None
+        label, satellites = "fibre", False
+    else:
+        sats = _positions(network, net, times, opt)
+        # 3. the routes, satellites: per snapshot, through the space segment
+        blocks, gw_names = _satellite_routes(sats, net, ends, times, opt)
+        label, satellites = sats.label, True
+    # 4. the tidy table
+    return _assemble(blocks, times, ends.src, ends.dst, ends.target, label, net.mode,
+                     ends.floor, opt["overhead_ms"], float(opt["hop_overhead_ms"]),
+                     ends.nearest, gw_names=gw_names, sat_hops=satellites,
+                     return_paths=opt["return_paths"] and satellites)
+
+
+class _Network(NamedTuple):
+    """Step 1 of :func:`rtt`: what is routed over."""
+
+    kind: str                   # "fibre", "geo" or "satellite" (MEO/LEO, propagated)
+    name: str | None            # the registry name, or None for a constellation object
+    label: str                  # the name shown in messages
+    mode: str                   # the mode label ("isl", "typical", "route factor 1.7")
+    route_factor: float | None  # fibre only
+
+
+def _resolve_network(network, mode) -> _Network:
+    """Step 1a: the network's kind and checked mode (fibre: its route factor)."""
+    kind, name, label, factor = _resolve_mode(network, mode)
+    return _Network(kind, name, name if name is not None else _system_label(network),
+                    label, factor)
+
+
+def _resolve_options(net: _Network, network, given: dict, overhead_ms,
+                     return_paths) -> dict:
+    """Step 1b: every option checked; one that cannot apply to the network is refused.
+
+    Returns the options with the defaults filled in (:data:`OPTION_DEFAULTS`) plus
+    ``overhead_ms`` and ``return_paths``.
+    """
     given = {k: v for k, v in given.items() if v is not DEFAULT}
     # every value is checked, whatever the network ...
     checked, problems = {}, {}
@@ -627,15 +714,14 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
         raise problems["destination_access"]
     # ... and what cannot apply to this network and mode is refused, not ignored
     access = checked.get("destination_access", OPTION_DEFAULTS["destination_access"])
-    applies = _applicable(kind, mode, access)
+    applies = _applicable(net.kind, net.mode, access)
     stray = [k for k in _OPTION_ORDER if k in given and k not in applies]
     if stray:
-        where = (f"network {net_label!r}" if net_label is not None
-                 else f"network {_system_label(network)!r}") + f" with mode {mode!r}"
-        if kind != "fibre":
+        where = f"network {net.label!r} with mode {net.mode!r}"
+        if net.kind != "fibre":
             where += f" and destination_access={access!r}"
         hint = ""
-        if kind == "fibre" and "route_factor" in stray:
+        if net.kind == "fibre" and "route_factor" in stray:
             hint = (f"; for fibre the route factor is the mode: a preset name "
                     f"{list(ROUTE_FACTORS)} or a number >= 1, e.g. rtt('fibre', 1.5, ...)")
         also = "".join(f"; besides, {k}: {problems[k]}" for k in stray if k in problems)
@@ -644,11 +730,25 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
     for k in _OPTION_ORDER:
         if k in problems:
             raise problems[k]
-    opt = {**OPTION_DEFAULTS, **checked}
-    hop_ovh = float(opt["hop_overhead_ms"])
-    if access == "terminal" and mode != "isl":
+    if access == "terminal" and net.mode != "isl":
         raise ValueError("destination_access='terminal' needs mode='isl' (a bent pipe "
                          "lands at a gateway)")
+    return {**OPTION_DEFAULTS, **checked, "overhead_ms": ovh, "return_paths": return_paths,
+            "destination_access": access}
+
+
+class _Ends(NamedTuple):
+    """Step 2a of :func:`rtt`: sources, destinations and the vacuum floor between them."""
+
+    src: pd.DataFrame       # name, lat_deg, lon_deg
+    dst: pd.DataFrame       # name, lat_deg, lon_deg (the candidate regions if nearest)
+    target: np.ndarray      # the requested destination per dst row
+    nearest: bool           # "nearest ... region": the best candidate per time
+    floor: np.ndarray       # [S, D] vacuum RTT over the geodesic [ms]
+
+
+def _resolve_ends(sources, destinations) -> _Ends:
+    """Step 2a: the sites (:mod:`satcloud.sites`) and the vacuum floor between them."""
     if sources is None:
         raise ValueError("sources is required: city or site names, or a table with "
                          "lat_deg, lon_deg and a name column")
@@ -666,6 +766,20 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
     else:
         dst = resolve_sites(destinations, "destinations")
         target = dst["name"].to_numpy(dtype=object)
+    floor = vacuum_rtt_ms(_distance_km(src, dst))
+    return _Ends(src, dst, target, nearest, floor)
+
+
+def _distance_km(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+    """[len(a), len(b)] WGS84 geodesic distances between two site tables. [km]"""
+    return geodesic_distance_km(a["lat_deg"].to_numpy(float)[:, None],
+                                a["lon_deg"].to_numpy(float)[:, None],
+                                b["lat_deg"].to_numpy(float)[None, :],
+                                b["lon_deg"].to_numpy(float)[None, :])
+
+
+def _resolve_network_times(network, times):
+    """Step 2b: the snapshot times (an Ephemeris brings its own)."""
     if times is None and hasattr(network, "r_ecef_km") and hasattr(network, "times"):
         times = network.times
     times = _resolve_times(times)
@@ -673,82 +787,100 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
             and len(times) != np.asarray(network.r_ecef_km).shape[0]):
         raise ValueError(f"times has {len(times)} entries but the ephemeris has "
                          f"{np.asarray(network.r_ecef_km).shape[0]} snapshots")
+    return times
 
-    s_lat, s_lon = src["lat_deg"].to_numpy(float), src["lon_deg"].to_numpy(float)
-    d_lat, d_lon = dst["lat_deg"].to_numpy(float), dst["lon_deg"].to_numpy(float)
-    floor = vacuum_rtt_ms(geodesic_distance_km(s_lat[:, None], s_lon[:, None],
-                                               d_lat[None, :], d_lon[None, :]))  # [S, D]
 
-    if kind == "fibre":
-        fib = fibre_rtt_ms(geodesic_distance_km(s_lat[:, None], s_lon[:, None],
-                                                d_lat[None, :], d_lon[None, :]),
-                           route_factor=fibre_factor)                       # [S, D]
-        dest = np.broadcast_to(np.arange(len(dst)), fib.shape)
-        if nearest:
-            dest = np.argmin(fib, axis=1)[:, None]
-            fib = np.take_along_axis(fib, dest, 1)
-        n_t = 1 if times is None else len(times)
-        zero = np.zeros_like(fib)
-        blocks = [dict(total=fib / 2.0, up=zero, isl=zero, down=zero, fibre=fib / 2.0,
-                       n_sats=np.zeros(fib.shape, int), exit=np.full(fib.shape, -1),
-                       dest=dest, paths=None)] * n_t
-        return _assemble(blocks, times, src, dst, target, "fibre", mode, floor, ovh,
-                         hop_ovh, nearest, gw_names=None, sat_hops=False,
-                         return_paths=False)
+class _Satellites(NamedTuple):
+    """Step 2c of :func:`rtt`: the space segment."""
 
-    time_chunk = opt["time_chunk"]
+    label: str              # network label of the rows
+    table: pd.DataFrame     # one row per satellite (shell, plane, slot)
+    min_elevation_deg: np.ndarray   # [N] user minimum elevation [deg]
+    positions: object       # callable -> iterator of [t, N, 3] ECEF chunks [km]
+    n_times: int
+
+
+def _positions(network, net: _Network, times, opt: dict) -> _Satellites:
+    """Step 2c: the satellites, their minimum elevations and their positions."""
     label, sats, min_el, gen, n_t = _load_network(network, times, opt["geo_slots_lon_deg"],
-                                                 time_chunk)
-    if net_label is None:
-        net_label = label
+                                                 opt["time_chunk"])
+    label = net.name if net.name is not None else label
+    reg = _registry_network(net.name)
     if opt["min_elevation_deg"] is not None:
         min_el = np.full(len(min_el), float(opt["min_elevation_deg"]))
+    elif reg is not None and reg.min_elevation_deg is not None:
+        # the network defines its terminals' mask (GEO: 10 deg), whatever the filing
+        min_el = np.full(len(min_el), reg.min_elevation_deg)
     else:
-        min_el = _min_elevations(min_el, net_label)
+        min_el = _min_elevations(min_el, label)
+    return _Satellites(label, sats, min_el, gen, n_t)
+
+
+def _fibre_routes(ends: _Ends, times, route_factor: float) -> list[dict]:
+    """Step 3, fibre: the path to each destination (or the nearest one), per time."""
+    fib = fibre_rtt_ms(_distance_km(ends.src, ends.dst), route_factor=route_factor)  # [S, D]
+    dest = np.broadcast_to(np.arange(len(ends.dst)), fib.shape)
+    if ends.nearest:
+        dest = np.argmin(fib, axis=1)[:, None]
+        fib = np.take_along_axis(fib, dest, 1)
+    n_t = 1 if times is None else len(times)
+    zero = np.zeros_like(fib)
+    return [dict(total=fib / 2.0, up=zero, isl=zero, down=zero, fibre=fib / 2.0,
+                 n_sats=np.zeros(fib.shape, int), exit=np.full(fib.shape, -1),
+                 dest=dest, paths=None)] * n_t
+
+
+def _satellite_routes(sats: _Satellites, net: _Network, ends: _Ends, times,
+                      opt: dict) -> tuple[list[dict], np.ndarray | None]:
+    """Step 3, satellites: the routes per snapshot (:func:`satcloud.network.routing.
+    iter_routes`) and the gateway names (``None`` with terminal access)."""
     isl_edges = None
-    if mode == "isl":
-        isl_edges = plus_grid_edges(sats["shell"].astype(str).to_numpy(),
-                                    sats["plane"].to_numpy(), sats["slot"].to_numpy(),
+    if net.mode == "isl":
+        t = sats.table
+        isl_edges = plus_grid_edges(t["shell"].astype(str).to_numpy(), t["plane"].to_numpy(),
+                                    t["slot"].to_numpy(),
                                     inter_plane_slot_offset=opt["inter_plane_slot_offset"])
-    max_gw_km = _resolve_max_gateway_distance(opt["max_gateway_distance_km"], net_label)
-    if access == "terminal":
+    s_lat, s_lon = ends.src["lat_deg"].to_numpy(float), ends.src["lon_deg"].to_numpy(float)
+    d_lat, d_lon = ends.dst["lat_deg"].to_numpy(float), ends.dst["lon_deg"].to_numpy(float)
+    if opt["destination_access"] == "terminal":
         ex_lat, ex_lon, exit_to_dst, gw_names = d_lat, d_lon, None, None
     else:
         gw = opt["gateways"]
         if gw is None:
-            net = _registry_network(net_label)
+            reg = _registry_network(sats.label)
             # a constellation the registry does not know lands as a LEO does
-            gw = _gateways("starlink-pops" if net is None else net.gateways)
+            gw = _gateways("starlink-pops" if reg is None else reg.gateways)
         ex_lat, ex_lon = gw["lat_deg"].to_numpy(float), gw["lon_deg"].to_numpy(float)
         exit_to_dst = gateway_to_destination_ms(gw, d_lat, d_lon, opt["route_factor"])
         gw_names = gw["gateway"].to_numpy(dtype=object)
+    max_gw_km = _resolve_max_gateway_distance(opt["max_gateway_distance_km"], sats.label)
     exit_mask = None
-    if max_gw_km is not None and mode == "bent-pipe":
+    if max_gw_km is not None and net.mode == "bent-pipe":
         # per-source service region: gateways within max_gw_km of the user terminal
         exit_mask = geodesic_distance_km(s_lat[:, None], s_lon[:, None], ex_lat[None, :],
                                          ex_lon[None, :]) <= max_gw_km
     times_s = None
     if times is not None:
         times_s = (times - times[0]).to(_u_s()).value
-    elif n_t == 1:
+    elif sats.n_times == 1:
         times_s = np.zeros(1)
     hold = opt["reassign_interval_s"] if times_s is not None else None
     blocks = []
     for snap in iter_routes(
-            gen(), s_lat, s_lon, ex_lat, ex_lon, sat_min_elevation_deg=min_el,
+            sats.positions(), s_lat, s_lon, ex_lat, ex_lon,
+            sat_min_elevation_deg=sats.min_elevation_deg,
             exit_min_elevation_deg=opt["gateway_min_elevation_deg"],
             exit_to_destination_ms=exit_to_dst, isl_edges=isl_edges,
             max_isl_range_km=opt["max_isl_range_km"],
             grazing_altitude_km=opt["grazing_altitude_km"],
             assignment=opt["assignment"], times_s=times_s, reassign_interval_s=hold,
-            return_paths=return_paths, nearest_destination=nearest,
+            return_paths=opt["return_paths"], nearest_destination=ends.nearest,
             exit_mask=exit_mask):
         blocks.append(dict(total=snap.total_ms, up=snap.uplink_ms, isl=snap.isl_ms,
                            down=snap.downlink_ms, fibre=snap.fibre_ms, n_sats=snap.n_sats,
                            exit=snap.exit_index, dest=snap.destination_index,
                            paths=snap.paths))
-    return _assemble(blocks, times, src, dst, target, net_label, mode, floor, ovh, hop_ovh,
-                     nearest, gw_names=gw_names, sat_hops=True, return_paths=return_paths)
+    return blocks, gw_names
 
 
 def _resolve_max_gateway_distance(value, net_label) -> float | None:

@@ -10,14 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from satcloud import data
+from satcloud import data, latency
 from satcloud._validate import check_choice, check_latlon
-from satcloud.network.fibre import (
-    fibre_rtt_ms,
-    nearest_site,
-    resolve_route_factor,
-    vacuum_rtt_ms,
-)
+from satcloud.network.fibre import fibre_rtt_ms, geodesic_distance_km, resolve_route_factor
 from satcloud.scenarios import _checks
 
 __all__ = ["PROVIDERS", "cloud_regions", "fibre_to_nearest_region"]
@@ -60,8 +55,11 @@ def fibre_to_nearest_region(sites: pd.DataFrame, provider: str = "azure",
 
     Notes
     -----
-    For fibre with one route factor for every pair, the region nearest by distance
-    is also the nearest by round-trip time.
+    The nearest region and its round trip come from :func:`satcloud.latency.rtt`
+    (``rtt("fibre", route_factor, ...)`` to ``"nearest Azure region"`` or
+    ``"nearest AWS region"``), the one computation of "fibre to the nearest region".
+    With one route factor for every pair, the region nearest by round-trip time is
+    the nearest by geodesic distance.
     """
     _checks.frame(sites, "sites", ("lat_deg", "lon_deg"),
                   producer="satcloud.data.remote_sites()")
@@ -75,16 +73,27 @@ def fibre_to_nearest_region(sites: pd.DataFrame, provider: str = "azure",
                          f"{list(sites.columns)}")
     regions = cloud_regions(provider)
     factor = resolve_route_factor(route_factor)
-    near = nearest_site(sites["lat_deg"], sites["lon_deg"], regions, key="region")
-    names = regions.set_index("region")["display_name"]
+    target = {"azure": "nearest Azure region", "aws": "nearest AWS region"}[provider]
+    # the one computation of "fibre to the nearest region": latency.rtt over fibre (the
+    # sites keyed by position, so repeated names are fine here)
+    ends = pd.DataFrame({"name": [f"#{i}" for i in range(len(sites))],
+                         "lat_deg": sites["lat_deg"].to_numpy(float),
+                         "lon_deg": sites["lon_deg"].to_numpy(float)})
+    rows = latency.rtt("fibre", factor, ends, target, overhead_ms=overhead_ms,
+                       return_paths=False)
+    region = rows["destination"].astype(str).to_numpy()
+    at = regions.set_index("region").loc[region]
+    distance = geodesic_distance_km(ends["lat_deg"].to_numpy(), ends["lon_deg"].to_numpy(),
+                                    at["lat_deg"].to_numpy(float),
+                                    at["lon_deg"].to_numpy(float))
     out = pd.DataFrame({
         "site": sites[name_column].to_numpy(),
-        "region": near["region"].to_numpy(),
-        "region_name": names.loc[near["region"]].to_numpy(),
-        "distance_km": near["distance_km"].to_numpy(),
+        "region": region,
+        "region_name": at["display_name"].to_numpy(),
+        "distance_km": distance,
     })
-    out["floor_rtt_ms"] = vacuum_rtt_ms(out["distance_km"].to_numpy())
-    out["fibre_ideal_rtt_ms"] = fibre_rtt_ms(out["distance_km"].to_numpy(), "ideal")
-    out["fibre_rtt_ms"] = fibre_rtt_ms(out["distance_km"].to_numpy(), factor, overhead_ms)
+    out["floor_rtt_ms"] = rows["floor_ms"].to_numpy(float)
+    out["fibre_ideal_rtt_ms"] = fibre_rtt_ms(distance, "ideal")
+    out["fibre_rtt_ms"] = rows["rtt_ms"].to_numpy(float)
     out["route_factor"] = factor
     return out

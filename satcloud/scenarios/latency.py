@@ -188,7 +188,7 @@ def system_rtt(sources, times, systems=None, *, destinations="nearest Azure regi
     sources : pandas.DataFrame, str or list of str
         Endpoints (e.g. :func:`endpoints`; a ``name`` column and coordinates).
     times : astropy.time.Time or (start, duration, step) tuple
-        Snapshot times (:func:`satcloud.orbits.time_grid`).
+        Snapshot times (:func:`satcloud.time.time_grid`).
     systems : sequence of str or mapping, optional
         Labels of :data:`SYSTEMS` (default all), or a mapping label -> (network, mode).
     destinations : str or pandas.DataFrame
