@@ -87,6 +87,7 @@ satellite budget (Kepler's third law, GM and equatorial radius from WGS84)::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import importlib.util
@@ -856,13 +857,42 @@ def local_client(n_workers: int | None = None, *, threads_per_worker: int = 1,
     options.update(kwargs)
     # a key set to None is left out of the workers' environment (distributed.nanny)
     trim = None if malloc_trim_threshold is None else int(malloc_trim_threshold)
-    with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": trim}):
+    key = "distributed.nanny.pre-spawn-environ"
+    with dask.config.set({f"{key}.MALLOC_TRIM_THRESHOLD_": trim}), \
+            _parent_environ_restored(list(dask.config.get(key)) + ["PYTHONHASHSEED"]):
+        # distributed prefers a variable already in os.environ over its config, and
+        # each nanny writes its pre-spawn variables into os.environ of this process
+        # before spawning: without the guard a first client's threshold would stick
+        # for the process and override every later client's (found by the fuzz
+        # harness). An explicit threshold wins over one in the user's environment.
+        if trim is not None:
+            os.environ["MALLOC_TRIM_THRESHOLD_"] = str(trim)
         client = Client(**options)
     if dashboard:
         link = client.dashboard_link if has_bokeh else "unavailable (install bokeh>=3.1)"
         print(f"satcloud: started a local Dask cluster with {n_workers} worker processes; "
               f"dashboard: {link}")
     return client
+
+
+@contextlib.contextmanager
+def _parent_environ_restored(names):
+    """Restore this process's environment variables ``names`` on exit.
+
+    The nannies of a local cluster copy their pre-spawn variables into ``os.environ``
+    to hand them to the worker processes they spawn (``distributed.nanny``); they keep
+    their own copy for later restarts, so the parent's environment can be put back as
+    soon as the cluster is up.
+    """
+    saved = {n: os.environ.get(n) for n in names}
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _resolve_client(client, n_workers):

@@ -646,3 +646,27 @@ def test_output_of_the_wrong_type_is_named(tmp_path):
         sw.read_results(None)
     with pytest.raises(FileNotFoundError, match="is not a sweep output folder"):
         sw.read_results(tmp_path)
+
+
+def test_local_client_does_not_leak_its_threshold_into_this_process(monkeypatch):
+    # distributed's nannies copy their pre-spawn variables into os.environ of the parent
+    # and prefer os.environ over the config: a first client's MALLOC_TRIM_THRESHOLD_=42
+    # used to stick and override a later client's 65536 (found by the public-API fuzz
+    # harness running local_client before this file)
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    with sw.local_client(1, dashboard=False, silence_logs=logging.CRITICAL,
+                         malloc_trim_threshold=42) as c:
+        nanny = next(iter(c.cluster.workers.values()))
+        assert nanny.pre_spawn_env["MALLOC_TRIM_THRESHOLD_"] == "42"
+    assert "MALLOC_TRIM_THRESHOLD_" not in os.environ
+    with sw.local_client(1, dashboard=False, silence_logs=logging.CRITICAL,
+                         malloc_trim_threshold=65536) as c:
+        nanny = next(iter(c.cluster.workers.values()))
+        assert nanny.pre_spawn_env["MALLOC_TRIM_THRESHOLD_"] == "65536"
+    # an explicit threshold also wins over one already in the user's environment
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "7")
+    with sw.local_client(1, dashboard=False, silence_logs=logging.CRITICAL,
+                         malloc_trim_threshold=1024) as c:
+        nanny = next(iter(c.cluster.workers.values()))
+        assert nanny.pre_spawn_env["MALLOC_TRIM_THRESHOLD_"] == "1024"
+    assert os.environ["MALLOC_TRIM_THRESHOLD_"] == "7"
