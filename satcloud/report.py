@@ -85,6 +85,7 @@ __all__ = [
     "read_headlines",
     "render_html",
     "run_report",
+    "say",
     "scratch_folder",
 ]
 
@@ -163,6 +164,102 @@ def headline(key: str, value, unit: str = "", label: str | None = None, fmt: str
     display({"text/html": shown, "text/plain": f"{record['label']}: {text} {unit}",
              HEADLINE_MIME: record}, raw=True)
     return record
+
+
+def say(template: str, **values):
+    """Show a computed sentence: a Markdown template filled with named values.
+
+    The prose stays readable in the notebook (the template is ordinary Markdown with
+    ``{name}`` or ``{name:.0f}`` placeholders) and the numbers come from the computation,
+    never typed in. Every placeholder must be a plain name given in ``values``, and every
+    value must be used; a float needs an explicit format (``{rtt_ms:.0f}``, not
+    ``{rtt_ms}``) so the number of digits shown is a choice; NaN and infinities are
+    refused.
+
+    Parameters
+    ----------
+    template : str
+        Markdown text with ``{name}`` / ``{name:format}`` placeholders (``{{`` and ``}}``
+        for literal braces).
+    **values
+        The value of each placeholder: numbers (int, float, numpy scalars, finite) or
+        text.
+
+    Returns
+    -------
+    str or None
+        The rendered Markdown text; ``None`` inside a Jupyter kernel, where the text is
+        displayed as Markdown instead (so a ``say(...)`` that ends a cell is not shown
+        twice).
+
+    Raises
+    ------
+    ValueError
+        When the template is malformed, a placeholder has no value or is not a plain
+        name, a value is unused, a float has no format, or a number is not finite; the
+        message names them.
+
+    Examples
+    --------
+    >>> say("The farthest site is {rtt_ms:.0f} ms from {region}.", rtt_ms=123.4,
+    ...     region="UK South")
+    'The farthest site is 123 ms from UK South.'
+    """
+    import numbers
+    import string
+
+    if not isinstance(template, str):
+        raise TypeError(f"template must be a str, got {type(template).__name__} "
+                        f"{template!r:.80}")
+    try:
+        fields = [(name, spec, conv) for _, name, spec, conv
+                  in string.Formatter().parse(template) if name is not None]
+    except ValueError as exc:
+        raise ValueError(f"template {template!r:.80} is not a format template: {exc}") from None
+    used, problems = set(), []
+    for name, spec, conv in fields:
+        if not name.isidentifier():
+            problems.append(f"placeholder {{{name}}} is not a plain name (compute the value "
+                            "first and pass it by name)")
+        elif "{" in (spec or ""):
+            problems.append(f"placeholder {{{name}}} has a nested format; give a fixed one")
+        elif conv:
+            problems.append(f"placeholder {{{name}!{conv}}} has a conversion; drop it")
+        used.add(name)
+    missing = sorted(n for n in used if n.isidentifier() and n not in values)
+    extra = sorted(set(values) - used)
+    if missing:
+        problems.append(f"no value for {', '.join(missing)}")
+    if extra:
+        problems.append(f"values not in the template: {', '.join(extra)}")
+    for name, value in values.items():
+        if hasattr(value, "item") and getattr(value, "size", 0) == 1:
+            value = value.item()
+            values[name] = value
+        if isinstance(value, bool) or isinstance(value, str):
+            continue
+        if isinstance(value, numbers.Real):
+            if not math.isfinite(value):
+                problems.append(f"{name} is {value}, not a finite number")
+            elif not isinstance(value, numbers.Integral) and name in used and any(
+                    f_name == name and not spec for f_name, spec, _ in fields):
+                problems.append(f"{name} is a float; give it a format, e.g. {{{name}:.1f}}")
+        else:
+            problems.append(f"{name} must be a number or a str, got {type(value).__name__}")
+    if problems:
+        raise ValueError(f"template {template!r:.60}: " + "; ".join(problems))
+    try:
+        text = template.format(**values)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"template {template!r:.60}: a format does not fit its value "
+                         f"({exc})") from None
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        from IPython.display import Markdown, display
+        display(Markdown(text))
+        return None
+    return text
 
 
 def default_notebook_dir() -> Path:

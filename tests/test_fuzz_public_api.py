@@ -1098,6 +1098,8 @@ simple("satcloud.widgets.places.resolve_place", place="London")
 simple("satcloud.report.headline", key="rtt_ms", value=42.0, unit="ms", label="RTT",
        fmt=".3g")
 simple("satcloud.report.default_notebook_dir")
+simple("satcloud.report.say", template="RTT {rtt_ms:.0f} ms to {region}", rtt_ms=42.0,
+       region="UK South")
 simple("satcloud.report.list_notebooks")
 simple("satcloud.plots.naturalearth_dir")
 simple("satcloud.plots.naturalearth_path", category="physical", name="coastline",
