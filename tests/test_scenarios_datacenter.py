@@ -18,9 +18,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from satcloud import links, orbits
+from satcloud import links
 from satcloud.scenarios import datacenter as sdc
 from satcloud.scenarios.links import HOURS_PER_YEAR
+from satcloud.time import time_grid
 
 C_KM_S = 299_792.458
 R_EQ_KM = 6378.137
@@ -40,7 +41,7 @@ def sites():
 
 @pytest.fixture(scope="module")
 def times():
-    return orbits.time_grid("2020-10-01T00:00:00", duration=60.0, step=15.0)
+    return time_grid("2020-10-01T00:00:00", duration=60.0, step=15.0)
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +166,7 @@ def test_decision_is_the_quickest_qualifying_option(table):
 
 
 def test_shell_coverage_limits(sites):
-    t = orbits.time_grid("2020-10-01T00:00:00", duration=600.0, step=120.0)
+    t = time_grid("2020-10-01T00:00:00", duration=600.0, step=120.0)
     sc = sdc.shell_coverage(sites, t)
     assert sc[sc.shell != "all"].drop_duplicates("shell").satellites.sum() == 4408
     lat = sites.set_index("name").lat_deg
