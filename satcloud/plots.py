@@ -43,6 +43,8 @@ __all__ = [
     "per_user_throughput",
     "plot_sites",
     "rtt_over_time",
+    "rtt_to_nearest_region",
+    "sites_map",
     "use_style",
     "world_map",
 ]
@@ -726,4 +728,160 @@ def rtt_over_time(rtt, floor_ms, *, time_origin=None, title=None, figsize=(8.6, 
     ax1.legend(loc="upper left", fontsize=7, ncol=3, bbox_to_anchor=(0.0, -0.21))
     if title:
         fig.suptitle(title, fontsize=10)
+    return fig
+
+
+# ================================================================ figures of the notebooks
+# One function per figure of the narrative notebooks (issue 12, point 5). Each returns a
+# matplotlib Figure that pyplot does not manage, shown once as a cell's last expression.
+
+def _figure_png(fig) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    return buf.getvalue()
+
+
+def _show_figures_in_ipython() -> None:
+    """Inside IPython, show a Figure that ends a cell as a PNG (as the inline backend
+    does for pyplot figures; a Figure pyplot does not manage has no other display)."""
+    import sys
+
+    from matplotlib.figure import Figure
+
+    ipython = sys.modules.get("IPython")  # never imported here: notebooks extra
+    shell = ipython.get_ipython() if ipython is not None else None
+    formatters = getattr(getattr(shell, "display_formatter", None), "formatters", {})
+    if "image/png" in formatters:
+        formatters["image/png"].for_type(Figure, _figure_png)
+
+
+def _story_figure(figsize):
+    from matplotlib.figure import Figure
+
+    figsize = _figsize(figsize)
+    _show_figures_in_ipython()
+    return Figure(figsize=figsize)
+
+
+#: Keys of one layer of :func:`sites_map`, with their defaults.
+_LAYER_DEFAULTS = {"marker": "o", "size": 30.0}
+
+
+def sites_map(layers, *, title=None, legend_loc="lower left", figsize=(11.0, 5.6)):
+    """A world map with several tables of sites, one legend entry per table.
+
+    Parameters
+    ----------
+    layers : sequence of dict
+        One dict per table, drawn in order: ``sites`` (DataFrame with ``lat_deg`` and
+        ``lon_deg`` [deg]), ``label`` (legend text), ``color`` (use
+        :data:`NETWORK_COLORS` / :data:`OKABE_ITO`), optional ``marker`` (default
+        ``"o"``) and ``size`` (marker area, default 30). [pt^2]
+    title : str, optional
+        Axes title (state the finding).
+    legend_loc : str
+        Matplotlib legend location.
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A Robinson world map (land, coastlines, borders from the shipped data) with
+        the sites and a legend.
+    """
+    if isinstance(layers, (str, bytes, dict)) or not hasattr(layers, "__iter__"):
+        raise TypeError(f"layers must be a sequence of dicts (sites, label, color, marker, "
+                        f"size), got {type(layers).__name__} {layers!r:.80}")
+    layers = list(layers)
+    if not layers:
+        raise ValueError("layers is empty: nothing to draw")
+    allowed = {"sites", "label", "color", *_LAYER_DEFAULTS}
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, dict):
+            raise TypeError(f"layers[{i}] must be a dict, got {type(layer).__name__} "
+                            f"{layer!r:.80}")
+        missing = {"sites", "label", "color"} - set(layer)
+        unknown = set(layer) - allowed
+        if missing or unknown:
+            raise ValueError(f"layers[{i}] needs the keys sites, label, color (optional "
+                             f"marker, size); missing {sorted(missing)}, unknown "
+                             f"{sorted(unknown)}")
+    title = _text(title, "title", optional=True)
+    from matplotlib.legend import Legend
+
+    legend_loc = _text(legend_loc, "legend_loc")
+    if legend_loc not in Legend.codes:
+        raise ValueError(f"legend_loc must be a matplotlib legend location, one of "
+                         f"{sorted(Legend.codes)}, got {legend_loc!r:.80}")
+    fig = _story_figure(figsize)
+    ax = world_map(ax=fig.add_subplot(1, 1, 1, projection=ccrs.Robinson()), title=title)
+    for layer in layers:
+        layer = {**_LAYER_DEFAULTS, **layer}
+        plot_sites(ax, layer["sites"], label=layer["label"], color=layer["color"],
+                   marker=layer["marker"], size=layer["size"])
+    ax.legend(loc=legend_loc, fontsize=7, framealpha=0.9)
+    return fig
+
+
+def rtt_to_nearest_region(table, *, route_factor, overhead_ms=0.0, title=None,
+                          figsize=(9.0, 4.2)):
+    """Fibre round trip from each site to its nearest cloud region, against the floor.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per site (:func:`satcloud.scenarios.fibre_to_nearest_region`): ``site``,
+        ``region_name``, ``fibre_rtt_ms``, ``fibre_ideal_rtt_ms`` and ``floor_rtt_ms``
+        [ms].
+    route_factor : float
+        The route factor of ``fibre_rtt_ms``, >= 1, for the legend. [-]
+    overhead_ms : float
+        The overhead added to ``fibre_rtt_ms``, >= 0, for the legend. [ms]
+    title : str, optional
+        Axes title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One bar per site (sorted by fibre RTT): round-trip time [ms] with the route
+        factor, on the geodesic, and the vacuum floor as a tick.
+    """
+    df = _frame(table, "table", ("site", "region_name", "fibre_rtt_ms",
+                                 "fibre_ideal_rtt_ms", "floor_rtt_ms"))
+    import numpy as np
+
+    for col in ("fibre_rtt_ms", "fibre_ideal_rtt_ms", "floor_rtt_ms"):
+        try:
+            values = df[col].to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"table column {col} must hold numbers [ms], got "
+                            f"{df[col].dtype}") from None
+        if not (np.isfinite(values) & (values >= 0)).all():
+            raise ValueError(f"table column {col} must hold finite round-trip times >= 0 "
+                             f"[ms], got {values.tolist()!r:.120}")
+    factor = _number(route_factor, "route_factor", 1.0, unit="-")
+    overhead = _number(overhead_ms, "overhead_ms", 0.0, unit="ms")
+    title = _text(title, "title", optional=True)
+    order = df.sort_values("fibre_rtt_ms")
+    fig = _story_figure(figsize)
+    ax = fig.subplots()
+    y = list(range(len(order)))
+    ax.barh(y, order["fibre_rtt_ms"], color=OKABE_ITO["blue"],
+            label=f"fibre, route factor {factor:g}" + (f" + {overhead:g} ms" if overhead
+                                                        else ""))
+    ax.barh(y, order["fibre_ideal_rtt_ms"], color=OKABE_ITO["sky_blue"],
+            label="fibre on the geodesic (factor 1)")
+    ax.scatter(order["floor_rtt_ms"], y, color=OKABE_ITO["black"], marker="|", s=200,
+               zorder=3, label="physical floor (vacuum, geodesic)")
+    ax.set_yticks(y, [f"{s}\n→ {r}" for s, r in zip(order["site"], order["region_name"],
+                                                     strict=True)], fontsize=8)
+    ax.set_xlabel("round-trip time to the nearest region [ms]")
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="lower right", fontsize=8)
     return fig

@@ -1051,7 +1051,6 @@ case(_SC + "datacenter.decision_table", allow={
 # competition
 simple(_SC + "competition.systems_table", keys=["o3b", "geo"])
 simple(_SC + "competition.city_set", n=3)
-simple(_SC + "competition.geo_elevation_deg", lat_deg=51.5, lon_deg=-0.13)
 simple(_SC + "competition.availability_text", value=99.95, bound="exact")
 case(_SC + "competition.propagate_systems")(lambda: {"times": _times(), "keys": ["o3b", "geo"]})
 case(_SC + "competition.contenders_table")(lambda: {"ephemerides": dict(_ephemerides())})
@@ -1070,8 +1069,6 @@ case(_SC + "competition.winners_by_band", allow={
     "cov_lat": __import__("satcloud.scenarios.competition", fromlist=["x"])
     .coverage_by_latitude(_competition_tables()[1]),
     "by_city": _competition_tables()[5].copy(), "band_deg": 30.0, "min_reachable": 0.5})
-case(_SC + "competition.demand_fraction")(lambda: {
-    "ephemeris": _ephemerides()["o3b"], "sites": _sites(), "max_times": 2})
 case(_SC + "competition.capacity_table")(lambda: {
     "ephemerides": dict(_ephemerides()), "demand_sites": _sites(), "elevation_deg": 40.0})
 simple(_SC + "competition.availability_table", places=["London"], keys=["o3b", "geo"])
@@ -1156,6 +1153,15 @@ case("satcloud.plots.in_view_by_latitude")(lambda: {
                                  "min_in_view": [0.0, 1.0], "max_in_view": [4.0, 5.0]}),
     "title": "t", "figsize": (3.0, 2.0)})
 simple("satcloud.plots.network_color", network="starlink-gen1", mode="isl")
+case("satcloud.plots.sites_map")(lambda: {
+    "layers": [{"sites": _sites(), "label": "sites", "color": "#0072B2", "marker": "o",
+                "size": 30.0}],
+    "title": "t", "legend_loc": "lower left", "figsize": (3.0, 2.0)})
+case("satcloud.plots.rtt_to_nearest_region")(lambda: {
+    "table": pd.DataFrame({"site": ["A", "B"], "region_name": ["East", "West"],
+                           "fibre_rtt_ms": [51.0, 13.0], "fibre_ideal_rtt_ms": [39.0, 10.0],
+                           "floor_rtt_ms": [27.0, 7.0]}),
+    "route_factor": 1.3, "overhead_ms": 2.0, "title": "t", "figsize": (3.0, 2.0)})
 case("satcloud.plots.rtt_over_time")(lambda: {
     "rtt": pd.DataFrame({"network": ["kuiper", "kuiper", "fibre"],
                          "mode": ["isl", "isl", "route factor 2.1"],

@@ -238,3 +238,66 @@ def test_rtt_over_time_labels_units_colours_and_log_axes():
     assert fig.axes[0].get_xlabel() == "time since the start of the grid [min]"
     with pytest.raises(ValueError, match="floor_ms"):
         plots.rtt_over_time(df, -1.0)
+
+
+# ------------------------------------------------------------ figures of the notebooks
+
+def _render_figure(fig):
+    """Draw a Figure pyplot does not manage (it has no canvas of its own)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    FigureCanvasAgg(fig)
+    return _render(fig)
+
+
+def _remote():
+    import pandas as pd
+    return pd.DataFrame({"site": ["Atoll", "Mine"], "region_name": ["East", "Central"],
+                         "fibre_rtt_ms": [51.0, 13.0], "fibre_ideal_rtt_ms": [39.0, 10.0],
+                         "floor_rtt_ms": [27.0, 7.0]})
+
+
+def test_rtt_to_nearest_region_labels_units_and_order():
+    fig = plots.rtt_to_nearest_region(_remote(), route_factor=1.3, overhead_ms=2.0,
+                                      title="finding")
+    (ax,) = fig.axes
+    assert ax.get_xlabel() == "round-trip time to the nearest region [ms]"
+    assert ax.get_title() == "finding"
+    # sorted by fibre RTT: the slowest site is the top bar
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Mine\n→ Central",
+                                                           "Atoll\n→ East"]
+    labels = ax.get_legend_handles_labels()[1]
+    assert "fibre, route factor 1.3 + 2 ms" in labels
+    assert "physical floor (vacuum, geodesic)" in labels
+    from matplotlib.colors import to_hex
+    assert plots.OKABE_ITO["blue"].lower() in {to_hex(p.get_facecolor()) for p in ax.patches}
+    _render_figure(fig)
+
+
+def test_rtt_to_nearest_region_refuses_bad_input():
+    with pytest.raises(ValueError, match="route_factor"):
+        plots.rtt_to_nearest_region(_remote(), route_factor=0.5)
+    with pytest.raises(ValueError, match="floor_rtt_ms"):
+        plots.rtt_to_nearest_region(_remote().drop(columns="floor_rtt_ms"), route_factor=1.0)
+
+
+def test_sites_map_draws_each_layer_offline_with_a_legend():
+    layers = [{"sites": data.azure_regions(), "label": "Azure region",
+               "color": plots.NETWORK_COLORS["azure"], "size": 28},
+              {"sites": data.aws_regions(), "label": "AWS region",
+               "color": plots.NETWORK_COLORS["aws"], "marker": "s"}]
+    fig = plots.sites_map(layers, title="where")
+    (ax,) = fig.axes
+    assert ax.get_title() == "where"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Azure region",
+                                                                   "AWS region"]
+    img = _render_figure(fig)
+    assert (img[..., :3] < 250).any(axis=-1).mean() > 0.05
+
+
+def test_sites_map_refuses_bad_layers():
+    with pytest.raises(ValueError, match=r"layers\[0\].*missing \['color'\]"):
+        plots.sites_map([{"sites": data.azure_regions(), "label": "x"}])
+    with pytest.raises(ValueError, match="layers is empty"):
+        plots.sites_map([])
+    with pytest.raises(TypeError, match="layers"):
+        plots.sites_map("azure")
