@@ -46,6 +46,7 @@ from satcloud.links.atmosphere import (
     itur_attenuation,
 )
 from satcloud.links.availability import (
+    availability_for_budget,
     availability_for_margin,
     availability_from_fade_margin,
     availability_map,
@@ -105,6 +106,7 @@ __all__ = [
     "ModcodChoice",
     "atmospheric_attenuation",
     "attenuation_cache_info",
+    "availability_for_budget",
     "availability_for_margin",
     "availability_from_fade_margin",
     "availability_map",

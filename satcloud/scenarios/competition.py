@@ -30,10 +30,11 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from satcloud import coverage, data, geometry, latency, links, orbits, systems
+from satcloud import coverage, data, latency, links, orbits, systems
 from satcloud._validate import check_latlon, check_range
 from satcloud.constellations import constellation
-from satcloud.network.bentpipe import DEFAULT_GEO_SLOTS_LON_DEG
+from satcloud.coverage import demand_fraction
+from satcloud.network.bentpipe import DEFAULT_GEO_SLOTS_LON_DEG, geo_elevation_deg
 from satcloud.scenarios import _checks
 from satcloud.scenarios import links as scenario_links
 from satcloud.sites import resolve_sites
@@ -49,8 +50,6 @@ __all__ = [
     "contenders_table",
     "coverage_by_latitude",
     "coverage_table",
-    "demand_fraction",
-    "geo_elevation_deg",
     "propagate_systems",
     "rtt_by_city",
     "rtt_samples",
@@ -292,21 +291,6 @@ def coverage_by_latitude(grids: Mapping) -> pd.DataFrame:
         frames.append(s.reset_index().assign(key=key))
     return pd.concat(frames, ignore_index=True)[["key", "lat_deg", "fraction_covered",
                                                  "mean_in_view"]]
-
-
-def geo_elevation_deg(lat_deg, lon_deg, slot_lon_deg=DEFAULT_GEO_SLOTS_LON_DEG) -> float:
-    """Elevation of the highest geostationary slot seen from a place.
-
-    Uses :func:`satcloud.geometry.look_angles` on the ideal GEO positions of
-    :func:`satcloud.network.bentpipe.geo_positions_ecef_km`. [deg]
-    """
-    from satcloud.network._checks import finite_scalar
-    from satcloud.network.bentpipe import geo_positions_ecef_km
-
-    lat = finite_scalar(lat_deg, "lat_deg", -90.0, 90.0, unit="deg")
-    lon = finite_scalar(lon_deg, "lon_deg", -180.0, 360.0, unit="deg")
-    la = geometry.look_angles(geo_positions_ecef_km(slot_lon_deg), lat, lon)
-    return float(np.max(la.elevation_deg))
 
 
 # --------------------------------------------------------------------------- latency
@@ -578,35 +562,6 @@ def winners_by_band(cov_lat: pd.DataFrame, by_city: pd.DataFrame, band_deg=20.0,
 
 
 # --------------------------------------------------------------------------- capacity
-def demand_fraction(ephemeris, sites, max_times: int | None = 12) -> float:
-    """Share of (time, satellite) samples with at least one site above the minimum elevation.
-
-    The orbit engine's replacement for
-    :data:`satcloud.links.capacity.FRACTION_OVER_POPULATED_LAND`: with the most populous
-    cities as ``sites`` it is the share of the fleet that has a city to serve. Uses at
-    most ``max_times`` evenly spread snapshots of the ephemeris (``None``: all). [-]
-    """
-    _checks.ephemeris(ephemeris, "ephemeris")
-    _checks.frame(sites, "sites", ("lat_deg", "lon_deg"))
-    if max_times is not None:
-        if isinstance(max_times, bool) or not isinstance(max_times, (int, np.integer)) \
-                or max_times < 1:
-            raise ValueError(f"max_times must be an integer >= 1 or None, got {max_times!r}")
-    n_all = ephemeris.shape[0]
-    if max_times is not None and n_all > max_times:
-        idx = np.unique(np.linspace(0, n_all - 1, int(max_times)).round().astype(int))
-        ephemeris = ephemeris.isel(time=idx)
-    sites = pd.DataFrame({"site": np.arange(len(sites)).astype(str),
-                          "lat_deg": np.asarray(sites["lat_deg"], float),
-                          "lon_deg": np.asarray(sites["lon_deg"], float)})
-    acc = geometry.access(ephemeris, sites)
-    n_t, n_sat = ephemeris.shape
-    if len(acc) == 0:
-        return 0.0
-    pairs = acc["time_index"].to_numpy(np.int64) * n_sat + acc["sat_index"].to_numpy(np.int64)
-    return float(np.unique(pairs).size / (n_t * n_sat))
-
-
 def capacity_table(ephemerides: Mapping, demand_sites, *, lat_deg=51.50853,
                    lon_deg=-0.12574, elevation_deg=40.0, p_percent=None,
                    assumptions: Mapping | None = None) -> pd.DataFrame:
@@ -616,7 +571,7 @@ def capacity_table(ephemerides: Mapping, demand_sites, *, lat_deg=51.50853,
     (:func:`satcloud.links.link_budget`) at ``elevation_deg`` at a place, in the weather
     exceeded ``p_percent`` of the year (default each profile's). Satellite capacity =
     beams x channels per beam x channel throughput; system capacity = satellites over
-    demand (:func:`demand_fraction`) x satellite capacity
+    demand (:func:`satcloud.coverage.demand_fraction`) x satellite capacity
     (:func:`satcloud.links.system_capacity`, no gateway limit).
 
     Parameters
@@ -682,7 +637,7 @@ def availability_table(places, keys: Sequence[str] | None = None) -> pd.DataFram
 
     LEO and MEO systems are evaluated at their filed minimum elevation (the worst
     geometry the system must close at to claim the place is covered); GEO at the real
-    elevation of the highest of the latency model's slots (:func:`geo_elevation_deg`).
+    elevation of the highest of the latency model's slots (:func:`satcloud.network.bentpipe.geo_elevation_deg`).
 
     Parameters
     ----------

@@ -39,6 +39,7 @@ from satcloud._validate import check_choices, check_range
 from satcloud.links.availability import P_GRID_PERCENT, availability_for_budget
 from satcloud.scenarios import _checks
 from satcloud.scenarios.links import HOURS_PER_YEAR
+from satcloud.sites import resolve_sites
 
 __all__ = [
     "FIBRE_OK",
@@ -132,7 +133,7 @@ def backhaul_rtt(sites: pd.DataFrame, times, options=None, **kwargs) -> pd.DataF
     opts = _options(options)
     per_option = latency.options_by_system(
         [(o["network"], o["mode"]) for o in opts.values()], kwargs)
-    sites = latency.resolve_sites(sites, "sites")
+    sites = resolve_sites(sites, "sites")
     times = latency._resolve_times(times)
     ephs = {}
     frames = []

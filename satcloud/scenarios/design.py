@@ -126,10 +126,7 @@ def shell_trade(altitude_km, inclination_deg, planes, *, n_satellites: int = 158
     check_memory(24.0 * n_satellites * len(times),
                  f"shell_trade: n_satellites={n_satellites} satellites x {len(times)} time "
                  "steps", "give fewer n_satellites, a shorter duration or a longer step")
-    cities = data.cities(n_cities)
-    repeated = cities["name"].duplicated(keep=False)  # e.g. Hyderabad (IN) and (PK)
-    cities.loc[repeated, "name"] = (cities.loc[repeated, "name"] + " ("
-                                    + cities.loc[repeated, "country_code"] + ")")
+    cities = data.cities(n_cities, unique_names=True)  # e.g. Hyderabad (IN) and (PK)
     shell = Constellation.walker(float(altitude_km), float(inclination_deg), planes,
                                  n_satellites // planes,
                                  min_elevation_deg=min_elevation_deg, name="trade")

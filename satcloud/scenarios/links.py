@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from satcloud import data, links
+from satcloud import data, links, systems
 from satcloud._validate import check_latlon, check_range
 from satcloud.links.availability import (
     DEFAULT_P_PERCENT,
@@ -64,11 +64,11 @@ CLIMATE_CITIES = ("Seattle", "London", "Singapore", "Lagos", "Sydney")
 #: The profile that stands for each band: Starlink's Ku and Kuiper's Ka user downlinks.
 BAND_PROFILES = {"Ku": "starlink_user_downlink", "Ka": "kuiper_user_downlink"}
 
-#: User-downlink spectrum of each profile, REFERENCE.md "Radio links". [MHz]
-DOWNLINK_SPECTRUM_MHZ = {
-    "starlink_user_downlink": 2000.0,   # Ku 10.7-12.7 GHz
-    "kuiper_user_downlink": 2500.0,     # Ka 17.7-20.2 GHz
-}
+#: User-downlink spectrum of each band's profile (Ku 10.7-12.7 GHz, Ka 17.7-20.2 GHz;
+#: REFERENCE.md "Radio links"), from the systems registry (``data/networks.csv``). [MHz]
+DOWNLINK_SPECTRUM_MHZ = {n.link_profile: n.spectrum_mhz
+                         for n in systems.networks(False).values()
+                         if n.link_profile in BAND_PROFILES.values()}
 
 #: Satellite user-beam 3 dB beamwidth setting the cell size. [deg]
 #: Starlink ~1.2 deg (REFERENCE.md, secondary source); Kuiper: assumption, the same.

@@ -9,7 +9,7 @@ import ipywidgets as W
 import numpy as np
 import pandas as pd
 
-from satcloud import data, plots
+from satcloud import data, plots, systems
 from satcloud.widgets._base import FloatSlider, Panel, figure_png
 from satcloud.widgets._common import _BOX, _SLIDER, _png_image
 from satcloud.widgets.places import _place_controls, resolve_place
@@ -19,9 +19,8 @@ __all__ = ["GATEWAY_OPTIONS", "LATENCY_GRIDS", "LATENCY_NETWORKS", "LatencyPanel
 
 
 #: Networks the explorer offers (``satcloud.latency.NETWORKS`` without the alias).
-LATENCY_NETWORKS = ("fibre", "geo", "o3b-mpower", "starlink-gen1", "starlink-gen2",
-                    "kuiper", "oneweb", "telesat-2020")
-_LEO = {"starlink-gen1", "starlink-gen2", "kuiper", "oneweb", "telesat-2020"}
+LATENCY_NETWORKS = tuple(systems.network_modes(include_aliases=False))
+_LEO = {n for n, v in systems.networks().items() if v.kind == "leo"}
 #: Time grids (duration, step) of the coarse and full passes.
 LATENCY_GRIDS = {"coarse": ("10min", "60s"), "full": ("30min", "30s")}
 #: Gateway placements: (label, value for ``satcloud.latency.rtt(gateways=...)``).
