@@ -767,7 +767,12 @@ def _geo(slot_lon_deg, min_elevation_deg, t):
     check_range(lons, "slot_lon_deg", -180.0, 360.0, unit="deg")
     if lons.ndim != 1 or lons.size == 0:
         raise ValueError("slot_lon_deg must be a non-empty list of longitudes")
-    el = 10.0 if min_elevation_deg is None else min_elevation_deg
+    if min_elevation_deg is None:
+        # the GEO terminals' mask is written once, in the systems registry
+        from satcloud import systems
+
+        min_elevation_deg = systems.network("geo").min_elevation_deg
+    el = min_elevation_deg
     alt = geostationary_altitude_km()
     era_deg = float(np.degrees(earth_rotation_angle_rad(t)))
     c = Constellation.walker(alt, 0.0, 1, 1, phasing=0, min_elevation_deg=el, name="geo",
