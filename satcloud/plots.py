@@ -35,6 +35,7 @@ __all__ = [
     "add_coastlines",
     "add_land",
     "coverage_map",
+    "design_trade",
     "in_view_by_latitude",
     "link_budget_curves",
     "naturalearth_dir",
@@ -884,4 +885,71 @@ def rtt_to_nearest_region(table, *, route_factor, overhead_ms=0.0, title=None,
     if title:
         ax.set_title(title)
     ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+def design_trade(results, *, min_elevation_deg, title=None, figsize=(13.0, 4.8)):
+    """A constellation design sweep: median RTT and coverage against altitude.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        One row per design (:func:`satcloud.scenarios.design.shell_trade` through
+        :func:`satcloud.sweep.sweep`): ``altitude_km`` [km], ``inclination_deg`` [deg],
+        ``planes`` [-], ``median_rtt_ms`` [ms] (inf where no route: not drawn) and
+        ``coverage_pop_pct`` [%].
+    min_elevation_deg : float
+        The terminals' elevation mask of the sweep, for the coverage title. [deg]
+    title : str, optional
+        Figure title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: population-weighted median RTT [ms] against altitude [km]; right:
+        population-weighted coverage [%] against altitude [km]. Colour is the
+        inclination (Okabe-Ito), the marker the number of planes.
+    """
+    import numpy as np
+
+    df = _frame(results, "results", ("altitude_km", "inclination_deg", "planes",
+                                     "median_rtt_ms", "coverage_pop_pct"))
+    for col in ("altitude_km", "inclination_deg", "planes", "median_rtt_ms",
+                "coverage_pop_pct"):
+        try:
+            values = df[col].to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"results column {col} must hold numbers, got "
+                            f"{df[col].dtype}") from None
+        finite = np.isfinite(values) if col != "median_rtt_ms" else ~np.isnan(values)
+        if not finite.all():
+            raise ValueError(f"results column {col} must hold finite numbers, got "
+                             f"{values.tolist()!r:.120}")
+    mask = _number(min_elevation_deg, "min_elevation_deg", 0.0, 90.0, unit="deg")
+    title = _text(title, "title", optional=True)
+    colors = [OKABE_ITO[c] for c in ("blue", "orange", "bluish_green", "vermillion",
+                                     "reddish_purple", "sky_blue")]
+    markers = ["o", "s", "^", "D", "v", "P"]
+    fig = _story_figure(figsize)
+    axes = fig.subplots(1, 2)
+    for (inc, sub), color in zip(df.groupby("inclination_deg"), colors, strict=False):
+        for (planes, s2), marker in zip(sub.groupby("planes"), markers, strict=False):
+            s2 = s2.sort_values("altitude_km")
+            rtt = s2["median_rtt_ms"].astype(float).replace(np.inf, np.nan)
+            label = f"{inc:g}°, {planes} planes"
+            axes[0].plot(s2["altitude_km"], rtt, marker=marker, color=color, label=label)
+            axes[1].plot(s2["altitude_km"], s2["coverage_pop_pct"], marker=marker,
+                         color=color, label=label)
+    axes[0].set_xlabel("altitude [km]")
+    axes[0].set_ylabel("population-weighted median RTT [ms]")
+    axes[0].set_title("RTT to the nearest Azure region (laser links)")
+    axes[1].set_xlabel("altitude [km]")
+    axes[1].set_ylabel("population-weighted coverage [%]")
+    axes[1].set_title(f"Coverage at a {mask:g}° mask")
+    axes[1].legend(fontsize=7, ncols=1, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
     return fig

@@ -1153,6 +1153,11 @@ case("satcloud.plots.in_view_by_latitude")(lambda: {
                                  "min_in_view": [0.0, 1.0], "max_in_view": [4.0, 5.0]}),
     "title": "t", "figsize": (3.0, 2.0)})
 simple("satcloud.plots.network_color", network="starlink-gen1", mode="isl")
+case("satcloud.plots.design_trade")(lambda: {
+    "results": pd.DataFrame({"altitude_km": [550.0, 1100.0], "inclination_deg": [53.0, 53.0],
+                             "planes": [18, 18], "median_rtt_ms": [40.0, 45.0],
+                             "coverage_pop_pct": [90.0, 100.0]}),
+    "min_elevation_deg": 25.0, "title": "t", "figsize": (3.0, 2.0)})
 case("satcloud.plots.sites_map")(lambda: {
     "layers": [{"sites": _sites(), "label": "sites", "color": "#0072B2", "marker": "o",
                 "size": 30.0}],

@@ -301,3 +301,35 @@ def test_sites_map_refuses_bad_layers():
         plots.sites_map([])
     with pytest.raises(TypeError, match="layers"):
         plots.sites_map("azure")
+
+
+def _designs():
+    import pandas as pd
+    return pd.DataFrame({"altitude_km": [550.0, 1100.0, 550.0, 1100.0],
+                         "inclination_deg": [53.0, 53.0, 53.0, 53.0],
+                         "planes": [18, 18, 36, 36],
+                         "median_rtt_ms": [40.0, 45.0, 39.0, np.inf],
+                         "coverage_pop_pct": [90.0, 100.0, 95.0, 100.0]})
+
+
+def test_design_trade_labels_units_and_lines():
+    fig = plots.design_trade(_designs(), min_elevation_deg=25.0, title="best")
+    left, right = fig.axes
+    assert left.get_xlabel() == right.get_xlabel() == "altitude [km]"
+    assert left.get_ylabel() == "population-weighted median RTT [ms]"
+    assert right.get_ylabel() == "population-weighted coverage [%]"
+    assert right.get_title() == "Coverage at a 25° mask"
+    assert fig._suptitle.get_text() == "best"
+    assert [t.get_text() for t in right.get_legend().get_texts()] == [
+        "53°, 18 planes", "53°, 36 planes"]
+    # an unroutable design (inf) is a gap, not a point at infinity
+    assert np.isnan(left.lines[1].get_ydata()[1])
+    assert left.lines[0].get_color() == plots.OKABE_ITO["blue"]
+    _render_figure(fig)
+
+
+def test_design_trade_refuses_bad_input():
+    with pytest.raises(ValueError, match="coverage_pop_pct"):
+        plots.design_trade(_designs().drop(columns="coverage_pop_pct"), min_elevation_deg=25.0)
+    with pytest.raises(ValueError, match="min_elevation_deg"):
+        plots.design_trade(_designs(), min_elevation_deg=95.0)
