@@ -34,7 +34,6 @@ NOT_YET_CONVERTED = {
     "04_competition",
     "05_ground_stations",
     "06_modular_datacenter",
-    "08_design_sweep",
 }
 
 
