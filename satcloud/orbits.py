@@ -81,9 +81,6 @@ __all__ = [
     "sun_synchronous_inclination_deg",
 ]
 
-# moved to satcloud.time; kept importable for callers not yet updated (with to_time etc.)
-from satcloud.time import DEFAULT_EPOCH, SIDEREAL_RATE_RAD_S, duration_s, time_grid  # noqa: E402, F401, I001
-
 #: Earth's gravitational parameter, EGM96/WGS84 (NIMA TR8350.2). [km^3/s^2]
 MU_EARTH_KM3_S2 = 398600.4418
 #: Equatorial radius, WGS84. [km]

@@ -16,7 +16,8 @@ from satcloud import data
 from satcloud.constellations import constellation
 from satcloud.latency import OPTION_DEFAULTS, compare, resolve_sites, rtt, summarize
 from satcloud.network import geo_floor_rtt_ms, geodesic_distance_km
-from satcloud.orbits import propagate, time_grid
+from satcloud.orbits import propagate
+from satcloud.time import time_grid
 
 C_KM_S = 299_792.458
 DELAYS = ["user_link_ms", "isl_ms", "gateway_link_ms", "fibre_ms", "overhead_ms"]

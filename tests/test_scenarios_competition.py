@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 import scipy.constants
 
+import satcloud.time
 from satcloud import coverage, data, latency, links, orbits
 from satcloud.constellations import constellation
 from satcloud.network.bentpipe import DEFAULT_GEO_SLOTS_LON_DEG
@@ -36,7 +37,7 @@ def _geo_elevation_sphere(lat_deg, lon_deg, slot_lon_deg):
 
 @pytest.fixture(scope="module")
 def times():
-    return orbits.time_grid(duration="240s", step="120s")
+    return satcloud.time.time_grid(duration="240s", step="120s")
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from satcloud import data, latency, orbits
+import satcloud.time
+from satcloud import data, latency
 from satcloud.scenarios import latency as slat
 
 C_KM_S = 299_792.458
@@ -73,7 +74,7 @@ def sites():
 
 @pytest.fixture(scope="module")
 def times():
-    return orbits.time_grid("2020-10-01T00:00:00", duration=60.0, step=15.0)
+    return satcloud.time.time_grid("2020-10-01T00:00:00", duration=60.0, step=15.0)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from satcloud.constellations import Constellation
-from satcloud.orbits import propagate, time_grid
+from satcloud.orbits import propagate
+from satcloud.time import time_grid
 from satcloud.tle import TLEError, parse_omm, parse_tle, tle_checksum
 
 DATA = Path(__file__).parent / "data"

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from pyproj import Geod
 
+import satcloud.time
 from satcloud import coverage, data, latency, links, orbits
 from satcloud.constellations import CATALOGUE, Constellation, constellation, deploy
 from satcloud.network.fibre import fibre_path_rtt_ms
@@ -306,7 +307,7 @@ def test_constellation_panel_matches_orbit_and_coverage_functions(designer):
                                   v["sats_per_plane"], phasing=v["phasing"],
                                   min_elevation_deg=v["min_elevation_deg"])
     assert p.result["n_satellites"] == len(direct) == v["planes"] * v["sats_per_plane"]
-    eph = orbits.propagate(direct, orbits.time_grid(None, "40min", "600s"))
+    eph = orbits.propagate(direct, satcloud.time.time_grid(None, "40min", "600s"))
     cov = coverage.grid_coverage(eph, 10.0)
     pd.testing.assert_series_equal(p.result["summary"], coverage.coverage_summary(cov))
     assert p.result["by_latitude"]["mean_in_view"].to_numpy() == pytest.approx(
@@ -401,7 +402,7 @@ def test_latency_panel_matches_rtt(explorer):
     p = explorer
     _ok(p)
     v = p.values()
-    times = orbits.time_grid(None, "4min", "60s")
+    times = satcloud.time.time_grid(None, "4min", "60s")
     src = pd.DataFrame({"name": ["Nairobi"], "lat_deg": [resolve_place("Nairobi")[1]],
                         "lon_deg": [resolve_place("Nairobi")[2]]})
     direct = latency.rtt("starlink-gen1", "isl", src, "nearest Azure region", times,

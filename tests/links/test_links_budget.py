@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import satcloud.time
 from satcloud.links import (
     bent_pipe_budget,
     budget_table,
@@ -233,7 +234,7 @@ def test_with_the_orbits_engine_access_table():
     from satcloud import constellations, orbits
 
     c = constellations.constellation("starlink-gen1", shells=["1"])
-    eph = orbits.propagate(c, orbits.time_grid(duration="3min", step="60s"))
+    eph = orbits.propagate(c, satcloud.time.time_grid(duration="3min", step="60s"))
     sites = _azure_sites()
     acc = geometry.access(eph, sites)
     assert len(acc) > 0
