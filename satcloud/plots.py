@@ -25,6 +25,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 from cartopy.io import shapereader
 
+from satcloud import systems
 from satcloud.data import data_dir
 
 __all__ = [
@@ -62,19 +63,9 @@ OKABE_ITO = {
     "reddish_purple": "#CC79A7",
 }
 
-#: A fixed colour per network / provider, used by every figure of the report.
-NETWORK_COLORS = {
-    "azure": OKABE_ITO["blue"],
-    "aws": OKABE_ITO["orange"],
-    "starlink": OKABE_ITO["vermillion"],
-    "starlink-isl": OKABE_ITO["reddish_purple"],
-    "kuiper": OKABE_ITO["bluish_green"],
-    "oneweb": OKABE_ITO["sky_blue"],
-    "telesat": OKABE_ITO["yellow"],
-    "o3b": OKABE_ITO["black"],
-    "geo": "#999999",
-    "fibre": OKABE_ITO["black"],
-}
+#: A fixed colour per network / provider, used by every figure of the report: the
+#: palette of the systems registry (``data/colours.csv``, Okabe-Ito colours).
+NETWORK_COLORS = dict(systems.colours())
 
 _LAND_COLOR = "#EDEDE8"
 _OCEAN_COLOR = "#FFFFFF"
@@ -634,9 +625,8 @@ def in_view_by_latitude(by_latitude, *, title=None, figsize=(8.0, 3.0)):
     return fig
 
 
-#: Network name -> key of :data:`NETWORK_COLORS` where they differ.
-_COLOUR_KEY = {"starlink-gen1": "starlink", "starlink-gen2": "starlink",
-               "telesat-2020": "telesat", "o3b-mpower": "o3b"}
+#: Network name -> key of :data:`NETWORK_COLORS` (the registry's ``colour_key``).
+_COLOUR_KEY = {name: net.colour_key for name, net in systems.networks().items()}
 
 
 def network_color(network: str, mode: str = "") -> str:
