@@ -153,6 +153,20 @@ def check_scalar(value, name: str) -> float:
     return float(arr.reshape(()))
 
 
+def check_count(value, name: str, minimum: int = 1) -> int:
+    """A whole number >= ``minimum`` (an int, or a float with no fraction), as ``int``.
+
+    Raises ``TypeError`` for a bool or a non-number and ``ValueError`` for a fraction, a
+    non-finite value or one below ``minimum``, naming ``name``.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | np.integer | float
+                                                 | np.floating):
+        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r:.80}")
+    if not np.isfinite(value) or value != int(value) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r:.80}")
+    return int(value)
+
+
 def check_finite_result(result, names: str) -> np.ndarray:
     """Raise if finite inputs overflowed to a non-finite ``result`` (e.g. 1e300 km).
 

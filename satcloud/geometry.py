@@ -59,6 +59,7 @@ from satcloud._validate import (
     _finite_sum,
     as_float_array,
     check_choice,
+    check_count,
     check_finite_result,
     check_latlon,
     check_memory,
@@ -499,20 +500,8 @@ def _sat_groups(ephemeris, min_el: np.ndarray) -> list[np.ndarray]:
     return np.split(order, bounds)
 
 
-def _check_chunk_steps(chunk_steps):
-    """``None`` (automatic) or a positive integer number of time steps per chunk."""
-    if chunk_steps is None:
-        return None
-    if isinstance(chunk_steps, bool) or not isinstance(chunk_steps, int | np.integer | float
-                                                       | np.floating):
-        raise TypeError(f"chunk_steps must be a positive integer, got {chunk_steps!r}")
-    if not np.isfinite(chunk_steps) or chunk_steps != int(chunk_steps) or chunk_steps < 1:
-        raise ValueError(f"chunk_steps must be an integer >= 1, got {chunk_steps!r}")
-    return int(chunk_steps)
-
-
 def _chunk_steps(n_sat: int, n_site: int, chunk_steps) -> int:
-    chunk = _check_chunk_steps(chunk_steps)
+    chunk = None if chunk_steps is None else check_count(chunk_steps, "chunk_steps")
     if chunk is not None:
         return chunk
     return max(1, min(64, 2_000_000 // max(n_sat, 1)))

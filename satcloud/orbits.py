@@ -59,6 +59,7 @@ from astropy.time import Time
 from satcloud._core._jit import load as load_kernels
 from satcloud._validate import (
     _finite_sum,
+    check_count,
     check_finite_result,
     check_memory,
     check_range,
@@ -677,12 +678,7 @@ def _check_chunk_steps(chunk_steps, n_sat: int) -> int:
     """Time steps per chunk: a positive integer, default ~1e6 satellite states."""
     if chunk_steps is None:
         return _default_chunk(n_sat)
-    if isinstance(chunk_steps, bool) or not isinstance(chunk_steps, int | np.integer | float
-                                                       | np.floating):
-        raise TypeError(f"chunk_steps must be a positive integer, got {chunk_steps!r}")
-    if not np.isfinite(chunk_steps) or chunk_steps != int(chunk_steps) or chunk_steps < 1:
-        raise ValueError(f"chunk_steps must be an integer >= 1, got {chunk_steps!r}")
-    return int(chunk_steps)
+    return check_count(chunk_steps, "chunk_steps")
 
 
 #: Memory per time step held besides the positions (offsets, Earth rotation angles,

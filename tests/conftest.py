@@ -23,6 +23,21 @@ settings.load_profile(os.environ.get("SATCLOUD_HYPOTHESIS_PROFILE", "determinist
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="module")
+def small_memory_limit():
+    """Lower satcloud's memory guard to 64 MB for a module (the fuzz modules): an input
+    that would build a large but valid grid is refused at once instead of allocating
+    gigabytes; the guard itself is what those tests exercise."""
+    from satcloud import _validate
+
+    old = _validate.MAX_ARRAY_BYTES
+    _validate.MAX_ARRAY_BYTES = 64 * 2**20
+    try:
+        yield
+    finally:
+        _validate.MAX_ARRAY_BYTES = old
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     """The project's source tree."""

@@ -334,7 +334,7 @@ def test_propagate_chunk_steps_and_dtype_are_checked():
     t = time_grid(None, "10min", "60s")
     with pytest.raises(ValueError, match="chunk_steps must be an integer >= 1, got 0"):
         propagate(c, t, chunk_steps=0)
-    with pytest.raises(TypeError, match="chunk_steps must be a positive integer, got 'abc'"):
+    with pytest.raises(TypeError, match="chunk_steps must be an integer >= 1, got 'abc'"):
         propagate(c, t, chunk_steps="abc")
     with pytest.raises(TypeError, match="dtype must be float64 or float32, got int64"):
         iter_propagate(c, t, dtype=np.int64)              # checked at the call, eagerly

@@ -23,7 +23,6 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from satcloud import _validate
 from satcloud.constellations import Constellation
 from satcloud.coverage import global_grid, site_coverage
 from satcloud.geometry import access, geodetic_to_ecef, look_angles, slant_range_km
@@ -43,15 +42,8 @@ FUZZ = settings(max_examples=int(os.environ.get("SATCLOUD_FUZZ_EXAMPLES", "60"))
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 
-@pytest.fixture(scope="module", autouse=True)
-def small_memory_limit():
-    """64 MB: valid but large grids are refused at once (the guard is what is tested)."""
-    old = _validate.MAX_ARRAY_BYTES
-    _validate.MAX_ARRAY_BYTES = 64 * 2**20
-    try:
-        yield
-    finally:
-        _validate.MAX_ARRAY_BYTES = old
+# 64 MB: a garbage size that would build a large (valid) grid is refused at once
+pytestmark = pytest.mark.usefixtures("small_memory_limit")
 
 
 # --------------------------------------------------------------------------- helpers

@@ -52,7 +52,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import satcloud
-from satcloud import _validate
 
 DATA = Path(__file__).parent / "data"
 TIMEOUT_S = 30.0
@@ -71,15 +70,8 @@ def scratch_cwd(tmp_path_factory):
         os.chdir(old)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def small_memory_limit():
-    """64 MB: a garbage size that would build a large (valid) grid is refused at once."""
-    old = _validate.MAX_ARRAY_BYTES
-    _validate.MAX_ARRAY_BYTES = 64 * 2**20
-    try:
-        yield
-    finally:
-        _validate.MAX_ARRAY_BYTES = old
+# 64 MB: a garbage size that would build a large (valid) grid is refused at once
+pytestmark = pytest.mark.usefixtures("small_memory_limit")
 
 
 # ------------------------------------------------------------------ enumeration
