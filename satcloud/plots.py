@@ -943,3 +943,9 @@ def design_trade(results, *, min_elevation_deg, title=None, figsize=(13.0, 4.8))
         fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+# ----------------------------------------------------------- figures of notebooks 01-03
+
+
+# ----------------------------------------------------------- figures of notebooks 04-06

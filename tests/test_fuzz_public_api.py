@@ -1216,6 +1216,12 @@ case("satcloud.report.run_report")(lambda: {
 simple("satcloud.cli.main", argv=["data"])
 
 
+# ------------------------------------------------------------------ plots of notebooks 01-03
+
+
+# ------------------------------------------------------------------ plots of notebooks 04-06
+
+
 # ------------------------------------------------------------------ widget panels
 # A panel's constructor takes the initial control values as keywords (``LatencyPanel(
 # source="Lima")``). Each panel is an entry point whose parameters are its controls: it
