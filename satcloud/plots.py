@@ -35,9 +35,14 @@ __all__ = [
     "add_borders",
     "add_coastlines",
     "add_land",
+    "backhaul_choice_map",
+    "backhaul_decision",
     "coverage_map",
+    "coverage_sweeps",
     "design_trade",
+    "ground_tracks",
     "in_view_by_latitude",
+    "in_view_by_latitude_compared",
     "link_budget_curves",
     "naturalearth_dir",
     "naturalearth_path",
@@ -948,4 +953,421 @@ def design_trade(results, *, min_elevation_deg, title=None, figsize=(13.0, 4.8))
 # ----------------------------------------------------------- figures of notebooks 01-03
 
 
+#: Colours of the lines of a figure whose lines are not networks, in order (Okabe-Ito).
+_LINE_COLORS = tuple(OKABE_ITO[k] for k in ("vermillion", "blue", "bluish_green", "orange",
+                                            "reddish_purple", "sky_blue", "yellow"))
+
+
+def _colors(colors, name: str, labels) -> dict:
+    """``colors`` checked to be a mapping with a matplotlib colour for every label."""
+    if not isinstance(colors, dict):
+        raise TypeError(f"{name} must be a dict label -> colour (use NETWORK_COLORS / "
+                        f"OKABE_ITO), got {type(colors).__name__} {colors!r:.80}")
+    missing = [str(label) for label in labels if label not in colors]
+    if missing:
+        raise ValueError(f"{name} has no colour for {missing}; it has {list(colors)}")
+    for label in labels:
+        _check_color(colors[label], f"{name}[{label!r}]")
+    return colors
+
+
+def _numbers(df, name: str, columns, *, unit: dict) -> None:
+    """Every one of ``columns`` of ``df`` holds finite numbers."""
+    import numpy as np
+
+    for col in columns:
+        try:
+            values = df[col].to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} column {col} must hold numbers [{unit[col]}], got "
+                            f"{df[col].dtype}") from None
+        if not np.isfinite(values).all():
+            raise ValueError(f"{name} column {col} must hold finite numbers "
+                             f"[{unit[col]}], got {values.tolist()!r:.120}")
+
+
+def _labels(values, name: str) -> tuple:
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of labels, got {type(values).__name__} "
+                        f"{values!r:.80}")
+    return tuple(values)
+
+
+def ground_tracks(tracks, *, title=None, legend_title="satellite (dot: first position)",
+                  figsize=(11.0, 5.6)):
+    """Ground tracks of a few satellites on a world map, each from its first position.
+
+    Parameters
+    ----------
+    tracks : pandas.DataFrame
+        :func:`satcloud.geometry.ground_track` rows: ``sat_id``, ``segment`` (a new one
+        where the track wraps around the date line), ``lat_deg`` and ``lon_deg``, in time
+        order. [deg]
+    title : str, optional
+        Axes title (state the finding).
+    legend_title : str
+        Title of the legend (one entry per satellite).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A Robinson world map with one line per satellite (Okabe-Ito colours, at most
+        seven satellites) and a dot at its first position.
+    """
+    df = _frame(tracks, "tracks", ("sat_id", "segment", "lat_deg", "lon_deg"))
+    from satcloud._validate import check_latlon
+
+    check_latlon(df["lat_deg"], df["lon_deg"], "tracks column lat_deg",
+                 "tracks column lon_deg")
+    title = _text(title, "title", optional=True)
+    legend_title = _text(legend_title, "legend_title")
+    groups = list(df.groupby("sat_id", sort=False))
+    if len(groups) > len(_LINE_COLORS):
+        raise ValueError(f"tracks holds {len(groups)} satellites; at most "
+                         f"{len(_LINE_COLORS)} can be told apart")
+    fig = _story_figure(figsize)
+    ax = world_map(ax=fig.add_subplot(1, 1, 1, projection=ccrs.Robinson()), title=title)
+    for (sat_id, g), color in zip(groups, _LINE_COLORS, strict=False):
+        for _, seg in g.groupby("segment"):
+            ax.plot(seg["lon_deg"], seg["lat_deg"], color=color, lw=1.4,
+                    transform=ccrs.PlateCarree())
+        ax.plot([], [], color=color, lw=1.4, label=str(sat_id))
+        ax.scatter(g["lon_deg"].iloc[0], g["lat_deg"].iloc[0], color=color, s=25,
+                   transform=ccrs.PlateCarree(), zorder=5)
+    ax.legend(loc="lower left", fontsize=7, title=legend_title, title_fontsize=7)
+    return fig
+
+
+def in_view_by_latitude_compared(in_view, *, colors, dashed=(), title=None,
+                                 figsize=(10.0, 5.0)):
+    """Mean satellites in view versus latitude, one line per constellation.
+
+    Parameters
+    ----------
+    in_view : pandas.DataFrame
+        :func:`satcloud.scenarios.constellations.in_view_vs_latitude` rows:
+        ``constellation``, ``lat_deg`` [deg] and ``mean_in_view`` (time and longitude
+        mean, >= 0). [-]
+    colors : dict
+        Constellation -> colour (use :data:`NETWORK_COLORS` / :data:`OKABE_ITO`), one
+        for each constellation of ``in_view``.
+    dashed : sequence of str
+        Constellations drawn dashed (e.g. a partial deployment).
+    title : str, optional
+        Axes title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Latitude [deg] against satellites in view [count] on a symmetric-log axis
+        (linear below 1).
+    """
+    df = _frame(in_view, "in_view", ("constellation", "lat_deg", "mean_in_view"))
+    _numbers(df, "in_view", ("lat_deg", "mean_in_view"),
+             unit={"lat_deg": "deg", "mean_in_view": "count"})
+    if not ((df["lat_deg"].abs() <= 90).all() and (df["mean_in_view"] >= 0).all()):
+        raise ValueError("in_view needs lat_deg in [-90, 90] deg and mean_in_view >= 0")
+    groups = list(df.groupby("constellation", sort=False))
+    colors = _colors(colors, "colors", [label for label, _ in groups])
+    dashed = set(_labels(dashed, "dashed"))
+    title = _text(title, "title", optional=True)
+    fig = _story_figure(figsize)
+    ax = fig.subplots()
+    for label, g in groups:
+        ax.plot(g["lat_deg"], g["mean_in_view"], marker=".", color=colors[label],
+                label=str(label), ls="--" if label in dashed else "-")
+    ax.set_yscale("symlog", linthresh=1)
+    ax.set_xlabel("latitude [deg]")
+    ax.set_ylabel("satellites in view, time mean [count]")
+    ax.set_xlim(-90, 90)
+    ax.set_xticks(range(-90, 91, 30))
+    ax.legend(fontsize=8, ncol=2)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def coverage_sweeps(deployment, elevation, *, colors, dashed=(), marked_count=None,
+                    deployment_title=None, elevation_title=None, figsize=(12.0, 4.8)):
+    """Coverage as satellites are deployed (left) and as the elevation mask rises (right).
+
+    Parameters
+    ----------
+    deployment : pandas.DataFrame
+        :func:`satcloud.scenarios.constellations.deployment_sweep` rows: ``variant``
+        (deployment rule), ``n_satellites`` [count] and ``fraction_covered_pct`` [%].
+    elevation : pandas.DataFrame
+        :func:`satcloud.scenarios.constellations.elevation_sweep` rows:
+        ``constellation``, ``min_elevation_deg`` [deg] and ``fraction_covered_pct`` [%].
+    colors : dict
+        Constellation -> colour for the right panel (use :data:`NETWORK_COLORS` /
+        :data:`OKABE_ITO`); the left panel's rules take Okabe-Ito colours in order.
+    dashed : sequence of str
+        Constellations of the right panel drawn dashed.
+    marked_count : int, optional
+        A number of satellites marked by a vertical line on the left panel. [count]
+    deployment_title, elevation_title : str, optional
+        Titles of the two panels (state the findings).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: satellites deployed [count] against area-weighted time covered [%], one
+        line per rule (solid, dashed, dotted); right: minimum elevation [deg] against
+        area-weighted time covered [%], one line per constellation.
+    """
+    dep = _frame(deployment, "deployment", ("variant", "n_satellites",
+                                            "fraction_covered_pct"))
+    elev = _frame(elevation, "elevation", ("constellation", "min_elevation_deg",
+                                           "fraction_covered_pct"))
+    _numbers(dep, "deployment", ("n_satellites", "fraction_covered_pct"),
+             unit={"n_satellites": "count", "fraction_covered_pct": "%"})
+    _numbers(elev, "elevation", ("min_elevation_deg", "fraction_covered_pct"),
+             unit={"min_elevation_deg": "deg", "fraction_covered_pct": "%"})
+    variants = list(dep.groupby("variant", sort=False))
+    if len(variants) > len(_LINE_COLORS):
+        raise ValueError(f"deployment holds {len(variants)} variants; at most "
+                         f"{len(_LINE_COLORS)} can be told apart")
+    groups = list(elev.groupby("constellation", sort=False))
+    colors = _colors(colors, "colors", [label for label, _ in groups])
+    dashed = set(_labels(dashed, "dashed"))
+    if marked_count is not None:
+        marked_count = _number(marked_count, "marked_count", 0.0, unit="count")
+    deployment_title = _text(deployment_title, "deployment_title", optional=True)
+    elevation_title = _text(elevation_title, "elevation_title", optional=True)
+    fig = _story_figure(figsize)
+    ax1, ax2 = fig.subplots(1, 2)
+    styles = ("-", "--", ":", "-.")
+    starlink = NETWORK_COLORS.get("starlink", OKABE_ITO["vermillion"])
+    dep_colors = (starlink, *(c for c in _LINE_COLORS if c != starlink))
+    for k, (variant, g) in enumerate(variants):
+        ax1.plot(g["n_satellites"], g["fraction_covered_pct"], marker="o",
+                 ls=styles[k % len(styles)], color=dep_colors[k], label=str(variant))
+    if marked_count is not None:
+        ax1.axvline(marked_count, color="grey", lw=0.8)
+        ax1.text(marked_count, 3, f" {marked_count:g}", color="grey", fontsize=8)
+    ax1.set_xlabel("satellites deployed [count]")
+    ax1.set_ylabel("time covered, area-weighted [%]")
+    ax1.set_ylim(0, 102)
+    ax1.legend(fontsize=8, loc="lower right")
+    for label, g in groups:
+        ax2.plot(g["min_elevation_deg"], g["fraction_covered_pct"], marker=".",
+                 color=colors[label], label=str(label),
+                 ls="--" if label in dashed else "-")
+    ax2.set_xlabel("minimum elevation [deg]")
+    ax2.set_ylabel("time covered, area-weighted [%]")
+    ax2.set_ylim(0, 102)
+    ax2.legend(fontsize=7, loc="lower left")
+    if deployment_title:
+        ax1.set_title(deployment_title, fontsize=10)
+    if elevation_title:
+        ax2.set_title(elevation_title, fontsize=10)
+    return fig
+
+
 # ----------------------------------------------------------- figures of notebooks 04-06
+
+def _option_styles(styles, name: str = "styles") -> dict:
+    """``styles`` checked: a mapping option -> {"color": ..., "marker": ...}."""
+    from collections.abc import Mapping
+
+    from matplotlib.markers import MarkerStyle
+
+    if not isinstance(styles, Mapping) or not styles:
+        raise TypeError(f"{name} must be a non-empty mapping option -> {{'color': ..., "
+                        f"'marker': ...}}, got {type(styles).__name__} {styles!r:.80}")
+    out = {}
+    for option, style in styles.items():
+        _text(option, f"{name} key")
+        if not isinstance(style, Mapping) or set(style) != {"color", "marker"}:
+            raise ValueError(f"{name}[{option!r}] must be a dict with the keys color and "
+                             f"marker, got {style!r:.80}")
+        _check_color(style["color"], f"{name}[{option!r}]['color']")
+        try:
+            MarkerStyle(style["marker"])
+        except (TypeError, ValueError):
+            raise ValueError(f"{name}[{option!r}]['marker'] must be a matplotlib marker "
+                             f"(e.g. 'o', 's', 'D'), got {style['marker']!r:.80}") from None
+        out[option] = dict(style)
+    return out
+
+
+def backhaul_choice_map(sites, choice, regions, *, styles, title=None,
+                        figsize=(11.0, 5.6)):
+    """Remote sites on a world map, coloured by their chosen backhaul, with the regions.
+
+    Parameters
+    ----------
+    sites : pandas.DataFrame
+        One row per site: ``name``, ``lat_deg`` and ``lon_deg``. [deg]
+    choice : mapping or pandas.Series
+        The chosen backhaul option of each site name (a key of ``styles``); a site
+        without a choice (missing or NaN) is not drawn.
+    regions : pandas.DataFrame
+        Cloud regions with ``lat_deg`` and ``lon_deg``, drawn as squares in the Azure
+        colour. [deg]
+    styles : mapping
+        Option -> ``{"color": ..., "marker": ...}`` (the options' colours of notebook 03,
+        :data:`satcloud.scenarios.latency.SYSTEM_STYLES`); the legend follows its order.
+    title : str, optional
+        Axes title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A Robinson world map: the regions, and each site as a star in its option's colour,
+        labelled with its name.
+    """
+    import pandas as pd
+
+    sites = _frame(sites, "sites", ("name", "lat_deg", "lon_deg"))
+    regions = _frame(regions, "regions", ("lat_deg", "lon_deg"))
+    from satcloud._validate import check_latlon
+
+    for df, name in ((sites, "sites"), (regions, "regions")):
+        check_latlon(df["lat_deg"], df["lon_deg"], f"{name} column lat_deg",
+                     f"{name} column lon_deg")
+    styles = _option_styles(styles)
+    if not isinstance(choice, (dict, pd.Series)):
+        raise TypeError(f"choice must be a dict or pandas Series site name -> option, got "
+                        f"{type(choice).__name__} {choice!r:.80}")
+    chosen = sites["name"].map(pd.Series(choice, dtype=object))
+    unknown = sorted({str(c) for c in chosen.dropna()} - set(styles))
+    if unknown:
+        raise ValueError(f"choice names option(s) {unknown} that styles lacks; styles has "
+                         f"{list(styles)}")
+    title = _text(title, "title", optional=True)
+    fig = _story_figure(figsize)
+    ax = world_map(ax=fig.add_subplot(1, 1, 1, projection=ccrs.Robinson()), title=title)
+    plot_sites(ax, regions, label="Azure region", color=NETWORK_COLORS["azure"],
+               marker="s", size=14)
+    for option, style in styles.items():
+        pts = sites[chosen == option]
+        if len(pts):
+            plot_sites(ax, pts, label=f"site; quickest qualifying option: {option}",
+                       color=style["color"], marker="*", size=220, annotate="name")
+    ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
+    if title:
+        ax.set_title(title, fontsize=11)
+    return fig
+
+
+def backhaul_decision(table, *, sites, styles, availability_target, floor_color=None,
+                      title=None, figsize=(15.0, 6.2)):
+    """Per site and backhaul option: round trip, throughput in rain and downtime.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per site and option (:func:`satcloud.scenarios.datacenter.backhaul_table`):
+        ``site``, ``option``, ``covered`` (bool), ``rtt_median_ms``, ``rtt_p95_ms``,
+        ``floor_ms`` [ms], ``forward_rain_mbps``, ``forward_clear_mbps`` [Mbit/s] and
+        ``downtime_h_per_year`` [h/year]. Rows not covered are left out; the option
+        ``"fibre"`` is drawn in the latency panel only.
+    sites : sequence of str
+        The sites, top to bottom.
+    styles : mapping
+        Option -> ``{"color": ..., "marker": ...}``; the legend follows its order.
+    availability_target : float
+        The availability an option must meet, drawn as a downtime line, in (0, 100]. [%]
+    floor_color : str, optional
+        Colour of the vacuum floor (default Okabe-Ito blue).
+    title : str, optional
+        Figure title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Three panels sharing the sites: median to 95th-percentile RTT [ms] with the
+        vacuum floor (log), forward throughput per carrier [Mbit/s] (filled: in rain;
+        hollow: clear sky), and downtime of both directions [h/year] (log; at least
+        0.03 h/year drawn) with the target.
+    """
+    import numpy as np
+    from matplotlib.lines import Line2D
+
+    from satcloud.scenarios.links import HOURS_PER_YEAR
+
+    numeric = ("rtt_median_ms", "rtt_p95_ms", "floor_ms", "forward_rain_mbps",
+               "forward_clear_mbps", "downtime_h_per_year")
+    df = _frame(table, "table", ("site", "option", "covered", *numeric))
+    for col in numeric:
+        try:
+            df[col].to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"table column {col} must hold numbers, got "
+                            f"{df[col].dtype}") from None
+    if isinstance(sites, (str, bytes)) or not hasattr(sites, "__iter__"):
+        raise TypeError(f"sites must be a sequence of site names, got "
+                        f"{type(sites).__name__} {sites!r:.80}")
+    names = [_text(s, "sites item") for s in sites]
+    if not names:
+        raise ValueError("sites is empty: nothing to draw")
+    styles = _option_styles(styles)
+    unknown = sorted(set(df.loc[df["covered"].astype(bool), "option"].astype(str))
+                     - set(styles))
+    if unknown:
+        raise ValueError(f"table has option(s) {unknown} that styles lacks; styles has "
+                         f"{list(styles)}")
+    target = _number(availability_target, "availability_target", 0.0, 100.0,
+                     low_open=True, unit="%")
+    floor_color = OKABE_ITO["blue"] if floor_color is None else _check_color(
+        floor_color, "floor_color")
+    title = _text(title, "title", optional=True)
+    opts = list(styles)
+    off = dict(zip(opts, np.linspace(-0.3, 0.3, len(opts)) if len(opts) > 1 else [0.0],
+                   strict=True))
+    fig = _story_figure(figsize)
+    a1, a2, a3 = fig.subplots(1, 3, sharey=True)
+    for i, site in enumerate(names):
+        g = df[(df["site"] == site) & df["covered"].astype(bool)].set_index("option")
+        for o in g.index:
+            r = g.loc[o]
+            y = i + off[o]
+            st = {"color": styles[o]["color"]}
+            mk = styles[o]["marker"]
+            a1.plot([r.rtt_median_ms, r.rtt_p95_ms], [y, y], lw=2, **st)
+            a1.plot(r.rtt_median_ms, y, mk, ms=6, **st)
+            if o == "fibre":
+                continue
+            a2.plot(r.forward_rain_mbps, y, mk, ms=6, **st)
+            a2.plot(r.forward_clear_mbps, y, mk, ms=6, mfc="none", **st)
+            a3.plot(max(r.downtime_h_per_year, 0.03), y, mk, ms=6, **st)
+        floors = df.loc[df["site"] == site, "floor_ms"]
+        if len(floors):
+            floor = floors.iloc[0]
+            a1.plot([floor, floor], [i - 0.4, i + 0.4], color=floor_color, lw=2.5)
+    a1.set_xscale("log")
+    a1.set_xlabel("round-trip time to the nearest Azure region [ms]")
+    a2.set_xlabel("forward throughput per carrier [Mbit/s]")
+    a2.set_xlim(left=-80)
+    a3.set_xscale("log")
+    a3.set_xlabel("downtime, both directions [h/year]")
+    target_h = (100.0 - target) / 100.0 * HOURS_PER_YEAR
+    if target_h > 0:
+        a3.axvline(target_h, color="#555555", ls=":", lw=1.2)
+        a3.annotate(f"target {target:g} %", (target_h, len(names) - 0.5),
+                    xytext=(3, 0), textcoords="offset points", fontsize=8, color="#555555")
+    a1.set_yticks(range(len(names)), names, fontsize=9)
+    a1.invert_yaxis()
+    for a in (a1, a2, a3):
+        a.grid(axis="y", visible=False)
+    handles = [Line2D([], [], ls="", marker=styles[o]["marker"], color=styles[o]["color"],
+                      label=o) for o in opts]
+    handles.append(Line2D([], [], color=floor_color, lw=2.5, label="vacuum floor"))
+    fig.legend(handles=handles, loc="upper center", ncols=len(handles), fontsize=9,
+               bbox_to_anchor=(0.5, 0.93))
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout(rect=(0, 0, 1, 0.9))
+    return fig

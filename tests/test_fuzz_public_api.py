@@ -1217,9 +1217,46 @@ simple("satcloud.cli.main", argv=["data"])
 
 
 # ------------------------------------------------------------------ plots of notebooks 01-03
+case("satcloud.plots.ground_tracks")(lambda: {
+    "tracks": pd.DataFrame({"sat_id": ["a", "a", "b"], "segment": [0, 1, 0],
+                            "lat_deg": [0.0, 50.0, -60.0], "lon_deg": [0.0, -170.0, 20.0]}),
+    "title": "t", "legend_title": "satellite", "figsize": (3.0, 2.0)})
+case("satcloud.plots.in_view_by_latitude_compared")(lambda: {
+    "in_view": pd.DataFrame({"constellation": ["A", "A", "B"],
+                             "lat_deg": [-45.0, 45.0, 0.0], "mean_in_view": [2.0, 30.0, 1.0]}),
+    "colors": {"A": "#D55E00", "B": "#0072B2"}, "dashed": ["B"], "title": "t",
+    "figsize": (3.0, 2.0)})
+case("satcloud.plots.coverage_sweeps")(lambda: {
+    "deployment": pd.DataFrame({"variant": ["spread", "spread", "adjacent"],
+                                "n_satellites": [100, 800, 800],
+                                "fraction_covered_pct": [40.0, 87.0, 75.0]}),
+    "elevation": pd.DataFrame({"constellation": ["A", "A", "B"],
+                               "min_elevation_deg": [10.0, 55.0, 10.0],
+                               "fraction_covered_pct": [100.0, 99.0, 87.0]}),
+    "colors": {"A": "#000000", "B": "#0072B2"}, "dashed": ["B"], "marked_count": 800,
+    "deployment_title": "l", "elevation_title": "r", "figsize": (3.0, 2.0)})
 
 
 # ------------------------------------------------------------------ plots of notebooks 04-06
+
+case("satcloud.plots.backhaul_choice_map")(lambda: {
+    "sites": pd.DataFrame({"name": ["A", "B"], "lat_deg": [-24.0, 60.0],
+                           "lon_deg": [-69.0, 10.0]}),
+    "choice": {"A": "sat", "B": "fibre"}, "regions": _sites(),
+    "styles": {"sat": {"color": "#CC79A7", "marker": "P"},
+               "fibre": {"color": "#000000", "marker": "s"}},
+    "title": "t", "figsize": (3.0, 2.0)})
+case("satcloud.plots.backhaul_decision")(lambda: {
+    "table": pd.DataFrame({"site": ["A", "A"], "option": ["sat", "fibre"],
+                           "covered": [True, True], "rtt_median_ms": [11.0, 21.0],
+                           "rtt_p95_ms": [13.0, 21.0], "floor_ms": [7.0, 7.0],
+                           "forward_rain_mbps": [900.0, np.nan],
+                           "forward_clear_mbps": [941.0, np.nan],
+                           "downtime_h_per_year": [2.0, np.nan]}),
+    "sites": ["A"], "styles": {"sat": {"color": "#CC79A7", "marker": "P"},
+                               "fibre": {"color": "#000000", "marker": "s"}},
+    "availability_target": 99.9, "floor_color": "#0072B2", "title": "t",
+    "figsize": (3.0, 2.0)})
 
 
 # ------------------------------------------------------------------ widget panels

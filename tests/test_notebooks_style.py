@@ -33,7 +33,6 @@ NOT_YET_CONVERTED = {
     "03_latency_to_azure",
     "04_competition",
     "05_ground_stations",
-    "06_modular_datacenter",
 }
 
 

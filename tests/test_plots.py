@@ -333,3 +333,207 @@ def test_design_trade_refuses_bad_input():
         plots.design_trade(_designs().drop(columns="coverage_pop_pct"), min_elevation_deg=25.0)
     with pytest.raises(ValueError, match="min_elevation_deg"):
         plots.design_trade(_designs(), min_elevation_deg=95.0)
+
+
+_STYLES = {"Starlink ISL": {"color": "#CC79A7", "marker": "P"},
+           "GEO HTS": {"color": "#999999", "marker": "^"},
+           "fibre": {"color": "#000000", "marker": "s"}}
+
+
+def _backhaul():
+    import pandas as pd
+    return pd.DataFrame({
+        "site": ["Mine", "Mine", "Mine", "Atoll", "Atoll"],
+        "option": ["Starlink ISL", "GEO HTS", "fibre", "Starlink ISL", "GEO HTS"],
+        "covered": [True, True, True, True, False],
+        "rtt_median_ms": [11.0, 490.0, 21.0, 40.0, np.nan],
+        "rtt_p95_ms": [13.0, 495.0, 21.0, 45.0, np.nan],
+        "floor_ms": [7.0, 7.0, 7.0, 20.0, 20.0],
+        "forward_rain_mbps": [900.0, 300.0, np.nan, 530.0, np.nan],
+        "forward_clear_mbps": [941.0, 400.0, np.nan, 941.0, np.nan],
+        "downtime_h_per_year": [0.01, 20.0, np.nan, 2.7, np.nan]})
+
+
+def test_backhaul_choice_map_labels_sites_by_option():
+    import pandas as pd
+    sites = pd.DataFrame({"name": ["Mine", "Atoll", "Ship"], "lat_deg": [-24.0, -8.5, 55.0],
+                          "lon_deg": [-69.0, 179.2, -30.0]})
+    fig = plots.backhaul_choice_map(sites, {"Mine": "fibre", "Atoll": "Starlink ISL"},
+                                    data.azure_regions(), styles=_STYLES, title="choice")
+    (ax,) = fig.axes
+    assert ax.get_title() == "choice"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Azure region", "site; quickest qualifying option: Starlink ISL",
+        "site; quickest qualifying option: fibre"]
+    # the sites with a choice are named on the map, the one without is not drawn
+    assert {t.get_text() for t in ax.texts} == {"Mine", "Atoll"}
+    _render_figure(fig)
+
+
+def test_backhaul_choice_map_refuses_bad_input():
+    import pandas as pd
+    sites = pd.DataFrame({"name": ["Mine"], "lat_deg": [-24.0], "lon_deg": [-69.0]})
+    with pytest.raises(ValueError, match=r"option\(s\) \['laser'\]"):
+        plots.backhaul_choice_map(sites, {"Mine": "laser"}, data.azure_regions(),
+                                  styles=_STYLES)
+    with pytest.raises(ValueError, match="sites lacks"):
+        plots.backhaul_choice_map(sites.drop(columns="name"), {}, data.azure_regions(),
+                                  styles=_STYLES)
+    with pytest.raises(TypeError, match="choice"):
+        plots.backhaul_choice_map(sites, ["fibre"], data.azure_regions(), styles=_STYLES)
+    with pytest.raises(ValueError, match=r"styles\['fibre'\]\['color'\]"):
+        plots.backhaul_choice_map(sites, {}, data.azure_regions(),
+                                  styles={"fibre": {"color": "nope", "marker": "s"}})
+
+
+def test_backhaul_decision_labels_units_and_target():
+    fig = plots.backhaul_decision(_backhaul(), sites=["Mine", "Atoll"], styles=_STYLES,
+                                  availability_target=99.9, title="decision")
+    a1, a2, a3 = fig.axes
+    assert a1.get_xlabel() == "round-trip time to the nearest Azure region [ms]"
+    assert a2.get_xlabel() == "forward throughput per carrier [Mbit/s]"
+    assert a3.get_xlabel() == "downtime, both directions [h/year]"
+    assert a1.get_xscale() == a3.get_xscale() == "log"
+    assert [t.get_text() for t in a1.get_yticklabels()] == ["Mine", "Atoll"]
+    assert fig._suptitle.get_text() == "decision"
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "Starlink ISL", "GEO HTS", "fibre", "vacuum floor"]
+    assert any(t.get_text() == "target 99.9 %" for t in a3.texts)
+    # fibre only in the latency panel; the uncovered GEO row nowhere; downtime floored
+    assert len(a2.lines) == 2 * 3
+    assert min(min(line.get_xdata()) for line in a3.lines[:3]) == pytest.approx(0.03)
+    _render_figure(fig)
+
+
+def test_backhaul_decision_refuses_bad_input():
+    with pytest.raises(ValueError, match="availability_target"):
+        plots.backhaul_decision(_backhaul(), sites=["Mine"], styles=_STYLES,
+                                availability_target=120.0)
+    with pytest.raises(ValueError, match="downtime_h_per_year"):
+        plots.backhaul_decision(_backhaul().drop(columns="downtime_h_per_year"),
+                                sites=["Mine"], styles=_STYLES, availability_target=99.9)
+    with pytest.raises(ValueError, match=r"option\(s\) \['fibre'\]"):
+        plots.backhaul_decision(_backhaul(), sites=["Mine"], availability_target=99.9,
+                                styles={k: v for k, v in _STYLES.items() if k != "fibre"})
+    with pytest.raises(TypeError, match="sites"):
+        plots.backhaul_decision(_backhaul(), sites="Mine", styles=_STYLES,
+                                availability_target=99.9)
+
+
+# ---------------------------------------------------------------- figures of notebook 01
+
+def _tracks():
+    import pandas as pd
+    return pd.DataFrame({"sat_id": ["s/1/0", "s/1/0", "s/1/0", "s/4/0", "s/4/0"],
+                         "segment": [0, 0, 1, 0, 0],
+                         "lat_deg": [0.0, 30.0, 50.0, -80.0, -60.0],
+                         "lon_deg": [0.0, 60.0, -170.0, 10.0, 20.0]})
+
+
+def test_ground_tracks_one_line_per_satellite_and_legend():
+    fig = plots.ground_tracks(_tracks(), title="tracks", legend_title="satellite")
+    ax = fig.axes[0]
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["s/1/0", "s/4/0"]
+    assert legend.get_title().get_text() == "satellite"
+    assert ax.get_title() == "tracks"
+    colors = {line.get_color() for line in ax.lines}
+    assert colors == {plots.OKABE_ITO["vermillion"], plots.OKABE_ITO["blue"]}
+    _render_figure(fig)
+
+
+def test_ground_tracks_refuses_bad_input():
+    with pytest.raises(ValueError, match="segment"):
+        plots.ground_tracks(_tracks().drop(columns="segment"))
+    with pytest.raises(ValueError, match="lat_deg"):
+        plots.ground_tracks(_tracks().assign(lat_deg=95.0))
+    with pytest.raises(TypeError, match="title"):
+        plots.ground_tracks(_tracks(), title=3)
+    many = _tracks().assign(sat_id=[str(i) for i in range(5)])
+    with pytest.raises(ValueError, match="at most"):
+        plots.ground_tracks(_concat([many, many.assign(sat_id=many.sat_id + "b")]))
+
+
+def _concat(frames):
+    import pandas as pd
+    return pd.concat(frames, ignore_index=True)
+
+
+def _in_view():
+    import pandas as pd
+    return pd.DataFrame({"constellation": ["A", "A", "B", "B"],
+                         "lat_deg": [-45.0, 45.0, -45.0, 45.0],
+                         "mean_in_view": [2.0, 30.0, 0.0, 1.5]})
+
+
+def test_in_view_by_latitude_compared_labels_units_and_styles():
+    colors = {"A": plots.NETWORK_COLORS["starlink"], "B": plots.OKABE_ITO["blue"]}
+    fig = plots.in_view_by_latitude_compared(_in_view(), colors=colors, dashed=["B"],
+                                             title="peaks")
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "latitude [deg]"
+    assert ax.get_ylabel() == "satellites in view, time mean [count]"
+    assert ax.get_yscale() == "symlog"
+    assert [line.get_linestyle() for line in ax.lines] == ["-", "--"]
+    assert ax.lines[0].get_color() == plots.NETWORK_COLORS["starlink"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A", "B"]
+    _render_figure(fig)
+
+
+def test_in_view_by_latitude_compared_refuses_bad_input():
+    colors = {"A": "black", "B": "black"}
+    with pytest.raises(ValueError, match="colors has no colour for \\['B'\\]"):
+        plots.in_view_by_latitude_compared(_in_view(), colors={"A": "black"})
+    with pytest.raises(ValueError, match="colors\\['A'\\]"):
+        plots.in_view_by_latitude_compared(_in_view(), colors={"A": "nocolour", "B": "k"})
+    with pytest.raises(TypeError, match="colors must be a dict"):
+        plots.in_view_by_latitude_compared(_in_view(), colors=["black"])
+    with pytest.raises(ValueError, match="mean_in_view"):
+        plots.in_view_by_latitude_compared(_in_view().assign(mean_in_view=-1.0),
+                                           colors=colors)
+    with pytest.raises(TypeError, match="dashed"):
+        plots.in_view_by_latitude_compared(_in_view(), colors=colors, dashed="B")
+
+
+def _sweeps():
+    import pandas as pd
+    dep = pd.DataFrame({"variant": ["spread", "spread", "adjacent", "adjacent"],
+                        "n_satellites": [100, 800, 100, 800],
+                        "fraction_covered_pct": [40.0, 87.0, 20.0, 75.0]})
+    elev = pd.DataFrame({"constellation": ["A", "A", "B", "B"],
+                         "min_elevation_deg": [10.0, 55.0, 10.0, 55.0],
+                         "fraction_covered_pct": [100.0, 99.0, 87.0, 50.0]})
+    return dep, elev
+
+
+def test_coverage_sweeps_labels_units_and_mark():
+    dep, elev = _sweeps()
+    fig = plots.coverage_sweeps(dep, elev, colors={"A": "black", "B": "#0072B2"},
+                                dashed=["B"], marked_count=800, deployment_title="left",
+                                elevation_title="right")
+    left, right = fig.axes
+    assert left.get_xlabel() == "satellites deployed [count]"
+    assert left.get_ylabel() == right.get_ylabel() == "time covered, area-weighted [%]"
+    assert right.get_xlabel() == "minimum elevation [deg]"
+    assert (left.get_title(), right.get_title()) == ("left", "right")
+    assert [line.get_linestyle() for line in left.lines[:2]] == ["-", "--"]
+    assert left.lines[0].get_color() == plots.NETWORK_COLORS["starlink"]
+    assert left.lines[1].get_color() != left.lines[0].get_color()
+    assert list(left.lines[2].get_xdata()) == [800, 800]  # the marked count
+    assert [line.get_linestyle() for line in right.lines] == ["-", "--"]
+    _render_figure(fig)
+
+
+def test_coverage_sweeps_refuses_bad_input():
+    dep, elev = _sweeps()
+    colors = {"A": "black", "B": "black"}
+    with pytest.raises(ValueError, match="n_satellites"):
+        plots.coverage_sweeps(dep.drop(columns="n_satellites"), elev, colors=colors)
+    with pytest.raises(TypeError, match="min_elevation_deg"):
+        plots.coverage_sweeps(dep, elev.assign(min_elevation_deg="x"), colors=colors)
+    with pytest.raises(ValueError, match="fraction_covered_pct"):
+        plots.coverage_sweeps(dep.assign(fraction_covered_pct=np.nan), elev, colors=colors)
+    with pytest.raises(ValueError, match="marked_count"):
+        plots.coverage_sweeps(dep, elev, colors=colors, marked_count=-1)
+    with pytest.raises(TypeError, match="elevation_title"):
+        plots.coverage_sweeps(dep, elev, colors=colors, elevation_title=1.0)
