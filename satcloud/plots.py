@@ -37,9 +37,12 @@ __all__ = [
     "add_land",
     "backhaul_choice_map",
     "backhaul_decision",
+    "contact_timeline",
     "coverage_map",
     "coverage_sweeps",
+    "data_age_cdf",
     "design_trade",
+    "ground_stations_map",
     "ground_tracks",
     "in_view_by_latitude",
     "in_view_by_latitude_compared",
@@ -1370,4 +1373,219 @@ def backhaul_decision(table, *, sites, styles, availability_target, floor_color=
     if title:
         fig.suptitle(title)
     fig.tight_layout(rect=(0, 0, 1, 0.9))
+    return fig
+
+
+def _network_labels(labels, name: str = "labels") -> dict:
+    """``labels`` checked: a non-empty mapping network key -> display name (str)."""
+    from collections.abc import Mapping
+
+    if not isinstance(labels, Mapping) or not labels:
+        raise TypeError(f"{name} must be a non-empty mapping network -> display name, got "
+                        f"{type(labels).__name__} {labels!r:.80}")
+    return {_text(k, f"{name} key"): _text(v, f"{name}[{k!r}]") for k, v in labels.items()}
+
+
+def ground_stations_map(stations, track, *, styles, labels, title=None,
+                        figsize=(11.0, 5.6)):
+    """Ground-station sites of several networks and a satellite's ground track.
+
+    Parameters
+    ----------
+    stations : pandas.DataFrame
+        One row per station: ``network``, ``lat_deg`` and ``lon_deg``. [deg]
+    track : pandas.DataFrame
+        :func:`satcloud.geometry.ground_track` rows: ``segment`` (a new one where the track
+        wraps around the date line), ``lat_deg`` and ``lon_deg``, in time order. [deg]
+    styles : mapping
+        Network -> ``{"color": ..., "marker": ...}`` for every network of ``stations``.
+    labels : mapping
+        Network -> legend text.
+    title : str, optional
+        Axes title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A Robinson world map with the track as a grey line and the stations of each
+        network in its colour and marker, one legend entry per network.
+    """
+    from satcloud._validate import check_latlon
+
+    stations = _frame(stations, "stations", ("network", "lat_deg", "lon_deg"))
+    track = _frame(track, "track", ("segment", "lat_deg", "lon_deg"))
+    for df, name in ((stations, "stations"), (track, "track")):
+        check_latlon(df["lat_deg"], df["lon_deg"], f"{name} column lat_deg",
+                     f"{name} column lon_deg")
+    styles = _option_styles(styles)
+    labels = _network_labels(labels)
+    missing = sorted({str(n) for n in stations["network"]} - (set(styles) & set(labels)))
+    if missing:
+        raise ValueError(f"stations has network(s) {missing} without a style and a label; "
+                         f"styles has {list(styles)}, labels {list(labels)}")
+    title = _text(title, "title", optional=True)
+    fig = _story_figure(figsize)
+    ax = world_map(ax=fig.add_subplot(1, 1, 1, projection=ccrs.Robinson()), title=title)
+    for _, seg in track.groupby("segment"):
+        ax.plot(seg["lon_deg"], seg["lat_deg"], color="grey", lw=1.0,
+                transform=ccrs.PlateCarree())
+    for net, g in stations.groupby("network", sort=False):
+        plot_sites(ax, g, label=labels[net], color=styles[net]["color"],
+                   marker=styles[net]["marker"], size=55)
+    ax.legend(loc="lower left", fontsize=7, framealpha=0.9)
+    return fig
+
+
+def contact_timeline(contacts, *, start, colors, labels, hours=24.0, title=None,
+                     figsize=(12.0, 3.8)):
+    """Contacts of each network with a satellite as bars over the hours after ``start``.
+
+    Parameters
+    ----------
+    contacts : pandas.DataFrame
+        One row per contact (:func:`satcloud.scenarios.ground_stations.merged_contacts`):
+        ``network``, ``start`` (datetime64, UTC) and ``duration_s``. [s]
+    start : numpy.datetime64 or str
+        Start of the axis (UTC).
+    colors : mapping
+        Network -> colour, for every network drawn.
+    labels : mapping
+        Network -> row label; the rows follow its order (networks without a contact are
+        left out).
+    hours : float
+        Length of the axis, in (0, 240]. [h]
+    title : str, optional
+        Axes title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One row per network: a bar per contact, time [h UTC] on the x axis.
+    """
+    import numpy as np
+
+    df = _frame(contacts, "contacts", ("network", "start", "duration_s"))
+    labels = _network_labels(labels)
+    try:
+        t0 = np.datetime64(start, "ns")
+        starts = df["start"].to_numpy(dtype="datetime64[ns]")
+    except (TypeError, ValueError):
+        raise TypeError(f"start and the contacts column start must be datetimes (UTC), got "
+                        f"{start!r:.80} and {df['start'].dtype}") from None
+    if np.isnat(t0):
+        raise ValueError("start must be a datetime (UTC), got NaT")
+    try:
+        dur = df["duration_s"].to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"contacts column duration_s must hold numbers [s], got "
+                        f"{df['duration_s'].dtype}") from None
+    if not (np.isfinite(dur) & (dur >= 0)).all() or np.isnat(starts).any():
+        raise ValueError("contacts columns start and duration_s must hold datetimes and "
+                         "finite durations >= 0 [s]")
+    hours = _number(hours, "hours", 0.0, 240.0, low_open=True, unit="h")
+    order = [k for k in labels if k in set(df["network"])]
+    if not order:
+        raise ValueError(f"contacts has no network of labels {list(labels)}")
+    from collections.abc import Mapping
+
+    if not isinstance(colors, Mapping):
+        raise TypeError(f"colors must be a mapping network -> colour, got "
+                        f"{type(colors).__name__} {colors!r:.80}")
+    for k in order:
+        if k not in colors:
+            raise ValueError(f"colors lacks the network {k!r}; it has {list(colors)}")
+        _check_color(colors[k], f"colors[{k!r}]")
+    title = _text(title, "title", optional=True)
+    start_h = (starts - t0) / np.timedelta64(1, "s") / 3600.0
+    fig = _story_figure(figsize)
+    ax = fig.subplots()
+    for y, key in enumerate(order):
+        sel = (df["network"].to_numpy() == key) & (start_h < hours)
+        ax.broken_barh(list(zip(start_h[sel], dur[sel] / 3600.0, strict=True)),
+                       (y - 0.35, 0.7), color=colors[key])
+    ax.set_yticks(range(len(order)), [labels[k] for k in order])
+    ax.set_xlim(0, hours)
+    ax.set_xticks(np.arange(0, hours + 1e-9, 3 if hours <= 48 else 24))
+    day = np.datetime_as_string(t0, unit="D")
+    ax.set_xlabel(f"time from {day} 00:00 [h UTC]" if t0 == np.datetime64(day, "ns")
+                  else f"time from {np.datetime_as_string(t0, unit='m')} [h UTC]")
+    ax.invert_yaxis()
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def data_age_cdf(age, *, colors, labels, dashed=(), title=None, figsize=(10.0, 4.8)):
+    """Distribution of the age of data when it reaches the cloud, one curve per network.
+
+    Parameters
+    ----------
+    age : pandas.DataFrame
+        One row per sample (:func:`satcloud.scenarios.ground_stations.data_age`):
+        ``network`` and ``age_min``. [min]
+    colors : mapping
+        Network -> colour, for every network drawn.
+    labels : mapping
+        Network -> legend text (the median is appended); the curves follow its order
+        (networks without samples are left out).
+    dashed : collection of str
+        Networks drawn dashed (e.g. a union of two others).
+    title : str, optional
+        Axes title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Cumulative share of data [%] against age [min].
+    """
+    import numpy as np
+
+    df = _frame(age, "age", ("network", "age_min"))
+    try:
+        values = df["age_min"].to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"age column age_min must hold numbers [min], got "
+                        f"{df['age_min'].dtype}") from None
+    if not (np.isfinite(values) & (values >= 0)).all():
+        raise ValueError(f"age column age_min must hold finite ages >= 0 [min], got "
+                         f"{values.tolist()!r:.120}")
+    labels = _network_labels(labels)
+    if isinstance(dashed, (str, bytes)) or not hasattr(dashed, "__iter__"):
+        raise TypeError(f"dashed must be a collection of network names, got "
+                        f"{type(dashed).__name__} {dashed!r:.80}")
+    dashed = {_text(d, "dashed item") for d in dashed}
+    order = [k for k in labels if k in set(df["network"])]
+    if not order:
+        raise ValueError(f"age has no network of labels {list(labels)}")
+    from collections.abc import Mapping
+
+    if not isinstance(colors, Mapping):
+        raise TypeError(f"colors must be a mapping network -> colour, got "
+                        f"{type(colors).__name__} {colors!r:.80}")
+    for k in order:
+        if k not in colors:
+            raise ValueError(f"colors lacks the network {k!r}; it has {list(colors)}")
+        _check_color(colors[k], f"colors[{k!r}]")
+    title = _text(title, "title", optional=True)
+    fig = _story_figure(figsize)
+    ax = fig.subplots()
+    net = df["network"].to_numpy()
+    for key in order:
+        x = np.sort(values[net == key])
+        ax.plot(x, 100 * np.arange(1, len(x) + 1) / len(x), color=colors[key],
+                label=f"{labels[key]} (median {np.median(x):.0f} min)",
+                ls="--" if key in dashed else "-")
+    ax.set_xlabel("age of data when it reaches the cloud [min]")
+    ax.set_ylabel("share of data [%]")
+    ax.set_xlim(0, None)
+    ax.set_ylim(0, 100)
+    ax.legend(fontsize=8, loc="lower right")
+    if title:
+        ax.set_title(title, fontsize=10)
     return fig

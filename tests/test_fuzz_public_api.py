@@ -1257,6 +1257,25 @@ case("satcloud.plots.backhaul_decision")(lambda: {
                                "fibre": {"color": "#000000", "marker": "s"}},
     "availability_target": 99.9, "floor_color": "#0072B2", "title": "t",
     "figsize": (3.0, 2.0)})
+case("satcloud.plots.ground_stations_map")(lambda: {
+    "stations": pd.DataFrame({"network": ["a", "b"], "lat_deg": [47.6, 39.0],
+                              "lon_deg": [-122.3, -77.5]}),
+    "track": pd.DataFrame({"segment": [0, 0], "lat_deg": [0.0, 10.0],
+                           "lon_deg": [170.0, 179.0]}),
+    "styles": {"a": {"color": "#0072B2", "marker": "^"},
+               "b": {"color": "#E69F00", "marker": "v"}},
+    "labels": {"a": "A", "b": "B"}, "title": "t", "figsize": (3.0, 2.0)})
+case("satcloud.plots.contact_timeline")(lambda: {
+    "contacts": pd.DataFrame({"network": ["a", "b"],
+                              "start": pd.to_datetime(["2020-10-01 01:00", "2020-10-01 02:00"]),
+                              "duration_s": [600.0, 300.0]}),
+    "start": np.datetime64("2020-10-01T00:00", "ns"), "colors": {"a": "#0072B2",
+                                                               "b": "#E69F00"},
+    "labels": {"a": "A", "b": "B"}, "hours": 24.0, "title": "t", "figsize": (3.0, 2.0)})
+case("satcloud.plots.data_age_cdf")(lambda: {
+    "age": pd.DataFrame({"network": ["a", "a", "b"], "age_min": [1.0, 7.0, 14.0]}),
+    "colors": {"a": "#0072B2", "b": "#E69F00"}, "labels": {"a": "A", "b": "B"},
+    "dashed": ["b"], "title": "t", "figsize": (3.0, 2.0)})
 
 
 # ------------------------------------------------------------------ widget panels

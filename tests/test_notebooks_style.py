@@ -31,7 +31,6 @@ NOT_YET_CONVERTED = {
     "02_link_budgets",
     "03_latency_to_azure",
     "04_competition",
-    "05_ground_stations",
 }
 
 

@@ -537,3 +537,82 @@ def test_coverage_sweeps_refuses_bad_input():
         plots.coverage_sweeps(dep, elev, colors=colors, marked_count=-1)
     with pytest.raises(TypeError, match="elevation_title"):
         plots.coverage_sweeps(dep, elev, colors=colors, elevation_title=1.0)
+
+
+_GS_LABELS = {"azure-orbital": "Azure Orbital", "union": "Azure + KSAT",
+              "aws-ground-station": "AWS Ground Station"}
+_GS_COLORS = {"azure-orbital": "#0072B2", "union": "#56B4E9", "aws-ground-station": "#E69F00"}
+
+
+def test_ground_stations_map_draws_track_and_networks():
+    import pandas as pd
+    stations = pd.DataFrame({"network": ["azure-orbital", "aws-ground-station"],
+                             "lat_deg": [47.6, 39.0], "lon_deg": [-122.3, -77.5]})
+    track = pd.DataFrame({"segment": [0, 0, 1], "lat_deg": [0.0, 10.0, 20.0],
+                          "lon_deg": [170.0, 179.0, -175.0]})
+    styles = {"azure-orbital": {"color": "#0072B2", "marker": "^"},
+              "aws-ground-station": {"color": "#E69F00", "marker": "v"}}
+    fig = plots.ground_stations_map(stations, track, styles=styles, labels=_GS_LABELS,
+                                    title="sites")
+    (ax,) = fig.axes
+    assert ax.get_title() == "sites"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Azure Orbital",
+                                                                   "AWS Ground Station"]
+    assert len(ax.lines) == 2  # one line per track segment
+    _render_figure(fig)
+    with pytest.raises(ValueError, match=r"network\(s\) \['aws-ground-station'\]"):
+        plots.ground_stations_map(stations, track, labels=_GS_LABELS,
+                                  styles={"azure-orbital": styles["azure-orbital"]})
+    with pytest.raises(ValueError, match="track lacks"):
+        plots.ground_stations_map(stations, track.drop(columns="segment"), styles=styles,
+                                  labels=_GS_LABELS)
+
+
+def test_contact_timeline_rows_hours_and_bad_input():
+    import pandas as pd
+    t0 = np.datetime64("2020-10-01T00:00", "ns")
+    contacts = pd.DataFrame({"network": ["aws-ground-station", "azure-orbital",
+                                         "aws-ground-station"],
+                             "start": [t0 + np.timedelta64(3600, "s"),
+                                       t0 + np.timedelta64(7200, "s"),
+                                       t0 + np.timedelta64(30 * 3600, "s")],
+                             "duration_s": [600.0, 300.0, 600.0]})
+    fig = plots.contact_timeline(contacts, start=t0, colors=_GS_COLORS, labels=_GS_LABELS,
+                                 title="gaps")
+    (ax,) = fig.axes
+    assert ax.get_xlabel() == "time from 2020-10-01 00:00 [h UTC]"
+    assert ax.get_xlim() == (0.0, 24.0)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Azure Orbital",
+                                                            "AWS Ground Station"]
+    assert ax.get_title() == "gaps"
+    _render_figure(fig)
+    with pytest.raises(ValueError, match="hours"):
+        plots.contact_timeline(contacts, start=t0, colors=_GS_COLORS, labels=_GS_LABELS,
+                               hours=0.0)
+    with pytest.raises(ValueError, match="colors lacks"):
+        plots.contact_timeline(contacts, start=t0, colors={}, labels=_GS_LABELS)
+    with pytest.raises(ValueError, match="duration_s"):
+        plots.contact_timeline(contacts.assign(duration_s=-1.0), start=t0,
+                               colors=_GS_COLORS, labels=_GS_LABELS)
+
+
+def test_data_age_cdf_labels_units_and_bad_input():
+    import pandas as pd
+    age = pd.DataFrame({"network": ["aws-ground-station"] * 3 + ["union"] * 2,
+                        "age_min": [1.0, 7.0, 30.0, 14.0, 20.0]})
+    fig = plots.data_age_cdf(age, colors=_GS_COLORS, labels=_GS_LABELS, dashed=["union"],
+                             title="age")
+    (ax,) = fig.axes
+    assert ax.get_xlabel() == "age of data when it reaches the cloud [min]"
+    assert ax.get_ylabel() == "share of data [%]"
+    assert ax.get_ylim() == (0.0, 100.0)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Azure + KSAT (median 17 min)", "AWS Ground Station (median 7 min)"]
+    assert ax.lines[0].get_linestyle() == "--"
+    _render_figure(fig)
+    with pytest.raises(ValueError, match="age_min"):
+        plots.data_age_cdf(age.assign(age_min=np.nan), colors=_GS_COLORS, labels=_GS_LABELS)
+    with pytest.raises(TypeError, match="dashed"):
+        plots.data_age_cdf(age, colors=_GS_COLORS, labels=_GS_LABELS, dashed="union")
+    with pytest.raises(TypeError, match="labels"):
+        plots.data_age_cdf(age, colors=_GS_COLORS, labels=["AWS"])
