@@ -35,6 +35,7 @@ __all__ = [
     "add_borders",
     "add_coastlines",
     "add_land",
+    "availability_nines_map",
     "backhaul_choice_map",
     "backhaul_decision",
     "contact_timeline",
@@ -50,11 +51,14 @@ __all__ = [
     "naturalearth_dir",
     "naturalearth_path",
     "network_color",
+    "pass_throughput",
     "per_user_throughput",
     "plot_sites",
+    "rain_fade_curves",
     "rtt_over_time",
     "rtt_to_nearest_region",
     "sites_map",
+    "subscribers_per_cell",
     "use_style",
     "world_map",
 ]
@@ -954,6 +958,300 @@ def design_trade(results, *, min_elevation_deg, title=None, figsize=(13.0, 4.8))
 
 
 # ----------------------------------------------------------- figures of notebooks 01-03
+
+
+def _band_names(names, name: str, bands) -> dict:
+    if not isinstance(names, dict):
+        raise TypeError(f"{name} must be a dict band -> display name, got "
+                        f"{type(names).__name__} {names!r:.80}")
+    missing = [str(b) for b in bands if b not in names]
+    if missing:
+        raise ValueError(f"{name} has no entry for {missing}; it has {list(names)}")
+    return {b: _text(names[b], f"{name}[{b!r}]") for b in bands}
+
+
+def rain_fade_curves(fade, *, names, elevation_deg, title=None, figsize=(11.0, 4.6)):
+    """Atmospheric attenuation exceeded against the percentage of the year, per band and city.
+
+    Parameters
+    ----------
+    fade : pandas.DataFrame
+        :func:`satcloud.scenarios.links.rain_fade_by_city` rows: ``band``, ``city``,
+        ``freq_ghz`` [GHz], ``p_percent`` (> 0) [%] and ``atm_total_db`` [dB].
+    names : dict
+        Band -> display name (e.g. ``{"Ku": "Starlink Ku"}``), one per band of ``fade``;
+        one panel per band, in this order.
+    elevation_deg : float
+        Elevation of the path, in (0, 90], for the panel titles. [deg]
+    title : str, optional
+        Figure title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per band: percentage of an average year [%] (log axis) against the
+        attenuation exceeded [dB], one line per city (Okabe-Ito colours).
+    """
+    df = _frame(fade, "fade", ("band", "city", "freq_ghz", "p_percent", "atm_total_db"))
+    _numbers(df, "fade", ("freq_ghz", "p_percent", "atm_total_db"),
+             unit={"freq_ghz": "GHz", "p_percent": "%", "atm_total_db": "dB"})
+    if not (df["p_percent"] > 0).all():
+        raise ValueError("fade column p_percent must be > 0 [%] (it is drawn on a log axis)")
+    names = _band_names(names, "names", list(dict.fromkeys(df["band"])))
+    elevation = _number(elevation_deg, "elevation_deg", 0.0, 90.0, low_open=True, unit="deg")
+    title = _text(title, "title", optional=True)
+    cities = list(dict.fromkeys(df["city"]))
+    if len(cities) > len(_LINE_COLORS):
+        raise ValueError(f"fade holds {len(cities)} cities; at most {len(_LINE_COLORS)} can "
+                         "be told apart")
+    fig = _story_figure(figsize)
+    axes = fig.subplots(1, len(names), sharey=True, squeeze=False)[0]
+    for ax, band in zip(axes, names, strict=True):
+        for city, color in zip(cities, _LINE_COLORS, strict=False):
+            d = df[(df["band"] == band) & (df["city"] == city)].sort_values("p_percent")
+            ax.plot(d["p_percent"], d["atm_total_db"], marker="o", ms=3, color=color,
+                    label=str(city))
+        freq = float(df.loc[df["band"] == band, "freq_ghz"].iloc[0])
+        ax.set_xscale("log")
+        ax.set_xlabel("percentage of an average year the attenuation is exceeded [%]")
+        ax.set_title(f"{names[band]} ({freq:g} GHz), elevation {elevation:g}°", fontsize=10)
+    axes[0].set_ylabel("atmospheric attenuation [dB]")
+    axes[-1].legend(title="city", loc="upper right")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+_PASS_COLUMNS = ("t_from_culmination_s", "throughput_mbps", "shannon_mbps", "elevation_deg",
+                 "below_min_elevation", "modcod", "sat_id")
+
+
+def pass_throughput(passes, *, names, colors, title=None, figsize=(12.0, 4.8)):
+    """Throughput, Shannon bound and elevation across one pass, one panel per link.
+
+    Parameters
+    ----------
+    passes : dict
+        Band -> :func:`satcloud.scenarios.links.pass_budget` table: ``t_from_culmination_s``
+        [s], ``throughput_mbps`` and ``shannon_mbps`` [Mbit/s], ``elevation_deg`` [deg],
+        ``below_min_elevation`` (bool), ``modcod`` and ``sat_id``.
+    names : dict
+        Band -> display name, one per band of ``passes``.
+    colors : dict
+        Band -> colour (use :data:`NETWORK_COLORS`), one per band of ``passes``.
+    title : str, optional
+        Figure title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Per band: time from culmination [s] against the information rate per channel
+        [Mbit/s] (ACM staircase and Shannon bound), the elevation [deg] on a second axis,
+        shading where the satellite is below the minimum elevation, and the MODCODs at
+        culmination and at the mask annotated.
+    """
+    import numpy as np
+
+    if not isinstance(passes, dict) or not passes:
+        raise TypeError(f"passes must be a non-empty dict band -> pass_budget() table, got "
+                        f"{type(passes).__name__} {passes!r:.80}")
+    for band, pb in passes.items():
+        _frame(pb, f"passes[{band!r}]", _PASS_COLUMNS)
+        _numbers(pb, f"passes[{band!r}]", ("t_from_culmination_s", "throughput_mbps",
+                                           "shannon_mbps", "elevation_deg"),
+                 unit={"t_from_culmination_s": "s", "throughput_mbps": "Mbit/s",
+                       "shannon_mbps": "Mbit/s", "elevation_deg": "deg"})
+    names = _band_names(names, "names", list(passes))
+    colors = _colors(colors, "colors", list(passes))
+    title = _text(title, "title", optional=True)
+    fig = _story_figure(figsize)
+    axes = fig.subplots(1, len(passes), sharey=True, squeeze=False)[0]
+    for ax, (band, pb) in zip(axes, passes.items(), strict=True):
+        t = pb["t_from_culmination_s"]
+        ax.step(t, pb["throughput_mbps"], where="mid", color=colors[band],
+                label="throughput (DVB-S2X ACM)")
+        ax.plot(t, pb["shannon_mbps"], "--", color=colors[band], alpha=0.7,
+                label="Shannon bound, B log2(1 + C/(N+I))")
+        low = pb["below_min_elevation"].to_numpy(dtype=bool)
+        ax.fill_between(t, 0, 1, where=low, transform=ax.get_xaxis_transform(),
+                        color="#999999", alpha=0.2, step="mid",
+                        label="below the minimum elevation")
+        top = int(np.argmax(pb["elevation_deg"].to_numpy(float)))
+        ax.annotate(str(pb["modcod"].iloc[top]), (t.iloc[top], pb["throughput_mbps"].iloc[top]),
+                    xytext=(0, 6), textcoords="offset points", ha="center", fontsize=8)
+        if (~low).any():
+            edge = int(np.flatnonzero(~low)[0])
+            ax.annotate(str(pb["modcod"].iloc[edge]),
+                        (t.iloc[edge], pb["throughput_mbps"].iloc[edge]),
+                        xytext=(4, -16), textcoords="offset points", ha="left", fontsize=8)
+        ax.set_xlabel("time from culmination [s]")
+        ax.set_ylim(0, None)
+        twin = ax.twinx()
+        twin.plot(t, pb["elevation_deg"], ":", color="black", lw=1, label="elevation")
+        twin.set_ylim(0, 95)
+        twin.set_ylabel("elevation [deg]")
+        twin.grid(False)
+        ax.set_title(f"{names[band]}: {pb['sat_id'].iloc[0]}, max. elevation "
+                     f"{pb['elevation_deg'].max():.0f}°", fontsize=10)
+    axes[0].set_ylabel("information rate per channel [Mbit/s]")
+    axes[0].legend(loc="lower center", fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def subscribers_per_cell(sweep, *, cell_capacity_mbps, claim_mbps, names, colors,
+                         title=None, figsize=(9.5, 5.0)):
+    """Busy-hour throughput per active subscriber as a cell fills, per link, against a claim.
+
+    Parameters
+    ----------
+    sweep : pandas.DataFrame
+        :func:`satcloud.scenarios.links.subscriber_sweep` rows: ``label`` (band),
+        ``subscribers_per_cell`` (> 0) [-], ``per_user_mbps`` (> 0) [Mbit/s] and
+        ``max_subscribers_per_cell`` (the most subscribers that still get the claim). [-]
+    cell_capacity_mbps : dict
+        Band -> cell capacity, for the legend. [Mbit/s]
+    claim_mbps : float
+        The claimed rate per subscriber, in (0, 1e9]. [Mbit/s]
+    names : dict
+        Band -> display name, one per band of ``sweep``.
+    colors : dict
+        Band -> colour (use :data:`NETWORK_COLORS`), one per band of ``sweep``.
+    title : str, optional
+        Axes title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Subscribers in the cell [-] against throughput per active subscriber [Mbit/s]
+        (both log axes), the claim as a dashed line and each link's limit as a dotted one.
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    df = _frame(sweep, "sweep", ("label", "subscribers_per_cell", "per_user_mbps",
+                                 "max_subscribers_per_cell"))
+    _numbers(df, "sweep", ("subscribers_per_cell", "per_user_mbps",
+                           "max_subscribers_per_cell"),
+             unit={"subscribers_per_cell": "-", "per_user_mbps": "Mbit/s",
+                   "max_subscribers_per_cell": "-"})
+    if not ((df["subscribers_per_cell"] > 0).all() and (df["per_user_mbps"] > 0).all()):
+        raise ValueError("sweep columns subscribers_per_cell and per_user_mbps must be > 0 "
+                         "(log axes)")
+    bands = list(dict.fromkeys(df["label"]))
+    names = _band_names(names, "names", bands)
+    colors = _colors(colors, "colors", bands)
+    if not isinstance(cell_capacity_mbps, dict):
+        raise TypeError(f"cell_capacity_mbps must be a dict band -> capacity [Mbit/s], got "
+                        f"{type(cell_capacity_mbps).__name__} {cell_capacity_mbps!r:.80}")
+    missing = [str(b) for b in bands if b not in cell_capacity_mbps]
+    if missing:
+        raise ValueError(f"cell_capacity_mbps has no entry for {missing}")
+    capacity = {b: _number(cell_capacity_mbps[b], f"cell_capacity_mbps[{b!r}]", 0.0,
+                           low_open=True, unit="Mbit/s") for b in bands}
+    claim = _number(claim_mbps, "claim_mbps", 0.0, 1e9, low_open=True, unit="Mbit/s")
+    title = _text(title, "title", optional=True)
+    fig = _story_figure(figsize)
+    ax = fig.subplots()
+    for k, band in enumerate(bands):
+        d = df[df["label"] == band].sort_values("subscribers_per_cell")
+        limit = int(d["max_subscribers_per_cell"].iloc[0])
+        ax.plot(d["subscribers_per_cell"], d["per_user_mbps"], color=colors[band],
+                label=f"{names[band]}: cell of {capacity[band] / 1e3:.2f} Gbit/s")
+        ax.axvline(limit, color=colors[band], ls=":", lw=1)
+        first = k % 2 == 0
+        ax.annotate(f"{limit:,} subscribers", (limit, claim),
+                    xytext=(5, 12) if first else (-5, -22), textcoords="offset points",
+                    ha="left" if first else "right", color=colors[band], fontsize=9)
+    ax.axhline(claim, color="black", lw=1.2, ls="--",
+               label=f'the claim: "up to {claim:g} Mbps"')
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    plain = FuncFormatter(lambda v, _: f"{v:,.0f}")
+    ax.xaxis.set_major_formatter(plain)
+    ax.yaxis.set_major_formatter(plain)
+    ax.set_xlabel("subscribers in the cell [-]")
+    ax.set_ylabel("busy-hour throughput per active subscriber [Mbit/s]")
+    ax.legend(loc="lower left")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def availability_nines_map(amap, *, margin_db, elevation_deg, panel_titles=None,
+                           title=None, figsize=(10.0, 8.8)):
+    """World maps of the availability a fade margin buys, one per band, in "nines".
+
+    Parameters
+    ----------
+    amap : xarray.Dataset
+        :func:`satcloud.links.availability_map`: ``availability_percent`` [%] over
+        ``band``, ``lat_deg`` and ``lon_deg`` [deg].
+    margin_db : float
+        The fade margin of the map, >= 0, for the colour bar label. [dB]
+    elevation_deg : float
+        The elevation of the map, in (0, 90], for the colour bar label. [deg]
+    panel_titles : dict, optional
+        Band -> title of its panel (state the finding); the band name when omitted.
+    title : str, optional
+        Figure title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Robinson map per band; colour is -log10(1 - availability) from 1.5 to 5
+        (99 % ... >= 99.999 % of the year; cividis).
+    """
+    import numpy as np
+    import xarray as xr
+
+    if not isinstance(amap, xr.Dataset) or "availability_percent" not in amap:
+        raise TypeError(f"amap must be an xarray Dataset with availability_percent (from "
+                        f"links.availability_map), got {type(amap).__name__} {amap!r:.80}")
+    avail = amap["availability_percent"]
+    if set(avail.dims) != {"band", "lat_deg", "lon_deg"}:
+        raise ValueError(f"amap availability_percent must have the dims band, lat_deg, "
+                         f"lon_deg, got {avail.dims}")
+    values = avail.to_numpy().astype(float)
+    if not (np.isfinite(values) & (values >= 0) & (values <= 100)).all():
+        raise ValueError("amap availability_percent must be finite and in [0, 100] [%]")
+    bands = [str(b) for b in avail["band"].to_numpy()]
+    if panel_titles is None:
+        panel_titles = {b: b for b in bands}
+    panel_titles = _band_names(panel_titles, "panel_titles", bands)
+    margin = _number(margin_db, "margin_db", 0.0, unit="dB")
+    elevation = _number(elevation_deg, "elevation_deg", 0.0, 90.0, low_open=True, unit="deg")
+    title = _text(title, "title", optional=True)
+    with np.errstate(divide="ignore"):
+        nines = np.clip(-np.log10(1.0 - avail / 100.0), 0.0, 5.0)
+    fig = _story_figure(figsize)
+    axes = [fig.add_subplot(len(bands), 1, k + 1, projection=ccrs.Robinson())
+            for k in range(len(bands))]
+    for ax, band in zip(axes, bands, strict=True):
+        world_map(ax=ax, land=False, borders=False)
+        mesh = ax.pcolormesh(amap["lon_deg"], amap["lat_deg"],
+                             nines.sel(band=band).transpose("lat_deg", "lon_deg"),
+                             transform=ccrs.PlateCarree(), cmap="cividis", vmin=1.5, vmax=5,
+                             shading="nearest", zorder=0)
+        ax.set_title(panel_titles[band], fontsize=10)
+    cbar = fig.colorbar(mesh, ax=axes, orientation="horizontal", fraction=0.04, pad=0.04,
+                        ticks=[2, 3, 4, 5])
+    cbar.ax.set_xticklabels(["99 %", "99.9 %", "99.99 %", "≥ 99.999 %"])
+    cbar.set_label(f"availability with a {margin:g} dB margin at {elevation:g}° elevation "
+                   "[% of the year]")
+    if title:
+        fig.suptitle(title, y=0.93)
+    return fig
 
 
 #: Colours of the lines of a figure whose lines are not networks, in order (Okabe-Ito).

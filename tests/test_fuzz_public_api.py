@@ -1217,6 +1217,34 @@ simple("satcloud.cli.main", argv=["data"])
 
 
 # ------------------------------------------------------------------ plots of notebooks 01-03
+case("satcloud.plots.rain_fade_curves")(lambda: {
+    "fade": pd.DataFrame({"band": ["Ku", "Ku", "Ka", "Ka"], "freq_ghz": [11.7, 11.7, 18.9, 18.9],
+                          "city": ["A", "A", "A", "A"], "p_percent": [0.01, 1.0, 0.01, 1.0],
+                          "atm_total_db": [10.0, 1.0, 25.0, 2.0]}),
+    "names": {"Ku": "Starlink Ku", "Ka": "Kuiper Ka"}, "elevation_deg": 40.0, "title": "t",
+    "figsize": (3.0, 2.0)})
+case("satcloud.plots.pass_throughput")(lambda: {
+    "passes": {"Ku": pd.DataFrame({
+        "t_from_culmination_s": [-30.0, 0.0, 30.0], "throughput_mbps": [400.0, 900.0, 400.0],
+        "shannon_mbps": [600.0, 1200.0, 600.0], "elevation_deg": [30.0, 80.0, 30.0],
+        "below_min_elevation": [False, False, False], "modcod": ["a", "b", "a"],
+        "sat_id": ["s1", "s1", "s1"]})},
+    "names": {"Ku": "Starlink Ku"}, "colors": {"Ku": "#D55E00"}, "title": "t",
+    "figsize": (3.0, 2.0)})
+case("satcloud.plots.subscribers_per_cell")(lambda: {
+    "sweep": pd.DataFrame({"label": ["Ku", "Ku"], "subscribers_per_cell": [1.0, 1000.0],
+                           "per_user_mbps": [900.0, 37.6],
+                           "max_subscribers_per_cell": [376, 376]}),
+    "cell_capacity_mbps": {"Ku": 3760.0}, "claim_mbps": 100.0,
+    "names": {"Ku": "Starlink Ku"}, "colors": {"Ku": "#D55E00"}, "title": "t",
+    "figsize": (3.0, 2.0)})
+case("satcloud.plots.availability_nines_map")(lambda: {
+    "amap": __import__("xarray").Dataset(
+        {"availability_percent": (("band", "lat_deg", "lon_deg"),
+                                  np.array([[[99.0, 99.9], [99.99, 100.0]]]))},
+        coords={"band": ["Ku"], "lat_deg": [-30.0, 30.0], "lon_deg": [-90.0, 90.0]}),
+    "margin_db": 6.0, "elevation_deg": 40.0, "panel_titles": {"Ku": "ku"}, "title": "t",
+    "figsize": (3.0, 2.0)})
 case("satcloud.plots.ground_tracks")(lambda: {
     "tracks": pd.DataFrame({"sat_id": ["a", "a", "b"], "segment": [0, 1, 0],
                             "lat_deg": [0.0, 50.0, -60.0], "lon_deg": [0.0, -170.0, 20.0]}),

@@ -616,3 +616,157 @@ def test_data_age_cdf_labels_units_and_bad_input():
         plots.data_age_cdf(age, colors=_GS_COLORS, labels=_GS_LABELS, dashed="union")
     with pytest.raises(TypeError, match="labels"):
         plots.data_age_cdf(age, colors=_GS_COLORS, labels=["AWS"])
+
+
+# ---------------------------------------------------------------- figures of notebook 02
+
+_BANDS = {"Ku": "Starlink Ku", "Ka": "Kuiper Ka"}
+_BAND_COLORS = {"Ku": "#D55E00", "Ka": "#009E73"}
+
+
+def _fade():
+    import pandas as pd
+    rows = [(band, freq, city, p, db * k) for band, freq, k in (("Ku", 11.7, 1.0),
+                                                                ("Ka", 18.9, 2.5))
+            for city in ("Seattle", "Lagos") for p, db in ((0.01, 10.0), (1.0, 1.0))]
+    return pd.DataFrame(rows, columns=["band", "freq_ghz", "city", "p_percent",
+                                       "atm_total_db"])
+
+
+def test_rain_fade_curves_labels_units_and_panels():
+    fig = plots.rain_fade_curves(_fade(), names=_BANDS, elevation_deg=40.0, title="rain")
+    left, right = fig.axes
+    assert left.get_xlabel() == ("percentage of an average year the attenuation is "
+                                 "exceeded [%]")
+    assert left.get_ylabel() == "atmospheric attenuation [dB]"
+    assert left.get_xscale() == "log"
+    assert left.get_title() == "Starlink Ku (11.7 GHz), elevation 40°"
+    assert [t.get_text() for t in right.get_legend().get_texts()] == ["Seattle", "Lagos"]
+    assert fig._suptitle.get_text() == "rain"
+    _render_figure(fig)
+
+
+def test_rain_fade_curves_refuses_bad_input():
+    with pytest.raises(ValueError, match="names has no entry for \\['Ka'\\]"):
+        plots.rain_fade_curves(_fade(), names={"Ku": "Ku"}, elevation_deg=40.0)
+    with pytest.raises(ValueError, match="p_percent"):
+        plots.rain_fade_curves(_fade().assign(p_percent=0.0), names=_BANDS, elevation_deg=40.0)
+    with pytest.raises(ValueError, match="elevation_deg"):
+        plots.rain_fade_curves(_fade(), names=_BANDS, elevation_deg=0.0)
+    with pytest.raises(ValueError, match="atm_total_db"):
+        plots.rain_fade_curves(_fade().drop(columns="atm_total_db"), names=_BANDS,
+                               elevation_deg=40.0)
+
+
+def _pass(sat_id="s1"):
+    import pandas as pd
+    t = np.array([-60.0, -30.0, 0.0, 30.0, 60.0])
+    return pd.DataFrame({"t_from_culmination_s": t, "elevation_deg": 80 - np.abs(t),
+                         "throughput_mbps": [400.0, 800.0, 1000.0, 800.0, 400.0],
+                         "shannon_mbps": [600.0, 1100.0, 1300.0, 1100.0, 600.0],
+                         "below_min_elevation": [True, False, False, False, True],
+                         "modcod": ["QPSK 1/2", "16APSK 3/4", "32APSK 9/10", "16APSK 3/4",
+                                    "QPSK 1/2"], "sat_id": sat_id})
+
+
+def test_pass_throughput_labels_units_and_annotations():
+    fig = plots.pass_throughput({"Ku": _pass(), "Ka": _pass("s2")}, names=_BANDS,
+                                colors=_BAND_COLORS, title="pass")
+    ku, ka, ku_twin, ka_twin = fig.axes
+    assert ku.get_xlabel() == ka.get_xlabel() == "time from culmination [s]"
+    assert ku.get_ylabel() == "information rate per channel [Mbit/s]"
+    assert ku_twin.get_ylabel() == ka_twin.get_ylabel() == "elevation [deg]"
+    assert ku.get_title() == "Starlink Ku: s1, max. elevation 80°"
+    assert [t.get_text() for t in ku.texts] == ["32APSK 9/10", "16APSK 3/4"]
+    assert ku.lines[0].get_color() == "#D55E00"
+    _render_figure(fig)
+
+
+def test_pass_throughput_refuses_bad_input():
+    with pytest.raises(TypeError, match="passes"):
+        plots.pass_throughput([_pass()], names=_BANDS, colors=_BAND_COLORS)
+    with pytest.raises(ValueError, match="modcod"):
+        plots.pass_throughput({"Ku": _pass().drop(columns="modcod")}, names=_BANDS,
+                              colors=_BAND_COLORS)
+    with pytest.raises(ValueError, match="colors has no colour"):
+        plots.pass_throughput({"Ku": _pass()}, names=_BANDS, colors={})
+    with pytest.raises(ValueError, match="throughput_mbps"):
+        plots.pass_throughput({"Ku": _pass().assign(throughput_mbps=np.inf)}, names=_BANDS,
+                              colors=_BAND_COLORS)
+
+
+def _subscribers():
+    import pandas as pd
+    n = np.array([1.0, 10.0, 100.0, 1000.0])
+    return pd.concat([pd.DataFrame({"label": band, "subscribers_per_cell": n,
+                                    "per_user_mbps": np.minimum(cap / (0.1 * n), 900.0),
+                                    "max_subscribers_per_cell": limit})
+                      for band, cap, limit in (("Ku", 3760.0, 376), ("Ka", 2250.0, 225))],
+                     ignore_index=True)
+
+
+def test_subscribers_per_cell_labels_units_and_limits():
+    fig = plots.subscribers_per_cell(_subscribers(),
+                                     cell_capacity_mbps={"Ku": 3760.0, "Ka": 2250.0},
+                                     claim_mbps=100.0, names=_BANDS, colors=_BAND_COLORS,
+                                     title="claim")
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "subscribers in the cell [-]"
+    assert ax.get_ylabel() == "busy-hour throughput per active subscriber [Mbit/s]"
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Starlink Ku: cell of 3.76 Gbit/s", "Kuiper Ka: cell of 2.25 Gbit/s",
+        'the claim: "up to 100 Mbps"']
+    assert [t.get_text() for t in ax.texts] == ["376 subscribers", "225 subscribers"]
+    _render_figure(fig)
+
+
+def test_subscribers_per_cell_refuses_bad_input():
+    cap = {"Ku": 3760.0, "Ka": 2250.0}
+    with pytest.raises(ValueError, match="claim_mbps"):
+        plots.subscribers_per_cell(_subscribers(), cell_capacity_mbps=cap, claim_mbps=0.0,
+                                   names=_BANDS, colors=_BAND_COLORS)
+    with pytest.raises(ValueError, match="cell_capacity_mbps has no entry"):
+        plots.subscribers_per_cell(_subscribers(), cell_capacity_mbps={"Ku": 1.0},
+                                   claim_mbps=100.0, names=_BANDS, colors=_BAND_COLORS)
+    with pytest.raises(TypeError, match="cell_capacity_mbps must be a dict"):
+        plots.subscribers_per_cell(_subscribers(), cell_capacity_mbps=3760.0,
+                                   claim_mbps=100.0, names=_BANDS, colors=_BAND_COLORS)
+    with pytest.raises(ValueError, match="per_user_mbps"):
+        plots.subscribers_per_cell(_subscribers().assign(per_user_mbps=0.0),
+                                   cell_capacity_mbps=cap, claim_mbps=100.0, names=_BANDS,
+                                   colors=_BAND_COLORS)
+
+
+def _amap():
+    import xarray as xr
+    lat, lon = np.array([-30.0, 30.0]), np.array([-90.0, 0.0, 90.0])
+    values = np.array([[[99.0, 99.9, 100.0], [99.99, 99.5, 99.95]],
+                       [[98.0, 99.0, 99.9], [99.9, 99.0, 99.5]]])
+    return xr.Dataset({"availability_percent": (("band", "lat_deg", "lon_deg"), values)},
+                      coords={"band": ["Ku", "Ka"], "lat_deg": lat, "lon_deg": lon})
+
+
+def test_availability_nines_map_panels_and_colour_bar():
+    fig = plots.availability_nines_map(_amap(), margin_db=6.0, elevation_deg=40.0,
+                                       panel_titles={"Ku": "ku", "Ka": "ka"}, title="nines")
+    ku, ka, cbar = fig.axes
+    assert (ku.get_title(), ka.get_title()) == ("ku", "ka")
+    assert cbar.get_xlabel() == ("availability with a 6 dB margin at 40° elevation "
+                                 "[% of the year]")
+    assert [t.get_text() for t in cbar.get_xticklabels()] == [
+        "99 %", "99.9 %", "99.99 %", "≥ 99.999 %"]
+    _render_figure(fig)
+
+
+def test_availability_nines_map_refuses_bad_input():
+    with pytest.raises(TypeError, match="amap"):
+        plots.availability_nines_map(_amap()["availability_percent"], margin_db=6.0,
+                                     elevation_deg=40.0)
+    with pytest.raises(ValueError, match="availability_percent"):
+        plots.availability_nines_map(_amap() * 2, margin_db=6.0, elevation_deg=40.0)
+    with pytest.raises(ValueError, match="margin_db"):
+        plots.availability_nines_map(_amap(), margin_db=-1.0, elevation_deg=40.0)
+    with pytest.raises(ValueError, match="panel_titles has no entry"):
+        plots.availability_nines_map(_amap(), margin_db=6.0, elevation_deg=40.0,
+                                     panel_titles={"Ku": "ku"})
