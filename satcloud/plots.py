@@ -38,6 +38,7 @@ __all__ = [
     "availability_nines_map",
     "backhaul_choice_map",
     "backhaul_decision",
+    "best_option_map",
     "contact_timeline",
     "coverage_map",
     "coverage_sweeps",
@@ -55,7 +56,10 @@ __all__ = [
     "per_user_throughput",
     "plot_sites",
     "rain_fade_curves",
+    "rtt_components",
+    "rtt_distributions",
     "rtt_over_time",
+    "rtt_series",
     "rtt_to_nearest_region",
     "sites_map",
     "subscribers_per_cell",
@@ -958,6 +962,408 @@ def design_trade(results, *, min_elevation_deg, title=None, figsize=(13.0, 4.8))
 
 
 # ----------------------------------------------------------- figures of notebooks 01-03
+
+
+_FLOOR = "vacuum floor"
+
+
+def _line_styles(styles, name: str, systems, source: str = "systems") -> dict:
+    """``styles`` checked: system -> {"color": ..., "ls": ...} for every system asked."""
+    from matplotlib.lines import Line2D
+
+    if not isinstance(styles, dict):
+        raise TypeError(f"{name} must be a dict system -> {{'color', 'ls'}} (e.g. "
+                        f"scenarios.latency.SYSTEM_STYLES), got {type(styles).__name__} "
+                        f"{styles!r:.80}")
+    missing = [str(s) for s in systems if s not in styles]
+    if missing:
+        raise ValueError(f"{name} has no style for {missing} (named in {source}); it has "
+                         f"{list(styles)}")
+    out = {}
+    for s in systems:
+        st = styles[s]
+        if not isinstance(st, dict) or set(st) != {"color", "ls"}:
+            raise ValueError(f"{name}[{s!r}] must be a dict with the keys color and ls, got "
+                             f"{st!r:.80}")
+        _check_color(st["color"], f"{name}[{s!r}]['color']")
+        if st["ls"] not in Line2D.lineStyles:
+            raise ValueError(f"{name}[{s!r}]['ls'] must be a matplotlib line style, one of "
+                             f"{sorted(k for k in Line2D.lineStyles if k.strip())}, got "
+                             f"{st['ls']!r:.80}")
+        out[s] = dict(st)
+    return out
+
+
+def _systems(systems, name: str) -> list:
+    systems = list(_labels(systems, name))
+    bad = [s for s in systems if not isinstance(s, str)]
+    if bad:
+        raise TypeError(f"{name} must hold names (str), got {bad!r:.80}")
+    if not systems:
+        raise ValueError(f"{name} is empty: nothing to draw")
+    return systems
+
+
+def _rtt_columns(df, name: str, columns, *, finite=()) -> None:
+    """``columns`` hold numbers, NaN (no route) allowed but not +-inf; ``finite`` no NaN."""
+    import numpy as np
+
+    for col in columns:
+        try:
+            values = df[col].to_numpy(dtype=float, na_value=np.nan)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} column {col} must hold numbers, got "
+                            f"{df[col].dtype}") from None
+        if np.isinf(values).any() or (col in finite and np.isnan(values).any()):
+            raise ValueError(f"{name} column {col} must hold finite numbers"
+                             f"{'' if col in finite else ' (NaN where there is no route)'}, "
+                             f"got {values.tolist()!r:.120}")
+
+
+def rtt_distributions(summary, *, systems, styles, markers, remote_sites, title=None,
+                      figsize=(14.0, 5.8)):
+    """Median RTT of every endpoint as a distribution (left) and the remote sites' ranges.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        :func:`satcloud.scenarios.latency.summary_by_system` rows, one per endpoint and
+        system: ``source``, ``system``, ``rtt_min_ms``, ``rtt_median_ms``, ``rtt_p95_ms``
+        (NaN where never reached) and ``target_floor_ms``. [ms]
+    systems : sequence of str
+        Systems drawn, in order.
+    styles : dict
+        System -> ``{"color", "ls"}`` for every system and for ``"vacuum floor"``
+        (:data:`satcloud.scenarios.latency.SYSTEM_STYLES`).
+    markers : dict
+        System -> matplotlib marker of its median.
+    remote_sites : sequence of str
+        Sources of ``summary`` shown one by one on the right.
+    title : str, optional
+        Figure title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: share of endpoints [-] whose median RTT is at most x [ms] (log axis,
+        0.1-700 ms), one step line per system and the vacuum floor; right: per remote
+        site, each system's minimum-to-95th-percentile RTT [ms] with its median marked,
+        "×" where never reached, and the floor as a bar.
+    """
+    import numpy as np
+    import pandas as pd
+    from matplotlib.lines import Line2D
+
+    df = _frame(summary, "summary", ("source", "system", "rtt_min_ms", "rtt_median_ms",
+                                     "rtt_p95_ms", "target_floor_ms"))
+    systems = _systems(systems, "systems")
+    styles = _line_styles(styles, "styles", [*systems, _FLOOR])
+    if not isinstance(markers, dict):
+        raise TypeError(f"markers must be a dict system -> marker, got "
+                        f"{type(markers).__name__} {markers!r:.80}")
+    missing = [s for s in systems if s not in markers]
+    if missing:
+        raise ValueError(f"markers has no marker for {missing}")
+    remote = _systems(remote_sites, "remote_sites")
+    unknown = [s for s in remote if s not in set(df["source"])]
+    if unknown:
+        raise ValueError(f"remote_sites names sources not in summary: {unknown}")
+    _rtt_columns(df, "summary", ("rtt_min_ms", "rtt_median_ms", "rtt_p95_ms",
+                                 "target_floor_ms"), finite=("target_floor_ms",))
+    title = _text(title, "title", optional=True)
+    xmin, xmax = 0.1, 700.0
+    fig = _story_figure(figsize)
+    ax, bx = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.1]})
+    n_all = df["source"].nunique()
+    floors = df.groupby("source")["target_floor_ms"].first().astype(float)
+    for system in systems:
+        med = df.loc[df["system"] == system, "rtt_median_ms"].astype(float).dropna()
+        v = np.sort(np.clip(med.to_numpy(), xmin, xmax))
+        ax.step(v, np.arange(1, v.size + 1) / n_all, where="post", lw=1.8, label=system,
+                **styles[system])
+    fv = np.sort(np.clip(floors.dropna().to_numpy(), xmin, xmax))
+    ax.step(fv, np.arange(1, fv.size + 1) / n_all, where="post", lw=1.6, label=_FLOOR,
+            **styles[_FLOOR])
+    ax.set_xscale("log")
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("median round-trip time to the nearest Azure region [ms]")
+    ax.set_ylabel("share of endpoints [-]")
+    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title("All endpoints (values below 0.1 ms drawn at 0.1 ms)", fontsize=10)
+    offsets = np.linspace(-0.32, 0.32, len(systems))
+    for i, site in enumerate(remote):
+        g = df[df["source"] == site].set_index("system")
+        for off, system in zip(offsets, systems, strict=True):
+            color = styles[system]["color"]
+            if system not in g.index or pd.isna(g.loc[system, "rtt_median_ms"]):
+                bx.text(xmin * 1.15, i + off, "×", color=color, va="center", fontsize=8)
+                continue
+            r = g.loc[system]
+            bx.plot([float(r["rtt_min_ms"]), float(r["rtt_p95_ms"])], [i + off] * 2,
+                    color=color, ls=styles[system]["ls"], lw=2)
+            bx.plot(float(r["rtt_median_ms"]), i + off, markers[system], color=color, ms=5)
+        bx.plot([floors[site]] * 2, [i - 0.42, i + 0.42], color=styles[_FLOOR]["color"],
+                lw=2.5)
+    bx.set_yticks(range(len(remote)), remote, fontsize=8)
+    bx.invert_yaxis()
+    bx.set_xscale("log")
+    bx.set_xlim(xmin, xmax)
+    bx.set_xlabel("round-trip time to the nearest Azure region [ms]")
+    bx.grid(axis="y", visible=False)
+    handles = [Line2D([], [], lw=2, marker=markers[s], label=s, **styles[s]) for s in systems]
+    handles.append(Line2D([], [], color=styles[_FLOOR]["color"], lw=2.5, label=_FLOOR))
+    handles.append(Line2D([], [], ls="", marker="$×$", color="#555555",
+                          label="never reachable"))
+    bx.legend(handles=handles, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
+    bx.set_title("Remote sites: minimum to 95th percentile, marker = median", fontsize=10)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+#: The parts of a round trip in :func:`rtt_components`: column -> (label, colour).
+_RTT_PARTS = {"user_link_ms": ("user link", OKABE_ITO["orange"]),
+             "isl_ms": ("laser links", OKABE_ITO["reddish_purple"]),
+             "gateway_link_ms": ("gateway link", OKABE_ITO["vermillion"]),
+             "fibre_ms": ("fibre", OKABE_ITO["black"]),
+             "overhead_ms": ("overheads", OKABE_ITO["yellow"])}
+
+
+def rtt_components(components, *, sites, systems, floor_color=OKABE_ITO["blue"],
+                   title=None, figsize=None):
+    """The round trip split into its parts, one stacked bar per system, one panel per site.
+
+    Parameters
+    ----------
+    components : pandas.DataFrame
+        :func:`satcloud.scenarios.latency.component_breakdown` rows: ``source``,
+        ``system``, ``reachable`` (bool), ``target_floor_ms`` and the parts of
+        (``user_link_ms``, ``isl_ms``, ``gateway_link_ms``, ``fibre_ms``,
+        ``overhead_ms``; NaN counts as 0). [ms]
+    sites : sequence of str
+        Sources drawn, one panel each, in order.
+    systems : sequence of str
+        Systems drawn, one bar each, in order.
+    floor_color : color
+        Colour of the vacuum floor line.
+    title : str, optional
+        Figure title (state the finding).
+    figsize : tuple of float, optional
+        Width and height; 11 wide and 1.75 per site + 1 high when omitted. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Round-trip time to the nearest Azure region [ms], stacked by part, with the
+        vacuum floor and "not reachable" where a system has no route.
+    """
+    import numpy as np
+
+    df = _frame(components, "components", ("source", "system", "reachable",
+                                           "target_floor_ms", *_RTT_PARTS))
+    sites = _systems(sites, "sites")
+    systems = _systems(systems, "systems")
+    unknown = [s for s in sites if s not in set(df["source"])]
+    if unknown:
+        raise ValueError(f"sites names sources not in components: {unknown}")
+    _rtt_columns(df, "components", ("target_floor_ms", *_RTT_PARTS),
+                 finite=("target_floor_ms",))
+    floor_color = _check_color(floor_color, "floor_color")
+    title = _text(title, "title", optional=True)
+    fig = _story_figure(figsize if figsize is not None else (11.0, 1.75 * len(sites) + 1))
+    axes = fig.subplots(len(sites), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, site in zip(axes, sites, strict=True):
+        c = df[df["source"] == site].set_index("system").reindex(systems)
+        left = np.zeros(len(systems))
+        for col, (label, color) in _RTT_PARTS.items():
+            w = c[col].astype(float).fillna(0.0).to_numpy(float)
+            ax.barh(range(len(systems)), w, left=left, color=color, label=label, height=0.7)
+            left += w
+        for k, s in enumerate(systems):
+            if c.loc[s, "reachable"] != 1:  # False, or NaN for a system not in the table
+                ax.text(1.0, k, "not reachable", va="center", fontsize=8, color="#555555")
+        ax.axvline(float(df.loc[df["source"] == site, "target_floor_ms"].iloc[0]),
+                   color=floor_color, ls="-.", lw=1.5, label=_FLOOR)
+        ax.set_yticks(range(len(systems)), systems, fontsize=8)
+        ax.invert_yaxis()
+        ax.set_title(str(site), fontsize=10, loc="left")
+        ax.grid(axis="y", visible=False)
+    axes[-1].set_xlabel("round-trip time to the nearest Azure region [ms]")
+    h, lab = axes[0].get_legend_handles_labels()
+    fig.legend(h, lab, loc="upper center", bbox_to_anchor=(0.5, 0.955), ncols=6, fontsize=9)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout(rect=(0, 0, 1, 0.94))
+    return fig
+
+
+def rtt_series(rows, *, sites, stepped, flat, styles, time_label, title=None,
+               figsize=None):
+    """Round-trip time epoch by epoch, route changes ticked, one panel per site.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        :func:`satcloud.scenarios.latency.route_changes` rows: ``source``, ``system``,
+        ``time_s`` [s], ``rtt_ms`` (NaN where unreachable) [ms], ``route_change`` (bool)
+        and ``target_floor_ms``. [ms]
+    sites : sequence of str
+        Sources drawn, one panel each, in order.
+    stepped : sequence of str
+        Systems drawn as a step line over time with their route changes ticked.
+    flat : sequence of str
+        Systems whose RTT does not move, drawn as a horizontal line (first value).
+    styles : dict
+        System -> ``{"color", "ls"}`` for every system drawn and for ``"vacuum floor"``.
+    time_label : str
+        The x-axis label; ``time_s`` is drawn in minutes, so it should say e.g.
+        "minutes after 2020-10-01T00:00 UTC [min]".
+    title : str, optional
+        Figure title (state the finding).
+    figsize : tuple of float, optional
+        Width and height; 11 wide and 3.6 per site high when omitted. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Time [min] against round-trip time [ms].
+    """
+    import numpy as np
+    from matplotlib.lines import Line2D
+
+    df = _frame(rows, "rows", ("source", "system", "time_s", "rtt_ms", "route_change",
+                               "target_floor_ms"))
+    sites = _systems(sites, "sites")
+    stepped = _systems(stepped, "stepped")
+    flat = _systems(flat, "flat") if len(_labels(flat, "flat")) else []
+    styles = _line_styles(styles, "styles", [*stepped, *flat, _FLOOR],
+                          source="stepped or flat")
+    unknown = [s for s in sites if s not in set(df["source"])]
+    if unknown:
+        raise ValueError(f"sites names sources not in rows: {unknown}")
+    _rtt_columns(df, "rows", ("time_s", "rtt_ms", "target_floor_ms"),
+                 finite=("time_s", "target_floor_ms"))
+    time_label = _text(time_label, "time_label")
+    title = _text(title, "title", optional=True)
+    fig = _story_figure(figsize if figsize is not None else (11.0, 3.6 * len(sites)))
+    axes = fig.subplots(len(sites), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, site in zip(axes, sites, strict=True):
+        d = df[df["source"] == site]
+        top = 0.0
+        for k, system in enumerate(stepped):
+            e = d[d["system"] == system]
+            y = e["rtt_ms"].to_numpy(float, na_value=np.nan)
+            t_min = e["time_s"].to_numpy(float) / 60.0
+            ax.step(t_min, y, where="post", lw=1.4, label=system, **styles[system])
+            ch = e["route_change"].to_numpy(dtype=bool)
+            ax.plot(t_min[ch], np.full(int(ch.sum()), 0.03 + 0.04 * k), "|", ms=7,
+                    color=styles[system]["color"], transform=ax.get_xaxis_transform())
+            top = max(top, float(np.nanmax(y)) if np.isfinite(y).any() else 0.0)
+        for system in flat:
+            e = d.loc[d["system"] == system, "rtt_ms"].astype(float).dropna()
+            if len(e):
+                ax.axhline(float(e.iloc[0]), lw=1.5, label=system, **styles[system])
+                top = max(top, float(e.iloc[0]))
+        floor = float(d["target_floor_ms"].astype(float).iloc[0])
+        ax.axhline(floor, lw=1.5, label=_FLOOR, **styles[_FLOOR])
+        ax.set_ylim(0, 1.15 * max(top, floor) if max(top, floor) > 0 else 1.0)
+        ax.set_ylabel("round-trip time [ms]")
+        ax.set_title(str(site), loc="left", fontsize=10)
+    h, lab = axes[0].get_legend_handles_labels()
+    h += [Line2D([], [], ls="", marker="|", ms=8, color=styles[s]["color"]) for s in stepped]
+    lab += [f"route change, {s}" for s in stepped]
+    axes[0].legend(h, lab, loc="center right", fontsize=8, ncols=3, framealpha=0.9)
+    axes[-1].set_xlabel(time_label)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def best_option_map(best, *, systems, styles, limit_ms=50.0, option_title=None,
+                    difference_title=None, figsize=(11.0, 11.5)):
+    """Two maps: the quickest satellite option per endpoint, and LEO minus fibre RTT.
+
+    Parameters
+    ----------
+    best : pandas.DataFrame
+        :func:`satcloud.scenarios.latency.best_option` rows: ``lat_deg``, ``lon_deg``
+        [deg], ``kind`` ("city" or "remote site"), ``best_system`` and
+        ``leo_minus_fibre_ms`` (NaN where either has no route). [ms]
+    systems : sequence of str
+        Satellite systems, in legend order.
+    styles : dict
+        System -> ``{"color", "ls"}`` for every system.
+    limit_ms : float
+        The colour scale of the lower map spans -limit..+limit, > 0. [ms]
+    option_title, difference_title : str, optional
+        Titles of the two maps (state the findings).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Top: endpoints coloured by their quickest satellite system (stars: remote sites);
+        bottom: best Starlink median RTT minus typical-fibre RTT [ms] (PuOr_r, purple
+        where Starlink is faster).
+    """
+    import numpy as np
+    from matplotlib.lines import Line2D
+
+    df = _frame(best, "best", ("lat_deg", "lon_deg", "kind", "best_system",
+                               "leo_minus_fibre_ms"))
+    from satcloud._validate import check_latlon
+
+    check_latlon(df["lat_deg"], df["lon_deg"], "best column lat_deg", "best column lon_deg")
+    systems = _systems(systems, "systems")
+    styles = _line_styles(styles, "styles", systems)
+    _rtt_columns(df, "best", ("leo_minus_fibre_ms",))
+    diff = df["leo_minus_fibre_ms"].to_numpy(dtype=float, na_value=np.nan)
+    limit = _number(limit_ms, "limit_ms", 0.0, 1e6, low_open=True, unit="ms")
+    option_title = _text(option_title, "option_title", optional=True)
+    difference_title = _text(difference_title, "difference_title", optional=True)
+    kinds = [("city", "o", 26), ("remote site", "*", 130)]
+    fig = _story_figure(figsize)
+    ax1 = fig.add_subplot(2, 1, 1, projection=ccrs.Robinson())
+    ax2 = fig.add_subplot(2, 1, 2, projection=ccrs.Robinson())
+    counts = df["best_system"].value_counts()
+    world_map(ax=ax1, borders=False)
+    handles = []
+    for system in systems:
+        for kind, marker, size in kinds:
+            pts = df[(df["best_system"] == system) & (df["kind"] == kind)]
+            if len(pts):
+                plot_sites(ax1, pts, color=styles[system]["color"], marker=marker, size=size,
+                           label=None)
+        if system in counts:
+            handles.append(Line2D([], [], ls="", marker="o", color=styles[system]["color"],
+                                  label=f"{system} ({int(counts[system])} endpoints)"))
+    handles.append(Line2D([], [], ls="", marker="*", ms=10, color="#555555",
+                          label="remote site"))
+    ax1.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
+    if option_title:
+        ax1.set_title(option_title, fontsize=11)
+    world_map(ax=ax2, borders=False)
+    ok = df.assign(_diff=diff).dropna(subset=["_diff"])
+    mesh = None
+    for kind, marker, size in kinds:
+        pts = ok[ok["kind"] == kind]
+        mesh = ax2.scatter(pts["lon_deg"], pts["lat_deg"], c=pts["_diff"].clip(-limit, limit),
+                           cmap="PuOr_r", vmin=-limit, vmax=limit, marker=marker,
+                           s=size + 4 if kind == "city" else size + 20, edgecolors="#333333",
+                           linewidths=0.4, transform=ccrs.PlateCarree(), zorder=5)
+    cb = fig.colorbar(mesh, ax=ax2, orientation="horizontal", fraction=0.05, pad=0.04,
+                      extend="both")
+    cb.set_label("best Starlink median RTT minus typical-fibre RTT [ms] "
+                 "(purple: Starlink faster)")
+    if difference_title:
+        ax2.set_title(difference_title, fontsize=11)
+    return fig
 
 
 def _band_names(names, name: str, bands) -> dict:

@@ -1217,6 +1217,43 @@ simple("satcloud.cli.main", argv=["data"])
 
 
 # ------------------------------------------------------------------ plots of notebooks 01-03
+case("satcloud.plots.rtt_distributions")(lambda: {
+    "summary": pd.DataFrame({"source": ["A", "A", "B", "B"],
+                             "system": ["fibre, typical", "GEO"] * 2,
+                             "rtt_min_ms": [80.0, np.nan, 5.0, 480.0],
+                             "rtt_median_ms": [80.0, np.nan, 5.0, 490.0],
+                             "rtt_p95_ms": [80.0, np.nan, 5.0, 495.0],
+                             "target_floor_ms": [25.0, 25.0, 2.0, 2.0]}),
+    "systems": ["fibre, typical", "GEO"],
+    "styles": {"fibre, typical": {"color": "#000000", "ls": "--"},
+               "GEO": {"color": "#999999", "ls": "-"},
+               "vacuum floor": {"color": "#0072B2", "ls": "-."}},
+    "markers": {"fibre, typical": "s", "GEO": "^"}, "remote_sites": ["A"], "title": "t",
+    "figsize": (3.0, 2.0)})
+case("satcloud.plots.rtt_components")(lambda: {
+    "components": pd.DataFrame({"source": ["A", "A"], "system": ["fibre, typical", "GEO"],
+                                "reachable": [True, False], "target_floor_ms": [27.0, 27.0],
+                                "user_link_ms": [np.nan, np.nan], "isl_ms": [np.nan, np.nan],
+                                "gateway_link_ms": [np.nan, np.nan],
+                                "fibre_ms": [85.0, np.nan], "overhead_ms": [0.0, np.nan]}),
+    "sites": ["A"], "systems": ["fibre, typical", "GEO"], "floor_color": "#0072B2",
+    "title": "t", "figsize": (3.0, 2.0)})
+case("satcloud.plots.rtt_series")(lambda: {
+    "rows": pd.DataFrame({"source": ["A"] * 4, "system": ["ISL", "ISL", "fibre", "fibre"],
+                          "time_s": [0.0, 15.0, 0.0, 15.0], "rtt_ms": [26.0, 27.0, 66.0, 66.0],
+                          "route_change": [False, True, False, False],
+                          "target_floor_ms": [21.0] * 4}),
+    "sites": ["A"], "stepped": ["ISL"], "flat": ["fibre"],
+    "styles": {"ISL": {"color": "#CC79A7", "ls": "-"}, "fibre": {"color": "#000000", "ls": "--"},
+               "vacuum floor": {"color": "#0072B2", "ls": "-."}},
+    "time_label": "minutes [min]", "title": "t", "figsize": (3.0, 2.0)})
+case("satcloud.plots.best_option_map")(lambda: {
+    "best": pd.DataFrame({"lat_deg": [51.5, -8.5], "lon_deg": [-0.1, 179.2],
+                          "kind": ["city", "remote site"], "best_system": ["GEO", "ISL"],
+                          "leo_minus_fibre_ms": [3.0, -40.0]}),
+    "systems": ["GEO", "ISL"],
+    "styles": {"GEO": {"color": "#999999", "ls": "-"}, "ISL": {"color": "#CC79A7", "ls": "-"}},
+    "limit_ms": 50.0, "option_title": "t", "difference_title": "d", "figsize": (3.0, 2.0)})
 case("satcloud.plots.rain_fade_curves")(lambda: {
     "fade": pd.DataFrame({"band": ["Ku", "Ku", "Ka", "Ka"], "freq_ghz": [11.7, 11.7, 18.9, 18.9],
                           "city": ["A", "A", "A", "A"], "p_percent": [0.01, 1.0, 0.01, 1.0],

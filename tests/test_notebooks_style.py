@@ -28,7 +28,6 @@ FORBIDDEN = {
 #: point 5, to be finished). Converting one makes its strict xfail pass, and the suite
 #: then asks to remove it from this set.
 NOT_YET_CONVERTED = {
-    "03_latency_to_azure",
     "04_competition",
 }
 

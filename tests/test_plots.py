@@ -770,3 +770,160 @@ def test_availability_nines_map_refuses_bad_input():
     with pytest.raises(ValueError, match="panel_titles has no entry"):
         plots.availability_nines_map(_amap(), margin_db=6.0, elevation_deg=40.0,
                                      panel_titles={"Ku": "ku"})
+
+
+# ---------------------------------------------------------------- figures of notebook 03
+
+_RTT_STYLES = {"fibre, typical": {"color": "#000000", "ls": "--"},
+           "Starlink ISL": {"color": "#CC79A7", "ls": "-"},
+           "GEO": {"color": "#999999", "ls": "-"},
+           "vacuum floor": {"color": "#0072B2", "ls": "-."}}
+_RTT_MARKERS = {"fibre, typical": "s", "Starlink ISL": "P", "GEO": "^"}
+
+
+def _rtt_summary():
+    import pandas as pd
+    return pd.DataFrame({
+        "source": ["Atoll", "Atoll", "Atoll", "City", "City", "City"],
+        "system": ["fibre, typical", "Starlink ISL", "GEO"] * 2,
+        "rtt_min_ms": [80.0, 30.0, np.nan, 5.0, 8.0, 480.0],
+        "rtt_median_ms": [80.0, 33.0, np.nan, 5.0, 9.0, 490.0],
+        "rtt_p95_ms": [80.0, 36.0, np.nan, 5.0, 10.0, 495.0],
+        "target_floor_ms": [25.0, 25.0, 25.0, 2.0, 2.0, 2.0]})
+
+
+def test_rtt_distributions_labels_units_and_unreached():
+    fig = plots.rtt_distributions(_rtt_summary(), systems=["fibre, typical", "Starlink ISL",
+                                                           "GEO"],
+                                  styles=_RTT_STYLES, markers=_RTT_MARKERS, remote_sites=["Atoll"],
+                                  title="floor")
+    ax, bx = fig.axes
+    assert ax.get_xlabel() == "median round-trip time to the nearest Azure region [ms]"
+    assert ax.get_ylabel() == "share of endpoints [-]"
+    assert bx.get_xlabel() == "round-trip time to the nearest Azure region [ms]"
+    assert ax.get_xscale() == bx.get_xscale() == "log"
+    assert [t.get_text() for t in bx.texts] == ["×"]  # GEO never reaches the atoll
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "fibre, typical", "Starlink ISL", "GEO", "vacuum floor"]
+    # GEO reaches one endpoint of two: its curve stops at 0.5
+    assert ax.lines[2].get_ydata()[-1] == 0.5
+    _render_figure(fig)
+
+
+def test_rtt_distributions_refuses_bad_input():
+    kw = {"systems": ["Starlink ISL"], "styles": _RTT_STYLES, "markers": _RTT_MARKERS,
+          "remote_sites": ["Atoll"]}
+    with pytest.raises(ValueError, match="styles has no style for \\['vacuum floor'\\]"):
+        plots.rtt_distributions(_rtt_summary(), **{**kw, "styles": {
+            "Starlink ISL": _RTT_STYLES["Starlink ISL"]}})
+    with pytest.raises(ValueError, match="ls"):
+        plots.rtt_distributions(_rtt_summary(), **{**kw, "styles": {
+            **_RTT_STYLES, "Starlink ISL": {"color": "#CC79A7", "ls": "wavy"}}})
+    with pytest.raises(ValueError, match="remote_sites"):
+        plots.rtt_distributions(_rtt_summary(), **{**kw, "remote_sites": ["Nowhere"]})
+    with pytest.raises(ValueError, match="markers"):
+        plots.rtt_distributions(_rtt_summary(), **{**kw, "markers": {}})
+    with pytest.raises(ValueError, match="rtt_p95_ms"):
+        plots.rtt_distributions(_rtt_summary().drop(columns="rtt_p95_ms"), **kw)
+
+
+def _components():
+    import pandas as pd
+    return pd.DataFrame({"source": ["Lagos", "Lagos"], "system": ["fibre, typical", "GEO"],
+                         "reachable": [True, False], "target_floor_ms": [27.0, 27.0],
+                         "user_link_ms": [np.nan, np.nan], "isl_ms": [np.nan, np.nan],
+                         "gateway_link_ms": [np.nan, np.nan], "fibre_ms": [85.0, np.nan],
+                         "overhead_ms": [0.0, np.nan]})
+
+
+def test_rtt_components_labels_units_and_unreachable():
+    fig = plots.rtt_components(_components(), sites=["Lagos"],
+                               systems=["fibre, typical", "GEO"], title="parts")
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "round-trip time to the nearest Azure region [ms]"
+    assert ax.get_title(loc="left") == "Lagos"
+    assert [t.get_text() for t in ax.texts] == ["not reachable"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "vacuum floor", "user link", "laser links", "gateway link", "fibre", "overheads"]
+    _render_figure(fig)
+
+
+def test_rtt_components_refuses_bad_input():
+    with pytest.raises(ValueError, match="fibre_ms"):
+        plots.rtt_components(_components().drop(columns="fibre_ms"), sites=["Lagos"],
+                             systems=["GEO"])
+    with pytest.raises(ValueError, match="sites"):
+        plots.rtt_components(_components(), sites=["Paris"], systems=["GEO"])
+    with pytest.raises(ValueError, match="systems is empty"):
+        plots.rtt_components(_components(), sites=["Lagos"], systems=[])
+    with pytest.raises(ValueError, match="floor_color"):
+        plots.rtt_components(_components(), sites=["Lagos"], systems=["GEO"],
+                             floor_color="nocolour")
+
+
+def _series():
+    import pandas as pd
+    t = [0.0, 15.0, 30.0]
+    return pd.DataFrame({"source": "Tabatinga", "system": ["Starlink ISL"] * 3 +
+                         ["fibre, typical"] * 3, "time_s": t * 2,
+                         "rtt_ms": [26.0, 27.0, 26.5, 66.0, 66.0, 66.0],
+                         "route_change": [False, True, False, False, False, False],
+                         "target_floor_ms": 21.0})
+
+
+def test_rtt_series_labels_units_and_ticks():
+    fig = plots.rtt_series(_series(), sites=["Tabatinga"], stepped=["Starlink ISL"],
+                           flat=["fibre, typical"], styles=_RTT_STYLES,
+                           time_label="minutes after 2020-10-01T00:00 UTC [min]", title="t")
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "round-trip time [ms]"
+    assert ax.get_xlabel() == "minutes after 2020-10-01T00:00 UTC [min]"
+    assert list(ax.lines[1].get_xdata()) == [0.25]  # one route change, at 15 s
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Starlink ISL", "fibre, typical", "vacuum floor", "route change, Starlink ISL"]
+    _render_figure(fig)
+
+
+def test_rtt_series_refuses_bad_input():
+    kw = {"sites": ["Tabatinga"], "stepped": ["Starlink ISL"], "flat": ["fibre, typical"],
+          "styles": _RTT_STYLES, "time_label": "minutes [min]"}
+    with pytest.raises(ValueError, match="route_change"):
+        plots.rtt_series(_series().drop(columns="route_change"), **kw)
+    with pytest.raises(TypeError, match="time_label"):
+        plots.rtt_series(_series(), **{**kw, "time_label": None})
+    with pytest.raises(TypeError, match="stepped"):
+        plots.rtt_series(_series(), **{**kw, "stepped": "Starlink ISL"})
+    with pytest.raises(TypeError, match="styles"):
+        plots.rtt_series(_series(), **{**kw, "styles": ["#000000"]})
+
+
+def _best():
+    import pandas as pd
+    return pd.DataFrame({"lat_deg": [51.5, -8.5], "lon_deg": [-0.1, 179.2],
+                         "kind": ["city", "remote site"],
+                         "best_system": ["GEO", "Starlink ISL"],
+                         "leo_minus_fibre_ms": [3.0, np.nan]})
+
+
+def test_best_option_map_legend_and_colour_bar():
+    fig = plots.best_option_map(_best(), systems=["GEO", "Starlink ISL"], styles=_RTT_STYLES,
+                                limit_ms=50.0, option_title="top", difference_title="bottom")
+    top, bottom, cbar = fig.axes
+    assert (top.get_title(), bottom.get_title()) == ("top", "bottom")
+    assert [t.get_text() for t in top.get_legend().get_texts()] == [
+        "GEO (1 endpoints)", "Starlink ISL (1 endpoints)", "remote site"]
+    assert cbar.get_xlabel() == ("best Starlink median RTT minus typical-fibre RTT [ms] "
+                                 "(purple: Starlink faster)")
+    _render_figure(fig)
+
+
+def test_best_option_map_refuses_bad_input():
+    with pytest.raises(ValueError, match="limit_ms"):
+        plots.best_option_map(_best(), systems=["GEO"], styles=_RTT_STYLES, limit_ms=0.0)
+    with pytest.raises(ValueError, match="best_system"):
+        plots.best_option_map(_best().drop(columns="best_system"), systems=["GEO"],
+                              styles=_RTT_STYLES)
+    with pytest.raises(ValueError, match="lat_deg"):
+        plots.best_option_map(_best().assign(lat_deg=100.0), systems=["GEO"], styles=_RTT_STYLES)
+    with pytest.raises(TypeError, match="option_title"):
+        plots.best_option_map(_best(), systems=["GEO"], styles=_RTT_STYLES, option_title=1)
