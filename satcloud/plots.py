@@ -377,10 +377,12 @@ def plot_sites(ax, sites, *, label, color, marker="o", size=30, annotate=None,
     _text(label, "label", optional=True)
     _check_color(color)
     try:
-        MarkerStyle(marker)
+        visible = MarkerStyle(marker).get_marker() not in ("", " ", "None", "none", None)
     except (TypeError, ValueError):
-        raise ValueError(f"marker must be a matplotlib marker (e.g. 'o', 's', '*', 'D'), got "
-                         f"{marker!r:.80}") from None
+        visible = False
+    if not visible:
+        raise ValueError(f"marker must be a visible matplotlib marker (e.g. 'o', 's', '*', "
+                         f"'D'), got {marker!r:.80}")
     size = _number(size, "size", 0.0, 1e4, unit="pt^2")
     if annotate is not None and (not isinstance(annotate, str)
                                  or annotate not in sites.columns):
@@ -503,11 +505,13 @@ def per_user_throughput(table, *, claim_mbps, max_subscribers=None, subscribers=
         :func:`satcloud.links.user_throughput_table` rows: ``subscribers`` and
         ``per_user_mbps``.
     claim_mbps : float
-        The advertised rate, > 0, drawn as a dashed line. [Mbit/s]
+        The advertised rate, in (0, 1e9], drawn as a dashed line. [Mbit/s]
     max_subscribers : int, optional
-        Most subscribers for which the claim holds (a dotted line when >= 1). [-]
+        Most subscribers for which the claim holds (a dotted line when >= 1), at most
+        1e12. [-]
     subscribers, per_user_mbps : float, optional
-        A point to mark: subscribers in the cell [-] and their throughput. [Mbit/s]
+        A point to mark: subscribers in the cell (at most 1e12) [-] and their
+        throughput (at most 1e9). [Mbit/s]
     title : str, optional
         Axes title (state the finding).
     figsize : tuple of float
@@ -519,7 +523,8 @@ def per_user_throughput(table, *, claim_mbps, max_subscribers=None, subscribers=
         Log-log axes: subscribers in the cell [-] against throughput per user [Mbit/s].
     """
     table = _frame(table, "table", ("subscribers", "per_user_mbps"))
-    claim = _number(claim_mbps, "claim_mbps", 0.0, low_open=True, unit="Mbit/s")
+    # log axes: bounds far beyond any cell keep matplotlib's tick maths finite
+    claim = _number(claim_mbps, "claim_mbps", 0.0, 1e9, low_open=True, unit="Mbit/s")
     title = _text(title, "title", optional=True)
     fig = _new_figure(figsize)
     ax = fig.subplots()
@@ -529,13 +534,13 @@ def per_user_throughput(table, *, claim_mbps, max_subscribers=None, subscribers=
     ax.axhline(claim, color=OKABE_ITO["vermillion"], ls="--",
                label=f"claim: up to {claim:g} Mbit/s")
     if max_subscribers is not None:
-        n_max = int(_number(max_subscribers, "max_subscribers", 0.0, unit="-"))
+        n_max = int(_number(max_subscribers, "max_subscribers", 0.0, 1e12, unit="-"))
         if n_max >= 1:
             ax.axvline(n_max, color="#999999", ls=":",
                        label=f"claim holds up to {n_max:,} subscribers")
     if subscribers is not None and per_user_mbps is not None:
-        n = _number(subscribers, "subscribers", 0.0, low_open=True, unit="-")
-        u = _number(per_user_mbps, "per_user_mbps", 0.0, low_open=True, unit="Mbit/s")
+        n = _number(subscribers, "subscribers", 0.0, 1e12, low_open=True, unit="-")
+        u = _number(per_user_mbps, "per_user_mbps", 0.0, 1e9, low_open=True, unit="Mbit/s")
         ax.plot([n], [u], "o", color=OKABE_ITO["vermillion"])
     ax.set_xscale("log")
     ax.set_yscale("log")

@@ -927,3 +927,23 @@ def test_best_option_map_refuses_bad_input():
         plots.best_option_map(_best().assign(lat_deg=100.0), systems=["GEO"], styles=_RTT_STYLES)
     with pytest.raises(TypeError, match="option_title"):
         plots.best_option_map(_best(), systems=["GEO"], styles=_RTT_STYLES, option_title=1)
+
+
+def test_plot_sites_refuses_an_invisible_marker_and_huge_log_values():
+    # found with warnings as errors: marker="" drew nothing (matplotlib warned about the
+    # edge colour), and 1e308 on per_user_throughput's log axes overflowed in the ticks
+    import pandas as pd
+
+    from satcloud import plots
+
+    ax = plots.world_map()
+    sites = pd.DataFrame({"name": ["A"], "lat_deg": [0.0], "lon_deg": [0.0]})
+    for marker in ("", "None", " "):
+        with pytest.raises(ValueError, match="marker must be a visible"):
+            plots.plot_sites(ax, sites, label="x", color="#000000", marker=marker)
+    table = pd.DataFrame({"subscribers": [1.0, 10.0], "per_user_mbps": [100.0, 10.0]})
+    with pytest.raises(ValueError, match="claim_mbps"):
+        plots.per_user_throughput(table, claim_mbps=1e308)
+    with pytest.raises(ValueError, match="subscribers"):
+        plots.per_user_throughput(table, claim_mbps=100.0, subscribers=1e308,
+                                  per_user_mbps=1.0)
