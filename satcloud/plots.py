@@ -38,8 +38,11 @@ __all__ = [
     "availability_nines_map",
     "backhaul_choice_map",
     "backhaul_decision",
+    "band_heatmaps",
     "best_option_map",
+    "capacity_bars",
     "contact_timeline",
+    "coverage_by_latitude_systems",
     "coverage_map",
     "coverage_sweeps",
     "data_age_cdf",
@@ -56,6 +59,7 @@ __all__ = [
     "per_user_throughput",
     "plot_sites",
     "rain_fade_curves",
+    "rtt_cdf_by_system",
     "rtt_components",
     "rtt_distributions",
     "rtt_over_time",
@@ -1884,6 +1888,362 @@ def coverage_sweeps(deployment, elevation, *, colors, dashed=(), marked_count=No
 
 
 # ----------------------------------------------------------- figures of notebooks 04-06
+
+def _key_styles(labels, colors, name_labels="labels", name_colors="colors") -> tuple:
+    """``labels`` (key -> legend text, in drawing order) and ``colors`` (key -> colour)
+    checked; returns them as dicts."""
+    from collections.abc import Mapping
+
+    if not isinstance(labels, Mapping) or not labels:
+        raise TypeError(f"{name_labels} must be a non-empty mapping system -> legend text, "
+                        f"got {type(labels).__name__} {labels!r:.80}")
+    for key, text in labels.items():
+        _text(key, f"{name_labels} key")
+        _text(text, f"{name_labels}[{key!r}]")
+    if not isinstance(colors, Mapping):
+        raise TypeError(f"{name_colors} must be a mapping system -> colour (use "
+                        f"NETWORK_COLORS / network_color), got {type(colors).__name__} "
+                        f"{colors!r:.80}")
+    for key in labels:
+        if key not in colors:
+            raise ValueError(f"{name_colors} lacks the system {key!r}; it has {list(colors)}")
+        _check_color(colors[key], f"{name_colors}[{key!r}]")
+    return dict(labels), dict(colors)
+
+
+def _bounded(df, name: str, col: str, low, high, unit: str, *, allow_nan=False):
+    """Column ``col`` of ``df`` as floats, each in [low, high] (NaN allowed if asked)."""
+    import numpy as np
+
+    try:
+        values = df[col].to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} column {col} must hold numbers [{unit}], got "
+                        f"{df[col].dtype}") from None
+    ok = (values >= low) & (values <= high)
+    if allow_nan:
+        ok |= np.isnan(values)
+    if not ok.all():
+        raise ValueError(f"{name} column {col} must hold finite numbers in [{low:g}, "
+                         f"{high:g}] [{unit}]{' or NaN' if allow_nan else ''}, got "
+                         f"{values.tolist()!r:.120}")
+    return values
+
+
+def _log_axis_format(axis) -> None:
+    import matplotlib.ticker as mticker
+
+    axis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}"))
+
+
+def coverage_by_latitude_systems(by_latitude, *, labels, colors, title=None,
+                                 figsize=(12.0, 4.8)):
+    """Coverage and satellites in view versus latitude, one line per system.
+
+    Parameters
+    ----------
+    by_latitude : pandas.DataFrame
+        :func:`satcloud.scenarios.competition.coverage_by_latitude` rows: ``key``,
+        ``lat_deg`` [deg], ``fraction_covered`` (share of time with a satellite above the
+        minimum elevation, 0-1) [-] and ``mean_in_view`` (0 to 1e6). [-]
+    labels : mapping
+        System key -> legend text; the lines follow its order (keys without rows are
+        left out).
+    colors : mapping
+        System key -> colour (use :data:`NETWORK_COLORS`), for every key of ``labels``.
+    title : str, optional
+        Figure title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: time covered [%] against latitude [deg]; right: mean satellites in view
+        (log axis) [-] against latitude.
+    """
+    import numpy as np
+
+    df = _frame(by_latitude, "by_latitude", ("key", "lat_deg", "fraction_covered",
+                                             "mean_in_view"))
+    _bounded(df, "by_latitude", "lat_deg", -90.0, 90.0, "deg")
+    _bounded(df, "by_latitude", "fraction_covered", 0.0, 1.0, "-")
+    _bounded(df, "by_latitude", "mean_in_view", 0.0, 1e6, "-")
+    labels, colors = _key_styles(labels, colors)
+    title = _text(title, "title", optional=True)
+    order = [k for k in labels if k in set(df["key"])]
+    if not order:
+        raise ValueError(f"by_latitude has no system of labels {list(labels)}")
+    fig = _story_figure(figsize)
+    axes = fig.subplots(1, 2, sharey=True)
+    positive = False
+    for key in order:
+        d = df[df["key"] == key].sort_values("lat_deg")
+        lat = d["lat_deg"].to_numpy(float)
+        axes[0].plot(100 * d["fraction_covered"].to_numpy(float), lat, color=colors[key],
+                     lw=2, label=labels[key])
+        n = d["mean_in_view"].to_numpy(float)
+        positive |= bool((n > 0).any())
+        axes[1].plot(np.where(n > 0, n, np.nan), lat, color=colors[key], lw=2)
+    axes[0].set_xlabel("time with a satellite above the minimum elevation [%]")
+    axes[0].set_ylabel("latitude [deg]")
+    axes[0].set_xlim(-2, 102)
+    if positive:
+        axes[1].set_xscale("log")
+        _log_axis_format(axes[1].xaxis)
+    axes[1].set_xlabel("satellites in view above the minimum elevation, mean [-]")
+    for ax in axes:
+        ax.set_yticks(np.arange(-90, 91, 30))
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center",
+               ncol=min(6, len(order)), fontsize=8, bbox_to_anchor=(0.5, -0.01))
+    if title:
+        fig.suptitle(title, fontsize=11)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig
+
+
+def rtt_cdf_by_system(samples, *, labels, colors, floor_ms, dashed=(),
+                      xlim_ms=(2.0, 800.0), title=None, figsize=(11.0, 5.2)):
+    """Distribution of the round trip to each system's cloud, with the vacuum floor.
+
+    Parameters
+    ----------
+    samples : pandas.DataFrame
+        :func:`satcloud.scenarios.competition.rtt_samples` rows: ``key``, ``rtt_ms``
+        (finite, > 0 where reached) [ms] and ``reachable`` (bool); unreached rows are
+        left out.
+    labels : mapping
+        System key -> legend text; the curves follow its order (keys never reached are
+        left out). The share of samples reached is appended when below 99.95 %.
+    colors : mapping
+        System key -> colour (use :data:`NETWORK_COLORS`), for every key of ``labels``.
+    floor_ms : float
+        Median vacuum floor, drawn as a dotted vertical line. [ms]
+    dashed : collection of str
+        Keys drawn dashed (e.g. the fibre reference).
+    xlim_ms : tuple of float
+        Range of the log round-trip axis, 0 < low < high <= 1e6. [ms]
+    title : str, optional
+        Axes title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Share of (city, time) samples reached [-] against round-trip time (log) [ms].
+    """
+    import numpy as np
+
+    df = _frame(samples, "samples", ("key", "rtt_ms", "reachable"))
+    labels, colors = _key_styles(labels, colors)
+    reach = df["reachable"]
+    if reach.dtype != bool:
+        raise TypeError(f"samples column reachable must hold booleans, got {reach.dtype}")
+    rtt = df["rtt_ms"].to_numpy(dtype=float) if df["rtt_ms"].dtype.kind in "biuf" else None
+    if rtt is None:
+        raise TypeError(f"samples column rtt_ms must hold numbers [ms], got "
+                        f"{df['rtt_ms'].dtype}")
+    reach = reach.to_numpy()
+    if not (np.isfinite(rtt[reach]) & (rtt[reach] > 0) & (rtt[reach] <= 1e9)).all():
+        raise ValueError(f"samples column rtt_ms must be finite, > 0 and <= 1e9 [ms] where "
+                         f"reachable, got {rtt[reach].tolist()!r:.120}")
+    floor_ms = _number(floor_ms, "floor_ms", 0.0, 1e6, low_open=True, unit="ms")
+    if isinstance(dashed, (str, bytes)) or not hasattr(dashed, "__iter__"):
+        raise TypeError(f"dashed must be a collection of system keys, got "
+                        f"{type(dashed).__name__} {dashed!r:.80}")
+    dashed = {_text(d, "dashed item") for d in dashed}
+    if isinstance(xlim_ms, (str, bytes)) or not hasattr(xlim_ms, "__len__") or \
+            len(xlim_ms) != 2:
+        raise ValueError(f"xlim_ms must be (low, high) in ms, got {xlim_ms!r:.80}")
+    lo, hi = (_number(v, "xlim_ms", 0.0, 1e6, low_open=True, unit="ms") for v in xlim_ms)
+    if not lo < hi:
+        raise ValueError(f"xlim_ms must have low < high [ms], got {xlim_ms!r:.80}")
+    title = _text(title, "title", optional=True)
+    keys = df["key"].to_numpy()
+    order = [k for k in labels if (reach & (keys == k)).any()]
+    if not order:
+        raise ValueError(f"samples has no reached sample of labels {list(labels)}")
+    fig = _story_figure(figsize)
+    ax = fig.subplots()
+    for key in order:
+        v = np.sort(rtt[reach & (keys == key)])
+        share = 100.0 * (reach & (keys == key)).sum() / (keys == key).sum()
+        label = labels[key] + ("" if share >= 99.95 else
+                               f" (reached {share:.0f} % of the time)")
+        ax.step(v, np.arange(1, v.size + 1) / v.size, where="post", color=colors[key],
+                lw=2, ls="--" if key in dashed else "-", label=label)
+    ax.axvline(floor_ms, color="black", lw=1, ls=":")
+    ax.annotate(f"median vacuum floor\n{floor_ms:.1f} ms", (floor_ms, 0.5), xytext=(-6, 0),
+                textcoords="offset points", ha="right", fontsize=8)
+    ax.set_xscale("log")
+    _log_axis_format(ax.xaxis)
+    ax.set_xlabel("round-trip time to the system's cloud [ms]")
+    ax.set_ylabel("share of (city, time) samples reached [-]")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(lo, hi)
+    ax.legend(loc="lower right", fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
+
+
+def capacity_bars(capacity, *, labels, colors, title=None, figsize=(12.0, 4.6)):
+    """Capacity per satellite and of each system over the demand, as log bars.
+
+    Parameters
+    ----------
+    capacity : pandas.DataFrame
+        :func:`satcloud.scenarios.competition.capacity_table` rows: ``key``,
+        ``satellite_gbps`` [Gbit/s] and ``system_tbps`` [Tbit/s], each finite, > 0 and
+        <= 1e12.
+    labels : mapping
+        System key -> tick label, for every key of ``capacity``.
+    colors : mapping
+        System key -> colour (use :data:`NETWORK_COLORS`), for every key of ``labels``.
+    title : str, optional
+        Figure title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels of horizontal bars (systems sorted by system capacity, each value
+        written next to its bar): per satellite [Gbit/s] and over demand [Tbit/s].
+    """
+    import numpy as np
+
+    df = _frame(capacity, "capacity", ("key", "satellite_gbps", "system_tbps"))
+    for col, unit in (("satellite_gbps", "Gbit/s"), ("system_tbps", "Tbit/s")):
+        v = _bounded(df, "capacity", col, 0.0, 1e12, unit)
+        if not (v > 0).all():
+            raise ValueError(f"capacity column {col} must be > 0 [{unit}] (log axis), got "
+                             f"{v.tolist()!r:.120}")
+    labels, colors = _key_styles(labels, colors)
+    missing = [k for k in df["key"] if k not in labels]
+    if missing:
+        raise ValueError(f"labels lacks the system(s) {missing}; it has {list(labels)}")
+    if df["key"].duplicated().any():
+        raise ValueError(f"capacity column key must be unique, got {df['key'].tolist()}")
+    title = _text(title, "title", optional=True)
+    d = df.sort_values("system_tbps")
+    order = d["key"].tolist()
+    y = np.arange(len(order))
+    fig = _story_figure(figsize)
+    axes = fig.subplots(1, 2, sharey=True)
+    for ax, col, xlabel in [(axes[0], "satellite_gbps", "capacity per satellite [Gbit/s]"),
+                            (axes[1], "system_tbps", "system capacity over demand [Tbit/s]")]:
+        v = d[col].to_numpy(float)
+        ax.barh(y, v, color=[colors[k] for k in order], edgecolor="black", lw=0.5)
+        for yi, vi in zip(y, v, strict=True):
+            ax.annotate(f"{vi:,.3g}", (vi, yi), xytext=(3, 0), textcoords="offset points",
+                        va="center", fontsize=8)
+        ax.set_xscale("log")
+        ax.set_xlim(v.min() / 10, v.max() * 4)
+        _log_axis_format(ax.xaxis)
+        ax.set_xlabel(xlabel)
+    axes[0].set_yticks(y, [labels[k] for k in order])
+    if title:
+        fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def band_heatmaps(coverage_pct, rtt_ms, *, min_reachable, title=None,
+                  figsize=(13.0, 5.6)):
+    """Coverage and median round trip per latitude band and system, as two heat maps.
+
+    Parameters
+    ----------
+    coverage_pct : pandas.DataFrame
+        Rows: systems (their labels), columns: latitude bands; time with a satellite in
+        view, 0-100 or NaN. [%]
+    rtt_ms : pandas.DataFrame
+        Same rows and columns: median round trip of the band's cities, > 0 and <= 1e9, or
+        NaN where no city is reached. [ms]
+    min_reachable : float
+        Share of the time a city must be reached to count, in (0, 1] (for the title of
+        the right panel). [-]
+    title : str, optional
+        Figure title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two annotated heat maps with colour bars: coverage [%] and round-trip time (log
+        colour scale from 5 to 600 ms) [ms].
+    """
+    import numpy as np
+    import pandas as pd
+    from matplotlib.colors import LogNorm
+
+    for name, df in (("coverage_pct", coverage_pct), ("rtt_ms", rtt_ms)):
+        if not isinstance(df, pd.DataFrame):
+            raise TypeError(f"{name} must be a pandas DataFrame (rows: systems, columns: "
+                            f"latitude bands), got {type(df).__name__} {df!r:.80}")
+        if df.size == 0:
+            raise ValueError(f"{name} is empty: nothing to draw")
+    if coverage_pct.shape != rtt_ms.shape or \
+            list(coverage_pct.index) != list(rtt_ms.index) or \
+            list(coverage_pct.columns) != list(rtt_ms.columns):
+        raise ValueError("rtt_ms must have the rows and columns of coverage_pct; got "
+                         f"{rtt_ms.shape} against {coverage_pct.shape}")
+    values = {}
+    for name, df, high, low_open in (("coverage_pct", coverage_pct, 100.0, False),
+                                     ("rtt_ms", rtt_ms, 1e9, True)):
+        try:
+            v = df.to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must hold numbers") from None
+        ok = np.isnan(v) | ((v > 0 if low_open else v >= 0) & (v <= high))
+        if not ok.all():
+            raise ValueError(f"{name} must hold numbers in {'(' if low_open else '['}0, "
+                             f"{high:g}] or NaN, got {v.tolist()!r:.120}")
+        values[name] = v
+    min_reachable = _number(min_reachable, "min_reachable", 0.0, 1.0, low_open=True,
+                            unit="-")
+    title = _text(title, "title", optional=True)
+    cov, rtt = values["coverage_pct"], values["rtt_ms"]
+    norm = LogNorm(vmin=5.0, vmax=600.0, clip=True)
+    fig = _story_figure(figsize)
+    axes = fig.subplots(1, 2, sharey=True)
+    im0 = axes[0].imshow(cov, cmap="cividis", vmin=0, vmax=100, aspect="auto")
+    im1 = axes[1].imshow(np.ma.masked_invalid(rtt), cmap="cividis_r", norm=norm,
+                         aspect="auto")
+    for ax, vals in ((axes[0], cov), (axes[1], rtt)):
+        for i in range(vals.shape[0]):
+            for j in range(vals.shape[1]):
+                v = vals[i, j]
+                if np.isnan(v):
+                    txt, shade = "–", 1.0
+                elif ax is axes[0]:
+                    txt, shade = f"{v:.0f}", v / 100
+                else:
+                    txt = f"{v:.0f}"
+                    shade = 1 - np.log10(min(max(v, 5.0), 600.0) / 5) / np.log10(120)
+                ax.text(j, i, txt, ha="center", va="center", fontsize=8,
+                        color="white" if shade < 0.5 else "black")
+        ax.set_xticks(range(vals.shape[1]), [str(c) for c in coverage_pct.columns],
+                      rotation=45, ha="right")
+        ax.set_xlabel("latitude band [deg]")
+        ax.grid(False)
+    axes[0].set_yticks(range(cov.shape[0]), [str(r) for r in coverage_pct.index])
+    axes[0].set_title("coverage: time with a satellite in view [%]", fontsize=10)
+    axes[1].set_title(f"median RTT of the band's cities [ms] (–: none reached "
+                      f"≥ {100 * min_reachable:.0f} % of the time)", fontsize=10)
+    cb0 = fig.colorbar(im0, ax=axes[0], fraction=0.04)
+    cb0.set_label("coverage [%]")
+    ticks = [5, 10, 20, 50, 100, 200, 500]
+    cb1 = fig.colorbar(im1, ax=axes[1], fraction=0.04, ticks=ticks)
+    cb1.ax.set_yticklabels([str(t) for t in ticks])
+    cb1.set_label("round-trip time [ms]")
+    if title:
+        fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    return fig
 
 def _option_styles(styles, name: str = "styles") -> dict:
     """``styles`` checked: a mapping option -> {"color": ..., "marker": ...}."""

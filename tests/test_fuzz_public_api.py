@@ -1304,6 +1304,28 @@ case("satcloud.plots.coverage_sweeps")(lambda: {
 
 # ------------------------------------------------------------------ plots of notebooks 04-06
 
+case("satcloud.plots.coverage_by_latitude_systems")(lambda: {
+    "by_latitude": pd.DataFrame({"key": ["a", "a", "b", "b"], "lat_deg": [-10.0, 10.0] * 2,
+                                 "fraction_covered": [1.0, 0.5, 0.0, 1.0],
+                                 "mean_in_view": [3.0, 1.0, 0.0, 2.0]}),
+    "labels": {"a": "A", "b": "B"}, "colors": {"a": "#0072B2", "b": "#E69F00"},
+    "title": "t", "figsize": (3.0, 2.0)})
+case("satcloud.plots.rtt_cdf_by_system")(lambda: {
+    "samples": pd.DataFrame({"key": ["a", "a", "b"], "rtt_ms": [20.0, 30.0, 90.0],
+                             "reachable": [True, True, True]}),
+    "labels": {"a": "A", "b": "B"}, "colors": {"a": "#0072B2", "b": "#E69F00"},
+    "floor_ms": 10.0, "dashed": ["b"], "xlim_ms": (2.0, 800.0), "title": "t",
+    "figsize": (3.0, 2.0)})
+case("satcloud.plots.capacity_bars")(lambda: {
+    "capacity": pd.DataFrame({"key": ["a", "b"], "satellite_gbps": [20.0, 40.0],
+                              "system_tbps": [60.0, 3.0]}),
+    "labels": {"a": "A", "b": "B"}, "colors": {"a": "#0072B2", "b": "#E69F00"},
+    "title": "t", "figsize": (3.0, 2.0)})
+case("satcloud.plots.band_heatmaps")(lambda: {
+    "coverage_pct": pd.DataFrame([[100.0, 50.0]], index=["A"], columns=["s", "n"]),
+    "rtt_ms": pd.DataFrame([[30.0, np.nan]], index=["A"], columns=["s", "n"]),
+    "min_reachable": 0.9, "title": "t", "figsize": (3.0, 2.0)})
+
 case("satcloud.plots.backhaul_choice_map")(lambda: {
     "sites": pd.DataFrame({"name": ["A", "B"], "lat_deg": [-24.0, 60.0],
                            "lon_deg": [-69.0, 10.0]}),

@@ -27,9 +27,7 @@ FORBIDDEN = {
 #: Notebooks whose figures and prose are not yet moved out of the code cells (issue 12,
 #: point 5, to be finished). Converting one makes its strict xfail pass, and the suite
 #: then asks to remove it from this set.
-NOT_YET_CONVERTED = {
-    "04_competition",
-}
+NOT_YET_CONVERTED: set[str] = set()
 
 
 def _code_cells(path: Path):

@@ -947,3 +947,118 @@ def test_plot_sites_refuses_an_invisible_marker_and_huge_log_values():
     with pytest.raises(ValueError, match="subscribers"):
         plots.per_user_throughput(table, claim_mbps=100.0, subscribers=1e308,
                                   per_user_mbps=1.0)
+
+
+# ------------------------------------------------------------ figures of notebook 04
+
+_SYS_LABELS = {"starlink": "Starlink + Azure", "kuiper": "Kuiper + AWS", "fibre": "Fibre"}
+_SYS_COLORS = {k: plots.network_color(k) for k in ("starlink", "kuiper", "fibre")}
+
+
+def test_coverage_by_latitude_systems_panels_units_and_bad_input():
+    import pandas as pd
+    lat = pd.DataFrame({"key": ["starlink"] * 3 + ["kuiper"] * 3,
+                        "lat_deg": [-60.0, 0.0, 60.0] * 2,
+                        "fraction_covered": [1.0, 1.0, 1.0, 0.0, 1.0, 0.0],
+                        "mean_in_view": [30.0, 12.0, 30.0, 0.0, 8.0, 0.0]})
+    fig = plots.coverage_by_latitude_systems(lat, labels=_SYS_LABELS, colors=_SYS_COLORS,
+                                             title="finding")
+    left, right = fig.axes
+    assert left.get_xlabel() == "time with a satellite above the minimum elevation [%]"
+    assert left.get_ylabel() == "latitude [deg]"
+    assert right.get_xlabel() == "satellites in view above the minimum elevation, mean [-]"
+    assert right.get_xscale() == "log"
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Starlink + Azure",
+                                                                  "Kuiper + AWS"]
+    assert fig._suptitle.get_text() == "finding"
+    _render_figure(fig)
+    with pytest.raises(ValueError, match="fraction_covered"):
+        plots.coverage_by_latitude_systems(lat.assign(fraction_covered=2.0),
+                                           labels=_SYS_LABELS, colors=_SYS_COLORS)
+    with pytest.raises(ValueError, match="mean_in_view"):
+        plots.coverage_by_latitude_systems(lat.assign(mean_in_view=1e308),
+                                           labels=_SYS_LABELS, colors=_SYS_COLORS)
+    with pytest.raises(ValueError, match="colors lacks"):
+        plots.coverage_by_latitude_systems(lat, labels=_SYS_LABELS, colors={})
+    with pytest.raises(TypeError, match="labels"):
+        plots.coverage_by_latitude_systems(lat, labels=["a"], colors=_SYS_COLORS)
+
+
+def test_rtt_cdf_by_system_labels_reach_and_bad_input():
+    import pandas as pd
+    samples = pd.DataFrame({"key": ["starlink"] * 3 + ["kuiper"] * 2 + ["fibre"] * 2,
+                            "rtt_ms": [20.0, 30.0, 40.0, 50.0, np.nan, 10.0, 90.0],
+                            "reachable": [True, True, True, True, False, True, True]})
+    fig = plots.rtt_cdf_by_system(samples, labels=_SYS_LABELS, colors=_SYS_COLORS,
+                                  floor_ms=12.0, dashed=["fibre"], title="fastest")
+    (ax,) = fig.axes
+    assert ax.get_xlabel() == "round-trip time to the system's cloud [ms]"
+    assert ax.get_ylabel() == "share of (city, time) samples reached [-]"
+    assert ax.get_xscale() == "log"
+    assert ax.get_xlim() == pytest.approx((2.0, 800.0))
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Starlink + Azure", "Kuiper + AWS (reached 50 % of the time)", "Fibre"]
+    assert ax.get_title() == "fastest"
+    _render_figure(fig)
+    with pytest.raises(ValueError, match="rtt_ms"):
+        plots.rtt_cdf_by_system(samples.assign(rtt_ms=1e308), labels=_SYS_LABELS,
+                                colors=_SYS_COLORS, floor_ms=12.0)
+    with pytest.raises(ValueError, match="floor_ms"):
+        plots.rtt_cdf_by_system(samples, labels=_SYS_LABELS, colors=_SYS_COLORS,
+                                floor_ms=1e308)
+    with pytest.raises(ValueError, match="xlim_ms"):
+        plots.rtt_cdf_by_system(samples, labels=_SYS_LABELS, colors=_SYS_COLORS,
+                                floor_ms=12.0, xlim_ms=(800.0, 2.0))
+    with pytest.raises(TypeError, match="reachable"):
+        plots.rtt_cdf_by_system(samples.assign(reachable=1), labels=_SYS_LABELS,
+                                colors=_SYS_COLORS, floor_ms=12.0)
+
+
+def test_capacity_bars_order_units_and_bad_input():
+    import pandas as pd
+    cap = pd.DataFrame({"key": ["starlink", "kuiper"], "satellite_gbps": [20.0, 40.0],
+                        "system_tbps": [60.0, 30.0]})
+    fig = plots.capacity_bars(cap, labels=_SYS_LABELS, colors=_SYS_COLORS, title="fleet")
+    left, right = fig.axes
+    assert left.get_xlabel() == "capacity per satellite [Gbit/s]"
+    assert right.get_xlabel() == "system capacity over demand [Tbit/s]"
+    assert left.get_xscale() == right.get_xscale() == "log"
+    assert [t.get_text() for t in left.get_yticklabels()] == ["Kuiper + AWS",
+                                                              "Starlink + Azure"]
+    _render_figure(fig)
+    with pytest.raises(ValueError, match="system_tbps"):
+        plots.capacity_bars(cap.assign(system_tbps=1e308), labels=_SYS_LABELS,
+                            colors=_SYS_COLORS)
+    with pytest.raises(ValueError, match="satellite_gbps"):
+        plots.capacity_bars(cap.assign(satellite_gbps=0.0), labels=_SYS_LABELS,
+                            colors=_SYS_COLORS)
+    with pytest.raises(ValueError, match="labels lacks"):
+        plots.capacity_bars(cap, labels={"starlink": "S"}, colors=_SYS_COLORS)
+
+
+def test_band_heatmaps_cells_colorbars_and_bad_input():
+    import pandas as pd
+    bands = ["[-90, -30)", "[-30, 30)", "[30, 90)"]
+    cov = pd.DataFrame([[100.0, 100.0, 100.0], [0.0, 100.0, 40.0]],
+                       index=["Starlink", "Kuiper"], columns=bands)
+    rtt = pd.DataFrame([[40.0, 30.0, 1e9], [np.nan, 35.0, 2.0]], index=cov.index,
+                       columns=bands)
+    fig = plots.band_heatmaps(cov, rtt, min_reachable=0.9, title="bands")
+    left, right = fig.axes[:2]
+    assert left.get_xlabel() == right.get_xlabel() == "latitude band [deg]"
+    assert [t.get_text() for t in left.get_yticklabels()] == ["Starlink", "Kuiper"]
+    assert right.get_title() == ("median RTT of the band's cities [ms] (–: none reached "
+                                 "≥ 90 % of the time)")
+    assert {a.get_ylabel() for a in fig.axes[2:]} == {"coverage [%]", "round-trip time [ms]"}
+    assert "–" in [t.get_text() for t in right.texts]
+    _render_figure(fig)
+    with pytest.raises(ValueError, match="coverage_pct"):
+        plots.band_heatmaps(cov * 2, rtt, min_reachable=0.9)
+    with pytest.raises(ValueError, match="rtt_ms"):
+        plots.band_heatmaps(cov, rtt.iloc[:, :2], min_reachable=0.9)
+    with pytest.raises(ValueError, match="rtt_ms"):
+        plots.band_heatmaps(cov, rtt * 0 - 1, min_reachable=0.9)
+    with pytest.raises(ValueError, match="min_reachable"):
+        plots.band_heatmaps(cov, rtt, min_reachable=0.0)
+    with pytest.raises(TypeError, match="coverage_pct"):
+        plots.band_heatmaps(cov.to_numpy(), rtt, min_reachable=0.9)
