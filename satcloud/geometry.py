@@ -336,14 +336,15 @@ def _look_angles(ephemeris, lat_deg, lon_deg, alt_m, name) -> LookAngles:
                         "scalars (use access() for many sites)")
     site = geodetic_to_ecef(lat, lon, alt / 1000.0)
     east, north, up = enu_basis(lat, lon)
-    d = r.astype(np.float64, copy=False) - site
-    e = d @ east
-    n = d @ north
-    u = d @ up
-    horiz = np.hypot(e, n)
-    el = np.degrees(np.arctan2(u, horiz))
-    az = np.degrees(np.arctan2(e, n)) % 360.0
-    rng = np.sqrt(horiz * horiz + u * u)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        d = r.astype(np.float64, copy=False) - site
+        e = d @ east
+        n = d @ north
+        u = d @ up
+        horiz = np.hypot(e, n)
+        el = np.degrees(np.arctan2(u, horiz))
+        az = np.degrees(np.arctan2(e, n)) % 360.0
+        rng = np.sqrt(horiz * horiz + u * u)
     check_finite_result(rng, f"{name} positions or alt_m")
     return LookAngles(az, el, rng)
 
@@ -375,8 +376,9 @@ def slant_range_km(altitude_km, elevation_deg, earth_radius_km=WGS84_A_KM):
     el = np.radians(check_range(elevation_deg, "elevation_deg", -90.0, 90.0, unit="deg"))
     r = check_scalar(check_range(earth_radius_km, "earth_radius_km", 0.0, None,
                                  low_open=True, unit="km", finite=True), "earth_radius_km")
-    return check_finite_result(np.sqrt((r + h) ** 2 - (r * np.cos(el)) ** 2) - r * np.sin(el),
-                               "altitude_km and earth_radius_km")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(np.sqrt((r + h) ** 2 - (r * np.cos(el)) ** 2) - r * np.sin(el),
+                                   "altitude_km and earth_radius_km")
 
 
 def normalize_sites(sites, name="sites") -> pd.DataFrame:

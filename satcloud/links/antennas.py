@@ -83,9 +83,10 @@ def parabolic_gain_dbi(diameter_m, freq_ghz, efficiency=0.6) -> np.ndarray:
     d = check_diameter_m(diameter_m)
     f = check_freq_ghz(freq_ghz)
     eta = check_efficiency(efficiency)
-    return check_finite_result(
-        10.0 * np.log10(eta * (np.pi * d * f * 1e9 / C_M_PER_S) ** 2),
-        "diameter_m and freq_ghz")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(
+            10.0 * np.log10(eta * (np.pi * d * f * 1e9 / C_M_PER_S) ** 2),
+            "diameter_m and freq_ghz")
 
 
 def beamwidth_3db_deg(diameter_m, freq_ghz, factor_deg=BEAMWIDTH_FACTOR_DEG) -> np.ndarray:
@@ -110,9 +111,10 @@ def beamwidth_3db_deg(diameter_m, freq_ghz, factor_deg=BEAMWIDTH_FACTOR_DEG) -> 
     d = check_diameter_m(diameter_m)
     f = check_freq_ghz(freq_ghz)
     k = check_range(factor_deg, "factor_deg", 0.0, None, low_open=True, unit="deg", finite=True)
-    return check_finite_result(
-        k * (C_M_PER_S / (f * 1e9)) / d,
-        "diameter_m, freq_ghz and factor_deg")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(
+            k * (C_M_PER_S / (f * 1e9)) / d,
+            "diameter_m, freq_ghz and factor_deg")
 
 
 def gain_from_beamwidth_dbi(beamwidth_deg, efficiency=0.6,
@@ -142,9 +144,10 @@ def gain_from_beamwidth_dbi(beamwidth_deg, efficiency=0.6,
                      high_open=True, unit="deg")
     eta = check_efficiency(efficiency)
     k = check_range(factor_deg, "factor_deg", 0.0, None, low_open=True, unit="deg", finite=True)
-    return check_finite_result(
-        10.0 * np.log10(eta * (np.pi * k / th) ** 2),
-        "beamwidth_deg and factor_deg")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(
+            10.0 * np.log10(eta * (np.pi * k / th) ** 2),
+            "beamwidth_deg and factor_deg")
 
 
 def pointing_loss_db(offset_deg, beamwidth_deg) -> np.ndarray:
@@ -167,7 +170,8 @@ def pointing_loss_db(offset_deg, beamwidth_deg) -> np.ndarray:
     off = check_range(offset_deg, "offset_deg", 0.0, None, unit="deg", finite=True)
     bw = check_range(beamwidth_deg, "beamwidth_deg", 0.0, None, low_open=True, unit="deg",
                      finite=True)
-    return check_finite_result(12.0 * (off / bw) ** 2, "offset_deg and beamwidth_deg")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(12.0 * (off / bw) ** 2, "offset_deg and beamwidth_deg")
 
 
 def phased_array_boresight_gain_dbi(n_elements, element_gain_dbi=5.0) -> np.ndarray:
@@ -189,7 +193,8 @@ def phased_array_boresight_gain_dbi(n_elements, element_gain_dbi=5.0) -> np.ndar
     check_shapes(n_elements=n_elements, element_gain_dbi=element_gain_dbi)
     n = check_range(n_elements, "n_elements", 1.0, None, finite=True)
     ge = check_range(element_gain_dbi, "element_gain_dbi", unit="dBi", finite=True)
-    return check_finite_result(10.0 * np.log10(n) + ge, "n_elements and element_gain_dbi")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(10.0 * np.log10(n) + ge, "n_elements and element_gain_dbi")
 
 
 def phased_array_gain_dbi(boresight_gain_dbi, scan_angle_deg,
@@ -216,9 +221,10 @@ def phased_array_gain_dbi(boresight_gain_dbi, scan_angle_deg,
     g0 = check_range(boresight_gain_dbi, "boresight_gain_dbi", unit="dBi", finite=True)
     th = check_range(scan_angle_deg, "scan_angle_deg", 0.0, 90.0, high_open=True, unit="deg")
     n = check_range(scan_loss_exponent, "scan_loss_exponent", 0.0, 10.0)
-    return check_finite_result(
-        g0 + 10.0 * n * np.log10(np.cos(np.deg2rad(th))),
-        "boresight_gain_dbi")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(
+            g0 + 10.0 * n * np.log10(np.cos(np.deg2rad(th))),
+            "boresight_gain_dbi")
 
 
 def scan_angle_deg(elevation_deg, azimuth_deg=0.0, boresight_elevation_deg=90.0,
@@ -289,7 +295,8 @@ def eirp_dbw(tx_power_dbw, tx_gain_dbi, tx_losses_db=0.0) -> np.ndarray:
     p = check_range(tx_power_dbw, "tx_power_dbw", unit="dBW", finite=True)
     g = check_range(tx_gain_dbi, "tx_gain_dbi", unit="dBi", finite=True)
     loss = check_range(tx_losses_db, "tx_losses_db", 0.0, None, unit="dB", finite=True)
-    return check_finite_result(p + g - loss, "tx_power_dbw, tx_gain_dbi and tx_losses_db")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(p + g - loss, "tx_power_dbw, tx_gain_dbi and tx_losses_db")
 
 
 def eirp_with_dish_dbw(reference_eirp_dbw, diameter_m, reference_diameter_m) -> np.ndarray:
@@ -334,5 +341,6 @@ def eirp_with_dish_dbw(reference_eirp_dbw, diameter_m, reference_diameter_m) -> 
     e = check_range(reference_eirp_dbw, "reference_eirp_dbw", unit="dBW", finite=True)
     d = check_diameter_m(diameter_m)
     d_ref = check_diameter_m(reference_diameter_m, "reference_diameter_m")
-    return check_finite_result(e + 20.0 * np.log10(d / d_ref),
-                               "reference_eirp_dbw, diameter_m and reference_diameter_m")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(e + 20.0 * np.log10(d / d_ref),
+                                   "reference_eirp_dbw, diameter_m and reference_diameter_m")

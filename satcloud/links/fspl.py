@@ -88,8 +88,9 @@ def fspl_db(distance_km, freq_ghz) -> np.ndarray:
     check_shapes(distance_km=distance_km, freq_ghz=freq_ghz)
     d = check_range(distance_km, "distance_km", 0.0, None, low_open=True, unit="km", finite=True)
     f = check_freq_ghz(freq_ghz)
-    return check_finite_result(20.0 * np.log10(4.0 * np.pi * (d * 1e3) * (f * 1e9) / C_M_PER_S),
-                               "distance_km and freq_ghz")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(20.0 * np.log10(4.0 * np.pi * (d * 1e3) * (f * 1e9) / C_M_PER_S),
+                                   "distance_km and freq_ghz")
 
 
 def slant_range_km(altitude_km, elevation_deg, earth_radius_km=EARTH_RADIUS_KM) -> np.ndarray:
