@@ -1912,7 +1912,11 @@ def _key_styles(labels, colors, name_labels="labels", name_colors="colors") -> t
 
 
 def _bounded(df, name: str, col: str, low, high, unit: str, *, allow_nan=False):
-    """Column ``col`` of ``df`` as floats, each in [low, high] (NaN allowed if asked)."""
+    """Column ``col`` of ``df`` as floats, each in [low, high] (NaN allowed if asked).
+
+    Values beyond a bound by rounding only (1e-9 of the range, e.g. a mean of fractions
+    that are all 1 giving 1.0000000000000002) are clipped to it, not refused.
+    """
     import numpy as np
 
     try:
@@ -1920,6 +1924,9 @@ def _bounded(df, name: str, col: str, low, high, unit: str, *, allow_nan=False):
     except (TypeError, ValueError):
         raise TypeError(f"{name} column {col} must hold numbers [{unit}], got "
                         f"{df[col].dtype}") from None
+    tol = 1e-9 * (high - low) if np.isfinite(high - low) else 0.0
+    near = (values >= low - tol) & (values <= high + tol)
+    values = np.where(near, np.clip(values, low, high), values)
     ok = (values >= low) & (values <= high)
     if allow_nan:
         ok |= np.isnan(values)

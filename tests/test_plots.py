@@ -1062,3 +1062,34 @@ def test_band_heatmaps_cells_colorbars_and_bad_input():
         plots.band_heatmaps(cov, rtt, min_reachable=0.0)
     with pytest.raises(TypeError, match="coverage_pct"):
         plots.band_heatmaps(cov.to_numpy(), rtt, min_reachable=0.9)
+
+
+def test_fractions_beyond_one_by_rounding_only_are_drawn_not_refused():
+    # found by the full-size report (notebook 04): a groupby mean of fractions that are
+    # all 1 gave 1.0000000000000002, which the [0, 1] check refused; 1 + 2.2e-16 is one
+    # ulp of 1 (IEEE 754 binary64), far inside the 1e-9 tolerance, and 1.1 stays an error
+    import numpy as np
+    import pandas as pd
+
+    one_ulp_over = np.nextafter(1.0, 2.0)
+    lat = pd.DataFrame({"key": ["starlink"] * 2, "lat_deg": [0.0, 60.0],
+                        "fraction_covered": [one_ulp_over, 0.5], "mean_in_view": [12.0, 30.0]})
+    plots.coverage_by_latitude_systems(lat, labels=_SYS_LABELS, colors=_SYS_COLORS)
+    with pytest.raises(ValueError, match="fraction_covered"):
+        plots.coverage_by_latitude_systems(lat.assign(fraction_covered=1.1),
+                                           labels=_SYS_LABELS, colors=_SYS_COLORS)
+
+
+def test_coverage_by_latitude_keeps_fractions_in_zero_one():
+    # the scenario's per-band mean is clipped to [0, 1] (a mean of ones may round above)
+    import numpy as np
+    import pandas as pd
+
+    from satcloud.scenarios import competition
+
+    n = 7  # every input one ulp above 1, as a rounded upstream mean can be
+    grid = pd.DataFrame({"lat_deg": [0.0] * n, "lon_deg": np.linspace(-180, 180, n),
+                         "fraction_covered": [np.nextafter(1.0, 2.0)] * n,
+                         "mean_in_view": [3.0] * n})
+    out = competition.coverage_by_latitude({"starlink": grid})
+    assert out["fraction_covered"].max() <= 1.0

@@ -288,6 +288,8 @@ def coverage_by_latitude(grids: Mapping) -> pd.DataFrame:
     frames = []
     for key, g in grids.items():
         s = g.groupby("lat_deg", sort=True)[["fraction_covered", "mean_in_view"]].mean()
+        # a mean of fractions that are all 1 can round to 1.0000000000000002
+        s["fraction_covered"] = s["fraction_covered"].clip(0.0, 1.0)
         frames.append(s.reset_index().assign(key=key))
     return pd.concat(frames, ignore_index=True)[["key", "lat_deg", "fraction_covered",
                                                  "mean_in_view"]]
