@@ -1,0 +1,125 @@
+"""Every public function with arguments has a numpydoc ``Parameters`` section that
+documents each of its parameters (issue 12, point 7).
+
+``MISSING`` lists the functions still to document. It is strict: a function that gains its
+section must be removed from it (the test fails otherwise), so the list only shrinks.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+
+import pytest
+
+import satcloud
+
+# Still without a (complete) Parameters section. Presentation modules (plots, report) are
+# being edited by other sessions; the rest are still to be written. Shrink only.
+MISSING: set[str] = {
+    "satcloud.coverage.coverage_vs_min_elevation",
+    "satcloud.coverage.grid_coverage",
+    "satcloud.coverage.population_coverage",
+    "satcloud.coverage.site_coverage",
+    "satcloud.coverage.visible_counts",
+    "satcloud.geometry.elevation_deg",
+    "satcloud.geometry.iter_access",
+    "satcloud.geometry.normalize_sites",
+    "satcloud.latency.compare",
+    "satcloud.links.antennas.check_diameter_m",
+    "satcloud.links.antennas.check_efficiency",
+    "satcloud.links.atmosphere.itur_attenuation",
+    "satcloud.links.fspl.check_elevation_deg",
+    "satcloud.links.fspl.check_freq_ghz",
+    "satcloud.links.profiles.unit_of",
+    "satcloud.network.isl.isl_graph",
+    "satcloud.network.routing.route_snapshots",
+    "satcloud.network.routing.snapshot_graph",
+    "satcloud.orbits.iter_propagate",
+    "satcloud.orbits.mean_motion_rad_s",
+    "satcloud.orbits.nodal_period_s",
+    "satcloud.plots.add_borders",
+    "satcloud.plots.add_coastlines",
+    "satcloud.plots.add_land",
+    "satcloud.report.read_headlines",
+    "satcloud.report.render_html",
+    "satcloud.scenarios.competition.city_set",
+    "satcloud.scenarios.competition.contenders_table",
+    "satcloud.scenarios.competition.coverage_by_latitude",
+    "satcloud.scenarios.competition.propagate_systems",
+    "satcloud.scenarios.competition.rtt_table",
+    "satcloud.scenarios.competition.side_by_side_text",
+    "satcloud.scenarios.competition.winners_by_band",
+    "satcloud.scenarios.constellations.comparison_set",
+    "satcloud.scenarios.constellations.constellation_totals",
+    "satcloud.scenarios.constellations.coverage_table",
+    "satcloud.scenarios.constellations.deployment_sweep",
+    "satcloud.scenarios.constellations.elevation_sweep",
+    "satcloud.scenarios.constellations.grid_mesh",
+    "satcloud.scenarios.constellations.in_view_vs_latitude",
+    "satcloud.scenarios.constellations.shell_table",
+    "satcloud.scenarios.fibre.cloud_regions",
+    "satcloud.scenarios.ground_stations.eo_constellation",
+    "satcloud.scenarios.ground_stations.merged_contacts",
+    "satcloud.scenarios.ground_stations.network_passes",
+    "satcloud.scenarios.ground_stations.orbit_summary",
+    "satcloud.scenarios.ground_stations.station_table",
+    "satcloud.time.gmst82_rad",
+    "satcloud.time.quiet_erfa",
+    "satcloud.time.to_time",
+    "satcloud.tle.tle_checksum",
+}
+
+
+def public_functions():
+    for info in pkgutil.walk_packages(satcloud.__path__, "satcloud."):
+        if any(part.startswith("_") for part in info.name.split(".")[1:]):
+            continue
+        module = importlib.import_module(info.name)
+        for name, obj in sorted(vars(module).items()):
+            if (not name.startswith("_") and inspect.isfunction(obj)
+                    and obj.__module__ == info.name):
+                yield f"{info.name}.{name}", obj
+
+
+def documented_parameters(doc: str) -> set[str] | None:
+    """Names documented in the numpydoc ``Parameters`` section, or None without one."""
+    match = re.search(r"^Parameters\n-{3,}\n(.*?)(?=^\S[^\n]*\n-{3,}\n|\Z)", doc, re.M | re.S)
+    if not match:
+        return None
+    names = set()
+    for line in match.group(1).splitlines():
+        if line and not line[0].isspace():
+            head = line.split(" : ", 1)[0].strip()
+            for part in head.split(","):
+                names.add(part.strip().lstrip("*"))
+    return names
+
+
+def problems(fn) -> str | None:
+    params = [p for p in inspect.signature(fn).parameters.values()]
+    if not params:
+        return None
+    names = documented_parameters(inspect.getdoc(fn) or "")
+    if names is None:
+        return "no Parameters section"
+    undocumented = [p.name for p in params if p.name not in names]
+    return f"undocumented: {undocumented}" if undocumented else None
+
+
+FUNCTIONS = dict(public_functions())
+
+
+@pytest.mark.parametrize("qualname", sorted(FUNCTIONS))
+def test_parameters_are_documented(qualname):
+    problem = problems(FUNCTIONS[qualname])
+    if qualname in MISSING:
+        assert problem, f"{qualname} is documented now: remove it from MISSING"
+    else:
+        assert problem is None, f"{qualname}: {problem}"
+
+
+def test_missing_lists_only_existing_functions():
+    assert MISSING <= set(FUNCTIONS), sorted(MISSING - set(FUNCTIONS))
