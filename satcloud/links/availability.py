@@ -136,7 +136,7 @@ def _invert(atten, margin, grid):
     lo = np.clip(n_above - 1, 0, k - 2)
     a0 = np.take_along_axis(a, lo[:, None], 1)[:, 0]
     a1 = np.take_along_axis(a, (lo + 1)[:, None], 1)[:, 0]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # inf -> clipped
         w = np.where(a0 > a1, (a0 - margin) / (a0 - a1), 1.0)
     p = 10.0 ** (logp[lo] + np.clip(w, 0.0, 1.0) * (logp[lo + 1] - logp[lo]))
     bound = np.full(margin.shape, "exact", dtype=object)

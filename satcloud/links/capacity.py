@@ -85,8 +85,9 @@ def channels_per_beam(spectrum_mhz, channel_bandwidth_mhz, colours=1, polarizati
                      low_open=True, unit="MHz", finite=True)
     k = check_range(colours, "colours", 1.0, None, finite=True)
     pol = check_range(polarizations, "polarizations", 1.0, 2.0)
-    return check_finite_result(np.floor(b * pol / (k * ch) + 1e-9),
-                               "spectrum_mhz and channel_bandwidth_mhz").astype(int)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(np.floor(b * pol / (k * ch) + 1e-9),
+                                   "spectrum_mhz and channel_bandwidth_mhz").astype(int)
 
 
 def beam_capacity_mbps(channel_throughput_mbps, n_channels):
@@ -108,7 +109,8 @@ def beam_capacity_mbps(channel_throughput_mbps, n_channels):
     r = check_range(channel_throughput_mbps, "channel_throughput_mbps", 0.0, None,
                     unit="Mbit/s", finite=True)
     n = check_range(n_channels, "n_channels", 0.0, None, finite=True)
-    return check_finite_result(r * n, "channel_throughput_mbps and n_channels")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(r * n, "channel_throughput_mbps and n_channels")
 
 
 def satellite_capacity_gbps(channel_throughput_mbps, n_beams, n_channels_per_beam):
@@ -136,8 +138,9 @@ def satellite_capacity_gbps(channel_throughput_mbps, n_beams, n_channels_per_bea
     per_beam = check_range(n_channels_per_beam, "n_channels_per_beam", 0.0, None, finite=True)
     with np.errstate(over="ignore", invalid="ignore"):
         total = r * per_beam * beams / 1e3
-    return check_finite_result(total, "channel_throughput_mbps, n_beams and "
-                                      "n_channels_per_beam")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(total, "channel_throughput_mbps, n_beams and "
+                                          "n_channels_per_beam")
 
 
 def system_capacity(satellite_capacity_gbps, n_satellites,
@@ -222,7 +225,8 @@ def cell_area_km2(beamwidth_deg, altitude_km):
                      high_open=True, unit="deg")
     h = check_range(altitude_km, "altitude_km", 0.0, None, low_open=True, unit="km",
                     finite=True)
-    return check_finite_result(np.pi * (h * np.tan(np.deg2rad(th) / 2.0)) ** 2, "altitude_km")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(np.pi * (h * np.tan(np.deg2rad(th) / 2.0)) ** 2, "altitude_km")
 
 
 def per_user_throughput_mbps(cell_capacity_mbps, subscribers,
@@ -256,7 +260,8 @@ def per_user_throughput_mbps(cell_capacity_mbps, subscribers,
     if peak_mbps is not None:
         share = np.minimum(share, check_range(peak_mbps, "peak_mbps", 0.0, None,
                                               unit="Mbit/s", finite=True))
-    return check_finite_result(share, "cell_capacity_mbps and subscribers")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(share, "cell_capacity_mbps and subscribers")
 
 
 def max_subscribers(cell_capacity_mbps, target_mbps, activity_factor=BUSY_HOUR_ACTIVITY):
@@ -283,9 +288,10 @@ def max_subscribers(cell_capacity_mbps, target_mbps, activity_factor=BUSY_HOUR_A
     t = check_range(target_mbps, "target_mbps", 0.0, None, low_open=True, unit="Mbit/s",
                     finite=True)
     a = check_range(activity_factor, "activity_factor", 0.0, 1.0, low_open=True)
-    return check_finite_result(np.floor(c / (t * a) + 1e-9),
-                               "cell_capacity_mbps, target_mbps and activity_factor"
-                               ).astype(int)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(np.floor(c / (t * a) + 1e-9),
+                                   "cell_capacity_mbps, target_mbps and activity_factor"
+                                   ).astype(int)
 
 
 def user_throughput_table(cell_capacity_mbps, subscribers_per_km2, cell_area_km2,

@@ -178,7 +178,8 @@ def symbol_rate_msps(bandwidth_mhz, roll_off=0.2) -> np.ndarray:
     b = check_range(bandwidth_mhz, "bandwidth_mhz", 0.0, None, low_open=True, unit="MHz",
                     finite=True)
     a = check_range(roll_off, "roll_off", 0.0, 1.0)
-    return check_finite_result(b / (1.0 + a), "bandwidth_mhz")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(b / (1.0 + a), "bandwidth_mhz")
 
 
 def information_rate_mbps(symbol_rate_msps, spectral_efficiency_bps_per_hz) -> np.ndarray:
@@ -201,7 +202,8 @@ def information_rate_mbps(symbol_rate_msps, spectral_efficiency_bps_per_hz) -> n
     rs = check_range(symbol_rate_msps, "symbol_rate_msps", 0.0, None, unit="Msps", finite=True)
     eta = check_range(spectral_efficiency_bps_per_hz, "spectral_efficiency_bps_per_hz",
                       0.0, None, finite=True)
-    return check_finite_result(rs * eta, "symbol_rate_msps and spectral_efficiency_bps_per_hz")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(rs * eta, "symbol_rate_msps and spectral_efficiency_bps_per_hz")
 
 
 def shannon_capacity_mbps(bandwidth_mhz, snr_db) -> np.ndarray:
@@ -223,7 +225,8 @@ def shannon_capacity_mbps(bandwidth_mhz, snr_db) -> np.ndarray:
     b = check_range(bandwidth_mhz, "bandwidth_mhz", 0.0, None, low_open=True, unit="MHz",
                     finite=True)
     s = as_float_array(snr_db, "snr_db", finite=True)
-    return check_finite_result(b * np.log2(1.0 + 10.0 ** (s / 10.0)), "bandwidth_mhz and snr_db")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(b * np.log2(1.0 + 10.0 ** (s / 10.0)), "bandwidth_mhz and snr_db")
 
 
 def shannon_min_esn0_db(spectral_efficiency_bps_per_hz) -> np.ndarray:
@@ -241,4 +244,5 @@ def shannon_min_esn0_db(spectral_efficiency_bps_per_hz) -> np.ndarray:
     """
     eta = check_range(spectral_efficiency_bps_per_hz, "spectral_efficiency_bps_per_hz", 0.0,
                       None, low_open=True, finite=True)
-    return check_finite_result(10.0 * np.log10(2.0 ** eta - 1.0), "spectral_efficiency_bps_per_hz")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(10.0 * np.log10(2.0 ** eta - 1.0), "spectral_efficiency_bps_per_hz")

@@ -145,7 +145,8 @@ def fibre_rtt_ms(distance_km, route_factor="typical", overhead_ms=0.0) -> np.nda
     d, ovh = broadcast(distance_km=d, overhead_ms=ovh)
     with np.errstate(over="ignore"):
         rtt_ms = 2.0 * f * d / C_FIBRE_KM_PER_S * 1e3 + ovh
-    return check_finite_result(rtt_ms, "distance_km, route_factor and overhead_ms")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(rtt_ms, "distance_km, route_factor and overhead_ms")
 
 
 def fibre_path_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, route_factor="typical",
@@ -184,7 +185,8 @@ def fibre_path_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, route_factor="typi
                  "hops": n, "hop_overhead_ms": t_hop})
     with np.errstate(over="ignore"):
         rtt_ms = fibre_rtt_ms(d, route_factor, overhead_ms) + 2.0 * n * t_hop
-    return check_finite_result(rtt_ms, "route_factor, overhead_ms, hops and hop_overhead_ms")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(rtt_ms, "route_factor, overhead_ms, hops and hop_overhead_ms")
 
 
 def vacuum_rtt_ms(distance_km) -> np.ndarray:
