@@ -116,6 +116,8 @@ def visible_counts(ephemeris, sites, min_elevation_deg=None, *, chunk_steps=None
         ``name`` or ``region``).
     min_elevation_deg : float or array_like, optional
         Threshold [deg]; ``None`` = each satellite's own.
+    chunk_steps : int, optional
+        Time steps per chunk (default: sized by the memory limit).
 
     Returns
     -------
@@ -165,6 +167,8 @@ def site_coverage(ephemeris, sites, min_elevation_deg=None, k=1, *, chunk_steps=
         [deg]; ``None`` = each satellite's own.
     k : int, optional
         Covered means at least ``k`` satellites in view.
+    chunk_steps : int, optional
+        Time steps per chunk (default: sized by the memory limit).
 
     Returns
     -------
@@ -277,6 +281,8 @@ def grid_coverage(ephemeris, spacing_deg=5.0, min_elevation_deg=None, k=1, *,
     cities : pandas.DataFrame, optional
         Cities with ``lat_deg``, ``lon_deg``, ``population`` (default
         :func:`satcloud.data.cities`).
+    chunk_steps : int, optional
+        Time steps per chunk (default: sized by the memory limit).
 
     Returns
     -------
@@ -539,8 +545,16 @@ def population_coverage(ephemeris, cities=None, min_elevation_deg=None, k=1, *,
 
     Parameters
     ----------
+    ephemeris : Ephemeris
+        From :func:`satcloud.orbits.propagate`.
     cities : pandas.DataFrame, optional
         Default :func:`satcloud.data.cities` (``n`` most populous if given).
+    min_elevation_deg : float, optional
+        Threshold; ``None`` = each satellite's own. [deg]
+    k : int, optional
+        Covered means at least ``k`` satellites in view.
+    n : int, optional
+        Keep the ``n`` most populous cities (default: all).
 
     Returns
     -------
@@ -587,6 +601,8 @@ def coverage_vs_min_elevation(ephemeris, sites, min_elevations_deg, k=1, *, weig
     k : int, optional
     weights : str or array_like, optional
         Site weights: a column of ``sites`` (e.g. ``"area_weight"``) or values.
+    chunk_steps : int, optional
+        Time steps per chunk (default: sized by the memory limit).
 
     Returns
     -------

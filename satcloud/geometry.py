@@ -350,7 +350,19 @@ def _look_angles(ephemeris, lat_deg, lon_deg, alt_m, name) -> LookAngles:
 
 
 def elevation_deg(r_sat_km, lat_deg, lon_deg, alt_m=0.0) -> np.ndarray:
-    """Elevation of ECEF positions seen from one site (see :func:`look_angles`). [deg]"""
+    """Elevation of ECEF positions seen from one site (see :func:`look_angles`). [deg]
+
+    Parameters
+    ----------
+    r_sat_km : array_like
+        ECEF satellite positions ``[..., 3]``. [km]
+    lat_deg : float
+        Site geodetic latitude. [deg]
+    lon_deg : float
+        Site longitude. [deg]
+    alt_m : float, optional
+        Site height above the WGS84 ellipsoid. [m]
+    """
     return _look_angles(r_sat_km, lat_deg, lon_deg, alt_m, "r_sat_km").elevation_deg
 
 
@@ -392,6 +404,8 @@ def normalize_sites(sites, name="sites") -> pd.DataFrame:
         present, else ``"site-<row>"``. Names must be unique; where a name repeats and
         the table has a ``network`` column, the repeated names become
         ``"<name> (<network>)"``.
+    name : str, optional
+        Parameter name used in error messages.
 
     Returns
     -------
@@ -900,6 +914,19 @@ def iter_access(ephemeris, sites, min_elevation_deg=None, *, chunk_steps=None,
     Use it to stream through very large problems (e.g. 10,000 sites x 4,408 satellites x
     a day: ~3e8 visible pairs) without holding every pair in memory. Parameters as in
     :func:`access`; ``chunk_steps`` sets the number of time steps per chunk.
+
+    Parameters
+    ----------
+    ephemeris : Ephemeris or array_like
+        As in :func:`access`. [km]
+    sites : pandas.DataFrame
+        As in :func:`access`.
+    min_elevation_deg : float or array_like, optional
+        As in :func:`access`; ``None`` for each satellite's own. [deg]
+    chunk_steps : int, optional
+        Time steps per yielded chunk.
+    method : {"auto", "cells", "kdtree"}, optional
+        Pruning, as in :func:`access`.
     """
     setup = _access_setup(ephemeris, sites, min_elevation_deg, chunk_steps, method)
     n_t, n_sat, _ = setup.positions_km.shape

@@ -1154,6 +1154,15 @@ def compare(sources, destinations="nearest Azure region", times=None,
     to the systems it applies to), with ``rtt_median_over_floor`` (median RTT /
     ``target_floor_ms``, the vacuum floor to the target, the same for every system;
     ``<NA>`` where the floor is 0 or nothing is reachable).
+
+    Parameters
+    ----------
+    sources, destinations, times
+        As in :func:`compare_rtt` and :func:`rtt`.
+    systems : sequence of (network, mode), optional
+        Systems to run, at least one (default :data:`DEFAULT_COMPARISON`).
+    **kwargs
+        Options of :func:`rtt`, each passed to the systems it applies to.
     """
     table = summarize(compare_rtt(sources, destinations, times, systems, **kwargs))
     med = table["rtt_median_ms"].astype("Float64")

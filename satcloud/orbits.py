@@ -116,7 +116,13 @@ def _check_times(times) -> Time:
 
 
 def mean_motion_rad_s(a_km) -> np.ndarray:
-    """Keplerian mean motion n = sqrt(mu / a^3). [rad/s]"""
+    """Keplerian mean motion n = sqrt(mu / a^3). [rad/s]
+
+    Parameters
+    ----------
+    a_km : array_like
+        Semi-major axis. [km]
+    """
     a = check_range(a_km, "a_km", 0.0, None, low_open=True, unit="km", finite=True)
     with np.errstate(over="ignore", divide="ignore"):
         return check_finite_result(np.sqrt(MU_EARTH_KM3_S2 / a**3), "a_km")
@@ -157,8 +163,15 @@ def j2_secular_rates(a_km, eccentricity, inclination_deg):
 
     Notes
     -----
-    Vallado, 4th ed., eq. 9-41 (nodal regression), 9-42 (apsidal rotation) and 9-43
-    (mean-motion correction); Kozai (1959).
+    Eqs. 9-41 (nodal regression), 9-42 (apsidal rotation) and 9-43 (mean-motion
+    correction) of [1]_; first-order secular J2 theory of [2]_.
+
+    References
+    ----------
+    .. [1] D. A. Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed.,
+       Microcosm Press, Hawthorne, CA (2013).
+    .. [2] Y. Kozai, "The motion of a close earth satellite", *The Astronomical
+       Journal* 64, 367-377 (1959).
     """
     check_shapes(a_km=a_km, eccentricity=eccentricity, inclination_deg=inclination_deg)
     a = check_range(a_km, "a_km", 0.0, None, low_open=True, unit="km", finite=True)
@@ -177,7 +190,17 @@ def j2_secular_rates(a_km, eccentricity, inclination_deg):
 
 
 def nodal_period_s(altitude_km, inclination_deg, eccentricity=0.0) -> np.ndarray:
-    """Nodal (draconitic) period 2 pi / (d(omega)/dt + dM/dt) under J2. [s]"""
+    """Nodal (draconitic) period 2 pi / (d(omega)/dt + dM/dt) under J2. [s]
+
+    Parameters
+    ----------
+    altitude_km : array_like
+        Altitude above the WGS84 equatorial radius, >= 100. [km]
+    inclination_deg : array_like
+        Inclination. [deg]
+    eccentricity : array_like, optional
+        Eccentricity, in [0, 1). [-]
+    """
     check_shapes(altitude_km=altitude_km, inclination_deg=inclination_deg,
                  eccentricity=eccentricity)
     h = check_range(altitude_km, "altitude_km", 100.0, None, unit="km", finite=True)
@@ -189,7 +212,7 @@ def nodal_period_s(altitude_km, inclination_deg, eccentricity=0.0) -> np.ndarray
 def sun_synchronous_inclination_deg(altitude_km, eccentricity=0.0) -> np.ndarray:
     """Inclination at which J2 nodal precession follows the mean Sun (360 deg/year). [deg]
 
-    Solves -3/2 n J2 (R/p)^2 cos i = 2 pi / (365.2421897 d) (Vallado, 4th ed., eq. 11-14).
+    Solves -3/2 n J2 (R/p)^2 cos i = 2 pi / (365.2421897 d) (eq. 11-14 of [1]_).
 
     Parameters
     ----------
@@ -197,14 +220,22 @@ def sun_synchronous_inclination_deg(altitude_km, eccentricity=0.0) -> np.ndarray
         Mean altitude above the equatorial radius (a - R_E). [km]
     eccentricity : array_like, optional
         [-]
+
+    References
+    ----------
+    .. [1] D. A. Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed.,
+       Microcosm Press, Hawthorne, CA (2013).
     """
     check_shapes(altitude_km=altitude_km, eccentricity=eccentricity)
     h = check_range(altitude_km, "altitude_km", 100.0, None, unit="km", finite=True)
     e = check_range(eccentricity, "eccentricity", 0.0, 1.0, high_open=True)
     a = R_EARTH_KM + h
-    n0 = np.sqrt(MU_EARTH_KM3_S2 / a**3)
-    p = a * (1.0 - e * e)
-    cos_i = -_SUN_RATE_RAD_S / (1.5 * n0 * J2_EARTH * (R_EARTH_KM / p) ** 2)
+    # Huge altitudes overflow a**3 to inf, so n0 = 0 and cos_i = -inf: the |cos i| check
+    # below reports them; no RuntimeWarning on the way.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        n0 = np.sqrt(MU_EARTH_KM3_S2 / a**3)
+        p = a * (1.0 - e * e)
+        cos_i = -_SUN_RATE_RAD_S / (1.5 * n0 * J2_EARTH * (R_EARTH_KM / p) ** 2)
     if np.any(np.abs(cos_i) > 1):
         raise ValueError("altitude_km too high for a sun-synchronous orbit "
                          "(needs |cos i| <= 1; above ~5,970 km there is none)")
@@ -779,6 +810,21 @@ def iter_propagate(constellation, times, *, chunk_steps=None, inertial=False,
     :func:`propagate`; they are checked when this is called, before the first chunk.
     Memory is bounded by one chunk (not by
     :data:`satcloud._validate.MAX_ARRAY_BYTES` times the whole span).
+
+    Parameters
+    ----------
+    constellation : Constellation
+        As in :func:`propagate`.
+    times : astropy.time.Time or array_like
+        As in :func:`propagate`.
+    chunk_steps : int, optional
+        Time steps per yielded ephemeris.
+    inertial : bool, optional
+        Also keep inertial positions, as in :func:`propagate`.
+    dtype : numpy dtype, optional
+        Float type of the positions.
+    sgp4_backend : str, optional
+        SGP4 implementation, as in :func:`propagate`.
     """
     _check_constellation(constellation)
     t = _check_times(times)

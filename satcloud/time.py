@@ -168,7 +168,13 @@ def duration_s(value, name="duration", *, allow_zero=False) -> float:
 
 def quiet_erfa(func):
     """Silence ERFA's 'dubious year' warnings (UTC beyond the leap-second table: the
-    documented, bounded UT1 fallback applies there)."""
+    documented, bounded UT1 fallback applies there).
+
+    Parameters
+    ----------
+    func : callable
+        The function to wrap.
+    """
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -192,6 +198,13 @@ def _check_unmasked(t: Time, name: str) -> Time:
 
 def to_time(value, name="times") -> Time:
     """An astropy ``Time`` (UTC) from a Time, datetime, ISO string or datetime64 array.
+
+    Parameters
+    ----------
+    value : Time, datetime, str, numpy.datetime64 or array_like
+        The time(s) to read.
+    name : str, optional
+        Parameter name used in error messages.
 
     Raises
     ------
@@ -421,6 +434,11 @@ def gmst82_rad(times) -> np.ndarray:
 
     The angle of the TEME -> pseudo-Earth-fixed rotation used with SGP4
     (Vallado et al. 2006, sec. "Coordinate systems").
+
+    Parameters
+    ----------
+    times : Time or array_like
+        Times, read by :func:`to_time`.
     """
     import erfa
 

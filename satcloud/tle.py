@@ -161,7 +161,13 @@ def _read(source) -> str:
 
 
 def tle_checksum(line: str) -> int:
-    """Modulo-10 checksum of the first 68 characters of a TLE line."""
+    """Modulo-10 checksum of the first 68 characters of a TLE line.
+
+    Parameters
+    ----------
+    line : str
+        A TLE line (the first 68 characters count).
+    """
     if not isinstance(line, str):
         raise TypeError(f"line must be a string (a TLE line), got {line!r:.100}")
     return sum(int(c) if c.isdigit() else (1 if c == "-" else 0) for c in line[:68]) % 10

@@ -53,12 +53,28 @@ MAX_DISH_DIAMETER_M = 100.0
 
 
 def check_diameter_m(diameter_m, name: str = "diameter_m") -> np.ndarray:
-    """Dish diameter checked to lie in (0, 100] m. [m]"""
+    """Dish diameter checked to lie in (0, 100] m. [m]
+
+    Parameters
+    ----------
+    diameter_m : array_like
+        Dish diameter. [m]
+    name : str, optional
+        Parameter name used in error messages.
+    """
     return check_range(diameter_m, name, 0.0, MAX_DISH_DIAMETER_M, low_open=True, unit="m")
 
 
 def check_efficiency(efficiency, name: str = "efficiency") -> np.ndarray:
-    """Aperture efficiency checked to lie in (0, 1]. [-]"""
+    """Aperture efficiency checked to lie in (0, 1]. [-]
+
+    Parameters
+    ----------
+    efficiency : array_like
+        Aperture efficiency. [-]
+    name : str, optional
+        Parameter name used in error messages.
+    """
     return check_range(efficiency, name, 0.0, 1.0, low_open=True)
 
 

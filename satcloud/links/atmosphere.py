@@ -453,6 +453,23 @@ def itur_attenuation(lat_deg, lon_deg, elevation_deg, freq_ghz, p_percent, *,
     is the baseline the fast path is tested and benchmarked against (~0.3-1 ms per
     point).
 
+    Parameters
+    ----------
+    lat_deg, lon_deg : array_like
+        Ground station position. [deg]
+    elevation_deg : array_like
+        Elevation of the path. [deg]
+    freq_ghz : array_like
+        Carrier frequency. [GHz]
+    p_percent : array_like
+        Percentage of an average year the attenuation is exceeded. [%]
+    antenna_diameter_m : float, optional
+        Ground antenna diameter (scintillation). [m]
+    antenna_efficiency : float, optional
+        Ground antenna aperture efficiency. [-]
+    polarization_tilt_deg : float, optional
+        Polarisation tilt angle. [deg]
+
     Returns
     -------
     Attenuation

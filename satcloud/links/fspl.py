@@ -39,12 +39,28 @@ EARTH_RADIUS_KM = 6371.0088
 
 
 def check_freq_ghz(freq_ghz, name: str = "freq_ghz") -> np.ndarray:
-    """Frequency as a float array, checked to be strictly positive. [GHz]"""
+    """Frequency as a float array, checked to be strictly positive. [GHz]
+
+    Parameters
+    ----------
+    freq_ghz : array_like
+        Carrier frequency. [GHz]
+    name : str, optional
+        Parameter name used in error messages.
+    """
     return check_range(freq_ghz, name, 0.0, None, low_open=True, unit="GHz", finite=True)
 
 
 def check_elevation_deg(elevation_deg, name: str = "elevation_deg") -> np.ndarray:
-    """Elevation as a float array, checked to lie in (0, 90] degrees. [deg]"""
+    """Elevation as a float array, checked to lie in (0, 90] degrees. [deg]
+
+    Parameters
+    ----------
+    elevation_deg : array_like
+        Elevation angle. [deg]
+    name : str, optional
+        Parameter name used in error messages.
+    """
     return check_range(elevation_deg, name, 0.0, 90.0, low_open=True, unit="deg")
 
 
@@ -62,7 +78,8 @@ def wavelength_m(freq_ghz) -> np.ndarray:
         ``c / f``. [m]
     """
     f = check_freq_ghz(freq_ghz)
-    return C_M_PER_S / (f * 1e9)
+    with np.errstate(over="ignore"):    # f ~ 1e308 GHz: 0 m, as before, without a warning
+        return C_M_PER_S / (f * 1e9)
 
 
 def fspl_db(distance_km, freq_ghz) -> np.ndarray:
@@ -82,8 +99,13 @@ def fspl_db(distance_km, freq_ghz) -> np.ndarray:
 
     Notes
     -----
-    Exact form of ITU-R P.525-4; the rounded constant 92.45 dB of the usual
+    Exact form of ITU-R P.525-4 [1]_; the rounded constant 92.45 dB of the usual
     engineering form is 20 log10(4 pi 1e12 / c) = 92.4478 dB.
+
+    References
+    ----------
+    .. [1] ITU-R Recommendation P.525-4, *Calculation of free-space attenuation*,
+       International Telecommunication Union, Geneva (2019).
     """
     check_shapes(distance_km=distance_km, freq_ghz=freq_ghz)
     d = check_range(distance_km, "distance_km", 0.0, None, low_open=True, unit="km", finite=True)

@@ -68,12 +68,18 @@ def noise_temperature_from_figure_k(noise_figure_db, reference_k=T0_K) -> np.nda
     Returns
     -------
     numpy.ndarray
-        ``T0 (10^(NF/10) - 1)`` (Maral & Bousquet ch. 5). [K]
+        ``T0 (10^(NF/10) - 1)`` [1]_. [K]
+
+    References
+    ----------
+    .. [1] G. Maral and M. Bousquet, *Satellite Communications Systems: Systems,
+       Techniques and Technology*, 5th ed., Wiley (2009), chapter 5.
     """
     check_shapes(noise_figure_db=noise_figure_db, reference_k=reference_k)
     nf = check_range(noise_figure_db, "noise_figure_db", 0.0, None, unit="dB", finite=True)
     t0 = check_range(reference_k, "reference_k", 0.0, None, low_open=True, unit="K", finite=True)
-    return check_finite_result(t0 * (10.0 ** (nf / 10.0) - 1.0), "noise_figure_db and reference_k")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(t0 * (10.0 ** (nf / 10.0) - 1.0), "noise_figure_db and reference_k")
 
 
 def system_noise_temperature_k(antenna_temp_k, receiver_temp_k, feeder_loss_db=0.0,
@@ -94,18 +100,25 @@ def system_noise_temperature_k(antenna_temp_k, receiver_temp_k, feeder_loss_db=0
     Returns
     -------
     numpy.ndarray
-        ``T_A / L + T_F (1 - 1/L) + T_R`` (Maral & Bousquet ch. 5). [K]
+        ``T_A / L + T_F (1 - 1/L) + T_R`` [1]_. [K]
+
+    References
+    ----------
+    .. [1] G. Maral and M. Bousquet, *Satellite Communications Systems: Systems,
+       Techniques and Technology*, 5th ed., Wiley (2009), chapter 5.
     """
     check_shapes(antenna_temp_k=antenna_temp_k, receiver_temp_k=receiver_temp_k,
                  feeder_loss_db=feeder_loss_db, feeder_temp_k=feeder_temp_k)
     ta = check_range(antenna_temp_k, "antenna_temp_k", 0.0, None, unit="K", finite=True)
     tr = check_range(receiver_temp_k, "receiver_temp_k", 0.0, None, unit="K", finite=True)
-    lf = 10.0 ** (check_range(feeder_loss_db, "feeder_loss_db", 0.0, None, unit="dB",
-                              finite=True) / 10.0)
+    with np.errstate(over="ignore"):    # L -> inf is the limit T_F + T_R, no warning
+        lf = 10.0 ** (check_range(feeder_loss_db, "feeder_loss_db", 0.0, None, unit="dB",
+                                  finite=True) / 10.0)
     tf = check_range(feeder_temp_k, "feeder_temp_k", 0.0, None, unit="K", finite=True)
-    return check_finite_result(
-        ta / lf + tf * (1.0 - 1.0 / lf) + tr,
-        "antenna_temp_k, receiver_temp_k, feeder_loss_db and feeder_temp_k")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(
+            ta / lf + tf * (1.0 - 1.0 / lf) + tr,
+            "antenna_temp_k, receiver_temp_k, feeder_loss_db and feeder_temp_k")
 
 
 def sky_noise_temperature_k(attenuation_db, medium_temp_k=275.0) -> np.ndarray:
@@ -128,7 +141,8 @@ def sky_noise_temperature_k(attenuation_db, medium_temp_k=275.0) -> np.ndarray:
     a = check_range(attenuation_db, "attenuation_db", 0.0, None, unit="dB", finite=True)
     tm = check_range(medium_temp_k, "medium_temp_k", 0.0, None, unit="K", finite=True)
     t = 10.0 ** (-a / 10.0)
-    return check_finite_result(tm * (1.0 - t) + 2.7 * t, "attenuation_db and medium_temp_k")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(tm * (1.0 - t) + 2.7 * t, "attenuation_db and medium_temp_k")
 
 
 def sky_noise_increase_k(excess_attenuation_db, medium_temp_k=275.0,
@@ -158,9 +172,10 @@ def sky_noise_increase_k(excess_attenuation_db, medium_temp_k=275.0,
                     finite=True)
     tm = check_range(medium_temp_k, "medium_temp_k", 0.0, None, unit="K", finite=True)
     tc = check_range(clear_sky_temp_k, "clear_sky_temp_k", 0.0, None, unit="K", finite=True)
-    return check_finite_result(
-        np.maximum(tm - tc, 0.0) * (1.0 - 10.0 ** (-a / 10.0)),
-        "medium_temp_k and clear_sky_temp_k")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(
+            np.maximum(tm - tc, 0.0) * (1.0 - 10.0 ** (-a / 10.0)),
+            "medium_temp_k and clear_sky_temp_k")
 
 
 def gt_db_per_k(gain_dbi, system_temp_k) -> np.ndarray:
@@ -181,7 +196,8 @@ def gt_db_per_k(gain_dbi, system_temp_k) -> np.ndarray:
     check_shapes(gain_dbi=gain_dbi, system_temp_k=system_temp_k)
     g = as_float_array(gain_dbi, "gain_dbi", finite=True)
     t = check_range(system_temp_k, "system_temp_k", 0.0, None, low_open=True, unit="K", finite=True)
-    return check_finite_result(g - 10.0 * np.log10(t), "gain_dbi and system_temp_k")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(g - 10.0 * np.log10(t), "gain_dbi and system_temp_k")
 
 
 def cn0_dbhz(eirp_dbw, path_loss_db, gt_db_per_k, other_losses_db=0.0) -> np.ndarray:
@@ -209,16 +225,18 @@ def cn0_dbhz(eirp_dbw, path_loss_db, gt_db_per_k, other_losses_db=0.0) -> np.nda
     loss = check_range(path_loss_db, "path_loss_db", 0.0, None, unit="dB", finite=True)
     gt = as_float_array(gt_db_per_k, "gt_db_per_k", finite=True)
     lo = check_range(other_losses_db, "other_losses_db", 0.0, None, unit="dB", finite=True)
-    return check_finite_result(
-        e - loss - lo + gt - BOLTZMANN_DBW_PER_K_HZ,
-        "eirp_dbw, path_loss_db, gt_db_per_k and other_losses_db")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(
+            e - loss - lo + gt - BOLTZMANN_DBW_PER_K_HZ,
+            "eirp_dbw, path_loss_db, gt_db_per_k and other_losses_db")
 
 
 def _ratio(cn0, rate_hz_name, rate, scale):
     c = as_float_array(cn0, "cn0_dbhz", finite=True)
     r = check_range(rate, rate_hz_name, 0.0, None, low_open=True, finite=True)
-    return check_finite_result(c - 10.0 * np.log10(r * scale),
-                               f"cn0_dbhz and {rate_hz_name}")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return check_finite_result(c - 10.0 * np.log10(r * scale),
+                                   f"cn0_dbhz and {rate_hz_name}")
 
 
 def cn_db(cn0_dbhz, bandwidth_mhz) -> np.ndarray:

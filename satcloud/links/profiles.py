@@ -64,7 +64,13 @@ _UNITS = [
 
 
 def unit_of(name: str) -> str:
-    """Unit implied by a name's suffix (``eirp_dbw`` -> ``dBW``), ``""`` if none."""
+    """Unit implied by a name's suffix (``eirp_dbw`` -> ``dBW``), ``""`` if none.
+
+    Parameters
+    ----------
+    name : str
+        A unit-suffixed name, e.g. ``eirp_dbw``.
+    """
     for suffix, unit in _UNITS:
         if name.endswith(suffix):
             return unit

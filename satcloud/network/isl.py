@@ -230,7 +230,19 @@ def _edge_array(edges, n_sats: int) -> np.ndarray:
 
 
 def isl_graph(edges, length_km, valid, n_sats: int) -> sp.csr_matrix:
-    """A symmetric CSR matrix of valid link lengths for one snapshot. [km]"""
+    """A symmetric CSR matrix of valid link lengths for one snapshot. [km]
+
+    Parameters
+    ----------
+    edges : array_like
+        Link end points as satellite index pairs ``[E, 2]``.
+    length_km : array_like
+        Length of each link ``[E]``. [km]
+    valid : array_like of bool
+        Which links are usable in this snapshot ``[E]``.
+    n_sats : int
+        Number of satellites (matrix size).
+    """
     n_sats = as_int(n_sats, "n_sats", 0)
     e = _edge_array(edges, n_sats)
     length = as_float_array(length_km, "length_km")

@@ -307,6 +307,27 @@ def snapshot_graph(r_ecef_km, source_lat_deg, source_lon_deg, exit_lat_deg, exit
 
     Parameters are those of :func:`iter_routes` with ``r_ecef_km`` ``[N, 3]``.
 
+    Parameters
+    ----------
+    r_ecef_km : array_like
+        Satellite ECEF positions of one snapshot ``[N, 3]``. [km]
+    source_lat_deg, source_lon_deg : array_like
+        Where routes start. [deg]
+    exit_lat_deg, exit_lon_deg : array_like
+        Where traffic may leave the satellite network. [deg]
+    sat_min_elevation_deg : float
+        Mask angle of the user links. [deg]
+    exit_min_elevation_deg : float, optional
+        Mask angle at the exits (default: ``sat_min_elevation_deg``). [deg]
+    exit_to_destination_ms : array_like, optional
+        Delay from each exit to the destination. [ms]
+    isl_edges : array_like, optional
+        Inter-satellite links as index pairs ``[E, 2]``.
+    max_isl_range_km : float, optional
+        Longest usable inter-satellite link. [km]
+    grazing_altitude_km : float, optional
+        Lowest altitude of a usable ISL line of sight. [km]
+
     Returns
     -------
     graph : scipy.sparse.csr_matrix
@@ -745,5 +766,11 @@ def _edges(isl_edges) -> np.ndarray:
 
 
 def route_snapshots(*args, **kwargs) -> list[SnapshotRoutes]:
-    """All snapshots of :func:`iter_routes` as a list (same parameters)."""
+    """All snapshots of :func:`iter_routes` as a list (same parameters).
+
+    Parameters
+    ----------
+    *args, **kwargs
+        The parameters of :func:`iter_routes`.
+    """
     return list(iter_routes(*args, **kwargs))

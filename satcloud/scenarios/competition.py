@@ -175,6 +175,13 @@ def propagate_systems(times, keys: Sequence[str] | None = None) -> dict:
     (:data:`satcloud.network.bentpipe.DEFAULT_GEO_SLOTS_LON_DEG`), not the three
     default catalogue slots, so coverage and latency describe the same satellites.
 
+    Parameters
+    ----------
+    times : astropy.time.Time or array_like
+        Times to propagate to.
+    keys : sequence of str, optional
+        System keys (default: every system).
+
     Returns
     -------
     dict
@@ -199,6 +206,11 @@ def _span(values, fmt="{:g}") -> str:
 
 def contenders_table(ephemerides: Mapping) -> pd.DataFrame:
     """Who is compared: constellation geometry, user link and path to the cloud.
+
+    Parameters
+    ----------
+    ephemerides : Mapping
+        System key -> :class:`satcloud.orbits.Ephemeris` (from :func:`propagate_systems`).
 
     Returns
     -------
@@ -276,6 +288,11 @@ def coverage_table(ephemerides: Mapping, spacing_deg=5.0, *, cities=None
 def coverage_by_latitude(grids: Mapping) -> pd.DataFrame:
     """Coverage per latitude row of the grid (every cell of a row has the same area).
 
+    Parameters
+    ----------
+    grids : Mapping
+        System key -> global coverage grid (one row per grid cell).
+
     Returns
     -------
     pandas.DataFrame
@@ -303,6 +320,11 @@ def city_set(n: int | None = 100) -> pd.DataFrame:
     code appended, "Hyderabad (IN)", so per-city tables do not merge two places
     (:func:`satcloud.data.cities` with ``unique_names=True``, the one place names are
     made unique).
+
+    Parameters
+    ----------
+    n : int or None, optional
+        How many of the most populous cities; ``None`` for all.
 
     Returns
     -------
@@ -384,6 +406,11 @@ def rtt_table(samples: pd.DataFrame) -> pd.DataFrame:
     count raises ``TypeError: boolean value of NA is ambiguous`` on a group that mixes
     reachable and unreachable rows when ``rtt(..., return_paths=False)`` (the route
     signature then compares ``<NA>`` gateways with strings).
+
+    Parameters
+    ----------
+    samples : pandas.DataFrame
+        One row per (system, city, time) RTT sample.
 
     Returns
     -------
@@ -501,6 +528,8 @@ def winners_by_band(cov_lat: pd.DataFrame, by_city: pd.DataFrame, band_deg=20.0,
         As for :func:`winners_by_city`.
     full : float
         Coverage at or above this counts as full: every such system is listed.
+    exclude : sequence of str, optional
+        Keys left out of the competition (default: the fibre reference).
 
     Returns
     -------
@@ -790,6 +819,11 @@ def side_by_side_text(table: pd.DataFrame) -> pd.DataFrame:
     """:func:`side_by_side` as text, transposed (one column per system) for reading.
 
     Numbers are rounded as in :data:`DISPLAY_FORMATS`; missing values are "—".
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`side_by_side`.
     """
     _checks.frame(table, "table", producer="side_by_side()")
     out = {}

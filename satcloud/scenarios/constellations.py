@@ -60,6 +60,11 @@ OCT2020_LABEL = "Starlink Oct 2020"
 def shell_table(names=tuple(CONSTELLATION_LABELS)) -> pd.DataFrame:
     """The filed shells with satellite counts, periods and coverage geometry.
 
+    Parameters
+    ----------
+    names : sequence of str, optional
+        Constellation keys (default: those of :data:`CONSTELLATION_LABELS`).
+
     Returns
     -------
     pandas.DataFrame
@@ -93,7 +98,13 @@ def shell_table(names=tuple(CONSTELLATION_LABELS)) -> pd.DataFrame:
 
 
 def constellation_totals(shells: pd.DataFrame) -> pd.DataFrame:
-    """Satellites, shells and altitude range per constellation, from :func:`shell_table`."""
+    """Satellites, shells and altitude range per constellation, from :func:`shell_table`.
+
+    Parameters
+    ----------
+    shells : pandas.DataFrame
+        Output of :func:`shell_table`.
+    """
     _checks.frame(shells, "shells", ("constellation", "satellites", "altitude_km",
                                      "min_elevation_deg"), producer="shell_table()")
     _checks.finite_columns(shells, "shells", ("satellites", "altitude_km",
@@ -114,6 +125,15 @@ def comparison_set(count_2020: int = 800, plane_order: str = "spread",
 
     The first entry is Starlink as of October 2020: :func:`satcloud.constellations.deploy`
     of ``count_2020`` Gen1 satellites (shell 1 filled plane by plane).
+
+    Parameters
+    ----------
+    count_2020 : int, optional
+        Starlink Gen1 satellites in orbit in October 2020.
+    plane_order : str, optional
+        Order in which planes are filled, as in :func:`satcloud.constellations.deploy`.
+    names : sequence of str, optional
+        Constellation keys (default: those of :data:`CONSTELLATION_LABELS`).
     """
     gen1 = constellation("starlink-gen1")
     if isinstance(count_2020, (bool, np.bool_)) or not isinstance(count_2020, (int, np.integer)):
@@ -199,6 +219,11 @@ def _grids(value) -> dict:
 def coverage_table(grids: dict) -> pd.DataFrame:
     """One row per constellation: area- and population-weighted coverage.
 
+    Parameters
+    ----------
+    grids : dict
+        Constellation -> global coverage grid.
+
     Returns
     -------
     pandas.DataFrame
@@ -238,6 +263,11 @@ def coverage_table(grids: dict) -> pd.DataFrame:
 def in_view_vs_latitude(grids: dict) -> pd.DataFrame:
     """Satellites in view versus latitude, averaged over longitude, per constellation.
 
+    Parameters
+    ----------
+    grids : dict
+        Constellation -> global coverage grid.
+
     Returns
     -------
     pandas.DataFrame
@@ -260,6 +290,13 @@ def in_view_vs_latitude(grids: dict) -> pd.DataFrame:
 
 def grid_mesh(grid: pd.DataFrame, column: str):
     """Cell edges and a 2-D array of ``column`` for ``pcolormesh`` of a global grid.
+
+    Parameters
+    ----------
+    grid : pandas.DataFrame
+        A global grid with ``lat_deg``, ``lon_deg`` and ``column``.
+    column : str
+        The column to arrange as a 2-D array.
 
     Returns
     -------
@@ -291,6 +328,21 @@ def deployment_sweep(name="starlink-gen1", counts=(200, 400, 800, 1584, 2200, 30
                      variants=(("planes", "spread"), ("planes", "sequential"),
                                ("uniform", "spread"))) -> pd.DataFrame:
     """Area-weighted coverage as a constellation is deployed, for several deployment rules.
+
+    Parameters
+    ----------
+    name : str, optional
+        Constellation key.
+    counts : sequence of int, optional
+        Numbers of satellites deployed.
+    duration : str or float, optional
+        Simulated span (e.g. ``"6h"``; seconds if a number).
+    step : str or float, optional
+        Time step (e.g. ``"60s"``; seconds if a number).
+    spacing_deg : float, optional
+        Spacing of the global site grid. [deg]
+    variants : sequence of (str, str), optional
+        (rule, plane_order) deployment variants.
 
     Returns
     -------
@@ -353,6 +405,21 @@ def elevation_sweep(constellations: dict, min_elevations_deg=tuple(range(10, 61,
                     duration="6h", step="120s", spacing_deg=10.0, overrides=None
                     ) -> pd.DataFrame:
     """Area-weighted coverage versus minimum elevation, per constellation.
+
+    Parameters
+    ----------
+    constellations : dict
+        Display name -> constellation (as from :func:`comparison_set`).
+    min_elevations_deg : sequence of float, optional
+        Mask angles to compare. [deg]
+    duration : str or float, optional
+        Simulated span (e.g. ``"6h"``; seconds if a number).
+    step : str or float, optional
+        Time step (e.g. ``"120s"``; seconds if a number).
+    spacing_deg : float, optional
+        Spacing of the global site grid. [deg]
+    overrides : dict, optional
+        Per-constellation option overrides.
 
     Returns
     -------

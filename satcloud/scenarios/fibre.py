@@ -22,7 +22,13 @@ PROVIDERS = {"azure": data.azure_regions, "aws": data.aws_regions}
 
 
 def cloud_regions(provider: str = "azure") -> pd.DataFrame:
-    """Regions of a cloud provider (``"azure"`` or ``"aws"``), with coordinates."""
+    """Regions of a cloud provider (``"azure"`` or ``"aws"``), with coordinates.
+
+    Parameters
+    ----------
+    provider : {"azure", "aws"}, optional
+        Cloud provider.
+    """
     return PROVIDERS[check_choice(provider, "provider", PROVIDERS)]()
 
 

@@ -112,6 +112,19 @@ def eo_constellation(altitude_km: float = 550.0, ltan_h: float = 22.5, epoch=Non
     """The EO satellite of :func:`eo_orbit` as a one-satellite constellation (J2 model).
 
     ``min_elevation_deg`` is the ground stations' elevation mask. [deg]
+
+    Parameters
+    ----------
+    altitude_km : float, optional
+        Orbit altitude. [km]
+    ltan_h : float, optional
+        Local time of the ascending node. [h]
+    epoch : Time or str, optional
+        Epoch of the elements (default :data:`satcloud.time.DEFAULT_EPOCH`).
+    min_elevation_deg : float, optional
+        Ground stations' elevation mask. [deg]
+    name : str, optional
+        Constellation name.
     """
     orb = eo_orbit(altitude_km, ltan_h, epoch)
     return Constellation.from_orbits([orb], names=[name], name=name,
@@ -124,6 +137,13 @@ def orbit_summary(constellation: Constellation, ltan_h: float | None = None) -> 
     Rows: altitude [km], inclination [deg], sun-synchronous inclination at that altitude
     [deg], LTAN [h] (if given), Keplerian and nodal periods [min], orbits per day, RAAN
     drift [deg/day] and the mean Sun's motion, 360 deg / 365.2421897 d [deg/day].
+
+    Parameters
+    ----------
+    constellation : Constellation
+        The one-satellite EO constellation.
+    ltan_h : float, optional
+        Local time of the ascending node, shown if given. [h]
     """
     if not isinstance(constellation, Constellation) or len(constellation.satellites) == 0:
         raise TypeError(f"constellation must be a satcloud Constellation with a satellite "
@@ -150,6 +170,13 @@ def orbit_summary(constellation: Constellation, ltan_h: float | None = None) -> 
 def station_table(networks=("azure-orbital", "ksat-partner", "aws-ground-station",
                             "starlink-ttc"), route_factor="typical") -> pd.DataFrame:
     """Ground stations with the nearest region of their cloud and the fibre time to it.
+
+    Parameters
+    ----------
+    networks : sequence of str, optional
+        Ground-station networks to list.
+    route_factor : str or float, optional
+        Fibre route factor (preset name or value) for the backhaul time.
 
     Returns
     -------
@@ -182,6 +209,19 @@ def network_passes(ephemeris, stations: pd.DataFrame, min_elevation_deg=None, *,
     passes of ``azure-orbital`` and ``ksat-partner`` are repeated under
     :data:`AZURE_PLUS_KSAT`.
 
+    Parameters
+    ----------
+    ephemeris : Ephemeris
+        The EO satellite's ephemeris.
+    stations : pandas.DataFrame
+        Ground stations with ``network`` (as from :func:`station_table`).
+    min_elevation_deg : float, optional
+        Elevation mask; ``None`` = the satellite's own. [deg]
+    combine_azure_ksat : bool, optional
+        Also list Azure Orbital and KSAT passes together as :data:`AZURE_PLUS_KSAT`.
+    tolerance_s : float, optional
+        Time tolerance of the refined rise and set times. [s]
+
     Returns
     -------
     pandas.DataFrame
@@ -212,6 +252,11 @@ def network_passes(ephemeris, stations: pd.DataFrame, min_elevation_deg=None, *,
 
 def merged_contacts(passes_df: pd.DataFrame) -> pd.DataFrame:
     """Union of each network's passes: one row per contact interval.
+
+    Parameters
+    ----------
+    passes_df : pandas.DataFrame
+        Output of :func:`network_passes`.
 
     Returns
     -------
