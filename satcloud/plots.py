@@ -212,7 +212,22 @@ def _feature(category, name, **style):
 
 
 def add_land(ax, color=_LAND_COLOR, zorder=0):
-    """Fill the land (Natural Earth 110 m, shipped) on a cartopy GeoAxes."""
+    """Fill the land (Natural Earth 110 m, shipped) on a cartopy GeoAxes.
+
+    Parameters
+    ----------
+    ax : cartopy.mpl.geoaxes.GeoAxes
+        The map to draw on (e.g. from :func:`world_map`).
+    color : str
+        Fill colour (a matplotlib colour).
+    zorder : float
+        Drawing order (land below coastlines, borders and sites).
+
+    Returns
+    -------
+    cartopy.mpl.geoaxes.GeoAxes
+        ``ax``, for chaining.
+    """
     _check_ax(ax)
     _check_color(color)
     zorder = _number(zorder, "zorder")
@@ -222,7 +237,24 @@ def add_land(ax, color=_LAND_COLOR, zorder=0):
 
 
 def add_coastlines(ax, color="#555555", linewidth=0.5, zorder=1):
-    """Draw coastlines (Natural Earth 110 m, shipped) on a cartopy GeoAxes."""
+    """Draw coastlines (Natural Earth 110 m, shipped) on a cartopy GeoAxes.
+
+    Parameters
+    ----------
+    ax : cartopy.mpl.geoaxes.GeoAxes
+        The map to draw on (e.g. from :func:`world_map`).
+    color : str
+        Line colour (a matplotlib colour).
+    linewidth : float
+        Line width, in [0, 100]. [pt]
+    zorder : float
+        Drawing order.
+
+    Returns
+    -------
+    cartopy.mpl.geoaxes.GeoAxes
+        ``ax``, for chaining.
+    """
     _check_ax(ax)
     _check_color(color)
     linewidth = _number(linewidth, "linewidth", 0.0, 100.0, unit="pt")
@@ -233,7 +265,24 @@ def add_coastlines(ax, color="#555555", linewidth=0.5, zorder=1):
 
 
 def add_borders(ax, color="#999999", linewidth=0.3, zorder=1):
-    """Draw land borders between countries (Natural Earth 110 m, shipped)."""
+    """Draw land borders between countries (Natural Earth 110 m, shipped).
+
+    Parameters
+    ----------
+    ax : cartopy.mpl.geoaxes.GeoAxes
+        The map to draw on (e.g. from :func:`world_map`).
+    color : str
+        Line colour (a matplotlib colour).
+    linewidth : float
+        Line width, in [0, 100]. [pt]
+    zorder : float
+        Drawing order.
+
+    Returns
+    -------
+    cartopy.mpl.geoaxes.GeoAxes
+        ``ax``, for chaining.
+    """
     _check_ax(ax)
     _check_color(color)
     linewidth = _number(linewidth, "linewidth", 0.0, 100.0, unit="pt")

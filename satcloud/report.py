@@ -515,7 +515,18 @@ def _title(nb) -> str:
 
 
 def read_headlines(nb) -> list[dict]:
-    """Headline records published by an executed notebook, in cell order."""
+    """Headline records published by an executed notebook, in cell order.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed notebook (its outputs hold the records :func:`headline` published).
+
+    Returns
+    -------
+    list of dict
+        One record per headline (``key``, ``value``, ``unit``, ``label``, ``text``).
+    """
     _check_notebook_node(nb)
     found = []
     for cell in nb.cells:
@@ -786,6 +797,18 @@ def render_html(nb, out_path: Path) -> Path:
 
     The page loads nothing from the network: figures are embedded as data URIs and the
     CDN scripts of the stock template (require.js, MathJax, mermaid) are left out.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook.
+    out_path : str or pathlib.Path
+        The HTML page to write (atomically); its folder must exist.
+
+    Returns
+    -------
+    pathlib.Path
+        The page written.
     """
     import jinja2
     from nbconvert import HTMLExporter
