@@ -650,6 +650,30 @@ _KERNEL_PREFIX = "satcloud-kernel-"
 _RUN_PREFIX = "run-"
 
 
+def _dask_env_text(path) -> str:
+    """``path`` as the text of a ``DASK_*`` environment variable: a quoted literal.
+
+    Dask reads every ``DASK_*`` variable with :func:`ast.literal_eval` and keeps the raw
+    text when that fails; a bare path whose random part holds a digit followed by a
+    keyword (``.../run-12-4inab/...``) makes the parser print "SyntaxWarning: invalid
+    decimal literal" into the notebook first (seen in CI). A quoted literal parses
+    cleanly to the same string.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The folder.
+
+    Returns
+    -------
+    str
+        ``repr(str(path))``.
+    """
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a str or os.PathLike, got {path!r:.80}")
+    return repr(os.fspath(path))
+
+
 def _remove_stale_scratch(scratch_dir: Path) -> None:
     """Remove what killed runs left: kernel folders in the temporary folder, run folders."""
     remove_stale_scratch(tempfile.gettempdir(), _KERNEL_PREFIX)
@@ -718,7 +742,7 @@ def execute_notebook(path: Path, out_path: Path, parameters: dict | None = None,
         kernel_tmp.mkdir()
         env = {_SCRATCH_ENV: str(kernel_tmp)}
         if "DASK_TEMPORARY_DIRECTORY" not in os.environ:  # dask-scratch-space of workers
-            env["DASK_TEMPORARY_DIRECTORY"] = str(kernel_tmp)
+            env["DASK_TEMPORARY_DIRECTORY"] = _dask_env_text(kernel_tmp)
         ipc_dir = make_scratch_dir(tempfile.gettempdir(), _KERNEL_PREFIX)
         manager = _ipc_kernel_manager(ipc_dir, env)
         try:

@@ -79,7 +79,8 @@ def test_a_report_leaves_nothing_in_tmp_and_the_kernel_sees_its_scratch(tmp_path
               "with scratch_folder('satcloud-sweep-') as out_dir:\n"
               "    (out_dir / 'part-0.parquet').write_text('x')\n"
               "    print(out_dir)\n"
-              "print(os.environ['DASK_TEMPORARY_DIRECTORY'])\n"
+              "import dask\n"
+              "print(dask.config.get('temporary-directory'))\n"
               "print(out_dir.exists())\n")
     out = tmp_path / "out"
     report.run_report(out, notebook_dir=books, progress=False)
@@ -211,3 +212,22 @@ def test_the_next_run_removes_what_a_killed_run_left(tmp_path, private_tmp):
     report.run_report(out, notebook_dir=books, progress=False)
     assert sorted(p.name for p in private_tmp.iterdir()) == []
     assert not (out / ".scratch").exists()
+
+
+def test_dask_reads_the_scratch_folder_without_a_syntax_warning():
+    # a bare path such as .../run-12-4inab/tmp makes dask's literal_eval of DASK_* print
+    # "SyntaxWarning: invalid decimal literal" into the notebook (CI, notebook 08); the
+    # quoted literal gives dask the same folder with no warning
+    import warnings
+
+    import dask.config
+
+    path = "/tmp/x/run-12-4inab/tmp"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = dask.config.collect_env({"DASK_TEMPORARY_DIRECTORY": report._dask_env_text(path)})
+    assert got == {"temporary_directory": path}
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        dask.config.collect_env({"DASK_TEMPORARY_DIRECTORY": path})  # the old, bare text
+    assert any(issubclass(w.category, SyntaxWarning) for w in seen)
