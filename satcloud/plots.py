@@ -255,13 +255,7 @@ def add_coastlines(ax, color="#555555", linewidth=0.5, zorder=1):
     cartopy.mpl.geoaxes.GeoAxes
         ``ax``, for chaining.
     """
-    _check_ax(ax)
-    _check_color(color)
-    linewidth = _number(linewidth, "linewidth", 0.0, 100.0, unit="pt")
-    zorder = _number(zorder, "zorder")
-    ax.add_feature(_feature("physical", "coastline", facecolor="none", edgecolor=color,
-                            linewidth=linewidth), zorder=zorder)
-    return ax
+    return _add_line_layer(ax, "physical", "coastline", color, linewidth, zorder)
 
 
 def add_borders(ax, color="#999999", linewidth=0.3, zorder=1):
@@ -283,12 +277,18 @@ def add_borders(ax, color="#999999", linewidth=0.3, zorder=1):
     cartopy.mpl.geoaxes.GeoAxes
         ``ax``, for chaining.
     """
+    return _add_line_layer(ax, "cultural", "admin_0_boundary_lines_land", color, linewidth,
+                           zorder)
+
+
+def _add_line_layer(ax, category, name, color, linewidth, zorder):
+    """Draw a shipped Natural Earth line layer (checked colour, width and order)."""
     _check_ax(ax)
     _check_color(color)
     linewidth = _number(linewidth, "linewidth", 0.0, 100.0, unit="pt")
     zorder = _number(zorder, "zorder")
-    ax.add_feature(_feature("cultural", "admin_0_boundary_lines_land", facecolor="none",
-                            edgecolor=color, linewidth=linewidth), zorder=zorder)
+    ax.add_feature(_feature(category, name, facecolor="none", edgecolor=color,
+                            linewidth=linewidth), zorder=zorder)
     return ax
 
 
