@@ -268,3 +268,44 @@ def check_choices(values, name: str, choices: Iterable[str]) -> list:
     for value in values:
         check_choice(value, name, choices)
     return values
+
+
+def renamed_keywords(**old_to_new: str):
+    """Decorator: keep an old keyword spelling working for one release, with a warning.
+
+    ``@renamed_keywords(alt_km="altitude_km")`` lets ``f(alt_km=1.0)`` call
+    ``f(altitude_km=1.0)`` after a ``DeprecationWarning`` naming the new spelling (issue
+    12, point 7: one spelling per quantity). Giving both spellings is a ``TypeError``. The
+    signature seen by :func:`inspect.signature` is the new one; the mapping is kept in
+    the wrapper's ``__renamed_keywords__``.
+    """
+    import functools
+    import inspect
+    import warnings
+
+    def decorate(fn):
+        params = list(inspect.signature(fn).parameters.values())
+        # how many positional arguments reach each new name (None: keyword-only)
+        position = {p.name: i for i, p in enumerate(params)
+                    if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)}
+        missing = sorted(set(old_to_new.values()) - {p.name for p in params})
+        if missing:
+            raise TypeError(f"{fn.__name__} has no parameter(s) {missing} to rename to")
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            for old, new in old_to_new.items():
+                if old in kwargs:
+                    if new in kwargs or len(args) > position.get(new, len(args)):
+                        raise TypeError(f"{fn.__name__}() got both {old!r} (deprecated) and "
+                                        f"{new!r}; give only {new!r}")
+                    warnings.warn(f"{fn.__name__}(): the keyword {old!r} is deprecated and "
+                                  f"will be removed in the next release; use {new!r}",
+                                  DeprecationWarning, stacklevel=2)
+                    kwargs[new] = kwargs.pop(old)
+            return fn(*args, **kwargs)
+
+        wrapper.__renamed_keywords__ = dict(old_to_new)
+        return wrapper
+
+    return decorate

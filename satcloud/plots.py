@@ -26,6 +26,7 @@ import matplotlib.pyplot as plt
 from cartopy.io import shapereader
 
 from satcloud import systems
+from satcloud._validate import renamed_keywords
 from satcloud.data import data_dir
 
 __all__ = [
@@ -960,8 +961,8 @@ def design_trade(results, *, min_elevation_deg, title=None, figsize=(13.0, 4.8))
     results : pandas.DataFrame
         One row per design (:func:`satcloud.scenarios.design.shell_trade` through
         :func:`satcloud.sweep.sweep`): ``altitude_km`` [km], ``inclination_deg`` [deg],
-        ``planes`` [-], ``median_rtt_ms`` [ms] (inf where no route: not drawn) and
-        ``coverage_pop_pct`` [%].
+        ``planes`` [-], ``rtt_median_ms`` [ms] (inf where no route: not drawn) and
+        ``coverage_population_percent`` [%].
     min_elevation_deg : float
         The terminals' elevation mask of the sweep, for the coverage title. [deg]
     title : str, optional
@@ -979,15 +980,15 @@ def design_trade(results, *, min_elevation_deg, title=None, figsize=(13.0, 4.8))
     import numpy as np
 
     df = _frame(results, "results", ("altitude_km", "inclination_deg", "planes",
-                                     "median_rtt_ms", "coverage_pop_pct"))
-    for col in ("altitude_km", "inclination_deg", "planes", "median_rtt_ms",
-                "coverage_pop_pct"):
+                                     "rtt_median_ms", "coverage_population_percent"))
+    for col in ("altitude_km", "inclination_deg", "planes", "rtt_median_ms",
+                "coverage_population_percent"):
         try:
             values = df[col].to_numpy(dtype=float)
         except (TypeError, ValueError):
             raise TypeError(f"results column {col} must hold numbers, got "
                             f"{df[col].dtype}") from None
-        finite = np.isfinite(values) if col != "median_rtt_ms" else ~np.isnan(values)
+        finite = np.isfinite(values) if col != "rtt_median_ms" else ~np.isnan(values)
         if not finite.all():
             raise ValueError(f"results column {col} must hold finite numbers, got "
                              f"{values.tolist()!r:.120}")
@@ -1001,10 +1002,10 @@ def design_trade(results, *, min_elevation_deg, title=None, figsize=(13.0, 4.8))
     for (inc, sub), color in zip(df.groupby("inclination_deg"), colors, strict=False):
         for (planes, s2), marker in zip(sub.groupby("planes"), markers, strict=False):
             s2 = s2.sort_values("altitude_km")
-            rtt = s2["median_rtt_ms"].astype(float).replace(np.inf, np.nan)
+            rtt = s2["rtt_median_ms"].astype(float).replace(np.inf, np.nan)
             label = f"{inc:g}°, {planes} planes"
             axes[0].plot(s2["altitude_km"], rtt, marker=marker, color=color, label=label)
-            axes[1].plot(s2["altitude_km"], s2["coverage_pop_pct"], marker=marker,
+            axes[1].plot(s2["altitude_km"], s2["coverage_population_percent"], marker=marker,
                          color=color, label=label)
     axes[0].set_xlabel("altitude [km]")
     axes[0].set_ylabel("population-weighted median RTT [ms]")
@@ -1864,10 +1865,10 @@ def coverage_sweeps(deployment, elevation, *, colors, dashed=(), marked_count=No
     ----------
     deployment : pandas.DataFrame
         :func:`satcloud.scenarios.constellations.deployment_sweep` rows: ``variant``
-        (deployment rule), ``n_satellites`` [count] and ``fraction_covered_pct`` [%].
+        (deployment rule), ``n_satellites`` [count] and ``coverage_percent`` [%].
     elevation : pandas.DataFrame
         :func:`satcloud.scenarios.constellations.elevation_sweep` rows:
-        ``constellation``, ``min_elevation_deg`` [deg] and ``fraction_covered_pct`` [%].
+        ``constellation``, ``min_elevation_deg`` [deg] and ``coverage_percent`` [%].
     colors : dict
         Constellation -> colour for the right panel (use :data:`NETWORK_COLORS` /
         :data:`OKABE_ITO`); the left panel's rules take Okabe-Ito colours in order.
@@ -1888,13 +1889,13 @@ def coverage_sweeps(deployment, elevation, *, colors, dashed=(), marked_count=No
         area-weighted time covered [%], one line per constellation.
     """
     dep = _frame(deployment, "deployment", ("variant", "n_satellites",
-                                            "fraction_covered_pct"))
+                                            "coverage_percent"))
     elev = _frame(elevation, "elevation", ("constellation", "min_elevation_deg",
-                                           "fraction_covered_pct"))
-    _numbers(dep, "deployment", ("n_satellites", "fraction_covered_pct"),
-             unit={"n_satellites": "count", "fraction_covered_pct": "%"})
-    _numbers(elev, "elevation", ("min_elevation_deg", "fraction_covered_pct"),
-             unit={"min_elevation_deg": "deg", "fraction_covered_pct": "%"})
+                                           "coverage_percent"))
+    _numbers(dep, "deployment", ("n_satellites", "coverage_percent"),
+             unit={"n_satellites": "count", "coverage_percent": "%"})
+    _numbers(elev, "elevation", ("min_elevation_deg", "coverage_percent"),
+             unit={"min_elevation_deg": "deg", "coverage_percent": "%"})
     variants = list(dep.groupby("variant", sort=False))
     if len(variants) > len(_LINE_COLORS):
         raise ValueError(f"deployment holds {len(variants)} variants; at most "
@@ -1912,7 +1913,7 @@ def coverage_sweeps(deployment, elevation, *, colors, dashed=(), marked_count=No
     starlink = NETWORK_COLORS.get("starlink", OKABE_ITO["vermillion"])
     dep_colors = (starlink, *(c for c in _LINE_COLORS if c != starlink))
     for k, (variant, g) in enumerate(variants):
-        ax1.plot(g["n_satellites"], g["fraction_covered_pct"], marker="o",
+        ax1.plot(g["n_satellites"], g["coverage_percent"], marker="o",
                  ls=styles[k % len(styles)], color=dep_colors[k], label=str(variant))
     if marked_count is not None:
         ax1.axvline(marked_count, color="grey", lw=0.8)
@@ -1922,7 +1923,7 @@ def coverage_sweeps(deployment, elevation, *, colors, dashed=(), marked_count=No
     ax1.set_ylim(0, 102)
     ax1.legend(fontsize=8, loc="lower right")
     for label, g in groups:
-        ax2.plot(g["min_elevation_deg"], g["fraction_covered_pct"], marker=".",
+        ax2.plot(g["min_elevation_deg"], g["coverage_percent"], marker=".",
                  color=colors[label], label=str(label),
                  ls="--" if label in dashed else "-")
     ax2.set_xlabel("minimum elevation [deg]")
@@ -2206,13 +2207,14 @@ def capacity_bars(capacity, *, labels, colors, title=None, figsize=(12.0, 4.6)):
     return fig
 
 
-def band_heatmaps(coverage_pct, rtt_ms, *, min_reachable, title=None,
+@renamed_keywords(coverage_pct="coverage_percent")
+def band_heatmaps(coverage_percent, rtt_ms, *, min_reachable, title=None,
                   figsize=(13.0, 5.6)):
     """Coverage and median round trip per latitude band and system, as two heat maps.
 
     Parameters
     ----------
-    coverage_pct : pandas.DataFrame
+    coverage_percent : pandas.DataFrame
         Rows: systems (their labels), columns: latitude bands; time with a satellite in
         view, 0-100 or NaN. [%]
     rtt_ms : pandas.DataFrame
@@ -2236,19 +2238,19 @@ def band_heatmaps(coverage_pct, rtt_ms, *, min_reachable, title=None,
     import pandas as pd
     from matplotlib.colors import LogNorm
 
-    for name, df in (("coverage_pct", coverage_pct), ("rtt_ms", rtt_ms)):
+    for name, df in (("coverage_percent", coverage_percent), ("rtt_ms", rtt_ms)):
         if not isinstance(df, pd.DataFrame):
             raise TypeError(f"{name} must be a pandas DataFrame (rows: systems, columns: "
                             f"latitude bands), got {type(df).__name__} {df!r:.80}")
         if df.size == 0:
             raise ValueError(f"{name} is empty: nothing to draw")
-    if coverage_pct.shape != rtt_ms.shape or \
-            list(coverage_pct.index) != list(rtt_ms.index) or \
-            list(coverage_pct.columns) != list(rtt_ms.columns):
-        raise ValueError("rtt_ms must have the rows and columns of coverage_pct; got "
-                         f"{rtt_ms.shape} against {coverage_pct.shape}")
+    if coverage_percent.shape != rtt_ms.shape or \
+            list(coverage_percent.index) != list(rtt_ms.index) or \
+            list(coverage_percent.columns) != list(rtt_ms.columns):
+        raise ValueError("rtt_ms must have the rows and columns of coverage_percent; got "
+                         f"{rtt_ms.shape} against {coverage_percent.shape}")
     values = {}
-    for name, df, high, low_open in (("coverage_pct", coverage_pct, 100.0, False),
+    for name, df, high, low_open in (("coverage_percent", coverage_percent, 100.0, False),
                                      ("rtt_ms", rtt_ms, 1e9, True)):
         try:
             v = df.to_numpy(dtype=float)
@@ -2262,7 +2264,7 @@ def band_heatmaps(coverage_pct, rtt_ms, *, min_reachable, title=None,
     min_reachable = _number(min_reachable, "min_reachable", 0.0, 1.0, low_open=True,
                             unit="-")
     title = _text(title, "title", optional=True)
-    cov, rtt = values["coverage_pct"], values["rtt_ms"]
+    cov, rtt = values["coverage_percent"], values["rtt_ms"]
     norm = LogNorm(vmin=5.0, vmax=600.0, clip=True)
     fig = _story_figure(figsize)
     axes = fig.subplots(1, 2, sharey=True)
@@ -2282,11 +2284,11 @@ def band_heatmaps(coverage_pct, rtt_ms, *, min_reachable, title=None,
                     shade = 1 - np.log10(min(max(v, 5.0), 600.0) / 5) / np.log10(120)
                 ax.text(j, i, txt, ha="center", va="center", fontsize=8,
                         color="white" if shade < 0.5 else "black")
-        ax.set_xticks(range(vals.shape[1]), [str(c) for c in coverage_pct.columns],
+        ax.set_xticks(range(vals.shape[1]), [str(c) for c in coverage_percent.columns],
                       rotation=45, ha="right")
         ax.set_xlabel("latitude band [deg]")
         ax.grid(False)
-    axes[0].set_yticks(range(cov.shape[0]), [str(r) for r in coverage_pct.index])
+    axes[0].set_yticks(range(cov.shape[0]), [str(r) for r in coverage_percent.index])
     axes[0].set_title("coverage: time with a satellite in view [%]", fontsize=10)
     axes[1].set_title(f"median RTT of the band's cities [ms] (–: none reached "
                       f"≥ {100 * min_reachable:.0f} % of the time)", fontsize=10)

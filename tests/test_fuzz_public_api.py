@@ -1147,8 +1147,8 @@ case("satcloud.plots.in_view_by_latitude")(lambda: {
 simple("satcloud.plots.network_color", network="starlink-gen1", mode="isl")
 case("satcloud.plots.design_trade")(lambda: {
     "results": pd.DataFrame({"altitude_km": [550.0, 1100.0], "inclination_deg": [53.0, 53.0],
-                             "planes": [18, 18], "median_rtt_ms": [40.0, 45.0],
-                             "coverage_pop_pct": [90.0, 100.0]}),
+                             "planes": [18, 18], "rtt_median_ms": [40.0, 45.0],
+                             "coverage_population_percent": [90.0, 100.0]}),
     "min_elevation_deg": 25.0, "title": "t", "figsize": (3.0, 2.0)})
 case("satcloud.plots.sites_map")(lambda: {
     "layers": [{"sites": _sites(), "label": "sites", "color": "#0072B2", "marker": "o",
@@ -1294,10 +1294,10 @@ case("satcloud.plots.in_view_by_latitude_compared")(lambda: {
 case("satcloud.plots.coverage_sweeps")(lambda: {
     "deployment": pd.DataFrame({"variant": ["spread", "spread", "adjacent"],
                                 "n_satellites": [100, 800, 800],
-                                "fraction_covered_pct": [40.0, 87.0, 75.0]}),
+                                "coverage_percent": [40.0, 87.0, 75.0]}),
     "elevation": pd.DataFrame({"constellation": ["A", "A", "B"],
                                "min_elevation_deg": [10.0, 55.0, 10.0],
-                               "fraction_covered_pct": [100.0, 99.0, 87.0]}),
+                               "coverage_percent": [100.0, 99.0, 87.0]}),
     "colors": {"A": "#000000", "B": "#0072B2"}, "dashed": ["B"], "marked_count": 800,
     "deployment_title": "l", "elevation_title": "r", "figsize": (3.0, 2.0)})
 
@@ -1322,7 +1322,7 @@ case("satcloud.plots.capacity_bars")(lambda: {
     "labels": {"a": "A", "b": "B"}, "colors": {"a": "#0072B2", "b": "#E69F00"},
     "title": "t", "figsize": (3.0, 2.0)})
 case("satcloud.plots.band_heatmaps")(lambda: {
-    "coverage_pct": pd.DataFrame([[100.0, 50.0]], index=["A"], columns=["s", "n"]),
+    "coverage_percent": pd.DataFrame([[100.0, 50.0]], index=["A"], columns=["s", "n"]),
     "rtt_ms": pd.DataFrame([[30.0, np.nan]], index=["A"], columns=["s", "n"]),
     "min_reachable": 0.9, "title": "t", "figsize": (3.0, 2.0)})
 

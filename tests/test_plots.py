@@ -308,8 +308,8 @@ def _designs():
     return pd.DataFrame({"altitude_km": [550.0, 1100.0, 550.0, 1100.0],
                          "inclination_deg": [53.0, 53.0, 53.0, 53.0],
                          "planes": [18, 18, 36, 36],
-                         "median_rtt_ms": [40.0, 45.0, 39.0, np.inf],
-                         "coverage_pop_pct": [90.0, 100.0, 95.0, 100.0]})
+                         "rtt_median_ms": [40.0, 45.0, 39.0, np.inf],
+                         "coverage_population_percent": [90.0, 100.0, 95.0, 100.0]})
 
 
 def test_design_trade_labels_units_and_lines():
@@ -329,8 +329,9 @@ def test_design_trade_labels_units_and_lines():
 
 
 def test_design_trade_refuses_bad_input():
-    with pytest.raises(ValueError, match="coverage_pop_pct"):
-        plots.design_trade(_designs().drop(columns="coverage_pop_pct"), min_elevation_deg=25.0)
+    with pytest.raises(ValueError, match="coverage_population_percent"):
+        plots.design_trade(_designs().drop(columns="coverage_population_percent"),
+                           min_elevation_deg=25.0)
     with pytest.raises(ValueError, match="min_elevation_deg"):
         plots.design_trade(_designs(), min_elevation_deg=95.0)
 
@@ -499,10 +500,10 @@ def _sweeps():
     import pandas as pd
     dep = pd.DataFrame({"variant": ["spread", "spread", "adjacent", "adjacent"],
                         "n_satellites": [100, 800, 100, 800],
-                        "fraction_covered_pct": [40.0, 87.0, 20.0, 75.0]})
+                        "coverage_percent": [40.0, 87.0, 20.0, 75.0]})
     elev = pd.DataFrame({"constellation": ["A", "A", "B", "B"],
                          "min_elevation_deg": [10.0, 55.0, 10.0, 55.0],
-                         "fraction_covered_pct": [100.0, 99.0, 87.0, 50.0]})
+                         "coverage_percent": [100.0, 99.0, 87.0, 50.0]})
     return dep, elev
 
 
@@ -531,8 +532,8 @@ def test_coverage_sweeps_refuses_bad_input():
         plots.coverage_sweeps(dep.drop(columns="n_satellites"), elev, colors=colors)
     with pytest.raises(TypeError, match="min_elevation_deg"):
         plots.coverage_sweeps(dep, elev.assign(min_elevation_deg="x"), colors=colors)
-    with pytest.raises(ValueError, match="fraction_covered_pct"):
-        plots.coverage_sweeps(dep.assign(fraction_covered_pct=np.nan), elev, colors=colors)
+    with pytest.raises(ValueError, match="coverage_percent"):
+        plots.coverage_sweeps(dep.assign(coverage_percent=np.nan), elev, colors=colors)
     with pytest.raises(ValueError, match="marked_count"):
         plots.coverage_sweeps(dep, elev, colors=colors, marked_count=-1)
     with pytest.raises(TypeError, match="elevation_title"):
@@ -1052,7 +1053,7 @@ def test_band_heatmaps_cells_colorbars_and_bad_input():
     assert {a.get_ylabel() for a in fig.axes[2:]} == {"coverage [%]", "round-trip time [ms]"}
     assert "–" in [t.get_text() for t in right.texts]
     _render_figure(fig)
-    with pytest.raises(ValueError, match="coverage_pct"):
+    with pytest.raises(ValueError, match="coverage_percent"):
         plots.band_heatmaps(cov * 2, rtt, min_reachable=0.9)
     with pytest.raises(ValueError, match="rtt_ms"):
         plots.band_heatmaps(cov, rtt.iloc[:, :2], min_reachable=0.9)
@@ -1060,8 +1061,15 @@ def test_band_heatmaps_cells_colorbars_and_bad_input():
         plots.band_heatmaps(cov, rtt * 0 - 1, min_reachable=0.9)
     with pytest.raises(ValueError, match="min_reachable"):
         plots.band_heatmaps(cov, rtt, min_reachable=0.0)
-    with pytest.raises(TypeError, match="coverage_pct"):
+    with pytest.raises(TypeError, match="coverage_percent"):
         plots.band_heatmaps(cov.to_numpy(), rtt, min_reachable=0.9)
+    # the keyword spelled coverage_pct before issue 12 still works for one release, with
+    # a DeprecationWarning naming the new spelling; the figure is the same
+    with pytest.warns(DeprecationWarning, match="'coverage_percent'"):
+        old = plots.band_heatmaps(coverage_pct=cov, rtt_ms=rtt, min_reachable=0.9)
+    assert [t.get_text() for t in old.axes[1].texts] == [t.get_text() for t in right.texts]
+    with pytest.raises(TypeError, match="both 'coverage_pct'"):
+        plots.band_heatmaps(cov, rtt, coverage_pct=cov, min_reachable=0.9)
 
 
 def test_fractions_beyond_one_by_rounding_only_are_drawn_not_refused():

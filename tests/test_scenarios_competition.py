@@ -136,7 +136,7 @@ def _by_city():
             ("starlink", "B", 1.0, 30.0), ("kuiper", "B", 0.5, 10.0),
             ("oneweb", "B", 0.95, 29.0),
             ("geo", "C", 0.0, np.nan), ("starlink", "C", 0.2, 40.0)]
-    df = pd.DataFrame(rows, columns=["key", "source", "reachable_fraction", "rtt_median_ms"])
+    df = pd.DataFrame(rows, columns=["key", "source", "fraction_reachable", "rtt_median_ms"])
     df["system"] = df.key
     lat = {"A": 10.0, "B": 45.0, "C": -75.0}
     df["lat_deg"] = df.source.map(lat)

@@ -48,7 +48,8 @@ def test_oct2020_serves_nothing_beyond_the_closed_form_latitude(oct2020_grid):
     assert (by_lat.loc[by_lat.lat_deg.abs() > lim, "max_in_view"] == 0).all()
     assert (by_lat.loc[by_lat.lat_deg.abs() < 50, "min_in_view"] >= 1).all()
     table = sc.coverage_table(grids).iloc[0]
-    assert table.area_never_pct == pytest.approx(100 * (1 - np.sin(np.radians(60.0))), abs=1e-9)
+    assert table.never_covered_area_percent == pytest.approx(
+        100 * (1 - np.sin(np.radians(60.0))), abs=1e-9)
     assert table.satellites == 800 and table.window_h == pytest.approx(20 / 60)
 
 
@@ -89,9 +90,9 @@ def test_o3b_band_matches_closed_form_and_elevation_sweep_is_monotonic():
     o3b = {"O3b": constellation("o3b-mpower")}
     row = sc.coverage_table(sc.coverage_grids(o3b, duration="1h", step="300s",
                                               spacing_deg=10.0, population=False)).iloc[0]
-    assert row.area_covered_pct == pytest.approx(100 * np.sin(np.radians(50.0)), abs=1e-9)
-    assert row.area_always_pct == pytest.approx(row.area_covered_pct)
+    assert row.coverage_area_percent == pytest.approx(100 * np.sin(np.radians(50.0)), abs=1e-9)
+    assert row.always_covered_area_percent == pytest.approx(row.coverage_area_percent)
     sweep = sc.elevation_sweep(o3b, (10, 20, 30, 40), duration="1h", step="300s",
                                spacing_deg=10.0)
-    assert sweep.fraction_covered_pct.iloc[0] == pytest.approx(row.area_covered_pct)
-    assert (np.diff(sweep.fraction_covered_pct) <= 1e-9).all()
+    assert sweep.coverage_percent.iloc[0] == pytest.approx(row.coverage_area_percent)
+    assert (np.diff(sweep.coverage_percent) <= 1e-9).all()

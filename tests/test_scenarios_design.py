@@ -40,21 +40,21 @@ def test_cities_beyond_the_shells_reach_are_never_covered_nor_reachable():
     assert reach < 31.0
     out = design.shell_trade(550.0, 10.0, 12, n_satellites=144, n_cities=2,
                              duration="20min", step="600s")
-    assert out["coverage_pop_pct"] == 0.0
-    assert out["reachable_pop_pct"] == 0.0
-    assert out["median_rtt_ms"] == math.inf and out["p95_rtt_ms"] == math.inf
+    assert out["coverage_population_percent"] == 0.0
+    assert out["reachable_population_percent"] == 0.0
+    assert out["rtt_median_ms"] == math.inf and out["rtt_p95_ms"] == math.inf
 
 
 def test_a_dense_53_degree_shell_covers_and_reaches_the_largest_cities():
     out = design.shell_trade(550.0, 53.0, 24, n_satellites=528, n_cities=5,
                              duration="20min", step="600s")
     assert out["sats_per_plane"] == 22
-    assert 0.0 < out["coverage_pop_pct"] <= 100.0
-    assert out["reachable_pop_pct"] > 0.0
+    assert 0.0 < out["coverage_population_percent"] <= 100.0
+    assert out["reachable_population_percent"] > 0.0
     # every RTT is at least the vacuum round trip of a satellite at 550 km overhead and
     # back: 2 * 2 * 550 km / c = 7.3 ms (the gateway-side leg alone is at least that)
-    assert out["median_rtt_ms"] >= 4 * 550.0 / 299_792.458 * 1e3
-    assert out["p95_rtt_ms"] >= out["median_rtt_ms"]
+    assert out["rtt_median_ms"] >= 4 * 550.0 / 299_792.458 * 1e3
+    assert out["rtt_p95_ms"] >= out["rtt_median_ms"]
 
 
 def test_bad_plane_count_and_ranking():
@@ -62,10 +62,10 @@ def test_bad_plane_count_and_ranking():
         design.shell_trade(550.0, 53.0, 25, n_satellites=1584)
     import pandas as pd
 
-    df = pd.DataFrame({"coverage_pop_pct": [100.0, 90.0, 100.0],
-                       "reachable_pop_pct": [100.0, 100.0, 100.0],
-                       "median_rtt_ms": [30.0, 10.0, 20.0], "p95_rtt_ms": [40.0, 20.0, 30.0]})
+    df = pd.DataFrame({"coverage_population_percent": [100.0, 90.0, 100.0],
+                       "reachable_population_percent": [100.0, 100.0, 100.0],
+                       "rtt_median_ms": [30.0, 10.0, 20.0], "rtt_p95_ms": [40.0, 20.0, 30.0]})
     best = design.best_designs(df, 2)
-    assert best["median_rtt_ms"].tolist() == [20.0, 30.0]
-    with pytest.raises(ValueError, match=r"results lacks column\(s\) \[.p95_rtt_ms.\]"):
-        design.best_designs(df.drop(columns="p95_rtt_ms"))
+    assert best["rtt_median_ms"].tolist() == [20.0, 30.0]
+    with pytest.raises(ValueError, match=r"results lacks column\(s\) \[.rtt_p95_ms.\]"):
+        design.best_designs(df.drop(columns="rtt_p95_ms"))

@@ -100,7 +100,7 @@ def _check_samples(samples) -> None:
 def _check_by_city(by_city, columns) -> None:
     """:func:`rtt_by_city` rows: NaN only in the median RTT (never reachable)."""
     _checks.frame(by_city, "by_city", columns, producer="rtt_by_city(samples, sources)")
-    _checks.finite_columns(by_city, "by_city", ("reachable_fraction", "rtt_median_ms",
+    _checks.finite_columns(by_city, "by_city", ("fraction_reachable", "rtt_median_ms",
                                                 "target_floor_ms", "lat_deg", "lon_deg"),
                            nan_ok=("rtt_median_ms",), producer="rtt_by_city()")
 
@@ -449,7 +449,7 @@ def rtt_by_city(samples: pd.DataFrame, sources: pd.DataFrame | None = None) -> p
     Returns
     -------
     pandas.DataFrame
-        ``key``, ``system``, ``source``, ``reachable_fraction`` [-], ``rtt_median_ms``
+        ``key``, ``system``, ``source``, ``fraction_reachable`` [-], ``rtt_median_ms``
         [ms] (NaN when never reachable), ``target_floor_ms`` [ms], and ``lat_deg``,
         ``lon_deg`` when ``sources`` is given.
     """
@@ -458,7 +458,7 @@ def rtt_by_city(samples: pd.DataFrame, sources: pd.DataFrame | None = None) -> p
     g = s.groupby(["key", "source"], sort=False)
     out = pd.DataFrame({
         "system": g["system"].first(),
-        "reachable_fraction": g["reachable"].mean(),
+        "fraction_reachable": g["reachable"].mean(),
         "rtt_median_ms": g["_rtt"].median(),
         "target_floor_ms": g["target_floor_ms"].median(),
     }).reset_index()
@@ -489,12 +489,12 @@ def winners_by_city(by_city: pd.DataFrame, *, min_reachable=0.9,
         a runner-up) [ms], and ``lat_deg``/``lon_deg`` when present. Cities no system
         reaches often enough are left out.
     """
-    _check_by_city(by_city, ("key", "system", "source", "reachable_fraction",
+    _check_by_city(by_city, ("key", "system", "source", "fraction_reachable",
                              "rtt_median_ms"))
     check_range(min_reachable, "min_reachable", 0.0, 1.0)
     exclude = _exclude(exclude)
     d = by_city[~by_city["key"].isin(exclude)]
-    d = d[(d["reachable_fraction"] >= min_reachable) & d["rtt_median_ms"].notna()]
+    d = d[(d["fraction_reachable"] >= min_reachable) & d["rtt_median_ms"].notna()]
     rows = []
     for src, g in d.groupby("source", sort=False):
         g = g.sort_values(["rtt_median_ms", "key"], kind="stable")
@@ -548,7 +548,7 @@ def winners_by_band(cov_lat: pd.DataFrame, by_city: pd.DataFrame, band_deg=20.0,
     _checks.finite_columns(cov_lat, "cov_lat", ("lat_deg", "fraction_covered",
                                                 "mean_in_view"),
                            producer="coverage_by_latitude()")
-    _check_by_city(by_city, ("key", "system", "source", "reachable_fraction",
+    _check_by_city(by_city, ("key", "system", "source", "fraction_reachable",
                              "rtt_median_ms", "lat_deg"))
     check_range(min_reachable, "min_reachable", 0.0, 1.0)
     check_range(full, "full", 0.0, 1.0)
@@ -562,7 +562,7 @@ def winners_by_band(cov_lat: pd.DataFrame, by_city: pd.DataFrame, band_deg=20.0,
         raise ValueError(f"exclude {exclude!r:.120} leaves no system of cov_lat (it holds "
                          f"{list(dict.fromkeys(cov_lat['key']))})")
     city = by_city[~by_city["key"].isin(exclude)]
-    city = city[(city["reachable_fraction"] >= min_reachable) & city["rtt_median_ms"].notna()]
+    city = city[(city["fraction_reachable"] >= min_reachable) & city["rtt_median_ms"].notna()]
 
     def name(lo, hi):
         def one(x):

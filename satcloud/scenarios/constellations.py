@@ -228,9 +228,10 @@ def coverage_table(grids: dict) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``constellation``, ``satellites``, ``min_elevation_deg``, ``window_h``,
-        ``step_s``, ``area_covered_pct`` (area-weighted share of time with >= 1 satellite
-        in view), ``population_covered_pct`` (population-weighted), ``area_always_pct``
-        (share of the area never in outage), ``area_never_pct`` (share of the area never
+        ``step_s``, ``coverage_area_percent`` (area-weighted share of time with >= 1
+        satellite in view), ``coverage_population_percent`` (population-weighted),
+        ``always_covered_area_percent`` (share of the area never in outage),
+        ``never_covered_area_percent`` (share of the area never
         served), ``mean_in_view`` (area-weighted), ``longest_outage_min`` (longest outage
         over the cells that are served at least some of the time; 0 when none) [min].
     """
@@ -244,14 +245,15 @@ def coverage_table(grids: dict) -> pd.DataFrame:
             "min_elevation_deg": g.attrs.get("min_elevation_deg"),
             "window_h": g.attrs.get("duration_s", np.nan) / 3600.0,
             "step_s": g.attrs.get("step_s"),
-            "area_covered_pct": 100 * a["fraction_covered"],
-            "population_covered_pct": np.nan,
-            "area_always_pct": 100 * a["fraction_always_covered"],
-            "area_never_pct": 100 * g.loc[g["fraction_covered"] <= 0, "area_weight"].sum(),
+            "coverage_area_percent": 100 * a["fraction_covered"],
+            "coverage_population_percent": np.nan,
+            "always_covered_area_percent": 100 * a["fraction_always_covered"],
+            "never_covered_area_percent":
+                100 * g.loc[g["fraction_covered"] <= 0, "area_weight"].sum(),
             "mean_in_view": a["mean_in_view"],
         }
         if "population_weight" in g.columns:
-            row["population_covered_pct"] = 100 * coverage_summary(
+            row["coverage_population_percent"] = 100 * coverage_summary(
                 g, "population_weight")["fraction_covered"]
         served = g[g["fraction_covered"] > 0]
         row["longest_outage_min"] = float(served["longest_outage_s"].max()) / 60.0 \
@@ -348,7 +350,7 @@ def deployment_sweep(name="starlink-gen1", counts=(200, 400, 800, 1584, 2200, 30
     -------
     pandas.DataFrame
         :func:`satcloud.coverage.coverage_vs_deployment` rows with ``rule``,
-        ``plane_order``, ``variant`` (readable), ``fraction_covered_pct``.
+        ``plane_order``, ``variant`` (readable), ``coverage_percent``.
     """
     full = constellation(_checks.names(name, "name", CATALOGUE)[0])
     if isinstance(counts, (str, bytes)) or not hasattr(counts, "__iter__"):
@@ -376,7 +378,7 @@ def deployment_sweep(name="starlink-gen1", counts=(200, 400, 800, 1584, 2200, 30
         parts.append(d.assign(rule=rule, plane_order=order,
                               variant=names.get((rule, order), f"{rule}/{order}")))
     out = pd.concat(parts, ignore_index=True)
-    out["fraction_covered_pct"] = 100 * out["fraction_covered"]
+    out["coverage_percent"] = 100 * out["fraction_covered"]
     return out
 
 
@@ -425,7 +427,7 @@ def elevation_sweep(constellations: dict, min_elevations_deg=tuple(range(10, 61,
     -------
     pandas.DataFrame
         :func:`satcloud.coverage.coverage_vs_min_elevation` rows with ``constellation``
-        and ``fraction_covered_pct``.
+        and ``coverage_percent``.
     """
     constellations = _constellations(constellations)
     overrides = _overrides(overrides, constellations)
@@ -445,5 +447,5 @@ def elevation_sweep(constellations: dict, min_elevations_deg=tuple(range(10, 61,
         parts.append(d.assign(constellation=label))
         del eph
     out = pd.concat(parts, ignore_index=True)
-    out["fraction_covered_pct"] = 100 * out["fraction_covered"]
+    out["coverage_percent"] = 100 * out["fraction_covered"]
     return out

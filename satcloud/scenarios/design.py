@@ -6,11 +6,11 @@ scores one Walker-delta design; :func:`satcloud.sweep.sweep` evaluates it over a
 designs on Dask. The scores are population-weighted over the most populous cities
 (GeoNames), so a design is judged where people live:
 
-- ``coverage_pop_pct``: population-weighted share of time with at least one satellite
-  above the minimum elevation (:func:`satcloud.chunked.coverage_statistics`);
-- ``reachable_pop_pct``: population-weighted share of (city, snapshot) pairs with a
-  route to an Azure region over laser links (:func:`satcloud.latency.rtt`);
-- ``median_rtt_ms`` and ``p95_rtt_ms``: population-weighted median and 95th percentile
+- ``coverage_population_percent``: population-weighted share of time with at least one
+  satellite above the minimum elevation (:func:`satcloud.chunked.coverage_statistics`);
+- ``reachable_population_percent``: population-weighted share of (city, snapshot) pairs
+  with a route to an Azure region over laser links (:func:`satcloud.latency.rtt`);
+- ``rtt_median_ms`` and ``rtt_p95_ms``: population-weighted median and 95th percentile
   of the round-trip time over the reachable (city, snapshot) pairs: propagation only,
   no overheads.
 """
@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from satcloud import data
-from satcloud._validate import check_memory, check_range
+from satcloud._validate import check_count, check_memory, check_range
 from satcloud.scenarios import _checks
 
 __all__ = ["DESIGN_GRID", "HILL_SPHERE_KM", "best_designs", "shell_trade",
@@ -97,8 +97,9 @@ def shell_trade(altitude_km, inclination_deg, planes, *, n_satellites: int = 158
     Returns
     -------
     dict
-        ``sats_per_plane``, ``coverage_pop_pct`` [%], ``reachable_pop_pct`` [%],
-        ``median_rtt_ms`` [ms], ``p95_rtt_ms`` [ms] (RTT statistics over reachable
+        ``sats_per_plane``, ``coverage_population_percent`` [%],
+        ``reachable_population_percent`` [%],
+        ``rtt_median_ms`` [ms], ``rtt_p95_ms`` [ms] (RTT statistics over reachable
         pairs; ``inf`` when no pair is reachable, never NaN).
     """
     from satcloud import latency
@@ -110,15 +111,13 @@ def shell_trade(altitude_km, inclination_deg, planes, *, n_satellites: int = 158
 
     finite_scalar(altitude_km, "altitude_km", 0.0, HILL_SPHERE_KM, low_open=True, unit="km")
     finite_scalar(inclination_deg, "inclination_deg", 0.0, 180.0, unit="deg")
-    planes = _whole(planes, "planes")
-    n_satellites = _whole(n_satellites, "n_satellites")
-    if n_satellites < 1:
-        raise ValueError(f"n_satellites must be >= 1, got {n_satellites}")
-    if planes < 1 or n_satellites % planes:
+    planes = check_count(planes, "planes")  # a sweep may hand 24.0: integral floats pass
+    n_satellites = check_count(n_satellites, "n_satellites")
+    if n_satellites % planes:
         raise ValueError(f"planes must be a positive divisor of n_satellites="
                          f"{n_satellites}; got {planes}")
-    n_cities = _whole(n_cities, "n_cities")
-    if not 1 <= n_cities <= 1000:
+    n_cities = check_count(n_cities, "n_cities")
+    if n_cities > 1000:
         raise ValueError(f"n_cities must be in [1, 1000] (the cities of data/cities.csv), "
                          f"got {n_cities}")
     times = time_grid(start, duration, step)
@@ -147,21 +146,10 @@ def shell_trade(altitude_km, inclination_deg, planes, *, n_satellites: int = 158
     else:
         median = p95 = float("inf")
     return {"sats_per_plane": n_satellites // planes,
-            "coverage_pop_pct": 100.0 * coverage,
-            "reachable_pop_pct": reachable,
-            "median_rtt_ms": median,
-            "p95_rtt_ms": p95}
-
-
-def _whole(value, name: str) -> int:
-    """A count given as an int or an integral float (a sweep may hand 24.0)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
-                                                                     np.floating)):
-        raise TypeError(f"{name} must be a whole number, got {type(value).__name__} "
-                        f"{value!r}")
-    if not np.isfinite(value) or float(value) != int(value):
-        raise ValueError(f"{name} must be a whole number, got {value!r}")
-    return int(value)
+            "coverage_population_percent": 100.0 * coverage,
+            "reachable_population_percent": reachable,
+            "rtt_median_ms": median,
+            "rtt_p95_ms": p95}
 
 
 def best_designs(results: pd.DataFrame, n: int = 5) -> pd.DataFrame:
@@ -174,12 +162,14 @@ def best_designs(results: pd.DataFrame, n: int = 5) -> pd.DataFrame:
     n : int
         Rows to keep.
     """
-    _checks.frame(results, "results", ("coverage_pop_pct", "reachable_pop_pct",
-                                       "median_rtt_ms", "p95_rtt_ms"),
+    _checks.frame(results, "results", ("coverage_population_percent",
+                                       "reachable_population_percent", "rtt_median_ms",
+                                       "rtt_p95_ms"),
                   producer="sweep(shell_trade, grid)")
-    _checks.finite_columns(results, "results", ("coverage_pop_pct", "reachable_pop_pct"),
+    _checks.finite_columns(results, "results", ("coverage_population_percent",
+                                                "reachable_population_percent"),
                            producer="sweep(shell_trade, grid)")
-    for c in ("median_rtt_ms", "p95_rtt_ms"):   # shell_trade: +inf when nothing is reachable
+    for c in ("rtt_median_ms", "rtt_p95_ms"):   # shell_trade: +inf when nothing is reachable
         try:
             v = results[c].to_numpy(dtype=float, na_value=np.nan)
         except (TypeError, ValueError):
@@ -191,8 +181,8 @@ def best_designs(results: pd.DataFrame, n: int = 5) -> pd.DataFrame:
                              f"reachable); got {v[bad][0]!r}")
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be an integer >= 1, got {n!r}")
-    ranked = results.assign(_cov=-results["coverage_pop_pct"].round(3),
-                            _reach=-results["reachable_pop_pct"].round(3))
-    ranked = ranked.sort_values(["_cov", "_reach", "median_rtt_ms", "p95_rtt_ms"],
+    ranked = results.assign(_cov=-results["coverage_population_percent"].round(3),
+                            _reach=-results["reachable_population_percent"].round(3))
+    ranked = ranked.sort_values(["_cov", "_reach", "rtt_median_ms", "rtt_p95_ms"],
                                 kind="stable")
     return ranked.drop(columns=["_cov", "_reach"]).head(int(n)).reset_index(drop=True)

@@ -242,7 +242,7 @@ def summary_by_system(rows: pd.DataFrame, sites: pd.DataFrame | None = None) -> 
     -------
     pandas.DataFrame
         :func:`satcloud.latency.summarize` by (``source``, ``system``) plus
-        ``median_over_floor`` (median RTT / ``target_floor_ms``) [-] and the site
+        ``rtt_median_over_floor`` (median RTT / ``target_floor_ms``) [-] and the site
         columns.
     """
     _checks.frame(rows, "rows", ("source", "system"), producer="system_rtt()")
@@ -258,7 +258,7 @@ def summary_by_system(rows: pd.DataFrame, sites: pd.DataFrame | None = None) -> 
     with _checks.naming("rows", producer="system_rtt()"):
         s = latency.summarize(rows, by=("source", "system"))
     floor = s["target_floor_ms"].astype("Float64")
-    s["median_over_floor"] = (s["rtt_median_ms"] / floor.where(floor > 0)).astype("Float64")
+    s["rtt_median_over_floor"] = (s["rtt_median_ms"] / floor.where(floor > 0)).astype("Float64")
     if sites is not None:
         s = s.merge(sites[["name", "kind", "lat_deg", "lon_deg"]].rename(
             columns={"name": "source"}), on="source", how="left")
@@ -342,7 +342,7 @@ COMPONENTS = ("user_link_ms", "isl_ms", "gateway_link_ms", "fibre_ms", "overhead
 #: Columns of a :func:`summary_by_system` table: NaN (``<NA>``) is documented in the RTT
 #: statistics of a system that never reaches the source; the rest must be finite.
 _SUMMARY_NAN_OK = ("rtt_min_ms", "rtt_median_ms", "rtt_p95_ms", "rtt_max_ms", "floor_ms",
-                   "median_over_floor", "path_changes_per_hour")
+                   "rtt_median_over_floor", "path_changes_per_hour")
 _SUMMARY_FINITE = ("fraction_reachable", "target_floor_ms", "lat_deg", "lon_deg")
 
 
@@ -538,14 +538,14 @@ def overview(summary: pd.DataFrame, min_reachable: float = 0.99,
     Returns
     -------
     pandas.DataFrame
-        ``system``, (``kind``), ``n_sites``, ``n_served``, ``median_rtt_ms`` and
-        ``p95_rtt_ms`` (median and 95th percentile over the served sites of each
-        site's median RTT), ``median_floor_ms`` (median over the same sites of the
-        vacuum floor to the closest region) and ``median_over_floor`` (median of the
+        ``system``, (``kind``), ``n_sites``, ``n_served``, ``rtt_median_ms`` and
+        ``rtt_p95_ms`` (median and 95th percentile over the served sites of each
+        site's median RTT), ``floor_median_ms`` (median over the same sites of the
+        vacuum floor to the closest region) and ``rtt_median_over_floor`` (median of the
         sites' median RTT / floor). [ms]
     """
     _check_summary(summary, _SUMMARY + ("fraction_reachable", "target_floor_ms",
-                                        "median_over_floor")
+                                        "rtt_median_over_floor")
                    + (("kind",) if by_kind else ()), producer="summary_by_system(rows, sites)")
     check_range(min_reachable, "min_reachable", 0.0, 1.0)
     keys = ["system", "kind"] if by_kind else ["system"]
@@ -563,22 +563,22 @@ def overview(summary: pd.DataFrame, min_reachable: float = 0.99,
             served = g[(g["fraction_reachable"].astype(float) >= min_reachable)
                        & g["rtt_median_ms"].notna()]
             med = served["rtt_median_ms"].astype(float).to_numpy()
-            ratio = served["median_over_floor"].astype("Float64").dropna().astype(float)
+            ratio = served["rtt_median_over_floor"].astype("Float64").dropna().astype(float)
             row = {"system": system}
             if kind is not None:
                 row["kind"] = kind
             row.update({
                 "n_sites": len(g), "n_served": len(served),
-                "median_rtt_ms": float(np.median(med)) if med.size else np.nan,
-                "p95_rtt_ms": float(np.percentile(med, 95)) if med.size else np.nan,
-                "median_floor_ms": float(served["target_floor_ms"].astype(float).median())
+                "rtt_median_ms": float(np.median(med)) if med.size else np.nan,
+                "rtt_p95_ms": float(np.percentile(med, 95)) if med.size else np.nan,
+                "floor_median_ms": float(served["target_floor_ms"].astype(float).median())
                 if len(served) else np.nan,
-                "median_over_floor": float(ratio.median()) if len(ratio) else np.nan,
+                "rtt_median_over_floor": float(ratio.median()) if len(ratio) else np.nan,
             })
             rows.append(row)
-    return pd.DataFrame(rows, columns=[*keys, "n_sites", "n_served", "median_rtt_ms",
-                                       "p95_rtt_ms", "median_floor_ms",
-                                       "median_over_floor"])
+    return pd.DataFrame(rows, columns=[*keys, "n_sites", "n_served", "rtt_median_ms",
+                                       "rtt_p95_ms", "floor_median_ms",
+                                       "rtt_median_over_floor"])
 
 
 def median_table(summary: pd.DataFrame, sources: Sequence[str] | None = None
