@@ -66,6 +66,7 @@ from satcloud._validate import (
     check_range,
     check_scalar,
     check_shapes,
+    renamed_keywords,
 )
 
 __all__ = [
@@ -114,7 +115,8 @@ _ACCESS_BYTES_PER_ROW = 128
 _SUBSATELLITE_BYTES_PER_ROW = 160
 
 
-def geodetic_to_ecef(lat_deg, lon_deg, alt_km=0.0) -> np.ndarray:
+@renamed_keywords(alt_km="altitude_km")
+def geodetic_to_ecef(lat_deg, lon_deg, altitude_km=0.0) -> np.ndarray:
     """Earth-fixed Cartesian position of geodetic coordinates on WGS84.
 
     Parameters
@@ -123,13 +125,14 @@ def geodetic_to_ecef(lat_deg, lon_deg, alt_km=0.0) -> np.ndarray:
         Geodetic latitude, in [-90, 90]. [deg]
     lon_deg : array_like
         Longitude, in [-180, 360]. [deg]
-    alt_km : array_like, optional
-        Height above the ellipsoid. [km]
+    altitude_km : array_like, optional
+        Height above the ellipsoid (spelled ``alt_km`` before issue 12; the old keyword
+        still works, with a ``DeprecationWarning``, for one release). [km]
 
     Returns
     -------
     numpy.ndarray
-        ECEF (ITRS) position, shape ``broadcast(lat, lon, alt) + (3,)``. [km]
+        ECEF (ITRS) position, shape ``broadcast(lat, lon, altitude) + (3,)``. [km]
 
     Notes
     -----
@@ -137,9 +140,9 @@ def geodetic_to_ecef(lat_deg, lon_deg, alt_km=0.0) -> np.ndarray:
     z = (N (1 - e^2) + h) sin(phi), with N = a / sqrt(1 - e^2 sin^2(phi))
     (NIMA TR8350.2, eq. 4-14).
     """
-    check_shapes(lat_deg=lat_deg, lon_deg=lon_deg, alt_km=alt_km)
+    check_shapes(lat_deg=lat_deg, lon_deg=lon_deg, altitude_km=altitude_km)
     lat, lon = check_latlon(lat_deg, lon_deg)
-    h = as_float_array(alt_km, "alt_km", finite=True)
+    h = as_float_array(altitude_km, "altitude_km", finite=True)
     phi = np.radians(lat)
     lam = np.radians(lon)
     sphi = np.sin(phi)
@@ -166,7 +169,7 @@ def ecef_to_geodetic(r_km):
         Geodetic latitude. [deg]
     lon_deg : numpy.ndarray
         Longitude in (-180, 180]. [deg]
-    alt_km : numpy.ndarray
+    altitude_km : numpy.ndarray
         Height above the ellipsoid. [km]
 
     Notes
@@ -444,7 +447,8 @@ def normalize_sites(sites, name="sites") -> pd.DataFrame:
     return out
 
 
-def satellite_min_elevation_deg(ephemeris, min_elevation_deg=None, n_sat=None
+@renamed_keywords(n_sat="n_satellites")
+def satellite_min_elevation_deg(ephemeris, min_elevation_deg=None, n_satellites=None
                                 ) -> np.ndarray:
     """The visibility threshold of each satellite. [deg]
 
@@ -456,20 +460,22 @@ def satellite_min_elevation_deg(ephemeris, min_elevation_deg=None, n_sat=None
     min_elevation_deg : float or array_like, optional
         One threshold for all, one per satellite, or ``None`` (each satellite's own),
         in [-90, 90]. [deg]
-    n_sat : int, optional
-        Number of satellites (default: the ephemeris's second axis).
+    n_satellites : int, optional
+        Number of satellites (default: the ephemeris's second axis; spelled ``n_sat``
+        before issue 12, still accepted with a ``DeprecationWarning`` for one release).
 
     Returns
     -------
     numpy.ndarray
-        One threshold per satellite, shape ``[n_sat]``. [deg]
+        One threshold per satellite, shape ``[n_satellites]``. [deg]
     """
+    n_sat = n_satellites
     if n_sat is None:
         shape = ecef_positions_km(ephemeris).shape
         n_sat = shape[-2] if len(shape) >= 2 else 1
     elif isinstance(n_sat, bool) or not isinstance(n_sat, int | np.integer) or n_sat < 1:
-        raise ValueError(f"n_sat must be a positive integer (number of satellites), got "
-                         f"{n_sat!r:.60}")
+        raise ValueError(f"n_satellites must be a positive integer (number of satellites), "
+                         f"got {n_sat!r:.60}")
     if min_elevation_deg is None:
         const = getattr(ephemeris, "constellation", None)
         if const is None:
@@ -1013,7 +1019,7 @@ def subsatellite_points(ephemeris, time_index=None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``time_index``, ``time`` (UTC), ``sat_index``, ``sat_id``, ``lat_deg``
-        [deg], ``lon_deg`` [deg, (-180, 180]], ``alt_km`` [km] (geodetic, WGS84).
+        [deg], ``lon_deg`` [deg, (-180, 180]], ``altitude_km`` [km] (geodetic, WGS84).
 
     Raises
     ------
@@ -1058,7 +1064,7 @@ def _subsatellite_frame(ephemeris, r, t_idx, s_idx, advice) -> pd.DataFrame:
         "sat_id": pd.Categorical(ids[ss.ravel()], categories=ids),
         "lat_deg": lat.ravel(),
         "lon_deg": lon.ravel(),
-        "alt_km": alt.ravel(),
+        "altitude_km": alt.ravel(),
     })
 
 

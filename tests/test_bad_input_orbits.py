@@ -396,9 +396,9 @@ def test_broadcast_errors_name_the_public_parameters():
                                          r"together \(distance_km shape \(3,\), freq_ghz "
                                          r"shape \(2,\)\)"):
         fspl_db([1000.0, 2000.0, 3000.0], [12.0, 20.0])
-    with pytest.raises(ValueError, match=r"lat_deg and lon_deg and alt_km cannot be broadcast"
-                                         r" together \(lat_deg shape \(3,\), lon_deg shape "
-                                         r"\(2,\), alt_km shape \(\)\)"):
+    with pytest.raises(ValueError, match=r"lat_deg and lon_deg and altitude_km cannot be "
+                                         r"broadcast together \(lat_deg shape \(3,\), lon_deg shape "
+                                         r"\(2,\), altitude_km shape \(\)\)"):
         geodetic_to_ecef([1.0, 2.0, 3.0], [1.0, 2.0])
     with pytest.raises(ValueError, match=r"range_km and elevation_deg .* cannot be broadcast "
                                          r"together \(range_km shape \(3,\), elevation_deg "

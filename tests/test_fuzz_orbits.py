@@ -231,7 +231,7 @@ arrays = st.one_of(nasty_numbers,
 @FUZZ
 @given(lat=arrays, lon=arrays, alt=arrays)
 def test_geodetic_to_ecef(lat, lon, alt):
-    _outcome(lambda: geodetic_to_ecef(lat, lon, alt), ["lat_deg", "lon_deg", "alt_km"])
+    _outcome(lambda: geodetic_to_ecef(lat, lon, alt), ["lat_deg", "lon_deg", "altitude_km"])
 
 
 @FUZZ

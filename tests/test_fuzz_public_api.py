@@ -456,7 +456,7 @@ def _from_orbits():
 
 # ------------------------------------------------------------------ geometry
 
-simple("satcloud.geometry.geodetic_to_ecef", lat_deg=51.5, lon_deg=-0.13, alt_km=0.1)
+simple("satcloud.geometry.geodetic_to_ecef", lat_deg=51.5, lon_deg=-0.13, altitude_km=0.1)
 simple("satcloud.geometry.ecef_to_geodetic", r_km=[3980.0, -9.0, 4966.0])
 simple("satcloud.geometry.slant_range_km", altitude_km=550.0, elevation_deg=30.0)
 case("satcloud.geometry.elevation_deg")(
@@ -480,7 +480,7 @@ case("satcloud.geometry.ecef_positions_km", skip={
     names={"ephemeris_or_r": ("ephemeris",)})(  # messages call it by `name`
     lambda: {"ephemeris_or_r": _ephemeris()})
 case("satcloud.geometry.satellite_min_elevation_deg")(
-    lambda: {"ephemeris": _ephemeris(), "min_elevation_deg": 10.0, "n_sat": 12})
+    lambda: {"ephemeris": _ephemeris(), "min_elevation_deg": 10.0, "n_satellites": 12})
 case("satcloud.geometry.iter_visible_pairs")(
     lambda: {"ephemeris": _ephemeris(), "sites": _sites(), "min_elevation_deg": 10.0,
              "chunk_steps": 2, "method": "auto", "sort_sites": False})

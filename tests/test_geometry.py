@@ -131,11 +131,11 @@ def test_zenith_and_horizon_cases():
 
 @settings(max_examples=100, deadline=None)
 @given(st.floats(-80, 80), lons, st.floats(0.5, 20.0), st.floats(200, 2000))
-def test_elevation_symmetric_east_west(lat, lon, dlon, alt_km):
+def test_elevation_symmetric_east_west(lat, lon, dlon, altitude_km):
     # Satellites at the same latitude and height, dlon east and west of the site, have the
     # same elevation and range, and azimuths mirrored about the meridian (az_w = 360 - az_e).
     lons_sat = (np.array([lon + dlon, lon - dlon]) + 180.0) % 360.0 - 180.0
-    r = geodetic_to_ecef([lat, lat], lons_sat, alt_km)
+    r = geodetic_to_ecef([lat, lat], lons_sat, altitude_km)
     la = look_angles(r[None], lat, lon)
     assert la.elevation_deg[0, 0] == pytest.approx(la.elevation_deg[0, 1], abs=1e-9)
     assert la.range_km[0, 0] == pytest.approx(la.range_km[0, 1], rel=1e-12)
@@ -301,7 +301,7 @@ def test_subsatellite_points_and_ground_track():
     t = time_grid(None, "3h", "60s")
     e = propagate(c, t)
     sp = subsatellite_points(e, time_index=0)
-    assert len(sp) == 1 and sp["alt_km"].iloc[0] == pytest.approx(550, abs=22)
+    assert len(sp) == 1 and sp["altitude_km"].iloc[0] == pytest.approx(550, abs=22)
     gt = ground_track(e)
     assert len(gt) == len(t)
     assert gt["lat_deg"].abs().max() == pytest.approx(53.0 + 0.2, abs=0.3)  # geodetic > i
@@ -378,6 +378,25 @@ def test_satellite_min_elevation_deg(gen1_short):
     np.testing.assert_array_equal(satellite_min_elevation_deg(gen1_short, 10.0), np.full(n, 10.0))
     with pytest.raises(ValueError, match="min_elevation_deg=None needs an Ephemeris"):
         satellite_min_elevation_deg(ecef_positions_km(gen1_short))
+    # n_satellites was spelled n_sat before issue 12: still accepted for one release, with
+    # a DeprecationWarning naming the new spelling, and the same thresholds
+    with pytest.warns(DeprecationWarning, match="'n_satellites'"):
+        old = satellite_min_elevation_deg(gen1_short, 10.0, n_sat=n)
+    np.testing.assert_array_equal(old, np.full(n, 10.0))
+    with pytest.raises(ValueError, match="n_satellites must be a positive integer"):
+        satellite_min_elevation_deg(gen1_short, 10.0, n_satellites=0)
+
+
+def test_geodetic_to_ecef_old_alt_km_keyword_is_deprecated():
+    # altitude_km was spelled alt_km before issue 12; the old keyword gives the same point
+    # with a DeprecationWarning. Reference: on the equator at lon 0 the point is
+    # (a + h, 0, 0), a = 6378.137 km (WGS84, NIMA TR8350.2 table 3.1)
+    with pytest.warns(DeprecationWarning, match="'altitude_km'"):
+        old = geodetic_to_ecef(0.0, 0.0, alt_km=550.0)
+    np.testing.assert_allclose(old, [6378.137 + 550.0, 0.0, 0.0], atol=1e-9)
+    np.testing.assert_array_equal(old, geodetic_to_ecef(0.0, 0.0, altitude_km=550.0))
+    with pytest.raises(TypeError, match="both 'alt_km'"):
+        geodetic_to_ecef(0.0, 0.0, 550.0, alt_km=550.0)
 
 
 def test_enu_basis_broadcasts_a_scalar_latitude_against_longitudes():
