@@ -9,15 +9,21 @@ tests import :func:`walker_ecef_km` from here.
 
 from __future__ import annotations
 
+import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
+from scipy.sparse.csgraph import shortest_path
 
+from satcloud.constellations import Constellation, constellation
 from satcloud.network.isl import (
+    infer_plus_grid,
     isl_graph,
     isl_snapshots,
     plus_grid_edges,
     segment_min_radius_km,
 )
+from satcloud.network.routing import route_snapshots, snapshot_graph
 
 MU_KM3_S2 = 398_600.4418          # WGS84 GM
 OMEGA_E_RAD_S = 7.2921150e-5      # IERS sidereal rotation rate
@@ -150,3 +156,332 @@ def test_isl_bad_input():
         isl_snapshots(np.zeros((1, 2, 3)), [[0, 1]], grazing_altitude_km=-5)
     with pytest.raises(ValueError, match="max_range_km"):
         isl_snapshots(np.zeros((1, 2, 3)), [[0, 1]], max_range_km=0)
+
+
+# --------------------------------------------------------------------------------------
+# +Grid inferred from orbital elements (issue 13, point 2)
+#
+# Reference: the filing's +Grid. A Walker shell i:T/P/F (Walker 1984) puts slot s of
+# plane p at RAAN p * spread / P and argument of latitude 360 s / S + 360 F p / T; its
+# +Grid links (p, s) to (p, s + 1) and (p + 1, s), and across the seam of a Walker delta
+# (P - 1, s) to (0, s + F) -- the satellite 360 F / T ahead, like every other adjacent
+# pair; a Walker star (spread 180 deg) has no seam links. The inference sees only the
+# elements (plane labels, RAAN, u), never the slot numbers the references are built from.
+# --------------------------------------------------------------------------------------
+
+LAYOUTS = [  # planes, sats per plane, phasing F, RAAN spread [deg], inclination [deg]
+    (72, 22, 1, 360.0, 53.0),    # Starlink Gen1 shell 1 as filed
+    (22, 72, 1, 360.0, 53.0),    # the transposed shell: 5 deg slots, 16 deg planes
+    (18, 36, 1, 180.0, 87.9),    # a Walker star (OneWeb-like)
+    (24, 16, 5, 360.0, 70.0),    # F = 5: phase 360 F / T = 4.7 deg of a 22.5 deg slot
+]
+
+
+def walker_table(planes, sats_per_plane, phasing, spread_deg=360.0, inclination_deg=53.0,
+                 altitude_km=550.0):
+    """Elements of a Walker shell written from Walker (1984), with its slot labels."""
+    total = planes * sats_per_plane
+    p = np.repeat(np.arange(planes), sats_per_plane)
+    s = np.tile(np.arange(sats_per_plane), planes)
+    return pd.DataFrame({
+        "sat_id": [f"P{a}S{b}" for a, b in zip(p, s, strict=True)],
+        "shell": "1", "plane": p, "slot": s,
+        "raan_deg": p * spread_deg / planes, "arg_perigee_deg": 0.0,
+        "mean_anomaly_deg": (360.0 * s / sats_per_plane + 360.0 * phasing * p / total) % 360,
+        "altitude_km": altitude_km, "inclination_deg": inclination_deg, "eccentricity": 0.0,
+    })
+
+
+def filed_grid(plane, slot, keep, planes, sats_per_plane, phasing, delta=True):
+    """The filing's +Grid among the kept satellites, from slot numbers alone (a set of
+    row-index pairs): intra-plane only between consecutive slots (none across an empty
+    slot), inter-plane (p, s) - (p + 1, s), and (P - 1, s) - (0, s + F) for a delta."""
+    row = {(int(a), int(b)): k for k, (a, b) in enumerate(zip(plane, slot, strict=True))
+           if keep[k]}
+    out = set()
+    for (p, s), k in row.items():
+        partners = [(p, (s + 1) % sats_per_plane)]
+        if p + 1 < planes:
+            partners.append((p + 1, s))
+        elif delta and planes > 1:
+            partners.append((0, (s + phasing) % sats_per_plane))
+        for q in partners:
+            if q in row and row[q] != k:
+                out.add(tuple(sorted((k, row[q]))))
+    return out
+
+
+def as_set(edges):
+    return {(int(a), int(b)) for a, b in edges}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_plus_grid_edges_seam_links_satellites_beside_each_other(layout):
+    # Walker (1984): with phasing=F every inter-plane link joins satellites whose
+    # arguments of latitude differ by exactly 360 F / T, the seam included
+    planes, spp, f, spread, inc = layout
+    t = walker_table(planes, spp, f, spread, inc)
+    e = plus_grid_edges(t["shell"], t["plane"], t["slot"], phasing=f,
+                        wrap_planes=spread == 360.0)
+    u = t["mean_anomaly_deg"].to_numpy()
+    cross = e[t["plane"].to_numpy()[e[:, 0]] != t["plane"].to_numpy()[e[:, 1]]]
+    p = t["plane"].to_numpy()
+    lo = np.where(p[cross[:, 1]] == (p[cross[:, 0]] + 1) % planes, cross[:, 0], cross[:, 1])
+    hi = np.where(lo == cross[:, 0], cross[:, 1], cross[:, 0])
+    lead = np.mod(u[hi] - u[lo], 360.0)
+    assert np.allclose(lead, 360.0 * f / (planes * spp), atol=1e-9)
+    # 2 N links for a delta; a star has no seam: S fewer
+    n = planes * spp
+    assert len(e) == (2 * n if spread == 360.0 else 2 * n - spp)
+    assert as_set(e) == filed_grid(p, t["slot"].to_numpy(), np.ones(n, bool), planes, spp, f,
+                                   delta=spread == 360.0)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_infer_plus_grid_equals_the_filed_grid(layout):
+    planes, spp, f, spread, inc = layout
+    c = Constellation.walker(550.0, inc, planes, spp, phasing=f, raan_spread_deg=spread)
+    s = c.satellites
+    ref = plus_grid_edges(s["shell"], s["plane"], s["slot"], phasing=f,
+                          wrap_planes=spread == 360.0)
+    assert np.array_equal(infer_plus_grid(c), ref)
+    # a bare table (spacings estimated from the medians), rows shuffled: the same links
+    t = walker_table(planes, spp, f, spread, inc)
+    perm = np.random.default_rng(7).permutation(len(t))
+    tp = t.iloc[perm].reset_index(drop=True)
+    e = perm[infer_plus_grid(tp)]
+    expected = filed_grid(t["plane"], t["slot"], np.ones(len(t), bool), planes, spp, f,
+                          delta=spread == 360.0)
+    assert {tuple(sorted(x)) for x in as_set(e)} == expected
+
+
+def test_infer_plus_grid_on_the_filed_starlink_gen1_shells():
+    # five shells (two at the same altitude and inclination, interleaved): no link
+    # between shells, each shell its own filed +Grid (F = 1 in the catalogue)
+    c = constellation("starlink-gen1")
+    s = c.satellites
+    ref = plus_grid_edges(s["shell"], s["plane"], s["slot"], phasing=1)
+    assert np.array_equal(infer_plus_grid(c), ref)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("noise_deg", [0.0, 0.3])
+def test_infer_plus_grid_with_random_gaps_and_noise(layout, noise_deg):
+    # the filing's +Grid restricted to the remaining satellites (filed_grid, from the
+    # known slot numbers); Gaussian noise of 0.3 deg on RAAN and u changes nothing
+    planes, spp, f, spread, inc = layout
+    t = walker_table(planes, spp, f, spread, inc)
+    rng = np.random.default_rng(2026)
+    keep = rng.random(len(t)) >= 0.2
+    sub = t[keep].reset_index(drop=True)
+    sub["raan_deg"] += rng.normal(0.0, noise_deg, len(sub))
+    sub["mean_anomaly_deg"] += rng.normal(0.0, noise_deg, len(sub))
+    rows = np.flatnonzero(keep)
+    expected = filed_grid(t["plane"], t["slot"], keep, planes, spp, f, delta=spread == 360.0)
+    # filed satellites per plane known (as for a Constellation's Walker shells)
+    e = infer_plus_grid(sub, sats_per_plane=spp, plane_spacing_deg=spread / planes)
+    assert as_set(rows[e]) == expected
+    # the gap-free satellites would all have degree 4; here every degree is <= 4
+    assert np.bincount(e.ravel()).max() <= 4
+    # from the elements alone (medians estimate the spacings; 80 % of slots filled)
+    assert as_set(rows[infer_plus_grid(sub)]) == expected
+
+
+def test_infer_plus_grid_from_a_constellation_subset():
+    # a Constellation keeps its filed S and P after subset(): gaps are measured against
+    # the filing even when most of a plane is empty
+    c = Constellation.walker(550.0, 53.0, 24, 16, phasing=1)
+    keep = np.random.default_rng(3).random(len(c)) >= 0.6
+    s = c.satellites
+    expected = filed_grid(s["plane"], s["slot"], keep, 24, 16, 1)
+    assert as_set(np.flatnonzero(keep)[infer_plus_grid(c.subset(keep))]) == expected
+
+
+def test_infer_plus_grid_links_the_nearest_phase_when_it_is_over_half_a_slot():
+    # Walker 3:15/3/2: the next plane leads by 360 F / T = 48 deg of a 72 deg slot, so
+    # the nearest satellite there trails by 24 deg -- slot s - 1, not s. The inference
+    # links that nearest satellite (plus_grid_edges with inter_plane_slot_offset=-1)
+    t = walker_table(3, 5, 2)
+    ref = plus_grid_edges(t["shell"], t["plane"], t["slot"], phasing=2,
+                          inter_plane_slot_offset=-1)
+    e = infer_plus_grid(t)
+    assert np.array_equal(e, ref)
+    u = t["mean_anomaly_deg"].to_numpy()
+    p = t["plane"].to_numpy()
+    cross = e[p[e[:, 0]] != p[e[:, 1]]]
+    diff = np.abs(np.mod(u[cross[:, 1]] - u[cross[:, 0]] + 180.0, 360.0) - 180.0)
+    assert np.allclose(diff, 24.0)
+
+
+def _j2_rates_deg_s(altitude_km, inclination_deg):
+    """First-order J2 secular rates [deg/s] of RAAN and of u = argp + M for a circular
+    orbit, written out from Vallado (2013) eqs. 9-41 to 9-43."""
+    mu, re, j2 = 398_600.4418, 6378.137, 1.08262668e-3
+    a = re + altitude_km
+    n = np.sqrt(mu / a**3)
+    k = j2 * (re / a) ** 2
+    ci = np.cos(np.radians(inclination_deg))
+    raan_dot = -1.5 * n * k * ci
+    u_dot = n * (1 + 0.75 * k * (3 * ci**2 - 1)) + 0.75 * n * k * (5 * ci**2 - 1)
+    return np.degrees(raan_dot), np.degrees(u_dot)
+
+
+def test_infer_plus_grid_brings_elements_to_a_common_epoch():
+    # element sets of one Walker shell, each given at its own epoch (up to 3 days
+    # earlier, regressed with the closed-form J2 rates): the common epoch restores the
+    # filed +Grid; ignoring the epochs scrambles the planes' phases
+    t = walker_table(72, 22, 1)
+    ref = filed_grid(t["plane"], t["slot"], np.ones(len(t), bool), 72, 22, 1)
+    t0 = pd.Timestamp("2026-04-02T00:00:00Z")
+    age_s = np.random.default_rng(5).uniform(0.0, 3 * 86400.0, len(t))
+    age_s[0] = 0.0                       # the newest set is at t0: the default epoch
+    raan_dot, u_dot = _j2_rates_deg_s(550.0, 53.0)
+    old = t.copy()
+    old["element_epoch"] = t0 - pd.to_timedelta(age_s, unit="s")
+    old["raan_deg"] = np.mod(t["raan_deg"] - raan_dot * age_s, 360.0)
+    old["mean_anomaly_deg"] = np.mod(t["mean_anomaly_deg"] - u_dot * age_s, 360.0)
+    assert as_set(infer_plus_grid(old, sats_per_plane=22)) == ref
+    later = infer_plus_grid(old, sats_per_plane=22, epoch="2026-04-03T12:00:00")
+    assert as_set(later) == ref          # the grid is the same a day and a half later
+    stale = old.drop(columns="element_epoch")
+    assert as_set(infer_plus_grid(stale, sats_per_plane=22)) != ref
+
+
+def test_infer_plus_grid_degree_symmetry_and_shells():
+    # a messy two-shell set (gaps, noise, a Walker star beside a delta): at most two
+    # intra-plane and two inter-plane links per satellite, at most one partner per
+    # adjacent plane, links within a shell and between adjacent planes only
+    a = Constellation.walker(550.0, 53.0, 36, 20, phasing=3, name="a", shell="A")
+    b = Constellation.walker(1200.0, 87.9, 12, 40, phasing=1, raan_spread_deg=180.0,
+                             name="b", shell="B")
+    c = a + b
+    rng = np.random.default_rng(11)
+    c = c.subset(rng.random(len(c)) >= 0.15)
+    s = c.satellites.copy()
+    s["mean_anomaly_deg"] += rng.normal(0.0, 0.4, len(s))
+    e = infer_plus_grid(Constellation("noisy", s, c.shells, c.epoch))
+    assert np.all(e[:, 0] < e[:, 1]) and len(np.unique(e, axis=0)) == len(e)
+    shell, plane = s["shell"].to_numpy(), s["plane"].to_numpy()
+    assert np.all(shell[e[:, 0]] == shell[e[:, 1]])
+    n = len(s)
+    assert np.bincount(e.ravel(), minlength=n).max() <= 4
+    # and it is the filing's +Grid of each shell among the remaining satellites
+    slot = s["slot"].to_numpy()
+    for label, planes, spp, f, delta in (("A", 36, 20, 3, True), ("B", 12, 40, 1, False)):
+        rows = np.flatnonzero(shell == label)
+        expected = filed_grid(plane[rows], slot[rows], np.ones(len(rows), bool), planes, spp,
+                              f, delta=delta)
+        assert as_set(e[np.isin(e[:, 0], rows)]) == {(rows[i], rows[j]) for i, j in expected}
+    intra = plane[e[:, 0]] == plane[e[:, 1]]
+    assert np.bincount(e[intra].ravel(), minlength=n).max() <= 2
+    assert np.bincount(e[~intra].ravel(), minlength=n).max() <= 2
+    # one partner per (satellite, other plane): the inter-plane matching is one-to-one
+    pairs = np.concatenate([np.stack([e[~intra, 0], plane[e[~intra, 1]]], 1),
+                            np.stack([e[~intra, 1], plane[e[~intra, 0]]], 1)])
+    assert len(np.unique(pairs, axis=0)) == len(pairs)
+    # planes linked are adjacent in the filing (delta wraps, the star does not)
+    dp = np.abs(plane[e[~intra, 0]] - plane[e[~intra, 1]])
+    is_a = shell[e[~intra, 0]] == "A"
+    assert set(np.unique(dp[is_a])) == {1, 35} and set(np.unique(dp[~is_a])) == {1}
+
+
+def test_infer_plus_grid_bad_input():
+    t = walker_table(4, 6, 1)
+    with pytest.raises(TypeError, match="Constellation or a pandas DataFrame"):
+        infer_plus_grid(t.to_dict("list"))
+    with pytest.raises(ValueError, match="empty"):
+        infer_plus_grid(t.iloc[:0])
+    with pytest.raises(ValueError, match=r"missing column\(s\) \['raan_deg'\]"):
+        infer_plus_grid(t.drop(columns="raan_deg"))
+    bad = t.copy()
+    bad.loc[5, "mean_anomaly_deg"] = np.nan
+    with pytest.raises(ValueError, match="'mean_anomaly_deg' is nan at row 5.*P0S5"):
+        infer_plus_grid(bad)
+    bad = t.copy()
+    bad["raan_deg"] = "east"
+    with pytest.raises(TypeError, match="'raan_deg' must be numeric"):
+        infer_plus_grid(bad)
+    bad = t.copy()
+    bad["plane"] = bad["plane"].astype(float)
+    bad.loc[3, "plane"] = np.nan
+    with pytest.raises(ValueError, match="'plane' is missing at row 3"):
+        infer_plus_grid(bad)
+    with pytest.raises(ValueError, match="gap_factor"):
+        infer_plus_grid(t, gap_factor=0.5)
+    with pytest.raises(ValueError, match="tolerance_slots"):
+        infer_plus_grid(t, tolerance_slots=1.0)
+    with pytest.raises(ValueError, match="sats_per_plane"):
+        infer_plus_grid(t, sats_per_plane=0)
+    with pytest.raises(ValueError, match=r"names shell\(s\) \['9'\]"):
+        infer_plus_grid(t, sats_per_plane={"9": 6})
+    with pytest.raises(ValueError, match="plane_spacing_deg"):
+        infer_plus_grid(t, plane_spacing_deg=-90.0)
+    with pytest.raises(ValueError, match="epoch needs an 'element_epoch' column"):
+        infer_plus_grid(t, epoch="2026-04-02")
+    aged = t.assign(element_epoch=pd.Timestamp("2026-04-02", tz="UTC"))
+    aged.loc[0, "element_epoch"] = pd.Timestamp("2026-04-01", tz="UTC")
+    with pytest.raises(ValueError, match=r"missing column\(s\) \['altitude_km'\]"):
+        infer_plus_grid(aged.drop(columns="altitude_km"))
+    with pytest.raises(TypeError, match="wrap_planes"):
+        plus_grid_edges(t["shell"], t["plane"], t["slot"], wrap_planes="no")
+    with pytest.raises(ValueError, match="phasing"):
+        plus_grid_edges(t["shell"], t["plane"], t["slot"], phasing=-1)
+
+
+def test_routes_over_the_inferred_grid_of_a_shell_with_gaps():
+    # positions from the closed-form Walker shell (walker_ecef_km), 25 % of the
+    # satellites removed; the inferred links carry the routes. References: the
+    # intra-plane chord 2 a sin(pi / S) (no link spans an empty slot), networkx's
+    # shortest paths (hop counts and delays) on the very graphs satcloud routes over
+    planes, spp = 36, 20
+    r_all, _, plane_all, slot_all = walker_ecef_km([0.0, 300.0], planes=planes,
+                                                   sats_per_plane=spp)
+    t = walker_table(planes, spp, 1)
+    keep = np.random.default_rng(13).random(len(t)) >= 0.25
+    sub, r = t[keep].reset_index(drop=True), r_all[:, keep]
+    edges = infer_plus_grid(sub, sats_per_plane=spp)
+    assert as_set(np.flatnonzero(keep)[edges]) == filed_grid(plane_all, slot_all, keep,
+                                                             planes, spp, 1)
+    snaps = isl_snapshots(r, edges, max_range_km=None)
+    intra = sub["plane"].to_numpy()[edges[:, 0]] == sub["plane"].to_numpy()[edges[:, 1]]
+    assert np.allclose(snaps.length_km[:, intra], 2 * (R_EQ_KM + 550.0) * np.sin(np.pi / spp),
+                       rtol=1e-9)
+    # all-pairs hop counts over the laser graph: scipy (as satcloud's router) = networkx
+    hops = shortest_path(snaps.graph(0), unweighted=True, directed=False)
+    G = nx.Graph()
+    G.add_nodes_from(range(r.shape[1]))
+    G.add_edges_from(snaps.edges[snaps.valid[0]].tolist())
+    for src in (0, 100, 400):
+        ref = nx.single_source_shortest_path_length(G, src)
+        got = {k: int(v) for k, v in enumerate(hops[src]) if np.isfinite(v)}
+        assert got == ref
+    # city-to-city routes: delay and satellites on the path as networkx finds them
+    cities = np.array([[51.50853, -0.12574], [40.71427, -74.00597], [35.6895, 139.69171],
+                       [-33.86785, 151.20732], [1.28967, 103.85007], [-23.5475, -46.63611]])
+    lat, lon = cities[:, 0], cities[:, 1]
+    res = route_snapshots(r, lat, lon, lat, lon, sat_min_elevation_deg=25.0,
+                          isl_edges=edges, return_paths=True)
+    n_checked = 0
+    for k in range(2):
+        g, src_nodes, dst_nodes = snapshot_graph(r[k], lat, lon, lat, lon,
+                                                 sat_min_elevation_deg=25.0, isl_edges=edges)
+        D = nx.DiGraph()
+        coo = g.tocoo()
+        D.add_weighted_edges_from(zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(),
+                                      strict=True))
+        for i, sn in enumerate(src_nodes):
+            dist, paths = nx.single_source_dijkstra(D, int(sn), weight="weight")
+            for j, dn in enumerate(dst_nodes):
+                if i == j:
+                    continue
+                if int(dn) not in dist:
+                    assert not np.isfinite(res[k].total_ms[i, j])
+                    continue
+                n_checked += 1
+                assert res[k].total_ms[i, j] == pytest.approx(dist[int(dn)], rel=1e-12)
+                assert res[k].n_sats[i, j] == sum(v < r.shape[1] for v in paths[int(dn)])
+                path = [int(v) for v in res[k].paths[i, j] if v >= 0]
+                assert as_set(np.sort(np.array(list(zip(path[:-1], path[1:],
+                                                        strict=True)), ndmin=2)
+                                      .reshape(-1, 2), axis=1)) <= as_set(edges)
+    assert n_checked >= 40   # most city pairs are connected through the gapped grid

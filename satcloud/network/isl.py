@@ -19,19 +19,26 @@ time, computed for all snapshots at once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
+from astropy.units import s as u_sec
 
 from satcloud._validate import as_float_array
 from satcloud.geometry import WGS84_A_KM
 from satcloud.network._checks import as_int, broadcast, finite_scalar, positions
+from satcloud.orbits import R_EARTH_KM, j2_secular_rates
+from satcloud.time import to_time
 
 __all__ = [
     "DEFAULT_GRAZING_ALTITUDE_KM",
     "DEFAULT_MAX_ISL_RANGE_KM",
+    "INFER_COLUMNS",
     "IslSnapshots",
+    "infer_plus_grid",
     "isl_graph",
     "isl_snapshots",
     "plus_grid_edges",
@@ -58,13 +65,22 @@ def _int_array(value, name: str) -> np.ndarray:
 
 def plus_grid_edges(shell, plane, slot, *, intra_plane: bool = True,
                     inter_plane: bool = True, inter_plane_slot_offset: int = 0,
-                    intra_plane_step: int = 1) -> np.ndarray:
+                    intra_plane_step: int = 1, phasing=0, wrap_planes=True) -> np.ndarray:
     """Undirected +Grid links of a (multi-shell) constellation.
 
     Satellite ``(shell, p, s)`` links to ``(shell, p, s + intra_plane_step)`` in its own
     plane and to ``(shell, p + 1, s + inter_plane_slot_offset)`` in the next plane, both
     modulo the shell's plane and slot counts; with the same rule applied from the other
     side, every satellite has two intra-plane and two inter-plane neighbours.
+
+    Across the *seam* (last plane ``P - 1`` -> plane 0) a Walker delta i:T/P/F is
+    shifted by F slots: slot ``s`` of plane ``P - 1`` has argument of latitude
+    ``360 s / S + 360 F (P - 1) / T``, which is ``360 F / T`` behind slot ``s + F`` of
+    plane 0 -- the same lead as between any two adjacent planes (Walker 1984). Give
+    ``phasing=F`` to link the seam to that slot (the satellites beside each other);
+    the default 0 links equal slot indices, as Hypatia does, which is a diagonal link
+    of F slots at the seam when F > 0. A Walker star (planes over 180 deg of RAAN) has
+    counter-rotating planes at the seam and no links across it: ``wrap_planes=False``.
 
     Parameters
     ----------
@@ -81,6 +97,12 @@ def plus_grid_edges(shell, plane, slot, *, intra_plane: bool = True,
         Hypatia does). [-]
     intra_plane_step : int
         Slot distance of the in-plane neighbour (1 = the adjacent satellite). [-]
+    phasing : int or Mapping, optional
+        Walker phasing factor F (extra slot shift of the seam links), for every shell
+        or as ``{shell label: F}`` (shells not listed: 0). [-]
+    wrap_planes : bool or Mapping, optional
+        Whether the last plane links to plane 0 (True for a Walker delta, False for a
+        Walker star), for every shell or as ``{shell label: bool}`` (not listed: True).
 
     Returns
     -------
@@ -88,6 +110,13 @@ def plus_grid_edges(shell, plane, slot, *, intra_plane: bool = True,
         ``[E, 2]`` satellite row indices ``(i, j)`` with ``i < j``, unique, sorted.
         Planes with fewer than two satellites and shells with a single plane simply
         contribute no link of that kind.
+
+    References
+    ----------
+    .. [1] J. G. Walker, "Satellite constellations", *J. Br. Interplanet. Soc.* 37,
+       559-572 (1984).
+    .. [2] D. Bhattacherjee and A. Singla, "Network topology design at 27,000 km/hour",
+       CoNEXT 2019.
     """
     plane = _int_array(plane, "plane")
     slot = _int_array(slot, "slot")
@@ -100,7 +129,10 @@ def plus_grid_edges(shell, plane, slot, *, intra_plane: bool = True,
                          f"{len(shell)}, {len(plane)}, {len(slot)}")
     intra_plane_step = as_int(intra_plane_step, "intra_plane_step", 1)
     inter_plane_slot_offset = as_int(inter_plane_slot_offset, "inter_plane_slot_offset")
-    _, shell_code = np.unique(shell, return_inverse=True)
+    labels, shell_code = np.unique(shell, return_inverse=True)
+    seam_shift = _per_shell(phasing, "phasing", labels, 0,
+                            lambda v, n: as_int(v, n, 0))
+    seam_wrap = _per_shell(wrap_planes, "wrap_planes", labels, True, _as_flag)
     edges = []
     for code in np.unique(shell_code):
         idx = np.flatnonzero(shell_code == code)
@@ -117,6 +149,7 @@ def plus_grid_edges(shell, plane, slot, *, intra_plane: bool = True,
         if inter_plane and n_planes > 1:
             a = table
             b = np.roll(np.roll(table, -1, axis=0), -inter_plane_slot_offset, axis=1)
+            b[-1] = np.roll(b[-1], -seam_shift[code]) if seam_wrap[code] else -1
             edges.append(np.stack([a.ravel(), b.ravel()], axis=1))
     if not edges:
         return np.zeros((0, 2), dtype=np.int64)
@@ -124,6 +157,344 @@ def plus_grid_edges(shell, plane, slot, *, intra_plane: bool = True,
     e = e[(e[:, 0] >= 0) & (e[:, 1] >= 0) & (e[:, 0] != e[:, 1])]
     e = np.sort(e, axis=1)
     return np.unique(e, axis=0)
+
+
+#: Satellite-table columns :func:`infer_plus_grid` always reads.
+INFER_COLUMNS = ("shell", "plane", "raan_deg", "arg_perigee_deg", "mean_anomaly_deg")
+# ... and those it also needs to bring elements of different epochs to one epoch
+_EPOCH_COLUMNS = ("element_epoch", "altitude_km", "inclination_deg")
+
+
+def infer_plus_grid(satellites, *, epoch=None, sats_per_plane=None, plane_spacing_deg=None,
+                    gap_factor=1.5, tolerance_slots=0.5) -> np.ndarray:
+    """+Grid laser links inferred from the satellites' orbital elements.
+
+    Where :func:`plus_grid_edges` reads the filed slot numbers, this function reads
+    where the satellites are: the right ascension of the ascending node (RAAN) of each
+    plane and each satellite's argument of latitude ``u = arg_perigee + mean_anomaly``,
+    so it works on real constellations whose planes are partly filled (element sets
+    grouped into shells and planes), and on filed Walker shells, where it returns the
+    filing's +Grid exactly (``plus_grid_edges(..., phasing=F)``, without the seam links
+    for a Walker star).
+
+    Rules, per shell (the ``shell`` column) and plane (the ``plane`` column):
+
+    - **Nominal spacings.** The slot spacing is ``360 / S`` with ``S`` the filed
+      satellites per plane (``sats_per_plane``, or the shell table of a
+      :class:`~satcloud.constellations.Constellation` for Walker-built shells, those
+      with ``phasing >= 0``), otherwise the median gap in ``u`` between consecutive
+      satellites of the shell's planes. The plane spacing is ``plane_spacing_deg``, or
+      ``raan_spread_deg / planes`` of a Walker-built shell, otherwise the median RAAN
+      gap between consecutive planes (plane RAAN: circular mean of its satellites).
+    - **Intra-plane.** Each satellite links to the next one ahead in ``u`` in its
+      plane (wrapping at 360 deg), unless the gap exceeds ``gap_factor`` x the slot
+      spacing: such a gap holds at least one empty slot and gets no link.
+    - **Adjacent planes.** Planes are ordered by RAAN within the shell; a plane's
+      neighbour is the next one east, wrapping at 360 deg, unless the RAAN gap exceeds
+      ``gap_factor`` x the plane spacing (an empty plane, or the seam of a Walker star,
+      whose last and first planes are 180 deg + one spacing apart: no links there).
+    - **Inter-plane.** The shell's inter-plane phase offset ``d`` (how far ahead in
+      ``u`` the next plane's satellites are) is the circular median, modulo the slot
+      spacing, of each satellite's difference to the nearest satellite in ``u`` of the
+      next plane. Each satellite links to the satellite of the next plane nearest to
+      ``u + d``, if it lies within ``tolerance_slots`` slot spacings of it and the link
+      is mutual (that satellite's nearest to ``u' - d`` in the previous plane is this
+      one): an empty slot leaves a gap, never a diagonal link.
+
+    Each satellite gets at most two intra-plane and two inter-plane links; the edge
+    set is symmetric (undirected). The cost is a few sorts and binary searches over
+    all satellites (no loop over satellites).
+
+    Parameters
+    ----------
+    satellites : Constellation or pandas.DataFrame
+        The satellites, one row each, with the columns of :data:`INFER_COLUMNS`
+        (``raan_deg``, ``arg_perigee_deg``, ``mean_anomaly_deg`` in deg; ``shell`` and
+        ``plane`` labels). With ``element_epoch`` (UTC) and epochs that differ (or an
+        ``epoch``), also ``altitude_km`` (a - 6378.137 km), ``inclination_deg`` and
+        optionally ``eccentricity`` (default 0).
+    epoch : Time, datetime or str, optional
+        The common epoch at which planes and phases are compared. Elements at other
+        epochs are advanced to it with the J2 secular rates of RAAN, argument of
+        perigee and mean anomaly (:func:`satcloud.orbits.j2_secular_rates`; about a
+        degree of along-track error over a week of TLE ages, small against Starlink's
+        16 deg slot spacing). Default: the latest ``element_epoch`` (no propagation
+        when all epochs are equal or there is no ``element_epoch`` column).
+    sats_per_plane : int or Mapping, optional
+        Filed satellites per plane S (slot spacing ``360 / S``), for every shell or as
+        ``{shell label: S}``; shells not given use the rule above. [-]
+    plane_spacing_deg : float or Mapping, optional
+        Nominal RAAN spacing of adjacent planes, for every shell or as
+        ``{shell label: spacing}``, in (0, 360]. [deg]
+    gap_factor : float, optional
+        A gap wider than this many nominal spacings means empty slots (or planes); at
+        least 1. Default 1.5. [-]
+    tolerance_slots : float, optional
+        Largest offset of an inter-plane neighbour from the expected phase, in slot
+        spacings, in (0, 1). Default 0.5. [-]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[E, 2]`` row indices ``(i, j)`` of ``satellites`` with ``i < j``, unique,
+        sorted -- the format of :func:`plus_grid_edges`, for :func:`isl_snapshots` and
+        :func:`satcloud.network.routing.iter_routes`.
+
+    Raises
+    ------
+    TypeError
+        If ``satellites`` is neither a Constellation nor a DataFrame, or a column is
+        not numeric.
+    ValueError
+        For an empty table, a missing column, a non-finite element (the message names
+        the column and the satellite), or an option out of range.
+
+    References
+    ----------
+    .. [1] J. G. Walker, "Satellite constellations", *J. Br. Interplanet. Soc.* 37,
+       559-572 (1984).
+    .. [2] D. Bhattacherjee and A. Singla, "Network topology design at 27,000 km/hour",
+       CoNEXT 2019 (the +Grid).
+    .. [3] D. A. Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed.,
+       Microcosm Press (2013), eqs. 9-41 to 9-43 (J2 secular rates).
+    """
+    sats, shells_table = _infer_input(satellites)
+    gap_factor = finite_scalar(gap_factor, "gap_factor", 1.0, None)
+    tol = finite_scalar(tolerance_slots, "tolerance_slots", 0.0, 1.0, low_open=True,
+                        high_open=True)
+    raan, u = _common_epoch_angles(sats, epoch)
+    shell_code, shell_labels = pd.factorize(sats["shell"], use_na_sentinel=True)
+    plane_code, _ = pd.factorize(sats["plane"], use_na_sentinel=True)
+    for col, code in (("shell", shell_code), ("plane", plane_code)):
+        if (code < 0).any():
+            k = int(np.flatnonzero(code < 0)[0])
+            raise ValueError(f"satellites column {col!r} is missing at row {k} "
+                             f"({_sat_name(sats, k)}); every satellite needs a {col}")
+    group, _ = pd.factorize(shell_code.astype(np.int64) * (int(plane_code.max()) + 1)
+                            + plane_code)
+    n_shells = len(shell_labels)
+    n_groups = int(group.max()) + 1
+    group_shell = np.empty(n_groups, np.int64)
+    group_shell[group] = shell_code
+
+    # satellites sorted by (plane group, u); each group is a contiguous run
+    order = np.lexsort((u, group))
+    g_s, u_s = group[order], u[order]
+    count = np.bincount(g_s, minlength=n_groups)
+    start = np.cumsum(count) - count
+    pos = np.arange(len(order)) - start[g_s]
+    ahead = start[g_s] + (pos + 1) % count[g_s]
+    gap_u = np.mod(u_s[ahead] - u_s, 360.0)
+    sh_s = group_shell[g_s]
+    multi = count[g_s] >= 2
+
+    walker = _walker_shells(shells_table, shell_labels)
+    slot_sp = _nominal_spacing(
+        sats_per_plane, "sats_per_plane", shell_labels, walker, "slot",
+        lambda v, n: 360.0 / as_int(v, n, 1), gap_u[multi], sh_s[multi])
+
+    # intra-plane: consecutive in u unless the gap holds an empty slot
+    ok = multi & (gap_u <= gap_factor * slot_sp[sh_s])
+    intra = np.stack([order[ok], order[ahead[ok]]], axis=1)
+
+    # planes ordered by RAAN within each shell; the neighbour east unless the gap is
+    # wider than gap_factor plane spacings (empty plane, Walker-star seam)
+    ang = np.radians(raan)
+    raan_g = np.degrees(np.arctan2(np.bincount(group, np.sin(ang), n_groups),
+                                   np.bincount(group, np.cos(ang), n_groups))) % 360.0
+    g_order = np.lexsort((raan_g, group_shell))
+    gs = group_shell[g_order]
+    n_pl = np.bincount(gs, minlength=n_shells)
+    g_start = np.cumsum(n_pl) - n_pl
+    g_pos = np.arange(n_groups) - g_start[gs]
+    east = g_order[g_start[gs] + (g_pos + 1) % n_pl[gs]]
+    gap_raan = np.mod(raan_g[east] - raan_g[g_order], 360.0)
+    several = n_pl[gs] >= 2
+    plane_sp = _nominal_spacing(
+        plane_spacing_deg, "plane_spacing_deg", shell_labels, walker, "plane",
+        lambda v, n: finite_scalar(v, n, 0.0, 360.0, low_open=True, unit="deg"),
+        gap_raan[several], gs[several])
+    linked = several & (gap_raan <= gap_factor * plane_sp[gs])
+    nxt = np.full(n_groups, -1, np.int64)
+    prv = np.full(n_groups, -1, np.int64)
+    nxt[g_order[linked]] = east[linked]
+    prv[east[linked]] = g_order[linked]
+
+    key = g_s * 720.0 + u_s          # sorted: u in [0, 360) within each group
+    has_next = nxt[g_s] >= 0
+    inter = np.zeros((0, 2), np.int64)
+    if has_next.any():
+        # the shell's inter-plane phase offset: circular median of the nearest-u
+        # differences, modulo the slot spacing
+        a = np.flatnonzero(has_next)
+        _, d = _nearest(key, u_s, start, count, nxt[g_s[a]], u_s[a])
+        sp_a = slot_sp[sh_s[a]]
+        phase = 2.0 * np.pi * d / sp_a
+        sh_a = sh_s[a]
+        mean = np.arctan2(np.bincount(sh_a, np.sin(phase), n_shells),
+                          np.bincount(sh_a, np.cos(phase), n_shells))
+        rel = np.mod(phase - mean[sh_a] + np.pi, 2.0 * np.pi) - np.pi
+        offset = np.zeros(n_shells)
+        for k in np.unique(sh_a):
+            offset[k] = (mean[k] + np.median(rel[sh_a == k])) * slot_sp[k] / (2.0 * np.pi)
+        # forward: nearest to u + offset in the next plane, within the tolerance
+        fwd = np.full(len(order), -1, np.int64)
+        b, dist = _nearest(key, u_s, start, count, nxt[g_s[a]],
+                           np.mod(u_s[a] + offset[sh_a], 360.0))
+        keep = np.abs(dist) <= tol * sp_a
+        fwd[a[keep]] = b[keep]
+        # backward: nearest to u - offset in the previous plane
+        c = np.flatnonzero(prv[g_s] >= 0)
+        bwd = np.full(len(order), -1, np.int64)
+        a2, dist2 = _nearest(key, u_s, start, count, prv[g_s[c]],
+                             np.mod(u_s[c] - offset[sh_s[c]], 360.0))
+        keep2 = np.abs(dist2) <= tol * slot_sp[sh_s[c]]
+        bwd[c[keep2]] = a2[keep2]
+        mutual = np.flatnonzero(fwd >= 0)
+        mutual = mutual[bwd[fwd[mutual]] == mutual]
+        inter = np.stack([order[mutual], order[fwd[mutual]]], axis=1)
+
+    e = np.concatenate([intra, inter]).astype(np.int64)
+    e = np.sort(e[e[:, 0] != e[:, 1]], axis=1)
+    if not len(e):
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.unique(e, axis=0)
+
+
+def _nearest(key, u_s, start, count, group, target_deg):
+    """Index (into the sorted arrays) of the satellite of ``group`` nearest in ``u`` to
+    ``target_deg`` (circularly), and the signed difference ``u - target`` in
+    [-180, 180). [deg]"""
+    n = count[group]
+    pos = np.searchsorted(key, group * 720.0 + target_deg) - start[group]
+    hi = start[group] + pos % n
+    lo = start[group] + (pos - 1) % n
+    d_hi = np.mod(u_s[hi] - target_deg + 180.0, 360.0) - 180.0
+    d_lo = np.mod(u_s[lo] - target_deg + 180.0, 360.0) - 180.0
+    pick_lo = np.abs(d_lo) < np.abs(d_hi)
+    return np.where(pick_lo, lo, hi), np.where(pick_lo, d_lo, d_hi)
+
+
+def _nominal_spacing(value, name, labels, walker, kind, check, gaps, gap_shell):
+    """Per-shell nominal spacing [deg]: the user's value, the filed Walker value, or
+    the median of the observed gaps (360 when a shell has none)."""
+    given = _per_shell({} if value is None else value, name, labels, None, check)
+    out = np.full(len(labels), 360.0)
+    for k in range(len(labels)):
+        if given[k] is not None:
+            out[k] = given[k]
+        elif walker[k] is not None:
+            out[k] = walker[k][kind]
+        elif (gap_shell == k).any():
+            out[k] = float(np.median(gaps[gap_shell == k]))
+    return out
+
+
+def _walker_shells(shells, labels) -> list:
+    """Per shell label: ``{"slot": 360 / S, "plane": spread / P}`` for shells built as
+    Walker shells (``phasing >= 0`` in a Constellation's shell table), else None."""
+    out = [None] * len(labels)
+    if shells is None:
+        return out
+    need = {"shell", "planes", "sats_per_plane", "phasing", "raan_spread_deg"}
+    if not need <= set(shells.columns):
+        return out
+    rows = {str(r.shell): r for r in shells.itertuples(index=False)}
+    for k, label in enumerate(labels):
+        r = rows.get(str(label))
+        if r is not None and r.phasing >= 0 and r.planes >= 1 and r.sats_per_plane >= 1:
+            out[k] = {"slot": 360.0 / r.sats_per_plane,
+                      "plane": float(r.raan_spread_deg) / r.planes}
+    return out
+
+
+def _sat_name(sats: pd.DataFrame, k: int) -> str:
+    return f"sat_id {sats['sat_id'].iloc[k]!r}" if "sat_id" in sats.columns else f"row {k}"
+
+
+def _infer_input(satellites):
+    """(satellites DataFrame, shell table or None), checked for the columns."""
+    from satcloud.constellations import Constellation
+
+    if isinstance(satellites, Constellation):
+        sats, shells = satellites.satellites, satellites.shells
+    elif isinstance(satellites, pd.DataFrame):
+        sats, shells = satellites, None
+    else:
+        raise TypeError(f"satellites must be a Constellation or a pandas DataFrame with "
+                        f"columns {list(INFER_COLUMNS)}, got {type(satellites).__name__}")
+    if len(sats) == 0:
+        raise ValueError("satellites is empty: no satellite to link")
+    missing = [c for c in INFER_COLUMNS if c not in sats.columns]
+    if missing:
+        raise ValueError(f"satellites is missing column(s) {missing}; needed: "
+                         f"{list(INFER_COLUMNS)}")
+    return sats.reset_index(drop=True), shells
+
+
+def _element(sats: pd.DataFrame, col: str) -> np.ndarray:
+    try:
+        v = sats[col].to_numpy(dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"satellites column {col!r} must be numeric [deg/km], got dtype "
+                        f"{sats[col].dtype}") from exc
+    bad = ~np.isfinite(v)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"satellites column {col!r} is {float(v[k])!r} at row {k} "
+                         f"({_sat_name(sats, k)}); elements must be finite")
+    return v
+
+
+def _common_epoch_angles(sats: pd.DataFrame, epoch):
+    """RAAN and argument of latitude [deg], in [0, 360), at one common epoch."""
+    raan = _element(sats, "raan_deg")
+    u = _element(sats, "arg_perigee_deg") + _element(sats, "mean_anomaly_deg")
+    has_epochs = "element_epoch" in sats.columns
+    if epoch is not None and not has_epochs:
+        raise ValueError("epoch needs an 'element_epoch' column in satellites (the "
+                         "epoch of each element set) to advance the elements to it")
+    if has_epochs:
+        t = to_time(pd.to_datetime(sats["element_epoch"], utc=True), "element_epoch")
+        ref = t.max() if epoch is None else to_time(epoch, "epoch")
+        if not ref.isscalar:
+            raise ValueError(f"epoch must be a single time, got {len(ref)} times")
+        dt_s = (ref - t).to(u_sec).value
+        if np.any(dt_s != 0.0):
+            missing = [c for c in _EPOCH_COLUMNS if c not in sats.columns]
+            if missing:
+                raise ValueError(f"satellites is missing column(s) {missing}, needed to "
+                                 "advance elements of different epochs to a common one")
+            ecc = (_element(sats, "eccentricity") if "eccentricity" in sats.columns
+                   else np.zeros(len(sats)))
+            rates = j2_secular_rates(R_EARTH_KM + _element(sats, "altitude_km"), ecc,
+                                     _element(sats, "inclination_deg"))
+            raan = raan + np.degrees(rates[0] * dt_s)
+            u = u + np.degrees((rates[1] + rates[2]) * dt_s)
+    raan, u = np.mod(raan, 360.0), np.mod(u, 360.0)
+    # np.mod may round a tiny negative angle up to exactly 360
+    return np.where(raan >= 360.0, 0.0, raan), np.where(u >= 360.0, 0.0, u)
+
+
+def _as_flag(value, name: str) -> bool:
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {value!r:.100}")
+    return bool(value)
+
+
+def _per_shell(value, name: str, labels, default, check) -> list:
+    """One checked value per shell label from a scalar or a ``{label: value}`` mapping."""
+    if isinstance(value, Mapping):
+        known = {str(k) for k in labels}
+        unknown = [k for k in value if str(k) not in known]
+        if unknown:
+            raise ValueError(f"{name} names shell(s) {unknown!r:.200} that are not in the "
+                             f"table; shells: {sorted(known)!r:.200}")
+        by_label = {str(k): v for k, v in value.items()}
+        return [check(by_label[str(k)], f"{name}[{k!r}]") if str(k) in by_label
+                else default for k in labels]
+    one = check(value, name)
+    return [one] * len(labels)
 
 
 def segment_min_radius_km(a_km, b_km) -> np.ndarray:
