@@ -49,10 +49,17 @@ folder: it holds an exclusive OS lock on ``DIR/.sweep.lock`` (``fcntl.flock``, o
 killed, and a second sweep into the same folder meanwhile is refused with
 :class:`OutputInUseError` instead of deleting the first one's files.
 
+References
+----------
+.. [1] National Imagery and Mapping Agency, "Department of Defense World Geodetic System
+   1984: Its Definition and Relationships with Local Geodetic Systems", Technical Report
+   TR8350.2, 3rd ed., Amendment 1, 2000.
+   https://earth-info.nga.mil/GandG/publications/tr8350.2/tr8350_2.html
+
 Examples
 --------
 Orbital period and satellites per plane over a small altitude x planes grid for a fixed
-satellite budget (Kepler's third law, GM and equatorial radius from WGS84)::
+satellite budget (Kepler's third law, GM and equatorial radius from WGS84 [1]_)::
 
     import math
     from satcloud.sweep import sweep

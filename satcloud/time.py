@@ -32,6 +32,18 @@ the installed ``astropy-iers-data`` release, which a user updates by upgrading i
 
 Polar motion is neglected by the callers (|x_p|, |y_p| < 0.5 arcsec: < 15 m at the
 Earth's surface).
+
+The Earth rotation angle and its rate are those of the IERS Conventions [1]_, evaluated
+by ERFA; GMST 1982 is the angle of the TEME frame SGP4 works in [2]_.
+
+References
+----------
+.. [1] G. Petit and B. Luzum (eds.), "IERS Conventions (2010)", IERS Technical Note
+   No. 36, Bundesamt für Kartographie und Geodäsie, 2010.
+   https://www.iers.org/IERS/EN/Publications/TechnicalNotes/tn36.html
+.. [2] D. A. Vallado, P. Crawford, R. Hujsak and T. S. Kelso, "Revisiting Spacetrack
+   Report #3", AIAA/AAS Astrodynamics Specialist Conference, AIAA 2006-6753, 2006.
+   doi:10.2514/6.2006-6753
 """
 
 from __future__ import annotations
@@ -65,7 +77,8 @@ __all__ = [
     "uniform_step_s",
 ]
 
-#: Earth's rotation rate relative to the CIO, d(ERA)/dt (IERS Conventions 2010). [rad/s]
+#: Earth's rotation rate relative to the CIO, d(ERA)/dt (IERS Conventions 2010, ch. 5;
+#: module References [1]). [rad/s]
 SIDEREAL_RATE_RAD_S = 2.0 * np.pi * 1.00273781191135448 / 86400.0
 
 #: The package's fixed default epoch: 2020-10-01T00:00:00 UTC, the month of the
@@ -421,6 +434,17 @@ def earth_rotation_angle_rad(times) -> np.ndarray:
     -------
     numpy.ndarray
         ERA in [0, 2 pi), the angle CIRS -> TIRS about the CIP. [rad]
+
+    Notes
+    -----
+    ERA is the linear function of UT1 of the IERS Conventions [1]_ (chapter 5), as
+    ERFA's ``era00`` evaluates it.
+
+    References
+    ----------
+    .. [1] G. Petit and B. Luzum (eds.), "IERS Conventions (2010)", IERS Technical Note
+       No. 36, Bundesamt für Kartographie und Geodäsie, 2010.
+       https://www.iers.org/IERS/EN/Publications/TechnicalNotes/tn36.html
     """
     import erfa
 
@@ -432,13 +456,19 @@ def earth_rotation_angle_rad(times) -> np.ndarray:
 def gmst82_rad(times) -> np.ndarray:
     """Greenwich mean sidereal time, IAU 1982 model with UT1 (ERFA ``gmst82``). [rad]
 
-    The angle of the TEME -> pseudo-Earth-fixed rotation used with SGP4
-    (Vallado et al. 2006, sec. "Coordinate systems").
+    The angle of the TEME -> pseudo-Earth-fixed rotation used with SGP4 ([1]_, sec.
+    "Coordinate systems").
 
     Parameters
     ----------
     times : Time or array_like
         Times, read by :func:`to_time`.
+
+    References
+    ----------
+    .. [1] D. A. Vallado, P. Crawford, R. Hujsak and T. S. Kelso, "Revisiting Spacetrack
+       Report #3", AIAA/AAS Astrodynamics Specialist Conference, AIAA 2006-6753, 2006.
+       doi:10.2514/6.2006-6753
     """
     import erfa
 

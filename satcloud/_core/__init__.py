@@ -19,7 +19,13 @@ Modules
 :mod:`~satcloud._core.rotation`
     Rotation of TEME positions to the pseudo-Earth-fixed frame by R3(GMST).
 :mod:`~satcloud._core.sgp4`
-    Near-Earth SGP4 (AIAA 2006-6753), reference port and fused SIMD kernel.
+    Near-Earth SGP4 [1]_, reference port and fused SIMD kernel.
 :mod:`~satcloud._core.access`
     The (time, site, satellite) visibility search over latitude/longitude cells.
+
+References
+----------
+.. [1] D. A. Vallado, P. Crawford, R. Hujsak and T. S. Kelso, "Revisiting Spacetrack
+   Report #3", AIAA/AAS Astrodynamics Specialist Conference, AIAA 2006-6753, 2006.
+   doi:10.2514/6.2006-6753
 """

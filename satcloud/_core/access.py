@@ -1,7 +1,12 @@
 """The pruned (time, site, satellite) visibility search over latitude/longitude cells (numba).
 
 The kernel of :func:`satcloud.geometry.access` (its module docstring derives the cone
-bound; Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed., sec. 11.4).
+bound; Vallado [1]_, sec. 11.4).
+
+References
+----------
+.. [1] D. A. Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed.,
+   Microcosm Press, 2013.
 """
 
 from __future__ import annotations

@@ -8,11 +8,15 @@ the angle ``lambda`` of the node from the x axis of the output frame:
     r = a\\,(\\cos\\lambda \\cos u - \\sin\\lambda \\sin u \\cos i,\\;
              \\sin\\lambda \\cos u + \\cos\\lambda \\sin u \\cos i,\\; \\sin u \\sin i)
 
-(Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed., eq. 2-103 with
-e = 0). Satellites of one group share their secular rates, so the time-dependent parts
-of ``u`` and ``lambda`` are given once per (time, group) as cosines and sines and
-combined with each satellite's initial angles by the angle-addition formulas: no
-trigonometric function per satellite and time.
+(Vallado [1]_, eq. 2-103 with e = 0). Satellites of one group share their secular
+rates, so the time-dependent parts of ``u`` and ``lambda`` are given once per (time,
+group) as cosines and sines and combined with each satellite's initial angles by the
+angle-addition formulas: no trigonometric function per satellite and time.
+
+References
+----------
+.. [1] D. A. Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed.,
+   Microcosm Press, 2013.
 """
 
 from __future__ import annotations

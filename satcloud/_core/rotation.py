@@ -1,7 +1,13 @@
 """Rotation of TEME positions to the pseudo-Earth-fixed frame, R3(GMST) (numba).
 
 ``r_pef = R3(theta) r_teme`` with ``theta`` the Greenwich mean sidereal time (IAU 1982),
-the convention of Vallado et al., AIAA 2006-6753, sec. "Coordinate systems".
+the convention of Vallado et al. [1]_, sec. "Coordinate systems".
+
+References
+----------
+.. [1] D. A. Vallado, P. Crawford, R. Hujsak and T. S. Kelso, "Revisiting Spacetrack
+   Report #3", AIAA/AAS Astrodynamics Specialist Conference, AIAA 2006-6753, 2006.
+   doi:10.2514/6.2006-6753
 """
 
 from __future__ import annotations

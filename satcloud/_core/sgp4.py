@@ -1,10 +1,10 @@
 """Near-Earth SGP4 in numba, vectorised and fused with the TEME -> Earth-fixed rotation.
 
 A port of the per-time part of SGP4 (the near-Earth branch, orbital period < 225 min)
-from the reference implementation of Vallado, Crawford, Hujsak & Kelso, "Revisiting
-Spacetrack Report #3", AIAA 2006-6753 (the C++ ``SGP4.cpp`` that ``sgp4.api`` wraps; its
-pure-Python twin is ``sgp4.propagation``). Deep-space element sets (SDP4) are not handled
-here: :func:`satcloud.orbits.propagate` routes them to :class:`sgp4.api.SatrecArray`.
+from the reference implementation of Vallado, Crawford, Hujsak & Kelso [1]_ (the C++
+``SGP4.cpp`` that ``sgp4.api`` wraps; its pure-Python twin is ``sgp4.propagation``).
+Deep-space element sets (SDP4) are not handled here: :func:`satcloud.orbits.propagate`
+routes them to :class:`sgp4.api.SatrecArray`.
 
 Initialisation
     The C++ ``Satrec`` does not expose its initialised constants (``cc1``, ``eta``,
@@ -52,6 +52,12 @@ are split Julian dates ``jd + fr`` (UTC, as ``SatrecArray.sgp4`` takes them) and
 ``tsince = (jd - jdsatepoch) * 1440 + (fr - jdsatepochF) * 1440`` minutes, the
 expression of ``sgp4``'s C++ wrapper. The first call compiles the kernels (~15-30 s on
 the 2-core development machine; cached on disk by numba afterwards).
+
+References
+----------
+.. [1] D. A. Vallado, P. Crawford, R. Hujsak and T. S. Kelso, "Revisiting Spacetrack
+   Report #3", AIAA/AAS Astrodynamics Specialist Conference, AIAA 2006-6753, 2006.
+   doi:10.2514/6.2006-6753
 """
 
 from __future__ import annotations
@@ -98,11 +104,17 @@ _JITV = {"error_model": "numpy", "fastmath": {"contract"}}
 @jit(**_JIT)
 def _init_row(ecco, inclo, nodeo, argpo, mo, no_kozai, bstar, re, xke, j2, j3oj2, j4,
               jd, jdf, row):
-    """Near-Earth part of ``sgp4init`` and ``initl`` (SGP4.cpp; AIAA 2006-6753).
+    """Near-Earth part of ``sgp4init`` and ``initl`` (SGP4.cpp of [1]_).
 
     Fills ``row`` (length NCOL) with the constants that ``sgp4`` uses at every time.
     Inputs in SGP4 units: angles [rad], ``no_kozai`` [rad/min], ``bstar`` [1/earth
     radii], ``re`` [km], ``xke`` [1/min], ``jd + jdf`` the epoch [JD, UTC].
+
+    References
+    ----------
+    .. [1] D. A. Vallado, P. Crawford, R. Hujsak and T. S. Kelso, "Revisiting Spacetrack
+       Report #3", AIAA/AAS Astrodynamics Specialist Conference, AIAA 2006-6753, 2006.
+       doi:10.2514/6.2006-6753
     """
     for k in range(row.size):
         row[k] = 0.0
@@ -289,11 +301,17 @@ def init_table(elements) -> np.ndarray:
 
 @jit(**_JIT)
 def _sgp4_point(c, tsince, r, v):
-    """Near-Earth ``sgp4`` (SGP4.cpp; AIAA 2006-6753) for one satellite and time.
+    """Near-Earth ``sgp4`` (SGP4.cpp of [1]_) for one satellite and time.
 
     ``c``: the satellite's row of the constants table; ``tsince`` [min since epoch].
     Writes ``r`` [km] and ``v`` [km/s] (TEME) unless the error code is 1-4; returns the
     error code (0, 1, 2, 4 or 6).
+
+    References
+    ----------
+    .. [1] D. A. Vallado, P. Crawford, R. Hujsak and T. S. Kelso, "Revisiting Spacetrack
+       Report #3", AIAA/AAS Astrodynamics Specialist Conference, AIAA 2006-6753, 2006.
+       doi:10.2514/6.2006-6753
     """
     t = tsince
     xmdf = c[C_MO] + c[C_MDOT] * t
@@ -443,11 +461,17 @@ def sgp4_teme(table, jd, fr):
     Returns
     -------
     e : numpy.ndarray of uint8, [N, T]
-        SGP4 error codes (0 = none; 1, 2, 4, 6 as in AIAA 2006-6753).
+        SGP4 error codes (0 = none; 1, 2, 4, 6 as in [1]_).
     r : numpy.ndarray, [N, T, 3]
         TEME positions; NaN where 0 < e < 6. [km]
     v : numpy.ndarray, [N, T, 3]
         TEME velocities; NaN where 0 < e < 6. [km/s]
+
+    References
+    ----------
+    .. [1] D. A. Vallado, P. Crawford, R. Hujsak and T. S. Kelso, "Revisiting Spacetrack
+       Report #3", AIAA/AAS Astrodynamics Specialist Conference, AIAA 2006-6753, 2006.
+       doi:10.2514/6.2006-6753
     """
     jd = np.ascontiguousarray(np.atleast_1d(jd), dtype=np.float64)
     fr = np.ascontiguousarray(np.atleast_1d(fr), dtype=np.float64)

@@ -12,13 +12,21 @@ overhead for switching, routing and serialisation:
 Sources
 -------
 - Speed of light in vacuum: c = 299,792.458 km/s (SI definition).
-- Group index of standard single-mode fibre (ITU-T G.652) near 1550 nm:
+- Group index of standard single-mode fibre (ITU-T G.652 [3]_) near 1550 nm:
   n_g ~= 1.468, i.e. 4.90 us/km one way.
-- Route factors: Bozkurt et al., "Dissecting Latency in the Internet's Fiber
-  Infrastructure" (2018): median Internet fibre route ~2.1 x the great-circle
-  distance; ~1.3 x achievable along existing conduits.
-- Geodesics: Karney, "Algorithms for geodesics", J. Geodesy 87 (2013), as
-  implemented by PROJ's ``geod`` (``pyproj.Geod``).
+- Route factors: Bozkurt et al. [1]_: median Internet fibre route ~2.1 x the
+  great-circle distance; ~1.3 x achievable along existing conduits.
+- Geodesics: Karney [2]_, as implemented by PROJ's ``geod`` (``pyproj.Geod``).
+
+References
+----------
+.. [1] I. N. Bozkurt, W. Aqeel, D. Bhattacherjee, B. Chandrasekaran, P. B. Godfrey,
+   G. Laughlin, B. M. Maggs and A. Singla, "Dissecting Latency in the Internet's Fiber
+   Infrastructure", arXiv:1811.10737, 2018. https://arxiv.org/abs/1811.10737
+.. [2] C. F. F. Karney, "Algorithms for geodesics", *Journal of Geodesy* 87(1), 43-55,
+   2013. doi:10.1007/s00190-012-0578-z
+.. [3] ITU-T Recommendation G.652, "Characteristics of a single-mode optical fibre and
+   cable" (edition not pinned: 1.468 is a typical value). https://www.itu.int/rec/T-REC-G.652
 """
 
 from __future__ import annotations
@@ -55,8 +63,8 @@ C_FIBRE_KM_PER_S = C_VACUUM_KM_PER_S / FIBRE_GROUP_INDEX
 #: Named fibre route factors (route length / geodesic length), with sources.
 ROUTE_FACTORS = {
     "ideal": 1.0,     # a fibre laid along the geodesic: the fibre floor
-    "conduit": 1.3,   # along existing conduits (Bozkurt et al. 2018)
-    "typical": 2.1,   # median Internet route (Bozkurt et al. 2018)
+    "conduit": 1.3,   # along existing conduits (Bozkurt et al. 2018; module References [1])
+    "typical": 2.1,   # median Internet route (Bozkurt et al. 2018; module References [1])
 }
 
 _WGS84 = Geod(ellps="WGS84")
@@ -109,7 +117,12 @@ def geodesic_distance_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg) -> np.ndarray:
 
     Notes
     -----
-    Karney (2013) via PROJ, accurate to about 15 nm on the ellipsoid.
+    Karney's algorithm [1]_ via PROJ, accurate to about 15 nm on the ellipsoid.
+
+    References
+    ----------
+    .. [1] C. F. F. Karney, "Algorithms for geodesics", *Journal of Geodesy* 87(1), 43-55,
+       2013. doi:10.1007/s00190-012-0578-z
     """
     lat1, lon1 = check_latlon(lat1_deg, lon1_deg, "lat1_deg", "lon1_deg")
     lat2, lon2 = check_latlon(lat2_deg, lon2_deg, "lat2_deg", "lon2_deg")

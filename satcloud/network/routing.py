@@ -14,9 +14,8 @@ One graph per snapshot, with edge weights in one-way milliseconds:
 Source nodes only send and exit nodes only receive, so no path relays through the
 ground. Dijkstra runs from the source nodes only (``scipy.sparse.csgraph.dijkstra``
 with ``indices=``), so the ground attachment at both ends is chosen jointly with the
-path through space (Kassing et al., "Exploring the 'Internet from space' with
-Hypatia", IMC 2020, sec. 3): the first and last satellites need not be the nearest or
-highest ones.
+path through space (Kassing et al. [1]_, sec. 3): the first and last satellites need not
+be the nearest or highest ones.
 
 Serving-satellite assignment (user -> first satellite)
 ------------------------------------------------------
@@ -48,6 +47,12 @@ needed). The serving-satellite policies and the reassignment hold work as above.
 
 All delays are one way; :mod:`satcloud.latency` doubles them for round trips
 (symmetric paths).
+
+References
+----------
+.. [1] S. Kassing, D. Bhattacherjee, A. B. Águas, J. E. Saethre and A. Singla, "Exploring
+   the 'Internet from space' with Hypatia", Proc. ACM Internet Measurement Conference
+   (IMC), 2020, pp. 214-229. doi:10.1145/3419394.3423635
 """
 
 from __future__ import annotations
