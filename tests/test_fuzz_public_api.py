@@ -531,12 +531,13 @@ _LINK = "satcloud.links."
 simple(_LINK + "fspl.fspl_db", distance_km=1000.0, freq_ghz=12.0)
 simple(_LINK + "fspl.slant_range_km", altitude_km=550.0, elevation_deg=40.0)
 simple(_LINK + "fspl.wavelength_m", freq_ghz=12.0)
-simple(_LINK + "antennas.beamwidth_3db_deg", diameter_m=0.6, freq_ghz=12.0)
+simple(_LINK + "antennas.beamwidth_3db_deg", antenna_diameter_m=0.6, freq_ghz=12.0)
 simple(_LINK + "antennas.eirp_dbw", tx_power_dbw=10.0, tx_gain_dbi=30.0, tx_losses_db=1.0)
-simple(_LINK + "antennas.eirp_with_dish_dbw", reference_eirp_dbw=45.0, diameter_m=1.2,
-       reference_diameter_m=0.6)
-simple(_LINK + "antennas.gain_from_beamwidth_dbi", beamwidth_deg=3.0, efficiency=0.6)
-simple(_LINK + "antennas.parabolic_gain_dbi", diameter_m=0.6, freq_ghz=12.0, efficiency=0.6)
+simple(_LINK + "antennas.eirp_with_dish_dbw", reference_eirp_dbw=45.0,
+       antenna_diameter_m=1.2, reference_antenna_diameter_m=0.6)
+simple(_LINK + "antennas.gain_from_beamwidth_dbi", beamwidth_deg=3.0, antenna_efficiency=0.6)
+simple(_LINK + "antennas.parabolic_gain_dbi", antenna_diameter_m=0.6, freq_ghz=12.0,
+       antenna_efficiency=0.6)
 simple(_LINK + "antennas.phased_array_boresight_gain_dbi", n_elements=1000,
        element_gain_dbi=5.0)
 simple(_LINK + "antennas.phased_array_gain_dbi", boresight_gain_dbi=35.0, scan_angle_deg=30.0)
@@ -676,7 +677,11 @@ case(_NET + "gateways.gateway_to_destination_ms")(lambda: {
 case(_NET + "isl.plus_grid_edges")(lambda: {
     "shell": _walker().satellites["shell"].to_numpy(),
     "plane": _walker().satellites["plane"].to_numpy(),
-    "slot": _walker().satellites["slot"].to_numpy(), "inter_plane_slot_offset": 1})
+    "slot": _walker().satellites["slot"].to_numpy(), "inter_plane_slot_offset": 1,
+    "phasing": 1, "wrap_planes": True})
+case(_NET + "isl.infer_plus_grid")(lambda: {
+    "satellites": _walker(), "epoch": "2020-10-01T06:00:00", "sats_per_plane": 4,
+    "plane_spacing_deg": 120.0, "gap_factor": 1.5, "tolerance_slots": 0.5})
 case(_NET + "isl.isl_snapshots")(lambda: {"r_ecef_km": _ephemeris().r_ecef_km,
                                           "edges": _isl_edges(), "max_range_km": 5000.0})
 case(_NET + "isl.segment_min_radius_km")(lambda: {
@@ -1082,7 +1087,8 @@ case(_SC + "competition.side_by_side_text")(lambda: {
 simple("satcloud.widgets.latency.available_destinations")
 simple("satcloud.widgets.capacity.default_cell_capacity_mbps")
 simple("satcloud.widgets.places.place_names")
-simple("satcloud.widgets.link_budget.dish_overrides", profile="starlink_user_downlink", diameter_m=0.6)
+simple("satcloud.widgets.link_budget.dish_overrides", profile="starlink_user_downlink",
+       antenna_diameter_m=0.6)
 simple("satcloud.widgets.places.resolve_place", place="London")
 simple("satcloud.report.headline", key="rtt_ms", value=42.0, unit="ms", label="RTT",
        fmt=".3g")
@@ -1375,7 +1381,7 @@ case("satcloud.plots.data_age_cdf")(lambda: {
 #: are checked against the panels' own in ``test_panel_cases_list_every_control``.
 PANELS = {
     "LinkBudgetPanel": ({}, {
-        "profile": "starlink_user_downlink", "dish_m": 0.6, "p_percent": 0.5,
+        "profile": "starlink_user_downlink", "antenna_diameter_m": 0.6, "p_percent": 0.5,
         "place": "Singapore", "lat_deg": 1.29, "lon_deg": 103.85, "elevation_deg": 40.0}),
     "CapacityPanel": ({}, {
         "subscribers": 1000, "activity_factor": 0.1, "cell_capacity_mbps": 3000.0,

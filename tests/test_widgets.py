@@ -141,7 +141,7 @@ def test_link_budget_every_profile_gives_a_valid_budget(budget_panel):
         p.set(profile=name)
         _ok(p)
         prof = links.get_profile(name)
-        assert p.controls["dish_m"].value == pytest.approx(prof.ground_antenna_diameter_m)
+        assert p.controls["antenna_diameter_m"].value == pytest.approx(prof.ground_antenna_diameter_m)
         r = p.result
         assert np.isfinite(r["margin_db"]) and r["throughput_mbps"] >= 0
         assert r["budget"]["profile"].iloc[0] == name
@@ -156,14 +156,14 @@ def test_link_budget_controls_move_the_answer(budget_panel):
           p_percent=0.5)
     # dish: a bigger receive dish never lowers Es/N0
     esn0 = []
-    for d in (p.controls["dish_m"].min, 0.48, 1.0, p.controls["dish_m"].max):
-        p.set(dish_m=d)
+    for d in (p.controls["antenna_diameter_m"].min, 0.48, 1.0, p.controls["antenna_diameter_m"].max):
+        p.set(antenna_diameter_m=d)
         _ok(p)
         esn0.append(p.result["budget"]["esn0_db"].iloc[0])
         rx = links.get_profile("starlink_user_downlink", rx_antenna_diameter_m=d)
         assert p.result["budget"]["rx_gain_dbi"].iloc[0] == pytest.approx(rx.rx_gain)
     assert np.all(np.diff(esn0) > 0)
-    p.set(dish_m=0.48)
+    p.set(antenna_diameter_m=0.48)
     # availability: surviving more of the year costs fade margin
     fade = []
     options = [pp for _, pp in AVAILABILITY_OPTIONS]
@@ -206,12 +206,23 @@ def test_dish_overrides_for_uplinks_scale_eirp_with_gain():
     assert down == {"ground_antenna_diameter_m": 1.2, "rx_antenna_diameter_m": 1.2,
                     "rx_gain_dbi": None}
     p = LinkBudgetPanel(threaded=False, profile="kuiper_user_uplink",
-                        dish_m=2 * prof.ground_antenna_diameter_m)
+                        antenna_diameter_m=2 * prof.ground_antenna_diameter_m)
     _ok(p)
     assert p.result["budget"]["eirp_dbw"].iloc[0] == pytest.approx(prof.eirp_dbw + 6.0206,
                                                                    abs=1e-4)
-    with pytest.raises(ValueError, match="diameter_m"):
+    with pytest.raises(ValueError, match="antenna_diameter_m"):
         dish_overrides(prof, 0.0)
+    # spelled diameter_m (keyword) and dish_m (control) before issue 12: both still work
+    # for one release, with a DeprecationWarning, and give the same 6.02 dB EIRP step
+    with pytest.warns(DeprecationWarning, match="'antenna_diameter_m'"):
+        assert dish_overrides(prof, diameter_m=2 * prof.ground_antenna_diameter_m) == o
+    with pytest.warns(DeprecationWarning, match="'antenna_diameter_m'"):
+        p.set(dish_m=prof.ground_antenna_diameter_m)
+    _ok(p)
+    assert p.controls["antenna_diameter_m"].value == prof.ground_antenna_diameter_m
+    assert p.result["budget"]["eirp_dbw"].iloc[0] == pytest.approx(prof.eirp_dbw, abs=1e-9)
+    with pytest.raises(ValueError, match="give the control 'antenna_diameter_m' once"):
+        p.set(dish_m=1.0, antenna_diameter_m=1.0)
 
 
 def test_link_budget_bad_place_is_an_inline_message(budget_panel):

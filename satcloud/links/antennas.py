@@ -28,7 +28,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from satcloud._validate import check_finite_result, check_range, check_shapes
+from satcloud._validate import (
+    check_finite_result,
+    check_range,
+    check_shapes,
+    renamed_keywords,
+)
 from satcloud.links.fspl import C_M_PER_S, check_freq_ghz
 
 __all__ = [
@@ -52,42 +57,44 @@ BEAMWIDTH_FACTOR_DEG = 70.0
 MAX_DISH_DIAMETER_M = 100.0
 
 
-def check_diameter_m(diameter_m, name: str = "diameter_m") -> np.ndarray:
+def check_diameter_m(antenna_diameter_m, name: str = "antenna_diameter_m") -> np.ndarray:
     """Dish diameter checked to lie in (0, 100] m. [m]
 
     Parameters
     ----------
-    diameter_m : array_like
+    antenna_diameter_m : array_like
         Dish diameter. [m]
     name : str, optional
         Parameter name used in error messages.
     """
-    return check_range(diameter_m, name, 0.0, MAX_DISH_DIAMETER_M, low_open=True, unit="m")
+    return check_range(antenna_diameter_m, name, 0.0, MAX_DISH_DIAMETER_M, low_open=True,
+                       unit="m")
 
 
-def check_efficiency(efficiency, name: str = "efficiency") -> np.ndarray:
+def check_efficiency(antenna_efficiency, name: str = "antenna_efficiency") -> np.ndarray:
     """Aperture efficiency checked to lie in (0, 1]. [-]
 
     Parameters
     ----------
-    efficiency : array_like
+    antenna_efficiency : array_like
         Aperture efficiency. [-]
     name : str, optional
         Parameter name used in error messages.
     """
-    return check_range(efficiency, name, 0.0, 1.0, low_open=True)
+    return check_range(antenna_efficiency, name, 0.0, 1.0, low_open=True)
 
 
-def parabolic_gain_dbi(diameter_m, freq_ghz, efficiency=0.6) -> np.ndarray:
+@renamed_keywords(diameter_m="antenna_diameter_m", efficiency="antenna_efficiency")
+def parabolic_gain_dbi(antenna_diameter_m, freq_ghz, antenna_efficiency=0.6) -> np.ndarray:
     """Boresight gain of a parabolic reflector.
 
     Parameters
     ----------
-    diameter_m : array_like
+    antenna_diameter_m : array_like
         Physical aperture diameter, in (0, 100]. [m]
     freq_ghz : array_like
         Frequency, > 0. [GHz]
-    efficiency : array_like
+    antenna_efficiency : array_like
         Aperture efficiency, in (0, 1]; 0.55-0.70 for reflector antennas. [-]
 
     Returns
@@ -95,22 +102,25 @@ def parabolic_gain_dbi(diameter_m, freq_ghz, efficiency=0.6) -> np.ndarray:
     numpy.ndarray
         ``10 log10(eta (pi D f / c)^2)``. [dBi]
     """
-    check_shapes(diameter_m=diameter_m, freq_ghz=freq_ghz, efficiency=efficiency)
-    d = check_diameter_m(diameter_m)
+    check_shapes(antenna_diameter_m=antenna_diameter_m, freq_ghz=freq_ghz,
+                 antenna_efficiency=antenna_efficiency)
+    d = check_diameter_m(antenna_diameter_m)
     f = check_freq_ghz(freq_ghz)
-    eta = check_efficiency(efficiency)
+    eta = check_efficiency(antenna_efficiency)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         return check_finite_result(
             10.0 * np.log10(eta * (np.pi * d * f * 1e9 / C_M_PER_S) ** 2),
-            "diameter_m and freq_ghz")
+            "antenna_diameter_m and freq_ghz")
 
 
-def beamwidth_3db_deg(diameter_m, freq_ghz, factor_deg=BEAMWIDTH_FACTOR_DEG) -> np.ndarray:
+@renamed_keywords(diameter_m="antenna_diameter_m")
+def beamwidth_3db_deg(antenna_diameter_m, freq_ghz,
+                      factor_deg=BEAMWIDTH_FACTOR_DEG) -> np.ndarray:
     """Half-power (3 dB) beamwidth of a parabolic reflector.
 
     Parameters
     ----------
-    diameter_m : array_like
+    antenna_diameter_m : array_like
         Aperture diameter, in (0, 100]. [m]
     freq_ghz : array_like
         Frequency, > 0. [GHz]
@@ -123,17 +133,19 @@ def beamwidth_3db_deg(diameter_m, freq_ghz, factor_deg=BEAMWIDTH_FACTOR_DEG) -> 
     numpy.ndarray
         ``k lambda / D``. [deg]
     """
-    check_shapes(diameter_m=diameter_m, freq_ghz=freq_ghz, factor_deg=factor_deg)
-    d = check_diameter_m(diameter_m)
+    check_shapes(antenna_diameter_m=antenna_diameter_m, freq_ghz=freq_ghz,
+                 factor_deg=factor_deg)
+    d = check_diameter_m(antenna_diameter_m)
     f = check_freq_ghz(freq_ghz)
     k = check_range(factor_deg, "factor_deg", 0.0, None, low_open=True, unit="deg", finite=True)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         return check_finite_result(
             k * (C_M_PER_S / (f * 1e9)) / d,
-            "diameter_m, freq_ghz and factor_deg")
+            "antenna_diameter_m, freq_ghz and factor_deg")
 
 
-def gain_from_beamwidth_dbi(beamwidth_deg, efficiency=0.6,
+@renamed_keywords(efficiency="antenna_efficiency")
+def gain_from_beamwidth_dbi(beamwidth_deg, antenna_efficiency=0.6,
                             factor_deg=BEAMWIDTH_FACTOR_DEG) -> np.ndarray:
     """Gain of a reflector antenna with a given 3 dB beamwidth.
 
@@ -145,7 +157,7 @@ def gain_from_beamwidth_dbi(beamwidth_deg, efficiency=0.6,
     ----------
     beamwidth_deg : array_like
         3 dB beamwidth, in (0, 180). [deg]
-    efficiency : array_like
+    antenna_efficiency : array_like
         Aperture efficiency, in (0, 1]. [-]
     factor_deg : float
         k of ``theta_3dB = k lambda / D``. [deg]
@@ -155,10 +167,11 @@ def gain_from_beamwidth_dbi(beamwidth_deg, efficiency=0.6,
     numpy.ndarray
         Boresight gain. [dBi]
     """
-    check_shapes(beamwidth_deg=beamwidth_deg, efficiency=efficiency, factor_deg=factor_deg)
+    check_shapes(beamwidth_deg=beamwidth_deg, antenna_efficiency=antenna_efficiency,
+                 factor_deg=factor_deg)
     th = check_range(beamwidth_deg, "beamwidth_deg", 0.0, 180.0, low_open=True,
                      high_open=True, unit="deg")
-    eta = check_efficiency(efficiency)
+    eta = check_efficiency(antenna_efficiency)
     k = check_range(factor_deg, "factor_deg", 0.0, None, low_open=True, unit="deg", finite=True)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         return check_finite_result(
@@ -315,7 +328,10 @@ def eirp_dbw(tx_power_dbw, tx_gain_dbi, tx_losses_db=0.0) -> np.ndarray:
         return check_finite_result(p + g - loss, "tx_power_dbw, tx_gain_dbi and tx_losses_db")
 
 
-def eirp_with_dish_dbw(reference_eirp_dbw, diameter_m, reference_diameter_m) -> np.ndarray:
+@renamed_keywords(diameter_m="antenna_diameter_m",
+                  reference_diameter_m="reference_antenna_diameter_m")
+def eirp_with_dish_dbw(reference_eirp_dbw, antenna_diameter_m,
+                       reference_antenna_diameter_m) -> np.ndarray:
     """EIRP of a transmitter whose parabolic dish is swapped for one of another size.
 
     The transmit power, feeder losses, frequency and aperture efficiency stay those of
@@ -330,15 +346,16 @@ def eirp_with_dish_dbw(reference_eirp_dbw, diameter_m, reference_diameter_m) -> 
     ----------
     reference_eirp_dbw : array_like
         EIRP with the reference dish. [dBW]
-    diameter_m : array_like
+    antenna_diameter_m : array_like
         Diameter of the new dish, in (0, 100]. [m]
-    reference_diameter_m : array_like
+    reference_antenna_diameter_m : array_like
         Diameter of the reference dish, in (0, 100]. [m]
 
     Returns
     -------
     numpy.ndarray
-        ``reference_eirp_dbw + 20 log10(diameter_m / reference_diameter_m)``. [dBW]
+        ``reference_eirp_dbw + 20 log10(antenna_diameter_m /
+        reference_antenna_diameter_m)``. [dBW]
 
     Notes
     -----
@@ -352,11 +369,12 @@ def eirp_with_dish_dbw(reference_eirp_dbw, diameter_m, reference_diameter_m) -> 
     >>> round(float(eirp_with_dish_dbw(50.0, 2.4, 1.2)), 2)  # twice the diameter: +6.02 dB
     56.02
     """
-    check_shapes(reference_eirp_dbw=reference_eirp_dbw, diameter_m=diameter_m,
-                 reference_diameter_m=reference_diameter_m)
+    check_shapes(reference_eirp_dbw=reference_eirp_dbw, antenna_diameter_m=antenna_diameter_m,
+                 reference_antenna_diameter_m=reference_antenna_diameter_m)
     e = check_range(reference_eirp_dbw, "reference_eirp_dbw", unit="dBW", finite=True)
-    d = check_diameter_m(diameter_m)
-    d_ref = check_diameter_m(reference_diameter_m, "reference_diameter_m")
+    d = check_diameter_m(antenna_diameter_m)
+    d_ref = check_diameter_m(reference_antenna_diameter_m, "reference_antenna_diameter_m")
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         return check_finite_result(e + 20.0 * np.log10(d / d_ref),
-                                   "reference_eirp_dbw, diameter_m and reference_diameter_m")
+                                   "reference_eirp_dbw, antenna_diameter_m and "
+                                   "reference_antenna_diameter_m")

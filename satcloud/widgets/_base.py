@@ -43,6 +43,7 @@ import math
 import os
 import threading
 import traceback
+import warnings
 from collections.abc import Callable
 
 import ipywidgets as W
@@ -171,6 +172,10 @@ class Panel:
     """
 
     has_coarse = False
+    #: Old control name -> new one (issue 12: one spelling per quantity); an old name
+    #: given to :meth:`set` or the constructor still works for one release, with a
+    #: ``DeprecationWarning`` naming the new one.
+    renamed_controls: dict[str, str] = {}
 
     def __init__(self, title: str, *, threaded: bool = True):
         self.title = title
@@ -269,6 +274,16 @@ class Panel:
         return {name: w.value for name, w in self.controls.items()}
 
     def _apply(self, values: dict) -> None:
+        values = dict(values)
+        for old, new in self.renamed_controls.items():
+            if old in values:
+                if new in values:
+                    raise ValueError(f"give the control {new!r} once: {old!r} is its "
+                                     "deprecated name")
+                warnings.warn(f"{type(self).__name__}: the control {old!r} is deprecated and "
+                              f"will be removed in the next release; use {new!r}",
+                              DeprecationWarning, stacklevel=3)
+                values[new] = values.pop(old)
         unknown = set(values) - set(self.controls)
         if unknown:
             raise ValueError(f"unknown control(s) {sorted(unknown)}; controls: "

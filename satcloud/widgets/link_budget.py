@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from satcloud import links, plots
+from satcloud._validate import renamed_keywords
 from satcloud.widgets._base import FloatSlider, Panel, figure_png
 from satcloud.widgets._common import _BOX, _SLIDER, _fmt, _png_image
 from satcloud.widgets.places import _place_controls, resolve_place
@@ -17,12 +18,13 @@ from satcloud.widgets.places import _place_controls, resolve_place
 __all__ = ["AVAILABILITY_OPTIONS", "BUDGET_TERMS", "LinkBudgetPanel", "dish_overrides"]
 
 
-def dish_overrides(profile, diameter_m) -> dict:
+@renamed_keywords(diameter_m="antenna_diameter_m")
+def dish_overrides(profile, antenna_diameter_m) -> dict:
     """Profile overrides that put a ground dish of another size on a link.
 
-    Downlinks: the receive dish becomes ``diameter_m`` (gain from the dish and the
+    Downlinks: the receive dish becomes ``antenna_diameter_m`` (gain from the dish and the
     profile's aperture efficiency, Maral & Bousquet ch. 5, replacing any given gain).
-    Uplinks: the transmit dish becomes ``diameter_m`` at the same transmit power, so
+    Uplinks: the transmit dish becomes ``antenna_diameter_m`` at the same transmit power, so
     the EIRP changes with the gain, by ``20 log10(D / D_profile)``
     (:func:`satcloud.links.antennas.eirp_with_dish_dbw`). Either way the
     ground antenna used for scintillation changes too.
@@ -31,8 +33,10 @@ def dish_overrides(profile, diameter_m) -> dict:
     ----------
     profile : str or LinkProfile
         Link profile.
-    diameter_m : float
-        Ground dish diameter, in (0, 100] (the largest steerable dishes are ~100 m). [m]
+    antenna_diameter_m : float
+        Ground dish diameter, in (0, 100] (the largest steerable dishes are ~100 m);
+        spelled ``diameter_m`` before issue 12 (still accepted for one release, with a
+        ``DeprecationWarning``). [m]
 
     Returns
     -------
@@ -43,7 +47,7 @@ def dish_overrides(profile, diameter_m) -> dict:
     from satcloud.network._checks import finite_scalar
 
     prof = links.get_profile(profile)
-    d = finite_scalar(diameter_m, "diameter_m", 0.0, 100.0, low_open=True, unit="m")
+    d = finite_scalar(antenna_diameter_m, "antenna_diameter_m", 0.0, 100.0, low_open=True, unit="m")
     out = {"ground_antenna_diameter_m": d}
     if prof.direction == "downlink":
         if prof.rx_gt_db_per_k is None:
@@ -78,9 +82,10 @@ class LinkBudgetPanel(Panel):
     """Link budget of one hop: profile, dish, rain availability, place, elevation.
 
     Controls (``panel.controls``): ``profile`` (dropdown of
-    :func:`satcloud.links.profile_names`), ``dish_m`` (ground dish diameter, 0.2-8 m;
-    reset to the profile's on a profile change), ``p_percent`` (rain availability
-    95-99.999 % of an average year, stored as the exceedance percentage p), ``place``
+    :func:`satcloud.links.profile_names`), ``antenna_diameter_m`` (ground dish diameter,
+    0.2-8 m; reset to the profile's on a profile change; ``dish_m`` before issue 12),
+    ``p_percent`` (rain availability 95-99.999 % of an average year, stored as the
+    exceedance percentage p), ``place``
     (city, remote site, ``"lat, lon"`` or :data:`TYPED_PLACE`), ``lat_deg`` and
     ``lon_deg`` (typed coordinates), ``elevation_deg`` (5-90 deg).
 
@@ -93,6 +98,7 @@ class LinkBudgetPanel(Panel):
     """
 
     has_coarse = True
+    renamed_controls = {"dish_m": "antenna_diameter_m"}
 
     def __init__(self, *, threaded: bool = True, **defaults):
         super().__init__("Link budget: what does the weather leave of the link?",
@@ -103,9 +109,9 @@ class LinkBudgetPanel(Panel):
         c = self.controls
         c["profile"] = W.Dropdown(options=names, value=prof.name, description="profile",
                                   **_BOX)
-        c["dish_m"] = FloatSlider(value=prof.ground_antenna_diameter_m, min=0.2, max=8.0,
-                                    step=0.01, description="ground dish [m]",
-                                    readout_format=".2f", **_SLIDER)
+        c["antenna_diameter_m"] = FloatSlider(value=prof.ground_antenna_diameter_m, min=0.2,
+                                              max=8.0, step=0.01, description="ground dish [m]",
+                                              readout_format=".2f", **_SLIDER)
         c["p_percent"] = W.SelectionSlider(options=AVAILABILITY_OPTIONS,
                                            value=_nearest_p(prof.p_percent),
                                            description="rain availability [%]", **_SLIDER)
@@ -125,7 +131,7 @@ class LinkBudgetPanel(Panel):
         prof = links.get_profile(change["new"])
         was, self._hold = self._hold, True
         try:
-            self.controls["dish_m"].value = prof.ground_antenna_diameter_m
+            self.controls["antenna_diameter_m"].value = prof.ground_antenna_diameter_m
             self.controls["p_percent"].value = _nearest_p(prof.p_percent)
         finally:
             self._hold = was
@@ -137,7 +143,8 @@ class LinkBudgetPanel(Panel):
         el = values["elevation_deg"] if elevation_deg is None else elevation_deg
         return links.link_budget(values["profile"], elevation_deg=el, lat_deg=lat,
                                  lon_deg=lon, p_percent=values["p_percent"],
-                                 overrides=dish_overrides(values["profile"], values["dish_m"]),
+                                 overrides=dish_overrides(values["profile"],
+                                                          values["antenna_diameter_m"]),
                                  method=method)
 
     def compute(self, values: dict, coarse: bool) -> dict:

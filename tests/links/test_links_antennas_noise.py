@@ -89,13 +89,13 @@ def test_eirp_with_dish_closed_form():
 
 
 @pytest.mark.parametrize("call, match", [
-    (lambda: eirp_with_dish_dbw(40.0, 0.0, 1.0), r"diameter_m must be in \(0, 100\] m"),
-    (lambda: eirp_with_dish_dbw(40.0, 1.0, 200.0), r"reference_diameter_m must be in"),
+    (lambda: eirp_with_dish_dbw(40.0, 0.0, 1.0), r"^antenna_diameter_m must be in \(0, 100\] m"),
+    (lambda: eirp_with_dish_dbw(40.0, 1.0, 200.0), r"reference_antenna_diameter_m must be in"),
     (lambda: eirp_with_dish_dbw(np.nan, 1.0, 1.0), "reference_eirp_dbw"),
-    (lambda: parabolic_gain_dbi(0.0, 12.0), r"diameter_m must be in \(0, 100\] m"),
-    (lambda: parabolic_gain_dbi(150.0, 12.0), r"diameter_m must be in \(0, 100\] m"),
-    (lambda: parabolic_gain_dbi(1.0, 12.0, 1.2), r"efficiency must be in \(0, 1\]"),
-    (lambda: parabolic_gain_dbi(1.0, 12.0, 0.0), r"efficiency must be in \(0, 1\]"),
+    (lambda: parabolic_gain_dbi(0.0, 12.0), r"antenna_diameter_m must be in \(0, 100\] m"),
+    (lambda: parabolic_gain_dbi(150.0, 12.0), r"antenna_diameter_m must be in \(0, 100\] m"),
+    (lambda: parabolic_gain_dbi(1.0, 12.0, 1.2), r"antenna_efficiency must be in \(0, 1\]"),
+    (lambda: parabolic_gain_dbi(1.0, 12.0, 0.0), r"antenna_efficiency must be in \(0, 1\]"),
     (lambda: parabolic_gain_dbi(1.0, -1.0), "freq_ghz"),
     (lambda: phased_array_gain_dbi(30.0, 90.0), r"scan_angle_deg must be in \[0, 90\)"),
     (lambda: watts_to_dbw(0.0), "power_w"),
@@ -155,3 +155,24 @@ def test_sky_noise():
     # Maral & Bousquet ch. 5 minus clear sky: (275 - 20)(1 - 1/2)
     assert sky_noise_increase_k(3.0103) == pytest.approx(127.5, abs=1e-3)
     assert sky_noise_increase_k(0.0) == 0.0
+
+
+def test_antenna_keywords_spelled_before_issue_12_still_work_with_a_warning():
+    # diameter_m/efficiency became antenna_diameter_m/antenna_efficiency (one spelling
+    # per quantity, as in the link profiles and the ITU-R attenuation); the old keywords
+    # give the same numbers for one release. Reference value: 0.7 m at 13.5 GHz with
+    # efficiency 0.6 is 37.7 dBi, the Starlink user terminal gain of del Portillo et al.
+    # (2019), Acta Astronautica 159 (as the first test of this file)
+    with pytest.warns(DeprecationWarning, match="'antenna_diameter_m'"):
+        g = parabolic_gain_dbi(diameter_m=0.7, freq_ghz=13.5, antenna_efficiency=0.6)
+    assert g == pytest.approx(37.7, abs=0.1)
+    with pytest.warns(DeprecationWarning, match="'antenna_efficiency'"):
+        assert gain_from_beamwidth_dbi(3.0, efficiency=0.6) == gain_from_beamwidth_dbi(3.0, 0.6)
+    with pytest.warns(DeprecationWarning, match="'antenna_diameter_m'"):
+        assert beamwidth_3db_deg(diameter_m=1.0, freq_ghz=10.0) == beamwidth_3db_deg(1.0, 10.0)
+    with pytest.warns(DeprecationWarning, match="'reference_antenna_diameter_m'"):
+        # twice the diameter: +20 log10(2) = 6.0206 dB (the D^2 law of the aperture gain)
+        assert eirp_with_dish_dbw(45.0, 2.0, reference_diameter_m=1.0) == pytest.approx(
+            45.0 + 6.0206, abs=1e-4)
+    with pytest.raises(TypeError, match="both 'efficiency'"):
+        parabolic_gain_dbi(0.7, 13.5, 0.6, efficiency=0.6)
