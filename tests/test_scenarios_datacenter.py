@@ -51,7 +51,7 @@ def rows(sites, times):
 
 @pytest.fixture(scope="module")
 def table(sites, times, rows):
-    return sdc.backhaul_table(sites, times, rows=rows, p_grid=P_GRID)
+    return sdc.backhaul_table(sites, times, rows=rows, p_grid_percent=P_GRID)
 
 
 def test_remote_sites_are_the_csv_rows():

@@ -132,7 +132,7 @@ def test_rain_fade_equals_direct_itur():
 def test_availability_inverts_itur_and_the_budget():
     grid = np.geomspace(0.001, 5.0, 17)
     av = sl.link_availability(["Singapore"], elevation_deg=40.0, margin_db=6.0,
-                              p_grid=grid)
+                              p_grid_percent=grid)
     c = sl.climate_cities(["Singapore"]).iloc[0]
     for r in av.itertuples():
         prof = links.get_profile(r.profile)
@@ -232,7 +232,12 @@ def test_map_summary_weights_cells_by_area():
 
 
 def test_bad_input():
-    with pytest.raises(ValueError, match="p_grid"):
+    with pytest.raises(ValueError, match="p_grid_percent"):
+        sl.link_availability(["London"], p_grid_percent=[0.1, 0.01])
+    # spelled p_grid before issue 12: the old keyword still reaches the same check, after
+    # a DeprecationWarning naming p_grid_percent
+    with pytest.warns(DeprecationWarning, match="'p_grid_percent'"), \
+            pytest.raises(ValueError, match="p_grid_percent"):
         sl.link_availability(["London"], p_grid=[0.1, 0.01])
     with pytest.raises(ValueError, match="places lacks column"):
         sl.rain_fade_by_city(pd.DataFrame({"city": ["x"], "lat_deg": [0.0]}))

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from satcloud import data, latency, links
-from satcloud._validate import check_choices, check_range
+from satcloud._validate import check_choices, check_range, renamed_keywords
 from satcloud.links.availability import P_GRID_PERCENT, availability_for_budget
 from satcloud.scenarios import _checks
 from satcloud.scenarios.links import HOURS_PER_YEAR
@@ -176,8 +176,9 @@ def backhaul_rtt(sites: pd.DataFrame, times, options=None, **kwargs) -> pd.DataF
     return pd.concat(frames, ignore_index=True)
 
 
+@renamed_keywords(p_grid="p_grid_percent")
 def backhaul_table(sites: pd.DataFrame, times, options=None, *, p_percent: float = 0.5,
-                   min_reachable: float = 0.99, p_grid=P_GRID_PERCENT,
+                   min_reachable: float = 0.99, p_grid_percent=P_GRID_PERCENT,
                    rows: pd.DataFrame | None = None, **kwargs) -> pd.DataFrame:
     """One line per (site, option): latency, throughput and availability.
 
@@ -195,8 +196,10 @@ def backhaul_table(sites: pd.DataFrame, times, options=None, *, p_percent: float
     min_reachable : float
         An option *covers* a site when it reaches a region in at least this fraction
         of the epochs. [-]
-    p_grid : array_like
-        Increasing percentages in [0.001, 5] for the availability scan. [%]
+    p_grid_percent : array_like
+        Increasing percentages in [0.001, 5] for the availability scan (spelled ``p_grid``
+        before issue 12; still accepted, with a ``DeprecationWarning``, for one
+        release). [%]
     rows : pandas.DataFrame, optional
         A precomputed :func:`backhaul_rtt` for the same sites and times.
     **kwargs
@@ -224,10 +227,10 @@ def backhaul_table(sites: pd.DataFrame, times, options=None, *, p_percent: float
     _checks.frame(sites, "sites", ("name", "lat_deg", "lon_deg"), producer="remote_sites()")
     check_range(p_percent, "p_percent", 0.001, 5.0, unit="%")
     check_range(min_reachable, "min_reachable", 0.0, 1.0)
-    grid = check_range(p_grid, "p_grid", 0.001, 5.0, unit="%")
+    grid = check_range(p_grid_percent, "p_grid_percent", 0.001, 5.0, unit="%")
     if grid.ndim != 1 or grid.size < 2 or np.any(np.diff(grid) <= 0):
-        raise ValueError(f"p_grid must be at least two increasing percentages in "
-                         f"[0.001, 5] %, got {p_grid!r}")
+        raise ValueError(f"p_grid_percent must be at least two increasing percentages in "
+                         f"[0.001, 5] %, got {p_grid_percent!r}")
     opts = _options(options)
     fibre_here = sites["fibre_nearby"].isin(FIBRE_OK) if "fibre_nearby" in sites else \
         pd.Series(True, index=sites.index)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from satcloud import data, links, systems
-from satcloud._validate import check_latlon, check_range
+from satcloud._validate import check_latlon, check_range, renamed_keywords
 from satcloud.links.availability import (
     DEFAULT_P_PERCENT,
     P_GRID_PERCENT,
@@ -303,8 +303,9 @@ def rain_fade_by_city(places=None, bands: Mapping | None = None, elevation_deg=4
     return pd.concat(frames, ignore_index=True)
 
 
+@renamed_keywords(p_grid="p_grid_percent")
 def link_availability(places=None, bands: Mapping | None = None, elevation_deg=40.0,
-                      margin_db=6.0, p_grid=P_GRID_PERCENT) -> pd.DataFrame:
+                      margin_db=6.0, p_grid_percent=P_GRID_PERCENT) -> pd.DataFrame:
     """How often each band's link stays up at each place, three ways.
 
     1. ``clear_sky_fade_margin_db``: the link's fade margin to its lowest MODCOD in
@@ -312,7 +313,7 @@ def link_availability(places=None, bands: Mapping | None = None, elevation_deg=4
        and ``availability_atm_percent``, what that margin buys against the
        attenuation alone (:func:`satcloud.links.availability_for_margin`);
     2. ``availability_link_percent``: the full budget (attenuation, sky-noise rise,
-       interference) evaluated at each p of ``p_grid``; the availability is 100 - p at
+       interference) evaluated at each p of ``p_grid_percent``; the availability is 100 - p at
        which its ``fade_margin_db`` crosses zero
        (:func:`satcloud.links.availability.availability_for_budget`);
     3. ``availability_given_margin_percent``: what a common ``margin_db`` buys against
@@ -328,8 +329,10 @@ def link_availability(places=None, bands: Mapping | None = None, elevation_deg=4
         Elevation of the link. [deg]
     margin_db : float
         Common margin for column 3. [dB]
-    p_grid : array_like
-        Increasing percentages in [0.001, 5] for the full-budget scan. [%]
+    p_grid_percent : array_like
+        Increasing percentages in [0.001, 5] for the full-budget scan (spelled ``p_grid``
+        before issue 12; still accepted, with a ``DeprecationWarning``, for one
+        release). [%]
 
     Returns
     -------
@@ -346,10 +349,10 @@ def link_availability(places=None, bands: Mapping | None = None, elevation_deg=4
     margin_db = float(check_range(margin_db, "margin_db", unit="dB"))
     if not np.isfinite(margin_db):
         raise ValueError(f"margin_db must be finite, got {margin_db!r}")
-    grid = check_range(p_grid, "p_grid", 0.001, 5.0, unit="%")
+    grid = check_range(p_grid_percent, "p_grid_percent", 0.001, 5.0, unit="%")
     if grid.ndim != 1 or grid.size < 2 or np.any(np.diff(grid) <= 0):
-        raise ValueError("p_grid must be a 1-D increasing array of at least 2 percentages")
-    check_range(grid, "p_grid", 0.001, 5.0, unit="%")
+        raise ValueError("p_grid_percent must be a 1-D increasing array of at least 2 percentages")
+    check_range(grid, "p_grid_percent", 0.001, 5.0, unit="%")
     lat = pl["lat_deg"].to_numpy(float)
     lon = pl["lon_deg"].to_numpy(float)
     rows = []
