@@ -26,7 +26,7 @@ Serving-satellite assignment (user -> first satellite)
     The serving satellite is the one the user sees highest in the sky; the rest of the
     path is the shortest given that first hop.
 
-With ``reassign_interval_s`` (Starlink reconfigures every 15 s) the serving satellite
+With ``reassign_interval_s`` (Starlink reconfigures every 15 s [2]_) the serving satellite
 chosen at the first snapshot of each interval is held for the whole interval while
 the rest of the path is re-optimised every snapshot; if the held satellite sinks below
 the user's minimum elevation inside an interval, the user is reassigned at once (an
@@ -53,6 +53,9 @@ References
 .. [1] S. Kassing, D. Bhattacherjee, A. B. Águas, J. E. Saethre and A. Singla, "Exploring
    the 'Internet from space' with Hypatia", Proc. ACM Internet Measurement Conference
    (IMC), 2020, pp. 214-229. doi:10.1145/3419394.3423635
+.. [2] N. Mohan, A. E. Ferguson, H. Cech, R. Bose, P. R. Renatin, M. K. Marina and J. Ott,
+   "A Multifaceted Look at Starlink Performance", Proc. ACM Web Conference (WWW), 2024,
+   pp. 2723-2734. doi:10.1145/3589334.3645328
 """
 
 from __future__ import annotations
