@@ -745,13 +745,24 @@ simple("satcloud.sites.site_table", tables=("cities", "azure_regions"))
 simple("satcloud.sites.resolve_place", place="London", lat_deg=None, lon_deg=None,
        tables=("cities", "remote_sites"))
 simple("satcloud.latency.rtt_options", network="starlink-gen1", mode="isl")
+simple("satcloud.sites.country_of", lat_deg=[50.85, 6.45], lon_deg=[4.35, 3.39],
+       max_distance_km=100.0)
+simple("satcloud.sites.country_code", name="Belgium")
+simple("satcloud.sites.countries")
+simple("satcloud.sites.site_countries", value=["London", "Quito"], skip={
+    "name": "the parameter name used in messages, not data"},
+    names={"value": ("sources",)})
+simple("satcloud.ground.ground_segment", as_of="2024-08-06")
+simple("satcloud.ground.home_pop", lat_deg=[50.85, 0.0], lon_deg=[4.35, -30.0],
+       country=None, rule="regional", as_of=None)
 case("satcloud.latency.summarize")(lambda: {"df": _fibre_rows().copy()})
 
 # ------------------------------------------------------------------ data
 
 for _loader in ("aws_regions", "azure_regions", "colours", "comparisons",
                 "constellation_shells", "data_dir", "ground_stations", "modcods",
-                "networks", "remote_sites", "starlink_pops", "systems"):
+                "networks", "remote_sites", "starlink_pops", "systems", "countries",
+                "starlink_gateways", "starlink_home_pops"):
     if _loader != "networks":
         simple(f"satcloud.data.{_loader}")
 #: networks.csv: an empty optional cell is "not defined by this network" (e.g. no
@@ -880,7 +891,7 @@ def _budgets():
 @functools.cache
 def _pass_geometry():
     from satcloud.scenarios.links import pass_geometry
-    return pass_geometry(search_hours=0.5, search_step_s=120.0, step_s=60.0)
+    return pass_geometry(search_window_h=0.5, search_step_s=120.0, step_s=60.0)
 
 
 # fibre
@@ -967,7 +978,7 @@ simple(_SC + "links.rain_fade_by_city", places=["London"],
 simple(_SC + "links.link_availability", places=["London"],
        bands={"Ku": "starlink_user_downlink"},
        elevation_deg=40.0, margin_db=6.0)
-case(_SC + "links.pass_geometry")(lambda: {"search_hours": 0.5, "search_step_s": 120.0,
+case(_SC + "links.pass_geometry")(lambda: {"search_window_h": 0.5, "search_step_s": 120.0,
                                            "step_s": 60.0, "floor_elevation_deg": 10.0})
 case(_SC + "links.pass_budget")(lambda: {"profile": "starlink_user_downlink",
                                          "geometry": _pass_geometry().copy()})

@@ -96,7 +96,7 @@ def test_coverage_table_equals_the_package_summaries(times):
     direct = coverage.grid_coverage(eph, 15.0, population=True)
     pd.testing.assert_frame_equal(grids["oneweb"], direct)
     row = cov.iloc[0]
-    assert row.satellites == 588 and row.min_elevation_deg == 55.0
+    assert row.n_satellites == 588 and row.min_elevation_deg == 55.0
     assert row.coverage_area_percent == pytest.approx(
         100 * coverage.coverage_summary(direct)["fraction_covered"])
     assert row.coverage_population_percent == pytest.approx(
@@ -192,9 +192,9 @@ def test_capacity_is_the_product_written_out(geo_eph, times):
     assert cap.channel_mbps == pytest.approx(ch)
     assert cap.channels_per_beam == n_ch
     assert cap.satellite_gbps == pytest.approx(spec["beams_per_satellite"] * n_ch * ch / 1e3)
-    assert cap.satellites == len(DEFAULT_GEO_SLOTS_LON_DEG)
+    assert cap.n_satellites == len(DEFAULT_GEO_SLOTS_LON_DEG)
     frac = sc.demand_fraction(geo_eph, demand)
-    assert cap.system_tbps == pytest.approx(cap.satellites * frac * cap.satellite_gbps / 1e3)
+    assert cap.system_tbps == pytest.approx(cap.n_satellites * frac * cap.satellite_gbps / 1e3)
     # an override of the assumptions flows through
     more = sc.capacity_table(eph, demand, elevation_deg=40.0,
                              assumptions={"geo": {"beams_per_satellite": 200}}).iloc[0]
@@ -217,7 +217,7 @@ def test_availability_uses_the_mask_for_leo_and_the_real_elevation_for_geo():
 
 
 def test_side_by_side_has_one_row_per_system_and_fibre():
-    cov = pd.DataFrame({"key": ["starlink", "geo"], "satellites": [4408, 7],
+    cov = pd.DataFrame({"key": ["starlink", "geo"], "n_satellites": [4408, 7],
                         "min_elevation_deg": [25.0, 10.0],
                         "coverage_area_percent": [100.0, 94.0],
                         "coverage_population_percent": [100.0, 100.0],

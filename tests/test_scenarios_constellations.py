@@ -18,7 +18,7 @@ from satcloud.time import time_grid
 def test_shell_table_totals_match_the_filings():
     """Totals per constellation against the counts written in the filings' source notes."""
     shells = sc.shell_table()
-    totals = sc.constellation_totals(shells).set_index("constellation")["satellites"]
+    totals = sc.constellation_totals(shells).set_index("constellation")["n_satellites"]
     for label, src in shells.groupby("constellation")["source"].first().items():
         m = re.search(r"(\d{3,5}) (?:satellites|active)", src)
         if m:
@@ -50,7 +50,7 @@ def test_oct2020_serves_nothing_beyond_the_closed_form_latitude(oct2020_grid):
     table = sc.coverage_table(grids).iloc[0]
     assert table.never_covered_area_percent == pytest.approx(
         100 * (1 - np.sin(np.radians(60.0))), abs=1e-9)
-    assert table.satellites == 800 and table.window_h == pytest.approx(20 / 60)
+    assert table.n_satellites == 800 and table.window_h == pytest.approx(20 / 60)
 
 
 def test_in_view_vs_latitude_matches_brute_force_look_angles(oct2020_grid):

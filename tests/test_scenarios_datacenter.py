@@ -168,7 +168,7 @@ def test_decision_is_the_quickest_qualifying_option(table):
 def test_shell_coverage_limits(sites):
     t = time_grid("2020-10-01T00:00:00", duration=600.0, step=120.0)
     sc = sdc.shell_coverage(sites, t)
-    assert sc[sc.shell != "all"].drop_duplicates("shell").satellites.sum() == 4408
+    assert sc[sc.shell != "all"].drop_duplicates("shell").n_satellites.sum() == 4408
     lat = sites.set_index("name").lat_deg
     for r in sc.itertuples():
         if r.shell in ("1", "2"):

@@ -190,7 +190,7 @@ def test_cell_capacity_and_subscriber_sweep(budgets):
 
 
 def test_pass_geometry_and_budget():
-    g = sl.pass_geometry("starlink-gen1", search_hours=1.5, search_step_s=60.0, step_s=10.0)
+    g = sl.pass_geometry("starlink-gen1", search_window_h=1.5, search_step_s=60.0, step_s=10.0)
     assert len(g) > 10 and g.sat_id.nunique() == 1
     top = int(np.argmax(g.elevation_deg.to_numpy()))
     assert g.t_from_culmination_s.iloc[top] == 0.0
@@ -239,6 +239,11 @@ def test_bad_input():
     with pytest.warns(DeprecationWarning, match="'p_grid_percent'"), \
             pytest.raises(ValueError, match="p_grid_percent"):
         sl.link_availability(["London"], p_grid=[0.1, 0.01])
+    # search_hours became search_window_h (the _h suffix of the glossary): the old
+    # keyword reaches the same range check, (0, 48] h, after a DeprecationWarning
+    with pytest.warns(DeprecationWarning, match="'search_window_h'"), \
+            pytest.raises(ValueError, match=r"search_window_h must be in \(0, 48\]"):
+        sl.pass_geometry(search_hours=100.0)
     with pytest.raises(ValueError, match="places lacks column"):
         sl.rain_fade_by_city(pd.DataFrame({"city": ["x"], "lat_deg": [0.0]}))
     with pytest.raises(ValueError, match="unknown profile"):

@@ -256,7 +256,7 @@ def coverage_table(ephemerides: Mapping, spacing_deg=5.0, *, cities=None
     Returns
     -------
     (pandas.DataFrame, dict)
-        Summary, one row per system: ``key``, ``satellites``, ``min_elevation_deg``
+        Summary, one row per system: ``key``, ``n_satellites``, ``min_elevation_deg``
         (filed; the range if shells differ), ``coverage_area_percent`` and
         ``coverage_population_percent`` (weighted time share with at least one
         satellite above its minimum elevation) [%], ``mean_in_view_area`` (area-weighted
@@ -273,7 +273,7 @@ def coverage_table(ephemerides: Mapping, spacing_deg=5.0, *, cities=None
         pop = coverage.coverage_summary(g, "population_weight")
         el = eph.constellation.satellites["min_elevation_deg"].to_numpy(float)
         rows.append({
-            "key": key, "satellites": int(eph.shape[1]),
+            "key": key, "n_satellites": int(eph.shape[1]),
             "min_elevation_deg": float(el.min()) if np.ptp(el) == 0 else
             f"{el.min():g}-{el.max():g}",
             "coverage_area_percent": 100.0 * area["fraction_covered"],
@@ -625,7 +625,7 @@ def capacity_table(ephemerides: Mapping, demand_sites, *, lat_deg=51.50853,
     pandas.DataFrame
         Per key: ``profile``, ``modcod``, ``channel_mbps``, ``channel_bandwidth_mhz``,
         ``spectrum_mhz``, ``colours``, ``polarizations``, ``channels_per_beam``,
-        ``beams_per_satellite``, ``satellite_gbps``, ``satellites``,
+        ``beams_per_satellite``, ``satellite_gbps``, ``n_satellites``,
         ``over_demand_fraction``, ``satellites_over_demand``, ``system_tbps``,
         ``assumption``.
     """
@@ -654,7 +654,7 @@ def capacity_table(ephemerides: Mapping, demand_sites, *, lat_deg=51.50853,
             "spectrum_mhz": spec["spectrum_mhz"], "colours": spec["colours"],
             "polarizations": spec["polarizations"], "channels_per_beam": n_ch,
             "beams_per_satellite": spec["beams_per_satellite"], "satellite_gbps": sat,
-            "satellites": n_sat, "over_demand_fraction": frac,
+            "n_satellites": n_sat, "over_demand_fraction": frac,
             "satellites_over_demand": float(sys_cap["satellites_over_demand"].iloc[0]),
             "system_tbps": float(sys_cap["capacity_gbps"].iloc[0]) / 1e3,
             "assumption": spec["source"],
@@ -747,7 +747,7 @@ def side_by_side(cov: pd.DataFrame, rtt: pd.DataFrame, cap: pd.DataFrame,
         share, median / p95 RTT, vacuum floor, capacity per satellite and per system,
         and one availability column per place (a string, bounds marked).
     """
-    _checks.frame(cov, "cov", ("key", "satellites", "min_elevation_deg",
+    _checks.frame(cov, "cov", ("key", "n_satellites", "min_elevation_deg",
                                "coverage_area_percent", "coverage_population_percent",
                                "mean_in_view_area"), producer="coverage_table()[0]")
     _checks.frame(rtt, "rtt", ("key", "system", "cloud", "mode", "reachable_percent",
@@ -776,7 +776,7 @@ def side_by_side(cov: pd.DataFrame, rtt: pd.DataFrame, cap: pd.DataFrame,
         rtt.drop(columns=["system"]), on="key", how="left").merge(
         cap[["key", "satellite_gbps", "system_tbps"]], on="key", how="left")
     out = pd.DataFrame({
-        "satellites": t["satellites"].astype("Int64"),
+        "satellites": t["n_satellites"].astype("Int64"),
         "min. elevation [deg]": t["min_elevation_deg"],
         "coverage, area-weighted [%]": t["coverage_area_percent"],
         "coverage, population-weighted [%]": t["coverage_population_percent"],

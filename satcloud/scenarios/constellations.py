@@ -69,7 +69,7 @@ def shell_table(names=tuple(CONSTELLATION_LABELS)) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per shell: ``constellation`` (display name), ``shell``, ``altitude_km``,
-        ``inclination_deg``, ``planes``, ``sats_per_plane``, ``satellites``,
+        ``inclination_deg``, ``planes``, ``sats_per_plane``, ``n_satellites``,
         ``min_elevation_deg``, ``period_min``, ``central_angle_deg``,
         ``footprint_radius_km``, ``max_slant_range_km``, ``max_latitude_served_deg`` (inclination, folded to
         [0, 90], plus the cone half-angle), ``band_user``, ``source``.
@@ -77,7 +77,7 @@ def shell_table(names=tuple(CONSTELLATION_LABELS)) -> pd.DataFrame:
     shells = data.constellation_shells()
     names = _checks.names(names, "names", sorted(shells["constellation"].unique()))
     shells = shells[shells["constellation"].isin(names)].copy()
-    shells["satellites"] = shells["planes"] * shells["sats_per_plane"]
+    shells["n_satellites"] = shells["planes"] * shells["sats_per_plane"]
     cone = coverage_cone(shells["altitude_km"], shells["min_elevation_deg"])
     shells["period_min"] = orbital_period_s(shells["altitude_km"].to_numpy()) / 60.0
     shells["central_angle_deg"] = cone["central_angle_deg"].to_numpy()
@@ -90,7 +90,7 @@ def shell_table(names=tuple(CONSTELLATION_LABELS)) -> pd.DataFrame:
     shells = shells.sort_values("constellation", key=lambda s: s.map(order), kind="stable")
     shells["constellation"] = shells["constellation"].map(lambda n: CONSTELLATION_LABELS.get(n, n))
     cols = ["constellation", "shell", "altitude_km", "inclination_deg", "planes",
-            "sats_per_plane", "satellites", "min_elevation_deg", "period_min",
+            "sats_per_plane", "n_satellites", "min_elevation_deg", "period_min",
             "central_angle_deg", "footprint_radius_km", "max_slant_range_km",
             "max_latitude_served_deg",
             "band_user", "source"]
@@ -105,14 +105,14 @@ def constellation_totals(shells: pd.DataFrame) -> pd.DataFrame:
     shells : pandas.DataFrame
         Output of :func:`shell_table`.
     """
-    _checks.frame(shells, "shells", ("constellation", "satellites", "altitude_km",
+    _checks.frame(shells, "shells", ("constellation", "n_satellites", "altitude_km",
                                      "min_elevation_deg"), producer="shell_table()")
-    _checks.finite_columns(shells, "shells", ("satellites", "altitude_km",
+    _checks.finite_columns(shells, "shells", ("n_satellites", "altitude_km",
                                               "min_elevation_deg"), producer="shell_table()")
     g = shells.groupby("constellation", sort=False)
     return pd.DataFrame({
         "shells": g.size(),
-        "satellites": g["satellites"].sum(),
+        "n_satellites": g["n_satellites"].sum(),
         "lowest_km": g["altitude_km"].min(),
         "highest_km": g["altitude_km"].max(),
         "min_elevation_deg": g["min_elevation_deg"].first(),
@@ -170,7 +170,7 @@ def coverage_grids(constellations: dict, *, duration="24h", step="60s", spacing_
     -------
     dict
         Display name -> :func:`satcloud.coverage.grid_coverage` table; each table's
-        ``attrs`` hold ``satellites``, ``duration_s``, ``step_s`` and
+        ``attrs`` hold ``n_satellites``, ``duration_s``, ``step_s`` and
         ``min_elevation_deg`` (no wall-clock time: results do not depend on the clock).
     """
     constellations = _constellations(constellations)
@@ -182,7 +182,7 @@ def coverage_grids(constellations: dict, *, duration="24h", step="60s", spacing_
         eph = propagate(c, times, dtype=o["dtype"])
         g = grid_coverage(eph, spacing_deg=spacing_deg, population=population)
         step_s = float((times[1] - times[0]).sec) if len(times) > 1 else 0.0
-        g.attrs.update(satellites=len(c), duration_s=len(times) * step_s, step_s=step_s,
+        g.attrs.update(n_satellites=len(c), duration_s=len(times) * step_s, step_s=step_s,
                        min_elevation_deg=float(c.satellites["min_elevation_deg"].min()))
         out[label] = g
         del eph
@@ -227,7 +227,7 @@ def coverage_table(grids: dict) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``constellation``, ``satellites``, ``min_elevation_deg``, ``window_h``,
+        ``constellation``, ``n_satellites``, ``min_elevation_deg``, ``window_h``,
         ``step_s``, ``coverage_area_percent`` (area-weighted share of time with >= 1
         satellite in view), ``coverage_population_percent`` (population-weighted),
         ``always_covered_area_percent`` (share of the area never in outage),
@@ -241,7 +241,7 @@ def coverage_table(grids: dict) -> pd.DataFrame:
         a = coverage_summary(g, "area_weight")
         row = {
             "constellation": label,
-            "satellites": g.attrs.get("satellites"),
+            "n_satellites": g.attrs.get("n_satellites"),
             "min_elevation_deg": g.attrs.get("min_elevation_deg"),
             "window_h": g.attrs.get("duration_s", np.nan) / 3600.0,
             "step_s": g.attrs.get("step_s"),

@@ -399,7 +399,7 @@ def shell_coverage(sites: pd.DataFrame, times, constellation_name: str = "starli
     -------
     pandas.DataFrame
         One row per (site, shell): ``site``, ``shell``, ``altitude_km``,
-        ``inclination_deg``, ``satellites``, ``fraction_covered`` (time with at least
+        ``inclination_deg``, ``n_satellites``, ``fraction_covered`` (time with at least
         one satellite of that shell in view) [-], ``mean_in_view`` [-] and
         ``longest_outage_s`` [s]; plus a shell ``"all"`` for the whole constellation.
     """
@@ -427,7 +427,7 @@ def shell_coverage(sites: pd.DataFrame, times, constellation_name: str = "starli
             alt, inc = float(row["altitude_km"]), float(row["inclination_deg"])
         frames.append(pd.DataFrame({
             "site": c["site"].to_numpy(), "shell": shell, "altitude_km": alt,
-            "inclination_deg": inc, "satellites": len(const.satellites),
+            "inclination_deg": inc, "n_satellites": len(const.satellites),
             "fraction_covered": c["fraction_covered"].to_numpy(float),
             "mean_in_view": c["mean_in_view"].to_numpy(float),
             "longest_outage_s": c["longest_outage_s"].to_numpy(float)}))

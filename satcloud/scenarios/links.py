@@ -388,8 +388,9 @@ def link_availability(places=None, bands: Mapping | None = None, elevation_deg=4
     return pd.DataFrame(rows)
 
 
+@renamed_keywords(search_hours="search_window_h")
 def pass_geometry(constellation_name="starlink-gen1", lat_deg=51.50853, lon_deg=-0.12574,
-                  *, shells=("1",), start=None, search_hours=2.0, search_step_s=60.0,
+                  *, shells=("1",), start=None, search_window_h=2.0, search_step_s=60.0,
                   step_s=5.0, floor_elevation_deg=10.0) -> pd.DataFrame:
     """Elevation and range over the highest pass of one satellite over a place.
 
@@ -408,8 +409,9 @@ def pass_geometry(constellation_name="starlink-gen1", lat_deg=51.50853, lon_deg=
         Shells to search (default the first); None for all.
     start : str or Time, optional
         Start of the search (default the engine's epoch, 2020-10-01 00:00 UTC).
-    search_hours : float
-        Length of the search window, > 0. [h]
+    search_window_h : float
+        Length of the search window, in (0, 48] (spelled ``search_hours`` before issue
+        12; still accepted, with a ``DeprecationWarning``, for one release). [h]
     search_step_s : float
         Coarse step of the search. [s]
     step_s : float
@@ -429,13 +431,13 @@ def pass_geometry(constellation_name="starlink-gen1", lat_deg=51.50853, lon_deg=
     from satcloud import constellations, geometry, orbits
     from satcloud.time import duration_s, time_grid
 
-    hours = float(check_range(search_hours, "search_hours", 0.0, 48.0, low_open=True,
+    hours = float(check_range(search_window_h, "search_window_h", 0.0, 48.0, low_open=True,
                               unit="h"))
     search_step_s = duration_s(search_step_s, "search_step_s")
     step_s = duration_s(step_s, "step_s")
     if search_step_s > hours * 3600.0:
         raise ValueError(f"search_step_s must be at most the search window "
-                         f"(search_hours={hours:g} h); got {search_step_s:g} s")
+                         f"(search_window_h={hours:g} h); got {search_step_s:g} s")
     if step_s > 1440.0:
         raise ValueError(f"step_s must be at most the 1440 s window around the culmination; "
                          f"got {step_s:g} s")
