@@ -43,6 +43,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+from astropy import units as _u
 from astropy.time import Time
 
 from satcloud._validate import as_float_array, check_choice, check_range
@@ -65,11 +66,13 @@ __all__ = [
     "sun_synchronous_orbit",
 ]
 
+_U_DAY = _u.day
+
 #: Satellite table columns (in order).
 SATELLITE_COLUMNS = [
     "sat_id", "constellation", "shell", "plane", "slot", "altitude_km", "inclination_deg",
     "eccentricity", "raan_deg", "arg_perigee_deg", "mean_anomaly_deg", "element_epoch",
-    "min_elevation_deg", "band_user", "model", "norad_id",
+    "min_elevation_deg", "band_user", "model", "norad_id", "status",
 ]
 #: Shell table columns (in order). ``phasing`` is -1 for shells that are not Walker
 #: shells (TLE/OMM sets, GEO slots).
@@ -78,18 +81,22 @@ SHELL_COLUMNS = [
     "phasing", "raan_spread_deg", "min_elevation_deg", "band_user",
 ]
 
-#: Named constellations: the filed catalogue plus ``geo``.
-CATALOGUE = ("starlink-gen1", "starlink-gen2", "kuiper", "oneweb", "telesat-2020",
-             "o3b-mpower", "geo")
 
-# Per-shell layout choices (see the module docstring): (constellation, shell) -> options
-_SHELL_LAYOUT = {
-    ("oneweb", "1"): {"raan_spread_deg": 180.0},
-    ("telesat-2020", "T1"): {"raan_spread_deg": 180.0},
-    # shell 5 (4 planes, 90 deg apart) offset by 15 deg: none of its planes coincides
-    # with one of shell 4 (6 planes, 60 deg apart) at the same altitude and inclination
-    ("starlink-gen1", "5"): {"raan_offset_deg": 15.0},
-}
+
+def _filed_names() -> tuple:
+    from satcloud.data import constellation_shells
+
+    return tuple(pd.unique(constellation_shells()["constellation"]))
+
+
+#: Named constellations: the filed catalogue (the constellations of
+#: ``data/constellation_shells.csv``, in table order) plus ``geo``. Real constellations
+#: by date (``data/element_sets.csv``) are listed by :func:`element_sets`.
+CATALOGUE = (*_filed_names(), "geo")
+
+#: Object statuses (see "Real constellations" in the module docstring); filed and Walker
+#: satellites are ``"operational"``, element sets not classified ``"unclassified"``.
+STATUSES = ("operational", "raising", "deorbiting", "other", "debris", "unclassified")
 
 #: Default GEO slot longitudes when none are given: seven real Ka-band broadband
 #: satellites that together cover the inhabited world (operators' published orbital
@@ -234,6 +241,10 @@ class Constellation:
             raise TypeError("satellites must be a pandas DataFrame")
         if not isinstance(shells, pd.DataFrame):
             raise TypeError(f"shells must be a pandas DataFrame, got {type(shells).__name__}")
+        if "status" not in satellites.columns:
+            satellites = satellites.assign(status=np.where(
+                satellites["model"].astype(str).to_numpy() == "sgp4", "unclassified",
+                "operational") if "model" in satellites.columns else "operational")
         missing = [c for c in SATELLITE_COLUMNS if c not in satellites.columns]
         if missing:
             raise ValueError(f"satellites is missing column(s) {missing}")
@@ -243,6 +254,10 @@ class Constellation:
             raise ValueError(f"sat_id must be unique; {dup!r} repeats (rename one "
                              "constellation before combining)")
         _check_satellite_columns(sats)
+        bad = ~sats["status"].isin(STATUSES)
+        if bad.any():
+            raise ValueError(f"status must be one of {STATUSES}; got "
+                             f"{sats['status'][bad].iloc[0]!r}")
         bad = ~sats["model"].isin(["j2", "sgp4"])
         if bad.any():
             raise ValueError(f"model must be 'j2' or 'sgp4'; got {sats['model'][bad].iloc[0]!r}")
@@ -322,6 +337,70 @@ class Constellation:
         shells = self.shells.copy()
         shells["min_elevation_deg"] = el
         return Constellation(self.name, sats, shells, self.epoch, self.satrecs)
+
+    def describe(self, by="shell") -> pd.DataFrame:
+        """Shells found and filed, satellites per plane and fill (see :func:`describe`).
+
+        Parameters
+        ----------
+        by : {"shell", "status"}
+            One row per shell, or the count of objects per status.
+        """
+        return describe(self, by=by)
+
+    @property
+    def element_epoch_span(self) -> tuple:
+        """First and last element epoch (``(Time, Time)``, UTC) of the satellites."""
+        ep = pd.to_datetime(self.satellites["element_epoch"], utc=True)
+        lo, hi = ep.min(), ep.max()
+        return (Time(lo.tz_convert(None).to_datetime64(), scale="utc"),
+                Time(hi.tz_convert(None).to_datetime64(), scale="utc"))
+
+    def validity_window(self, max_age_days=None) -> tuple:
+        """Times at which propagation stays close to the element epochs.
+
+        The window runs from (99.6 % quantile of the SGP4 satellites' element epochs -
+        ``max_age_days``) to (0.4 % quantile + ``max_age_days``), so that over the whole
+        window no more than 0.8 % of the element sets are older than ``max_age_days``
+        and :func:`satcloud.orbits.propagate` does not warn
+        (:class:`satcloud.orbits.ElementAgeWarning`, which allows 1 %). For J2 (filed)
+        satellites there is no limit: the window is the epoch +/- 100 years.
+
+        SGP4 itself can fail for re-entering objects soon after their epoch (in the
+        2026-04-02 Starlink set one ``"deorbiting"`` object at 159 km fails 24 h after
+        the latest epoch); :func:`satcloud.orbits.propagate` then raises naming it. Drop
+        ``status == "deorbiting"`` objects (:meth:`subset`) to propagate far in the
+        window.
+
+        Parameters
+        ----------
+        max_age_days : float, optional
+            Largest element age (default
+            :data:`satcloud.orbits.ELEMENT_AGE_LIMIT_DAYS`, 3 days). [day]
+
+        Returns
+        -------
+        start, end : Time
+            UTC; ``start > end`` when the epochs spread more than twice
+            ``max_age_days``.
+        """
+        from satcloud.orbits import ELEMENT_AGE_LIMIT_DAYS
+
+        age = ELEMENT_AGE_LIMIT_DAYS if max_age_days is None else _scalar(
+            check_range(max_age_days, "max_age_days", 0.0, None, unit="day"),
+            "max_age_days")
+        sgp4 = (self.satellites["model"] == "sgp4").to_numpy()
+        if not sgp4.any():
+            lo = hi = self.epoch
+            age = 36525.0
+        else:
+            ep = pd.to_datetime(self.satellites["element_epoch"][sgp4], utc=True)
+            ns = ep.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+            q = np.quantile(ns, [0.004, 0.996], method="nearest")
+            lo = Time(q[1].astype("datetime64[ns]"), scale="utc")
+            hi = Time(q[0].astype("datetime64[ns]"), scale="utc")
+        # one second inside, so that times rounded to the millisecond stay within
+        return lo - age * _U_DAY + 1.0 * _u.s, hi + age * _U_DAY - 1.0 * _u.s
 
     # ----------------------------------------------------------------- builders
     @classmethod
@@ -408,6 +487,7 @@ class Constellation:
             "arg_perigee_deg": argp % 360.0, "mean_anomaly_deg": m,
             "element_epoch": _epoch_ts(t), "min_elevation_deg": el,
             "band_user": str(band_user), "model": "j2", "norad_id": np.int64(-1),
+            "status": "operational",
         })
         shells = pd.DataFrame([{
             "constellation": cname, "shell": shell, "altitude_km": float(altitude_km),
@@ -614,6 +694,7 @@ def _assemble(name, ids, el, epochs: Time, models, satrecs, norad, min_elevation
         "eccentricity": e, "raan_deg": raan, "arg_perigee_deg": argp,
         "mean_anomaly_deg": m, "element_epoch": ep_ts, "min_elevation_deg": minel,
         "band_user": str(band_user), "model": models, "norad_id": np.asarray(norad, np.int64),
+        "status": "unclassified",
     })
     dup = sats["sat_id"].duplicated()
     if dup.any():  # same name twice (e.g. two element sets): disambiguate by row
@@ -690,15 +771,17 @@ def _phasing_for(phasing, shell, planes):
 
 
 def constellation(name, *, phasing=None, min_elevation_deg=None, epoch=None, shells=None,
-                  slot_lon_deg=None) -> Constellation:
-    """A named constellation from the filed shells (``data/constellation_shells.csv``).
+                  slot_lon_deg=None, as_of=None) -> Constellation:
+    """A named constellation: filed shells (``data/constellation_shells.csv``) or, with
+    ``as_of``, a real constellation from shipped element sets (``data/element_sets.csv``).
 
     Parameters
     ----------
     name : str
         One of :data:`CATALOGUE`: ``starlink-gen1`` (4,408 satellites),
         ``starlink-gen2`` (29,988), ``kuiper`` (3,236), ``oneweb`` (588),
-        ``telesat-2020`` (1,671), ``o3b-mpower`` (11), ``geo``.
+        ``telesat-2020`` (1,671), ``o3b-mpower`` (11), ``geo``; or a real constellation
+        of :func:`element_sets` (``starlink``), which needs ``as_of``.
     phasing : int or dict, optional
         Walker phasing F for every shell, or a dict shell -> F (default 1; see the
         module docstring).
@@ -712,6 +795,11 @@ def constellation(name, *, phasing=None, min_elevation_deg=None, epoch=None, she
         ``geo`` only: slot longitudes [deg] (default 0, 120, -120). GEO satellites are
         placed on the J2-corrected geostationary circle (:func:`geostationary_altitude_km`)
         so they stay on their slots; minimum elevation 10 deg unless given.
+    as_of : str, pandas.Timestamp, datetime or Time, optional
+        Real constellations only: the date of the element-set snapshot, e.g.
+        ``"2020-10-29"``. It matches a shipped set when it falls on the set's ``as_of``
+        day (any time, UTC) or inside the set's epoch span; see
+        :func:`real_constellation`. ``epoch`` then defaults to the set's latest epoch.
 
     Returns
     -------
@@ -720,9 +808,26 @@ def constellation(name, *, phasing=None, min_elevation_deg=None, epoch=None, she
     Raises
     ------
     ValueError
-        For an unknown name (lists the valid ones and suggests a close match).
+        For an unknown name (lists the valid ones and suggests a close match), an
+        ``as_of`` matching no shipped set (lists the shipped dates), ``as_of`` given for
+        a filed constellation or missing for a real one.
     """
-    check_choice(name, "constellation", CATALOGUE)
+    real = _real_names()
+    if isinstance(name, str) and name in real:
+        extra = [k for k, v in (("phasing", phasing), ("shells", shells),
+                                ("slot_lon_deg", slot_lon_deg)) if v is not None]
+        if extra:
+            raise ValueError(f"{extra} apply to filed constellations, not to the real "
+                             f"constellation {name!r}")
+        if as_of is None:
+            raise ValueError(f"as_of is required for the real constellation {name!r}; "
+                             f"shipped: {_shipped_text(name)}")
+        return real_constellation(name, as_of, epoch=epoch,
+                                  min_elevation_deg=min_elevation_deg)
+    check_choice(name, "constellation", (*CATALOGUE, *real))
+    if as_of is not None:
+        raise ValueError(f"as_of applies to the real constellations {list(real)}, not to "
+                         f"the filed constellation {name!r} (got as_of={as_of!r:.60})")
     t = _epoch(epoch)
     if name == "geo":
         return _geo(slot_lon_deg, min_elevation_deg, t)
@@ -748,7 +853,11 @@ def constellation(name, *, phasing=None, min_elevation_deg=None, epoch=None, she
         table = table[table["shell"].isin(wanted)]
     parts = []
     for row in table.itertuples(index=False):
-        layout = _SHELL_LAYOUT.get((name, str(row.shell)), {})
+        layout = {}
+        if pd.notna(row.raan_spread_deg):
+            layout["raan_spread_deg"] = float(row.raan_spread_deg)
+        if pd.notna(row.raan_offset_deg):
+            layout["raan_offset_deg"] = float(row.raan_offset_deg)
         el = row.min_elevation_deg if min_elevation_deg is None else min_elevation_deg
         parts.append(Constellation.walker(
             row.altitude_km, row.inclination_deg, int(row.planes), int(row.sats_per_plane),
@@ -971,3 +1080,491 @@ def deploy(constellation, fraction=None, count=None, *, rule="planes",
     out.deployment = {"rule": rule, "plane_order": plane_order, "count": int(k),
                       "of": int(n)}
     return out
+
+
+# ------------------------------------------------------------- real element sets
+
+#: Semi-major-axis rate beyond which an object is moving up (raising) or down
+#: (decaying or lowered) rather than keeping its shell. Operational shells in the
+#: shipped sets keep |da/dt| ~ 0.01-0.15 km/day (drag between station-keeping burns);
+#: orbit raising runs at ~ +3 to +8 km/day. [km/day]
+RATE_THRESHOLD_KM_DAY = 0.2
+#: Half widths of a shell in mean altitude and inclination: a shell's satellites keep
+#: their mean altitude within a few km and their inclination within a few 0.01 deg.
+#: [km], [deg]
+SHELL_HALF_WIDTH_KM = 8.0
+SHELL_HALF_WIDTH_DEG = 0.05
+#: A shell needs this many satellites in at least this many planes of >= 3 satellites
+#: (so that one launch batch parked at its insertion altitude is not a shell). [-]
+MIN_SHELL_SATELLITES = 15
+MIN_SHELL_PLANES = 5
+#: Shells within this inclination of each other form one inclination group. [deg]
+INCLINATION_GROUP_DEG = 0.3
+#: An object descending within this height above a lower shell of its group is changing
+#: shell ("other"), not deorbiting. [km]
+TRANSFER_BAND_KM = 40.0
+#: A found shell matches a filed one within these differences. [km], [deg]
+FILED_MATCH_KM = 25.0
+FILED_MATCH_DEG = 0.3
+#: A snapshot's element epochs must lie within this span. [day]
+MAX_SNAPSHOT_SPAN_DAYS = 30.0
+#: Filed constellations a real one is compared with.
+FILED_FOR_REAL = {"starlink": ("starlink-gen1", "starlink-gen2")}
+
+
+def _real_names() -> tuple:
+    from satcloud.data import element_sets as load
+
+    return tuple(pd.unique(load()["constellation"]))
+
+
+def element_sets(name=None) -> pd.DataFrame:
+    """The real element-set snapshots shipped with satcloud (``data/element_sets.csv``).
+
+    Parameters
+    ----------
+    name : str, optional
+        Keep only this real constellation (e.g. ``"starlink"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``constellation``, ``as_of``, ``file``, ``objects``, ``epoch_start_utc``,
+        ``epoch_end_utc`` (UTC Timestamps), ``sha256``, ``source`` and provenance.
+    """
+    from satcloud.data import element_sets as load
+
+    df = load()
+    for col in ("epoch_start_utc", "epoch_end_utc"):
+        df[col] = pd.to_datetime(df[col], utc=True)
+    if name is not None:
+        check_choice(name, "name", tuple(pd.unique(df["constellation"])))
+        df = df[df["constellation"] == name]
+    return df.reset_index(drop=True)
+
+
+def _shipped_text(name) -> str:
+    sets = element_sets(name)
+    return "; ".join(f"{r.as_of} (epochs {r.epoch_start_utc:%Y-%m-%d %H:%M} to "
+                     f"{r.epoch_end_utc:%Y-%m-%d %H:%M} UTC)" for r in sets.itertuples())
+
+
+def _as_of_timestamp(as_of) -> pd.Timestamp:
+    import datetime as _dt
+
+    if isinstance(as_of, Time):
+        if not as_of.isscalar:
+            raise TypeError("as_of must be a single time, got an array of "
+                            f"{as_of.size} times")
+        ts = pd.Timestamp(as_of.utc.datetime64)
+    elif isinstance(as_of, str | pd.Timestamp | _dt.date | np.datetime64):
+        try:
+            ts = pd.Timestamp(as_of)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"as_of must be a date such as '2020-10-29', got "
+                             f"{as_of!r:.60}") from exc
+        if ts is pd.NaT:
+            raise ValueError(f"as_of must be a date, got {as_of!r:.60}")
+    else:
+        raise TypeError(f"as_of must be a date (str, pandas.Timestamp, datetime or "
+                        f"astropy Time), got {type(as_of).__name__} {as_of!r:.60}")
+    return ts.tz_convert("UTC") if ts.tzinfo else ts.tz_localize("UTC")
+
+
+def _select_set(name, as_of):
+    sets = element_sets(name)
+    ts = _as_of_timestamp(as_of)
+    days = pd.to_datetime(sets["as_of"], utc=True)
+    hit = ((days == ts.normalize())
+           | ((sets["epoch_start_utc"] <= ts) & (ts <= sets["epoch_end_utc"]))).to_numpy()
+    if not hit.any():
+        raise ValueError(f"as_of {ts:%Y-%m-%d %H:%M} UTC: no shipped element set of {name!r} "
+                         f"for that date; shipped: {_shipped_text(name)} (as_of matches a "
+                         "set's date or a time inside its epoch span)")
+    k = np.flatnonzero(hit)
+    k = k[np.argmin(np.abs((days.iloc[k] - ts).dt.total_seconds().to_numpy()))]
+    return sets.iloc[k]
+
+
+def real_constellation(name, as_of, *, epoch=None, min_elevation_deg=None) -> Constellation:
+    """A real constellation from a shipped element-set snapshot, classified and grouped.
+
+    The snapshot is read from ``data/`` (its SHA-256 checked against
+    ``data/element_sets.csv``), parsed with :func:`satcloud.tle.parse_tle` and passed to
+    :func:`classify` against the filed shells of :data:`FILED_FOR_REAL`.
+
+    Parameters
+    ----------
+    name : str
+        A real constellation of :func:`element_sets`, e.g. ``"starlink"``.
+    as_of : str, pandas.Timestamp, datetime or Time
+        Date of the snapshot (``"2020-10-29"``, ``"2020-12-31"``, ``"2026-04-02"``).
+        It matches a set when it falls on the set's ``as_of`` day (UTC) or inside its
+        epoch span (e.g. ``"2026-03-30"`` gives the 2026-04-02 set); the nearest
+        ``as_of`` wins if several match.
+    epoch : Time or str, optional
+        Reference epoch (default: the snapshot's latest element epoch).
+    min_elevation_deg : float, optional
+        User minimum elevation (default: the filed one, 25 deg for Starlink). [deg]
+
+    Returns
+    -------
+    Constellation
+        With ``status``, ``shell``, ``plane``, ``slot`` from :func:`classify`; its
+        ``source`` attribute is the ``element_sets`` row.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name or an ``as_of`` matching no shipped set (the message lists
+        the shipped dates and epoch spans), or a file whose checksum differs.
+    """
+    import hashlib
+
+    from satcloud.data import data_dir
+    from satcloud.tle import parse_tle
+
+    names = _real_names()
+    check_choice(name, "name", names)
+    row = _select_set(name, as_of)
+    path = data_dir() / row["file"]
+    payload = path.read_bytes()
+    digest = hashlib.sha256(payload).hexdigest()
+    if digest != row["sha256"]:
+        raise ValueError(f"{path}: SHA-256 {digest} differs from {row['sha256']} recorded "
+                         "in element_sets.csv; regenerate with scripts/make_element_sets.py")
+    filed = FILED_FOR_REAL.get(name, ())
+    if min_elevation_deg is None:
+        min_elevation_deg = (float(_catalogue_shells(filed[0])["min_elevation_deg"].iloc[0])
+                             if filed else 25.0)
+    result = parse_tle(payload.decode("ascii"))
+    raw = _from_records(result.records, result.skipped, name, min_elevation_deg, "Ku", 2.0)
+    out = classify(raw, filed=filed, epoch=epoch)
+    out.source = row
+    return out
+
+
+def _satrec_arrays(c: Constellation):
+    """a [km], da/dt [km/day] of every satellite (da/dt from the SGP4 n-dot; 0 for J2)."""
+    sats = c.satellites
+    a = sats["altitude_km"].to_numpy(float) + R_EARTH_KM
+    dadt = np.zeros(len(sats))
+    idx = [k for k, s in enumerate(c.satrecs) if s is not None]
+    if idx:
+        nd = np.array([(c.satrecs[k].ndot, c.satrecs[k].no_kozai) for k in idx])
+        # n-dot: TLE field is dn/dt / 2; a = (mu / n^2)^(1/3) gives da/dt = -2/3 a/n dn/dt
+        dadt[idx] = -(2.0 / 3.0) * a[idx] * (2.0 * nd[:, 0]) / nd[:, 1] * 1440.0
+    return a, dadt
+
+
+def _is_debris(ids, constellation_name) -> np.ndarray:
+    """Objects of the group that are not the constellation's satellites: names without
+    the constellation's prefix (e.g. ``FALCON 9 DEB``, ``... R/B``)."""
+    prefix = constellation_name.upper()
+    names = np.char.upper(np.asarray(ids, dtype=str))
+    own = np.char.startswith(names, prefix)
+    return ~own | (np.char.find(names, " DEB") >= 0) | (np.char.find(names, "R/B") >= 0)
+
+
+def _mean_shift_shells(inc, alt):
+    """Shell centres (inc [deg], alt [km]) by flat-kernel mean shift on a 2-D histogram.
+
+    Coordinates are scaled so a shell's half widths are 1; the histogram has cells of
+    half a width, each carrying its count and the sums of its members' coordinates,
+    so the means are exact and the cost depends on the number of occupied cells.
+    """
+    if inc.size == 0:
+        return np.zeros((0, 2))
+    x = np.c_[inc / SHELL_HALF_WIDTH_DEG, alt / SHELL_HALF_WIDTH_KM]
+    cell, inv, count = np.unique(np.floor(2.0 * x).astype(np.int64), axis=0,
+                                 return_inverse=True, return_counts=True)
+    inv = inv.ravel()
+    sums = np.zeros((len(cell), 2))
+    np.add.at(sums, inv, x)
+    means = sums / count[:, None]
+    centres = means[count >= 3].copy()
+    for _ in range(20):
+        inside = (np.abs(centres[:, None, :] - means[None, :, :]).max(axis=2) <= 1.0)
+        tot = inside @ count
+        new = (inside @ sums) / np.maximum(tot, 1)[:, None]
+        new[tot == 0] = centres[tot == 0]
+        done = np.allclose(new, centres, atol=1e-6)
+        centres = new
+        if done:
+            break
+    # merge centres that converged together, strongest first
+    inside = (np.abs(centres[:, None, :] - means[None, :, :]).max(axis=2) <= 1.0)
+    support = inside @ count
+    keep = []
+    for k in np.argsort(-support, kind="stable"):
+        if all(np.abs(centres[k] - centres[j]).max() > 1.0 for j in keep):
+            keep.append(k)
+    out = centres[keep]
+    return np.c_[out[:, 0] * SHELL_HALF_WIDTH_DEG, out[:, 1] * SHELL_HALF_WIDTH_KM]
+
+
+def _planes_by_gaps(raan_deg, tol):
+    """Plane labels 0.. of angles on the circle split at gaps larger than ``tol``."""
+    order = np.argsort(raan_deg, kind="stable")
+    r = raan_deg[order]
+    gaps = np.diff(r) > tol
+    lab = np.concatenate([[0], np.cumsum(gaps)])
+    if lab[-1] > 0 and (r[0] + 360.0 - r[-1]) <= tol:  # wrap-around: merge the ends
+        lab[lab == lab[-1]] = 0
+    lab = pd.factorize(lab)[0]
+    out = np.empty(r.size, np.int64)
+    out[order] = lab
+    return out
+
+
+def _filed_targets(filed):
+    """Filed shells to match, shells with equal altitude and inclination merged."""
+    rows = []
+    for name in filed:
+        t = _catalogue_shells(name)
+        for (alt, inc), g in t.groupby(["altitude_km", "inclination_deg"], sort=False):
+            rows.append({"filed_shell": f"{name}/" + "+".join(g["shell"].astype(str)),
+                         "altitude_km": float(alt), "inclination_deg": float(inc),
+                         "planes": int(g["planes"].sum()),
+                         "satellites": int((g["planes"] * g["sats_per_plane"]).sum())})
+    return pd.DataFrame(rows, columns=["filed_shell", "altitude_km", "inclination_deg",
+                                       "planes", "satellites"])
+
+
+def _match_filed(alt, inc, targets):
+    if targets.empty:
+        return None
+    da = (targets["altitude_km"].to_numpy() - alt) / FILED_MATCH_KM
+    di = (targets["inclination_deg"].to_numpy() - inc) / FILED_MATCH_DEG
+    ok = (np.abs(da) <= 1.0) & (np.abs(di) <= 1.0)
+    if not ok.any():
+        return None
+    d = np.where(ok, da * da + di * di, np.inf)
+    return targets.iloc[int(np.argmin(d))]
+
+
+def classify(constellation, *, filed=(), epoch=None, plane_tolerance_deg=2.0
+             ) -> Constellation:
+    """Classify every object of an element-set snapshot and group the operational ones.
+
+    Each object gets a ``status`` (:data:`STATUSES`); the operational satellites are
+    grouped into shells (clusters of inclination and mean altitude), planes (clusters of
+    J2-drift-corrected RAAN) and slots (order of drift-corrected argument of latitude).
+    The rule and its thresholds are in the module docstring ("Real constellations").
+
+    Parameters
+    ----------
+    constellation : Constellation
+        Satellites from element sets (e.g. :meth:`Constellation.from_tle`), all epochs
+        within :data:`MAX_SNAPSHOT_SPAN_DAYS`.
+    filed : sequence of str
+        Filed constellations (names of :data:`CATALOGUE`) whose shells the found shells
+        are matched against, e.g. ``("starlink-gen1", "starlink-gen2")``.
+    epoch : Time or str, optional
+        Common epoch the RAANs and arguments of latitude are drift-corrected to (default:
+        the constellation's epoch, for element sets the latest element epoch).
+    plane_tolerance_deg : float
+        Operational satellites of a shell whose drift-corrected RAANs lie within this gap
+        share a plane. [deg]
+
+    Returns
+    -------
+    Constellation
+        A copy with ``status``, ``shell`` (``""`` for objects in no shell), ``plane`` and
+        ``slot`` (-1 outside shells) and the added columns ``raan_at_epoch_deg`` and
+        ``arg_latitude_at_epoch_deg`` (J2 secular drift to ``epoch``; the ``raan_deg``,
+        ``arg_perigee_deg`` and ``mean_anomaly_deg`` columns stay the elements at each
+        ``element_epoch``), ``da_dt_km_day`` (from the SGP4 n-dot) and
+        ``filed_shell``; its shells table has one row per found shell with
+        ``filed_shell``, ``planes_filed`` and ``satellites_filed``.
+
+    Raises
+    ------
+    ValueError
+        When the element epochs span more than :data:`MAX_SNAPSHOT_SPAN_DAYS` (sets of
+        different years mixed; the message names the oldest and newest set), or a
+        ``filed`` name is unknown.
+    """
+    from satcloud.orbits import j2_secular_rates
+
+    if not isinstance(constellation, Constellation):
+        raise TypeError(f"constellation must be a Constellation, got "
+                        f"{type(constellation).__name__}")
+    if isinstance(filed, str):
+        filed = (filed,)
+    filed = tuple(filed)
+    for f in filed:
+        check_choice(f, "filed", CATALOGUE)
+    tol = _scalar(check_range(plane_tolerance_deg, "plane_tolerance_deg", 0.0, 180.0,
+                              low_open=True, unit="deg"), "plane_tolerance_deg")
+    c = constellation
+    sats = c.satellites.copy()
+    n = len(sats)
+    ep = pd.to_datetime(sats["element_epoch"], utc=True)
+    span_days = (ep.max() - ep.min()).total_seconds() / 86400.0
+    if span_days > MAX_SNAPSHOT_SPAN_DAYS:
+        old, new = int(ep.argmin()), int(ep.argmax())
+        raise ValueError(
+            f"element epochs span {span_days:.1f} days, more than the "
+            f"{MAX_SNAPSHOT_SPAN_DAYS:g} days of one snapshot: {sats['sat_id'].iloc[old]!r} "
+            f"has epoch {ep.iloc[old]:%Y-%m-%d %H:%M} and {sats['sat_id'].iloc[new]!r} "
+            f"{ep.iloc[new]:%Y-%m-%d %H:%M} UTC; classify one snapshot at a time")
+    t_ref = c.epoch if epoch is None else _epoch(epoch)
+    dt_s = ((pd.Timestamp(t_ref.utc.datetime64).tz_localize("UTC") - ep)
+            .dt.total_seconds().to_numpy())
+    a, dadt = _satrec_arrays(c)
+    alt = sats["altitude_km"].to_numpy(float)
+    inc = sats["inclination_deg"].to_numpy(float)
+    e = sats["eccentricity"].to_numpy(float)
+    raan_rate, argp_rate, m_rate = j2_secular_rates(a, e, inc)
+    raan_c = np.mod(sats["raan_deg"].to_numpy(float) + np.degrees(raan_rate * dt_s), 360.0)
+    u_c = np.mod(sats["arg_perigee_deg"].to_numpy(float) + sats["mean_anomaly_deg"]
+                 .to_numpy(float) + np.degrees((argp_rate + m_rate) * dt_s), 360.0)
+
+    debris = _is_debris(sats["sat_id"], c.name.split("-")[0])
+    up = dadt > RATE_THRESHOLD_KM_DAY
+    down = dadt < -RATE_THRESHOLD_KM_DAY
+    cand = ~debris & ~up
+    centres = _mean_shift_shells(inc[cand], alt[cand])
+    shell_of = np.full(n, -1)
+    if len(centres):
+        d = np.maximum(np.abs(inc[:, None] - centres[None, :, 0]) / SHELL_HALF_WIDTH_DEG,
+                       np.abs(alt[:, None] - centres[None, :, 1]) / SHELL_HALF_WIDTH_KM)
+        near = np.argmin(d, axis=1)
+        ok = cand & (d[np.arange(n), near] <= 1.0)
+        shell_of[ok] = near[ok]
+    plane = np.full(n, -1, np.int64)
+    slot = np.full(n, -1, np.int64)
+    kept = []
+    for k in range(len(centres)):
+        idx = np.flatnonzero(shell_of == k)
+        if idx.size < MIN_SHELL_SATELLITES:
+            shell_of[idx] = -1
+            continue
+        lab = _planes_by_gaps(raan_c[idx], tol)
+        sizes = np.bincount(lab)
+        if (sizes >= 3).sum() < MIN_SHELL_PLANES:
+            shell_of[idx] = -1
+            continue
+        # planes numbered by increasing mean RAAN (circular mean)
+        ang = np.radians(raan_c[idx])
+        mean = np.degrees(np.arctan2(np.bincount(lab, np.sin(ang)),
+                                     np.bincount(lab, np.cos(ang)))) % 360.0
+        rank = np.empty(mean.size, np.int64)
+        rank[np.argsort(mean, kind="stable")] = np.arange(mean.size)
+        plane[idx] = rank[lab]
+        order = np.lexsort((u_c[idx], plane[idx]))
+        first = np.r_[0, np.flatnonzero(np.diff(plane[idx][order])) + 1]
+        counts = np.diff(np.r_[first, order.size])
+        slot[idx[order]] = np.arange(order.size) - np.repeat(first, counts)
+        kept.append(k)
+    operational = shell_of >= 0
+    # shells table, labels and filed matches
+    targets = _filed_targets(filed)
+    shell_rows, label_of = [], {}
+    for k in kept:
+        idx = np.flatnonzero(shell_of == k)
+        alt_k, inc_k = float(np.median(alt[idx])), float(np.median(inc[idx]))
+        label = f"{alt_k:.0f}km-{inc_k:.2f}deg"
+        while label in label_of.values():
+            label += "'"
+        label_of[k] = label
+        match = _match_filed(alt_k, inc_k, targets)
+        shell_rows.append({
+            "constellation": c.name, "shell": label, "altitude_km": alt_k,
+            "inclination_deg": inc_k, "planes": int(plane[idx].max() + 1),
+            "sats_per_plane": int(np.bincount(plane[idx]).max()), "phasing": -1,
+            "raan_spread_deg": 360.0,
+            "min_elevation_deg": float(sats["min_elevation_deg"].iloc[idx[0]]),
+            "band_user": str(sats["band_user"].iloc[idx[0]]),
+            "filed_shell": "" if match is None else match["filed_shell"],
+            "planes_filed": -1 if match is None else int(match["planes"]),
+            "satellites_filed": -1 if match is None else int(match["satellites"]),
+        })
+    shells = pd.DataFrame(shell_rows, columns=[*SHELL_COLUMNS, "filed_shell", "planes_filed",
+                                               "satellites_filed"])
+    shells = shells.sort_values(["inclination_deg", "altitude_km"]).reset_index(drop=True)
+    # status of the objects in no shell, relative to the shells of their inclination group
+    s_alt = np.array([r["altitude_km"] for r in shell_rows])
+    s_inc = np.array([r["inclination_deg"] for r in shell_rows])
+    if s_alt.size:
+        same = np.abs(inc[:, None] - s_inc[None, :]) <= INCLINATION_GROUP_DEG
+        height = alt[:, None] - s_alt[None, :]
+        below_all = ~(same & (height >= -SHELL_HALF_WIDTH_KM)).any(axis=1)
+        transfer = (same & (height > 0) & (height <= TRANSFER_BAND_KM)).any(axis=1)
+    else:
+        below_all = np.ones(n, bool)
+        transfer = np.zeros(n, bool)
+    status = np.full(n, "other", dtype=object)
+    status[~operational & (up | (~down & below_all))] = "raising"
+    status[~operational & down & ~transfer] = "deorbiting"
+    status[operational] = "operational"
+    status[debris] = "debris"
+    sats["status"] = status
+    sats["shell"] = [label_of.get(k, "") for k in shell_of]
+    sats["plane"] = plane
+    sats["slot"] = slot
+    sats["raan_at_epoch_deg"] = raan_c
+    sats["arg_latitude_at_epoch_deg"] = u_c
+    sats["da_dt_km_day"] = dadt
+    fs = dict(zip(shells["shell"], shells["filed_shell"], strict=True))
+    sats["filed_shell"] = sats["shell"].map(fs).fillna("")
+    out = Constellation(c.name, sats, shells, t_ref, c.satrecs)
+    out.skipped = list(c.skipped)
+    return out
+
+
+def describe(constellation, by="shell") -> pd.DataFrame:
+    """A tidy summary: per shell (planes, satellites per plane, fill) or per status.
+
+    Parameters
+    ----------
+    constellation : Constellation
+        Filed (Walker), deployed or real (classified) constellation.
+    by : {"shell", "status"}
+        ``"shell"``: one row per shell with ``shell``, ``filed_shell`` (the filed shell it
+        matches: itself for Walker shells, from :func:`classify` for real ones, ``""``
+        if none), ``altitude_km``, ``inclination_deg``, ``satellites`` (operational),
+        ``planes_found``, ``planes_filed``, ``sats_per_plane_median``/``_min``/``_max``
+        (over the planes found), ``satellites_filed`` and ``fill_fraction``
+        (satellites / satellites filed; NaN where no filed shell matches). ``"status"``:
+        ``status``, ``satellites`` and ``fraction`` of all objects.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    if not isinstance(constellation, Constellation):
+        raise TypeError(f"constellation must be a Constellation, got "
+                        f"{type(constellation).__name__}")
+    check_choice(by, "by", ("shell", "status"))
+    sats = constellation.satellites
+    if by == "status":
+        counts = sats["status"].value_counts().reindex(list(STATUSES), fill_value=0)
+        counts = counts[counts > 0]
+        return pd.DataFrame({"status": counts.index, "satellites": counts.to_numpy(),
+                             "fraction": counts.to_numpy() / max(len(sats), 1)})
+    rows = []
+    for sh in constellation.shells.itertuples(index=False):
+        members = sats[(sats["shell"] == sh.shell) & (sats["status"] == "operational")]
+        per_plane = members.groupby("plane").size()
+        if "filed_shell" in constellation.shells.columns and sh.phasing < 0:
+            filed_name = sh.filed_shell if isinstance(sh.filed_shell, str) else ""
+            planes_filed = int(sh.planes_filed) if filed_name else -1
+            sats_filed = int(sh.satellites_filed) if filed_name else -1
+        elif sh.phasing >= 0:  # a Walker shell: its own design is the filing
+            filed_name = f"{sh.constellation}/{sh.shell}"
+            planes_filed, sats_filed = int(sh.planes), int(sh.planes * sh.sats_per_plane)
+        else:
+            filed_name, planes_filed, sats_filed = "", -1, -1
+        rows.append({
+            "shell": sh.shell, "filed_shell": filed_name, "altitude_km": sh.altitude_km,
+            "inclination_deg": sh.inclination_deg, "satellites": len(members),
+            "planes_found": int(per_plane.size), "planes_filed": planes_filed,
+            "sats_per_plane_median": float(per_plane.median()) if per_plane.size else 0.0,
+            "sats_per_plane_min": int(per_plane.min()) if per_plane.size else 0,
+            "sats_per_plane_max": int(per_plane.max()) if per_plane.size else 0,
+            "satellites_filed": sats_filed,
+            "fill_fraction": len(members) / sats_filed if sats_filed > 0 else np.nan,
+        })
+    return pd.DataFrame(rows)

@@ -48,6 +48,7 @@ __all__ = [
     "comparisons",
     "constellation_shells",
     "data_dir",
+    "element_sets",
     "ground_stations",
     "load_table",
     "modcods",
@@ -131,14 +132,29 @@ TABLES: dict[str, TableSchema] = {
             "inclination_deg": "float",
             "planes": "int",
             "sats_per_plane": "int",
+            "raan_spread_deg": "float",
+            "raan_offset_deg": "float",
             "min_elevation_deg": "float",
             "band_user": "str",
             "source": "str",
         },
         key=("constellation", "shell"),
         positive=("altitude_km", "planes", "sats_per_plane"),
-        ranges={"inclination_deg": (0.0, 180.0), "min_elevation_deg": (0.0, 90.0)},
-        description="Walker shells as filed (altitude, inclination, planes x satellites).",
+        ranges={"inclination_deg": (0.0, 180.0), "min_elevation_deg": (0.0, 90.0),
+                "raan_spread_deg": (0.0, 360.0), "raan_offset_deg": (-360.0, 360.0)},
+        optional=("raan_spread_deg", "raan_offset_deg"),
+        description="Walker shells as filed (altitude, inclination, planes x satellites, "
+                    "RAAN spread and offset of the layout).",
+    ),
+    "element_sets": TableSchema(
+        "element_sets.csv",
+        {"constellation": "str", "as_of": "str", "file": "str", "objects": "int",
+         "epoch_start_utc": "str", "epoch_end_utc": "str", "sha256": "str",
+         "source": "str"},
+        key=("constellation", "as_of"),
+        positive=("objects",),
+        description="Real element-set snapshots shipped in data/ (file, epoch span, "
+                    "SHA-256, source), read by satcloud.constellations.",
     ),
     "azure_regions": TableSchema(
         "azure_regions.csv",
@@ -552,6 +568,7 @@ def _loader(table: str, name: str | None = None):
 
 
 constellation_shells = _loader("constellation_shells")
+element_sets = _loader("element_sets")
 azure_regions = _loader("azure_regions")
 aws_regions = _loader("aws_regions")
 starlink_pops = _loader("starlink_pops")

@@ -48,6 +48,7 @@ large problems, e.g. Starlink Gen2 over a day at 30 s).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -59,6 +60,7 @@ from astropy.time import Time
 from satcloud._core._jit import load as load_kernels
 from satcloud._validate import (
     _finite_sum,
+    as_float_array,
     check_count,
     check_finite_result,
     check_memory,
@@ -68,7 +70,9 @@ from satcloud._validate import (
 from satcloud.time import earth_rotation_angle_rad, gmst82_rad, quiet_erfa, to_time
 
 __all__ = [
+    "ELEMENT_AGE_LIMIT_DAYS",
     "J2_EARTH",
+    "ElementAgeWarning",
     "MU_EARTH_KM3_S2",
     "R_EARTH_KM",
     "Ephemeris",
@@ -80,6 +84,7 @@ __all__ = [
     "propagate",
     "propagate_pairs",
     "sun_synchronous_inclination_deg",
+    "tle_along_track_error_km",
 ]
 
 #: Earth's gravitational parameter, EGM96/WGS84 (NIMA TR8350.2). [km^3/s^2]
@@ -90,6 +95,96 @@ R_EARTH_KM = 6378.137
 J2_EARTH = 1.08262668e-3
 #: Rate of the mean Sun in right ascension: 360 deg per tropical year. [rad/s]
 _SUN_RATE_RAD_S = 2.0 * np.pi / (365.2421897 * 86400.0)
+
+#: Age beyond which an SGP4 element set is "far from its epoch": SGP4 positions from a
+#: TLE are good to about 1 km near the epoch and degrade by 1-3 km/day (references of
+#: :func:`tle_along_track_error_km`), so 3 days means ~ 5-10 km along-track. [day]
+ELEMENT_AGE_LIMIT_DAYS = 3.0
+#: Fraction of the SGP4 satellites allowed beyond :data:`ELEMENT_AGE_LIMIT_DAYS` before
+#: :func:`propagate` warns: snapshots carry a few stale sets of dead or decaying
+#: satellites (4 of the 10,097 of the 2026-04-02 Starlink set are 3-7 days older than the
+#: rest), which should not make every use of the snapshot warn. [-]
+ELEMENT_AGE_ALLOWED_FRACTION = 0.01
+#: Along-track error of a TLE at its epoch and its growth per day of age. [km], [km/day]
+TLE_ERROR_AT_EPOCH_KM = 1.0
+TLE_ERROR_GROWTH_KM_PER_DAY = (1.0, 3.0)
+
+
+class ElementAgeWarning(UserWarning):
+    """Element sets propagated far (> :data:`ELEMENT_AGE_LIMIT_DAYS`) from their epochs.
+
+    ``age_days`` is the largest age met, ``satellites`` how many sets were beyond the
+    limit and ``error_km`` the expected along-track error range at ``age_days``.
+    """
+
+    def __init__(self, message, age_days=np.nan, satellites=0, error_km=(np.nan, np.nan)):
+        super().__init__(message)
+        self.age_days = age_days
+        self.satellites = satellites
+        self.error_km = error_km
+
+
+def tle_along_track_error_km(age_days) -> tuple:
+    """Expected along-track error of an SGP4/TLE prediction at an age from the epoch.
+
+    Parameters
+    ----------
+    age_days : array_like
+        Time from the element epoch (either sign). [day]
+
+    Returns
+    -------
+    low, high : numpy.ndarray
+        ``1 km + (1 or 3 km/day) * |age|``: the typical range for LEO objects. [km]
+
+    Notes
+    -----
+    TLE/SGP4 predictions of LEO objects are good to ~1 km at the epoch [1]_, [2]_ and
+    their error grows mostly along-track, by ~1-3 km per day of age, faster for low,
+    high-drag objects and at solar maximum [3]_ (drag is the unmodelled force: SGP4
+    holds one B* per element set).
+
+    References
+    ----------
+    .. [1] T. S. Kelso, "Validation of SGP4 and IS-GPS-200D Against GPS Precision
+       Ephemerides", AAS 07-127, 17th AAS/AIAA Space Flight Mechanics Meeting (2007).
+    .. [2] D. A. Vallado, P. Crawford, R. Hujsak, T. S. Kelso, "Revisiting Spacetrack
+       Report #3", AIAA 2006-6753 (2006). doi:10.2514/6.2006-6753
+    .. [3] D. A. Vallado, P. J. Cefola, "Two-line element sets - practice and use",
+       IAC-12-C1.6.12, 63rd International Astronautical Congress (2012).
+    """
+    age = np.abs(as_float_array(age_days, "age_days", finite=True))
+    low, high = TLE_ERROR_GROWTH_KM_PER_DAY
+    return TLE_ERROR_AT_EPOCH_KM + low * age, TLE_ERROR_AT_EPOCH_KM + high * age
+
+
+def _element_ages_days(constellation, idx, times: Time) -> np.ndarray:
+    """Largest |time - element epoch| of each SGP4 row ``idx`` over ``times``. [day]"""
+    ep = pd.to_datetime(constellation.satellites["element_epoch"].iloc[idx], utc=True)
+    ep_ns = ep.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(float)
+    ends = times[[0, -1]].utc.datetime64.astype("datetime64[ns]").astype(np.int64)
+    ends = ends.astype(float)
+    return np.maximum(np.abs(ends[0] - ep_ns), np.abs(ends[1] - ep_ns)) / 86400e9
+
+
+def _warn_element_age(constellation, idx, times: Time) -> None:
+    if idx.size == 0:
+        return
+    age = _element_ages_days(constellation, idx, times)
+    old = age > ELEMENT_AGE_LIMIT_DAYS
+    if old.sum() <= ELEMENT_AGE_ALLOWED_FRACTION * idx.size:
+        return
+    worst = float(age.max())
+    low, high = tle_along_track_error_km(worst)
+    sat = constellation.satellites["sat_id"].iloc[idx[int(np.argmax(age))]]
+    warnings.warn(ElementAgeWarning(
+        f"propagating {int(old.sum())} of {idx.size} element sets more than "
+        f"{ELEMENT_AGE_LIMIT_DAYS:g} days from their epochs (up to {worst:.1f} days, "
+        f"{sat!r}); expected along-track error {float(low):.0f}-{float(high):.0f} km "
+        "(SGP4/TLE error grows ~1-3 km/day). Pick times inside "
+        "Constellation.validity_window() or use fresher element sets",
+        worst, int(old.sum()), (float(low), float(high))), stacklevel=4)
+
 
 # ---------------------------------------------------------------------------- times
 
@@ -545,6 +640,7 @@ class _Plan:
             if self.sgp4_sat_idx.size:
                 self.satarray = SatrecArray([s for s, f in zip(satrecs, fast, strict=True)
                                              if not f])
+            _warn_element_age(constellation, self.sgp4_idx, times)
             self.sgp4_ids = sats["sat_id"].to_numpy()
             utc = times.utc
             self.jd, self.fr = utc.jd1.copy(), utc.jd2.copy()

@@ -29,6 +29,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from sgp4.api import Satrec
 
 from satcloud._validate import check_choice
@@ -279,6 +280,9 @@ def parse_tle(source, *, errors="raise") -> ParseResult:
     """
     check_choice(errors, "errors", ("raise", "skip"))
     lines = _read(source).splitlines()
+    fast = _parse_clean(lines)
+    if fast is not None:
+        return ParseResult(fast, [])
     records, skipped = [], []
     name = ""
     i = 0
@@ -351,6 +355,90 @@ def parse_tle(source, *, errors="raise") -> ParseResult:
         warnings.warn(f"skipped {len(skipped)} malformed element set(s); first: line "
                       f"{skipped[0][0]}: {skipped[0][1]}", stacklevel=2)
     return ParseResult(records, skipped)
+
+
+_DIGIT_VALUE = np.zeros(256, np.int64)
+_DIGIT_VALUE[np.frombuffer(b"0123456789", np.uint8)] = np.arange(10)
+_DIGIT_VALUE[ord("-")] = 1
+
+
+def _as_bytes(lines) -> np.ndarray | None:
+    """[n, 69] uint8 array of TLE lines (first 69 characters), or ``None`` if one is
+    shorter or not ASCII."""
+    if any(len(x) < 69 for x in lines):
+        return None
+    try:
+        raw = "".join(x[:69] for x in lines).encode("ascii")
+    except UnicodeEncodeError:
+        return None
+    return np.frombuffer(raw, np.uint8).reshape(len(lines), 69)
+
+
+def _parse_clean(lines) -> list | None:
+    """Vectorised fast path of :func:`parse_tle` for clean input, or ``None``.
+
+    Returns the records :func:`parse_tle` would return when every non-blank line is a
+    name line, a TLE line 1 or the line 2 right after it, every checksum and field
+    passes the checks of the line-by-line parser and SGP4 accepts every set; anything
+    else returns ``None`` and the line-by-line parser runs (and reports the line).
+    The line kinds, satellite numbers and checksums are checked on a byte array at
+    once; the field checks and ``Satrec.twoline2rv`` run per element set.
+    """
+    n = len(lines)
+    kind = np.zeros(n, np.int8)  # 0 name, 1 line 1, 2 line 2, 3 blank
+    for k, line in enumerate(lines):
+        if line[:2] == "1 ":
+            kind[k] = 1
+        elif line[:2] == "2 ":
+            kind[k] = 2
+        elif not line.strip() or line.lstrip().startswith("#"):
+            kind[k] = 3
+    if (kind == 3).any() or not (kind == 1).any():
+        return None
+    i1 = np.flatnonzero(kind == 1)
+    i2 = np.flatnonzero(kind == 2)
+    if i1.size != i2.size or not np.array_equal(i1 + 1, i2):
+        return None
+    names_at = np.flatnonzero(kind == 0)
+    if names_at.size and (kind[np.minimum(names_at + 1, n - 1)] != 1).any():
+        return None  # a name line not followed by a line 1 (or two names in a row)
+    l1 = [lines[k].rstrip() for k in i1]
+    l2 = [lines[k].rstrip() for k in i2]
+    b1, b2 = _as_bytes(l1), _as_bytes(l2)
+    if b1 is None or b2 is None:
+        return None
+    for b in (b1, b2):
+        check = b[:, 68]
+        if not ((check >= 48) & (check <= 57)).all():
+            return None
+        if not np.array_equal(_DIGIT_VALUE[b[:, :68]].sum(axis=1) % 10, check - 48):
+            return None
+        if not (b[:, 1] == 32).all():
+            return None
+    if not np.array_equal(b1[:, 2:7], b2[:, 2:7]):
+        return None
+    records = []
+    for k in range(i1.size):
+        try:
+            _check_fields(l1[k], int(i1[k]) + 1, _FIELDS_1)
+            _check_fields(l2[k], int(i2[k]) + 1, _FIELDS_2)
+            sat = Satrec.twoline2rv(l1[k][:69], l2[k][:69])
+        except (ValueError, IndexError):
+            return None
+        if sat.error:
+            return None
+        try:
+            _check_satrec(sat, (int(i1[k]) + 1, int(i2[k]) + 1))
+        except TLEError:
+            return None
+        prev = i1[k] - 1
+        name = ""
+        if prev >= 0 and kind[prev] == 0:
+            raw = lines[prev].rstrip()
+            name = raw[2:].strip() if raw.startswith("0 ") else raw.strip()
+        records.append(ElementSet(name or l1[k][2:7].strip(), sat, int(i1[k]) + 1,
+                                  l1[k][:69], l2[k][:69], where=f"line {int(i1[k]) + 1}"))
+    return records
 
 
 # OMM keywords read as numbers (all must be finite) and as integers
