@@ -47,6 +47,7 @@ __all__ = [
     "colours",
     "comparisons",
     "constellation_shells",
+    "countries",
     "data_dir",
     "element_sets",
     "ground_stations",
@@ -54,6 +55,8 @@ __all__ = [
     "modcods",
     "networks",
     "remote_sites",
+    "starlink_gateways",
+    "starlink_home_pops",
     "starlink_pops",
     "systems",
     "unique_city_names",
@@ -174,10 +177,45 @@ TABLES: dict[str, TableSchema] = {
     "starlink_pops": TableSchema(
         "starlink_pops.csv",
         {"code": "str", "city": "str", "country": "str", "lat_deg": "float",
-         "lon_deg": "float", "kind": "str"},
+         "lon_deg": "float", "kind": "str", "facility": "str", "in_2023_map": "str"},
         key=("code",),
         ranges=_LATLON,
-        description="Starlink points of presence (community GeoIP/PeeringDB mapping).",
+        optional=("facility",),
+        choices={"in_2023_map": ("yes", "no")},
+        description="Starlink points of presence of 2026-04-16 (Starlink reverse DNS and "
+                    "PeeringDB, via the clarkzjw/starlink-geoip map).",
+    ),
+    "starlink_gateways": TableSchema(
+        "starlink_gateways.csv",
+        {"gateway": "str", "location": "str", "country": "str", "lat_deg": "float",
+         "lon_deg": "float", "band": "str", "antennas": "int", "status": "str",
+         "status_date": "str", "match_km": "float"},
+        key=("gateway",),
+        positive=("antennas",),
+        nonnegative=("match_km",),
+        ranges=_LATLON,
+        optional=("country", "status", "status_date", "match_km"),
+        choices={"band": ("Ka", "E")},
+        description="Starlink gateway sites from regulatory filings (StarPerf 2024-01 "
+                    "joined with the 2023-10-10 community map: band, antennas, status).",
+    ),
+    "starlink_home_pops": TableSchema(
+        "starlink_home_pops.csv",
+        {"country": "str", "pop": "str", "rank": "int", "blocks": "int", "share": "float"},
+        key=("country", "pop"),
+        positive=("rank", "blocks", "share"),
+        ranges={"share": (0.0, 1.0)},
+        description="PoPs per country in SpaceX's GeoIP feed of 2024-08-06, ranked by "
+                    "IP blocks (rank 1: the country's home PoP).",
+    ),
+    "countries": TableSchema(
+        "countries.csv",
+        {"iso_a2": "str", "iso_a3": "str", "name_en": "str", "ne_name": "str",
+         "continent": "str"},
+        key=("iso_a2", "ne_name"),
+        optional=("iso_a3", "ne_name", "continent"),
+        description="ISO 3166-1 countries (CLDR) with their Natural Earth 1:110m "
+                    "polygon names.",
     ),
     "ground_stations": TableSchema(
         "ground_stations.csv",
@@ -236,8 +274,8 @@ TABLES: dict[str, TableSchema] = {
                   "reuse_colours", "polarizations", "beams_per_satellite",
                   "capacity_source"),
         choices={"kind": ("fibre", "geo", "meo", "leo"),
-                 "gateways": ("starlink-pops", "azure-regions", "aws-regions",
-                              "ground-stations", "teleports")},
+                 "gateways": ("starlink-pops", "starlink-gateways", "azure-regions",
+                              "aws-regions", "ground-stations", "teleports")},
         description="Networks rtt() knows: kind, modes, defaults, capacity assumptions "
                     "(read by satcloud.systems).",
     ),
@@ -572,6 +610,9 @@ element_sets = _loader("element_sets")
 azure_regions = _loader("azure_regions")
 aws_regions = _loader("aws_regions")
 starlink_pops = _loader("starlink_pops")
+starlink_gateways = _loader("starlink_gateways")
+starlink_home_pops = _loader("starlink_home_pops")
+countries = _loader("countries")
 ground_stations = _loader("ground_stations")
 modcods = _loader("dvbs2_modcod", "modcods")
 remote_sites = _loader("remote_sites")

@@ -12,6 +12,9 @@ column              meaning                                                    u
 ``gateway_link_ms`` last satellite <-> gateway (or destination terminal)       [ms]
 ``fibre_ms``        fibre (gateway -> PoP -> destination, or the whole path)   [ms]
 ``overhead_ms``     ``overhead_ms`` + 2 ``hop_overhead_ms`` per satellite      [ms]
+``backhaul_ms``     of ``fibre_ms``: the gateway -> PoP leg (0 for fibre and   [ms]
+                    terminal access)
+``pop_fibre_ms``    of ``fibre_ms``: the PoP -> destination leg               [ms]
 ``floor_ms``        vacuum round trip over the geodesic to the destination     [ms]
 ``target_floor_ms`` same, to the closest candidate of the target (for          [ms]
                     "nearest region": the closest region by distance; else
@@ -19,6 +22,8 @@ column              meaning                                                    u
 ``hops``            links of the one-way space path (uplink + ISLs + downlink) [-]
 ``sat_path``        satellites traversed, as row indices of the constellation  [-]
 ``gateway``         the gateway used (bent pipe and gateway access)            [-]
+``pop``             the PoP the gateway backhauls to (for the real Starlink    [-]
+                    gateways: the user's home PoP, :mod:`satcloud.ground`)
 ``reachable``       whether a path existed at that time                        [-]
 ==================  =========================================================  ======
 
@@ -63,6 +68,7 @@ the LEO-routing literature).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
@@ -75,6 +81,7 @@ from satcloud._validate import as_float_array, check_choice, check_finite_result
 from satcloud.network._checks import as_bool, as_int, finite_array, finite_scalar, positions
 from satcloud.network.bentpipe import DEFAULT_GEO_SLOTS_LON_DEG, geo_positions_ecef_km
 from satcloud.network.fibre import (
+    C_FIBRE_KM_PER_S,
     ROUTE_FACTORS,
     fibre_rtt_ms,
     geodesic_distance_km,
@@ -135,8 +142,8 @@ GEO_MAX_GATEWAY_DISTANCE_KM = registry.network("geo").max_gateway_distance_km
 MEO_MAX_GATEWAY_DISTANCE_KM = registry.network("o3b-mpower").max_gateway_distance_km
 _DELAYS = ["user_link_ms", "isl_ms", "gateway_link_ms", "fibre_ms", "overhead_ms"]
 _COLUMNS = ["time", "time_s", "source", "target", "destination", "network", "mode",
-            "reachable", "rtt_ms", *_DELAYS, "floor_ms", "target_floor_ms", "hops",
-            "sat_path", "gateway"]
+            "reachable", "rtt_ms", *_DELAYS, "backhaul_ms", "pop_fibre_ms", "floor_ms",
+            "target_floor_ms", "hops", "sat_path", "gateway", "pop"]
 
 
 # --------------------------------------------------------------------------- times
@@ -557,7 +564,9 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
     gateways : str or pandas.DataFrame, optional
         *Gateway access.* Gateway set (:func:`satcloud.network.gateways.gateways`);
         default (or ``None``): the network's ``gateways`` in the registry
-        (``"starlink-pops"`` for LEO, ``"teleports"`` for GEO/MEO).
+        (``"starlink-gateways"`` for Starlink: the real sites, each backhauling to the
+        user's home PoP; ``"starlink-pops"`` for the other LEOs; ``"teleports"`` for
+        GEO/MEO).
     gateway_min_elevation_deg : float, optional
         *Gateway access.* Minimum elevation at the gateways, in [0, 90]; default (or
         ``None``): the user terminals'. [deg]
@@ -745,6 +754,7 @@ class _Ends(NamedTuple):
     target: np.ndarray      # the requested destination per dst row
     nearest: bool           # "nearest ... region": the best candidate per time
     floor: np.ndarray       # [S, D] vacuum RTT over the geodesic [ms]
+    src_value: object       # the sources as given (for their countries)
 
 
 def _resolve_ends(sources, destinations) -> _Ends:
@@ -767,7 +777,7 @@ def _resolve_ends(sources, destinations) -> _Ends:
         dst = resolve_sites(destinations, "destinations")
         target = dst["name"].to_numpy(dtype=object)
     floor = vacuum_rtt_ms(_distance_km(src, dst))
-    return _Ends(src, dst, target, nearest, floor)
+    return _Ends(src, dst, target, nearest, floor, sources)
 
 
 def _distance_km(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
@@ -827,13 +837,20 @@ def _fibre_routes(ends: _Ends, times, route_factor: float) -> list[dict]:
     zero = np.zeros_like(fib)
     return [dict(total=fib / 2.0, up=zero, isl=zero, down=zero, fibre=fib / 2.0,
                  n_sats=np.zeros(fib.shape, int), exit=np.full(fib.shape, -1),
-                 dest=dest, paths=None)] * n_t
+                 dest=dest, paths=None, backhaul=zero,
+                 pop=np.full(fib.shape, None, dtype=object))] * n_t
 
 
 def _satellite_routes(sats: _Satellites, net: _Network, ends: _Ends, times,
                       opt: dict) -> tuple[list[dict], np.ndarray | None]:
     """Step 3, satellites: the routes per snapshot (:func:`satcloud.network.routing.
-    iter_routes`) and the gateway names (``None`` with terminal access)."""
+    iter_routes`) and the gateway names (``None`` with terminal access).
+
+    With gateways whose ``backhaul`` is ``"home-pop"`` the fibre behind a gateway runs
+    to each user's home PoP (:func:`satcloud.ground.home_pop`): the users are grouped
+    by home PoP and each group is routed with its own gateway -> PoP -> destination
+    delays, the groups in lockstep over one propagation (the routes of one user never
+    depend on another's, so this equals one joint run)."""
     isl_edges = None
     if net.mode == "isl":
         t = sats.table
@@ -842,17 +859,19 @@ def _satellite_routes(sats: _Satellites, net: _Network, ends: _Ends, times,
                                     inter_plane_slot_offset=opt["inter_plane_slot_offset"])
     s_lat, s_lon = ends.src["lat_deg"].to_numpy(float), ends.src["lon_deg"].to_numpy(float)
     d_lat, d_lon = ends.dst["lat_deg"].to_numpy(float), ends.dst["lon_deg"].to_numpy(float)
+    n_src = len(s_lat)
+    groups = [(np.arange(n_src), None, None, None)]   # (sources, exit->dst, backhaul, pop)
     if opt["destination_access"] == "terminal":
-        ex_lat, ex_lon, exit_to_dst, gw_names = d_lat, d_lon, None, None
+        ex_lat, ex_lon, gw_names = d_lat, d_lon, None
     else:
         gw = opt["gateways"]
         if gw is None:
             reg = _registry_network(sats.label)
             # a constellation the registry does not know lands as a LEO does
-            gw = _gateways("starlink-pops" if reg is None else reg.gateways)
+            gw = _gateways("starlink-gateways" if reg is None else reg.gateways)
         ex_lat, ex_lon = gw["lat_deg"].to_numpy(float), gw["lon_deg"].to_numpy(float)
-        exit_to_dst = gateway_to_destination_ms(gw, d_lat, d_lon, opt["route_factor"])
         gw_names = gw["gateway"].to_numpy(dtype=object)
+        groups = _backhaul_groups(gw, ends, d_lat, d_lon, opt["route_factor"])
     max_gw_km = _resolve_max_gateway_distance(opt["max_gateway_distance_km"], sats.label)
     exit_mask = None
     if max_gw_km is not None and net.mode == "bent-pipe":
@@ -865,22 +884,98 @@ def _satellite_routes(sats: _Satellites, net: _Network, ends: _Ends, times,
     elif sats.n_times == 1:
         times_s = np.zeros(1)
     hold = opt["reassign_interval_s"] if times_s is not None else None
+    feeds = itertools.tee(sats.positions(), len(groups)) if len(groups) > 1 else [
+        sats.positions()]
+    runs = [iter_routes(
+        feed, s_lat[idx], s_lon[idx], ex_lat, ex_lon,
+        sat_min_elevation_deg=sats.min_elevation_deg,
+        exit_min_elevation_deg=opt["gateway_min_elevation_deg"],
+        exit_to_destination_ms=exit_to_dst, isl_edges=isl_edges,
+        max_isl_range_km=opt["max_isl_range_km"],
+        grazing_altitude_km=opt["grazing_altitude_km"],
+        assignment=opt["assignment"], times_s=times_s, reassign_interval_s=hold,
+        return_paths=opt["return_paths"], nearest_destination=ends.nearest,
+        exit_mask=None if exit_mask is None else exit_mask[idx])
+        for feed, (idx, exit_to_dst, _, _) in zip(feeds, groups, strict=True)]
     blocks = []
-    for snap in iter_routes(
-            sats.positions(), s_lat, s_lon, ex_lat, ex_lon,
-            sat_min_elevation_deg=sats.min_elevation_deg,
-            exit_min_elevation_deg=opt["gateway_min_elevation_deg"],
-            exit_to_destination_ms=exit_to_dst, isl_edges=isl_edges,
-            max_isl_range_km=opt["max_isl_range_km"],
-            grazing_altitude_km=opt["grazing_altitude_km"],
-            assignment=opt["assignment"], times_s=times_s, reassign_interval_s=hold,
-            return_paths=opt["return_paths"], nearest_destination=ends.nearest,
-            exit_mask=exit_mask):
-        blocks.append(dict(total=snap.total_ms, up=snap.uplink_ms, isl=snap.isl_ms,
-                           down=snap.downlink_ms, fibre=snap.fibre_ms, n_sats=snap.n_sats,
-                           exit=snap.exit_index, dest=snap.destination_index,
-                           paths=snap.paths))
+    for snaps in zip(*runs, strict=True):
+        parts = []
+        for snap, (_, _, bh, pop) in zip(snaps, groups, strict=True):
+            ex = snap.exit_index
+            ok = ex >= 0
+            parts.append(dict(
+                total=snap.total_ms, up=snap.uplink_ms, isl=snap.isl_ms,
+                down=snap.downlink_ms, fibre=snap.fibre_ms, n_sats=snap.n_sats, exit=ex,
+                dest=np.broadcast_to(snap.destination_index, snap.total_ms.shape),
+                paths=snap.paths,
+                backhaul=np.where(ok, bh[np.maximum(ex, 0)], np.nan) if bh is not None
+                else np.zeros(snap.total_ms.shape),
+                pop=np.where(ok, pop[np.maximum(ex, 0)], None) if pop is not None
+                else np.full(snap.total_ms.shape, None, dtype=object)))
+        blocks.append(parts[0] if len(parts) == 1 else _merge_groups(parts, groups, n_src))
     return blocks, gw_names
+
+
+def _backhaul_groups(gw: pd.DataFrame, ends: _Ends, d_lat, d_lon, route_factor):
+    """Users grouped by the PoP their gateways backhaul to, each with its delays.
+
+    Returns a list of ``(source indices, exit -> destination [X, D], gateway -> PoP [X],
+    PoP code [X])``, one-way delays in ms: one group for a table whose PoPs are fixed,
+    one per home PoP among the users where rows have ``backhaul == "home-pop"``."""
+    from satcloud import ground
+    from satcloud.sites import site_countries
+
+    f = resolve_route_factor(route_factor)
+    glat, glon = gw["lat_deg"].to_numpy(float), gw["lon_deg"].to_numpy(float)
+    home_rows = (gw["backhaul"].to_numpy(object) == "home-pop") if "backhaul" in gw.columns \
+        else np.zeros(len(gw), bool)
+    n_src = len(ends.src)
+    if not home_rows.any():
+        pops = [(np.arange(n_src), None)]
+    else:
+        homes = ground.home_pop(ends.src["lat_deg"].to_numpy(float),
+                                ends.src["lon_deg"].to_numpy(float),
+                                country=list(site_countries(ends.src_value, "sources")))
+        codes = homes["pop"].to_numpy(object)
+        pops = [(np.flatnonzero(codes == c), homes.iloc[int(np.flatnonzero(codes == c)[0])])
+                for c in dict.fromkeys(codes)]
+    out = []
+    for idx, home in pops:
+        pop = gw["pop"].to_numpy(object).copy()
+        plat, plon = gw["pop_lat_deg"].to_numpy(float).copy(), gw["pop_lon_deg"].to_numpy(
+            float).copy()
+        if home is not None:
+            pop[home_rows] = home["pop"]
+            plat[home_rows], plon[home_rows] = home["pop_lat_deg"], home["pop_lon_deg"]
+        table = pd.DataFrame({"gateway": gw["gateway"].to_numpy(object), "lat_deg": glat,
+                              "lon_deg": glon, "pop": pop, "pop_lat_deg": plat,
+                              "pop_lon_deg": plon})
+        exit_to_dst = gateway_to_destination_ms(table, d_lat, d_lon, route_factor)
+        backhaul = f * geodesic_distance_km(glat, glon, plat, plon) / C_FIBRE_KM_PER_S * 1e3
+        out.append((idx, exit_to_dst, backhaul, pop))
+    return out
+
+
+def _merge_groups(parts: list[dict], groups, n_src: int) -> dict:
+    """One snapshot's per-group route arrays, rows put back in source order."""
+    merged = {}
+    for key in ("total", "up", "isl", "down", "fibre", "n_sats", "exit", "dest",
+                "backhaul", "pop"):
+        first = np.asarray(parts[0][key])
+        arr = np.empty((n_src,) + first.shape[1:], dtype=first.dtype)
+        for part, (idx, *_rest) in zip(parts, groups, strict=True):
+            arr[idx] = part[key]
+        merged[key] = arr
+    if parts[0]["paths"] is None:
+        merged["paths"] = None
+    else:
+        length = max(p["paths"].shape[-1] for p in parts)
+        first = parts[0]["paths"]
+        arr = np.full((n_src,) + first.shape[1:-1] + (length,), -1, dtype=first.dtype)
+        for part, (idx, *_rest) in zip(parts, groups, strict=True):
+            arr[idx, ..., :part["paths"].shape[-1]] = part["paths"]
+        merged["paths"] = arr
+    return merged
 
 
 def _resolve_max_gateway_distance(value, net_label) -> float | None:
@@ -922,7 +1017,9 @@ def _assemble(blocks, times, src, dst, target, network, mode, floor, ovh, hop_ov
               gw_names, sat_hops, return_paths) -> pd.DataFrame:
     n_t, n_s = len(blocks), len(src)
     total = np.stack([b["total"] for b in blocks])                      # [T, S, D']
-    comp = {k: np.stack([b[k] for b in blocks]) for k in ("up", "isl", "down", "fibre")}
+    comp = {k: np.stack([b[k] for b in blocks]) for k in ("up", "isl", "down", "fibre",
+                                                           "backhaul")}
+    pop_used = np.stack([b["pop"] for b in blocks])
     n_sats = np.stack([b["n_sats"] for b in blocks])
     ex = np.stack([b["exit"] for b in blocks])
     d_idx = np.stack([np.broadcast_to(b["dest"], b["total"].shape) for b in blocks])
@@ -980,6 +1077,8 @@ def _assemble(blocks, times, src, dst, target, network, mode, floor, ovh, hop_ov
     cols["isl_ms"] = nullable(2.0 * comp["isl"])
     cols["gateway_link_ms"] = nullable(2.0 * comp["down"])
     cols["fibre_ms"] = nullable(2.0 * comp["fibre"])
+    cols["backhaul_ms"] = nullable(2.0 * comp["backhaul"])
+    cols["pop_fibre_ms"] = nullable(2.0 * (comp["fibre"] - comp["backhaul"]))
     cols["overhead_ms"] = nullable(overhead)
     cols["floor_ms"] = np.asarray(floor_b, float).ravel()
     cols["target_floor_ms"] = np.asarray(target_floor, float).ravel()
@@ -1003,6 +1102,7 @@ def _assemble(blocks, times, src, dst, target, network, mode, floor, ovh, hop_ov
                                    dtype="string")
     else:
         cols["gateway"] = pd.array([None] * int(np.prod(shape)), dtype="string")
+    cols["pop"] = pd.array(np.where(reach.ravel(), pop_used.ravel(), None), dtype="string")
     return pd.DataFrame(cols)[_COLUMNS]
 
 

@@ -13,7 +13,10 @@ Every function that takes places by name resolves them here, with one set of rul
 - **Case**: an exact match first, else a case-insensitive one (``str.casefold``); the
   name returned is the table's spelling ("singapore" -> "Singapore").
 - **Countries**: :func:`site_table` carries each place's ``country`` where its table
-  gives one (ISO code for cities, the country for remote sites and PoPs).
+  gives one (ISO code for cities, the country for remote sites and PoPs);
+  :func:`site_countries` turns it into an ISO 3166-1 alpha-2 code, and a place whose
+  table gives none gets the country of its coordinates (:func:`country_of`, the shipped
+  Natural Earth 1:110m countries).
 - **Unknown names** raise ``ValueError`` naming the parameter, with close matches.
 
 :func:`resolve_sites` turns names or a table into the ``name``/``lat_deg``/``lon_deg``
@@ -24,20 +27,27 @@ table :func:`satcloud.latency.rtt` takes; :func:`resolve_place` turns one name, 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from satcloud import data
-from satcloud._validate import check_range
+from satcloud._validate import check_latlon, check_range
 
 __all__ = [
+    "COUNTRY_FALLBACK_KM",
     "PLACE_TABLES",
     "SITE_TABLES",
     "TYPED_PLACE",
+    "countries",
+    "country_code",
+    "country_of",
     "resolve_place",
     "resolve_sites",
+    "site_countries",
     "site_table",
 ]
 
@@ -260,3 +270,227 @@ def resolve_place(place, lat_deg=None, lon_deg=None, *,
         label = (f"{abs(lat):.2f}°{'N' if lat >= 0 else 'S'} "
                  f"{abs(lon):.2f}°{'E' if lon >= 0 else 'W'}")
     return label, lat, lon
+
+
+# --------------------------------------------------------------------------- countries
+#: Largest distance from a point to the nearest Natural Earth 1:110m country polygon for
+#: that country to be taken when the point lies in none (:func:`country_of`). The 1:110m
+#: outlines generalise coasts by kilometres to tens of kilometres and leave out small
+#: islands: 41 of the 1,000 GeoNames cities of :func:`satcloud.data.cities` lie in no
+#: polygon, 33 of them within 10 km of one and all within 50 km; 100 km leaves a margin
+#: for islands near a mainland. Beyond it a point (a ship, a remote islet) has no
+#: country (``""``). City-states the 1:110m layer lacks (Singapore, Hong Kong, Macau)
+#: take their neighbour's polygon: give such places by name (their table's country
+#: wins) or with a ``country`` column. [km]
+COUNTRY_FALLBACK_KM = 100.0
+
+_NE_COUNTRIES = ("naturalearth", "shapefiles", "natural_earth", "cultural",
+                 "ne_110m_admin_0_countries.shp")
+
+
+@functools.lru_cache(maxsize=2)
+def _country_index(folder: str):
+    """(STRtree, geometries, iso_a2 array, table) of the shipped countries; cached."""
+    import shapefile  # pyshp
+    import shapely
+
+    path = data.data_dir().joinpath(*_NE_COUNTRIES)
+    reader = shapefile.Reader(str(path))
+    try:
+        geoms = np.array([shapely.geometry.shape(s.__geo_interface__)
+                          for s in reader.shapes()], dtype=object)
+        names = [r["NAME"] for r in reader.records()]
+    finally:
+        reader.close()
+    table = data.countries()
+    ne = table[table["ne_name"] != ""]
+    by_name = dict(zip(ne["ne_name"], ne["iso_a2"], strict=True))
+    missing = [n for n in names if n not in by_name]
+    if missing:
+        raise data.DataTableError(data.data_dir() / data.TABLES["countries"].filename,
+                                  f"Natural Earth countries {missing} have no row; "
+                                  "regenerate with scripts/make_ground_segment.py")
+    iso = np.array([by_name[n] for n in names], dtype=object)
+    return shapely.STRtree(geoms), geoms, iso, table
+
+
+def countries() -> pd.DataFrame:
+    """The ISO 3166-1 countries, with their Natural Earth 1:110m polygons where shipped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``iso_a2``, ``iso_a3``, ``name_en`` (CLDR English name), ``ne_name`` (the
+        polygon's ``NAME`` in the shipped ``ne_110m_admin_0_countries``, ``""`` for the
+        countries the 1:110m layer lacks, e.g. Singapore) and ``continent``
+        (``data/countries.csv``).
+    """
+    return _country_index(str(data.data_dir()))[3].copy()
+
+
+def country_code(name) -> str:
+    """ISO 3166-1 alpha-2 code of a country given by code or name.
+
+    Parameters
+    ----------
+    name : str
+        An alpha-2 or alpha-3 code (``"BE"``, ``"BEL"``), a Natural Earth name
+        (``"United States of America"``) or a CLDR English name (``"United States"``,
+        ``"Guam"``); case-insensitive. The short forms ``"USA"`` and ``"UK"`` are
+        accepted.
+
+    Returns
+    -------
+    str
+        The alpha-2 code (``"US"``).
+
+    Raises
+    ------
+    ValueError
+        For a name that is none of these (with close matches).
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a country name or ISO code (str), got "
+                        f"{type(name).__name__} {name!r:.80}")
+    lookup = _country_lookup(str(data.data_dir()))
+    hit = lookup.get(name.strip().casefold())
+    if hit is None:
+        close = _close(name.strip().casefold(), lookup)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"name: unknown country {name!r:.80}; give an ISO 3166-1 alpha-2 "
+                         f"or alpha-3 code or a name of satcloud.sites.countries().{hint}")
+    return hit
+
+
+@functools.lru_cache(maxsize=2)
+def _country_lookup(folder: str) -> dict[str, str]:
+    table = data.countries()
+    out = {"usa": "US", "uk": "GB"}
+    for col in ("name_en", "ne_name", "iso_a3", "iso_a2"):
+        for key, code in zip(table[col], table["iso_a2"], strict=True):
+            if key:
+                out[str(key).casefold()] = code
+    return out
+
+
+def country_of(lat_deg, lon_deg, max_distance_km=COUNTRY_FALLBACK_KM) -> np.ndarray:
+    """ISO 3166-1 alpha-2 code of the country at each point (Natural Earth 1:110m).
+
+    A point inside a country polygon gets that country; a point in none (a coast or a
+    small island the 1:110m outlines leave out) gets the nearest country within
+    ``max_distance_km``, else ``""``. Vectorised with a shapely 2 ``STRtree`` (one
+    ``intersects`` query and one ``query_nearest`` for the points left).
+
+    Parameters
+    ----------
+    lat_deg, lon_deg : array_like
+        Points, latitude in [-90, 90] and longitude in [-180, 360] (east positive). [deg]
+    max_distance_km : float
+        Nearest-country fallback radius, finite and >= 0 (0: containment only);
+        default :data:`COUNTRY_FALLBACK_KM`. [km]
+
+    Returns
+    -------
+    numpy.ndarray
+        Alpha-2 codes (``object`` strings) broadcast to the inputs' shape; ``""`` where
+        no country is within reach. Natural Earth's de-facto areas without an ISO code
+        take the code of the state that claims them (N. Cyprus ``CY``, Somaliland
+        ``SO``; Kosovo is ``XK``, the code GeoIP feeds use).
+
+    References
+    ----------
+    Natural Earth 1:110m Admin 0 countries (public domain), naturalearthdata.com.
+    """
+    import shapely
+    from pyproj import Geod
+
+    lat, lon = _latlon_arrays(lat_deg, lon_deg)
+    limit = float(check_range(max_distance_km, "max_distance_km", 0.0, None, unit="km",
+                              finite=True))
+    shape = lat.shape
+    la, lo = lat.ravel(), ((lon.ravel() + 180.0) % 360.0) - 180.0
+    tree, geoms, iso, _ = _country_index(str(data.data_dir()))
+    pts = shapely.points(lo, la)
+    out = np.full(la.size, "", dtype=object)
+    hit_pt, hit_geom = tree.query(pts, predicate="intersects")
+    out[hit_pt[::-1]] = iso[hit_geom[::-1]]      # the first polygon wins on a border
+    rest = np.flatnonzero(out == "")
+    if rest.size and limit > 0:
+        # candidates within a generous angular radius, then the geodesic distance to
+        # the nearest point of each candidate decides
+        reach_deg = limit / 111.0 / max(np.cos(np.radians(min(np.abs(la[rest]).max(),
+                                                               85.0))), 0.05)
+        p_idx, g_idx = tree.query(pts[rest], predicate="dwithin", distance=reach_deg)
+        if p_idx.size:
+            near = shapely.get_coordinates(shapely.shortest_line(pts[rest][p_idx],
+                                                                 geoms[g_idx]))[1::2]
+            _, _, d_m = Geod(ellps="WGS84").inv(lo[rest][p_idx], la[rest][p_idx],
+                                                near[:, 0], near[:, 1])
+            d_km = np.asarray(d_m, float) / 1000.0
+            order = np.lexsort((d_km, p_idx))
+            p_s, g_s, d_s = p_idx[order], g_idx[order], d_km[order]
+            first = np.r_[True, p_s[1:] != p_s[:-1]]
+            ok = first & (d_s <= limit)
+            out[rest[p_s[ok]]] = iso[g_s[ok]]
+    return out.reshape(shape)
+
+
+def _latlon_arrays(lat_deg, lon_deg) -> tuple[np.ndarray, np.ndarray]:
+    """Finite latitudes and longitudes [deg] of one shape; errors name the parameters."""
+    lat, lon = check_latlon(lat_deg, lon_deg, "lat_deg", "lon_deg")
+    lat, lon = np.asarray(lat, float), np.asarray(lon, float)
+    try:
+        lat, lon = np.broadcast_arrays(lat, lon)
+    except ValueError:
+        raise ValueError(f"lat_deg and lon_deg must have one shape, got {lat.shape} and "
+                         f"{lon.shape}") from None
+    if not (np.isfinite(lat).all() and np.isfinite(lon).all()):
+        raise ValueError("lat_deg and lon_deg must be finite (no NaN/inf)")
+    return lat, lon
+
+
+def site_countries(value, name: str = "sources") -> np.ndarray:
+    """The country (ISO alpha-2) of each site of :func:`resolve_sites` ``(value)``.
+
+    A site's country is the one its table gives (cities: GeoNames ``country_code``;
+    remote sites and PoPs: their ``country``; a user table: its ``country`` column,
+    codes or names), else the country of its coordinates (:func:`country_of`; ``""``
+    beyond :data:`COUNTRY_FALLBACK_KM` of any country, e.g. a ship at sea).
+
+    Parameters
+    ----------
+    value : str, list of str or pandas.DataFrame
+        As for :func:`resolve_sites`.
+    name : str
+        Parameter name for error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        Alpha-2 codes (``object`` strings), one per site, in order.
+    """
+    sites = resolve_sites(value, name)
+    given = np.full(len(sites), "", dtype=object)
+    if isinstance(value, pd.DataFrame):
+        if "country" in value.columns:
+            given[:] = [_code_or_blank(c) for c in value["country"].to_numpy(object)]
+    else:
+        table = site_table()
+        country = dict(zip(table["name"], table["country"], strict=True))
+        given[:] = [_code_or_blank(country.get(n, "")) for n in sites["name"]]
+    todo = given == ""
+    if todo.any():
+        given[todo] = country_of(sites["lat_deg"].to_numpy(float)[todo],
+                                 sites["lon_deg"].to_numpy(float)[todo])
+    return given
+
+
+def _code_or_blank(text) -> str:
+    """A table's country cell as an alpha-2 code; ``""`` where it names no country (an
+    empty cell, "international waters")."""
+    if not isinstance(text, str) or not text.strip():
+        return ""
+    try:
+        return country_code(text)
+    except ValueError:
+        return ""

@@ -79,8 +79,11 @@ def test_meo_ring_subsatellite_floor():
 def test_gateway_presets():
     pops = gateways("starlink-pops")
     assert list(pops.columns) == ["gateway", "lat_deg", "lon_deg", "pop", "pop_lat_deg",
-                                  "pop_lon_deg"]
-    assert len(pops) == 61 and (pops["gateway"] == pops["pop"]).all()
+                                  "pop_lon_deg", "backhaul"]
+    # the 66 located PoPs of the 2026-04-16 list (73 less 6 without a location, 1 without
+    # a code; data/README.md)
+    assert len(pops) == 66 and (pops["gateway"] == pops["pop"]).all()
+    assert (pops["backhaul"] == "fixed").all()
     az = gateways("azure-regions")
     assert len(az) == 48
     tele = gateways("teleports")
@@ -95,6 +98,35 @@ def test_gateway_presets():
     g = gateways(user)
     assert g.loc[0, "pop"] == "sttlwax1"          # nearest PoP: Seattle
     assert set(GATEWAY_PRESETS) >= {"starlink-pops", "azure-regions", "teleports"}
+
+
+def test_starlink_gateways_preset_matches_the_source_counts():
+    # ../shared/reference/real/README.md: 261 <GS> sites, Frequency Ka 218 / E 43,
+    # Antenna_Count sum 4,428 (StarPerf Starlink.xml, 2024-01-21)
+    g = gateways("starlink-gateways")
+    assert len(g) == 261
+    assert g["band"].value_counts().to_dict() == {"Ka": 218, "E": 43}
+    assert int(g["antennas"].sum()) == 4428
+    assert (g["backhaul"] == "home-pop").all()
+    assert g["pop"].isin(gateways("starlink-pops")["pop"]).all()
+    # Kuiper, OneWeb and Telesat keep the PoP preset (no real gateway data ships)
+    from satcloud import systems
+    assert systems.network("starlink-gen1").gateways == "starlink-gateways"
+    assert {systems.network(n).gateways for n in ("kuiper", "oneweb", "telesat-2020")} == {
+        "starlink-pops"}
+
+
+def test_gateway_table_missing_columns_named():
+    with pytest.raises(ValueError, match=r"lacks column\(s\) \['lat_deg', 'lon_deg'\]"):
+        gateways(pd.DataFrame({"gateway": ["a"], "latitude": [1.0], "longitude": [2.0]}))
+    with pytest.raises(ValueError, match=r"lacks \['pop_lon_deg'\]"):
+        gateways(pd.DataFrame({"gateway": ["a"], "lat_deg": [1.0], "lon_deg": [2.0],
+                               "pop_lat_deg": [1.0]}))
+    with pytest.raises(ValueError, match="backhaul.*'nearest'.*allowed"):
+        gateways(pd.DataFrame({"gateway": ["a"], "lat_deg": [1.0], "lon_deg": [2.0],
+                               "backhaul": ["nearest"]}))
+    with pytest.raises(ValueError, match="2023-10-10"):
+        gateways("starlink-gateways:2020-01-01")
 
 
 def test_gateway_fibre_delay():

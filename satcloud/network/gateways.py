@@ -5,11 +5,20 @@ the gateway the packet rides fibre to the operator's point of presence (PoP), an
 the PoP fibre to the cloud region. Operators do not publish gateway coordinates, so
 gateway sets are presets a user can replace:
 
-``"starlink-pops"`` (default for LEO)
-    One gateway at each Starlink PoP location (``satcloud.data.starlink_pops()``).
-    Rule: Starlink gateways sit in the same region as the PoP they feed, a few ms away
-    (community mapping; see the project's REFERENCE notes); placing each gateway at its
-    PoP makes the gateway -> PoP fibre leg zero and is a lower bound on it.
+``"starlink-gateways"`` (default for Starlink) and ``"starlink-gateways:<YYYY-MM-DD>"``
+    The 261 real Starlink gateway sites of :func:`satcloud.ground.ground_segment`
+    (regulatory filings via a community map; with a date, those of ``as_of`` that
+    date). Their ``backhaul`` is ``"home-pop"``: :func:`satcloud.latency.rtt` runs the
+    gateway -> PoP leg over fibre to each *user's* home PoP
+    (:func:`satcloud.ground.home_pop`); the table's ``pop`` columns hold the home PoP
+    of the gateway's own position, used where no user is known
+    (:func:`gateway_to_destination_ms`).
+``"starlink-pops"``
+    One gateway at each Starlink PoP location (``satcloud.data.starlink_pops()``):
+    the idealised model before the real sites shipped (the gateway -> PoP leg is zero,
+    a lower bound). Kuiper, OneWeb and Telesat keep it as their default: their
+    operators publish no gateway sites and no real data ships for them, so they land
+    on the same Starlink PoP locations (the constellations make the difference).
 ``"azure-regions"`` / ``"aws-regions"``
     One gateway at each cloud region, the PoP being the region itself (the Azure Space
     "edge co-location" scenario: the ground station in the datacenter).
@@ -29,7 +38,11 @@ gateway sets are presets a user can replace:
 a DataFrame
     Columns ``lat_deg``, ``lon_deg`` and a name column (``gateway``, ``name`` or
     ``site``); optional ``pop``, ``pop_lat_deg``, ``pop_lon_deg``. Without PoP columns
-    each gateway feeds its nearest Starlink PoP.
+    each gateway feeds its nearest Starlink PoP. Optional ``backhaul``
+    (``"fixed"``, the default, or ``"home-pop"`` to backhaul to the user's home PoP).
+
+Every table :func:`gateways` returns has the columns ``gateway``, ``lat_deg``,
+``lon_deg``, ``pop``, ``pop_lat_deg``, ``pop_lon_deg`` and ``backhaul``.
 """
 
 from __future__ import annotations
@@ -41,12 +54,14 @@ from satcloud import data
 from satcloud._validate import check_choice, check_latlon, check_range
 from satcloud.network.fibre import C_FIBRE_KM_PER_S, geodesic_distance_km, resolve_route_factor
 
-__all__ = ["GATEWAY_PRESETS", "REGIONAL_TELEPORTS", "gateway_grid",
+__all__ = ["BACKHAUL_RULES", "GATEWAY_PRESETS", "REGIONAL_TELEPORTS", "gateway_grid",
            "gateway_to_destination_ms", "gateways"]
 
 #: Named gateway sets (see the module notes).
-GATEWAY_PRESETS = ("starlink-pops", "azure-regions", "aws-regions", "ground-stations",
-                   "teleports")
+GATEWAY_PRESETS = ("starlink-gateways", "starlink-pops", "azure-regions", "aws-regions",
+                   "ground-stations", "teleports")
+#: ``backhaul`` values of a gateway table: the PoP of the row, or the user's home PoP.
+BACKHAUL_RULES = ("fixed", "home-pop")
 
 #: Real GEO/MEO gateway (teleport) sites added to the ``"teleports"`` preset where the
 #: cloud regions and ground stations leave a populated region without a teleport within
@@ -105,7 +120,7 @@ _COLUMNS = ["gateway", "lat_deg", "lon_deg", "pop", "pop_lat_deg", "pop_lon_deg"
 def _self_pop(name, lat, lon) -> pd.DataFrame:
     return pd.DataFrame({"gateway": np.asarray(name, dtype=object), "lat_deg": lat,
                          "lon_deg": lon, "pop": np.asarray(name, dtype=object),
-                         "pop_lat_deg": lat, "pop_lon_deg": lon})
+                         "pop_lat_deg": lat, "pop_lon_deg": lon, "backhaul": "fixed"})
 
 
 def _nearest_pop(name, lat, lon) -> pd.DataFrame:
@@ -116,7 +131,36 @@ def _nearest_pop(name, lat, lon) -> pd.DataFrame:
     k = np.argmin(d, axis=1)
     return pd.DataFrame({"gateway": np.asarray(name, dtype=object), "lat_deg": lat,
                          "lon_deg": lon, "pop": pops["code"].to_numpy()[k],
-                         "pop_lat_deg": plat[k], "pop_lon_deg": plon[k]})
+                         "pop_lat_deg": plat[k], "pop_lon_deg": plon[k],
+                         "backhaul": "fixed"})
+
+
+def _starlink_gateways(as_of) -> pd.DataFrame:
+    """The real gateway sites, each with the home PoP of its own position."""
+    from satcloud import ground
+
+    g = ground.ground_segment(as_of).gateways
+    lat, lon = g["lat_deg"].to_numpy(float), g["lon_deg"].to_numpy(float)
+    home = ground.home_pop(lat, lon, as_of=as_of)
+    out = pd.DataFrame({"gateway": g["gateway"].to_numpy(object), "lat_deg": lat,
+                        "lon_deg": lon, "pop": home["pop"].to_numpy(object),
+                        "pop_lat_deg": home["pop_lat_deg"].to_numpy(float),
+                        "pop_lon_deg": home["pop_lon_deg"].to_numpy(float),
+                        "backhaul": "home-pop"})
+    for col in ("country", "band", "antennas", "status", "status_date"):
+        out[col] = g[col].to_numpy()
+    return out
+
+
+def _backhaul(spec: pd.DataFrame, n: int) -> np.ndarray:
+    if "backhaul" not in spec.columns:
+        return np.full(n, "fixed", dtype=object)
+    b = spec["backhaul"].astype(str).to_numpy(object)
+    bad = sorted(set(b) - set(BACKHAUL_RULES))
+    if bad:
+        raise ValueError(f"gateways table column 'backhaul' holds {bad}; allowed: "
+                         f"{list(BACKHAUL_RULES)}")
+    return b
 
 
 def gateway_grid(spacing_deg: float, lat_min_deg: float = -60.0,
@@ -155,21 +199,30 @@ def gateways(spec="starlink-pops") -> pd.DataFrame:
     Parameters
     ----------
     spec : str or pandas.DataFrame
-        One of :data:`GATEWAY_PRESETS`, ``"grid:<spacing_deg>"``, or a table (see the
-        module notes).
+        One of :data:`GATEWAY_PRESETS`, ``"grid:<spacing_deg>"``,
+        ``"starlink-gateways:<YYYY-MM-DD>"``, or a table (see the module notes).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``gateway``, ``lat_deg``, ``lon_deg``, ``pop``, ``pop_lat_deg``,
-        ``pop_lon_deg``; one row per gateway. [deg]
+        ``pop_lon_deg`` [deg] and ``backhaul`` (:data:`BACKHAUL_RULES`); one row per
+        gateway. ``"starlink-gateways"`` adds ``country``, ``band``, ``antennas``,
+        ``status`` and ``status_date``.
+
+    Raises
+    ------
+    ValueError
+        An unknown preset (with a close match), a table lacking columns (named), or an
+        ``as_of`` date before the shipped data (the valid dates listed).
     """
     if isinstance(spec, pd.DataFrame):
         name_col = next((c for c in ("gateway", "name", "site") if c in spec.columns), None)
-        for col in ("lat_deg", "lon_deg"):
-            if col not in spec.columns:
-                raise ValueError(f"gateways table must have a {col!r} column; got "
-                                 f"{list(spec.columns)}")
+        missing = [c for c in ("lat_deg", "lon_deg") if c not in spec.columns]
+        if missing:
+            raise ValueError(f"gateways table lacks column(s) {missing}; it needs "
+                             "'lat_deg', 'lon_deg' and a name column ('gateway', 'name' "
+                             f"or 'site'); got {list(spec.columns)}")
         if name_col is None:
             raise ValueError("gateways table needs a name column: 'gateway', 'name' or "
                              f"'site'; got {list(spec.columns)}")
@@ -184,8 +237,16 @@ def gateways(spec="starlink-pops") -> pd.DataFrame:
                                       "gateways pop_lat_deg", "gateways pop_lon_deg")
             pop = spec["pop"].astype(str).to_numpy() if "pop" in spec.columns else names
             return pd.DataFrame({"gateway": names, "lat_deg": lat, "lon_deg": lon,
-                                 "pop": pop, "pop_lat_deg": plat, "pop_lon_deg": plon})
-        return _nearest_pop(names, lat, lon)
+                                 "pop": pop, "pop_lat_deg": plat, "pop_lon_deg": plon,
+                                 "backhaul": _backhaul(spec, len(spec))})
+        partial = [c for c in ("pop_lat_deg", "pop_lon_deg") if c in spec.columns]
+        if partial:
+            raise ValueError(f"gateways table has {partial} but lacks "
+                             f"{[c for c in ('pop_lat_deg', 'pop_lon_deg') if c not in partial]}"
+                             "; give both PoP coordinates or neither")
+        out = _nearest_pop(names, lat, lon)
+        out["backhaul"] = _backhaul(spec, len(spec))
+        return out
     if not isinstance(spec, str):
         raise TypeError(f"gateways must be a preset name or a DataFrame, got "
                         f"{type(spec).__name__}")
@@ -199,7 +260,12 @@ def gateways(spec="starlink-pops") -> pd.DataFrame:
             raise ValueError(f"gateways grid spec must be 'grid:<spacing_deg>' with a "
                              f"spacing in (0, 90] deg, got {spec!r}")
         return gateway_grid(spacing)
-    spec = check_choice(spec, "gateways", GATEWAY_PRESETS + ("grid:<spacing_deg>",))
+    if spec.startswith("starlink-gateways:"):
+        return _starlink_gateways(spec.split(":", 1)[1])
+    spec = check_choice(spec, "gateways", GATEWAY_PRESETS + ("grid:<spacing_deg>",
+                                                             "starlink-gateways:<date>"))
+    if spec == "starlink-gateways":
+        return _starlink_gateways(None)
     if spec == "starlink-pops":
         p = data.starlink_pops()
         return _self_pop(p["code"].to_numpy(), p["lat_deg"].to_numpy(), p["lon_deg"].to_numpy())
