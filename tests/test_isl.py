@@ -485,3 +485,19 @@ def test_routes_over_the_inferred_grid_of_a_shell_with_gaps():
                                                         strict=True)), ndmin=2)
                                       .reshape(-1, 2), axis=1)) <= as_set(edges)
     assert n_checked >= 40   # most city pairs are connected through the gapped grid
+
+
+def test_infer_plus_grid_leaves_satellites_outside_the_planes_unlinked():
+    # real constellations mark objects still raising or deorbiting with shell '' and
+    # plane -1: they get no links, and the shell's filed +Grid is unchanged by them
+    t = walker_table(6, 8, 1)
+    extra = t.iloc[:5].copy()
+    extra["shell"] = ["", "", "", "1", "1"]
+    extra["plane"] = [-1, -1, 0, -1, -1]
+    extra["sat_id"] = [f"X{k}" for k in range(5)]
+    extra["mean_anomaly_deg"] += 3.0
+    both = pd.concat([extra, t], ignore_index=True)
+    e = infer_plus_grid(both)
+    assert e.min() >= 5
+    ref = filed_grid(t["plane"], t["slot"], np.ones(len(t), bool), 6, 8, 1)
+    assert as_set(e - 5) == ref

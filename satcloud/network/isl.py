@@ -201,6 +201,10 @@ def infer_plus_grid(satellites, *, epoch=None, sats_per_plane=None, plane_spacin
       is mutual (that satellite's nearest to ``u' - d`` in the previous plane is this
       one): an empty slot leaves a gap, never a diagonal link.
 
+    Satellites outside the planes -- an empty ``shell`` label or a negative ``plane``,
+    as real constellations mark objects still raising, deorbiting or unclassified --
+    get no links.
+
     Each satellite gets at most two intra-plane and two inter-plane links; the edge
     set is symmetric (undirected). The cost is a few sorts and binary searches over
     all satellites (no loop over satellites).
@@ -263,13 +267,35 @@ def infer_plus_grid(satellites, *, epoch=None, sats_per_plane=None, plane_spacin
     tol = finite_scalar(tolerance_slots, "tolerance_slots", 0.0, 1.0, low_open=True,
                         high_open=True)
     raan, u = _common_epoch_angles(sats, epoch)
-    shell_code, shell_labels = pd.factorize(sats["shell"], use_na_sentinel=True)
-    plane_code, _ = pd.factorize(sats["plane"], use_na_sentinel=True)
-    for col, code in (("shell", shell_code), ("plane", plane_code)):
-        if (code < 0).any():
-            k = int(np.flatnonzero(code < 0)[0])
+    for col in ("shell", "plane"):
+        missing = sats[col].isna().to_numpy()
+        if missing.any():
+            k = int(np.flatnonzero(missing)[0])
             raise ValueError(f"satellites column {col!r} is missing at row {k} "
-                             f"({_sat_name(sats, k)}); every satellite needs a {col}")
+                             f"({_sat_name(sats, k)}); every satellite needs a {col} (use "
+                             f"shell '' or plane -1 for one outside the shells)")
+    rows = _plane_members(sats)
+    if rows.size == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    e = _infer_links(sats.iloc[rows], raan[rows], u[rows], shells_table, sats_per_plane,
+                     plane_spacing_deg, gap_factor, tol)
+    return rows[e]      # rows increase: i < j, order and uniqueness are kept
+
+
+def _plane_members(sats: pd.DataFrame) -> np.ndarray:
+    """Rows of satellites in a plane: not an empty shell label, not a negative plane."""
+    ok = sats["shell"].astype(str).str.strip().to_numpy() != ""
+    plane = pd.to_numeric(sats["plane"], errors="coerce").to_numpy(dtype=float)
+    ok &= ~(plane < 0)          # non-numeric labels (NaN here) are plane labels too
+    return np.flatnonzero(ok)
+
+
+def _infer_links(sats, raan, u, shells_table, sats_per_plane, plane_spacing_deg,
+                 gap_factor, tol) -> np.ndarray:
+    """The +Grid of :func:`infer_plus_grid` over satellites that are all in planes;
+    ``[E, 2]`` positions in ``sats``, ``i < j``, unique, sorted."""
+    shell_code, shell_labels = pd.factorize(sats["shell"])
+    plane_code, _ = pd.factorize(sats["plane"])
     group, _ = pd.factorize(shell_code.astype(np.int64) * (int(plane_code.max()) + 1)
                             + plane_code)
     n_shells = len(shell_labels)
@@ -291,10 +317,11 @@ def infer_plus_grid(satellites, *, epoch=None, sats_per_plane=None, plane_spacin
     walker = _walker_shells(shells_table, shell_labels)
     slot_sp = _nominal_spacing(
         sats_per_plane, "sats_per_plane", shell_labels, walker, "slot",
-        lambda v, n: 360.0 / as_int(v, n, 1), gap_u[multi], sh_s[multi])
+        _filed_slot_spacing, gap_u[multi], sh_s[multi])
 
     # intra-plane: consecutive in u unless the gap holds an empty slot
-    ok = multi & (gap_u <= gap_factor * slot_sp[sh_s])
+    with np.errstate(over="ignore"):   # a tiny spacing: every gap is "empty slots"
+        ok = multi & (gap_u / slot_sp[sh_s] <= gap_factor)
     intra = np.stack([order[ok], order[ahead[ok]]], axis=1)
 
     # planes ordered by RAAN within each shell; the neighbour east unless the gap is
@@ -314,7 +341,8 @@ def infer_plus_grid(satellites, *, epoch=None, sats_per_plane=None, plane_spacin
         plane_spacing_deg, "plane_spacing_deg", shell_labels, walker, "plane",
         lambda v, n: finite_scalar(v, n, 0.0, 360.0, low_open=True, unit="deg"),
         gap_raan[several], gs[several])
-    linked = several & (gap_raan <= gap_factor * plane_sp[gs])
+    with np.errstate(over="ignore"):
+        linked = several & (gap_raan / plane_sp[gs] <= gap_factor)
     nxt = np.full(n_groups, -1, np.int64)
     prv = np.full(n_groups, -1, np.int64)
     nxt[g_order[linked]] = east[linked]
@@ -359,6 +387,14 @@ def infer_plus_grid(satellites, *, epoch=None, sats_per_plane=None, plane_spacin
     if not len(e):
         return np.zeros((0, 2), dtype=np.int64)
     return np.unique(e, axis=0)
+
+
+def _filed_slot_spacing(value, name: str) -> float:
+    """Slot spacing 360 / S [deg] of a filed satellites-per-plane count S."""
+    n = as_int(value, name, 1)
+    if n > 1_000_000:
+        raise ValueError(f"{name} must be an integer in [1, 1000000], got {n}")
+    return 360.0 / n
 
 
 def _nearest(key, u_s, start, count, group, target_deg):
