@@ -19,6 +19,9 @@ phasing factor F. Defaults chosen here (override with ``phasing=``):
 - Shells filed with the same altitude and inclination (Starlink Gen1 shells 4 and 5,
   560 km / 97.6 deg) are interleaved: shell 5's RAANs are offset by 15 deg so that no
   plane of one coincides with a plane of the other.
+- These layout choices are the table's ``raan_spread_deg`` and ``raan_offset_deg``
+  columns, and :data:`CATALOGUE` is the table's list of constellations (plus ``geo``):
+  adding a filed constellation is a table edit.
 - Epoch :data:`satcloud.time.DEFAULT_EPOCH` (2020-10-01T00:00:00 UTC); plane 0 of each
   shell has RAAN 0 deg and slot 0 mean anomaly 0 deg at the epoch (circular orbits,
   argument of perigee 0).
@@ -35,6 +38,52 @@ before the next. The order of the planes is "spread" by default -- the van der C
 (bit-reversal) order 0, P/2, P/4, 3P/4, ... so a partly built shell covers all RAANs
 evenly, as successive launches did -- or ``"sequential"`` (0, 1, 2, ...). ``rule="uniform"``
 instead thins every plane evenly.
+
+Real constellations (:func:`real_constellation`, :func:`classify`)
+------------------------------------------------------------------
+``constellation("starlink", as_of="2020-10-29")`` (also ``"2020-12-31"``,
+``"2026-04-02"``) reads a shipped CelesTrak snapshot (``data/element_sets.csv`` lists
+them: shipping a new one is a file and a row). ``as_of`` matches a set when it falls on
+the set's date (any time that day, UTC) or inside its epoch span; other dates raise
+``ValueError`` listing the shipped ones. The epoch defaults to the set's latest element
+epoch; :meth:`Constellation.validity_window` gives the times the sets stay fresh for.
+
+Every object gets a ``status`` from its own elements (mean altitude a - R_E and the
+semi-major-axis rate da/dt = -(2/3) (a/n) dn/dt from the TLE's n-dot):
+
+1. ``debris``: a name without the prefix most objects share (``FALCON 9 DEB`` among
+   ``STARLINK-*``), or with ``DEB`` or ``R/B`` in it. Kept (CelesTrak's group lists them), never in a shell.
+2. Shells: the objects not climbing (da/dt <= +0.2 km/day) are clustered in
+   (inclination, mean altitude) by flat-kernel mean shift with half widths 0.05 deg and
+   8 km (:data:`SHELL_HALF_WIDTH_DEG`, :data:`SHELL_HALF_WIDTH_KM`): Starlink shells hold
+   their mean altitude within a few km (the 550 km shell of October 2020 sits at
+   545-552 km) and their inclination within a few 0.01 deg. A cluster is a shell when it
+   has >= 15 satellites in >= 5 planes of >= 3 (one or two launch batches parked at
+   their insertion altitude are not a shell). Its members are ``operational``.
+3. ``raising``: da/dt > +0.2 km/day (electric-propulsion orbit raising runs at
+   ~ +3-8 km/day in these sets), or fewer than 30 days in orbit (revolution number /
+   revolutions per day: the early-orbit phase, whose insertion orbit decays until the
+   thrusters start), or not descending and below every shell of its
+   inclination group (parked after insertion: Starlink satellites are released at
+   ~ 280-350 km and checked out there before raising; SpaceX, FCC filings and launch
+   press kits).
+4. ``deorbiting``: da/dt < -0.2 km/day and not within 40 km above a lower shell of
+   its inclination group (decaying or lowered for disposal).
+5. ``other``: the rest: between shells and holding altitude, above every shell, or
+   descending within 40 km above a lower shell (changing shell, e.g. the 2026 lowering
+   of Gen1 and Gen2 shells to ~480 km).
+
+The rate threshold separates the drag-and-reboost wander of operational satellites
+(|da/dt| ~ 0.01-0.15 km/day in the shipped sets) from powered raising and decay;
+inclination groups are shells within 0.3 deg. Planes: the operational satellites of a
+shell are split where their RAANs, drift-corrected by the J2 secular rate
+(:func:`satcloud.orbits.j2_secular_rates`; ~ -4.5 deg/day at 550 km, 53 deg) to the
+common epoch, leave a gap larger than ``plane_tolerance_deg`` (2 deg); planes are
+numbered by mean RAAN, slots by drift-corrected argument of latitude. A found shell
+matches the filed shell (``starlink-gen1``/``starlink-gen2`` rows) within 25 km and
+0.3 deg (nearest), else ``filed_shell`` is ``""``. The rule is transparent, not an
+authority: SpaceX does not publish satellite status; Jonathan McDowell's Starlink
+statistics (planet4589.org) classify by the same kind of altitude history.
 """
 
 from __future__ import annotations
@@ -59,10 +108,15 @@ __all__ = [
     "CATALOGUE",
     "SATELLITE_COLUMNS",
     "SHELL_COLUMNS",
+    "STATUSES",
     "Constellation",
+    "classify",
     "constellation",
     "deploy",
+    "describe",
+    "element_sets",
     "geostationary_altitude_km",
+    "real_constellation",
     "sun_synchronous_orbit",
 ]
 
@@ -1108,6 +1162,11 @@ FILED_MATCH_KM = 25.0
 FILED_MATCH_DEG = 0.3
 #: A snapshot's element epochs must lie within this span. [day]
 MAX_SNAPSHOT_SPAN_DAYS = 30.0
+#: Objects fewer days in orbit than this (revolution number / revolutions per day) and
+#: in no shell are early-orbit satellites (checkout, then raising), even while their
+#: insertion orbit decays. Starlink raising to 550 km took 1-3 months in 2020 (in the
+#: 2020-10-29 set no satellite of the launches of 6 and 18 October is in a shell). [day]
+NEW_LAUNCH_DAYS = 30.0
 #: Filed constellations a real one is compared with.
 FILED_FOR_REAL = {"starlink": ("starlink-gen1", "starlink-gen2")}
 
@@ -1238,31 +1297,67 @@ def real_constellation(name, as_of, *, epoch=None, min_elevation_deg=None) -> Co
         min_elevation_deg = (float(_catalogue_shells(filed[0])["min_elevation_deg"].iloc[0])
                              if filed else 25.0)
     result = parse_tle(payload.decode("ascii"))
-    raw = _from_records(result.records, result.skipped, name, min_elevation_deg, "Ku", 2.0)
+    raw = _snapshot(result.records, name, min_elevation_deg, "Ku")
     out = classify(raw, filed=filed, epoch=epoch)
     out.source = row
     return out
 
 
+def _snapshot(records, name, min_elevation_deg, band_user) -> Constellation:
+    """Unclassified SGP4 satellites of parsed element sets (shell/plane/slot filled in
+    by :func:`classify`), built from arrays: the elements as SGP4 initialised them
+    (``Satrec.a``: mean semi-major axis; angles at each element epoch)."""
+    satrecs = [r.satrec for r in records]
+    el = np.array([(s.a * s.radiusearthkm, s.ecco, s.inclo, s.nodeo, s.argpo, s.mo,
+                    s.jdsatepoch, s.jdsatepochF, s.satnum) for s in satrecs])
+    ids = pd.Series([r.name for r in records])
+    dup = ids.duplicated()
+    if dup.any():  # same name twice (e.g. two element sets): disambiguate by row
+        ids[dup] = [f"{x}#{k}" for k, x in zip(np.flatnonzero(dup), ids[dup], strict=True)]
+    # UTC epoch from the Julian date (SGP4 epochs are UTC; 2440587.5 = 1970-01-01)
+    ns = np.round(((el[:, 6] - 2440587.5) + el[:, 7]) * 86400e9).astype(np.int64)
+    epochs = pd.DatetimeIndex(ns.astype("datetime64[ns]")).tz_localize("UTC")
+    deg = np.degrees(el[:, 2:6])
+    sats = pd.DataFrame({
+        "sat_id": ids.to_numpy(), "constellation": name, "shell": "",
+        "plane": np.int64(-1), "slot": np.int64(-1), "altitude_km": el[:, 0] - R_EARTH_KM,
+        "inclination_deg": deg[:, 0], "eccentricity": el[:, 1],
+        "raan_deg": deg[:, 1] % 360.0, "arg_perigee_deg": deg[:, 2] % 360.0,
+        "mean_anomaly_deg": deg[:, 3] % 360.0, "element_epoch": epochs,
+        "min_elevation_deg": float(min_elevation_deg), "band_user": band_user,
+        "model": "sgp4", "norad_id": el[:, 8].astype(np.int64), "status": "unclassified",
+    })
+    latest = Time(epochs.max().tz_convert(None).to_datetime64(), scale="utc")
+    shells = pd.DataFrame(columns=SHELL_COLUMNS)
+    return Constellation(name, sats, shells, latest, satrecs)
+
+
 def _satrec_arrays(c: Constellation):
-    """a [km], da/dt [km/day] of every satellite (da/dt from the SGP4 n-dot; 0 for J2)."""
+    """a [km], da/dt [km/day] and days in orbit of every satellite (da/dt from the SGP4
+    n-dot, days in orbit from the revolution number; 0 and inf for J2 rows)."""
     sats = c.satellites
     a = sats["altitude_km"].to_numpy(float) + R_EARTH_KM
     dadt = np.zeros(len(sats))
+    days = np.full(len(sats), np.inf)
     idx = [k for k, s in enumerate(c.satrecs) if s is not None]
     if idx:
-        nd = np.array([(c.satrecs[k].ndot, c.satrecs[k].no_kozai) for k in idx])
+        nd = np.array([(c.satrecs[k].ndot, c.satrecs[k].no_kozai, c.satrecs[k].revnum)
+                       for k in idx])
         # n-dot: TLE field is dn/dt / 2; a = (mu / n^2)^(1/3) gives da/dt = -2/3 a/n dn/dt
         dadt[idx] = -(2.0 / 3.0) * a[idx] * (2.0 * nd[:, 0]) / nd[:, 1] * 1440.0
-    return a, dadt
+        # revolutions since launch / revolutions per day (n in rad/min)
+        days[idx] = nd[:, 2] / (nd[:, 1] * 1440.0 / (2.0 * np.pi))
+    return a, dadt, days
 
 
-def _is_debris(ids, constellation_name) -> np.ndarray:
-    """Objects of the group that are not the constellation's satellites: names without
-    the constellation's prefix (e.g. ``FALCON 9 DEB``, ``... R/B``)."""
-    prefix = constellation_name.upper()
+def _is_debris(ids) -> np.ndarray:
+    """Objects of the group that are not the constellation's satellites: ``DEB`` or
+    ``R/B`` in the name, or a name without the majority prefix (the part before the
+    first ``-``, e.g. ``STARLINK`` of ``STARLINK-1007``)."""
     names = np.char.upper(np.asarray(ids, dtype=str))
-    own = np.char.startswith(names, prefix)
+    prefix = np.char.partition(names, "-")[:, 0]
+    values, counts = np.unique(prefix, return_counts=True)
+    own = prefix == values[np.argmax(counts)]
     return ~own | (np.char.find(names, " DEB") >= 0) | (np.char.find(names, "R/B") >= 0)
 
 
@@ -1412,7 +1507,7 @@ def classify(constellation, *, filed=(), epoch=None, plane_tolerance_deg=2.0
     t_ref = c.epoch if epoch is None else _epoch(epoch)
     dt_s = ((pd.Timestamp(t_ref.utc.datetime64).tz_localize("UTC") - ep)
             .dt.total_seconds().to_numpy())
-    a, dadt = _satrec_arrays(c)
+    a, dadt, days_in_orbit = _satrec_arrays(c)
     alt = sats["altitude_km"].to_numpy(float)
     inc = sats["inclination_deg"].to_numpy(float)
     e = sats["eccentricity"].to_numpy(float)
@@ -1421,7 +1516,7 @@ def classify(constellation, *, filed=(), epoch=None, plane_tolerance_deg=2.0
     u_c = np.mod(sats["arg_perigee_deg"].to_numpy(float) + sats["mean_anomaly_deg"]
                  .to_numpy(float) + np.degrees((argp_rate + m_rate) * dt_s), 360.0)
 
-    debris = _is_debris(sats["sat_id"], c.name.split("-")[0])
+    debris = _is_debris(sats["sat_id"])
     up = dadt > RATE_THRESHOLD_KM_DAY
     down = dadt < -RATE_THRESHOLD_KM_DAY
     cand = ~debris & ~up
@@ -1496,8 +1591,9 @@ def classify(constellation, *, filed=(), epoch=None, plane_tolerance_deg=2.0
         below_all = np.ones(n, bool)
         transfer = np.zeros(n, bool)
     status = np.full(n, "other", dtype=object)
-    status[~operational & (up | (~down & below_all))] = "raising"
-    status[~operational & down & ~transfer] = "deorbiting"
+    young = days_in_orbit < NEW_LAUNCH_DAYS
+    status[~operational & (up | young | (~down & below_all))] = "raising"
+    status[~operational & down & ~transfer & ~young] = "deorbiting"
     status[operational] = "operational"
     status[debris] = "debris"
     sats["status"] = status
@@ -1508,7 +1604,7 @@ def classify(constellation, *, filed=(), epoch=None, plane_tolerance_deg=2.0
     sats["arg_latitude_at_epoch_deg"] = u_c
     sats["da_dt_km_day"] = dadt
     fs = dict(zip(shells["shell"], shells["filed_shell"], strict=True))
-    sats["filed_shell"] = sats["shell"].map(fs).fillna("")
+    sats["filed_shell"] = [fs.get(x, "") for x in sats["shell"]]
     out = Constellation(c.name, sats, shells, t_ref, c.satrecs)
     out.skipped = list(c.skipped)
     return out

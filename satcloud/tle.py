@@ -360,6 +360,8 @@ def parse_tle(source, *, errors="raise") -> ParseResult:
 _DIGIT_VALUE = np.zeros(256, np.int64)
 _DIGIT_VALUE[np.frombuffer(b"0123456789", np.uint8)] = np.arange(10)
 _DIGIT_VALUE[ord("-")] = 1
+_EXPONENT_BYTES = np.zeros(256, bool)
+_EXPONENT_BYTES[np.frombuffer(b"0123456789+-. ", np.uint8)] = True
 
 
 def _as_bytes(lines) -> np.ndarray | None:
@@ -374,6 +376,41 @@ def _as_bytes(lines) -> np.ndarray | None:
     return np.frombuffer(raw, np.uint8).reshape(len(lines), 69)
 
 
+def _fields_clean(lines, b: np.ndarray, fields) -> bool:
+    """The checks of :func:`_check_fields` on every line at once (``b``: the lines as
+    a byte array); ``False`` if any line fails one."""
+    values = {}
+    for name, a, z in fields:
+        block = b[:, a - 1:z]
+        if (block == ord("_")).any():
+            return False
+        if name in _EXPONENT_FIELDS:
+            if not _EXPONENT_BYTES[block].all():
+                return False
+            blank = (block == 32).all(axis=1)
+            digit = ((block >= 48) & (block <= 57)).any(axis=1)
+            if not (blank | digit).all():
+                return False
+            continue
+        prefix = "0." if name == "eccentricity" else ""
+        try:
+            v = np.array([prefix + line[a - 1:z].strip() for line in lines], dtype=float)
+        except ValueError:
+            return False
+        if not np.isfinite(v).all():
+            return False
+        values[name] = v
+    if fields is _FIELDS_1:
+        try:
+            year = np.array([line[18:20] for line in lines], dtype=np.int64)
+            day = np.array([line[20:32] for line in lines], dtype=float)
+        except ValueError:
+            return False
+        return bool(((day >= 0.0) & (day < 367.0) & (year >= 0)).all())
+    inc = values["inclination"]
+    return bool(((inc >= 0.0) & (inc <= 180.0) & (values["mean motion"] > 0)).all())
+
+
 def _parse_clean(lines) -> list | None:
     """Vectorised fast path of :func:`parse_tle` for clean input, or ``None``.
 
@@ -381,8 +418,8 @@ def _parse_clean(lines) -> list | None:
     name line, a TLE line 1 or the line 2 right after it, every checksum and field
     passes the checks of the line-by-line parser and SGP4 accepts every set; anything
     else returns ``None`` and the line-by-line parser runs (and reports the line).
-    The line kinds, satellite numbers and checksums are checked on a byte array at
-    once; the field checks and ``Satrec.twoline2rv`` run per element set.
+    The line kinds, satellite numbers, checksums and fields are checked on arrays at
+    once; only ``Satrec.twoline2rv`` runs per element set.
     """
     n = len(lines)
     kind = np.zeros(n, np.int8)  # 0 name, 1 line 1, 2 line 2, 3 blank
@@ -417,21 +454,19 @@ def _parse_clean(lines) -> list | None:
             return None
     if not np.array_equal(b1[:, 2:7], b2[:, 2:7]):
         return None
+    if not (_fields_clean(l1, b1, _FIELDS_1) and _fields_clean(l2, b2, _FIELDS_2)):
+        return None
+    try:
+        sats = [Satrec.twoline2rv(a[:69], b[:69]) for a, b in zip(l1, l2, strict=True)]
+    except (ValueError, IndexError):
+        return None
+    attrs = np.array([[getattr(sat, a) for a, _, _ in _SATREC_FIELDS] + [sat.error]
+                      for sat in sats], dtype=float)
+    if not np.isfinite(attrs).all() or attrs[:, -1].any():
+        return None
     records = []
-    for k in range(i1.size):
-        try:
-            _check_fields(l1[k], int(i1[k]) + 1, _FIELDS_1)
-            _check_fields(l2[k], int(i2[k]) + 1, _FIELDS_2)
-            sat = Satrec.twoline2rv(l1[k][:69], l2[k][:69])
-        except (ValueError, IndexError):
-            return None
-        if sat.error:
-            return None
-        try:
-            _check_satrec(sat, (int(i1[k]) + 1, int(i2[k]) + 1))
-        except TLEError:
-            return None
-        prev = i1[k] - 1
+    for k, sat in enumerate(sats):
+        prev = int(i1[k]) - 1
         name = ""
         if prev >= 0 and kind[prev] == 0:
             raw = lines[prev].rstrip()
