@@ -220,10 +220,13 @@ def infer_plus_grid(satellites, *, epoch=None, sats_per_plane=None, plane_spacin
     epoch : Time, datetime or str, optional
         The common epoch at which planes and phases are compared. Elements at other
         epochs are advanced to it with the J2 secular rates of RAAN, argument of
-        perigee and mean anomaly (:func:`satcloud.orbits.j2_secular_rates`; about a
-        degree of along-track error over a week of TLE ages, small against Starlink's
-        16 deg slot spacing). Default: the latest ``element_epoch`` (no propagation
-        when all epochs are equal or there is no ``element_epoch`` column).
+        perigee and mean anomaly (:func:`satcloud.orbits.j2_secular_rates`). Against
+        SGP4 at the common epoch, for the 10,097 Starlink element sets of 2026-04-02
+        (ages up to 3 days), ``u`` differs by 0.07 deg (median), 1.3 deg (95th
+        percentile of the sets 1-3 days old) and 4 deg at most, RAAN by < 0.05 deg
+        (95th percentile): small against the slot spacings (5-20 deg), but pass an
+        ``epoch`` near most of the sets. Default: the latest ``element_epoch`` (no
+        propagation when all epochs are equal or there is no ``element_epoch`` column).
     sats_per_plane : int or Mapping, optional
         Filed satellites per plane S (slot spacing ``360 / S``), for every shell or as
         ``{shell label: S}``; shells not given use the rule above. [-]
