@@ -22,7 +22,7 @@ each table (all 261 gateways, the 66 PoPs of 2026-04-16, the 2024-08-06 feed). A
 (on or after :data:`EARLIEST_AS_OF`, the oldest snapshot) keeps
 
 - the gateways whose status date is on or before it, and those without a status date
-  (no date is known for them). The map's dates run 2020-03-23 to 2023-05-23, before
+  (no date is known for them). The map's dates run 2019-08-15 to 2023-05-23, before
   the earliest ``as_of``, so with the shipped data all 261 sites stay at every date
   (the filter acts on a regenerated table with later dates);
 - the PoPs known by then: before 2024-08-06 the 23 of the 2023-10-10 map; from

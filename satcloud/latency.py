@@ -622,6 +622,20 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
     (bent pipe or laser links) and ``route_factor`` sets the fibre *behind the
     gateways* (gateway -> PoP -> destination).
 
+    **Real gateways and the home PoP** (Starlink's default ``gateways``,
+    ``"starlink-gateways"``). The bent pipe (or the last laser hop) lands at one of the
+    261 real gateway sites (:mod:`satcloud.ground`); from there fibre runs to the
+    *user's* home PoP (:func:`satcloud.ground.home_pop`: by the user's country, from
+    the site table or the coordinates; users in a country the GeoIP feed does not list,
+    or at sea, go to the nearest PoP), then to the destination. The gateway is chosen
+    jointly with the path, minimising the whole delay including that fibre. Columns
+    ``gateway``, ``pop``, ``gateway_link_ms``, ``backhaul_ms`` (gateway -> PoP) and
+    ``pop_fibre_ms`` (PoP -> destination) show each leg; ``fibre_ms`` is their fibre
+    sum, as before. Users are routed in groups of one home PoP over one propagation.
+    Tables of your own (``gateways=DataFrame``) keep their PoPs unless their
+    ``backhaul`` column says ``"home-pop"``; ``gateways="starlink-pops"`` restores
+    the idealised gateway-at-each-PoP model.
+
     **Fibre to the nearest region.** With one route factor for every pair, the
     region with the smallest fibre RTT is the nearest by geodesic distance; this is
     the one computation of it (:func:`satcloud.scenarios.fibre.fibre_to_nearest_region`
@@ -867,8 +881,9 @@ def _satellite_routes(sats: _Satellites, net: _Network, ends: _Ends, times,
         gw = opt["gateways"]
         if gw is None:
             reg = _registry_network(sats.label)
-            # a constellation the registry does not know lands as a LEO does
-            gw = _gateways("starlink-gateways" if reg is None else reg.gateways)
+            # a constellation the registry does not know lands as the LEOs without
+            # real gateway data do (Kuiper, OneWeb, Telesat)
+            gw = _gateways("starlink-pops" if reg is None else reg.gateways)
         ex_lat, ex_lon = gw["lat_deg"].to_numpy(float), gw["lon_deg"].to_numpy(float)
         gw_names = gw["gateway"].to_numpy(dtype=object)
         groups = _backhaul_groups(gw, ends, d_lat, d_lon, opt["route_factor"])
@@ -884,24 +899,31 @@ def _satellite_routes(sats: _Satellites, net: _Network, ends: _Ends, times,
     elif sats.n_times == 1:
         times_s = np.zeros(1)
     hold = opt["reassign_interval_s"] if times_s is not None else None
+    # per group, the exits its users can share a satellite with (bent pipe; exact)
+    exits = [np.arange(len(ex_lat))] * len(groups)
+    if len(groups) > 1 and net.mode == "bent-pipe":
+        reach_km = _shared_view_km(sats, opt)
+        if reach_km is not None:
+            exits = [_exits_within(s_lat[idx], s_lon[idx], ex_lat, ex_lon, reach_km)
+                     for idx, *_ in groups]
     feeds = itertools.tee(sats.positions(), len(groups)) if len(groups) > 1 else [
         sats.positions()]
     runs = [iter_routes(
-        feed, s_lat[idx], s_lon[idx], ex_lat, ex_lon,
+        feed, s_lat[idx], s_lon[idx], ex_lat[keep], ex_lon[keep],
         sat_min_elevation_deg=sats.min_elevation_deg,
         exit_min_elevation_deg=opt["gateway_min_elevation_deg"],
-        exit_to_destination_ms=exit_to_dst, isl_edges=isl_edges,
-        max_isl_range_km=opt["max_isl_range_km"],
+        exit_to_destination_ms=None if exit_to_dst is None else exit_to_dst[keep],
+        isl_edges=isl_edges, max_isl_range_km=opt["max_isl_range_km"],
         grazing_altitude_km=opt["grazing_altitude_km"],
         assignment=opt["assignment"], times_s=times_s, reassign_interval_s=hold,
         return_paths=opt["return_paths"], nearest_destination=ends.nearest,
-        exit_mask=None if exit_mask is None else exit_mask[idx])
-        for feed, (idx, exit_to_dst, _, _) in zip(feeds, groups, strict=True)]
+        exit_mask=None if exit_mask is None else exit_mask[np.ix_(idx, keep)])
+        for feed, (idx, exit_to_dst, _, _), keep in zip(feeds, groups, exits, strict=True)]
     blocks = []
     for snaps in zip(*runs, strict=True):
         parts = []
-        for snap, (_, _, bh, pop) in zip(snaps, groups, strict=True):
-            ex = snap.exit_index
+        for snap, (_, _, bh, pop), keep in zip(snaps, groups, exits, strict=True):
+            ex = np.where(snap.exit_index >= 0, keep[np.maximum(snap.exit_index, 0)], -1)
             ok = ex >= 0
             parts.append(dict(
                 total=snap.total_ms, up=snap.uplink_ms, isl=snap.isl_ms,
@@ -914,6 +936,46 @@ def _satellite_routes(sats: _Satellites, net: _Network, ends: _Ends, times,
                 else np.full(snap.total_ms.shape, None, dtype=object)))
         blocks.append(parts[0] if len(parts) == 1 else _merge_groups(parts, groups, n_src))
     return blocks, gw_names
+
+
+def _shared_view_km(sats: _Satellites, opt: dict) -> float | None:
+    """Upper bound on the ground distance between a user and a gateway that see one
+    satellite above their minimum elevations [km]; ``None`` if the satellites' orbits
+    are not known (no bound, no filtering).
+
+    A satellite at radius ``r`` is seen above elevation ``e`` from the ground within the
+    Earth central angle ``psi = arccos(R cos e / r) - e`` (spherical geometry); two
+    ground points seeing it are within ``2 psi``. Bounded generously: ``r`` the largest
+    apogee radius over the WGS84 equatorial radius, ``R`` the polar radius, ``e`` half a
+    degree below the lowest mask (geodetic vs geocentric elevation), the arc on the
+    equatorial radius, plus 10 % and 100 km."""
+    from satcloud.geometry import WGS84_A_KM, WGS84_B_KM
+
+    t = sats.table
+    if not {"altitude_km", "eccentricity"} <= set(t.columns):
+        return None
+    alt = pd.to_numeric(t["altitude_km"], errors="coerce").to_numpy(float)
+    ecc = pd.to_numeric(t["eccentricity"], errors="coerce").to_numpy(float)
+    if not (np.isfinite(alt).all() and np.isfinite(ecc).all()) or len(alt) == 0:
+        return None
+    r = float(np.max((WGS84_A_KM + alt) * (1.0 + ecc)))
+    masks = [float(np.min(sats.min_elevation_deg))]
+    if opt["gateway_min_elevation_deg"] is not None:
+        masks.append(float(opt["gateway_min_elevation_deg"]))
+    e = np.radians(max(min(masks) - 0.5, 0.0))
+    c = WGS84_B_KM * np.cos(e) / r
+    if not 0.0 < c < 1.0:
+        return None
+    psi = np.arccos(c) - e
+    return 1.1 * 2.0 * psi * WGS84_A_KM + 100.0
+
+
+def _exits_within(lat, lon, ex_lat, ex_lon, reach_km: float) -> np.ndarray:
+    """Indices of the exits within ``reach_km`` of any of the given users (at least
+    the nearest one, so that a group without any still runs and is unreachable)."""
+    d = geodesic_distance_km(lat[:, None], lon[:, None], ex_lat[None, :], ex_lon[None, :])
+    keep = np.flatnonzero((d <= reach_km).any(axis=0))
+    return keep if keep.size else np.array([int(np.argmin(d.min(axis=0)))])
 
 
 def _backhaul_groups(gw: pd.DataFrame, ends: _Ends, d_lat, d_lon, route_factor):

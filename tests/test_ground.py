@@ -177,3 +177,37 @@ def test_grouped_routing_equals_one_group_per_run():
                                    one["rtt_ms"].to_numpy(float), rtol=1e-12)
         assert list(sub["pop"]) == list(one["pop"])
         assert list(sub["sat_path"]) == list(one["sat_path"])
+
+
+def test_grouped_bent_pipe_equals_fixed_tables_per_user():
+    # reference: each user alone, with the real gateways given as a fixed table whose
+    # every row backhauls to that user's home PoP (one group, no exit pre-filtering):
+    # the grouped run (one propagation, the gateways each group can share a satellite
+    # with) must give the same routes
+    from astropy.time import Time
+
+    from satcloud.network.gateways import gateways
+
+    t = Time(["2024-01-01T00:00:00", "2024-01-01T00:01:00", "2024-01-01T00:02:00"])
+    srcs = ["Brussels", "Los Angeles", "Sydney", "Tokyo"]
+    both = rtt("starlink-gen1", "bent-pipe", srcs, "nearest Azure region", t,
+               return_paths=False)
+    assert both["pop"].nunique() == 4
+    gw = gateways("starlink-gateways")
+    for s in srcs:
+        home = ground.home_pop(*sites.resolve_sites([s])[["lat_deg", "lon_deg"]].T.to_numpy(),
+                               country=list(sites.site_countries([s])))
+        fixed = gw[["gateway", "lat_deg", "lon_deg"]].assign(
+            pop=home["pop"].item(), pop_lat_deg=home["pop_lat_deg"].item(),
+            pop_lon_deg=home["pop_lon_deg"].item())
+        one = rtt("starlink-gen1", "bent-pipe", [s], "nearest Azure region", t,
+                  gateways=fixed, return_paths=False)
+        sub = both[both["source"] == s].reset_index(drop=True)
+        assert list(sub["reachable"]) == list(one["reachable"])
+        np.testing.assert_allclose(sub["rtt_ms"].to_numpy(float, na_value=np.nan),
+                                   one["rtt_ms"].to_numpy(float, na_value=np.nan),
+                                   rtol=1e-12)
+        assert list(sub["gateway"]) == list(one["gateway"])
+        np.testing.assert_allclose(sub["backhaul_ms"].to_numpy(float, na_value=np.nan),
+                                   one["backhaul_ms"].to_numpy(float, na_value=np.nan),
+                                   rtol=1e-12)
