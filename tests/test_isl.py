@@ -9,6 +9,8 @@ tests import :func:`walker_ecef_km` from here.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -422,6 +424,13 @@ def test_infer_plus_grid_bad_input():
     aged.loc[0, "element_epoch"] = pd.Timestamp("2026-04-01", tz="UTC")
     with pytest.raises(ValueError, match=r"missing column\(s\) \['altitude_km'\]"):
         infer_plus_grid(aged.drop(columns="altitude_km"))
+    aged["element_epoch"] = aged["element_epoch"].astype(object)
+    aged.loc[2, "element_epoch"] = None
+    with pytest.raises(ValueError, match="'element_epoch' is missing at row 2.*P0S2"):
+        infer_plus_grid(aged)
+    aged.loc[2, "element_epoch"] = "not a time"
+    with pytest.raises(TypeError, match="'element_epoch' must hold UTC times"):
+        infer_plus_grid(aged)
     with pytest.raises(TypeError, match="wrap_planes"):
         plus_grid_edges(t["shell"], t["plane"], t["slot"], wrap_planes="no")
     with pytest.raises(ValueError, match="phasing"):
@@ -501,3 +510,42 @@ def test_infer_plus_grid_leaves_satellites_outside_the_planes_unlinked():
     assert e.min() >= 5
     ref = filed_grid(t["plane"], t["slot"], np.ones(len(t), bool), 6, 8, 1)
     assert as_set(e - 5) == ref
+
+
+def test_infer_plus_grid_compares_sgp4_sets_at_their_common_epoch():
+    # eight Starlink element sets 16 h apart in epoch (tests/data/README.md): the angles
+    # the inference compares are those of each set propagated by SGP4 to the latest
+    # epoch. Reference: skyfield's osculating elements (EarthSatellite, Rhodes 2019) in
+    # the true equator and equinox of date; TEME differs from it in RAAN by the
+    # equation of the equinoxes only (~0.004 deg in 2020), u is the same
+    from skyfield.api import EarthSatellite, load
+    from skyfield.elementslib import osculating_elements_of
+    from skyfield.framelib import true_equator_and_equinox_of_date
+
+    from satcloud.network.isl import _common_epoch_angles
+
+    path = Path(__file__).parent / "data" / "starlink_2020-02-14.tle"
+    c = Constellation.from_tle(path)
+    s = c.satellites
+    lines = path.read_text().splitlines()
+    ts = load.timescale(builtin=True)
+    t = ts.from_datetime(s["element_epoch"].max().to_pydatetime())
+    frame = true_equator_and_equinox_of_date.rotation_at(t)
+    ref = [osculating_elements_of(EarthSatellite(lines[i + 1], lines[i + 2], lines[i], ts)
+                                  .at(t), reference_frame=frame)
+           for i in range(0, len(lines), 3)]
+    assert [ln.strip() for ln in lines[0::3]] == list(s["sat_id"])
+    raan_ref = np.array([e.longitude_of_ascending_node.degrees for e in ref])
+    u_ref = np.array([e.argument_of_latitude.degrees for e in ref])
+    raan, u = _common_epoch_angles(s, None, c.satrecs)
+    wrap = lambda x: np.mod(x + 180.0, 360.0) - 180.0  # noqa: E731
+    assert np.allclose(wrap(u - u_ref), 0.0, atol=1e-4)
+    assert np.allclose(wrap(raan - raan_ref), 0.0, atol=0.01)
+    # the documented rule applied to skyfield's u (one plane): consecutive satellites
+    # linked unless their gap exceeds 1.5 x the median gap
+    order = np.argsort(u_ref)
+    gaps = np.mod(np.roll(u_ref[order], -1) - u_ref[order], 360.0)
+    linked = gaps <= 1.5 * np.median(gaps)
+    expected = {tuple(sorted((int(a), int(b))))
+                for a, b in zip(order[linked], np.roll(order, -1)[linked], strict=True)}
+    assert as_set(infer_plus_grid(c)) == expected

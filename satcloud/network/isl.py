@@ -25,7 +25,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from astropy.units import s as u_sec
 
 from satcloud._validate import as_float_array
 from satcloud.geometry import WGS84_A_KM
@@ -218,15 +217,18 @@ def infer_plus_grid(satellites, *, epoch=None, sats_per_plane=None, plane_spacin
         ``epoch``), also ``altitude_km`` (a - 6378.137 km), ``inclination_deg`` and
         optionally ``eccentricity`` (default 0).
     epoch : Time, datetime or str, optional
-        The common epoch at which planes and phases are compared. Elements at other
-        epochs are advanced to it with the J2 secular rates of RAAN, argument of
-        perigee and mean anomaly (:func:`satcloud.orbits.j2_secular_rates`). Against
-        SGP4 at the common epoch, for the 10,097 Starlink element sets of 2026-04-02
-        (ages up to 3 days), ``u`` differs by 0.07 deg (median), 1.3 deg (95th
-        percentile of the sets 1-3 days old) and 4 deg at most, RAAN by < 0.05 deg
-        (95th percentile): small against the slot spacings (5-20 deg), but pass an
-        ``epoch`` near most of the sets. Default: the latest ``element_epoch`` (no
-        propagation when all epochs are equal or there is no ``element_epoch`` column).
+        The common epoch at which planes and phases are compared. Default: the latest
+        ``element_epoch`` (without that column the table's angles are taken as they
+        are). Rows of a :class:`~satcloud.constellations.Constellation` with an SGP4
+        element set (``model == "sgp4"``) are propagated to it by SGP4 and their RAAN
+        and ``u`` read from the osculating state vector (TEME); the other rows are
+        advanced with the J2 secular rates of RAAN, argument of perigee and mean
+        anomaly (:func:`satcloud.orbits.j2_secular_rates`), as are SGP4 rows whose
+        propagation fails (e.g. decayed). For the 10,097 Starlink element sets of
+        2026-04-02 (ages up to 3 days) the J2 rates alone differ from SGP4 by 0.07 deg
+        in ``u`` (median; 95th percentile 1.3 deg for sets 1-3 days old, 4 deg at
+        most) and < 0.05 deg in RAAN (95th percentile), against slot spacings of
+        5-20 deg.
     sats_per_plane : int or Mapping, optional
         Filed satellites per plane S (slot spacing ``360 / S``), for every shell or as
         ``{shell label: S}``; shells not given use the rule above. [-]
@@ -265,11 +267,11 @@ def infer_plus_grid(satellites, *, epoch=None, sats_per_plane=None, plane_spacin
     .. [3] D. A. Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed.,
        Microcosm Press (2013), eqs. 9-41 to 9-43 (J2 secular rates).
     """
-    sats, shells_table = _infer_input(satellites)
+    sats, shells_table, satrecs = _infer_input(satellites)
     gap_factor = finite_scalar(gap_factor, "gap_factor", 1.0, None)
     tol = finite_scalar(tolerance_slots, "tolerance_slots", 0.0, 1.0, low_open=True,
                         high_open=True)
-    raan, u = _common_epoch_angles(sats, epoch)
+    raan, u = _common_epoch_angles(sats, epoch, satrecs)
     for col in ("shell", "plane"):
         missing = sats[col].isna().to_numpy()
         if missing.any():
@@ -456,9 +458,9 @@ def _infer_input(satellites):
     from satcloud.constellations import Constellation
 
     if isinstance(satellites, Constellation):
-        sats, shells = satellites.satellites, satellites.shells
+        sats, shells, satrecs = satellites.satellites, satellites.shells, satellites.satrecs
     elif isinstance(satellites, pd.DataFrame):
-        sats, shells = satellites, None
+        sats, shells, satrecs = satellites, None, None
     else:
         raise TypeError(f"satellites must be a Constellation or a pandas DataFrame with "
                         f"columns {list(INFER_COLUMNS)}, got {type(satellites).__name__}")
@@ -468,7 +470,28 @@ def _infer_input(satellites):
     if missing:
         raise ValueError(f"satellites is missing column(s) {missing}; needed: "
                          f"{list(INFER_COLUMNS)}")
-    return sats.reset_index(drop=True), shells
+    return sats.reset_index(drop=True), shells, satrecs
+
+
+def _sgp4_node_and_latitude(satrecs, t):
+    """RAAN and argument of latitude [deg] in TEME of each SGP4 element set at the
+    time ``t``, from its osculating state vector (h = r x v, node = z x h; Vallado
+    2013, algorithm 9); ``ok`` is False where SGP4 reports an error (e.g. decayed)."""
+    from sgp4.api import SatrecArray
+
+    utc = t.utc
+    err, r, v = SatrecArray(list(satrecs)).sgp4(np.array([utc.jd1]), np.array([utc.jd2]))
+    r, v = r[:, 0], v[:, 0]
+    h = np.cross(r, v)
+    node = np.stack([-h[:, 1], h[:, 0], np.zeros(len(h))], axis=1)      # z x h
+    raan = np.degrees(np.arctan2(node[:, 1], node[:, 0]))
+    h_norm = np.linalg.norm(h, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        along = np.einsum("ij,ij->i", np.cross(node, r), h) / h_norm   # |node| sin u
+        u = np.degrees(np.arctan2(along, np.einsum("ij,ij->i", node, r)))
+    ok = ((err[:, 0] == 0) & np.isfinite(raan) & np.isfinite(u)
+          & (np.hypot(node[:, 0], node[:, 1]) > 1e-9 * h_norm))      # not equatorial
+    return raan, u, ok
 
 
 def _element(sats: pd.DataFrame, col: str) -> np.ndarray:
@@ -485,20 +508,40 @@ def _element(sats: pd.DataFrame, col: str) -> np.ndarray:
     return v
 
 
-def _common_epoch_angles(sats: pd.DataFrame, epoch):
-    """RAAN and argument of latitude [deg], in [0, 360), at one common epoch."""
+def _common_epoch_angles(sats: pd.DataFrame, epoch, satrecs=None):
+    """RAAN and argument of latitude [deg], in [0, 360), at one common epoch: SGP4
+    state vectors for the rows with an SGP4 element set, J2 secular rates otherwise."""
     raan = _element(sats, "raan_deg")
     u = _element(sats, "arg_perigee_deg") + _element(sats, "mean_anomaly_deg")
     has_epochs = "element_epoch" in sats.columns
     if epoch is not None and not has_epochs:
         raise ValueError("epoch needs an 'element_epoch' column in satellites (the "
                          "epoch of each element set) to advance the elements to it")
+    sgp4_rows = np.zeros(0, np.int64)
+    if satrecs is not None and has_epochs and "model" in sats.columns:
+        sgp4_rows = np.flatnonzero((sats["model"] == "sgp4").to_numpy()
+                                   & np.array([r is not None for r in satrecs], bool))
     if has_epochs:
-        t = to_time(pd.to_datetime(sats["element_epoch"], utc=True), "element_epoch")
-        ref = t.max() if epoch is None else to_time(epoch, "epoch")
-        if not ref.isscalar:
-            raise ValueError(f"epoch must be a single time, got {len(ref)} times")
-        dt_s = (ref - t).to(u_sec).value
+        # pandas, not astropy, for the 10^4 epochs (a UTC difference: no leap second
+        # falls inside a few days of element ages since 2017)
+        try:
+            t = pd.DatetimeIndex(pd.to_datetime(sats["element_epoch"], utc=True))
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise TypeError(f"satellites column 'element_epoch' must hold UTC times, got "
+                            f"{sats['element_epoch'].iloc[0]!r:.100}") from exc
+        if t.isna().any():
+            k = int(np.flatnonzero(t.isna())[0])
+            raise ValueError(f"satellites column 'element_epoch' is missing at row {k} "
+                             f"({_sat_name(sats, k)})")
+        if epoch is None:
+            ref_ts = t.max()
+        else:
+            ref = to_time(epoch, "epoch")
+            if not ref.isscalar:
+                raise ValueError(f"epoch must be a single time, got {len(ref)} times")
+            ref_ts = pd.Timestamp(ref.utc.datetime64).tz_localize("UTC")
+        dt_s = (ref_ts - t).total_seconds().to_numpy(dtype=float)
+        ref = to_time(ref_ts, "epoch")
         if np.any(dt_s != 0.0):
             missing = [c for c in _EPOCH_COLUMNS if c not in sats.columns]
             if missing:
@@ -510,6 +553,10 @@ def _common_epoch_angles(sats: pd.DataFrame, epoch):
                                      _element(sats, "inclination_deg"))
             raan = raan + np.degrees(rates[0] * dt_s)
             u = u + np.degrees((rates[1] + rates[2]) * dt_s)
+        if sgp4_rows.size:
+            raan_s, u_s, ok = _sgp4_node_and_latitude(
+                [satrecs[k] for k in sgp4_rows], ref)
+            raan[sgp4_rows[ok]], u[sgp4_rows[ok]] = raan_s[ok], u_s[ok]
     raan, u = np.mod(raan, 360.0), np.mod(u, 360.0)
     # np.mod may round a tiny negative angle up to exactly 360
     return np.where(raan >= 360.0, 0.0, raan), np.where(u >= 360.0, 0.0, u)
