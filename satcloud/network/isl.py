@@ -15,6 +15,12 @@ A link exists in a snapshot only when
 
 The neighbour index arrays are fixed per shell; only lengths and validity change with
 time, computed for all snapshots at once.
+
+Two ways to get them: :func:`plus_grid_edges` from the filed slot numbers of Walker
+shells, and :func:`infer_plus_grid` from where the satellites are (planes by RAAN,
+neighbours by argument of latitude at a common epoch, gaps where slots or planes are
+empty), for real constellations built from element sets; on a filed Walker shell the two
+agree exactly.
 """
 
 from __future__ import annotations
