@@ -1296,6 +1296,8 @@ def real_constellation(name, as_of, *, epoch=None, min_elevation_deg=None) -> Co
     if min_elevation_deg is None:
         min_elevation_deg = (float(_catalogue_shells(filed[0])["min_elevation_deg"].iloc[0])
                              if filed else 25.0)
+    min_elevation_deg = _scalar(check_range(min_elevation_deg, "min_elevation_deg", 0.0,
+                                            90.0, unit="deg"), "min_elevation_deg")
     result = parse_tle(payload.decode("ascii"))
     raw = _snapshot(result.records, name, min_elevation_deg, "Ku")
     out = classify(raw, filed=filed, epoch=epoch)
@@ -1487,6 +1489,9 @@ def classify(constellation, *, filed=(), epoch=None, plane_tolerance_deg=2.0
                         f"{type(constellation).__name__}")
     if isinstance(filed, str):
         filed = (filed,)
+    if not isinstance(filed, Iterable):
+        raise TypeError(f"filed must be a sequence of filed constellation names "
+                        f"{list(CATALOGUE)}, got {filed!r:.60}")
     filed = tuple(filed)
     for f in filed:
         check_choice(f, "filed", CATALOGUE)

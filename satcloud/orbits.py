@@ -60,7 +60,6 @@ from astropy.time import Time
 from satcloud._core._jit import load as load_kernels
 from satcloud._validate import (
     _finite_sum,
-    as_float_array,
     check_count,
     check_finite_result,
     check_memory,
@@ -130,7 +129,7 @@ def tle_along_track_error_km(age_days) -> tuple:
     Parameters
     ----------
     age_days : array_like
-        Time from the element epoch (either sign). [day]
+        Time from the element epoch (either sign), |age| <= 1e5. [day]
 
     Returns
     -------
@@ -153,7 +152,7 @@ def tle_along_track_error_km(age_days) -> tuple:
     .. [3] D. A. Vallado, P. J. Cefola, "Two-line element sets - practice and use",
        IAC-12-C1.6.12, 63rd International Astronautical Congress (2012).
     """
-    age = np.abs(as_float_array(age_days, "age_days", finite=True))
+    age = np.abs(check_range(age_days, "age_days", -1e5, 1e5, unit="day", finite=True))
     low, high = TLE_ERROR_GROWTH_KM_PER_DAY
     return TLE_ERROR_AT_EPOCH_KM + low * age, TLE_ERROR_AT_EPOCH_KM + high * age
 

@@ -441,6 +441,17 @@ case("satcloud.constellations.deploy")(lambda: {"constellation": _walker(), "cou
 simple("satcloud.constellations.constellation", name="o3b-mpower",
        names={"name": ("constellation",)})  # "unknown constellation 'x'; valid choices"
 simple("satcloud.constellations.geostationary_altitude_km")
+case("satcloud.constellations.classify")(
+    lambda: {"constellation": __import__("satcloud.constellations", fromlist=["x"])
+             .Constellation.from_tle(_tle_text()), "filed": ("starlink-gen1",),
+             "epoch": None, "plane_tolerance_deg": 2.0})
+#: describe: fill_fraction is NaN for a shell no filing matches (documented)
+case("satcloud.constellations.describe", allow={"fill_fraction": "no filed shell"})(
+    lambda: {"constellation": _walker(), "by": "shell"})
+simple("satcloud.constellations.element_sets", name="starlink")
+simple("satcloud.constellations.real_constellation", name="starlink", as_of="2020-10-29",
+       epoch=None, min_elevation_deg=None)
+simple("satcloud.orbits.tle_along_track_error_km", age_days=2.0)
 simple("satcloud.constellations.sun_synchronous_orbit", altitude_km=550.0, ltan_h=22.5)
 
 
@@ -762,7 +773,7 @@ case("satcloud.latency.summarize")(lambda: {"df": _fibre_rows().copy()})
 for _loader in ("aws_regions", "azure_regions", "colours", "comparisons",
                 "constellation_shells", "data_dir", "ground_stations", "modcods",
                 "networks", "remote_sites", "starlink_pops", "systems", "countries",
-                "starlink_gateways", "starlink_home_pops"):
+                "starlink_gateways", "starlink_home_pops", "element_sets"):
     if _loader != "networks":
         simple(f"satcloud.data.{_loader}")
 #: networks.csv: an empty optional cell is "not defined by this network" (e.g. no
