@@ -64,9 +64,11 @@ semi-major-axis rate da/dt = -(2/3) (a/n) dn/dt from the TLE's n-dot):
    ~ +3-8 km/day in these sets), or fewer than 30 days in orbit (revolution number /
    revolutions per day: the early-orbit phase, whose insertion orbit decays until the
    thrusters start), or not descending and below every shell of its
-   inclination group (parked after insertion: Starlink satellites are released at
-   ~ 280-350 km and checked out there before raising; SpaceX, FCC filings and launch
-   press kits).
+   inclination group (parked after insertion: Starlink satellites are released low --
+   ~ 257 km ("160 miles") for the 28-satellite V2-mini launches of 2025, then climb to
+   e.g. 535 km by plasma thrusters (S. Clark, Ars Technica, October 2025, on the 10,000th
+   Starlink) -- and the 2020 v1.0 batches were checked out at ~ 350-380 km before
+   raising, as the 2020 sets show).
 4. ``deorbiting``: da/dt < -0.2 km/day and not within 40 km above a lower shell of
    its inclination group (decaying or lowered for disposal).
 5. ``other``: the rest: between shells and holding altitude, above every shell, or

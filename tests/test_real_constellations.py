@@ -181,8 +181,8 @@ def test_october_2020_shell_1_filling_and_many_raising(real):
     assert 540 < s1["altitude_km"] < 556 and abs(s1["inclination_deg"] - 53.0) < 0.05
     assert s1["planes_filed"] == 72 and s1["satellites_filed"] == 1584
     assert 0.25 < s1["fill_fraction"] < 0.45
-    # Starlink v1.0 launches put 60 satellites into 3 planes of 20: full planes hold
-    # 20 (the 22 per plane of the 2021 modification came later)
+    # Shell 1 as first deployed: "72 orbital planes of 20 satellites each" (Wikipedia,
+    # List of Starlink launches); the 22 per plane of the 2021 modification came later
     assert s1["sats_per_plane_max"] == 20 and s1["sats_per_plane_median"] >= 18
     # Independent count: STARLINK objects whose mean motion puts them within 8 km of the
     # shell's altitude (Kepler's third law on sgp4's own no_kozai, WGS72 mu) and 0.05 deg
