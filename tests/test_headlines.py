@@ -1,15 +1,50 @@
 """The report's numbers do not move when the code is refactored (issues 11 and 12).
 
-The reference is the small report's headlines at commit 8c6e25c (the last commit before
-input validation and restructuring, see tests/data/README.md); the current small report
-(the session-wide ``small_report`` fixture, run once for the offline and browser tests
-too) must give the same set of headlines with the same units and values.
+The reference is the small report's headlines (``tests/data/headlines_small_bfcf10b.json``);
+the current small report (the session-wide ``small_report`` fixture, run once for the
+offline and browser tests too) must give the same set of headlines with the same units and
+values. It was made by running ``satcloud report --small --out DIR`` and writing
+``DIR/headlines.json`` as ``{notebook: {key: {"unit", "value"}}}`` plus a ``_provenance``
+note.
+
+History of the reference:
+
+- ``headlines_small_8c6e25c.json``: commit 8c6e25c, the last before input validation
+  (issue 11) and restructuring (issue 12).
+- ``headlines_small_bfcf10b.json`` (current): the real Starlink ground segment (issue 13,
+  point 4). Starlink's bent pipe and laser paths now land at the 261 real gateway sites and
+  backhaul over fibre (route factor 2.1) to the user's home PoP before the cloud region;
+  before, a gateway sat at each PoP and the gateway -> PoP leg was zero, and the path could
+  exit at whichever PoP was nearest the region. Moved (8c6e25c -> bfcf10b):
+
+  * ``00_overview/starlink_pops`` 61 -> 66: the PoP table is the 2026-04-16 list (66 of 73
+    located).
+  * ``03_latency_to_azure/city_isl_median_ms`` 20.11 -> 27.61 ms (+7.5 ms),
+    ``leo_beats_fibre_share`` 73.3 -> 40.0 %, ``remote_leo_gain_ms`` 34.9 -> 10.2 ms: the
+    eight cities' and the remote sites' Starlink paths now go through their home PoP
+    (Delhi: the Mumbai PoP, with no Indian gateway in the 2024-01 site list, via a Turkish
+    gateway and ~98 ms of fibre; Agadez: Niger is not in the feed, so the nearest PoP,
+    Lagos, then fibre to France South; Funafuti and McMurdo: Auckland), where the old model
+    exited at a PoP next to the region.
+  * ``06_modular_datacenter/mdc_median_choice_rtt_ms`` 26.32 -> 62.27 ms,
+    ``mdc_starlink_choice_sites`` 7 -> 6, ``mdc_worst_starlink_availability`` 99.9688 ->
+    99.9745 %: the remote sites' Starlink round trips rise by the backhaul to their home
+    PoPs (McMurdo 55 -> 84 ms, Tabatinga 27 -> 104 ms via the Bogota PoP the feed names for
+    Brazil), so one site now picks another backhaul and the worst Starlink-served site is a
+    different one.
+  * ``07_what_if/whatif_best_median_rtt_ms`` 25.99 -> 58.78 ms: from Nairobi (the panel's
+    default) Starlink was the quickest system, exiting at a PoP near the region; its path
+    now runs through Kenya's home PoP (the feed names Frankfurt and Lagos, 4 blocks each;
+    Lagos is nearer), so fibre, unchanged at 58.78 ms, is now the quickest.
+
+  Every other headline (GEO, MEO, fibre, Kuiper, OneWeb, the competition notebook, which
+  passes ``gateways="starlink-pops"``) is unchanged to the last bit.
 """
 
 import json
 import math
 
-REFERENCE = "headlines_small_8c6e25c.json"
+REFERENCE = "headlines_small_bfcf10b.json"
 
 # Relative tolerance: the reference was computed with the same code paths; 1e-9 allows
 # only the last-bit differences of a different numpy/numba build, not a model change.
