@@ -49,8 +49,15 @@ def test_gateway_table_equals_the_source_counts():
     assert int(g["antennas"].sum()) == 4428
     dated = g.loc[g["status_date"] != "", "status_date"]
     assert dated.max() == "2023-05-23"          # the map's latest date (README)
-    # the US dominates the 2024 list (FCC filings): 151 of 261 sites
-    assert (g["country"] == "US").sum() == 151
+    # the country from the coordinates against the filing's "City, CC" text (StarPerf
+    # Description; "UK" is GB in ISO 3166)
+    by_loc = g.set_index("location")["country"]
+    assert by_loc["Frankfurt, DE"] == "DE" and by_loc["Lekki, NG"] == "NG"
+    assert by_loc["Goonhilly, UK"] == "GB" and by_loc["Saguenay, QC, CA"] == "CA"
+    assert by_loc["Camaçari, BR"] == "BR" and by_loc["Falda del Carmen, AR"] == "AR"
+    # known limits of the 1:110m polygons: Curacao has none (its gateway falls back to
+    # Venezuela, 70-80 km away), Guam none within COUNTRY_FALLBACK_KM
+    assert by_loc["Willemstad, CW"] == "VE" and by_loc["Tumon, GU"] == ""
 
 
 def test_as_of_filters_and_lists_valid_dates():
