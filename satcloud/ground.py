@@ -282,27 +282,27 @@ def home_pop(lat_deg=None, lon_deg=None, country=None, *, rule="regional",
     codes_idx = {c: i for i, c in enumerate(pops.index)}
     cp = seg.country_pops
     listed = set(cp["country"])
-    out = np.full(n, -1, dtype=np.int64)
+    # [C + 1, P] which PoPs may home each listed country (last row: none)
+    country_ids = {c: i for i, c in enumerate(sorted(listed))}
+    allowed = np.zeros((len(country_ids) + 1, len(pops)), bool)
     if rule == "majority":
-        first = dict(zip(cp.loc[cp["rank"] == 1, "country"],
-                         cp.loc[cp["rank"] == 1, "pop"], strict=True))
-        for i, c in enumerate(codes):
-            if c in first:
-                out[i] = codes_idx[first[c]]
+        cand = cp[cp["rank"] == 1]
     else:
         if not has_pos:
             raise ValueError("rule='regional' needs the users' positions (lat_deg, "
                              "lon_deg); give them, or use rule='majority'")
         cand = cp[(cp["share"] >= HOME_POP_MIN_SHARE) | (cp["rank"] == 1)]
-        cmask = np.zeros((n, len(pops)), bool)
-        by_country = cand.groupby("country")["pop"].apply(list).to_dict()
-        for i, c in enumerate(codes):
-            for p in by_country.get(c, ()):
-                cmask[i, codes_idx[p]] = True
-        d = _distance_km(lat[:, None], lon[:, None], plat[None, :], plon[None, :])
-        d = np.where(cmask, d, np.inf)
-        has = cmask.any(axis=1)
-        out[has] = np.argmin(d[has], axis=1)
+    allowed[cand["country"].map(country_ids).to_numpy(int),
+            cand["pop"].map(codes_idx).to_numpy(int)] = True
+    user_mask = allowed[np.array([country_ids.get(c, len(country_ids)) for c in codes],
+                                 dtype=np.int64)]
+    out = np.full(n, -1, dtype=np.int64)
+    has = user_mask.any(axis=1)
+    if rule == "majority":
+        out[has] = np.argmax(user_mask[has], axis=1)
+    elif has.any():
+        d = _distance_km(lat[has, None], lon[has, None], plat[None, :], plon[None, :])
+        out[has] = np.argmin(np.where(user_mask[has], d, np.inf), axis=1)
     basis = np.where(out >= 0, "country", "nearest PoP").astype(object)
     missing = np.flatnonzero(out < 0)
     if missing.size:
