@@ -279,7 +279,8 @@ def j2_secular_rates(a_km, eccentricity, inclination_deg):
         raan_rate = -1.5 * n0 * k * ci
         argp_rate = 0.75 * n0 * k * (5.0 * ci * ci - 1.0)
         m_rate = n0 * (1.0 + 0.75 * k * np.sqrt(1.0 - e * e) * (3.0 * ci * ci - 1.0))
-    check_finite_result(argp_rate + m_rate + raan_rate, "a_km and eccentricity")
+        total = argp_rate + m_rate + raan_rate  # inf - inf (a_km ~ 1e-91) is NaN: refused
+    check_finite_result(total, "a_km and eccentricity")
     return raan_rate, argp_rate, m_rate
 
 
