@@ -1,4 +1,5 @@
-"""Constellations: the filed catalogue, Walker shells, TLE/OMM sets and boinor orbits.
+"""Constellations: the filed catalogue, Walker shells, TLE/OMM sets, boinor orbits and
+real snapshots by date.
 
 A :class:`Constellation` is a table of satellites (one row each, with its shell, plane,
 slot and mean orbital elements) plus a table of shells and an epoch. Rows with
@@ -104,7 +105,13 @@ from satcloud.orbits import (
     R_EARTH_KM,
     sun_synchronous_inclination_deg,
 )
-from satcloud.time import DEFAULT_EPOCH, SIDEREAL_RATE_RAD_S, earth_rotation_angle_rad, to_time
+from satcloud.time import (
+    DEFAULT_EPOCH,
+    SIDEREAL_RATE_RAD_S,
+    earth_rotation_angle_rad,
+    quiet_erfa,
+    to_time,
+)
 
 __all__ = [
     "CATALOGUE",
@@ -431,7 +438,7 @@ class Constellation:
         Parameters
         ----------
         max_age_days : float, optional
-            Largest element age (default
+            Largest element age, in [0, 36525] (default
             :data:`satcloud.orbits.ELEMENT_AGE_LIMIT_DAYS`, 3 days). [day]
 
         Returns
@@ -442,8 +449,10 @@ class Constellation:
         """
         from satcloud.orbits import ELEMENT_AGE_LIMIT_DAYS
 
+        if isinstance(max_age_days, bool | np.bool_):
+            raise TypeError(f"max_age_days must be a number of days, got {max_age_days!r}")
         age = ELEMENT_AGE_LIMIT_DAYS if max_age_days is None else _scalar(
-            check_range(max_age_days, "max_age_days", 0.0, None, unit="day"),
+            check_range(max_age_days, "max_age_days", 0.0, 36525.0, unit="day"),
             "max_age_days")
         sgp4 = (self.satellites["model"] == "sgp4").to_numpy()
         if not sgp4.any():
@@ -456,7 +465,8 @@ class Constellation:
             lo = Time(q[1].astype("datetime64[ns]"), scale="utc")
             hi = Time(q[0].astype("datetime64[ns]"), scale="utc")
         # one second inside, so that times rounded to the millisecond stay within
-        return lo - age * _U_DAY + 1.0 * _u.s, hi + age * _U_DAY - 1.0 * _u.s
+        return quiet_erfa(lambda: (lo - age * _U_DAY + 1.0 * _u.s,
+                                   hi + age * _U_DAY - 1.0 * _u.s))()
 
     # ----------------------------------------------------------------- builders
     @classmethod

@@ -287,3 +287,26 @@ def test_sun_synchronous_orbit_bad_input():
         sun_synchronous_orbit("550", 10.0)
     with pytest.raises(ValueError, match="iterations"):
         sun_synchronous_orbit(550.0, 10.0, iterations=0)
+
+
+def test_a_filed_constellation_is_a_table_edit(tmp_path):
+    # Adding rows to constellation_shells.csv (and nothing else) adds a constellation:
+    # a copy of the data folder with one more row, read through SATCLOUD_DATA_DIR in a
+    # fresh interpreter. Reference: the Walker 10:2/5/1 shell the row describes.
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from satcloud import data
+
+    folder = tmp_path / "data"
+    shutil.copytree(data.data_dir(), folder, ignore=shutil.ignore_patterns("naturalearth"))
+    with open(folder / "constellation_shells.csv", "a", encoding="utf-8") as fh:
+        fh.write("testsat,X1,700,10.0,2,5,180,7.5,20,Ka,test row\n")
+    code = ("from satcloud.constellations import CATALOGUE, constellation\n"
+            "c = constellation('testsat')\n"
+            "print('testsat' in CATALOGUE, len(c), sorted(set(c.satellites.raan_deg)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "SATCLOUD_DATA_DIR": str(folder)}, check=True)
+    assert out.stdout.split() == ["True", "10", "[7.5,", "97.5]"]

@@ -80,7 +80,7 @@ pytestmark = pytest.mark.usefixtures("small_memory_limit")
 METHODS = {
     "satcloud.constellations.Constellation": ("walker", "from_tle", "from_omm",
                                               "from_orbits", "subset", "with_min_elevation",
-                                              "deployed"),
+                                              "deployed", "describe", "validity_window"),
     "satcloud.orbits.Ephemeris": ("isel",),
 }
 
@@ -449,6 +449,10 @@ case("satcloud.constellations.classify")(
 case("satcloud.constellations.describe", allow={"fill_fraction": "no filed shell"})(
     lambda: {"constellation": _walker(), "by": "shell"})
 simple("satcloud.constellations.element_sets", name="starlink")
+case("satcloud.constellations.Constellation.describe")(
+    lambda: {"self": _walker(), "by": "status"})
+case("satcloud.constellations.Constellation.validity_window")(
+    lambda: {"self": _walker(), "max_age_days": 3.0})
 simple("satcloud.constellations.real_constellation", name="starlink", as_of="2020-10-29",
        epoch=None, min_elevation_deg=None)
 simple("satcloud.orbits.tle_along_track_error_km", age_days=2.0)
