@@ -201,12 +201,15 @@ TABLES: dict[str, TableSchema] = {
     ),
     "starlink_home_pops": TableSchema(
         "starlink_home_pops.csv",
-        {"country": "str", "pop": "str", "rank": "int", "blocks": "int", "share": "float"},
+        {"country": "str", "pop": "str", "rank": "int", "blocks": "int", "share": "float",
+         "regions": "int"},
         key=("country", "pop"),
         positive=("rank", "blocks", "share"),
+        nonnegative=("regions",),
         ranges={"share": (0.0, 1.0)},
         description="PoPs per country in SpaceX's GeoIP feed of 2024-08-06, ranked by "
-                    "IP blocks (rank 1: the country's home PoP).",
+                    "IP blocks (rank 1: the country's home PoP; regions: feed regions where it "
+                    "holds the most blocks).",
     ),
     "countries": TableSchema(
         "countries.csv",

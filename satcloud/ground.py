@@ -32,11 +32,18 @@ each table (all 261 gateways, the 66 PoPs of 2026-04-16, the 2024-08-06 feed). A
 
 **Home PoP of a user** (:func:`home_pop`). The feed homes a country's IP blocks to
 PoPs; a small country has one (Belgium: Frankfurt, 62 % of blocks, London 19 %), a
-large one several (the United States: 22 PoPs, none above 13 %). ``rule="regional"``
-(default) takes, among the PoPs holding at least :data:`HOME_POP_MIN_SHARE` of the
-user's country's blocks, the one nearest the user (a proxy for the feed's regions,
-which have no shipped outlines: a Seattle user is homed to Seattle, not Chicago);
-``rule="majority"`` takes the country's rank-1 PoP. A user in a country the feed does
+large one several (the United States: 22 PoPs, none above 13 %). The feed also splits a
+country into regions (``US-CA``, ``US-WA``, ``BE-BRU``, ...), each with its own majority
+PoP. ``rule="regional"`` (default) takes, among the country's *regional home PoPs* --
+those that hold the most blocks (or tie for the most) of at least one of its feed
+regions and at least
+:data:`HOME_POP_MIN_SHARE` of its blocks, plus the country's rank-1 PoP -- the one nearest
+the user. The regions have no shipped outlines, so "nearest regional home PoP" stands in
+for "the majority PoP of the user's region": a Seattle user is homed to Seattle and a Los
+Angeles user to Los Angeles (each their state's majority), not to Chicago (the US rank 1);
+a country with one feed region keeps its majority PoP (Brussels: Frankfurt). The share
+floor drops single-block regions that name community gateways or staging placeholders
+(Point Hope, Alaska: 3 of 367 US blocks). ``rule="majority"`` takes the country's rank-1 PoP. A user in a country the feed does
 not list (or at sea, no country) is homed to the nearest PoP (Starlink lands such users
 at the nearest PoP with coverage; documented assumption).
 
@@ -76,10 +83,11 @@ GROUND_SEGMENT_DATES = {
 }
 #: The oldest ``as_of`` :func:`ground_segment` accepts: the first snapshot.
 EARLIEST_AS_OF = "2023-10-10"
-#: Share of a country's IP blocks a PoP needs to be one of the country's home PoPs under
-#: ``rule="regional"``: records below it are mostly stale or roaming blocks (12 of the
-#: 367 US blocks name Frankfurt, 1 London), while the US PoPs of Los Angeles (8 %) and
-#: Denver (5 %) serve their regions. [-]
+#: Share of a country's IP blocks a regional majority PoP needs to be one of the
+#: country's home PoPs under ``rule="regional"``: below it are single-block regions that
+#: name community gateways or staging placeholders (Point Hope, Alaska, 0.8 % of US
+#: blocks; Redmond staging, 4.1 %; Iqaluit, 0.6 % of Canada's), while the US PoPs of
+#: Los Angeles (8 %) and Denver (5 %) are their states' majorities. [-]
 HOME_POP_MIN_SHARE = 0.05
 #: Home-PoP rules of :func:`home_pop`.
 HOME_POP_RULES = ("regional", "majority")
@@ -103,8 +111,10 @@ class GroundSegment:
         ``code``, ``city``, ``country``, ``country_code`` (alpha-2), ``lat_deg``,
         ``lon_deg`` [deg], ``kind``, ``facility``, ``in_2023_map``.
     country_pops : pandas.DataFrame
-        ``country`` (alpha-2), ``pop``, ``rank``, ``blocks`` [-], ``share`` [-]: every
-        PoP the feed names for each country, rank 1 first.
+        ``country`` (alpha-2), ``pop``, ``rank``, ``blocks`` [-], ``share`` [-],
+        ``regions`` [-] (how many of the country's feed regions it holds the most blocks
+        of, counted on the whole feed): every PoP the feed names for each country, rank 1
+        first.
     home_pops : pandas.DataFrame
         One row per country: ``country``, ``home_pop``, ``home_share``, ``runner_up``,
         ``runner_up_share`` (``""`` and 0 where the feed names one PoP), ``blocks``.
@@ -230,9 +240,10 @@ def home_pop(lat_deg=None, lon_deg=None, country=None, *, rule="regional",
         ``[U]`` the users' countries (ISO alpha-2/alpha-3 codes or names; ``""`` for
         none); default: the country of each position (:func:`satcloud.sites.country_of`).
     rule : {"regional", "majority"}
-        ``"regional"`` (default): the nearest to the user of the country's PoPs with at
-        least :data:`HOME_POP_MIN_SHARE` of its blocks (needs positions); ``"majority"``:
-        the country's rank-1 PoP. See the module notes.
+        ``"regional"`` (default): the nearest to the user of the country's regional
+        home PoPs (majority PoP of at least one feed region, with at least
+        :data:`HOME_POP_MIN_SHARE` of the country's blocks; needs positions);
+        ``"majority"``: the country's rank-1 PoP. See the module notes.
     as_of : str, datetime-like or None
         As for :func:`ground_segment`.
 
@@ -291,7 +302,8 @@ def home_pop(lat_deg=None, lon_deg=None, country=None, *, rule="regional",
         if not has_pos:
             raise ValueError("rule='regional' needs the users' positions (lat_deg, "
                              "lon_deg); give them, or use rule='majority'")
-        cand = cp[(cp["share"] >= HOME_POP_MIN_SHARE) | (cp["rank"] == 1)]
+        cand = cp[((cp["regions"] > 0) & (cp["share"] >= HOME_POP_MIN_SHARE))
+                  | (cp["rank"] == 1)]
     allowed[cand["country"].map(country_ids).to_numpy(int),
             cand["pop"].map(codes_idx).to_numpy(int)] = True
     user_mask = allowed[np.array([country_ids.get(c, len(country_ids)) for c in codes],

@@ -44,7 +44,9 @@ Outputs (each written atomically; the sha256 of every input is printed and recor
 - ``starlink_home_pops.csv``: per country of the GeoIP feed (116), every PoP its IP
   blocks name (``customer.<pop>.pop.starlinkisp.net``), ranked by the number of blocks
   (ties by code), with the share of the country's blocks: rank 1 is the country's home
-  PoP, rank 2 the runner-up. Every PoP named must be in ``starlink_pops.csv``.
+  PoP, rank 2 the runner-up; ``regions``: in how many of the country's feed regions
+  (``US-CA``, ``BE-BRU``, ...) the PoP holds the most blocks. Every PoP named must be in
+  ``starlink_pops.csv``.
 
 Deterministic: same inputs, same bytes. Needs ``babel`` (installed with JupyterLab) for
 the ISO codes.
@@ -258,18 +260,29 @@ def gateway_rows(xml: Path, kml: Path, country_of) -> tuple[list[list], dict]:
 
 # --------------------------------------------------------------------------- home PoPs
 def home_pop_rows(geoip: Path, pop_codes: set[str], unlocated: set[str]) -> list[list]:
-    """country, pop, rank, blocks, share: every PoP the feed names for each country."""
+    """country, pop, rank, blocks, share, regions: every PoP the feed names per country.
+
+    ``regions`` counts the feed regions of the country (``US-CA``, ``BE-BRU``, ...) in
+    which this PoP holds the most blocks (each of tied PoPs counts).
+    """
     feed = json.loads(geoip.read_text())["valid"]
     ptr = re.compile(r"^customer\.([a-z0-9]+)\.pop\.starlinkisp\.net\.?$")
     rows = []
     for country in sorted(feed):
         counts = collections.Counter()
+        region_majority = collections.Counter()
         for region in feed[country].values():
+            in_region = collections.Counter()
             for city in region.values():
                 for _block, name in city["ips"]:
                     m = ptr.match(name or "")
                     if m:
-                        counts[m.group(1)] += 1
+                        in_region[m.group(1)] += 1
+            located = [(pop, n) for pop, n in in_region.items() if pop not in unlocated]
+            top = max((n for _pop, n in located), default=0)
+            # a tie for the most blocks makes each tied PoP a majority of the region
+            region_majority.update(pop for pop, n in located if n == top)
+            counts.update(in_region)
         if not counts:
             raise SystemExit(f"country {country} has no PoP record")
         # most blocks first; ties by code (deterministic)
@@ -281,7 +294,7 @@ def home_pop_rows(geoip: Path, pop_codes: set[str], unlocated: set[str]) -> list
         for rank, (pop, n) in enumerate(ranked, start=1):
             if pop not in pop_codes:
                 raise SystemExit(f"PoP {pop} of {country} is not in the PoP table")
-            rows.append([country, pop, rank, n, f"{n / total:.4f}"])
+            rows.append([country, pop, rank, n, f"{n / total:.4f}", region_majority[pop]])
     return rows
 
 
@@ -322,7 +335,8 @@ def main(argv=None) -> None:
     print("  their nearest placemark [km]:", stats["unmatched_nearest_km"])
     print("  placemarks without a site:", stats["unmatched_placemarks"])
     homes = home_pop_rows(src / INPUTS["geoip"], {p[0] for p in pops}, set(dropped))
-    write_csv(out / "starlink_home_pops.csv", ["country", "pop", "rank", "blocks", "share"],
+    write_csv(out / "starlink_home_pops.csv", ["country", "pop", "rank", "blocks", "share",
+                                                      "regions"],
               homes)
     first = [h for h in homes if h[2] == 1]
     print(f"home PoPs: {len(first)} countries, {len({h[1] for h in first})} distinct "

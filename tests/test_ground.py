@@ -128,6 +128,17 @@ def test_home_pop_rules():
     r = ground.home_pop([47.61], [-122.33])
     m = ground.home_pop([47.61], [-122.33], rule="majority")
     assert r["pop"].item() == "sttlwax1" and m["pop"].item() == "chcoilx1"
+    # the feed's regions (reference: the 2024-08-06 feed itself, counted by hand):
+    # BE has one region, BE-BRU, 10 of its 16 blocks on frntdeu1 -> Brussels is homed to
+    # Frankfurt by either rule; US-CA's 28 blocks are all lsancax1; US-AK's 3 blocks name
+    # Point Hope (2) and Deadhorse (1), under the share floor -> Anchorage goes to the
+    # nearest of the US regional majorities (Seattle), not to a community gateway
+    users = ground.home_pop([50.85, 34.05, 61.22], [4.35, -118.24, -149.90])
+    assert list(users["pop"]) == ["frntdeu1", "lsancax1", "sttlwax1"]
+    cp = ground.ground_segment().country_pops.set_index(["country", "pop"])
+    assert cp.loc[("US", "lsancax1"), "regions"] == 1
+    assert cp.loc[("BE", "frntdeu1"), "regions"] == 1
+    assert cp.loc[("BE", "lndngbr1"), "regions"] == 0
     # at sea: nearest PoP (documented assumption)
     sea = ground.home_pop([0.0], [-30.0])
     assert sea["basis"].item() == "nearest PoP" and sea["country"].item() == ""
