@@ -22,6 +22,11 @@ from satcloud.constellations import Constellation
 from satcloud.orbits import propagate
 from satcloud.time import gmst82_rad, time_grid
 
+# These fixtures are propagated hundreds of days from their element epochs on purpose
+# (backend equivalence and SGP4 error paths, not accuracy): the age warning of
+# satcloud.orbits (tested in tests/test_real_constellations.py) is expected here.
+pytestmark = pytest.mark.filterwarnings("ignore::satcloud.orbits.ElementAgeWarning")
+
 DATA = Path(__file__).parent / "data"
 MU72 = 398600.8  # WGS72 [km^3/s^2], for mean motions of synthetic sets
 RE72 = 6378.135  # [km]
