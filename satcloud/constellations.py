@@ -125,6 +125,7 @@ __all__ = [
     "describe",
     "element_sets",
     "geostationary_altitude_km",
+    "network_constellation",
     "real_constellation",
     "sun_synchronous_orbit",
 ]
@@ -934,6 +935,43 @@ def constellation(name, *, phasing=None, min_elevation_deg=None, epoch=None, she
     for p in parts[1:]:
         out = out + p
     return out
+
+
+def network_constellation(network) -> Constellation:
+    """The constellation a network of the registry propagates (``data/networks.csv``).
+
+    The filed catalogue for a network whose ``as_of`` is empty; for a real network the
+    element-set snapshot of that date (:func:`real_constellation`) restricted to its
+    ``"operational"`` satellites: objects raising their orbits, deorbiting or unclassified
+    carry no users (SpaceX opens a satellite to service once it reaches its shell), and
+    re-entering objects would make SGP4 fail within the set's validity window.
+
+    Parameters
+    ----------
+    network : str
+        A satellite network of :func:`satcloud.systems.networks` (not ``"fibre"``).
+
+    Returns
+    -------
+    Constellation
+
+    Raises
+    ------
+    ValueError
+        For an unknown network (lists the valid ones) or one without a constellation.
+    """
+    from satcloud import systems
+
+    net = systems.network(network)
+    if net.constellation is None:
+        raise ValueError(f"network {network!r} has no constellation (kind {net.kind!r}); "
+                         "give a satellite network: "
+                         f"{[n for n, v in systems.networks().items() if v.constellation]}")
+    if net.as_of is None:
+        return constellation(net.constellation)
+    real = constellation(net.constellation, as_of=net.as_of)
+    return real.subset(np.flatnonzero(
+        (real.satellites["status"] == "operational").to_numpy()))
 
 
 def _geo(slot_lon_deg, min_elevation_deg, t):

@@ -263,7 +263,7 @@ TABLES: dict[str, TableSchema] = {
     "networks": TableSchema(
         "networks.csv",
         {"network": "str", "kind": "str", "alias_of": "str", "modes": "str",
-         "default_mode": "str", "constellation": "str", "gateways": "str",
+         "default_mode": "str", "constellation": "str", "as_of": "str", "gateways": "str",
          "min_elevation_deg": "float", "max_gateway_distance_km": "float",
          "colour_key": "str", "link_profile": "str", "spectrum_mhz": "float",
          "reuse_colours": "int", "polarizations": "int", "beams_per_satellite": "int",
@@ -272,7 +272,7 @@ TABLES: dict[str, TableSchema] = {
         positive=("max_gateway_distance_km", "spectrum_mhz", "reuse_colours",
                   "polarizations", "beams_per_satellite"),
         ranges={"min_elevation_deg": (0.0, 90.0), "polarizations": (1, 2)},
-        optional=("alias_of", "constellation", "gateways", "min_elevation_deg",
+        optional=("alias_of", "constellation", "as_of", "gateways", "min_elevation_deg",
                   "max_gateway_distance_km", "link_profile", "spectrum_mhz",
                   "reuse_colours", "polarizations", "beams_per_satellite",
                   "capacity_source"),

@@ -93,6 +93,7 @@ from satcloud.network.gateways import gateways as _gateways
 from satcloud.network.isl import (
     DEFAULT_GRAZING_ALTITUDE_KM,
     DEFAULT_MAX_ISL_RANGE_KM,
+    infer_plus_grid,
     plus_grid_edges,
 )
 from satcloud.network.routing import ASSIGNMENT_POLICIES, iter_routes
@@ -201,11 +202,10 @@ def _load_network(network, times, geo_slots_lon_deg, time_chunk):
         sats = cons.satellites
         return label, sats, sats["min_elevation_deg"], gen, r.shape[0]
     from satcloud import orbits
-    from satcloud.constellations import constellation
+    from satcloud.constellations import network_constellation
 
     if isinstance(network, str):
-        net = registry.network(network)
-        cons = constellation(net.constellation)
+        cons = network_constellation(network)
         label = network
     else:
         cons = network
@@ -868,9 +868,21 @@ def _satellite_routes(sats: _Satellites, net: _Network, ends: _Ends, times,
     isl_edges = None
     if net.mode == "isl":
         t = sats.table
-        isl_edges = plus_grid_edges(t["shell"].astype(str).to_numpy(), t["plane"].to_numpy(),
-                                    t["slot"].to_numpy(),
-                                    inter_plane_slot_offset=opt["inter_plane_slot_offset"])
+        if "model" in t and (t["model"] == "sgp4").any():
+            # element sets (a real constellation): +Grid links inferred from the real
+            # planes, with gaps where slots are empty
+            if opt["inter_plane_slot_offset"]:
+                raise ValueError(
+                    f"inter_plane_slot_offset={opt['inter_plane_slot_offset']!r} applies "
+                    "to filed Walker shells; the laser links of a constellation from "
+                    "element sets are inferred from its planes "
+                    "(satcloud.network.isl.infer_plus_grid): leave it at 0")
+            isl_edges = infer_plus_grid(t)
+        else:
+            isl_edges = plus_grid_edges(t["shell"].astype(str).to_numpy(),
+                                        t["plane"].to_numpy(), t["slot"].to_numpy(),
+                                        inter_plane_slot_offset=opt[
+                                            "inter_plane_slot_offset"])
     s_lat, s_lon = ends.src["lat_deg"].to_numpy(float), ends.src["lon_deg"].to_numpy(float)
     d_lat, d_lon = ends.dst["lat_deg"].to_numpy(float), ends.dst["lon_deg"].to_numpy(float)
     n_src = len(s_lat)

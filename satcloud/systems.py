@@ -84,6 +84,9 @@ class Network:
         The mode when none is given.
     constellation : str or None
         Catalogue name of :func:`satcloud.constellations.constellation`.
+    as_of : str or None
+        For a real constellation (element sets, :func:`satcloud.constellations.
+        element_sets`): the snapshot date; ``None`` for the filed catalogue.
     gateways : str or None
         Default gateway preset (:func:`satcloud.network.gateways.gateways`).
     min_elevation_deg : float or None
@@ -113,6 +116,7 @@ class Network:
     modes: tuple
     default_mode: str
     constellation: str | None
+    as_of: str | None
     gateways: str | None
     min_elevation_deg: float | None
     max_gateway_distance_km: float | None

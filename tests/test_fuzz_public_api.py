@@ -456,6 +456,7 @@ case("satcloud.constellations.Constellation.validity_window")(
 simple("satcloud.constellations.real_constellation", name="starlink", as_of="2020-10-29",
        epoch=None, min_elevation_deg=None)
 simple("satcloud.orbits.tle_along_track_error_km", age_days=2.0)
+simple("satcloud.constellations.network_constellation", network="oneweb")
 simple("satcloud.constellations.sun_synchronous_orbit", altitude_km=550.0, ltan_h=22.5)
 
 

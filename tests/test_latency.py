@@ -386,3 +386,43 @@ def test_max_gateway_distance_bad_values(bad, err):
     with pytest.raises(ValueError, match=r"\['max_gateway_distance_km'\] do not apply to "
                                          r"network 'fibre'.*besides, max_gateway_distance_km"):
         rtt("fibre", None, ["London"], max_gateway_distance_km=bad)
+
+
+def test_real_starlink_network_runs_on_operational_satellites_and_inferred_lasers():
+    # The registry's "starlink" network is the real 2026-04-02 constellation (issue 13):
+    # only its operational satellites carry users, and its laser links are the +Grid
+    # inferred from the real planes. References: the classification of the shipped set
+    # (tests/test_real_constellations.py) and infer_plus_grid (tests/test_isl.py, exact
+    # on filed Walker shells); here every hop of a laser path must be one of those links.
+    from astropy.time import Time
+
+    from satcloud.constellations import network_constellation
+    from satcloud.network.isl import infer_plus_grid
+    from satcloud.orbits import ElementAgeWarning
+
+    real = constellation("starlink", as_of="2026-04-02")
+    net = network_constellation("starlink")
+    assert len(net) == int((real.satellites["status"] == "operational").sum())
+    assert set(net.satellites["status"]) == {"operational"}
+    assert len(network_constellation("starlink-gen1")) == 4408   # FCC 21-48: 4,408
+    with pytest.raises(ValueError, match="no constellation"):
+        network_constellation("fibre")
+
+    t = Time(["2026-04-02T00:00:00"])
+    # two ships far from any gateway: their paths must cross laser links
+    ships = pd.DataFrame({"name": ["mid-Pacific", "South Atlantic"],
+                          "lat_deg": [0.0, -30.0], "lon_deg": [-150.0, -20.0]})
+    df = rtt("starlink", "isl", ships, "nearest Azure region", t)
+    assert df["reachable"].all()
+    assert (df["rtt_ms"] >= df["floor_ms"] - 1e-9).all()
+    links = {tuple(e) for e in np.sort(infer_plus_grid(net.satellites), axis=1).tolist()}
+    hops = [tuple(sorted(p)) for path in df["sat_path"]
+            for p in zip(path[:-1], path[1:], strict=True)]
+    assert hops and set(hops) <= links
+    with pytest.raises(ValueError, match="inter_plane_slot_offset"):
+        rtt("starlink", "isl", ["London"], "nearest Azure region", t,
+            inter_plane_slot_offset=1)
+    # outside the element sets' validity the propagation warns with the age
+    with pytest.warns(ElementAgeWarning, match="days from their epochs"):
+        rtt("starlink", "bent-pipe", ["London"], "nearest Azure region",
+            Time(["2026-04-05T00:00:00"]))
