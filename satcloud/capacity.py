@@ -1,0 +1,1248 @@
+"""How much can it carry? Demand where people are, supply per snapshot, flow to the cloud.
+
+Three stages, each a plain function (issue 15):
+
+1. **Demand** (:func:`demand`). The shipped 1 degree population grid
+   (``data/demand_grid_1deg.csv``: GeoNames cities above 15,000 people plus each
+   country's remaining population spread over its Natural Earth land, built by
+   ``scripts/make_demand.py``) times a take rate (subscribers per person), a busy-hour
+   activity factor (share of subscribers transferring at once) and a rate per active
+   subscriber:
+
+   .. math::
+
+       D_c = P_c \\, \\tau_c \\, a \\, r_{active}
+
+   The take rate defaults to the preset's published subscriber count spread evenly over
+   the population of the countries the operator serves (the countries of SpaceX's GeoIP
+   feed, :func:`satcloud.ground.ground_segment`), 0 elsewhere; a scalar or a mapping
+   country -> rate overrides it.
+
+2. **Supply, per snapshot** (:func:`network_graph`). A directed graph whose edges are
+   the capacity-limited elements, from each populated cell to the cloud regions:
+
+   ====================  =====================================================  ==========
+   edge                  capacity                                               type
+   ====================  =====================================================  ==========
+   cell -> satellite     beams given to the cell x beam capacity at the cell's  beam
+                         elevation (ACM, :func:`beam_capacity_gbps`)
+   satellite (user side) the satellite's total by generation (preset); beams    satellite
+                         x best beam capacity where none is published
+   satellite <-> sat.    laser link, each direction (preset); +Grid links       laser
+                         (filed shells) or inferred from the real planes
+   satellite -> gateway  one gateway antenna (preset, Ka; E band x a factor)    feeder
+   gateway               antennas x antenna capacity                            gateway
+   gateway -> PoP        terrestrial backhaul (assumption)                      gateway_pop
+   PoP -> cloud region   interconnect to the nearest region (assumption)        pop_region
+   ====================  =====================================================  ==========
+
+   **Beam assignment policy** (documented, demand-weighted): each satellite has
+   ``beams_per_satellite`` beams (``data/networks.csv``) to share, by time (beam
+   hopping), among the cells it sees above its minimum elevation. A cell's demand is
+   split evenly over the ``k_c`` satellites that see it; each satellite gives its cells
+   beam-time in proportion to the demand they bring it (``D_c / k_c``), at most
+   ``max(1, A_cell / A_spot)`` beams to one cell (the cell holds that many beam spots of
+   the preset's ``spot_diameter_km``). Beam-time freed by that cap is not
+   redistributed (one pass). Every capacity is that of the **forward direction**
+   (cloud -> user, the busy-hour direction: user downlink beams, gateway uplink
+   antennas); the graph is drawn from the cells to the regions for bookkeeping, and a
+   maximum flow is the same with every edge reversed.
+
+3. **Flow** (:func:`max_flow`). A super source feeds each cell its offered demand and a
+   super sink drains every cloud region: traffic may land at any gateway and any PoP
+   (the single-commodity relaxation of the multi-commodity problem "each cell to its
+   home PoP", hence an upper bound of it; the cells' home PoPs are reported, not
+   enforced). Solved with ``scipy.sparse.csgraph.maximum_flow`` (Dinic, integer
+   capacities in units of ``resolution_mbps``) or ``scipy.optimize.linprog`` (HiGHS, the
+   same LP in floating point). ``fairness="max-min"`` equalises the served fraction of
+   every cell by progressive filling (weighted max-min: the largest common fraction,
+   then the cells that can still grow, round after round); ``"none"`` maximises the
+   total only. Every solution is checked (flow conservation at every node, capacity
+   bounds on every edge) before it is returned.
+
+Results are tidy tables (:class:`CapacityResult`): served versus offered demand per
+cell, country and cloud region, per-subscriber busy-hour throughput, flow and
+utilisation per element and, per element type, how much of the minimum cut it holds
+(the binding constraint).
+
+References
+----------
+- Maximum flow / minimum cut: Ford & Fulkerson, *Flows in Networks* (1962); Dinic's
+  algorithm as implemented by ``scipy.sparse.csgraph.maximum_flow``.
+- Max-min fairness by progressive filling: Bertsekas & Gallager, *Data Networks*, 2nd
+  ed. (1992), section 6.5.2.
+- System capacity limited by satellites over demand and by gateways: del Portillo,
+  Cameron & Crawley, Acta Astronautica 159 (2019), sections 4-5.
+- Every preset value: ``data/capacity_presets.csv`` (one source per value).
+"""
+
+from __future__ import annotations
+
+import time as _time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from satcloud import data
+from satcloud._validate import (
+    as_float_array,
+    check_choice,
+    check_memory,
+    check_range,
+    check_scalar,
+)
+
+__all__ = [
+    "CAPACITY_METHODS",
+    "DEMAND_PRESETS",
+    "ELEMENT_TYPES",
+    "FAIRNESS_RULES",
+    "GATEWAY_MIN_ELEVATION_DEG",
+    "CapacityResult",
+    "FlowSolution",
+    "beam_capacity_gbps",
+    "capacity_presets",
+    "capacity_series",
+    "demand",
+    "max_flow",
+    "network_capacity",
+    "network_graph",
+]
+
+#: Solvers of :func:`max_flow`.
+CAPACITY_METHODS = ("maxflow", "lp")
+#: Fairness rules of :func:`max_flow`.
+FAIRNESS_RULES = ("none", "max-min")
+#: Element types of the network graph, cell side first (see the module notes).
+ELEMENT_TYPES = ("demand", "beam", "satellite", "laser", "feeder", "gateway", "gateway_pop",
+                 "pop_region")
+#: Demand presets of ``data/capacity_presets.csv`` (subscribers, activity, rate).
+DEMAND_PRESETS = ("starlink-2024-09", "starlink-2025-12")
+#: Minimum elevation of a gateway antenna: SpaceX's gateway earth-station applications
+#: (e.g. FCC SES-LIC-INTR2019-00877, narrative) give 25 deg in the early phases (40 deg
+#: later). [deg]
+GATEWAY_MIN_ELEVATION_DEG = 25.0
+#: Cloud provider whose regions each network's PoPs hand traffic to.
+_CLOUD = {"kuiper": "aws"}
+_EARTH_RADIUS_KM = 6371.0088
+_ACCESS_BYTES_PER_PAIR = 160.0
+_DEMAND_KEYS = ("subscribers", "busy_hour_activity", "active_subscriber_mbps")
+_NETWORK_KEYS = ("satellite_capacity_gbps", "laser_link_gbps", "gateway_antenna_gbps",
+                 "e_band_factor", "gateway_antennas", "spot_diameter_km",
+                 "gateway_pop_gbps", "pop_region_gbps", "atm_loss_db")
+
+
+# --------------------------------------------------------------------------- presets
+
+def capacity_presets(preset=None) -> pd.DataFrame:
+    """The capacity and demand presets, one row per value with its source.
+
+    Parameters
+    ----------
+    preset : str, optional
+        One preset (a demand preset of :data:`DEMAND_PRESETS` or a network name such as
+        ``"starlink-gen1"``); ``None`` for all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``preset``, ``parameter``, ``value``, ``unit``, ``basis`` (``published``,
+        ``derived``, ``assumed``) and ``source`` (``data/capacity_presets.csv``).
+    """
+    table = data.capacity_presets()
+    if preset is None:
+        return table
+    names = sorted(set(table["preset"]))
+    check_choice(preset, "preset", names)
+    return table[table["preset"] == preset].reset_index(drop=True)
+
+
+def _preset_values(preset: str, keys, overrides: Mapping | None, param: str) -> dict:
+    table = data.capacity_presets()
+    rows = table[table["preset"] == preset]
+    if rows.empty:
+        known = sorted(set(table["preset"]))
+        raise ValueError(f"{param}: no capacity presets for {preset!r}; presets with "
+                         f"capacity values: {known}")
+    values = dict(zip(rows["parameter"], rows["value"].astype(float), strict=True))
+    out = {k: values.get(k) for k in keys}
+    if overrides is not None:
+        if not isinstance(overrides, Mapping):
+            raise TypeError(f"overrides must be a mapping of parameter -> value, got "
+                            f"{type(overrides).__name__}")
+        for k, v in overrides.items():
+            if k not in keys:
+                raise ValueError(f"overrides: unknown parameter {k!r}; allowed: "
+                                 f"{list(keys)}")
+            out[k] = check_scalar(check_range(v, f"overrides[{k!r}]", 0.0, None,
+                                              finite=True), f"overrides[{k!r}]")
+    return out
+
+
+# --------------------------------------------------------------------------- demand
+
+def _rate_per_country(take_rate, countries: np.ndarray, default: np.ndarray) -> np.ndarray:
+    if take_rate is None:
+        return default
+    if isinstance(take_rate, (Mapping, pd.Series)):
+        items = dict(take_rate)
+        rate = default.copy()
+        for code, value in items.items():
+            if not isinstance(code, str):
+                raise TypeError(f"take_rate keys must be ISO alpha-2 country codes, got "
+                                f"{code!r}")
+            v = check_scalar(check_range(value, f"take_rate[{code!r}]", 0.0, 1.0),
+                             f"take_rate[{code!r}]")
+            rate[countries == code.upper()] = v
+        return rate
+    v = check_scalar(check_range(take_rate, "take_rate", 0.0, 1.0), "take_rate")
+    return np.full(len(countries), v)
+
+
+def demand(preset="starlink-2025-12", *, take_rate=None, busy_hour_activity=None,
+           active_subscriber_mbps=None, countries="served", grid=None) -> pd.DataFrame:
+    """Busy-hour demand on the 1 degree population grid.
+
+    Parameters
+    ----------
+    preset : str
+        Demand preset of :data:`DEMAND_PRESETS` (subscribers, activity, rate; sources in
+        ``data/capacity_presets.csv``).
+    take_rate : float or mapping, optional
+        Subscribers per person, in [0, 1]: one value for every country of ``countries``,
+        or a mapping ISO alpha-2 code -> rate that overrides the default of those
+        countries. Default: the preset's subscribers over the population of
+        ``countries``. [-]
+    busy_hour_activity : float, optional
+        Share of subscribers transferring at once in the busy hour, in (0, 1]; default
+        the preset's. [-]
+    active_subscriber_mbps : float, optional
+        Rate each active subscriber draws, >= 0; default the preset's. [Mbit/s]
+    countries : {"served", "all"} or sequence of str
+        Where subscribers are: ``"served"`` (default) the countries of SpaceX's GeoIP
+        feed (:func:`satcloud.ground.ground_segment`), ``"all"`` every country, or a
+        list of ISO alpha-2 codes.
+    grid : pandas.DataFrame, optional
+        A population grid with ``lat_deg``, ``lon_deg`` [deg], ``population`` [-] and
+        optional ``country``; default the shipped ``data/demand_grid_1deg.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (cell, country): ``lat_deg``, ``lon_deg`` [deg], ``country``,
+        ``population``, ``take_rate`` [-], ``subscribers`` [-], ``offered_gbps``
+        [Gbit/s].
+
+    Raises
+    ------
+    ValueError
+        Negative or non-finite rates or populations, an unknown preset or country list,
+        a grid larger than memory allows (estimated first).
+    """
+    check_choice(preset, "preset", DEMAND_PRESETS)
+    p = _preset_values(preset, _DEMAND_KEYS, None, "preset")
+    if grid is None:
+        g = data.demand_grid()
+    else:
+        if not isinstance(grid, pd.DataFrame):
+            raise TypeError(f"grid must be a DataFrame with lat_deg, lon_deg and "
+                            f"population, got {type(grid).__name__}")
+        missing = [c for c in ("lat_deg", "lon_deg", "population") if c not in grid]
+        if missing:
+            raise ValueError(f"grid lacks column(s) {missing}; it has {list(grid.columns)}")
+        check_memory(len(grid) * 7 * 8.0, f"demand: a grid of {len(grid):,} cells",
+                     "give a coarser grid")
+        g = pd.DataFrame({"lat_deg": grid["lat_deg"].to_numpy(),
+                          "lon_deg": grid["lon_deg"].to_numpy(),
+                          "country": (grid["country"].astype(str).to_numpy(object)
+                                      if "country" in grid else ""),
+                          "population": grid["population"].to_numpy()})
+    lat = check_range(g["lat_deg"].to_numpy(), "grid lat_deg", -90.0, 90.0)
+    lon = check_range(g["lon_deg"].to_numpy(), "grid lon_deg", -180.0, 360.0)
+    pop = check_range(g["population"].to_numpy(), "grid population", 0.0, None,
+                      finite=True)
+    cc = g["country"].astype(str).to_numpy(object)
+    if isinstance(countries, str):
+        check_choice(countries, "countries", ("served", "all"))
+        if countries == "all":
+            where = np.ones(len(cc), bool)
+        else:
+            from satcloud import ground
+
+            served = set(ground.ground_segment().home_pops["country"])
+            where = np.isin(cc, sorted(served))
+    else:
+        if not isinstance(countries, (list, tuple, np.ndarray, pd.Series)) or not all(
+                isinstance(c, str) for c in countries):
+            raise TypeError(f"countries must be 'served', 'all' or a list of ISO alpha-2 "
+                            f"codes, got {countries!r:.80}")
+        where = np.isin(cc, [c.upper() for c in countries])
+    if busy_hour_activity is None:
+        busy_hour_activity = p["busy_hour_activity"]
+    a = check_scalar(check_range(busy_hour_activity, "busy_hour_activity", 0.0, 1.0,
+                                 low_open=True), "busy_hour_activity")
+    if active_subscriber_mbps is None:
+        active_subscriber_mbps = p["active_subscriber_mbps"]
+    r = check_scalar(check_range(active_subscriber_mbps, "active_subscriber_mbps", 0.0,
+                                 None, unit="Mbit/s", finite=True), "active_subscriber_mbps")
+    pop_where = float(pop[where].sum())
+    base = p["subscribers"] / pop_where if pop_where > 0 else 0.0
+    default = np.where(where, min(base, 1.0), 0.0)
+    rate = _rate_per_country(take_rate, cc, default)
+    if take_rate is not None and not isinstance(take_rate, (Mapping, pd.Series)):
+        rate = np.where(where, rate, 0.0)
+    subs = pop * rate
+    return pd.DataFrame({"lat_deg": lat, "lon_deg": lon, "country": cc,
+                         "population": pop, "take_rate": rate, "subscribers": subs,
+                         "offered_gbps": subs * a * r / 1e3})
+
+
+# --------------------------------------------------------------------------- supply
+
+def _network(name):
+    from satcloud import systems
+
+    if not isinstance(name, str):
+        raise TypeError(f"network must be a network name (str), got "
+                        f"{type(name).__name__} {name!r:.80}")
+    net = systems.network(name)
+    if net.link_profile is None or net.beams_per_satellite is None:
+        raise ValueError(f"network {name!r} has no user link profile or beam count in "
+                         "data/networks.csv; the capacity model needs both")
+    return net
+
+
+def beam_capacity_gbps(network, elevation_deg, *, atm_loss_db=None, lat_deg=None,
+                       lon_deg=None):
+    """Capacity of one user beam at each elevation: channels x ACM rate of the budget.
+
+    Parameters
+    ----------
+    network : str
+        A network of the registry with a user link profile (``data/networks.csv``).
+    elevation_deg : array_like
+        Elevation of the cell seen from the satellite's ground end, in [0, 90]. [deg]
+    atm_loss_db : float, optional
+        Fixed atmospheric loss, >= 0; default the network's clear-sky preset, or the
+        ITU-R climate of each place when ``lat_deg``/``lon_deg`` are given. [dB]
+    lat_deg, lon_deg : array_like, optional
+        The cells' positions for ITU-R weather (``itur``, the profile's time
+        percentage). [deg]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``channels_per_beam(spectrum, bandwidth, colours, polarizations) x
+        throughput_mbps / 1000`` of :func:`satcloud.links.link_budget`, 0 in outage.
+        [Gbit/s]
+
+    References
+    ----------
+    Channel counts from the reuse pattern: Maral & Bousquet, *Satellite Communications
+    Systems*, 5th ed. (2009), ch. 10; ACM rates: ETSI EN 302 307-2 (DVB-S2X).
+    """
+    from satcloud import links
+
+    net = _network(network)
+    el = as_float_array(elevation_deg, "elevation_deg", finite=True)
+    check_range(el, "elevation_deg", 0.0, 90.0, unit="deg")
+    prof = links.get_profile(net.link_profile)
+    n_ch = int(links.channels_per_beam(net.spectrum_mhz, prof.bandwidth_mhz,
+                                       net.reuse_colours, net.polarizations))
+    if lat_deg is not None or lon_deg is not None:
+        if atm_loss_db is not None:
+            raise TypeError("give either atm_loss_db or lat_deg/lon_deg (ITU-R climate), "
+                            "not both")
+        b = links.link_budget(net.link_profile, None, el, lat_deg=lat_deg, lon_deg=lon_deg)
+        return b["throughput_mbps"].to_numpy(float).reshape(np.shape(el)) * n_ch / 1e3
+    if atm_loss_db is None:
+        atm_loss_db = _preset_values(network, ("atm_loss_db",), None,
+                                     "network")["atm_loss_db"]
+        if atm_loss_db is None:
+            raise ValueError(f"network {network!r} has no atm_loss_db preset; give "
+                             "atm_loss_db or lat_deg/lon_deg")
+    loss = check_scalar(check_range(atm_loss_db, "atm_loss_db", 0.0, None, unit="dB",
+                                    finite=True), "atm_loss_db")
+    flat = el.ravel()
+    if flat.size == 0:
+        return np.zeros(np.shape(el))
+    # the budget on a 0.05 deg lattice over the elevations asked, then interpolated
+    lo, hi = float(flat.min()), float(flat.max())
+    lattice = np.unique(np.r_[np.arange(lo, hi, 0.05), hi])
+    b = links.link_budget(net.link_profile, None, lattice, atm_loss_db=loss)
+    rate = b["throughput_mbps"].to_numpy(float) * n_ch / 1e3
+    return np.interp(flat, lattice, rate).reshape(np.shape(el))
+
+
+def _cell_area_km2(lat_deg, step_deg=1.0):
+    """Area of a ``step_deg`` lat/lon cell centred at ``lat_deg`` on a sphere. [km^2]"""
+    lat = np.radians(np.asarray(lat_deg, float))
+    h = np.radians(step_deg) / 2.0
+    return (_EARTH_RADIUS_KM ** 2 * np.radians(step_deg)
+            * (np.sin(np.minimum(lat + h, np.pi / 2)) - np.sin(np.maximum(lat - h,
+                                                                          -np.pi / 2))))
+
+
+def _nearest(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Index of the nearest point of set 2 to each point of set 1 (great circle)."""
+    p1, l1 = np.radians(lat1)[:, None], np.radians(lon1)[:, None]
+    p2, l2 = np.radians(lat2)[None, :], np.radians(lon2)[None, :]
+    c = np.sin(p1) * np.sin(p2) + np.cos(p1) * np.cos(p2) * np.cos(l1 - l2)
+    return np.argmax(c, axis=1)
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """A snapshot's graph and what the tables need to report it."""
+
+    edges: pd.DataFrame
+    cells: pd.DataFrame
+    rows: pd.DataFrame
+    time: pd.Timestamp
+
+
+def _cells_of(dem: pd.DataFrame):
+    """Unique cells of a demand table: (cells frame, row -> cell index)."""
+    key = np.round(dem["lat_deg"].to_numpy(float), 6) * 1e4 + np.round(
+        dem["lon_deg"].to_numpy(float), 6)
+    _, first, inv = np.unique(key, return_index=True, return_inverse=True)
+    offered = np.bincount(inv, weights=dem["offered_gbps"].to_numpy(float))
+    subs = np.bincount(inv, weights=dem["subscribers"].to_numpy(float))
+    pop = np.bincount(inv, weights=dem["population"].to_numpy(float))
+    # the country of a cell: its most populous (cell, country) row
+    order = np.lexsort((-dem["population"].to_numpy(float), inv))
+    lead = order[np.r_[True, inv[order][1:] != inv[order][:-1]]]
+    cells = pd.DataFrame({"lat_deg": dem["lat_deg"].to_numpy(float)[first],
+                          "lon_deg": dem["lon_deg"].to_numpy(float)[first],
+                          "country": dem["country"].to_numpy(object)[lead],
+                          "population": pop, "subscribers": subs,
+                          "offered_gbps": offered})
+    return cells, inv
+
+
+def _check_demand_table(dem) -> pd.DataFrame:
+    if not isinstance(dem, pd.DataFrame):
+        raise TypeError(f"demand must be a DataFrame of satcloud.capacity.demand(), got "
+                        f"{type(dem).__name__}")
+    need = ("lat_deg", "lon_deg", "country", "population", "subscribers", "offered_gbps")
+    missing = [c for c in need if c not in dem]
+    if missing:
+        raise ValueError(f"demand lacks column(s) {missing}; build it with "
+                         "satcloud.capacity.demand()")
+    if len(dem) == 0:
+        raise ValueError("demand is empty; give at least one cell")
+    for col in ("population", "subscribers", "offered_gbps"):
+        check_range(dem[col].to_numpy(), f"demand {col}", 0.0, None, finite=True)
+    check_range(dem["lat_deg"].to_numpy(), "demand lat_deg", -90.0, 90.0)
+    check_range(dem["lon_deg"].to_numpy(), "demand lon_deg", -180.0, 360.0)
+    return dem
+
+
+def _estimate_pairs(n_cells: int, n_sats: int, altitude_km: float,
+                    min_elevation_deg: float) -> float:
+    """Expected visible (cell, satellite) pairs: cells x sats x coverage-cap fraction."""
+    el = np.radians(min_elevation_deg)
+    lam = np.arccos(_EARTH_RADIUS_KM * np.cos(el) / (_EARTH_RADIUS_KM + altitude_km)) - el
+    return n_cells * n_sats * (1.0 - np.cos(lam)) / 2.0
+
+
+def _laser_edges(constellation) -> np.ndarray:
+    from satcloud.network.isl import infer_plus_grid, plus_grid_edges
+
+    t = constellation.satellites
+    if "model" in t and (t["model"] == "sgp4").any():
+        return infer_plus_grid(t)
+    return plus_grid_edges(t["shell"].astype(str).to_numpy(), t["plane"].to_numpy(),
+                           t["slot"].to_numpy())
+
+
+def _gateway_table(net, params) -> pd.DataFrame:
+    from satcloud.network.gateways import gateways
+
+    gw = gateways(net.gateways)
+    if "antennas" in gw:
+        ant = gw["antennas"].to_numpy(float)
+        band = gw["band"].astype(str).to_numpy(object)
+    else:
+        n_ant = params.get("gateway_antennas")
+        if n_ant is None:
+            raise ValueError(f"network {net.name!r}: its gateways have no antenna counts "
+                             "and no gateway_antennas preset")
+        ant = np.full(len(gw), n_ant)
+        band = np.full(len(gw), "Ka", dtype=object)
+    per = params["gateway_antenna_gbps"]
+    factor = np.where(band == "E", params.get("e_band_factor") or 1.0, 1.0)
+    return pd.DataFrame({"gateway": gw["gateway"].astype(str).to_numpy(object),
+                         "lat_deg": gw["lat_deg"].to_numpy(float),
+                         "lon_deg": gw["lon_deg"].to_numpy(float),
+                         "pop": gw["pop"].astype(str).to_numpy(object),
+                         "pop_lat_deg": gw["pop_lat_deg"].to_numpy(float),
+                         "pop_lon_deg": gw["pop_lon_deg"].to_numpy(float),
+                         "antennas": ant, "antenna_gbps": per * factor})
+
+
+def _cloud_regions(net_name: str, cloud) -> pd.DataFrame:
+    cloud = _CLOUD.get(net_name, "azure") if cloud is None else cloud
+    check_choice(cloud, "cloud", ("azure", "aws"))
+    reg = data.azure_regions() if cloud == "azure" else data.aws_regions()
+    return reg[["region", "lat_deg", "lon_deg"]].reset_index(drop=True)
+
+
+def _visible(eph, lat, lon, min_elevation_deg, t_index: int):
+    """(site index, sat index, elevation) of the pairs visible at one time step."""
+    from satcloud.geometry import access
+
+    sites = pd.DataFrame({"site": np.arange(len(lat)).astype(str), "lat_deg": lat,
+                          "lon_deg": lon})
+    f = access(eph.isel(time=[t_index]), sites, min_elevation_deg)
+    cats = np.asarray(f["site"].cat.categories).astype(np.int64)
+    return (cats[f["site"].cat.codes.to_numpy()], f["sat_index"].to_numpy(np.int64),
+            f["elevation_deg"].to_numpy(float))
+
+
+def _snapshot(net, eph, t_index, dem, params, *, lasers, cloud, gateway_min_elevation_deg,
+              atm_loss_db, sat_groups=None) -> _Snapshot:
+    cells, row_cell = _cells_of(dem)
+    n_c, n_s = len(cells), eph.r_ecef_km.shape[1]
+    sats = eph.constellation.satellites
+    alt = float(np.nanmax(sats["altitude_km"].to_numpy(float)))
+    min_el = float(np.nanmin(sats["min_elevation_deg"].to_numpy(float)))
+    pairs = _estimate_pairs(n_c, n_s, alt, min_el)
+    check_memory(pairs * _ACCESS_BYTES_PER_PAIR,
+                 f"network_graph: about {pairs:,.0f} visible (cell, satellite) pairs "
+                 f"({n_c:,} cells x {n_s:,} satellites)",
+                 "give a coarser or smaller demand grid (fewer cells) or fewer satellites")
+    c_idx, s_idx, el = _visible(eph, cells["lat_deg"].to_numpy(), cells["lon_deg"].to_numpy(),
+                                None, t_index)
+    d = cells["offered_gbps"].to_numpy(float)
+    k = np.bincount(c_idx, minlength=n_c).astype(float)
+    w = d[c_idx] / np.maximum(k[c_idx], 1.0)
+    w_sat = np.bincount(s_idx, weights=w, minlength=n_s)
+    n_beams = float(net.beams_per_satellite)
+    spot = np.pi * (params["spot_diameter_km"] / 2.0) ** 2
+    max_beams = np.maximum(1.0, np.floor(_cell_area_km2(cells["lat_deg"].to_numpy()) / spot))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(w_sat[s_idx] > 0, n_beams * w / w_sat[s_idx], 0.0)
+    share = np.minimum(share, max_beams[c_idx])
+    beam = beam_capacity_gbps(net.name, el, atm_loss_db=atm_loss_db)
+    beam_cap = share * beam
+    sat_cap = params.get("satellite_capacity_gbps")
+    best = float(beam_capacity_gbps(net.name, [90.0], atm_loss_db=atm_loss_db)[0])
+    if sat_cap is None:
+        sat_cap = n_beams * best
+
+    gw = _gateway_table(net, params)
+    regions = _cloud_regions(net.name, cloud)
+    pop_names, pop_inv = np.unique(gw["pop"].to_numpy(object).astype(str),
+                                   return_inverse=True)
+    pop_lat = np.zeros(len(pop_names))
+    pop_lon = np.zeros(len(pop_names))
+    pop_lat[pop_inv] = gw["pop_lat_deg"].to_numpy()
+    pop_lon[pop_inv] = gw["pop_lon_deg"].to_numpy()
+    pop_region = _nearest(pop_lat, pop_lon, regions["lat_deg"].to_numpy(float),
+                          regions["lon_deg"].to_numpy(float))
+    g_idx, gs_idx, _ = _visible(eph, gw["lat_deg"].to_numpy(), gw["lon_deg"].to_numpy(),
+                                gateway_min_elevation_deg, t_index)
+    n_g, n_p, n_r = len(gw), len(pop_names), len(regions)
+
+    # node numbering: 0 source, 1 sink, cells, user side of sats, router side of sats,
+    # gateway in, gateway out, PoPs, regions
+    o_c = 2
+    o_u = o_c + n_c
+    o_r = o_u + n_s
+    o_gi = o_r + n_s
+    o_go = o_gi + n_g
+    o_p = o_go + n_g
+    o_reg = o_p + n_p
+    sat_ids = np.asarray(eph.sat_ids, dtype=object).astype(str)
+    cell_names = np.char.add(np.char.add(cells["lat_deg"].map("{:.1f}".format).to_numpy(
+        str), ","), cells["lon_deg"].map("{:.1f}".format).to_numpy(str)).astype(object)
+    parts = [
+        ("demand", np.zeros(n_c, np.int64), o_c + np.arange(n_c), d, cell_names),
+        ("beam", o_c + c_idx, o_u + s_idx, beam_cap,
+         cell_names[c_idx] + " -> " + sat_ids[s_idx].astype(object)),
+        ("satellite", o_u + np.arange(n_s), o_r + np.arange(n_s), np.full(n_s, sat_cap),
+         sat_ids.astype(object)),
+    ]
+    if lasers:
+        e = _laser_edges(eph.constellation)
+        if len(e):
+            from satcloud.network.isl import isl_snapshots
+
+            valid = isl_snapshots(eph.r_ecef_km[t_index], e).valid[0]
+            e = e[valid]
+            cap = params.get("laser_link_gbps")
+            if cap is None:
+                raise ValueError(f"network {net.name!r} has no laser_link_gbps preset; "
+                                 "give overrides={'laser_link_gbps': ...} or lasers=False")
+            both = np.r_[e, e[:, ::-1]]
+            parts.append(("laser", o_r + both[:, 0], o_r + both[:, 1],
+                          np.full(len(both), cap),
+                          sat_ids[both[:, 0]].astype(object) + " -> "
+                          + sat_ids[both[:, 1]].astype(object)))
+    gw_names = gw["gateway"].to_numpy(object)
+    parts += [
+        ("feeder", o_r + gs_idx, o_gi + g_idx, gw["antenna_gbps"].to_numpy(float)[g_idx],
+         sat_ids[gs_idx].astype(object) + " -> " + gw_names[g_idx]),
+        ("gateway", o_gi + np.arange(n_g), o_go + np.arange(n_g),
+         gw["antennas"].to_numpy(float) * gw["antenna_gbps"].to_numpy(float), gw_names),
+        ("gateway_pop", o_go + np.arange(n_g), o_p + pop_inv,
+         np.full(n_g, params["gateway_pop_gbps"]), gw_names + " -> "
+         + pop_names[pop_inv].astype(object)),
+        ("pop_region", o_p + np.arange(n_p), o_reg + pop_region,
+         np.full(n_p, params["pop_region_gbps"]),
+         pop_names.astype(object) + " -> " + regions["region"].to_numpy(object)[pop_region]),
+        ("region", o_reg + np.arange(n_r), np.ones(n_r, np.int64), np.full(n_r, np.inf),
+         regions["region"].to_numpy(object)),
+    ]
+    edges = pd.DataFrame({
+        "tail": np.concatenate([p[1] for p in parts]).astype(np.int64),
+        "head": np.concatenate([p[2] for p in parts]).astype(np.int64),
+        "capacity_gbps": np.concatenate([np.asarray(p[3], float) for p in parts]),
+        "element_type": np.concatenate([np.full(len(p[1]), p[0], dtype=object)
+                                        for p in parts]),
+        "element": np.concatenate([np.asarray(p[4], dtype=object) for p in parts]),
+    })
+    edges["element_type"] = pd.Categorical(edges["element_type"],
+                                           categories=[*ELEMENT_TYPES, "region"])
+    cells["n_satellites_in_view"] = k.astype(np.int64)
+    cells["node"] = o_c + np.arange(n_c)
+    t = eph.times[t_index]
+    return _Snapshot(edges, cells, pd.DataFrame({"cell": row_cell}),
+                     pd.Timestamp(t.to_datetime()))
+
+
+def _resolve(network, time, dem, overrides, constellation=None):
+    from satcloud import constellations, orbits
+
+    net = _network(network)
+    params = _preset_values(network, _NETWORK_KEYS, overrides, "network")
+    for key in ("gateway_antenna_gbps", "spot_diameter_km", "gateway_pop_gbps",
+                "pop_region_gbps"):
+        if params[key] is None:
+            raise ValueError(f"network {network!r} has no {key} preset in "
+                             "data/capacity_presets.csv; give overrides={" + repr(key)
+                             + ": ...}")
+    dem = demand() if dem is None else _check_demand_table(dem)
+    if constellation is None:
+        constellation = constellations.network_constellation(network)
+    eph = orbits.propagate(constellation, time)
+    return net, params, dem, eph
+
+
+def network_graph(network="starlink-gen1", time="2026-04-02T20:00:00", demand=None, *,
+                  lasers=True, cloud=None, overrides=None,
+                  gateway_min_elevation_deg=GATEWAY_MIN_ELEVATION_DEG,
+                  atm_loss_db=None) -> pd.DataFrame:
+    """The capacity graph of one snapshot: every element an edge with its capacity.
+
+    Parameters
+    ----------
+    network : str
+        Registry network with capacity presets (``"starlink-gen1"``, ``"starlink"``,
+        ``"kuiper"``, ``"oneweb"``).
+    time : str or datetime-like
+        The snapshot (UTC).
+    demand : pandas.DataFrame, optional
+        Output of :func:`demand`; default ``demand()``.
+    lasers : bool
+        Include the laser links (+Grid). Default True.
+    cloud : {"azure", "aws"}, optional
+        Whose regions the PoPs hand traffic to; default AWS for Kuiper, Azure otherwise.
+    overrides : mapping, optional
+        Preset values to replace (``satellite_capacity_gbps``, ``laser_link_gbps``,
+        ``gateway_antenna_gbps``, ``e_band_factor``, ``gateway_antennas``,
+        ``spot_diameter_km``, ``gateway_pop_gbps``, ``pop_region_gbps``,
+        ``atm_loss_db``).
+    gateway_min_elevation_deg : float
+        Lowest elevation a gateway antenna tracks a satellite at, in [0, 90]. [deg]
+    atm_loss_db : float, optional
+        User-link atmospheric loss; default the network's preset. [dB]
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per directed edge: ``tail``, ``head`` (node numbers; 0 is the source,
+        1 the sink), ``capacity_gbps`` [Gbit/s] (``inf`` for the region -> sink
+        edges), ``element_type`` (:data:`ELEMENT_TYPES` or ``"region"``) and
+        ``element`` (a readable name).
+    """
+    snap = _build(network, time, demand, lasers=lasers, cloud=cloud, overrides=overrides,
+                  gateway_min_elevation_deg=gateway_min_elevation_deg,
+                  atm_loss_db=atm_loss_db)[0][0]
+    return snap.edges
+
+
+def _build(network, time, dem, *, lasers, cloud, overrides, gateway_min_elevation_deg,
+           atm_loss_db, constellation=None):
+    if not isinstance(lasers, (bool, np.bool_)):
+        raise TypeError(f"lasers must be True or False, got {lasers!r:.80}")
+    gmin = check_scalar(check_range(gateway_min_elevation_deg, "gateway_min_elevation_deg",
+                                    0.0, 90.0, unit="deg"), "gateway_min_elevation_deg")
+    net, params, dem, eph = _resolve(network, time, dem, overrides, constellation)
+    if atm_loss_db is None:
+        atm_loss_db = params["atm_loss_db"]
+    snaps = [_snapshot(net, eph, i, dem, params, lasers=bool(lasers), cloud=cloud,
+                       gateway_min_elevation_deg=gmin, atm_loss_db=atm_loss_db)
+             for i in range(eph.r_ecef_km.shape[0])]
+    return snaps, dem
+
+
+# --------------------------------------------------------------------------- flow
+
+@dataclass(frozen=True)
+class FlowSolution:
+    """A maximum flow (:func:`max_flow`).
+
+    Attributes
+    ----------
+    value_gbps : float
+        Total flow from source to sink. [Gbit/s]
+    edges : pandas.DataFrame
+        The input edges plus ``flow_gbps`` [Gbit/s], ``utilisation`` [-] (flow over
+        capacity, 0 for a 0-capacity edge), ``saturated`` and ``in_min_cut`` (the edge
+        crosses the minimum cut of the final residual graph: a binding constraint).
+    method, fairness : str
+        Solver and fairness rule used.
+    solver_s : float
+        Wall-clock time of the solver calls. [s]
+    rounds : int
+        Progressive-filling rounds (1 without fairness).
+    """
+
+    value_gbps: float
+    edges: pd.DataFrame
+    method: str
+    fairness: str
+    solver_s: float
+    rounds: int
+
+
+def _edge_arrays(edges):
+    if not isinstance(edges, pd.DataFrame):
+        raise TypeError(f"edges must be a DataFrame with tail, head and capacity_gbps, "
+                        f"got {type(edges).__name__}")
+    missing = [c for c in ("tail", "head", "capacity_gbps") if c not in edges]
+    if missing:
+        raise ValueError(f"edges lacks column(s) {missing}; it has {list(edges.columns)}")
+    if len(edges) == 0:
+        raise ValueError("edges is empty; give at least one edge")
+    cap = np.asarray(edges["capacity_gbps"].to_numpy(), dtype=float) if pd.api.types.\
+        is_numeric_dtype(edges["capacity_gbps"]) else None
+    if cap is None:
+        raise TypeError(f"edges capacity_gbps must be numbers, got dtype "
+                        f"{edges['capacity_gbps'].dtype}")
+    bad = np.flatnonzero(np.isnan(cap) | (cap < 0))
+    if bad.size:
+        i = int(bad[0])
+        what = _element_label(edges, i)
+        raise ValueError(f"edges capacity_gbps must be >= 0 (inf allowed), got {cap[i]!r} "
+                         f"at {what} ({bad.size} such edges)")
+    return cap
+
+
+def _element_label(edges, i) -> str:
+    row = edges.iloc[i]
+    label = f"edge {i} ({row['tail']!r} -> {row['head']!r})"
+    if "element_type" in edges and "element" in edges:
+        label = f"{row['element_type']} {row['element']!r} ({label})"
+    return label
+
+
+def _maxflow_int(n, tail, head, cap_units, source, sink):
+    """One csgraph maximum flow: (value, flow per edge) in capacity units.
+
+    Parallel edges are merged for the solver and their flow split back in proportion
+    to their capacities; antiparallel edges get the net flow on the edge that carries it
+    (the csgraph flow matrix is antisymmetric) and 0 on the other."""
+    from scipy.sparse.csgraph import maximum_flow
+
+    q = tail.astype(np.int64) * n + head
+    uq, grp = np.unique(q, return_inverse=True)
+    merged = np.bincount(grp, weights=cap_units, minlength=len(uq))
+    g = sp.csr_matrix((merged.astype(np.int32), (uq // n, uq % n)), shape=(n, n))
+    res = maximum_flow(g, int(source), int(sink), method="dinic")
+    f = res.flow.tocoo()
+    key = f.row.astype(np.int64) * n + f.col
+    order = np.argsort(key)
+    key, val = key[order], np.asarray(f.data, float)[order]
+    per_group = np.zeros(len(uq))
+    if len(key):
+        pos = np.clip(np.searchsorted(key, uq), 0, len(key) - 1)
+        per_group = np.where(key[pos] == uq, val[pos], 0.0)
+    per_group = np.maximum(per_group, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(merged[grp] > 0, cap_units / np.where(merged[grp] > 0,
+                                                               merged[grp], 1.0), 0.0)
+    return int(res.flow_value), per_group[grp] * share
+
+
+def _maxflow_lp(n, tail, head, cap, source, sink, names):
+    from scipy.optimize import linprog
+
+    m = len(tail)
+    c = np.zeros(m)
+    c[tail == source] -= 1.0
+    c[head == source] += 1.0
+    inner = np.setdiff1d(np.arange(n), [source, sink])
+    row_of = -np.ones(n, np.int64)
+    row_of[inner] = np.arange(len(inner))
+    r_out, r_in = row_of[tail], row_of[head]
+    rows = np.r_[r_out[r_out >= 0], r_in[r_in >= 0]]
+    cols = np.r_[np.flatnonzero(r_out >= 0), np.flatnonzero(r_in >= 0)]
+    vals = np.r_[np.ones(int((r_out >= 0).sum())), -np.ones(int((r_in >= 0).sum()))]
+    a_eq = sp.csr_matrix((vals, (rows, cols)), shape=(len(inner), m))
+    res = linprog(c, A_eq=a_eq, b_eq=np.zeros(len(inner)),
+                  bounds=np.c_[np.zeros(m), cap], method="highs")
+    if res.status == 2:
+        raise ValueError("the flow LP is infeasible: " + res.message)
+    if res.status == 3:
+        raise ValueError("the flow LP is unbounded (a path of infinite-capacity edges from "
+                         "source to sink): " + res.message)
+    if res.status != 0:
+        raise RuntimeError(f"HiGHS did not solve the flow LP (status {res.status}): "
+                           f"{res.message}")
+    return float(-res.fun), np.clip(res.x, 0.0, cap)
+
+
+def _reachable(n, tail, head, cap, flow, start, reverse: bool, tol):
+    """Nodes reachable from ``start`` in the residual graph (or reaching it)."""
+    from scipy.sparse.csgraph import breadth_first_order
+
+    fwd = cap - flow > tol
+    back = flow > tol
+    u = np.r_[tail[fwd], head[back]]
+    v = np.r_[head[fwd], tail[back]]
+    if reverse:
+        u, v = v, u
+    g = sp.csr_matrix((np.ones(len(u)), (u, v)), shape=(n, n))
+    order = breadth_first_order(g, start, directed=True, return_predecessors=False)
+    seen = np.zeros(n, bool)
+    seen[order] = True
+    return seen
+
+
+def max_flow(edges, source=0, sink=1, *, method="maxflow", fairness="none",
+             resolution_mbps=1.0, max_rounds=50) -> FlowSolution:
+    """Maximum flow from ``source`` to ``sink`` over capacitated directed edges.
+
+    Parameters
+    ----------
+    edges : pandas.DataFrame
+        ``tail``, ``head`` (node labels, any hashable), ``capacity_gbps`` (>= 0, ``inf``
+        allowed) [Gbit/s]; optional ``element_type`` and ``element`` (named in errors).
+        Parallel edges are allowed.
+    source, sink : hashable
+        The source and sink node labels. The edges leaving the source are the demands
+        ``fairness`` shares out.
+    method : {"maxflow", "lp"}
+        ``"maxflow"``: ``scipy.sparse.csgraph.maximum_flow`` (Dinic) on integer
+        capacities of ``resolution_mbps``; ``"lp"``: ``scipy.optimize.linprog`` (HiGHS)
+        in floating point.
+    fairness : {"none", "max-min"}
+        ``"none"``: the largest total; ``"max-min"``: progressive filling that equalises
+        the served fraction of the source edges (weighted max-min), then the largest
+        total among those allocations.
+    resolution_mbps : float
+        Capacity unit of ``"maxflow"`` (capacities rounded down to it), > 0. [Mbit/s]
+    max_rounds : int
+        Upper bound on progressive-filling rounds, >= 1.
+
+    Returns
+    -------
+    FlowSolution
+
+    Raises
+    ------
+    ValueError
+        Negative or NaN capacities (naming the element), an infinite source edge or a
+        path of infinite edges (unbounded), source equal to sink, a node not in the
+        edges, capacities too large for 32-bit integers at ``resolution_mbps``.
+    RuntimeError
+        A solution that breaks flow conservation or a capacity bound beyond the solver
+        tolerance (never expected; it would be a solver bug).
+
+    References
+    ----------
+    Ford & Fulkerson (1962); Dinic (1970); progressive filling: Bertsekas & Gallager,
+    *Data Networks* (1992), 6.5.2.
+    """
+    method = check_choice(method, "method", CAPACITY_METHODS)
+    fairness = check_choice(fairness, "fairness", FAIRNESS_RULES)
+    res_mbps = check_scalar(check_range(resolution_mbps, "resolution_mbps", 0.0, None,
+                                        low_open=True, unit="Mbit/s", finite=True),
+                            "resolution_mbps")
+    if isinstance(max_rounds, bool) or not isinstance(max_rounds, (int, np.integer)) \
+            or max_rounds < 1:
+        raise ValueError(f"max_rounds must be an integer >= 1, got {max_rounds!r:.80}")
+    cap = _edge_arrays(edges)
+    inv, labels = pd.factorize(pd.concat([edges["tail"], edges["head"]],
+                                         ignore_index=True), sort=False)
+    m = len(edges)
+    tail, head = np.asarray(inv[:m], np.int64), np.asarray(inv[m:], np.int64)
+    n = len(labels)
+    idx = {lab: i for i, lab in enumerate(labels)}
+    for name, node in (("source", source), ("sink", sink)):
+        try:
+            hit = node in idx
+        except TypeError:
+            hit = False
+        if not hit:
+            raise ValueError(f"{name} {node!r:.80} is not a node of edges")
+    s, t = idx[source], idx[sink]
+    if s == t:
+        raise ValueError(f"source and sink must differ, both are {source!r:.80}")
+    loops = np.flatnonzero(tail == head)
+    if loops.size:
+        raise ValueError(f"edges holds a self-loop at {_element_label(edges, int(loops[0]))}")
+    src = np.flatnonzero(tail == s)
+    inf_src = src[np.isinf(cap[src])]
+    if inf_src.size:
+        raise ValueError(f"unbounded: the source edge {_element_label(edges, int(inf_src[0]))} "
+                         "has infinite capacity; give every demand a finite capacity")
+    # every unit of flow leaves the source on a (finite) source edge, so no edge ever
+    # carries more than their total: infinite edges become that bound
+    bound = float(cap[src].sum())
+    finite_cap = np.where(np.isinf(cap), bound, cap)
+    demands = cap[src]
+
+    t0 = _time.perf_counter()
+    if method == "maxflow":
+        scale = 1e3 / res_mbps
+        units = np.floor(finite_cap * scale + 1e-9)
+        if units.max(initial=0) > np.iinfo(np.int32).max or bound * scale > np.iinfo(
+                np.int32).max:
+            raise ValueError(f"resolution_mbps={res_mbps!r} is too fine for capacities "
+                             f"up to {bound:,.1f} Gbit/s (32-bit integer units); use a "
+                             "coarser resolution_mbps")
+
+        def quantise(c):
+            return np.floor(c * scale + 1e-9) / scale
+
+        def solve(c):
+            units_c = np.floor(c * scale + 1e-9)
+            v, f = _maxflow_int(n, tail, head, units_c, s, t)
+            return v / scale, f / scale, float(units_c[src].sum()) / scale
+
+        tol = 1.0 / scale
+    else:
+        def quantise(c):
+            return c
+
+        def solve(c):
+            v, f = _maxflow_lp(n, tail, head, c, s, t, labels)
+            return v, f, float(c[src].sum())
+
+        tol = 1e-6 * max(1.0, float(finite_cap.max(initial=0)))
+
+    rounds = 1
+    if fairness == "none" or src.size == 0:
+        value, flow, _ = solve(finite_cap)
+    else:
+        value, flow, rounds = _progressive_filling(solve, quantise, finite_cap, src, demands,
+                                                   n, tail, head, s, t, tol, max_rounds)
+    solver_s = _time.perf_counter() - t0
+    _check_solution(n, tail, head, finite_cap, flow, s, t, tol, edges)
+    # the minimum cut: what the source still reaches in the residual graph of the
+    # capacities as the solver saw them
+    seen = quantise(finite_cap)
+    src_side = _reachable(n, tail, head, seen, flow, s, False, tol / 2)
+    out = edges.copy()
+    out["flow_gbps"] = flow
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["utilisation"] = np.where(cap > 0, flow / np.where(cap > 0, cap, 1.0), 0.0)
+    out["saturated"] = np.isfinite(cap) & (flow >= seen - tol / 2)
+    out["in_min_cut"] = src_side[tail] & ~src_side[head] & np.isfinite(cap)
+    value = float(flow[src].sum() - flow[head == s].sum())
+    return FlowSolution(value, out, method, fairness, solver_s, rounds)
+
+
+def _progressive_filling(solve, quantise, cap, src, demands, n, tail, head, s, t, tol, max_rounds):
+    """Weighted max-min fair allocation of the source edges by progressive filling."""
+    # exact for integer max-flow (units of tol), solver tolerance for the LP
+    slack = tol * (0.5 + len(src) * 1e-3)
+    active = demands > tol
+    alloc = np.zeros(len(src))
+    lam_lo = 0.0
+    rounds = 0
+    flow = np.zeros(len(cap))
+    while active.any() and rounds < max_rounds:
+        rounds += 1
+
+        def attempt(lam, active=active, alloc=alloc):
+            c = cap.copy()
+            c[src] = np.where(active, lam * demands, alloc)
+            v, f, offered = solve(c)
+            return v >= offered - slack, f
+
+        ok, f = attempt(1.0)
+        if ok:
+            lam = 1.0
+        else:
+            lo, hi, f_lo = lam_lo, 1.0, None
+            for _ in range(40):
+                if hi - lo <= 1e-7 * max(hi, 1e-9):
+                    break
+                mid = 0.5 * (lo + hi)
+                ok_mid, f_mid = attempt(mid)
+                if ok_mid:
+                    lo, f_lo = mid, f_mid
+                else:
+                    hi = mid
+            lam = lo
+            f = f_lo if f_lo is not None else attempt(lo)[1]
+        flow = f
+        fixed_now = np.where(active, lam * demands, alloc)
+        if lam >= 1.0:
+            alloc = fixed_now
+            active[:] = False
+            break
+        # the active demands that can still grow reach the sink in the residual graph
+        c = cap.copy()
+        c[src] = fixed_now
+        # (paths through the source do not count: they would take from another demand)
+        keep = (tail != s) & (head != s)
+        grow = _reachable(n, tail[keep], head[keep], quantise(c)[keep], flow[keep], t, True,
+                          tol / 2)[head[src]]
+        freeze = active & ~grow
+        if not freeze.any():
+            freeze = active.copy()
+        alloc = np.where(freeze, fixed_now, alloc)
+        alloc = np.where(active & ~freeze, fixed_now, alloc)
+        active &= ~freeze
+        lam_lo = lam
+    # rounds exhausted (max_rounds): the active demands keep their last common share
+    # the final allocation is fixed; the largest total flow that meets it exactly
+    c = cap.copy()
+    c[src] = alloc
+    value, flow, _ = solve(c)
+    return value, flow, rounds
+
+
+def _check_solution(n, tail, head, cap, flow, s, t, tol, edges):
+    """Flow conservation at every inner node and 0 <= flow <= capacity on every edge."""
+    over = np.flatnonzero((flow < -tol) | (flow > cap + tol))
+    if over.size:
+        i = int(over[0])
+        raise RuntimeError(f"solver returned a flow of {flow[i]!r} Gbit/s on "
+                           f"{_element_label(edges, i)} of capacity {cap[i]!r}")
+    net = np.bincount(head, weights=flow, minlength=n) - np.bincount(tail, weights=flow,
+                                                                     minlength=n)
+    net[[s, t]] = 0.0
+    bad = np.flatnonzero(np.abs(net) > tol * (1 + np.bincount(head, minlength=n)
+                                              + np.bincount(tail, minlength=n)))
+    if bad.size:
+        raise RuntimeError(f"solver returned a flow that is not conserved at node "
+                           f"{int(bad[0])}: inflow - outflow = {net[bad[0]]!r} Gbit/s")
+
+
+# --------------------------------------------------------------------------- results
+
+@dataclass(frozen=True)
+class CapacityResult:
+    """What a network carries over one or more snapshots (:func:`network_capacity`).
+
+    Attributes
+    ----------
+    cells : pandas.DataFrame
+        One row per (time, cell): ``time``, ``lat_deg``, ``lon_deg`` [deg], ``country``
+        (the cell's most populous), ``population``, ``subscribers`` [-],
+        ``offered_gbps``, ``served_gbps`` [Gbit/s], ``served_fraction`` [-],
+        ``per_subscriber_mbps`` (busy-hour throughput of a subscriber, served over
+        subscribers) [Mbit/s], ``n_satellites_in_view`` [-], ``no_satellite_in_view``
+        (flag: served 0 because nothing is in view), ``home_pop`` and ``region`` (the
+        cloud region nearest the home PoP).
+    countries, regions : pandas.DataFrame
+        The same summed per (time, country) and per (time, region), with
+        ``served_fraction`` and ``per_subscriber_mbps``; ``countries`` splits each cell
+        among its countries by population.
+    elements : pandas.DataFrame
+        One row per (time, element): ``time``, ``element_type``, ``element``,
+        ``capacity_gbps``, ``flow_gbps`` [Gbit/s], ``utilisation`` [-], ``saturated``,
+        ``binding`` (in the minimum cut).
+    summary : pandas.DataFrame
+        Per (time, element type): ``n_elements``, ``capacity_gbps``, ``flow_gbps``,
+        ``utilisation`` (flow over capacity), ``n_saturated``, ``n_binding``,
+        ``binding_gbps`` (capacity in the minimum cut) and ``binding_share`` (its share
+        of the cut: which element type limits the network).
+    totals : pandas.DataFrame
+        Per time: ``offered_gbps``, ``served_gbps``, ``served_fraction``, ``solver_s``,
+        ``method``, ``fairness``.
+    """
+
+    cells: pd.DataFrame
+    countries: pd.DataFrame
+    regions: pd.DataFrame
+    elements: pd.DataFrame
+    summary: pd.DataFrame
+    totals: pd.DataFrame
+
+
+def _per_sub(served_gbps, subs):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(subs > 0, served_gbps * 1e3 / np.where(subs > 0, subs, 1.0), 0.0)
+
+
+def _tables(snap: _Snapshot, sol: FlowSolution, dem: pd.DataFrame, home) -> dict:
+    e = sol.edges
+    cells = snap.cells.copy()
+    d_edges = e[e["element_type"] == "demand"]
+    served = np.zeros(len(cells))
+    served[d_edges["head"].to_numpy(np.int64) - 2] = d_edges["flow_gbps"].to_numpy(float)
+    off = cells["offered_gbps"].to_numpy(float)
+    cells["served_gbps"] = np.minimum(served, off)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac = np.where(off > 0, cells["served_gbps"] / np.where(off > 0, off, 1.0), 0.0)
+    cells["served_fraction"] = frac
+    cells["per_subscriber_mbps"] = _per_sub(cells["served_gbps"].to_numpy(),
+                                            cells["subscribers"].to_numpy())
+    cells["no_satellite_in_view"] = cells["n_satellites_in_view"] == 0
+    cells["home_pop"] = home["pop"].to_numpy(object)
+    cells["region"] = home["region"].to_numpy(object)
+    cells.insert(0, "time", snap.time)
+    cells = cells.drop(columns="node")
+
+    rows = dem[["country", "population", "subscribers", "offered_gbps"]].copy()
+    cell = snap.rows["cell"].to_numpy()
+    rows["served_gbps"] = rows["offered_gbps"].to_numpy(float) * frac[cell]
+    rows["region"] = cells["region"].to_numpy(object)[cell]
+
+    def group(by):
+        g = rows.groupby(by, sort=True)[["population", "subscribers", "offered_gbps",
+                                          "served_gbps"]].sum().reset_index()
+        o = g["offered_gbps"].to_numpy(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            g["served_fraction"] = np.where(o > 0, g["served_gbps"] / np.where(o > 0, o, 1),
+                                            0.0)
+        g["per_subscriber_mbps"] = _per_sub(g["served_gbps"].to_numpy(),
+                                            g["subscribers"].to_numpy())
+        g.insert(0, "time", snap.time)
+        return g
+
+    el = e[e["element_type"] != "region"]
+    elements = pd.DataFrame({
+        "time": snap.time, "element_type": el["element_type"].astype(str).to_numpy(object),
+        "element": el["element"].to_numpy(object),
+        "capacity_gbps": el["capacity_gbps"].to_numpy(float),
+        "flow_gbps": el["flow_gbps"].to_numpy(float),
+        "utilisation": el["utilisation"].to_numpy(float),
+        "saturated": el["saturated"].to_numpy(bool),
+        "binding": el["in_min_cut"].to_numpy(bool)})
+    elements = elements.reset_index(drop=True)
+    cut = elements["capacity_gbps"].where(elements["binding"], 0.0)
+    summ = elements.assign(binding_gbps=cut).groupby("element_type", sort=False).agg(
+        n_elements=("element", "size"), capacity_gbps=("capacity_gbps", "sum"),
+        flow_gbps=("flow_gbps", "sum"), n_saturated=("saturated", "sum"),
+        n_binding=("binding", "sum"), binding_gbps=("binding_gbps", "sum")).reset_index()
+    order = {k: i for i, k in enumerate(ELEMENT_TYPES)}
+    summ = summ.sort_values("element_type", key=lambda s: s.map(order)).reset_index(
+        drop=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cap = summ["capacity_gbps"].to_numpy(float)
+        summ["utilisation"] = np.where(cap > 0, summ["flow_gbps"] / np.where(cap > 0, cap,
+                                                                             1.0), 0.0)
+        tot_cut = float(summ["binding_gbps"].sum())
+        summ["binding_share"] = summ["binding_gbps"] / tot_cut if tot_cut > 0 else 0.0
+    summ.insert(0, "time", snap.time)
+    o, s_ = float(off.sum()), float(cells["served_gbps"].sum())
+    totals = pd.DataFrame({"time": [snap.time], "offered_gbps": [o], "served_gbps": [s_],
+                           "served_fraction": [s_ / o if o > 0 else 0.0],
+                           "solver_s": [sol.solver_s], "method": [sol.method],
+                           "fairness": [sol.fairness]})
+    return {"cells": cells, "countries": group("country"), "regions": group("region"),
+            "elements": elements, "summary": summ, "totals": totals}
+
+
+def _home(cells: pd.DataFrame, net_name: str, cloud) -> pd.DataFrame:
+    from satcloud import ground
+
+    lat, lon = cells["lat_deg"].to_numpy(float), cells["lon_deg"].to_numpy(float)
+    h = ground.home_pop(lat, lon, list(cells["country"].astype(str)))
+    regions = _cloud_regions(net_name, cloud)
+    r = _nearest(h["pop_lat_deg"].to_numpy(float), h["pop_lon_deg"].to_numpy(float),
+                 regions["lat_deg"].to_numpy(float), regions["lon_deg"].to_numpy(float))
+    return pd.DataFrame({"pop": h["pop"].to_numpy(object),
+                         "region": regions["region"].to_numpy(object)[r]})
+
+
+def capacity_series(network="starlink-gen1", times=("2026-04-02T20:00:00",), demand=None,
+                    *, lasers=True, cloud=None, overrides=None, method="maxflow",
+                    fairness="none", resolution_mbps=1.0,
+                    gateway_min_elevation_deg=GATEWAY_MIN_ELEVATION_DEG,
+                    atm_loss_db=None) -> CapacityResult:
+    """What a network carries over a series of snapshots (one flow per snapshot).
+
+    Parameters
+    ----------
+    network : str
+        As :func:`network_graph`.
+    times : str, datetime-like or sequence of them
+        The snapshots (UTC); propagated together, solved one after another.
+    demand : pandas.DataFrame, optional
+        Output of :func:`demand`; default ``demand()``.
+    lasers, cloud, overrides, gateway_min_elevation_deg, atm_loss_db
+        As :func:`network_graph`.
+    method, fairness, resolution_mbps
+        As :func:`max_flow`.
+
+    Returns
+    -------
+    CapacityResult
+        The tables of every snapshot, concatenated (column ``time``).
+    """
+    snaps, dem = _build(network, times, demand, lasers=lasers, cloud=cloud,
+                        overrides=overrides,
+                        gateway_min_elevation_deg=gateway_min_elevation_deg,
+                        atm_loss_db=atm_loss_db)
+    home = _home(snaps[0].cells, network, cloud)
+    parts: dict[str, list] = {}
+    for snap in snaps:
+        sol = max_flow(snap.edges, 0, 1, method=method, fairness=fairness,
+                       resolution_mbps=resolution_mbps)
+        for key, frame in _tables(snap, sol, dem, home).items():
+            parts.setdefault(key, []).append(frame)
+    return CapacityResult(**{k: pd.concat(v, ignore_index=True) for k, v in parts.items()})
+
+
+def network_capacity(network="starlink-gen1", time="2026-04-02T20:00:00", demand=None, *,
+                     lasers=True, cloud=None, overrides=None, method="maxflow",
+                     fairness="none", resolution_mbps=1.0,
+                     gateway_min_elevation_deg=GATEWAY_MIN_ELEVATION_DEG,
+                     atm_loss_db=None) -> CapacityResult:
+    """What a network carries in one snapshot: demand, supply and the maximum flow.
+
+    Parameters
+    ----------
+    network : str
+        As :func:`network_graph`.
+    time : str or datetime-like
+        The snapshot (UTC).
+    demand : pandas.DataFrame, optional
+        Output of :func:`demand`; default ``demand()``.
+    lasers, cloud, overrides, gateway_min_elevation_deg, atm_loss_db
+        As :func:`network_graph`.
+    method, fairness, resolution_mbps
+        As :func:`max_flow`.
+
+    Returns
+    -------
+    CapacityResult
+
+    Examples
+    --------
+    >>> from satcloud import capacity
+    >>> r = capacity.network_capacity("starlink-gen1", "2026-04-02T20:00:00")
+    >>> float(r.totals["served_fraction"].iloc[0]) <= 1.0
+    True
+    """
+    if not isinstance(time, (str, pd.Timestamp)) and np.ndim(time) != 0:
+        raise TypeError(f"time must be one time (str or datetime-like); use "
+                        f"capacity_series for several, got {time!r:.80}")
+    return capacity_series(network, [time], demand, lasers=lasers, cloud=cloud,
+                           overrides=overrides, method=method, fairness=fairness,
+                           resolution_mbps=resolution_mbps,
+                           gateway_min_elevation_deg=gateway_min_elevation_deg,
+                           atm_loss_db=atm_loss_db)
