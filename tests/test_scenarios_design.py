@@ -69,3 +69,19 @@ def test_bad_plane_count_and_ranking():
     assert best["rtt_median_ms"].tolist() == [20.0, 30.0]
     with pytest.raises(ValueError, match=r"results lacks column\(s\) \[.rtt_p95_ms.\]"):
         design.best_designs(df.drop(columns="rtt_p95_ms"))
+
+
+def test_counts_are_checked_by_the_shared_count_check():
+    # _validate.check_count (shared with orbits and geometry): whole numbers >= 1, an
+    # integral float from a sweep grid passes as an int (24.0 -> 24, quoted back below)
+    with pytest.raises(ValueError, match=r"planes must be a positive divisor of "
+                                         r"n_satellites=25; got 24$"):
+        design.shell_trade(550.0, 53.0, 24.0, n_satellites=25)
+    with pytest.raises(ValueError, match=r"planes must be an integer >= 1, got 24\.5"):
+        design.shell_trade(550.0, 53.0, 24.5, n_satellites=1584)
+    with pytest.raises(TypeError, match=r"n_satellites must be an integer >= 1, got True"):
+        design.shell_trade(550.0, 53.0, 24, n_satellites=True)
+    with pytest.raises(ValueError, match=r"n_cities must be an integer >= 1, got 0"):
+        design.shell_trade(550.0, 53.0, 24, n_satellites=1584, n_cities=0)
+    with pytest.raises(ValueError, match=r"n_cities must be in \[1, 1000\].*got 1001"):
+        design.shell_trade(550.0, 53.0, 24, n_satellites=1584, n_cities=1001)
