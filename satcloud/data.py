@@ -43,12 +43,15 @@ __all__ = [
     "TableSchema",
     "aws_regions",
     "azure_regions",
+    "capacity_presets",
     "cities",
     "colours",
     "comparisons",
     "constellation_shells",
     "countries",
     "data_dir",
+    "delay_presets",
+    "demand_grid",
     "element_sets",
     "ground_stations",
     "load_table",
@@ -267,15 +270,17 @@ TABLES: dict[str, TableSchema] = {
          "min_elevation_deg": "float", "max_gateway_distance_km": "float",
          "colour_key": "str", "link_profile": "str", "spectrum_mhz": "float",
          "reuse_colours": "int", "polarizations": "int", "beams_per_satellite": "int",
-         "capacity_source": "str", "source": "str"},
+         "capacity_source": "str", "source": "str", "delay_preset": "str",
+         "gso_arc_avoidance_deg": "float", "gso_arc_source": "str"},
         key=("network",),
         positive=("max_gateway_distance_km", "spectrum_mhz", "reuse_colours",
                   "polarizations", "beams_per_satellite"),
-        ranges={"min_elevation_deg": (0.0, 90.0), "polarizations": (1, 2)},
+        ranges={"min_elevation_deg": (0.0, 90.0), "polarizations": (1, 2),
+                "gso_arc_avoidance_deg": (0.0, 90.0)},
         optional=("alias_of", "constellation", "as_of", "gateways", "min_elevation_deg",
                   "max_gateway_distance_km", "link_profile", "spectrum_mhz",
                   "reuse_colours", "polarizations", "beams_per_satellite",
-                  "capacity_source"),
+                  "capacity_source", "gso_arc_avoidance_deg", "gso_arc_source"),
         choices={"kind": ("fibre", "geo", "meo", "leo"),
                  "gateways": ("starlink-pops", "starlink-gateways", "azure-regions",
                               "aws-regions", "ground-stations", "teleports")},
@@ -301,6 +306,44 @@ TABLES: dict[str, TableSchema] = {
         choices={"line_style": ("-", "--", ":", "-.")},
         description="Which systems each comparison shows, in order, with label and style "
                     "(read by satcloud.systems).",
+    ),
+    "delay_presets": TableSchema(
+        "delay_presets.csv",
+        {"preset": "str", "component": "str", "delay_model": "str", "parameter": "str",
+         "value": "float", "unit": "str", "basis": "str", "fitted_to": "str",
+         "source": "str", "doi_or_url": "str"},
+        key=("preset", "component", "parameter"),
+        nonnegative=("value",),
+        optional=("fitted_to", "doi_or_url"),
+        choices={"delay_model": ("idle", "loaded"),
+                 "basis": ("measured", "fitted", "assumed"),
+                 "parameter": ("shift_ms", "median_ms", "sigma", "period_s", "phase_s"),
+                 "unit": ("ms", "s", "1")},
+        description="Delay presets of the idle and loaded delay models: one row per "
+                    "(preset, component, parameter) with basis and source (read by "
+                    "satcloud.delays).",
+    ),
+    "demand_grid": TableSchema(
+        "demand_grid_1deg.csv",
+        {"lat_deg": "float", "lon_deg": "float", "country": "str", "population": "int"},
+        key=("lat_deg", "lon_deg", "country"),
+        positive=("population",),
+        ranges={"lat_deg": (-89.5, 89.5), "lon_deg": (-179.5, 179.5)},
+        description="World population on a 1 degree grid: GeoNames cities above 15,000 "
+                    "plus each country's remaining population spread over its Natural "
+                    "Earth land, one row per (cell centre, country) (read by "
+                    "satcloud.capacity).",
+    ),
+    "capacity_presets": TableSchema(
+        "capacity_presets.csv",
+        {"preset": "str", "parameter": "str", "value": "float", "unit": "str",
+         "basis": "str", "source": "str"},
+        key=("preset", "parameter"),
+        nonnegative=("value",),
+        choices={"basis": ("published", "derived", "assumed")},
+        description="Capacity and demand presets of the network capacity model: one row "
+                    "per (preset, parameter) with its basis and source (read by "
+                    "satcloud.capacity).",
     ),
     "colours": TableSchema(
         "colours.csv",
@@ -623,6 +666,9 @@ networks = _loader("networks")
 systems = _loader("systems")
 comparisons = _loader("comparisons")
 colours = _loader("colours")
+delay_presets = _loader("delay_presets")
+demand_grid = _loader("demand_grid")
+capacity_presets = _loader("capacity_presets")
 
 
 def unique_city_names(cities: pd.DataFrame) -> pd.Series:

@@ -6,7 +6,9 @@ destination, network, mode) and the round trip split into its parts:
 ==================  =========================================================  ======
 column              meaning                                                    unit
 ==================  =========================================================  ======
-``rtt_ms``          round-trip time, the sum of the five components below      [ms]
+``rtt_ms``          round-trip time, the sum of the five components below and  [ms]
+                    of ``access_ms``, ``last_mile_ms`` and ``queueing_ms`` (the
+                    median of the snapshot under a random delay model)
 ``user_link_ms``    user terminal <-> first satellite, both ways               [ms]
 ``isl_ms``          along the laser links, both ways                           [ms]
 ``gateway_link_ms`` last satellite <-> gateway (or destination terminal)       [ms]
@@ -19,6 +21,14 @@ column              meaning                                                    u
 ``target_floor_ms`` same, to the closest candidate of the target (for          [ms]
                     "nearest region": the closest region by distance; else
                     equal to ``floor_ms``): the same floor for every network
+``access_ms``       satellite access beyond propagation (``delay_model="idle"``  [ms]
+                    or ``"loaded"``; :mod:`satcloud.delays`), else 0
+``last_mile_ms``    terrestrial user's access line (fibre, idle or loaded)     [ms]
+``queueing_ms``     queueing at the bottleneck (``"loaded"``)                  [ms]
+``rtt_p05_ms``,     5th / 95th percentile of the round trip of the snapshot    [ms]
+``rtt_p95_ms``      (equal to ``rtt_ms`` for ``"propagation"``)
+``delay_model``,    the delay model and its preset                             [-]
+``delay_preset``
 ``hops``            links of the one-way space path (uplink + ISLs + downlink) [-]
 ``sat_path``        satellites traversed, as row indices of the constellation  [-]
 ``gateway``         the gateway used (bent pipe and gateway access)            [-]
@@ -105,7 +115,9 @@ __all__ = [
     "COMMON_OPTIONS",
     "DEFAULT",
     "DEFAULT_COMPARISON",
+    "DELAY_OPTIONS",
     "GEO_MAX_GATEWAY_DISTANCE_KM",
+    "HOME_POP",
     "MEO_MAX_GATEWAY_DISTANCE_KM",
     "MODES",
     "NEAREST_REGION",
@@ -125,6 +137,9 @@ __all__ = [
 NETWORKS = registry.network_modes()
 #: Every mode name.
 MODES = tuple(ROUTE_FACTORS) + ("bent-pipe", "isl")
+#: ``destinations=`` value for the round trip Starlink itself reports: terminal to the
+#: user's home PoP (:func:`satcloud.ground.home_pop`).
+HOME_POP = "home PoP"
 #: Destination shortcuts -> region table loader.
 NEAREST_REGION = {"nearest Azure region": data.azure_regions,
                   "nearest AWS region": data.aws_regions}
@@ -265,15 +280,20 @@ OPTION_DEFAULTS = {
     "inter_plane_slot_offset": 0,
     "geo_slots_lon_deg": DEFAULT_GEO_SLOTS_LON_DEG,
     "max_gateway_distance_km": "auto",
+    "gso_arc_avoidance_deg": "auto",
     "time_chunk": 120,
 }
 #: Keyword options of :func:`rtt` that apply to every network and mode.
 COMMON_OPTIONS = ("overhead_ms", "return_paths")
+#: Keyword options of :func:`rtt` that choose the delay model (:mod:`satcloud.delays`);
+#: ``last_mile`` applies to fibre only.
+DELAY_OPTIONS = ("delay_model", "samples", "seed", "delay_presets", "last_mile")
 _OPTION_ORDER = ("route_factor", "overhead_ms", "hop_overhead_ms", "gateways",
                  "gateway_min_elevation_deg", "min_elevation_deg", "assignment",
                  "reassign_interval_s", "destination_access", "max_isl_range_km",
                  "grazing_altitude_km", "inter_plane_slot_offset", "geo_slots_lon_deg",
-                 "max_gateway_distance_km", "return_paths", "time_chunk")
+                 "max_gateway_distance_km", "gso_arc_avoidance_deg", "return_paths",
+                 "time_chunk")
 
 
 def _network_kind(network) -> tuple[str, str | None]:
@@ -335,6 +355,7 @@ OPTION_GROUPS = {
     "bent pipe": ("max_gateway_distance_km",),
     "laser links": ("max_isl_range_km", "grazing_altitude_km", "inter_plane_slot_offset"),
     "geo": ("geo_slots_lon_deg",),
+    "non-geostationary": ("gso_arc_avoidance_deg",),
 }
 
 
@@ -351,6 +372,8 @@ def _applicable(kind: str, mode: str, destination_access: str) -> tuple[str, ...
             groups.append("laser links")
         if kind == "geo":
             groups.append("geo")
+        else:
+            groups.append("non-geostationary")
     names = {n for g in groups for n in OPTION_GROUPS[g]}
     return tuple(n for n in _OPTION_ORDER if n in names)
 
@@ -481,6 +504,9 @@ def _check_option(name: str, value):
     if name == "max_gateway_distance_km":
         _resolve_max_gateway_distance(value, None)
         return value
+    if name == "gso_arc_avoidance_deg":
+        _resolve_gso_arc(value, None)
+        return value
     if name == "return_paths":
         return as_bool(value, name)
     if name == "time_chunk":
@@ -494,8 +520,9 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
         assignment=DEFAULT, reassign_interval_s=DEFAULT, destination_access=DEFAULT,
         max_isl_range_km=DEFAULT, grazing_altitude_km=DEFAULT,
         inter_plane_slot_offset=DEFAULT, geo_slots_lon_deg=DEFAULT,
-        max_gateway_distance_km=DEFAULT, return_paths=True,
-        time_chunk=DEFAULT) -> pd.DataFrame:
+        max_gateway_distance_km=DEFAULT, gso_arc_avoidance_deg=DEFAULT, return_paths=True,
+        time_chunk=DEFAULT, delay_model="propagation", samples=None, seed=None,
+        delay_presets=None, last_mile=None) -> pd.DataFrame:
     """Round-trip time per (time, source, destination) over one network and mode.
 
     Four steps, each a function of this module: resolve the network (its kind, mode
@@ -526,7 +553,11 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
         User sites (:func:`satcloud.sites.resolve_sites`).
     destinations : str, list of str or pandas.DataFrame
         Destination sites, or ``"nearest Azure region"`` / ``"nearest AWS region"``
-        (the region with the smallest RTT at each time over this network).
+        (the region with the smallest RTT at each time over this network), or
+        ``"home PoP"`` (:data:`HOME_POP`): each user's home PoP
+        (:func:`satcloud.ground.home_pop`), the terminal-to-PoP round trip Starlink
+        itself reports; only for gateways that backhaul to a home PoP (Starlink's real
+        ground segment), else a ``ValueError``.
     times : astropy.time.Time or (start, duration, step) tuple
         Snapshot times (a tuple goes to :func:`satcloud.time.time_grid`), at least
         one. Optional for fibre and GEO (one snapshot).
@@ -570,6 +601,14 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
     gateway_min_elevation_deg : float, optional
         *Gateway access.* Minimum elevation at the gateways, in [0, 90]; default (or
         ``None``): the user terminals'. [deg]
+    gso_arc_avoidance_deg : float, None or "auto"
+        *Non-geostationary networks* (LEO, MEO): GSO-arc avoidance of the user links:
+        a satellite seen within this angle of the geostationary arc does not serve the
+        user (nor, with ``destination_access="terminal"``, a destination terminal), in
+        [0, 90]; 0 or ``None``: no avoidance; ``"auto"`` (default): the network's
+        ``gso_arc_avoidance_deg`` in the registry (22 deg for Starlink, SpaceX's
+        commitment, ``docs/references.md``; none for the others). Gateway links are
+        not masked (:mod:`satcloud.network.routing`, "GSO-arc avoidance"). [deg]
     max_gateway_distance_km : float, None or "auto"
         *Bent pipe* (``mode="bent-pipe"``): the user lands only at gateways within this
         geodesic distance (the service region; see Notes); ``None`` or ``inf``: no
@@ -587,6 +626,33 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
     geo_slots_lon_deg : sequence of float
         *GEO* (``network="geo"``): slot longitudes, east positive, in [-180, 360];
         default :data:`satcloud.network.bentpipe.DEFAULT_GEO_SLOTS_LON_DEG`. [deg]
+    delay_model : {"propagation", "idle", "loaded"}
+        *Every network* (:mod:`satcloud.delays`). ``"propagation"`` (default): the
+        physical path only (``access_ms``, ``last_mile_ms`` and ``queueing_ms`` are 0).
+        ``"idle"``: plus what an idle user measures beyond propagation, from the
+        network's delay preset: ``access_ms`` for satellites (MAC/scheduling and
+        processing, one lumped term), ``last_mile_ms`` for fibre. ``"loaded"``: plus
+        ``queueing_ms`` at the bottleneck under a saturating transfer.
+    samples : int, optional
+        *Every network, idle or loaded.* Draw this many per-packet samples per row
+        (>= 1; needs ``seed``): one row per draw, numbered in column ``sample``, the
+        random components and ``rtt_ms`` drawn, ``rtt_p05_ms``/``rtt_p95_ms`` kept
+        analytic. Refused when the table would not fit in memory
+        (:func:`satcloud._validate.check_memory`). [-]
+    seed : int, optional
+        Seed (>= 0) of the :class:`numpy.random.Generator` of ``samples``: the same seed
+        gives the same draws. [-]
+    delay_presets : str, dict or pandas.DataFrame, optional
+        The delay preset: default the network's ``delay_preset`` in the registry; a
+        preset name of ``data/delay_presets.csv``; a dict
+        ``{component: {parameter: value}}`` laid over the network's preset (or over the
+        preset named by its ``"base"`` key); a DataFrame of ``component``,
+        ``parameter``, ``value`` rows (:func:`satcloud.delays.delay_preset`).
+    last_mile : {"ftth", "cable", "dsl", "5g_fwa"}, optional
+        *Fibre only.* The terrestrial user's access technology under ``"idle"`` and
+        ``"loaded"``; default :data:`satcloud.delays.DEFAULT_LAST_MILE` (``"ftth"``).
+        Refused for satellite networks: there the dish is the access. The destination
+        (a datacenter) has no last mile. [-]
 
     Returns
     -------
@@ -676,11 +742,16 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
              "grazing_altitude_km": grazing_altitude_km,
              "inter_plane_slot_offset": inter_plane_slot_offset,
              "geo_slots_lon_deg": geo_slots_lon_deg,
-             "max_gateway_distance_km": max_gateway_distance_km, "time_chunk": time_chunk}
+             "max_gateway_distance_km": max_gateway_distance_km,
+             "gso_arc_avoidance_deg": gso_arc_avoidance_deg, "time_chunk": time_chunk}
     # 1. the network: kind, mode and the options that apply to it
     net = _resolve_network(network, mode)
     opt = _resolve_options(net, network, given, overhead_ms, return_paths)
+    delay = _resolve_delays(net, delay_model, samples, seed, delay_presets, last_mile)
     # 2. the positions: who talks to whom, when, and where the satellites are
+    home = None
+    if isinstance(destinations, str) and destinations.strip().lower() == HOME_POP.lower():
+        destinations, home = _home_pop_destinations(net, opt, sources)
     ends = _resolve_ends(sources, destinations)
     times = _resolve_network_times(network, times)
     if net.kind == "fibre":
@@ -692,11 +763,14 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
         # 3. the routes, satellites: per snapshot, through the space segment
         blocks, gw_names = _satellite_routes(sats, net, ends, times, opt)
         label, satellites = sats.label, True
-    # 4. the tidy table
-    return _assemble(blocks, times, ends.src, ends.dst, ends.target, label, net.mode,
-                     ends.floor, opt["overhead_ms"], float(opt["hop_overhead_ms"]),
-                     ends.nearest, gw_names=gw_names, sat_hops=satellites,
-                     return_paths=opt["return_paths"] and satellites)
+    # 4. the tidy table: propagation, then the delay model's components
+    table = _assemble(blocks, times, ends.src, ends.dst, ends.target, label, net.mode,
+                      ends.floor, opt["overhead_ms"], float(opt["hop_overhead_ms"]),
+                      ends.nearest, gw_names=gw_names, sat_hops=satellites,
+                      return_paths=opt["return_paths"] and satellites)
+    if home is not None:
+        table = _keep_home_pop(table, home)
+    return _add_delays(table, net, delay)
 
 
 class _Network(NamedTuple):
@@ -900,6 +974,7 @@ def _satellite_routes(sats: _Satellites, net: _Network, ends: _Ends, times,
         gw_names = gw["gateway"].to_numpy(dtype=object)
         groups = _backhaul_groups(gw, ends, d_lat, d_lon, opt["route_factor"])
     max_gw_km = _resolve_max_gateway_distance(opt["max_gateway_distance_km"], sats.label)
+    gso_arc = _resolve_gso_arc(opt["gso_arc_avoidance_deg"], sats.label)
     exit_mask = None
     if max_gw_km is not None and net.mode == "bent-pipe":
         # per-source service region: gateways within max_gw_km of the user terminal
@@ -929,7 +1004,10 @@ def _satellite_routes(sats: _Satellites, net: _Network, ends: _Ends, times,
         grazing_altitude_km=opt["grazing_altitude_km"],
         assignment=opt["assignment"], times_s=times_s, reassign_interval_s=hold,
         return_paths=opt["return_paths"], nearest_destination=ends.nearest,
-        exit_mask=None if exit_mask is None else exit_mask[np.ix_(idx, keep)])
+        exit_mask=None if exit_mask is None else exit_mask[np.ix_(idx, keep)],
+        gso_arc_avoidance_deg=gso_arc,
+        exit_gso_arc_avoidance_deg=gso_arc if opt["destination_access"] == "terminal"
+        else None)
         for feed, (idx, exit_to_dst, _, _), keep in zip(feeds, groups, exits, strict=True)]
     blocks = []
     for snaps in zip(*runs, strict=True):
@@ -1074,6 +1152,21 @@ def _resolve_max_gateway_distance(value, net_label) -> float | None:
     return None if np.isinf(v) else v
 
 
+def _resolve_gso_arc(value, net_label) -> float | None:
+    """``gso_arc_avoidance_deg`` as an angle [deg], or ``None`` for no avoidance."""
+    name = "gso_arc_avoidance_deg"
+    if isinstance(value, str):
+        if value != "auto":
+            raise ValueError(f"{name} must be an angle in [0, 90] deg, None or 'auto', "
+                             f"got {value!r}")
+        net = _registry_network(net_label)
+        return None if net is None else getattr(net, name, None)
+    if value is None:
+        return None
+    v = finite_scalar(value, name, 0.0, 90.0, unit="deg")
+    return v if v > 0.0 else None
+
+
 def _registry_network(label):
     """The registry row of a network label (a network name, or the name of a propagated
     constellation), or ``None`` for a hand-built constellation the registry does not
@@ -1180,6 +1273,193 @@ def _assemble(blocks, times, src, dst, target, network, mode, floor, ovh, hop_ov
     return pd.DataFrame(cols)[_COLUMNS]
 
 
+# --------------------------------------------------------------------------- delay models
+class _Delays(NamedTuple):
+    """Step 1c of :func:`rtt`: the delay model, its preset and the sampling."""
+
+    model: str                      # "propagation", "idle" or "loaded"
+    preset: object                  # satcloud.delays.DelayPreset, or None (propagation)
+    preset_name: str | None
+    last_mile: str | None           # fibre only
+    samples: int | None
+    seed: int | None
+
+
+def _resolve_delays(net, delay_model, samples, seed, delay_presets, last_mile) -> _Delays:
+    """Step 1c: ``delay_model`` and its preset (the network's ``delay_preset`` in the
+    registry unless ``delay_presets`` names or overrides one), checked."""
+    from satcloud import delays
+
+    model = check_choice(delay_model, "delay_model", delays.DELAY_MODELS)
+    if samples is not None:
+        samples = as_int(samples, "samples", 1)
+        if seed is None:
+            raise ValueError("samples needs a seed (an int >= 0) so the draws are "
+                             "reproducible, e.g. rtt(..., samples=100, seed=1)")
+    if seed is not None:
+        seed = as_int(seed, "seed", 0)
+        if samples is None:
+            raise ValueError(f"seed={seed!r} is only used with samples=N; give samples too "
+                             "(or leave seed out)")
+    if samples is not None and model == "propagation":
+        raise ValueError("samples apply to delay_model='idle' or 'loaded' (propagation has "
+                         "no random part); got delay_model='propagation'")
+    if last_mile is not None:
+        if net.kind != "fibre":
+            raise ValueError(f"last_mile={last_mile!r} applies to network 'fibre' only: a "
+                             f"satellite user's access is the dish (its access_ms), not a "
+                             f"terrestrial line; network {net.label!r} has none")
+        last_mile = check_choice(last_mile, "last_mile", delays.LAST_MILE_TECHNOLOGIES)
+    elif net.kind == "fibre":
+        last_mile = delays.DEFAULT_LAST_MILE
+    if model == "propagation" and delay_presets is None:
+        return _Delays(model, None, None, last_mile, None, None)
+    if delay_presets is None or (isinstance(delay_presets, Mapping)
+                                 and "base" not in delay_presets):
+        reg = _registry_network(net.name)
+        base = None if reg is None else reg.delay_preset
+        if base is None:
+            raise ValueError(f"network {net.label!r} has no delay preset in the registry "
+                             f"(data/networks.csv, column delay_preset); pass delay_presets="
+                             f"one of {list(delays.preset_names())}")
+        if isinstance(delay_presets, Mapping):
+            delay_presets = {"base": base, **delay_presets}
+        else:
+            delay_presets = base
+    preset = delays.delay_preset(delay_presets)
+    return _Delays(model, preset, preset.name, last_mile, samples, seed)
+
+
+def _components(net_kind: str, d: _Delays) -> dict:
+    """Component name -> :class:`satcloud.delays.DelayComponent` for this network's rows
+    under the delay model (all zero for ``"propagation"``)."""
+    from satcloud.delays import DelayComponent
+
+    zero = DelayComponent()
+    comp = {"access": zero, "last_mile": zero, "queueing": zero}
+    if d.model == "propagation":
+        return comp
+    if net_kind == "fibre":
+        comp["last_mile"] = d.preset.last_mile[d.last_mile]
+    else:
+        comp["access"] = d.preset.access
+    if d.model == "loaded":
+        comp["queueing"] = d.preset.queueing
+    return comp
+
+
+def _add_delays(table: pd.DataFrame, net, d: _Delays) -> pd.DataFrame:
+    """Step 4b: the delay model's columns (``access_ms``, ``last_mile_ms``,
+    ``queueing_ms``), ``rtt_ms`` their sum with propagation (the median of the snapshot:
+    the components share one standard-normal draw, :mod:`satcloud.delays`), its
+    ``rtt_p05_ms`` / ``rtt_p95_ms``; with ``samples`` one row per draw."""
+    from satcloud._validate import check_memory
+
+    comp = _components(net.kind, d)
+    reach = table["reachable"].to_numpy(bool)
+    prop = table["rtt_ms"].to_numpy(dtype=float, na_value=np.nan)
+
+    def nullable(x):
+        x = np.asarray(x, float)
+        return pd.arrays.FloatingArray(np.where(reach, x, 0.0), ~reach)
+
+    q = {}
+    for p in (0.05, 0.5, 0.95):
+        q[p] = {k: float(c.quantile(p)) if c.sigma > 0 else c.median_ms
+                for k, c in comp.items()}
+    extra = sum(q[0.5].values())
+    table["rtt_ms"] = nullable(prop + extra)
+    for k in comp:
+        table[f"{k}_ms"] = nullable(np.full(len(table), q[0.5][k]))
+    table["rtt_p05_ms"] = nullable(prop + sum(q[0.05].values()))
+    table["rtt_p95_ms"] = nullable(prop + sum(q[0.95].values()))
+    table["delay_model"] = d.model
+    table["delay_preset"] = pd.array([d.preset_name] * len(table), dtype="string")
+    if d.samples is None:
+        return table
+    n = d.samples
+    check_memory(float(len(table)) * n * (table.shape[1] + 1) * 8.0,
+                 f"rtt: {n} samples x {len(table)} rows",
+                 "give fewer samples, fewer times or fewer sites (or loop over sites)")
+    rng = np.random.default_rng(d.seed)
+    keys = _draw_keys(table, d.preset)
+    uniq, inv = np.unique(keys, return_inverse=True)
+    z = rng.standard_normal((len(uniq), n))[inv]                         # [R, n]
+    out = table.loc[table.index.repeat(n)].reset_index(drop=True)
+    out.insert(out.columns.get_loc("reachable") + 1, "sample", np.tile(np.arange(n),
+                                                                       len(table)))
+    zr = z.ravel()
+    r2 = np.repeat(reach, n)
+    total = np.repeat(prop, n)
+    for k, c in comp.items():
+        v = c.draw(zr)
+        total = total + v
+        out[f"{k}_ms"] = pd.arrays.FloatingArray(np.where(r2, v, 0.0), ~r2)
+    out["rtt_ms"] = pd.arrays.FloatingArray(np.where(r2, total, 0.0), ~r2)
+    return out
+
+
+def _draw_keys(table: pd.DataFrame, preset) -> np.ndarray:
+    """One key per row: rows with one key share their draws. A terminal's delay is
+    redrawn each ``period_s`` (Starlink: each 15 s slot of the global scheduler, at
+    ``phase_s`` past the multiple), else at each snapshot."""
+    src = pd.factorize(table["source"])[0].astype(np.int64)
+    if preset.period_s is not None and table["time"].notna().all():
+        t = table["time"].to_numpy("datetime64[ns]").astype(np.int64) / 1e9
+        slot = np.floor((t - preset.phase_s) / preset.period_s).astype(np.int64)
+    else:
+        slot = pd.factorize(table["time_s"])[0].astype(np.int64)
+    slot = slot - slot.min()
+    return src * (int(slot.max()) + 1) + slot
+
+
+def _home_pop_destinations(net, opt: dict, sources):
+    """``destinations="home PoP"``: the distinct home PoPs of the users as a site table,
+    and each user's home PoP code; refused where the gateways have no home PoP."""
+    from satcloud import ground
+    from satcloud.sites import site_countries
+
+    gw = opt.get("gateways")
+    name = None
+    if gw is None and net.kind != "fibre":
+        reg = _registry_network(net.name)
+        name = "starlink-pops" if reg is None else reg.gateways
+        gw = _gateways(name)
+    fed = (gw is not None and opt.get("destination_access") == "gateway"
+           and "backhaul" in gw.columns and (gw["backhaul"] == "home-pop").any())
+    if not fed:
+        what = (f"its gateways ({name!r})" if name is not None else "its gateways"
+                ) if net.kind != "fibre" else "it has no gateways"
+        raise ValueError(
+            f"destinations='home PoP' needs gateways that backhaul to the user's home PoP "
+            f"from a ground-segment feed (SpaceX's GeoIP feed: gateways='starlink-gateways', "
+            f"the default of the Starlink networks); network {net.label!r} has none: "
+            f"{what} land at fixed sites, and no operator feed says which PoP homes a "
+            f"user. Options that remain: destinations= site names or a site table, "
+            f"'nearest Azure region' or 'nearest AWS region'")
+    if sources is None:
+        raise ValueError("sources is required: city or site names, or a table with "
+                         "lat_deg, lon_deg and a name column")
+    src = resolve_sites(sources, "sources")
+    homes = ground.home_pop(src["lat_deg"].to_numpy(float), src["lon_deg"].to_numpy(float),
+                            country=list(site_countries(sources, "sources")))
+    first = homes.drop_duplicates("pop")
+    dst = pd.DataFrame({"name": first["pop"].to_numpy(object),
+                        "lat_deg": first["pop_lat_deg"].to_numpy(float),
+                        "lon_deg": first["pop_lon_deg"].to_numpy(float)})
+    return dst, dict(zip(src["name"].to_numpy(object), homes["pop"].to_numpy(object),
+                         strict=True))
+
+
+def _keep_home_pop(table: pd.DataFrame, home: dict) -> pd.DataFrame:
+    """The rows of each user to its own home PoP, target ``"home PoP"``."""
+    want = table["source"].map(home).to_numpy(object)
+    keep = table["destination"].astype(object).to_numpy() == want
+    out = table.loc[keep].reset_index(drop=True)
+    out["target"] = HOME_POP
+    return out
+
+
 # --------------------------------------------------------------------------- summaries
 def summarize(df: pd.DataFrame, by=("source", "target", "network", "mode")) -> pd.DataFrame:
     """Per-group RTT statistics over the reachable rows, with reachability counted.
@@ -1196,7 +1476,10 @@ def summarize(df: pd.DataFrame, by=("source", "target", "network", "mode")) -> p
     pandas.DataFrame
         Per group: ``n_times``, ``n_reachable``, ``fraction_reachable`` [-],
         ``rtt_min_ms``, ``rtt_median_ms``, ``rtt_p95_ms``, ``rtt_max_ms`` (over
-        reachable rows only; ``<NA>`` when none is reachable) [ms], ``floor_ms`` (median
+        reachable rows only; ``<NA>`` when none is reachable) [ms], ``rtt_p05_ms``
+        (likewise) [ms], ``n_samples`` (draws per snapshot: the statistics run over
+        times *and* samples of ``rtt(..., samples=N)``; without samples, over the
+        per-snapshot medians) [-], ``floor_ms`` (median
         of the per-row floors to the destinations reached) [ms], ``target_floor_ms``
         (the vacuum floor to the target, the same for every network) [ms], and
         ``path_changes_per_hour``: how often the
@@ -1241,10 +1524,12 @@ def summarize(df: pd.DataFrame, by=("source", "target", "network", "mode")) -> p
         row["fraction_reachable"] = ok.mean() if len(ok) else np.nan
         if len(vals):
             row.update(rtt_min_ms=vals.min(), rtt_median_ms=np.median(vals),
-                       rtt_p95_ms=np.percentile(vals, 95), rtt_max_ms=vals.max())
+                       rtt_p95_ms=np.percentile(vals, 95), rtt_max_ms=vals.max(),
+                       rtt_p05_ms=np.percentile(vals, 5))
         else:
             row.update(rtt_min_ms=pd.NA, rtt_median_ms=pd.NA, rtt_p95_ms=pd.NA,
-                       rtt_max_ms=pd.NA)
+                       rtt_max_ms=pd.NA, rtt_p05_ms=pd.NA)
+        row["n_samples"] = int(g["sample"].nunique()) if "sample" in g.columns else 1
         row["floor_ms"] = float(np.median(g["floor_ms"].to_numpy(float)))
         if "target_floor_ms" in g.columns:
             row["target_floor_ms"] = float(np.median(g["target_floor_ms"].to_numpy(float)))
@@ -1259,7 +1544,7 @@ def summarize(df: pd.DataFrame, by=("source", "target", "network", "mode")) -> p
             row["path_changes_per_hour"] = pd.NA
         out.append(row)
     res = pd.DataFrame(out)
-    for c in ("rtt_min_ms", "rtt_median_ms", "rtt_p95_ms", "rtt_max_ms",
+    for c in ("rtt_min_ms", "rtt_median_ms", "rtt_p95_ms", "rtt_max_ms", "rtt_p05_ms",
               "path_changes_per_hour"):
         res[c] = pd.array(res[c].to_numpy(dtype=object), dtype="Float64")
     return res
@@ -1304,7 +1589,8 @@ def compare_rtt(sources, destinations="nearest Azure region", times=None,
     **kwargs
         Options of :func:`rtt`; each system gets those that apply to it
         (:func:`options_by_system`), and an option that applies to none of them is an
-        error.
+        error. The delay options (:data:`DELAY_OPTIONS`) go to every system, except
+        ``last_mile``, which goes to the fibre systems.
 
     Returns
     -------
@@ -1312,10 +1598,18 @@ def compare_rtt(sources, destinations="nearest Azure region", times=None,
         The tidy rows of every system (each carries ``floor_ms``).
     """
     systems = _check_systems(systems)
+    delay = {k: kwargs.pop(k) for k in DELAY_OPTIONS if k in kwargs}
     per_system = options_by_system(systems, kwargs)
+    last_mile = delay.pop("last_mile", None)
+    kinds = [_network_kind(n)[0] for n, _ in systems]
+    if last_mile is not None and "fibre" not in kinds:
+        raise ValueError(f"last_mile={last_mile!r} applies to network 'fibre' only, and "
+                         f"none of the systems is fibre")
     frames = []
-    for (network, mode), options in zip(systems, per_system, strict=True):
-        frames.append(rtt(network, mode, sources, destinations, times, **options))
+    for (network, mode), options, kind in zip(systems, per_system, kinds, strict=True):
+        extra = {"last_mile": last_mile} if kind == "fibre" else {}
+        frames.append(rtt(network, mode, sources, destinations, times, **options,
+                          **delay, **extra))
     return pd.concat(frames, ignore_index=True)
 
 

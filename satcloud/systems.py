@@ -108,6 +108,16 @@ class Network:
         Why those capacity numbers (source or assumption).
     source : str
         Source of the row.
+    delay_preset : str or None
+        The preset of the ``"idle"`` and ``"loaded"`` delay models of
+        :func:`satcloud.latency.rtt` (a name of ``data/delay_presets.csv``,
+        :mod:`satcloud.delays`).
+    gso_arc_avoidance_deg : float or None
+        GSO-arc avoidance angle of the user links (a satellite seen within it of the
+        geostationary arc does not serve the user; :func:`satcloud.geometry.
+        gso_arc_excluded`); ``None``: none filed. [deg]
+    gso_arc_source : str or None
+        Source of ``gso_arc_avoidance_deg`` (or why there is none).
     """
 
     name: str
@@ -128,6 +138,9 @@ class Network:
     beams_per_satellite: int | None
     capacity_source: str
     source: str
+    delay_preset: str | None = None
+    gso_arc_avoidance_deg: float | None = None
+    gso_arc_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +219,11 @@ def _read_networks() -> dict[str, Network]:
                                        or out[n.alias_of].alias_of is not None):
             raise _error("networks", i, "alias_of", f"{n.alias_of!r} is not a network of "
                          "the table (nor may it be an alias itself)")
+    presets = set(data.delay_presets()["preset"])
+    for i, n in enumerate(out.values()):
+        if n.delay_preset is not None and n.delay_preset not in presets:
+            raise _error("networks", i, "delay_preset", f"{n.delay_preset!r} is not a preset "
+                         f"of delay_presets.csv {sorted(presets)}")
     palette = colours()
     for i, n in enumerate(out.values()):
         if n.colour_key not in palette:
