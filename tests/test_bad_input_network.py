@@ -88,7 +88,8 @@ CASES = [
      "r_ecef_km holds non-finite"),
     (lambda: isl.isl_snapshots(R2, [[0, 1]], grazing_altitude_km=INF), ValueError,
      "grazing_altitude_km must be a finite"),
-    (lambda: isl.isl_snapshots(R2, [[0, 1]], max_range_km=NAN), ValueError, "max_range_km"),
+    (lambda: isl.isl_snapshots(R2, [[0, 1]], max_isl_range_km=NAN), ValueError,
+     "max_isl_range_km"),
     (lambda: isl.isl_snapshots(R2, [[0.5, 1.0]]), TypeError, "edges must hold integer"),
     (lambda: isl.isl_graph([[0, 1]], [1.0], [True], 1), ValueError, "edges index satellites"),
     # routing

@@ -487,6 +487,11 @@ case("satcloud.geometry.iter_access")(
     lambda: {"ephemeris": _ephemeris(), "sites": _sites(), "min_elevation_deg": 10.0,
              "chunk_steps": 2})
 simple("satcloud.geometry.enu_basis", lat_deg=[51.5, -0.2], lon_deg=[-0.13, -78.5])
+simple("satcloud.geometry.gso_arc_separation_deg", lat_deg=[0.5, 51.5], lon_deg=-0.13,
+       alt_m=10.0, sat_ecef_km=[[6900.0, 0.0, 100.0], [4500.0, -10.0, 5300.0]])
+simple("satcloud.geometry.gso_arc_excluded", lat_deg=[0.5, 51.5], lon_deg=-0.13,
+       alt_m=10.0, sat_ecef_km=[[6900.0, 0.0, 100.0], [4500.0, -10.0, 5300.0]],
+       avoidance_deg=22.0)
 simple("satcloud.geometry.coverage_cone", altitude_km=[550.0, 1200.0],
        min_elevation_deg=25.0)
 simple("satcloud.geometry.coverage_cone_cos", r_max_km=[6928.0, 7500.0],
@@ -657,7 +662,7 @@ def _routes_kwargs(isl=True) -> dict:
           "source_lon_deg": [-0.13, -74.0], "exit_lat_deg": [52.0, 48.9],
           "exit_lon_deg": [0.5, 2.35], "sat_min_elevation_deg": 10.0,
           "exit_to_destination_ms": [[1.0, 5.0], [4.0, 1.0]], "times_s": [0.0, 300.0, 600.0],
-          "reassign_interval_s": 15.0, "return_paths": True}
+          "reassign_interval_s": 15.0, "return_paths": True, "gso_arc_avoidance_deg": 22.0}
     if isl:
         kw["isl_edges"] = _isl_edges()
     return kw
@@ -699,9 +704,10 @@ case(_NET + "isl.infer_plus_grid")(lambda: {
     "satellites": _walker(), "epoch": "2020-10-01T06:00:00", "sats_per_plane": 4,
     "plane_spacing_deg": 120.0, "gap_factor": 1.5, "tolerance_slots": 0.5})
 case(_NET + "isl.isl_snapshots")(lambda: {"r_ecef_km": _ephemeris().r_ecef_km,
-                                          "edges": _isl_edges(), "max_range_km": 5000.0})
+                                          "edges": _isl_edges(), "max_isl_range_km": 5000.0})
 case(_NET + "isl.segment_min_radius_km")(lambda: {
-    "a_km": _ephemeris().r_ecef_km[0, :4], "b_km": _ephemeris().r_ecef_km[0, 4:8]})
+    "point_a_km": _ephemeris().r_ecef_km[0, :4],
+    "point_b_km": _ephemeris().r_ecef_km[0, 4:8]})
 
 
 @case(_NET + "isl.isl_graph")
@@ -709,7 +715,7 @@ def _isl_graph():
     from satcloud.network.isl import isl_snapshots
     snap = isl_snapshots(_ephemeris().r_ecef_km[:1], _isl_edges())
     return {"edges": snap.edges, "length_km": snap.length_km[0], "valid": snap.valid[0],
-            "n_sats": snap.n_sats}
+            "n_satellites": snap.n_satellites}
 
 
 case(_NET + "routing.iter_routes")(_routes_kwargs)

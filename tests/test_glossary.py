@@ -87,9 +87,7 @@ RETIRED = re.compile(
 #: Retired spellings still in modules other helpers were editing when the rest was
 #: renamed; each is proposed in the issue-12 note (and must be removed from here when
 #: renamed: the test below fails on a stale entry).
-PENDING = {
-    ("satcloud.network.isl.isl_graph", "n_sats"),
-}
+PENDING: set = set()
 
 #: Headline keys of the report are compared against a fixed reference
 #: (tests/data/headlines_small_8c6e25c.json, tests/test_headlines.py); they keep their

@@ -116,7 +116,7 @@ def test_segment_min_radius_closed_form():
 def test_isl_lengths_and_validity():
     r, shell, plane, slot = walker_ecef_km(np.arange(0, 600, 60.0))
     e = plus_grid_edges(shell, plane, slot)
-    snaps = isl_snapshots(r, e, grazing_altitude_km=80.0, max_range_km=5000.0)
+    snaps = isl_snapshots(r, e, grazing_altitude_km=80.0, max_isl_range_km=5000.0)
     assert snaps.length_km.shape == (10, len(e))
     # intra-plane chord of a circular orbit: 2 a sin(pi / S) at every time
     intra = plane[e[:, 0]] == plane[e[:, 1]]
@@ -140,10 +140,10 @@ def test_isl_invalid_through_earth_and_out_of_range():
     a = R_EQ_KM + 550.0
     r = np.array([[[a, 0, 0], [-a, 0, 0], [a * np.cos(0.1), a * np.sin(0.1), 0]]])
     e = np.array([[0, 1], [0, 2]])
-    s = isl_snapshots(r, e, max_range_km=None)
+    s = isl_snapshots(r, e, max_isl_range_km=None)
     assert not s.valid[0, 0]            # antipodal: line of sight through the Earth
     assert s.valid[0, 1]
-    s2 = isl_snapshots(r, e, max_range_km=100.0)   # chord 2 a sin(0.05) ~ 692 km > 100
+    s2 = isl_snapshots(r, e, max_isl_range_km=100.0)   # chord 2 a sin(0.05) ~ 692 km > 100
     assert not s2.valid[0, 1]
     g = isl_graph(s.edges, s.length_km[0], s.valid[0], 3)
     assert g.nnz == 2 and g[0, 2] == pytest.approx(2 * a * np.sin(0.05))
@@ -156,8 +156,8 @@ def test_isl_bad_input():
         isl_snapshots(np.zeros((1, 2, 3)), [[0, 5]])
     with pytest.raises(ValueError, match="grazing_altitude_km"):
         isl_snapshots(np.zeros((1, 2, 3)), [[0, 1]], grazing_altitude_km=-5)
-    with pytest.raises(ValueError, match="max_range_km"):
-        isl_snapshots(np.zeros((1, 2, 3)), [[0, 1]], max_range_km=0)
+    with pytest.raises(ValueError, match="max_isl_range_km"):
+        isl_snapshots(np.zeros((1, 2, 3)), [[0, 1]], max_isl_range_km=0)
 
 
 # --------------------------------------------------------------------------------------
@@ -451,7 +451,7 @@ def test_routes_over_the_inferred_grid_of_a_shell_with_gaps():
     edges = infer_plus_grid(sub, sats_per_plane=spp)
     assert as_set(np.flatnonzero(keep)[edges]) == filed_grid(plane_all, slot_all, keep,
                                                              planes, spp, 1)
-    snaps = isl_snapshots(r, edges, max_range_km=None)
+    snaps = isl_snapshots(r, edges, max_isl_range_km=None)
     intra = sub["plane"].to_numpy()[edges[:, 0]] == sub["plane"].to_numpy()[edges[:, 1]]
     assert np.allclose(snaps.length_km[:, intra], 2 * (R_EQ_KM + 550.0) * np.sin(np.pi / spp),
                        rtol=1e-9)

@@ -267,3 +267,77 @@ def test_property_rtt_at_least_vacuum_floor(lat1, lon1, lat2, lon2):
     if res.reachable[0, 0]:
         assert 2 * res.total_ms[0, 0] >= floor
         assert res.n_sats[0, 0] >= 1
+
+
+# ------------------------------------------------------------- GSO-arc avoidance
+EQUATOR = np.column_stack([np.zeros(8), np.arange(-180.0, 180.0, 45.0)])
+
+
+def test_gso_arc_avoidance_graph_edges_match_brute_force(shell):
+    # the user edges are exactly the satellites above 25 deg (PROJ) whose separation
+    # from the arc, by brute-force sampling of the arc (test_gso_arc), exceeds 22 deg
+    from test_gso_arc import brute_force_deg
+
+    r, edges = shell
+    lat, lon = EQUATOR[:3, 0], EQUATOR[:3, 1]
+    g, src_nodes, _ = snapshot_graph(r[0], lat, lon, CITIES[:2, 0], CITIES[:2, 1],
+                                     sat_min_elevation_deg=25.0, isl_edges=edges,
+                                     gso_arc_avoidance_deg=22.0)
+    lost = 0
+    for i, sn in enumerate(src_nodes):
+        seen = np.flatnonzero(elevation_deg_pyproj(r[0], lat[i], lon[i]) >= 25.0)
+        keep = [k for k in seen if brute_force_deg(lat[i], lon[i], r[0, k]) > 22.0]
+        assert set(g.getrow(int(sn)).indices.tolist()) == set(keep)
+        lost += len(seen) - len(keep)
+    assert lost > 0
+
+
+def test_gso_arc_avoidance_no_serving_satellite_within_the_angle(shell):
+    from satcloud.geometry import gso_arc_separation_deg
+
+    r, edges = shell
+    lat, lon = EQUATOR[:, 0], EQUATOR[:, 1]
+    times = np.arange(r.shape[0]) * 10.0 * 60.0
+    kw = dict(sat_min_elevation_deg=25.0, isl_edges=edges, times_s=times,
+              reassign_interval_s=15.0)
+    within = {}
+    for angle in (22.0, None):
+        n = 0
+        for snap in iter_routes(r, lat, lon, CITIES[:, 0], CITIES[:, 1],
+                                gso_arc_avoidance_deg=angle, **kw):
+            i, j = np.nonzero(snap.reachable)
+            sep = gso_arc_separation_deg(lat[i], lon[i], 0.0, r[snap.t, snap.first_sat[i, j]])
+            n += int((sep <= 22.0).sum())
+        within[angle] = n
+    assert within[22.0] == 0
+    assert within[None] > 0       # without the mask the equator is served near the arc
+
+
+def test_gso_arc_avoidance_zero_is_the_previous_behaviour(shell):
+    r, edges = shell
+    lat, lon = EQUATOR[:, 0], EQUATOR[:, 1]
+    kw = dict(sat_min_elevation_deg=25.0, isl_edges=edges, return_paths=True)
+    before = route_snapshots(r, lat, lon, CITIES[:, 0], CITIES[:, 1], **kw)
+    for off in (0.0, None):
+        after = route_snapshots(r, lat, lon, CITIES[:, 0], CITIES[:, 1],
+                                gso_arc_avoidance_deg=off, exit_gso_arc_avoidance_deg=off,
+                                **kw)
+        for a, b in zip(before, after, strict=True):
+            for f in ("total_ms", "uplink_ms", "isl_ms", "downlink_ms", "first_sat",
+                      "last_sat", "exit_index", "paths"):
+                np.testing.assert_array_equal(getattr(a, f), getattr(b, f))
+    masked = route_snapshots(r, lat, lon, CITIES[:, 0], CITIES[:, 1],
+                             gso_arc_avoidance_deg=22.0, **kw)
+    ok = np.array([s.reachable for s in masked]) & np.array([s.reachable for s in before])
+    tot_b = np.array([s.total_ms for s in before])[ok]
+    tot_m = np.array([s.total_ms for s in masked])[ok]
+    assert (tot_m >= tot_b - 1e-12).all() and (tot_m > tot_b).any()
+
+
+def test_gso_arc_avoidance_bad_input():
+    with pytest.raises(ValueError, match="gso_arc_avoidance_deg"):
+        next(iter_routes(_R1, [0.0], [0.0], [1.0], [1.0], sat_min_elevation_deg=25.0,
+                         gso_arc_avoidance_deg=95.0))
+    with pytest.raises(TypeError, match="exit_gso_arc_avoidance_deg"):
+        next(iter_routes(_R1, [0.0], [0.0], [1.0], [1.0], sat_min_elevation_deg=25.0,
+                         exit_gso_arc_avoidance_deg="22"))

@@ -11,7 +11,7 @@ A link exists in a snapshot only when
 - its line of sight clears the atmosphere: the point of the segment closest to the
   Earth's centre stays above ``R + grazing_altitude_km`` (Hypatia uses 80 km), with
   ``R`` the WGS84 equatorial radius (a conservative sphere enclosing the ellipsoid);
-- it is no longer than ``max_range_km``.
+- it is no longer than ``max_isl_range_km``.
 
 The neighbour index arrays are fixed per shell; only lengths and validity change with
 time, computed for all snapshots at once.
@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from satcloud._validate import as_float_array
+from satcloud._validate import as_float_array, renamed_keywords
 from satcloud.geometry import WGS84_A_KM
 from satcloud.network._checks import as_int, broadcast, finite_scalar, positions
 from satcloud.orbits import R_EARTH_KM, j2_secular_rates
@@ -589,12 +589,13 @@ def _per_shell(value, name: str, labels, default, check) -> list:
     return [one] * len(labels)
 
 
-def segment_min_radius_km(a_km, b_km) -> np.ndarray:
+@renamed_keywords(a_km="point_a_km", b_km="point_b_km")
+def segment_min_radius_km(point_a_km, point_b_km) -> np.ndarray:
     """Smallest distance from the Earth's centre of the segments ``a -> b``.
 
     Parameters
     ----------
-    a_km, b_km : array_like
+    point_a_km, point_b_km : array_like
         ``[..., 3]`` segment end points (ECEF). [km]
 
     Returns
@@ -602,9 +603,9 @@ def segment_min_radius_km(a_km, b_km) -> np.ndarray:
     numpy.ndarray
         ``[...]`` minimum of ``|a + t (b - a)|`` over ``t`` in [0, 1]. [km]
     """
-    a = positions(a_km, "a_km", ndim=None)
-    b = positions(b_km, "b_km", ndim=None)
-    a, b = broadcast(a_km=a, b_km=b)
+    a = positions(point_a_km, "point_a_km", ndim=None)
+    b = positions(point_b_km, "point_b_km", ndim=None)
+    a, b = broadcast(point_a_km=a, point_b_km=b)
     d = b - a
     dd = np.einsum("...i,...i->...", d, d)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -628,7 +629,7 @@ class IslSnapshots:
         ``[T, E]`` whether the link exists (clears the grazing altitude, within range).
     min_radius_km : numpy.ndarray
         ``[T, E]`` closest approach of the line of sight to the Earth's centre. [km]
-    n_sats : int
+    n_satellites : int
         Number of satellites (graph nodes).
     """
 
@@ -636,15 +637,16 @@ class IslSnapshots:
     length_km: np.ndarray
     valid: np.ndarray
     min_radius_km: np.ndarray
-    n_sats: int
+    n_satellites: int
 
     def graph(self, t: int = 0) -> sp.csr_matrix:
         """The snapshot ``t`` as a symmetric sparse graph of link lengths [km]."""
-        return isl_graph(self.edges, self.length_km[t], self.valid[t], self.n_sats)
+        return isl_graph(self.edges, self.length_km[t], self.valid[t], self.n_satellites)
 
 
+@renamed_keywords(max_range_km="max_isl_range_km")
 def isl_snapshots(r_ecef_km, edges, *, grazing_altitude_km=DEFAULT_GRAZING_ALTITUDE_KM,
-                  max_range_km=DEFAULT_MAX_ISL_RANGE_KM) -> IslSnapshots:
+                  max_isl_range_km=DEFAULT_MAX_ISL_RANGE_KM) -> IslSnapshots:
     """Lengths and validity of every potential link at every time, vectorised.
 
     Parameters
@@ -656,7 +658,7 @@ def isl_snapshots(r_ecef_km, edges, *, grazing_altitude_km=DEFAULT_GRAZING_ALTIT
     grazing_altitude_km : float
         The line of sight must stay above this altitude over the WGS84 equatorial
         radius. [km]
-    max_range_km : float or None
+    max_isl_range_km : float or None
         Longest allowed link; ``None`` for no limit. [km]
 
     Returns
@@ -672,12 +674,12 @@ def isl_snapshots(r_ecef_km, edges, *, grazing_altitude_km=DEFAULT_GRAZING_ALTIT
     length = np.linalg.norm(b - a, axis=-1)
     min_r = segment_min_radius_km(a, b)
     valid = min_r > WGS84_A_KM + graze
-    if max_range_km is not None:
-        rmax = finite_scalar(max_range_km, "max_range_km", 0.0, None, low_open=True,
+    if max_isl_range_km is not None:
+        rmax = finite_scalar(max_isl_range_km, "max_isl_range_km", 0.0, None, low_open=True,
                              unit="km", allow_inf=True)
         valid &= length <= rmax
     return IslSnapshots(edges=e, length_km=length, valid=valid, min_radius_km=min_r,
-                        n_sats=r.shape[1])
+                        n_satellites=r.shape[1])
 
 
 def _edge_array(edges, n_sats: int) -> np.ndarray:
@@ -692,7 +694,8 @@ def _edge_array(edges, n_sats: int) -> np.ndarray:
     return e
 
 
-def isl_graph(edges, length_km, valid, n_sats: int) -> sp.csr_matrix:
+@renamed_keywords(n_sats="n_satellites")
+def isl_graph(edges, length_km, valid, n_satellites: int) -> sp.csr_matrix:
     """A symmetric CSR matrix of valid link lengths for one snapshot. [km]
 
     Parameters
@@ -703,10 +706,10 @@ def isl_graph(edges, length_km, valid, n_sats: int) -> sp.csr_matrix:
         Length of each link ``[E]``. [km]
     valid : array_like of bool
         Which links are usable in this snapshot ``[E]``.
-    n_sats : int
+    n_satellites : int
         Number of satellites (matrix size).
     """
-    n_sats = as_int(n_sats, "n_sats", 0)
+    n_sats = as_int(n_satellites, "n_satellites", 0)
     e = _edge_array(edges, n_sats)
     length = as_float_array(length_km, "length_km")
     ok = np.asarray(valid)

@@ -357,7 +357,7 @@ def snapshot_graph(r_ecef_km, source_lat_deg, source_lon_deg, exit_lat_deg, exit
     ev = _visible(r[None], ext, sat_sin, ext_sin)[0]
     if isl_edges is not None:
         isl = isl_snapshots(r[None], _edges(isl_edges), grazing_altitude_km=grazing_altitude_km,
-                            max_range_km=max_isl_range_km)
+                            max_isl_range_km=max_isl_range_km)
         isl_e, isl_len, isl_ok = isl.edges, isl.length_km[0], isl.valid[0]
     else:
         isl_e = isl_len = isl_ok = None
@@ -468,7 +468,7 @@ def iter_routes(positions, source_lat_deg, source_lon_deg, exit_lat_deg, exit_lo
                              f"{chunk.shape[1]} vs {n_sat}")
         if isl_edges is not None:
             isl = isl_snapshots(chunk, isl_edges, grazing_altitude_km=grazing_altitude_km,
-                                max_range_km=max_isl_range_km)
+                                max_isl_range_km=max_isl_range_km)
         for c0 in range(0, chunk.shape[0], tc):
             rc = chunk[c0:c0 + tc]
             svs = _visible(rc, src, sat_sin, None)
