@@ -45,6 +45,22 @@ exit) triples in view at each snapshot, with the disallowed exits masked out per
 source (vectorised over sources, satellites, exits and destinations; no Dijkstra is
 needed). The serving-satellite policies and the reassignment hold work as above.
 
+GSO-arc avoidance (``gso_arc_avoidance_deg``)
+---------------------------------------------
+To protect geostationary links sharing its Ku band, SpaceX turns off the satellite and
+user-terminal beams whenever the angle at the user between a GSO earth station's
+boresight (pointing at the arc) and the direction of the SpaceX satellite is 22 degrees
+or less [3]_ (``docs/references.md``, "GSO arc avoidance"). With
+``gso_arc_avoidance_deg`` the source links (and with ``exit_gso_arc_avoidance_deg`` the
+exits', when they are user terminals) to satellites within that angle are removed
+(:func:`satcloud.geometry.gso_arc_excluded`), before routing and before the serving
+satellite is chosen; a held satellite that enters the zone is handed over. Near the
+equator the arc crosses the zenith and removes a band of the sky; at high latitude it
+lies low in the south (north) and few satellites are lost. Gateway links are not
+masked: the quoted commitment concerns the user beams; gateways are individually
+licensed earth stations with narrow, high-gain beams coordinated site by site, and no
+filed gateway angle could be confirmed (a smaller one, 18 deg, is cited second hand).
+
 All delays are one way; :mod:`satcloud.latency` doubles them for round trips
 (symmetric paths).
 
@@ -56,6 +72,10 @@ References
 .. [2] N. Mohan, A. E. Ferguson, H. Cech, R. Bose, P. R. Renatin, M. K. Marina and J. Ott,
    "A Multifaceted Look at Starlink Performance", Proc. ACM Web Conference (WWW), 2024,
    pp. 2723-2734. doi:10.1145/3589334.3645328
+.. [3] Space Exploration Holdings, LLC (SpaceX), technical attachment to its Ku/Ka-band
+   NGSO modification application to the FCC (IBFS SAT-MOD-20200417-00037), April 2020,
+   p. 40, as quoted verbatim in public discussion; the figure is unverified against the
+   filing (``docs/references.md``, ``spacex-gso-arc-avoidance``).
 """
 
 from __future__ import annotations
@@ -69,7 +89,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 from satcloud._validate import check_choice, check_latlon
-from satcloud.geometry import enu_basis, geodetic_to_ecef
+from satcloud.geometry import enu_basis, geodetic_to_ecef, gso_arc_excluded
 from satcloud.network._checks import as_bool, as_int, finite_array, finite_scalar, positions
 from satcloud.network.fibre import C_VACUUM_KM_PER_S
 from satcloud.network.isl import (
@@ -158,6 +178,14 @@ def _threshold(value, n, name, default, what):
     return np.broadcast_to(np.sin(np.radians(arr)), (n,)).copy()
 
 
+def _avoidance(value, name):
+    """A GSO-arc avoidance angle in [0, 90] [deg]; ``None`` for none (``None`` or 0)."""
+    if value is None:
+        return None
+    angle = finite_scalar(value, name, 0.0, 90.0, unit="deg")
+    return angle if angle > 0.0 else None
+
+
 def _as_chunks(r_chunks):
     if isinstance(r_chunks, (str, bytes)) or r_chunks is None:
         raise TypeError(f"positions must be an array [T, N, 3] or an iterable of such "
@@ -234,7 +262,7 @@ class _Visible:
         self.sat, self.gnd, self.rng_km, self.sin_el = sat, gnd, rng_km, sin_el
 
 
-def _visible(rc, ground, sin_min_sat, sin_min_gnd) -> list[_Visible]:
+def _visible(rc, ground, sin_min_sat, sin_min_gnd, gso_arc_deg=None) -> list[_Visible]:
     """Visible (satellite, ground) pairs for each snapshot of a chunk.
 
     A satellite is in view when ``u.(s - g) >= sin(el_min) |s - g|`` (``u`` the geodetic
@@ -242,6 +270,8 @@ def _visible(rc, ground, sin_min_sat, sin_min_gnd) -> list[_Visible]:
     satellite and the site (one float32 BLAS product) keeps only candidates within the
     largest coverage radius ``lambda = arccos(R_min / r_max cos el) - el`` (spherical
     Earth, plus a 1 deg margin for the ellipsoid); the exact test runs on those only.
+    With ``gso_arc_deg`` the pairs within that angle of the geostationary arc, seen from
+    the ground point, are dropped (:func:`satcloud.geometry.gso_arc_excluded`).
     """
     tc, n = rc.shape[:2]
     s = rc.reshape(-1, 3)
@@ -262,6 +292,10 @@ def _visible(rc, ground, sin_min_sat, sin_min_gnd) -> list[_Visible]:
     tk, sat = np.divmod(row, n)
     t2 = (sin_min_gnd[gnd] if sin_min_gnd is not None else sin_min_sat[sat]) ** 2
     ok = (d >= 0.0) & (d * d >= t2 * rho2)
+    if gso_arc_deg is not None:
+        sel = np.flatnonzero(ok)
+        ok[sel[gso_arc_excluded(ground.lat[gnd[sel]], ground.lon[gnd[sel]], 0.0,
+                                s[row[sel]], gso_arc_deg)]] = False
     tk, sat, gnd, d, rho2 = tk[ok], sat[ok], gnd[ok], d[ok], rho2[ok]
     rng = np.sqrt(rho2)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -310,7 +344,8 @@ def snapshot_graph(r_ecef_km, source_lat_deg, source_lon_deg, exit_lat_deg, exit
                    sat_min_elevation_deg, exit_min_elevation_deg=None,
                    exit_to_destination_ms=None, isl_edges=None,
                    max_isl_range_km=DEFAULT_MAX_ISL_RANGE_KM,
-                   grazing_altitude_km=DEFAULT_GRAZING_ALTITUDE_KM):
+                   grazing_altitude_km=DEFAULT_GRAZING_ALTITUDE_KM,
+                   gso_arc_avoidance_deg=None, exit_gso_arc_avoidance_deg=None):
     """The directed graph of one snapshot, as :func:`iter_routes` builds it.
 
     Parameters are those of :func:`iter_routes` with ``r_ecef_km`` ``[N, 3]``.
@@ -335,6 +370,8 @@ def snapshot_graph(r_ecef_km, source_lat_deg, source_lon_deg, exit_lat_deg, exit
         Longest usable inter-satellite link. [km]
     grazing_altitude_km : float, optional
         Lowest altitude of a usable ISL line of sight. [km]
+    gso_arc_avoidance_deg, exit_gso_arc_avoidance_deg : float, optional
+        GSO-arc avoidance angles of the source and exit links. [deg]
 
     Returns
     -------
@@ -353,8 +390,10 @@ def snapshot_graph(r_ecef_km, source_lat_deg, source_lon_deg, exit_lat_deg, exit
         r.shape[0], source_lat_deg, source_lon_deg, exit_lat_deg, exit_lon_deg,
         sat_min_elevation_deg, exit_min_elevation_deg, exit_to_destination_ms)
     lay = _Layout(r.shape[0], src, ext, fib)
-    sv = _visible(r[None], src, sat_sin, None)[0]
-    ev = _visible(r[None], ext, sat_sin, ext_sin)[0]
+    src_gso = _avoidance(gso_arc_avoidance_deg, "gso_arc_avoidance_deg")
+    ext_gso = _avoidance(exit_gso_arc_avoidance_deg, "exit_gso_arc_avoidance_deg")
+    sv = _visible(r[None], src, sat_sin, None, src_gso)[0]
+    ev = _visible(r[None], ext, sat_sin, ext_sin, ext_gso)[0]
     if isl_edges is not None:
         isl = isl_snapshots(r[None], _edges(isl_edges), grazing_altitude_km=grazing_altitude_km,
                             max_isl_range_km=max_isl_range_km)
@@ -372,6 +411,7 @@ def iter_routes(positions, source_lat_deg, source_lon_deg, exit_lat_deg, exit_lo
                 grazing_altitude_km=DEFAULT_GRAZING_ALTITUDE_KM,
                 assignment="min-delay", times_s=None, reassign_interval_s=None,
                 return_paths=False, nearest_destination=False, exit_mask=None,
+                gso_arc_avoidance_deg=None, exit_gso_arc_avoidance_deg=None,
                 chunk_elements=4_000_000) -> Iterator[SnapshotRoutes]:
     """Shortest paths for every snapshot, yielded one snapshot at a time.
 
@@ -417,6 +457,15 @@ def iter_routes(positions, source_lat_deg, source_lon_deg, exit_lat_deg, exit_lo
         gateways within a distance of the user); ``None`` allows every exit. Bent pipes
         only (``isl_edges=None``); see the module notes. A source with no allowed exit
         in view is unreachable.
+    gso_arc_avoidance_deg : float, optional
+        GSO-arc avoidance of the source (user) links: a satellite seen within this
+        angle of the geostationary arc (:func:`satcloud.geometry.gso_arc_separation_deg`
+        ``<=`` the angle) cannot serve the source, in [0, 90]; ``None`` or 0: no
+        avoidance. A held serving satellite that enters the zone is handed over at once,
+        as one that sinks below the mask. [deg]
+    exit_gso_arc_avoidance_deg : float, optional
+        The same for the exit links, when the exits are user terminals at the
+        destinations; ``None`` (gateways: see the module notes). [deg]
     chunk_elements : int
         Bound on the ``t x N x ground`` visibility block computed at once.
 
@@ -428,6 +477,8 @@ def iter_routes(positions, source_lat_deg, source_lon_deg, exit_lat_deg, exit_lo
     return_paths = as_bool(return_paths, "return_paths")
     nearest_destination = as_bool(nearest_destination, "nearest_destination")
     chunk_elements = as_int(chunk_elements, "chunk_elements", 1)
+    src_gso = _avoidance(gso_arc_avoidance_deg, "gso_arc_avoidance_deg")
+    ext_gso = _avoidance(exit_gso_arc_avoidance_deg, "exit_gso_arc_avoidance_deg")
     if isl_edges is not None:
         isl_edges = _edges(isl_edges)
         finite_scalar(grazing_altitude_km, "grazing_altitude_km", 0.0, None, unit="km")
@@ -471,8 +522,8 @@ def iter_routes(positions, source_lat_deg, source_lon_deg, exit_lat_deg, exit_lo
                                 max_isl_range_km=max_isl_range_km)
         for c0 in range(0, chunk.shape[0], tc):
             rc = chunk[c0:c0 + tc]
-            svs = _visible(rc, src, sat_sin, None)
-            evs = _visible(rc, ext, sat_sin, ext_sin)
+            svs = _visible(rc, src, sat_sin, None, src_gso)
+            evs = _visible(rc, ext, sat_sin, ext_sin, ext_gso)
             for k in range(rc.shape[0]):
                 t += 1
                 ck = c0 + k
