@@ -48,6 +48,7 @@ __all__ = [
     "coverage_sweeps",
     "data_age_cdf",
     "design_trade",
+    "ground_segment_map",
     "ground_stations_map",
     "ground_tracks",
     "in_view_by_latitude",
@@ -58,6 +59,7 @@ __all__ = [
     "network_color",
     "pass_throughput",
     "per_user_throughput",
+    "plane_phases_compared",
     "plot_sites",
     "rain_fade_curves",
     "rtt_cdf_by_system",
@@ -1937,6 +1939,85 @@ def coverage_sweeps(deployment, elevation, *, colors, dashed=(), marked_count=No
     return fig
 
 
+#: Markers of the satellites not in service in :func:`plane_phases_compared`.
+_STATUS_MARKERS = {"raising": "^", "deorbiting": "v", "other": "s", "unclassified": "x"}
+
+
+def plane_phases_compared(phases, *, colors, title=None, panel_titles=None,
+                          figsize=(12.0, 4.8)):
+    """Where the satellites are in their orbits: RAAN against argument of latitude.
+
+    One panel per constellation, side by side at a common epoch: each dot a satellite,
+    its plane the column it sits in (right ascension of the ascending node) and its place
+    in the plane the height (argument of latitude). Operational satellites are dots in
+    the constellation's colour; the others (still raising, deorbiting, other) grey
+    markers, one per status.
+
+    Parameters
+    ----------
+    phases : pandas.DataFrame
+        :func:`satcloud.scenarios.constellations.plane_phases` rows: ``constellation``,
+        ``status``, ``raan_deg`` [deg] and ``arg_latitude_deg`` [deg], both in
+        [0, 360].
+    colors : dict
+        Constellation -> colour (use :data:`NETWORK_COLORS` / :data:`OKABE_ITO`), one for
+        each constellation of ``phases``.
+    title : str, optional
+        Figure title (state the finding).
+    panel_titles : dict, optional
+        Constellation -> title of its panel (default: the constellation's name).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes per constellation (at most four), x: RAAN [deg], y: argument of
+        latitude [deg], both 0-360; a legend per panel with the count per status.
+    """
+    df = _frame(phases, "phases", ("constellation", "status", "raan_deg",
+                                   "arg_latitude_deg"))
+    _numbers(df, "phases", ("raan_deg", "arg_latitude_deg"),
+             unit={"raan_deg": "deg", "arg_latitude_deg": "deg"})
+    for col in ("raan_deg", "arg_latitude_deg"):
+        if not ((df[col] >= 0) & (df[col] <= 360)).all():
+            raise ValueError(f"phases column {col} must lie in [0, 360] deg, got values "
+                             f"from {df[col].min():g} to {df[col].max():g}")
+    groups = list(df.groupby("constellation", sort=False))
+    if len(groups) > 4:
+        raise ValueError(f"phases holds {len(groups)} constellations; at most 4 panels")
+    colors = _colors(colors, "colors", [label for label, _ in groups])
+    title = _text(title, "title", optional=True)
+    if panel_titles is None:
+        panel_titles = {}
+    if not isinstance(panel_titles, dict):
+        raise TypeError(f"panel_titles must be a dict constellation -> title, got "
+                        f"{type(panel_titles).__name__} {panel_titles!r:.80}")
+    for label, text in panel_titles.items():
+        _text(text, f"panel_titles[{label!r}]")
+    fig = _story_figure(figsize)
+    axes = fig.subplots(1, len(groups), sharey=True, squeeze=False)[0]
+    for ax, (label, g) in zip(axes, groups, strict=True):
+        ops = g[g["status"] == "operational"]
+        ax.scatter(ops["raan_deg"], ops["arg_latitude_deg"], s=9, color=colors[label],
+                   label=f"operational ({len(ops)})", zorder=3)
+        for status, h in g[g["status"] != "operational"].groupby("status", sort=True):
+            ax.scatter(h["raan_deg"], h["arg_latitude_deg"], s=12, color="grey",
+                       marker=_STATUS_MARKERS.get(str(status), "x"), alpha=0.6,
+                       label=f"{status} ({len(h)})", zorder=2)
+        ax.set_xlim(0, 360)
+        ax.set_ylim(0, 360)
+        ax.set_xticks(range(0, 361, 60))
+        ax.set_yticks(range(0, 361, 60))
+        ax.set_xlabel("right ascension of ascending node [deg]")
+        ax.set_title(str(panel_titles.get(label, label)), fontsize=10)
+        ax.legend(fontsize=7, loc="upper right", framealpha=0.9)
+    axes[0].set_ylabel("argument of latitude [deg]")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
 # ----------------------------------------------------------- figures of notebooks 04-06
 
 def _key_styles(labels, colors, name_labels="labels", name_colors="colors") -> tuple:
@@ -2715,4 +2796,151 @@ def data_age_cdf(age, *, colors, labels, dashed=(), title=None, figsize=(10.0, 4
     ax.legend(fontsize=8, loc="lower right")
     if title:
         ax.set_title(title, fontsize=10)
+    return fig
+
+
+#: Marker and colour of each gateway band of :func:`ground_segment_map`.
+_GATEWAY_BANDS = {"Ka": {"marker": "^", "color": OKABE_ITO["vermillion"]},
+                  "E": {"marker": "s", "color": "#332288"}}   # Paul Tol's 'indigo'
+#: Opacity of the home-PoP fills (pale, so the markers stand out).
+_HOME_POP_ALPHA = 0.5
+
+
+def _home_pop_palette(n: int) -> list:
+    """``n`` distinct fill colours for the home-PoP regions: matplotlib's ``tab20`` in
+    alternating order (dark and light of one hue never side by side), then ``tab20b``."""
+    base = list(mpl.colormaps["tab20"].colors)
+    order = base[0::2] + base[1::2] + list(mpl.colormaps["tab20b"].colors)
+    return [mpl.colors.to_hex(order[i % len(order)]) for i in range(n)]
+
+
+def ground_segment_map(segment=None, *, title=None, extent=None, annotate_home_pops=True,
+                       figsize=(11.5, 6.6)):
+    """The Starlink ground segment on a world map: home-PoP regions, gateways and PoPs.
+
+    Each country of the shipped Natural Earth 1:110m layer is filled with the colour of
+    its home PoP (``segment.home_pops``: the rank-1 PoP of SpaceX's GeoIP feed for the
+    country; countries the feed does not list keep the plain land colour). The
+    gateways are drawn by band (Ka triangles, E-band squares) with a marker area
+    proportional to their antenna count, the PoPs as black diamonds; a figure legend
+    below the map names each home PoP with its colour and how many countries it homes.
+    Everything is drawn from shipped data (offline).
+
+    Parameters
+    ----------
+    segment : satcloud.ground.GroundSegment, optional
+        The ground segment to draw (default :func:`satcloud.ground.ground_segment`, the
+        latest of every table).
+    title : str, optional
+        Axes title (state the finding).
+    extent : sequence of 4 floats, optional
+        ``(lon_min, lon_max, lat_min, lat_max)`` in PlateCarree degrees; global when
+        omitted. [deg]
+    annotate_home_pops : bool
+        Write each home PoP's city next to its marker.
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Robinson map axes (legend: the gateway bands and the PoPs, with counts) and
+        a figure legend of the home PoPs. Each home PoP's countries are one artist whose
+        ``gid`` is the PoP code.
+
+    References
+    ----------
+    The tables of :mod:`satcloud.ground` (StarPerf gateway sites, the 2023-10-10
+    community map, SpaceX's GeoIP feed of 2024-08-06, the 2026-04-16 PoP list); Natural
+    Earth 1:110m Admin 0 countries (public domain).
+    """
+    import matplotlib.patches as mpatches
+    import numpy as np
+    import pandas as pd
+
+    from satcloud import ground, sites
+    from satcloud.network._checks import as_bool
+
+    if segment is None:
+        segment = ground.ground_segment()
+    if not isinstance(segment, ground.GroundSegment):
+        raise TypeError(f"segment must be a satcloud.ground.GroundSegment (from "
+                        f"satcloud.ground.ground_segment()) or None, got "
+                        f"{type(segment).__name__} {segment!r:.80}")
+    title = _text(title, "title", optional=True)
+    if extent is not None:
+        extent = _extent(extent)
+    annotate_home_pops = as_bool(annotate_home_pops, "annotate_home_pops")
+    gw, pops, homes = segment.gateways, segment.pops, segment.home_pops
+    from satcloud._validate import check_latlon
+
+    _frame(gw, "segment.gateways", ("lat_deg", "lon_deg", "band", "antennas"))
+    _frame(pops, "segment.pops", ("code", "city", "lat_deg", "lon_deg"))
+    _frame(homes, "segment.home_pops", ("country", "home_pop"))
+    check_latlon(gw["lat_deg"], gw["lon_deg"], "segment.gateways column lat_deg",
+                 "segment.gateways column lon_deg")
+    antennas = pd.to_numeric(gw["antennas"], errors="coerce").to_numpy(float)
+    if not (np.isfinite(antennas) & (antennas >= 0)).all():
+        raise ValueError("segment.gateways column antennas must be finite counts >= 0, got "
+                         f"{gw['antennas'].to_numpy()[~(np.isfinite(antennas) & (antennas >= 0))][:5]}")
+    bands = sorted(set(gw["band"]) - set(_GATEWAY_BANDS))
+    if bands:
+        raise ValueError(f"segment.gateways column band holds {bands}; the map draws the "
+                         f"bands {list(_GATEWAY_BANDS)}")
+    # countries -> home PoP; the PoPs ordered west to east for the palette
+    ne_to_iso = {r.ne_name: r.iso_a2 for r in sites.countries().itertuples(index=False)
+                 if r.ne_name}
+    home_of = dict(zip(homes["country"], homes["home_pop"], strict=True))
+    reader = shapereader.Reader(str(naturalearth_path("cultural", "admin_0_countries")))
+    by_pop: dict = {}
+    for rec in reader.records():
+        pop = home_of.get(ne_to_iso.get(rec.attributes["NAME"], ""))
+        if pop:
+            by_pop.setdefault(pop, []).append(rec.geometry)
+    pop_at = pops.set_index("code")
+    codes = sorted(set(homes["home_pop"]),
+                   key=lambda c: (float(pop_at.loc[c, "lon_deg"]) if c in pop_at.index
+                                  else 999.0, c))
+    colours = dict(zip(codes, _home_pop_palette(len(codes)), strict=True))
+    n_countries = homes["home_pop"].value_counts()
+
+    fig = _story_figure(figsize)
+    ax = world_map(ax=fig.add_subplot(1, 1, 1, projection=ccrs.Robinson()), extent=extent,
+                   title=title)
+    for code in codes:
+        if code in by_pop:
+            art = ax.add_geometries(by_pop[code], ccrs.PlateCarree(), facecolor=colours[code],
+                                    edgecolor="white", linewidth=0.3, alpha=_HOME_POP_ALPHA,
+                                    zorder=0.5)
+            art.set_gid(code)
+    for band, style in _GATEWAY_BANDS.items():
+        g = gw[gw["band"].to_numpy() == band]
+        if g.empty:
+            continue
+        ax.scatter(g["lon_deg"].to_numpy(float), g["lat_deg"].to_numpy(float),
+                   s=np.clip(4.0 + 1.5 * antennas[gw["band"].to_numpy() == band], 4.0, 1e4),
+                   c=style["color"], marker=style["marker"], transform=ccrs.PlateCarree(),
+                   edgecolors="white", linewidths=0.3, alpha=0.85, zorder=6,
+                   label=f"{band}-band gateways: {len(g)} sites, "
+                         f"{int(g['antennas'].sum()):,} antennas (area ∝ antennas)")
+    plot_sites(ax, pops, color=OKABE_ITO["black"], marker="D", size=22.0,
+               label=f"PoPs: {len(pops)}", zorder=7)
+    if annotate_home_pops:
+        for code in codes:
+            if code in pop_at.index:
+                p = pop_at.loc[code]
+                ax.annotate(str(p["city"]), xy=(float(p["lon_deg"]), float(p["lat_deg"])),
+                            xycoords=ccrs.PlateCarree()._as_mpl_transform(ax),
+                            xytext=(4, 3), textcoords="offset points", fontsize=6.5,
+                            zorder=8)
+    ax.legend(loc="lower left", fontsize=7, framealpha=0.9)
+    city = dict(zip(pops["code"], pops["city"], strict=True))
+    handles = [mpatches.Patch(facecolor=colours[c], alpha=_HOME_POP_ALPHA,
+                              edgecolor="#999999", linewidth=0.3,
+                              label=f"{city.get(c, c)} ({c}): {int(n_countries[c])}")
+               for c in codes]
+    fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=6.5, frameon=False,
+               title="home PoP of each country (SpaceX GeoIP feed): countries homed",
+               title_fontsize=7.5)
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.95, bottom=0.17)
     return fig

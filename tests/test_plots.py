@@ -1101,3 +1101,49 @@ def test_coverage_by_latitude_keeps_fractions_in_zero_one():
                          "mean_in_view": [3.0] * n})
     out = competition.coverage_by_latitude({"starlink": grid})
     assert out["fraction_covered"].max() <= 1.0
+
+
+def _phases():
+    import pandas as pd
+    return pd.DataFrame({
+        "constellation": ["real"] * 4 + ["ideal"] * 2,
+        "status": ["operational", "operational", "raising", "deorbiting", "operational",
+                   "operational"],
+        "raan_deg": [10.0, 10.0, 200.0, 300.0, 0.0, 360.0],
+        "arg_latitude_deg": [0.0, 18.0, 90.0, 270.0, 0.0, 16.4]})
+
+
+def test_plane_phases_compared_panels_labels_units_and_counts():
+    colors = {"real": plots.NETWORK_COLORS["starlink"], "ideal": plots.OKABE_ITO["blue"]}
+    fig = plots.plane_phases_compared(_phases(), colors=colors, title="gaps",
+                                      panel_titles={"real": "as launched"})
+    left, right = fig.axes
+    assert left.get_xlabel() == right.get_xlabel() == "right ascension of ascending node [deg]"
+    assert left.get_ylabel() == "argument of latitude [deg]"
+    assert left.get_xlim() == (0.0, 360.0) and left.get_ylim() == (0.0, 360.0)
+    assert (left.get_title(), right.get_title()) == ("as launched", "ideal")
+    assert fig._suptitle.get_text() == "gaps"
+    # the counts in the legends are the rows of _phases per status (counted by hand)
+    assert [t.get_text() for t in left.get_legend().get_texts()] == [
+        "operational (2)", "deorbiting (1)", "raising (1)"]
+    assert [t.get_text() for t in right.get_legend().get_texts()] == ["operational (2)"]
+    assert left.collections[0].get_offsets().tolist() == [[10.0, 0.0], [10.0, 18.0]]
+    assert np.allclose(left.collections[0].get_facecolor()[0][:3],
+                       plt.matplotlib.colors.to_rgb(plots.NETWORK_COLORS["starlink"]))
+    _render_figure(fig)
+
+
+def test_plane_phases_compared_refuses_bad_input():
+    colors = {"real": "black", "ideal": "black"}
+    with pytest.raises(ValueError, match="arg_latitude_deg"):
+        plots.plane_phases_compared(_phases().drop(columns="arg_latitude_deg"), colors=colors)
+    with pytest.raises(ValueError, match="raan_deg must lie in \\[0, 360\\]"):
+        plots.plane_phases_compared(_phases().assign(raan_deg=-5.0), colors=colors)
+    with pytest.raises(ValueError, match="raan_deg"):
+        plots.plane_phases_compared(_phases().assign(raan_deg=np.nan), colors=colors)
+    with pytest.raises(ValueError, match="colors has no colour for \\['ideal'\\]"):
+        plots.plane_phases_compared(_phases(), colors={"real": "black"})
+    with pytest.raises(TypeError, match="panel_titles"):
+        plots.plane_phases_compared(_phases(), colors=colors, panel_titles=["a"])
+    with pytest.raises(TypeError, match="title"):
+        plots.plane_phases_compared(_phases(), colors=colors, title=3)

@@ -2,7 +2,8 @@
 
 Tidy tables for notebook 01 (shells, coverage geometry, satellites in view versus
 latitude, coverage per constellation including the ~800-satellite Starlink of October
-2020, coverage versus deployment and versus minimum elevation). No new physics: the
+2020, coverage versus deployment and versus minimum elevation; the real constellation
+of an element-set snapshot beside the idealised deployment). No new physics: the
 models are in :mod:`satcloud.constellations`, :mod:`satcloud.orbits`,
 :mod:`satcloud.geometry` (the closed-form coverage cone of one satellite,
 :func:`satcloud.geometry.coverage_cone`, that explains the tables) and
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from satcloud import data
-from satcloud.constellations import CATALOGUE, constellation, deploy
+from satcloud.constellations import CATALOGUE, Constellation, constellation, deploy
 from satcloud.coverage import (
     coverage_summary,
     coverage_vs_deployment,
@@ -40,7 +41,13 @@ __all__ = [
     "elevation_sweep",
     "grid_mesh",
     "in_view_vs_latitude",
+    "plane_phases",
+    "plane_table",
+    "real_comparison_set",
+    "real_coverage_grids",
+    "shell_fill_table",
     "shell_table",
+    "status_table",
 ]
 
 #: Display names of the catalogue constellations used in the report.
@@ -149,7 +156,7 @@ def comparison_set(count_2020: int = 800, plane_order: str = "spread",
 
 
 def coverage_grids(constellations: dict, *, duration="24h", step="60s", spacing_deg=5.0,
-                   overrides=None, population=True) -> dict:
+                   overrides=None, population=True, start=None) -> dict:
     """Grid coverage of each constellation (its own filed minimum elevations).
 
     Parameters
@@ -157,7 +164,7 @@ def coverage_grids(constellations: dict, *, duration="24h", step="60s", spacing_
     constellations : dict
         Display name -> :class:`~satcloud.constellations.Constellation`.
     duration, step : str or float
-        Time grid from the default epoch (2020-10-01T00:00 UTC). [s]
+        Time grid from ``start``. [s]
     spacing_deg : float
         Global grid cell size. [deg]
     overrides : dict, optional
@@ -165,6 +172,9 @@ def coverage_grids(constellations: dict, *, duration="24h", step="60s", spacing_
         (e.g. Starlink Gen2's 29,988 satellites in float32 over a shorter window).
     population : bool
         Add the population weight of each cell (GeoNames cities).
+    start : Time, datetime or str, optional
+        First time of the grid (UTC; default 2020-10-01T00:00 UTC, the filed
+        constellations' epoch).
 
     Returns
     -------
@@ -178,7 +188,7 @@ def coverage_grids(constellations: dict, *, duration="24h", step="60s", spacing_
     out = {}
     for label, c in constellations.items():
         o = {"duration": duration, "step": step, "dtype": np.float64, **overrides.get(label, {})}
-        times = time_grid(duration=o["duration"], step=o["step"])
+        times = time_grid(start, duration=o["duration"], step=o["step"])
         eph = propagate(c, times, dtype=o["dtype"])
         g = grid_coverage(eph, spacing_deg=spacing_deg, population=population)
         step_s = float((times[1] - times[0]).sec) if len(times) > 1 else 0.0
@@ -449,3 +459,292 @@ def elevation_sweep(constellations: dict, min_elevations_deg=tuple(range(10, 61,
     out = pd.concat(parts, ignore_index=True)
     out["coverage_percent"] = 100 * out["fraction_covered"]
     return out
+
+
+# ------------------------------------------------------- the real constellation of a date
+def _count(value, name: str, high: int) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer in [1, {high}], got {value!r:.80}")
+    if not 1 <= value <= high:
+        raise ValueError(f"{name} must be in [1, {high}], got {value}")
+    return int(value)
+
+
+def real_comparison_set(as_of="2020-10-29", count: int = 800,
+                        plane_order: str = "spread") -> dict:
+    """The real Starlink of a shipped element-set date beside its idealised deployment.
+
+    The real constellation is :func:`satcloud.constellations.constellation`
+    ``("starlink", as_of=as_of)``: every object of the snapshot, classified (``status``:
+    operational, raising, deorbiting, other, debris) and the operational ones grouped into
+    shells and planes. The idealised one is :func:`satcloud.constellations.deploy` of
+    ``count`` Starlink Gen1 satellites (shell 1 filled plane by plane) with the filed
+    elements taken at the real set's epoch (its latest element epoch), so that the two
+    compare at one common epoch (:func:`plane_phases`).
+
+    Parameters
+    ----------
+    as_of : str, pandas.Timestamp, datetime or Time, optional
+        Date of a shipped Starlink element set (``"2020-10-29"``, ``"2020-12-31"``,
+        ``"2026-04-02"``).
+    count : int, optional
+        Satellites of the idealised deployment, in [1, 4408]. [count]
+    plane_order : str, optional
+        Order in which the idealised planes are filled (``"spread"`` or
+        ``"sequential"``), as in :func:`satcloud.constellations.deploy`.
+
+    Returns
+    -------
+    dict
+        ``{"Starlink real (<set date>)": real, "Starlink idealised (<count>)": deployed}``,
+        both :class:`~satcloud.constellations.Constellation` with the same ``epoch``.
+    """
+    real = constellation("starlink", as_of=as_of)
+    gen1 = constellation("starlink-gen1", epoch=real.epoch)
+    count = _count(count, "count", len(gen1))
+    ideal = deploy(gen1, count=count, plane_order=plane_order)
+    day = pd.Timestamp(real.source["as_of"]).strftime("%Y-%m-%d")
+    return {f"Starlink real ({day})": real, f"Starlink idealised ({count})": ideal}
+
+
+def _per_constellation(constellations, what) -> pd.DataFrame:
+    constellations = _constellations(constellations)
+    parts = [what(c).assign(constellation=label) for label, c in constellations.items()]
+    out = pd.concat(parts, ignore_index=True)
+    return out[["constellation", *[c for c in out.columns if c != "constellation"]]]
+
+
+def status_table(constellations: dict) -> pd.DataFrame:
+    """Objects per status, per constellation (:func:`satcloud.constellations.describe`).
+
+    Parameters
+    ----------
+    constellations : dict
+        Display name -> :class:`~satcloud.constellations.Constellation` (as from
+        :func:`real_comparison_set`). A filed or deployed constellation is all
+        ``operational``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``constellation``, ``status`` (in the order of
+        :data:`satcloud.constellations.STATUSES`, absent ones left out), ``satellites``
+        [count] and ``fraction`` (of the constellation's objects) [-].
+    """
+    return _per_constellation(constellations, lambda c: c.describe(by="status"))
+
+
+def shell_fill_table(constellations: dict) -> pd.DataFrame:
+    """Shells and planes found against the filing, per constellation.
+
+    Parameters
+    ----------
+    constellations : dict
+        Display name -> :class:`~satcloud.constellations.Constellation`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``constellation`` and the :func:`satcloud.constellations.describe` columns: one
+        row per shell with ``shell``, ``filed_shell``, ``altitude_km``,
+        ``inclination_deg``, ``satellites`` (operational), ``planes_found``,
+        ``planes_filed``, ``sats_per_plane_median``/``_min``/``_max``,
+        ``satellites_filed`` and ``fill_fraction`` (NaN where no filed shell matches).
+    """
+    return _per_constellation(constellations, lambda c: c.describe(by="shell"))
+
+
+def _angles_at_epoch(c: Constellation, label: str):
+    """RAAN and argument of latitude [deg] of every satellite at ``c.epoch``: for a
+    classified element-set constellation the J2-drifted values :func:`classify` wrote;
+    for a filed (Walker) one its elements, which are given at its epoch."""
+    sats = c.satellites
+    if "raan_at_epoch_deg" in sats.columns:
+        return (sats["raan_at_epoch_deg"].to_numpy(float),
+                sats["arg_latitude_at_epoch_deg"].to_numpy(float))
+    ep = pd.to_datetime(sats["element_epoch"], utc=True)
+    ref = pd.Timestamp(c.epoch.utc.datetime64).tz_localize("UTC")
+    off = np.abs((ep - ref).dt.total_seconds().to_numpy())
+    if (sats["model"] == "sgp4").any() or np.any(off > 1.0):
+        raise ValueError(f"constellations[{label!r}] has element sets of other epochs than "
+                         f"its epoch {c.epoch.utc.isot} and no common-epoch angles; pass a "
+                         "classified one (satcloud.constellations.classify or "
+                         "constellation(..., as_of=...))")
+    raan = np.mod(sats["raan_deg"].to_numpy(float), 360.0)
+    u = np.mod(sats["arg_perigee_deg"].to_numpy(float)
+               + sats["mean_anomaly_deg"].to_numpy(float), 360.0)
+    return raan, u
+
+
+def _common_epoch(constellations: dict):
+    labels = list(constellations)
+    first = constellations[labels[0]].epoch
+    for label in labels[1:]:
+        dt = abs(float((constellations[label].epoch - first).sec))
+        if dt > 1.0:
+            raise ValueError(
+                f"constellations must share one epoch to compare their planes: "
+                f"{labels[0]!r} is at {first.utc.isot} and {label!r} at "
+                f"{constellations[label].epoch.utc.isot} UTC (real_comparison_set() builds "
+                "both at the real set's epoch)")
+    return first
+
+
+def plane_phases(constellations: dict) -> pd.DataFrame:
+    """Where every satellite is in its orbit, at the constellations' common epoch.
+
+    One row per satellite (debris left out): its right ascension of the ascending node
+    (which plane) and argument of latitude (where in the plane), both at the common
+    epoch. For a classified element-set constellation these are the J2-drifted values of
+    :func:`satcloud.constellations.classify` (``raan_at_epoch_deg``,
+    ``arg_latitude_at_epoch_deg``); for a filed or deployed one, its elements at its
+    epoch.
+
+    Parameters
+    ----------
+    constellations : dict
+        Display name -> :class:`~satcloud.constellations.Constellation`, all with the same
+        ``epoch`` (as from :func:`real_comparison_set`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``constellation``, ``sat_id``, ``status``, ``shell``, ``filed_shell`` (``""`` if
+        none), ``plane`` (-1 outside the planes), ``altitude_km`` [km],
+        ``raan_deg`` [deg] and ``arg_latitude_deg`` [deg], both in [0, 360).
+
+    Raises
+    ------
+    ValueError
+        When the epochs differ by more than 1 s, or a constellation holds unclassified
+        element sets (their angles are at their own epochs).
+    """
+    constellations = _constellations(constellations)
+    _common_epoch(constellations)
+    parts = []
+    for label, c in constellations.items():
+        sats = c.satellites
+        raan, u = _angles_at_epoch(c, label)
+        filed = (sats["filed_shell"].astype(str) if "filed_shell" in sats.columns else
+                 c.name + "/" + sats["shell"].astype(str))
+        df = pd.DataFrame({
+            "constellation": label, "sat_id": sats["sat_id"].astype(str).to_numpy(),
+            "status": sats["status"].astype(str).to_numpy(),
+            "shell": sats["shell"].astype(str).to_numpy(), "filed_shell": filed.to_numpy(),
+            "plane": sats["plane"].to_numpy(np.int64),
+            "altitude_km": sats["altitude_km"].to_numpy(float),
+            "raan_deg": np.where(raan >= 360.0, 0.0, raan),
+            "arg_latitude_deg": np.where(u >= 360.0, 0.0, u)})
+        parts.append(df[df["status"] != "debris"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def plane_table(phases: pd.DataFrame) -> pd.DataFrame:
+    """One row per populated plane: satellites, RAAN and the gap to the next plane east.
+
+    Parameters
+    ----------
+    phases : pandas.DataFrame
+        :func:`plane_phases` rows; only operational satellites in a plane count.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``constellation``, ``shell``, ``plane``, ``satellites`` [count], ``raan_deg``
+        (circular mean of its satellites' RAANs) [deg] and ``gap_to_next_deg`` (RAAN
+        difference to the next plane of the shell in increasing RAAN, wrapping at
+        360 deg; 360 for a shell of one plane) [deg]; planes in increasing RAAN per shell.
+    """
+    df = _checks.frame(phases, "phases", ("constellation", "status", "shell", "plane",
+                                          "raan_deg"), producer="plane_phases()")
+    _checks.finite_columns(df, "phases", ("plane", "raan_deg"), producer="plane_phases()")
+    ops = df[(df["status"] == "operational") & (df["plane"] >= 0)]
+    if ops.empty:
+        raise ValueError("phases holds no operational satellite in a plane (status "
+                         "'operational', plane >= 0)")
+    ang = np.radians(ops["raan_deg"].to_numpy(float))
+    keys = [ops["constellation"], ops["shell"], ops["plane"]]
+    g = pd.DataFrame({"s": np.sin(ang), "c": np.cos(ang)}, index=ops.index).groupby(
+        keys, sort=False)
+    out = g.size().rename("satellites").to_frame()
+    sums = g.sum()
+    out["raan_deg"] = np.mod(np.degrees(np.arctan2(sums["s"], sums["c"])), 360.0)
+    out = out.reset_index().sort_values(["constellation", "shell", "raan_deg"], kind="stable")
+    nxt = out.groupby(["constellation", "shell"], sort=False)["raan_deg"].transform(
+        lambda r: np.roll(r.to_numpy(), -1))
+    gap = np.mod(nxt - out["raan_deg"], 360.0)
+    single = out.groupby(["constellation", "shell"])["plane"].transform("size") == 1
+    out["gap_to_next_deg"] = np.where(single, 360.0, gap)
+    order = {label: k for k, label in enumerate(df["constellation"].unique())}
+    out = out.sort_values("constellation", key=lambda s: s.map(order), kind="stable")
+    return out[["constellation", "shell", "plane", "satellites", "raan_deg",
+                "gap_to_next_deg"]].reset_index(drop=True)
+
+
+def real_coverage_grids(constellations: dict, *, duration="24h", step="60s",
+                        spacing_deg=5.0, population=True) -> dict:
+    """Grid coverage of the operational satellites, inside the element sets' validity.
+
+    Times start at the latest epoch of the element-set constellations (the snapshot's
+    latest element epoch) and must end inside every element-set constellation's
+    :meth:`~satcloud.constellations.Constellation.validity_window`, so no satellite is
+    propagated far from its elements. Only ``status == "operational"`` satellites serve
+    (those still raising, deorbiting or debris do not); filed or deployed constellations
+    (all operational) are propagated over the same times.
+
+    Parameters
+    ----------
+    constellations : dict
+        Display name -> :class:`~satcloud.constellations.Constellation`, at least one
+        from element sets (as from :func:`real_comparison_set`).
+    duration : str or float, optional
+        Length of the time grid (e.g. ``"24h"``; seconds if a number). [s]
+    step : str or float, optional
+        Time step (e.g. ``"60s"``; seconds if a number). [s]
+    spacing_deg : float, optional
+        Global grid cell size. [deg]
+    population : bool, optional
+        Add the population weight of each cell (GeoNames cities).
+
+    Returns
+    -------
+    dict
+        Display name -> :func:`satcloud.coverage.grid_coverage` table, with the ``attrs``
+        of :func:`coverage_grids` (``n_satellites`` counts the operational satellites)
+        and ``start_utc`` (ISO time of the first step).
+
+    Raises
+    ------
+    ValueError
+        When no constellation holds element sets, one has no operational satellite, or
+        the times leave a validity window (the message gives the window).
+    """
+    constellations = _constellations(constellations)
+    real = {k: c for k, c in constellations.items()
+            if (c.satellites["model"] == "sgp4").any()}
+    if not real:
+        raise ValueError(f"constellations holds no element-set constellation (model "
+                         f"'sgp4'); got {list(constellations)} -- use coverage_grids() for "
+                         "filed ones")
+    start = max((c.epoch for c in real.values()), key=lambda t: t.utc.jd)
+    times = time_grid(start, duration=duration, step=step)
+    for label, c in real.items():
+        lo, hi = c.validity_window()
+        if times[0] < lo or times[-1] > hi:
+            raise ValueError(
+                f"duration={duration!r} from {times[0].utc.isot} UTC runs to "
+                f"{times[-1].utc.isot}, outside the validity window of {label!r} "
+                f"({lo.utc.isot} to {hi.utc.isot} UTC, element sets at most 3 days old); "
+                "shorten duration")
+    ops = {}
+    for label, c in constellations.items():
+        keep = (c.satellites["status"] == "operational").to_numpy()
+        if not keep.any():
+            raise ValueError(f"constellations[{label!r}] has no operational satellite "
+                             f"(statuses {sorted(c.satellites['status'].unique())})")
+        ops[label] = c if keep.all() else c.subset(keep)
+    grids = coverage_grids(ops, duration=duration, step=step, spacing_deg=spacing_deg,
+                           population=population, start=start)
+    for g in grids.values():
+        g.attrs["start_utc"] = start.utc.isot
+    return grids
