@@ -161,7 +161,8 @@ def rows(f: dict, p: dict) -> list[dict]:
     q_s_note = "MIC-13: loaded download p95 175 ms (components comonotone)"
 
     def queueing(preset, basis, note):
-        add(preset, "queueing", "loaded", "shift_ms", 0.0, basis, note, MICHEL_SRC,
+        add(preset, "queueing", "loaded", "shift_ms", 0.0, "assumed",
+            "structural: an empty buffer adds no queueing (shift 0)", MICHEL_SRC,
             MICHEL_DOI)
         add(preset, "queueing", "loaded", "median_ms", f["q_med"], basis,
             q_med_note if basis == "fitted" else note, MICHEL_SRC, MICHEL_DOI)
