@@ -1039,6 +1039,26 @@ case(_SC + "constellations.elevation_sweep")(lambda: {
                        .constellation("o3b-mpower")},
     "min_elevations_deg": (10, 30), "duration": "15min", "step": "300s", "spacing_deg": 30.0})
 
+
+
+@functools.cache
+def _real_pair():
+    from satcloud.scenarios.constellations import real_comparison_set
+    return real_comparison_set("2020-10-29", count=40)
+
+
+simple(_SC + "constellations.real_comparison_set", as_of="2020-10-29", count=40,
+       plane_order="spread")
+case(_SC + "constellations.status_table")(lambda: {"constellations": dict(_real_pair())})
+case(_SC + "constellations.shell_fill_table")(lambda: {"constellations": dict(_real_pair())})
+case(_SC + "constellations.plane_phases")(lambda: {"constellations": dict(_real_pair())})
+case(_SC + "constellations.plane_table")(lambda: {
+    "phases": __import__("satcloud.scenarios.constellations", fromlist=["x"])
+    .plane_phases(dict(_real_pair()))})
+case(_SC + "constellations.real_coverage_grids")(lambda: {
+    "constellations": dict(_real_pair()), "duration": "10min", "step": "300s",
+    "spacing_deg": 30.0, "population": False})
+
 # datacenter
 case(_SC + "datacenter.remote_sites")(lambda: {"names": ("Funafuti (Tuvalu)",)})
 def _dc_sites():
@@ -1329,6 +1349,13 @@ case("satcloud.plots.in_view_by_latitude_compared")(lambda: {
     "in_view": pd.DataFrame({"constellation": ["A", "A", "B"],
                              "lat_deg": [-45.0, 45.0, 0.0], "mean_in_view": [2.0, 30.0, 1.0]}),
     "colors": {"A": "#D55E00", "B": "#0072B2"}, "dashed": ["B"], "title": "t",
+    "figsize": (3.0, 2.0)})
+case("satcloud.plots.plane_phases_compared")(lambda: {
+    "phases": pd.DataFrame({"constellation": ["A", "A", "B"],
+                            "status": ["operational", "raising", "operational"],
+                            "raan_deg": [0.0, 90.0, 10.0],
+                            "arg_latitude_deg": [0.0, 180.0, 360.0]}),
+    "colors": {"A": "#D55E00", "B": "#0072B2"}, "title": "t", "panel_titles": {"A": "a"},
     "figsize": (3.0, 2.0)})
 case("satcloud.plots.coverage_sweeps")(lambda: {
     "deployment": pd.DataFrame({"variant": ["spread", "spread", "adjacent"],
