@@ -12,7 +12,7 @@ Filings give altitude, inclination, planes and satellites per plane, not the Wal
 phasing factor F. Defaults chosen here (override with ``phasing=``):
 
 - **F = 1** for every Walker-delta shell: the smallest non-zero inter-plane phasing
-  (adjacent planes offset by 360/T deg), Walker's (1984) conventional choice, and one
+  (adjacent planes offset by 360/T deg), Walker's [1]_ conventional choice, and one
   that avoids the F = 0 "all planes in step" configuration whose satellites meet at the
   plane crossings.
 - **Walker star** (planes spread over 180 deg of RAAN, not 360) for the near-polar
@@ -87,6 +87,11 @@ matches the filed shell (``starlink-gen1``/``starlink-gen2`` rows) within 25 km 
 0.3 deg (nearest), else ``filed_shell`` is ``""``. The rule is transparent, not an
 authority: SpaceX does not publish satellite status; Jonathan McDowell's Starlink
 statistics (planet4589.org) classify by the same kind of altitude history.
+
+References
+----------
+.. [1] J. G. Walker, "Satellite constellations", *Journal of the British Interplanetary Society*
+   37, 559-572, 1984 (no DOI).
 """
 
 from __future__ import annotations
@@ -182,6 +187,17 @@ def geostationary_altitude_km() -> float:
     For i = 0, e = 0 the J2 secular rates add up to d(lambda)/dt = n (1 + 3 J2 (R/a)^2);
     setting it equal to the Earth rotation rate and iterating gives a ~ 42,166 km,
     i.e. 35,788 km altitude (vs 35,786 km without J2). [km]
+
+    Returns
+    -------
+    float
+        Altitude above the WGS84 equatorial radius. [km]
+
+    Examples
+    --------
+    >>> from satcloud.constellations import geostationary_altitude_km
+    >>> print(f"{geostationary_altitude_km():.1f}")
+    35788.1
     """
     a = (MU_EARTH_KM3_S2 / SIDEREAL_RATE_RAD_S**2) ** (1.0 / 3.0)
     for _ in range(20):
@@ -489,7 +505,7 @@ class Constellation:
             Satellites per plane S >= 1 (T = P S).
         phasing : int, optional
             Walker phasing factor F in [0, P - 1]: satellite k of plane j has mean
-            anomaly 360 k / S + 360 F j / T at the epoch (Walker 1984). Default 1
+            anomaly 360 k / S + 360 F j / T at the epoch (Walker [1]_). Default 1
             (0 for a single plane).
         min_elevation_deg : float, optional
             User terminal minimum elevation, in [0, 90]. [deg]
@@ -516,6 +532,26 @@ class Constellation:
         Returns
         -------
         Constellation
+
+        References
+        ----------
+        .. [1] J. G. Walker, "Satellite constellations", *Journal of the British Interplanetary
+           Society* 37, 559-572, 1984 (no DOI).
+
+        Examples
+        --------
+        A 53 deg : 20/4/1 shell at 550 km: satellite k of plane j sits at mean anomaly
+        360 k / 5 + 360 x 1 x j / 20 deg, and plane j at RAAN 90 j deg:
+
+        >>> from satcloud.constellations import Constellation
+        >>> shell = Constellation.walker(550.0, 53.0, planes=4, sats_per_plane=5, phasing=1)
+        >>> len(shell)
+        20
+        >>> shell.satellites[["plane", "slot", "raan_deg", "mean_anomaly_deg"]].iloc[[1, 5, 6]]
+           plane  slot  raan_deg  mean_anomaly_deg
+        1      0     1       0.0              72.0
+        5      1     0      90.0              18.0
+        6      1     1      90.0              90.0
         """
         _check_elements(altitude_km, inclination_deg, eccentricity)
         p = _check_int(planes, "planes", 1)
@@ -600,7 +636,7 @@ class Constellation:
     @classmethod
     def from_omm(cls, source, *, format=None, name="omm", min_elevation_deg=25.0,
                  band_user="", errors="raise", plane_tolerance_deg=2.0) -> Constellation:
-        """Satellites from CCSDS OMM element sets (CelesTrak CSV, JSON or XML), via SGP4.
+        """Satellites from CCSDS OMM element sets [1]_ (CelesTrak CSV, JSON or XML), via SGP4.
 
         Parameters
         ----------
@@ -609,6 +645,11 @@ class Constellation:
         format : {"csv", "json", "xml"}, optional
             Default: from the file suffix or the text's first character.
         Other parameters as in :meth:`from_tle`.
+
+        References
+        ----------
+        .. [1] CCSDS, *Orbit Data Messages*, Recommended Standard CCSDS 502.0-B-2, Blue Book,
+           November 2009. https://public.ccsds.org/Pubs/502x0b2c1e2.pdf
         """
         from satcloud.tle import parse_omm
 
@@ -672,7 +713,8 @@ class Constellation:
 
 
 def _rv_to_elements(r, v):
-    """Classical elements from a state (Vallado algorithm 9): a, e, i, raan, argp, M."""
+    """Classical elements from a state (algorithm 9 of Vallado's textbook, docs/references.md
+    ``vallado2013``): a, e, i, raan, argp, M."""
     mu = MU_EARTH_KM3_S2
     r = np.asarray(r, float)
     v = np.asarray(v, float)
@@ -1015,11 +1057,11 @@ def sun_synchronous_orbit(altitude_km: float = 550.0, ltan_h: float = 22.5, epoc
     """A circular sun-synchronous orbit as a ``boinor`` ``Orbit`` (GCRS elements).
 
     The inclination is :func:`satcloud.orbits.sun_synchronous_inclination_deg` (the J2
-    nodal precession equals the mean Sun's motion, Vallado, 4th ed., eq. 11-14). The
+    nodal precession equals the mean Sun's motion, Vallado [1]_, eq. 11-14). The
     ascending node sits at a chosen local *mean* solar time (LTAN): at the epoch ``t``
     the node crosses longitude ``lon = RAAN_CIRS - ERA(t)``, whose local mean time is
     ``UT1(t) + lon / 15``, so the node's right ascension in the CIRS (the frame of the
-    J2 propagator) is ``ERA(t) + 15 (LTAN - UT1(t))`` [deg] (Vallado, 4th ed., sec. 11.4,
+    J2 propagator) is ``ERA(t) + 15 (LTAN - UT1(t))`` [deg] (Vallado [1]_, sec. 11.4,
     sun-synchronous orbits and local time of the node). boinor's orbits live in the
     GCRS, so the GCRS elements are corrected by fixed-point steps through
     :meth:`Constellation.from_orbits` until the CIRS inclination and RAAN hit the
@@ -1049,8 +1091,8 @@ def sun_synchronous_orbit(altitude_km: float = 550.0, ltan_h: float = 22.5, epoc
 
     References
     ----------
-    D. A. Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed.,
-    Microcosm Press (2013), sec. 11.4 and eq. 11-14.
+    .. [1] D. A. Vallado (with W. D. McClain), *Fundamentals of Astrodynamics and Applications*,
+       4th ed., Microcosm Press, Hawthorne, CA, 2013 (a book, no DOI).
     """
     from astropy import units as u
     from boinor.bodies import Earth

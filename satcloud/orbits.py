@@ -5,8 +5,7 @@ Two propagators, chosen per satellite by the constellation's ``model`` column:
 ``"j2"`` -- mean elements (filings, Walker shells, boinor orbits)
     Two-body motion plus the secular drift of the right ascension of the ascending
     node, the argument of perigee and the mean anomaly caused by the Earth's
-    oblateness J2 (first order; Vallado, *Fundamentals of Astrodynamics and
-    Applications*, 4th ed., eqs. 9-41, 9-42 and 9-43; Kozai 1959):
+    oblateness J2 (first order; Vallado [1]_, eqs. 9-41, 9-42 and 9-43; Kozai [2]_):
 
     .. math::
 
@@ -21,9 +20,8 @@ Two propagators, chosen per satellite by the constellation's ``model`` column:
     not modelled: these are mean positions, as right as the filings they come from.
 
 ``"sgp4"`` -- TLE/OMM element sets
-    SGP4 (Vallado et al. 2006, AIAA 2006-6753), giving TEME positions; TEME ->
-    Earth-fixed by the rotation R3(GMST 1982) with UT1, the convention of Vallado (2006)
-    and of skyfield. Near-Earth element sets (period < 225 min) go by default through
+    SGP4 (Vallado et al. [3]_), giving TEME positions; TEME -> Earth-fixed by the
+    rotation R3(GMST 1982) with UT1, the convention of that paper and of skyfield. Near-Earth element sets (period < 225 min) go by default through
     :mod:`satcloud._core.sgp4`, a vectorised numba port of the near-Earth ``sgp4``
     with the rotation fused in (same results as ``sgp4.api.SatrecArray`` to < 1e-6 km;
     the library's ``sgp4init`` decides near-Earth vs deep-space); deep-space sets (SDP4)
@@ -31,6 +29,8 @@ Two propagators, chosen per satellite by the constellation's ``model`` column:
     :class:`sgp4.api.SatrecArray`. Polar motion is neglected in both
     paths: |x_p|, |y_p| < 0.5 arcsec, i.e. < 15 m at the Earth's surface and < 20 m at
     LEO, < 0.1 km at GEO.
+
+Constants: mu and the equatorial radius of WGS84/EGM96 [4]_; J2 of EGM96.
 
 Time and Earth orientation
 --------------------------
@@ -44,6 +44,20 @@ Time is processed in chunks (``chunk_steps``) so that temporaries stay around 10
 the result array itself is ``T x N x 3`` (8 bytes each for float64, 4 for float32:
 use ``dtype=np.float32`` -- 0.5 m resolution at LEO -- or :func:`iter_propagate` for very
 large problems, e.g. Starlink Gen2 over a day at 30 s).
+
+References
+----------
+.. [1] D. A. Vallado (with W. D. McClain), *Fundamentals of Astrodynamics and Applications*, 4th
+   ed., Microcosm Press, Hawthorne, CA, 2013 (a book, no DOI).
+.. [2] Y. Kozai, "The motion of a close earth satellite", *The Astronomical Journal* 64,
+   367-377, 1959 (DOI not verified).
+   https://ui.adsabs.harvard.edu/abs/1959AJ.....64..367K/abstract
+.. [3] D. A. Vallado, P. Crawford, R. Hujsak and T. S. Kelso, "Revisiting Spacetrack Report #3",
+   AIAA/AAS Astrodynamics Specialist Conference, 2006, paper AIAA 2006-6753.
+   doi:10.2514/6.2006-6753
+.. [4] National Imagery and Mapping Agency, "Department of Defense World Geodetic System 1984",
+   Technical Report TR8350.2, 3rd ed., Amendment 1, 2000.
+   https://earth-info.nga.mil/GandG/publications/tr8350.2/tr8350_2.html
 """
 
 from __future__ import annotations
@@ -86,7 +100,7 @@ __all__ = [
     "tle_along_track_error_km",
 ]
 
-#: Earth's gravitational parameter, EGM96/WGS84 (NIMA TR8350.2). [km^3/s^2]
+#: Earth's gravitational parameter, EGM96/WGS84 (module References [4]). [km^3/s^2]
 MU_EARTH_KM3_S2 = 398600.4418
 #: Equatorial radius, WGS84. [km]
 R_EARTH_KM = 6378.137
@@ -151,6 +165,12 @@ def tle_along_track_error_km(age_days) -> tuple:
        Report #3", AIAA 2006-6753 (2006). doi:10.2514/6.2006-6753
     .. [3] D. A. Vallado, P. J. Cefola, "Two-line element sets - practice and use",
        IAC-12-C1.6.12, 63rd International Astronautical Congress (2012).
+
+    Examples
+    --------
+    >>> from satcloud.orbits import tle_along_track_error_km
+    >>> [float(x) for x in tle_along_track_error_km(2.0)]     # 1 km + (1 or 3 km/day) x 2 days
+    [3.0, 7.0]
     """
     age = np.abs(check_range(age_days, "age_days", -1e5, 1e5, unit="day", finite=True))
     low, high = TLE_ERROR_GROWTH_KM_PER_DAY
@@ -216,6 +236,12 @@ def mean_motion_rad_s(a_km) -> np.ndarray:
     ----------
     a_km : array_like
         Semi-major axis. [km]
+
+    Examples
+    --------
+    >>> from satcloud.orbits import mean_motion_rad_s
+    >>> print(f"{float(mean_motion_rad_s(7000.0)):.4e}")    # sqrt(398600.4418 / 7000^3)
+    1.0780e-03
     """
     a = check_range(a_km, "a_km", 0.0, None, low_open=True, unit="km", finite=True)
     with np.errstate(over="ignore", divide="ignore"):
@@ -229,6 +255,16 @@ def orbital_period_s(altitude_km) -> np.ndarray:
     ----------
     altitude_km : array_like
         Altitude above the WGS84 equatorial radius. [km]
+
+    Examples
+    --------
+    Kepler's third law for a = 6378.137 + 550 km: 2 pi sqrt(6928.137^3 / 398600.4418)
+    = 5,739 s (95.65 min); GEO's 35,786 km gives one sidereal day (86,164 s):
+
+    >>> import numpy as np
+    >>> from satcloud.orbits import orbital_period_s
+    >>> np.round(orbital_period_s([550.0, 35786.0]))
+    array([ 5739., 86164.])
     """
     h = check_range(altitude_km, "altitude_km", 100.0, None, unit="km", finite=True)
     a = R_EARTH_KM + h
@@ -262,10 +298,22 @@ def j2_secular_rates(a_km, eccentricity, inclination_deg):
 
     References
     ----------
-    .. [1] D. A. Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed.,
-       Microcosm Press, Hawthorne, CA (2013).
+    .. [1] D. A. Vallado (with W. D. McClain), *Fundamentals of Astrodynamics and
+       Applications*, 4th ed., Microcosm Press, Hawthorne, CA, 2013 (a book, no DOI).
     .. [2] Y. Kozai, "The motion of a close earth satellite", *The Astronomical
-       Journal* 64, 367-377 (1959).
+       Journal* 64, 367-377, 1959 (DOI not verified).
+       https://ui.adsabs.harvard.edu/abs/1959AJ.....64..367K/abstract
+
+    Examples
+    --------
+    The ISS-like orbit (400 km, 51.6 deg) regresses its node by ~5.0 deg/day, the
+    textbook figure:
+
+    >>> import numpy as np
+    >>> from satcloud.orbits import R_EARTH_KM, j2_secular_rates
+    >>> raan_rate, argp_rate, _ = j2_secular_rates(R_EARTH_KM + 400.0, 0.0, 51.6)
+    >>> print(f"{np.degrees(raan_rate) * 86400:.2f} {np.degrees(argp_rate) * 86400:.2f}")
+    -5.00 3.74
     """
     check_shapes(a_km=a_km, eccentricity=eccentricity, inclination_deg=inclination_deg)
     a = check_range(a_km, "a_km", 0.0, None, low_open=True, unit="km", finite=True)
@@ -295,6 +343,14 @@ def nodal_period_s(altitude_km, inclination_deg, eccentricity=0.0) -> np.ndarray
         Inclination. [deg]
     eccentricity : array_like, optional
         Eccentricity, in [0, 1). [-]
+
+    Examples
+    --------
+    J2 shortens the 550 km / 53 deg period by 3.5 s from Kepler's 5,739.0 s:
+
+    >>> from satcloud.orbits import nodal_period_s
+    >>> print(f"{float(nodal_period_s(550.0, 53.0)):.1f}")
+    5735.5
     """
     check_shapes(altitude_km=altitude_km, inclination_deg=inclination_deg,
                  eccentricity=eccentricity)
@@ -318,8 +374,17 @@ def sun_synchronous_inclination_deg(altitude_km, eccentricity=0.0) -> np.ndarray
 
     References
     ----------
-    .. [1] D. A. Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed.,
-       Microcosm Press, Hawthorne, CA (2013).
+    .. [1] D. A. Vallado (with W. D. McClain), *Fundamentals of Astrodynamics and
+       Applications*, 4th ed., Microcosm Press, Hawthorne, CA, 2013 (a book, no DOI).
+
+    Examples
+    --------
+    At 800 km a sun-synchronous orbit is inclined 98.6 deg, as for the classical
+    Earth-observation missions:
+
+    >>> from satcloud.orbits import sun_synchronous_inclination_deg
+    >>> print(f"{float(sun_synchronous_inclination_deg(800.0)):.2f}")
+    98.60
     """
     check_shapes(altitude_km=altitude_km, eccentricity=eccentricity)
     h = check_range(altitude_km, "altitude_km", 100.0, None, unit="km", finite=True)
@@ -460,7 +525,7 @@ def _check_finite_elements(el: dict, idx: np.ndarray, sats: pd.DataFrame) -> Non
 
 
 def _kepler_E(m, e, iterations=8):
-    """Eccentric anomaly from mean anomaly (Newton; Vallado algorithm 2). [rad]"""
+    """Eccentric anomaly from mean anomaly (Newton; algorithm 2 of module References [1]). [rad]"""
     m = np.remainder(m, 2.0 * np.pi)
     big = e > 0.8
     ecc_anom = np.where(big, np.pi, m + e * np.sin(m))
@@ -558,7 +623,7 @@ def _near_earth_mask(satrecs) -> np.ndarray:
     """True for element sets that SGP4 propagates near-Earth (period < 225 min).
 
     The test is the C++ library's own: ``Satrec.method == 'n'`` after ``sgp4init``
-    (``2 pi / n_unkozai < 225`` min; AIAA 2006-6753, sec. "Deep space").
+    (``2 pi / n_unkozai < 225`` min; module References [3], sec. "Deep space").
     """
     return np.array([s.method == _NEAR_EARTH for s in satrecs], dtype=bool)
 
@@ -854,7 +919,7 @@ def propagate(constellation, times, *, inertial=False, dtype=np.float64, chunk_s
         SGP4 implementation for TLE/OMM satellites. ``"auto"`` (default) and ``"numba"``:
         near-Earth element sets (period < 225 min, as ``sgp4init`` classifies them) through
         satcloud's vectorised, parallel numba port of the near-Earth ``sgp4`` of Vallado
-        et al., AIAA 2006-6753 (:mod:`satcloud._core.sgp4`; same positions as
+        et al. [1]_ (:mod:`satcloud._core.sgp4`; same positions as
         ``sgp4.api.SatrecArray`` to < 1e-6 km, same error codes), deep-space sets (SDP4)
         through ``SatrecArray``; ``"auto"`` falls back to ``SatrecArray`` if numba is
         missing, ``"numba"`` then raises ImportError. ``"satrec"``: every set through
@@ -874,6 +939,12 @@ def propagate(constellation, times, *, inertial=False, dtype=np.float64, chunk_s
         non-finite (named; never returned as NaN), or a result larger than
         :data:`satcloud._validate.MAX_ARRAY_BYTES` (the message gives the estimate in GB
         and suggests a larger ``step``, ``dtype=np.float32`` or :func:`iter_propagate`).
+
+    References
+    ----------
+    .. [1] D. A. Vallado, P. Crawford, R. Hujsak and T. S. Kelso, "Revisiting Spacetrack Report
+       #3", AIAA/AAS Astrodynamics Specialist Conference, 2006, paper AIAA 2006-6753.
+       doi:10.2514/6.2006-6753
     """
     _check_constellation(constellation)
     t = _check_times(times)

@@ -1,12 +1,12 @@
 """TLE and OMM parsing with line-precise errors, through ``sgp4``.
 
-Two-line element sets follow the NORAD format (CelesTrak, "FAQs: Two-Line Element Set
-Format"; Vallado et al. 2006): 69-character lines, line 1 and line 2 carrying the same
+Two-line element sets follow the NORAD format (Kelso [1]_; Vallado et al. [2]_):
+69-character lines, line 1 and line 2 carrying the same
 satellite number, a modulo-10 checksum in column 69 (digits count their value, ``-``
 counts 1, everything else 0). Names may precede an element set as a plain line or as
 ``0 NAME`` (Space-Track 3LE). Blank lines and lines starting with ``#`` are ignored.
 
-OMM (CCSDS 502.0-B-2 Orbit Mean-Elements Message) is read in the three forms CelesTrak
+OMM (CCSDS 502.0-B-2 [3]_ Orbit Mean-Elements Message) is read in the three forms CelesTrak
 serves: CSV (a header row of OMM keywords), JSON (a list of objects with the same
 keywords) and XML (``sgp4.omm.parse_xml``); each record becomes a ``Satrec`` through
 ``sgp4.omm.initialize``.
@@ -14,6 +14,16 @@ keywords) and XML (``sgp4.omm.parse_xml``); each record becomes a ``Satrec`` thr
 Every malformed entry raises :class:`TLEError` (a ``ValueError``) naming the line (or
 record) and the reason. With ``errors="skip"`` the bad entries are dropped, listed in
 the result's ``skipped`` as ``(line_number, reason)``, and a warning says how many.
+
+References
+----------
+.. [1] T. S. Kelso, "FAQs: Two-Line Element Set Format", CelesTrak.
+   https://celestrak.org/columns/v04n03/
+.. [2] D. A. Vallado, P. Crawford, R. Hujsak and T. S. Kelso, "Revisiting Spacetrack Report #3",
+   AIAA/AAS Astrodynamics Specialist Conference, 2006, paper AIAA 2006-6753.
+   doi:10.2514/6.2006-6753
+.. [3] CCSDS, *Orbit Data Messages*, Recommended Standard CCSDS 502.0-B-2, Blue Book, November
+   2009. https://public.ccsds.org/Pubs/502x0b2c1e2.pdf
 """
 
 from __future__ import annotations
@@ -168,6 +178,20 @@ def tle_checksum(line: str) -> int:
     ----------
     line : str
         A TLE line (the first 68 characters count).
+
+    Returns
+    -------
+    int
+        The digit column 69 must hold, in [0, 9].
+
+    Examples
+    --------
+    The ISS element set of 2008-09-20 (the example of Kelso's TLE FAQ and of
+    Wikipedia's "Two-line element set" page) ends both lines with 7:
+
+    >>> from satcloud.tle import tle_checksum
+    >>> tle_checksum("1 25544U 98067A   08264.51782528 -.00002182  00000-0 -11606-4 0  2927")
+    7
     """
     if not isinstance(line, str):
         raise TypeError(f"line must be a string (a TLE line), got {line!r:.100}")
@@ -277,6 +301,24 @@ def parse_tle(source, *, errors="raise") -> ParseResult:
         Wrong checksum, short line, mismatched satellite numbers, line 2 before line 1
         or line 1 not followed by line 2, or a field SGP4 cannot read; the message gives
         the 1-based line number and the reason.
+
+    Examples
+    --------
+    >>> from satcloud.tle import TLEError, parse_tle
+    >>> text = "\\n".join([
+    ...     "ISS (ZARYA)",
+    ...     "1 25544U 98067A   08264.51782528 -.00002182  00000-0 -11606-4 0  2927",
+    ...     "2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.72125391563537"])
+    >>> iss = parse_tle(text).records[0]
+    >>> iss.name, iss.satrec.satnum, round(float(iss.satrec.inclo), 6)   # 51.6416 deg in rad
+    ('ISS (ZARYA)', 25544, 0.901316)
+
+    A wrong checksum is named with its line:
+
+    >>> parse_tle(text.replace("563537", "563538"))
+    Traceback (most recent call last):
+    ...
+    satcloud.tle.TLEError: line 3: checksum mismatch: column 69 says 8, computed 7
     """
     check_choice(errors, "errors", ("raise", "skip"))
     lines = _read(source).splitlines()

@@ -11,17 +11,39 @@
 Sources
 -------
 - Aperture gain and 3 dB beamwidth of a uniformly illuminated, tapered parabolic
-  reflector: Maral & Bousquet, *Satellite Communications Systems*, 5th ed. (2009),
-  chapter 5 (antenna gain, theta_3dB = 70 lambda/D degrees, pointing loss
-  12 (theta/theta_3dB)^2 dB); Pratt, Bostian & Allnutt, *Satellite
-  Communications*, 2nd ed. (2003), ch. 4.
+  reflector: Maral and Bousquet [1]_, chapter 5 (antenna gain, theta_3dB = 70 lambda/D
+  degrees, pointing loss 12 (theta/theta_3dB)^2 dB); Pratt, Bostian and Allnutt [2]_,
+  ch. 4.
 - Scan loss of a planar phased array: the projected aperture shrinks as cos(theta_s)
   (n = 1); embedded element patterns make practical arrays fall faster, n ~ 1.2-1.5
-  (Mailloux, *Phased Array Antenna Handbook*, 3rd ed. (2017), ch. 1).
+  (Mailloux [3]_, ch. 1).
   The default n = 1.2 is an assumption within that range; override it.
-- EIRP = P_t + G_t - L_t: Maral & Bousquet ch. 5. A dish of another diameter at the
+- EIRP = P_t + G_t - L_t: Maral and Bousquet [1]_, ch. 5. A dish of another diameter at the
   same power and aperture efficiency scales the gain, hence the EIRP, by
   20 log10(D / D_ref) (gain grows as D^2).
+
+References
+----------
+.. [1] G. Maral and M. Bousquet, *Satellite Communications Systems: Systems, Techniques and
+   Technology*, 5th ed., Wiley, 2009 (DOI not verified).
+.. [2] T. Pratt, C. W. Bostian and J. E. Allnutt, *Satellite Communications*, 2nd ed., Wiley,
+   2003 (DOI not verified).
+.. [3] R. J. Mailloux, *Phased Array Antenna Handbook*, 3rd ed., Artech House, 2017 (DOI not
+   verified).
+
+Examples
+--------
+A 60 cm Ku-band dish (12 GHz, efficiency 0.6) has ~35.3 dBi of gain and a ~2.9 deg
+beam; a flat panel of 1,000 patches (5 dBi each) has 35 dBi at broadside and loses
+10 x 1.2 x log10(cos 40 deg) = -1.39 dB when it scans 40 deg:
+
+>>> from satcloud.links import antennas
+>>> print(f"{float(antennas.parabolic_gain_dbi(0.6, 12.0)):.1f} dBi, "
+...       f"{float(antennas.beamwidth_3db_deg(0.6, 12.0)):.2f} deg")
+35.3 dBi, 2.91 deg
+>>> g0 = antennas.phased_array_boresight_gain_dbi(1000)
+>>> print(f"{float(g0):.1f} dBi -> {float(antennas.phased_array_gain_dbi(g0, 40.0)):.2f} dBi")
+35.0 dBi -> 33.61 dBi
 """
 
 from __future__ import annotations
@@ -51,7 +73,7 @@ __all__ = [
     "watts_to_dbw",
 ]
 
-#: Factor k of theta_3dB = k lambda / D (Maral & Bousquet ch. 5). [deg]
+#: Factor k of theta_3dB = k lambda / D (Maral and Bousquet ch. 5; module References [1]). [deg]
 BEAMWIDTH_FACTOR_DEG = 70.0
 #: Largest dish diameter accepted (the largest steerable dishes are ~100 m). [m]
 MAX_DISH_DIAMETER_M = 100.0
@@ -101,6 +123,14 @@ def parabolic_gain_dbi(antenna_diameter_m, freq_ghz, antenna_efficiency=0.6) -> 
     -------
     numpy.ndarray
         ``10 log10(eta (pi D f / c)^2)``. [dBi]
+
+    Examples
+    --------
+    ``10 log10(0.6 (pi 1.2 m 20e9 Hz / c)^2)`` = 45.8 dBi for a 1.2 m dish at 20 GHz:
+
+    >>> from satcloud.links.antennas import parabolic_gain_dbi
+    >>> print(f"{float(parabolic_gain_dbi(1.2, 20.0)):.2f}")
+    45.79
     """
     check_shapes(antenna_diameter_m=antenna_diameter_m, freq_ghz=freq_ghz,
                  antenna_efficiency=antenna_efficiency)
@@ -125,13 +155,24 @@ def beamwidth_3db_deg(antenna_diameter_m, freq_ghz,
     freq_ghz : array_like
         Frequency, > 0. [GHz]
     factor_deg : float
-        k in ``k lambda / D``; 70 for the usual tapered illumination (Maral &
-        Bousquet ch. 5), 58.4 for uniform illumination. [deg]
+        k in ``k lambda / D``; 70 for the usual tapered illumination (Maral and
+        Bousquet [1]_, ch. 5), 58.4 for uniform illumination. [deg]
 
     Returns
     -------
     numpy.ndarray
         ``k lambda / D``. [deg]
+
+    References
+    ----------
+    .. [1] G. Maral and M. Bousquet, *Satellite Communications Systems: Systems, Techniques and
+       Technology*, 5th ed., Wiley, 2009 (DOI not verified).
+
+    Examples
+    --------
+    >>> from satcloud.links.antennas import beamwidth_3db_deg
+    >>> print(f"{float(beamwidth_3db_deg(1.2, 20.0)):.3f}")    # 70 x 0.01499 m / 1.2 m
+    0.874
     """
     check_shapes(antenna_diameter_m=antenna_diameter_m, freq_ghz=freq_ghz,
                  factor_deg=factor_deg)
@@ -150,7 +191,7 @@ def gain_from_beamwidth_dbi(beamwidth_deg, antenna_efficiency=0.6,
     """Gain of a reflector antenna with a given 3 dB beamwidth.
 
     Eliminating lambda / D between the gain and beamwidth formulas gives
-    ``G = eta (pi k / theta_3dB)^2`` (Maral & Bousquet ch. 5, ``G = eta (70 pi /
+    ``G = eta (pi k / theta_3dB)^2`` (Maral and Bousquet [1]_, ch. 5, ``G = eta (70 pi /
     theta_3dB)^2``). Useful for satellite spot beams known only by their width.
 
     Parameters
@@ -166,6 +207,19 @@ def gain_from_beamwidth_dbi(beamwidth_deg, antenna_efficiency=0.6,
     -------
     numpy.ndarray
         Boresight gain. [dBi]
+
+    References
+    ----------
+    .. [1] G. Maral and M. Bousquet, *Satellite Communications Systems: Systems, Techniques and
+       Technology*, 5th ed., Wiley, 2009 (DOI not verified).
+
+    Examples
+    --------
+    The gain of a dish recovered from its own beamwidth (lambda / D cancels):
+
+    >>> from satcloud.links.antennas import beamwidth_3db_deg, gain_from_beamwidth_dbi
+    >>> print(f"{float(gain_from_beamwidth_dbi(beamwidth_3db_deg(1.2, 20.0))):.2f}")
+    45.79
     """
     check_shapes(beamwidth_deg=beamwidth_deg, antenna_efficiency=antenna_efficiency,
                  factor_deg=factor_deg)
@@ -192,8 +246,21 @@ def pointing_loss_db(offset_deg, beamwidth_deg) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        ``12 (theta / theta_3dB)^2`` (Maral & Bousquet ch. 5); valid within the
+        ``12 (theta / theta_3dB)^2`` (Maral and Bousquet [1]_, ch. 5); valid within the
         main lobe, roughly theta < theta_3dB. [dB]
+
+    References
+    ----------
+    .. [1] G. Maral and M. Bousquet, *Satellite Communications Systems: Systems, Techniques and
+       Technology*, 5th ed., Wiley, 2009 (DOI not verified).
+
+    Examples
+    --------
+    Half a beamwidth off boresight costs 12 x 0.5^2 = 3 dB (the definition of theta_3dB):
+
+    >>> from satcloud.links.antennas import pointing_loss_db
+    >>> print(float(pointing_loss_db(1.0, 2.0)))
+    3.0
     """
     check_shapes(offset_deg=offset_deg, beamwidth_deg=beamwidth_deg)
     off = check_range(offset_deg, "offset_deg", 0.0, None, unit="deg", finite=True)
@@ -211,13 +278,18 @@ def phased_array_boresight_gain_dbi(n_elements, element_gain_dbi=5.0) -> np.ndar
     n_elements : array_like
         Number of radiating elements, >= 1. [-]
     element_gain_dbi : array_like
-        Gain of one embedded element at broadside; ~5 dBi for a patch (Mailloux
+        Gain of one embedded element at broadside; ~5 dBi for a patch (Mailloux [1]_,
         ch. 1). [dBi]
 
     Returns
     -------
     numpy.ndarray
         ``10 log10 N + G_element``. [dBi]
+
+    References
+    ----------
+    .. [1] R. J. Mailloux, *Phased Array Antenna Handbook*, 3rd ed., Artech House, 2017 (DOI not
+       verified).
     """
     check_shapes(n_elements=n_elements, element_gain_dbi=element_gain_dbi)
     n = check_range(n_elements, "n_elements", 1.0, None, finite=True)
@@ -238,12 +310,25 @@ def phased_array_gain_dbi(boresight_gain_dbi, scan_angle_deg,
         Angle between the array normal and the beam, in [0, 90). [deg]
     scan_loss_exponent : array_like
         n of the ``cos^n`` scan loss, in [0, 10]: 1 for the projected aperture
-        alone, 1.2-1.5 typical with element patterns (Mailloux ch. 1). [-]
+        alone, 1.2-1.5 typical with element patterns (Mailloux [1]_, ch. 1). [-]
 
     Returns
     -------
     numpy.ndarray
         ``G0 + 10 n log10(cos theta_s)``. [dBi]
+
+    References
+    ----------
+    .. [1] R. J. Mailloux, *Phased Array Antenna Handbook*, 3rd ed., Artech House, 2017 (DOI not
+       verified).
+
+    Examples
+    --------
+    With n = 1 the loss is the projected aperture alone: cos 60 deg = 1/2, -3.01 dB:
+
+    >>> from satcloud.links.antennas import phased_array_gain_dbi
+    >>> print(f"{float(phased_array_gain_dbi(30.0, 60.0, scan_loss_exponent=1.0)):.2f}")
+    26.99
     """
     check_shapes(boresight_gain_dbi=boresight_gain_dbi, scan_angle_deg=scan_angle_deg,
                  scan_loss_exponent=scan_loss_exponent)
@@ -272,6 +357,14 @@ def scan_angle_deg(elevation_deg, azimuth_deg=0.0, boresight_elevation_deg=90.0,
     -------
     numpy.ndarray
         Great-circle angle between the two directions, in [0, 180]. [deg]
+
+    Examples
+    --------
+    For a flat panel facing the zenith the scan angle is 90 deg minus the elevation:
+
+    >>> from satcloud.links.antennas import scan_angle_deg
+    >>> print(f"{float(scan_angle_deg(35.0, azimuth_deg=120.0)):.1f}")
+    55.0
     """
     check_shapes(elevation_deg=elevation_deg, azimuth_deg=azimuth_deg,
                  boresight_elevation_deg=boresight_elevation_deg,
@@ -298,6 +391,12 @@ def watts_to_dbw(power_w) -> np.ndarray:
     -------
     numpy.ndarray
         ``10 log10 P``. [dBW]
+
+    Examples
+    --------
+    >>> from satcloud.links.antennas import watts_to_dbw
+    >>> print(f"{float(watts_to_dbw(20.0)):.2f}")     # 10 log10(20)
+    13.01
     """
     p = check_range(power_w, "power_w", 0.0, None, low_open=True, unit="W", finite=True)
     return 10.0 * np.log10(p)
@@ -318,7 +417,18 @@ def eirp_dbw(tx_power_dbw, tx_gain_dbi, tx_losses_db=0.0) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        ``P_t + G_t - L_t`` (Maral & Bousquet ch. 5). [dBW]
+        ``P_t + G_t - L_t`` (Maral and Bousquet [1]_, ch. 5). [dBW]
+
+    References
+    ----------
+    .. [1] G. Maral and M. Bousquet, *Satellite Communications Systems: Systems, Techniques and
+       Technology*, 5th ed., Wiley, 2009 (DOI not verified).
+
+    Examples
+    --------
+    >>> from satcloud.links.antennas import eirp_dbw
+    >>> print(float(eirp_dbw(10.0, 33.0, tx_losses_db=1.5)))
+    41.5
     """
     check_shapes(tx_power_dbw=tx_power_dbw, tx_gain_dbi=tx_gain_dbi, tx_losses_db=tx_losses_db)
     p = check_range(tx_power_dbw, "tx_power_dbw", unit="dBW", finite=True)
@@ -359,10 +469,14 @@ def eirp_with_dish_dbw(reference_eirp_dbw, antenna_diameter_m,
 
     Notes
     -----
-    Source: the aperture gain of Maral & Bousquet, *Satellite Communications Systems*,
-    5th ed. (2009), ch. 5, at fixed efficiency and frequency, and EIRP = P_t + G_t - L_t
-    (same chapter). The widget's dish-size control uses this for uplinks
+    Source: the aperture gain of Maral and Bousquet [1]_, ch. 5, at fixed efficiency and
+    frequency, and EIRP = P_t + G_t - L_t (same chapter). The widget's dish-size control uses this for uplinks
     (:func:`satcloud.widgets.dish_overrides`).
+
+    References
+    ----------
+    .. [1] G. Maral and M. Bousquet, *Satellite Communications Systems: Systems, Techniques and
+       Technology*, 5th ed., Wiley, 2009 (DOI not verified).
 
     Examples
     --------

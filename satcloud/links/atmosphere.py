@@ -1,17 +1,17 @@
 """Atmospheric attenuation on Earth-space paths from ITU-R, fast enough for millions of links.
 
-The attenuation exceeded for p % of an average year is the ITU-R P.618-13 section 2.5
+The attenuation exceeded for p % of an average year is the ITU-R P.618-13 [1]_ section 2.5
 combination of its contributions,
 
 .. math::
 
     A(p) = A_{gas}(p) + \\sqrt{(A_{rain}(p) + A_{cloud}(p))^2 + A_{scint}(p)^2}
 
-with gases from ITU-R P.676-12 Annex 2, clouds from P.840-7, rain from P.618-13
-section 2.2.1.1 (rain rate P.837-7, rain height P.839-4, specific attenuation P.838-3)
-and tropospheric scintillation from P.618-13 section 2.4.1; gases and clouds use
-max(p, 1 %) as P.618 prescribes. All of it is evaluated by the ``itur`` package
-(ITU-Rpy 0.4, offline data), exactly as ``itur.atmospheric_attenuation_slant_path``
+with gases from ITU-R P.676-12 [2]_ Annex 2, clouds from P.840-7 [3]_, rain from P.618-13
+section 2.2.1.1 (rain rate P.837-7 [4]_, rain height P.839-4 [5]_, specific attenuation
+P.838-3 [6]_) and tropospheric scintillation from P.618-13 section 2.4.1; gases and clouds
+use max(p, 1 %) as P.618 prescribes. All of it is evaluated by the ``itur`` package
+[7]_ (ITU-Rpy 0.4, offline data), exactly as ``itur.atmospheric_attenuation_slant_path``
 does; this module only decides *where* to call it.
 
 How the fast path works (``method="interp"``)
@@ -44,6 +44,24 @@ Notes
 ``itur`` warns for elevations below 5 deg (and, through a quirk of its check, at
 exactly 90 deg); those ``RuntimeWarning`` s are silenced inside this module.
 Importing ``itur`` takes ~1 s, so it is imported on first use.
+
+References
+----------
+.. [1] ITU-R Recommendation P.618-13 (12/2017), "Propagation data and prediction methods
+   required for the design of Earth-space telecommunication systems".
+   https://www.itu.int/rec/R-REC-P.618-13-201712-I/en
+.. [2] ITU-R Recommendation P.676-12 (08/2019), "Attenuation by atmospheric gases and related
+   effects". https://www.itu.int/rec/R-REC-P.676-12-201908-S/en
+.. [3] ITU-R Recommendation P.840-7 (12/2017), "Attenuation due to clouds and fog".
+   https://www.itu.int/rec/R-REC-P.840-7-201712-I/en
+.. [4] ITU-R Recommendation P.837-7 (06/2017), "Characteristics of precipitation for propagation
+   modelling". https://www.itu.int/rec/R-REC-P.837-7-201706-I/en
+.. [5] ITU-R Recommendation P.839-4 (09/2013), "Rain height model for prediction methods".
+   https://www.itu.int/rec/R-REC-P.839-4-201309-I/en
+.. [6] ITU-R Recommendation P.838-3 (03/2005), "Specific attenuation model for rain for use in
+   prediction methods". https://www.itu.int/rec/R-REC-P.838-3-200503-I/en
+.. [7] I. del Portillo, ITU-Rpy (``itur``), a Python implementation of the ITU-R P.
+   Recommendations, 2017-. https://github.com/inigodelportillo/ITU-Rpy
 """
 
 from __future__ import annotations
@@ -117,12 +135,36 @@ def elevation_nodes_deg() -> np.ndarray:
     -------
     numpy.ndarray
         All node elevations, low segment [5, 25] then high segment (25, 90]. [deg]
+
+    Examples
+    --------
+    80 nodes from 5 to 90 deg, split at the 25 deg branch of the P.618-13 rain model:
+
+    >>> from satcloud.links.atmosphere import BREAK_ELEVATION_DEG, elevation_nodes_deg
+    >>> nodes = elevation_nodes_deg()
+    >>> print(nodes.size, nodes.min(), nodes.max(), int((nodes <= BREAK_ELEVATION_DEG).sum()))
+    80 5.0 90.0 32
     """
     return np.concatenate([_NODES_LOW[1], _NODES_HIGH[1]])
 
 
 class Attenuation(NamedTuple):
-    """Atmospheric attenuation exceeded for p % of an average year, by contribution."""
+    """Atmospheric attenuation exceeded for p % of an average year, by contribution.
+
+    Gases follow ITU-R P.676-12 [2]_ Annex 2, clouds P.840-7 [3]_, rain and
+    scintillation ITU-R P.618-13 [1]_ (sections 2.2.1.1 and 2.4.1), and the total is
+    the P.618-13 section 2.5 combination.
+
+    References
+    ----------
+    .. [1] ITU-R Recommendation P.618-13 (12/2017), "Propagation data and prediction methods
+       required for the design of Earth-space telecommunication systems".
+       https://www.itu.int/rec/R-REC-P.618-13-201712-I/en
+    .. [2] ITU-R Recommendation P.676-12 (08/2019), "Attenuation by atmospheric gases and
+       related effects". https://www.itu.int/rec/R-REC-P.676-12-201908-S/en
+    .. [3] ITU-R Recommendation P.840-7 (12/2017), "Attenuation due to clouds and fog".
+       https://www.itu.int/rec/R-REC-P.840-7-201712-I/en
+    """
 
     #: Oxygen and water vapour, ITU-R P.676 Annex 2. [dB]
     gas_db: np.ndarray
@@ -371,7 +413,7 @@ def atmospheric_attenuation(lat_deg, lon_deg, elevation_deg, freq_ghz, p_percent
     elevation_deg : array_like
         Path elevation at the ground end, in (0, 90]; broadcast with lat/lon. [deg]
     freq_ghz : float
-        Carrier frequency, in [1, 55] (P.618 range). [GHz]
+        Carrier frequency, in [1, 55] (P.618 range [1]_). [GHz]
     p_percent : float
         Percentage of an average year the attenuation is exceeded, in [0.001, 5]
         (validity of the P.618-13 rain method). [%]
@@ -382,7 +424,7 @@ def atmospheric_attenuation(lat_deg, lon_deg, elevation_deg, freq_ghz, p_percent
         Ground antenna efficiency, in (0, 1]. [-]
     polarization_tilt_deg : float
         Polarisation tilt relative to the horizontal, in [0, 90]; 45 for circular
-        polarisation (P.838-3). [deg]
+        polarisation (P.838-3 [2]_). [deg]
     method : {"interp", "direct"}
         ``"interp"``: cached per-place splines over elevation (fast, < 0.05 dB from
         ``itur``); best for many elevations per place. ``"direct"``: ``itur``'s rain
@@ -394,6 +436,14 @@ def atmospheric_attenuation(lat_deg, lon_deg, elevation_deg, freq_ghz, p_percent
     -------
     Attenuation
         Arrays with the broadcast shape of the inputs. [dB]
+
+    References
+    ----------
+    .. [1] ITU-R Recommendation P.618-13 (12/2017), "Propagation data and prediction methods
+       required for the design of Earth-space telecommunication systems".
+       https://www.itu.int/rec/R-REC-P.618-13-201712-I/en
+    .. [2] ITU-R Recommendation P.838-3 (03/2005), "Specific attenuation model for rain for use
+       in prediction methods". https://www.itu.int/rec/R-REC-P.838-3-200503-I/en
     """
     check_choice(method, "method", ("interp", "direct"))
     f, p, d, eta, tau = _check_common(freq_ghz, p_percent, antenna_diameter_m,

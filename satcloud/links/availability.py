@@ -3,7 +3,7 @@
 A link with a fade margin ``M`` against the atmosphere (its vacuum budget's
 ``fade_margin_db``, i.e. :func:`~satcloud.links.budget.link_budget` with
 ``atm_loss_db=0``) is available whenever the atmospheric attenuation is below ``M``.
-With ``A(p)`` the attenuation exceeded for ``p`` % of an average year (ITU-R P.618-13,
+With ``A(p)`` the attenuation exceeded for ``p`` % of an average year (ITU-R P.618-13 [1]_,
 see :mod:`satcloud.links.atmosphere`), the availability it buys is ``100 - p*`` with
 ``A(p*) = M``. ``A`` falls monotonically with ``p``; it is evaluated on a log-spaced
 grid of ``p`` over the P.618 validity range [0.001, 5] % and inverted by linear
@@ -16,9 +16,17 @@ interest, or by reducing ``M``.
 
 Sources
 -------
-ITU-R P.618-13 sections 2.2.1.1 and 2.5 (through ``itur``); the inversion of the
-attenuation-exceedance curve is the standard availability computation of Maral &
-Bousquet, *Satellite Communications Systems*, 5th ed. (2009), ch. 5.
+ITU-R P.618-13 [1]_ sections 2.2.1.1 and 2.5 (through ``itur``); the inversion of the
+attenuation-exceedance curve is the standard availability computation of Maral and
+Bousquet [2]_, ch. 5.
+
+References
+----------
+.. [1] ITU-R Recommendation P.618-13 (12/2017), "Propagation data and prediction methods
+   required for the design of Earth-space telecommunication systems".
+   https://www.itu.int/rec/R-REC-P.618-13-201712-I/en
+.. [2] G. Maral and M. Bousquet, *Satellite Communications Systems: Systems, Techniques and
+   Technology*, 5th ed., Wiley, 2009 (DOI not verified).
 """
 
 from __future__ import annotations
@@ -164,6 +172,22 @@ def availability_from_fade_margin(fade_margin_db, p_grid_percent):
         :func:`availability_for_margin`) and ``"exact"``, ``"at_least"`` (up even at
         the smallest p) or ``"at_most"`` (down even at the largest p). Scalars for a
         1-D scan, arrays for a 2-D one.
+
+    Examples
+    --------
+    The margin grows with p (the attenuation exceeded for more of the time is smaller).
+    Here it crosses zero half-way between 0.01 % and 0.1 % on the log scale, at
+    10**-1.5 = 0.0316 %, so the link is up 99.968 % of an average year:
+
+    >>> from satcloud.links.availability import availability_from_fade_margin
+    >>> p, bound = availability_from_fade_margin([-1.0, 1.0, 3.0], [0.01, 0.1, 1.0])
+    >>> print(f"{p:.4f} % {bound}, available {100 - p:.3f} %")
+    0.0316 % exact, available 99.968 %
+
+    A link with margin to spare even at the smallest p is a bound, not an extrapolation:
+
+    >>> availability_from_fade_margin([2.0, 3.0, 4.0], [0.01, 0.1, 1.0])
+    (0.01, 'at_least')
     """
     fm = as_float_array(fade_margin_db, "fade_margin_db", finite=True)
     grid = check_range(p_grid_percent, "p_grid_percent", 0.0, 100.0, low_open=True,
@@ -216,11 +240,19 @@ def availability_for_budget(profile, elevation_deg, lat_deg, lon_deg, *, range_k
         (= 100 - p) [%] and ``bound`` (``"exact"``, ``"at_least"`` 99.999 % or
         ``"at_most"`` 95 %, outside the grid).
 
+    Notes
+    -----
+    The attenuation and sky noise follow ITU-R P.618-13 [1]_ (through ``itur``); reading
+    the availability off the percentage of time at which the margin is used up is the
+    link-availability computation of Maral and Bousquet [2]_, ch. 5.
+
     References
     ----------
-    ITU-R P.618-13 (through ``itur``); G. Maral and M. Bousquet, *Satellite
-    Communications Systems*, 5th ed., Wiley (2009), ch. 5 (link availability from the
-    attenuation exceeded for a percentage of time).
+    .. [1] ITU-R Recommendation P.618-13 (12/2017), "Propagation data and prediction methods
+       required for the design of Earth-space telecommunication systems".
+       https://www.itu.int/rec/R-REC-P.618-13-201712-I/en
+    .. [2] G. Maral and M. Bousquet, *Satellite Communications Systems: Systems, Techniques and
+       Technology*, 5th ed., Wiley, 2009 (DOI not verified).
     """
     grid = check_range(p_grid_percent, "p_grid_percent", *P_RANGE_PERCENT, unit="%")
     if grid.ndim != 1 or grid.size < 2 or np.any(np.diff(grid) <= 0):

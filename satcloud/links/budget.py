@@ -14,8 +14,8 @@ For one hop (a :class:`~satcloud.links.profiles.LinkProfile`), per row:
     R_b = \\frac{B}{1+\\alpha} \\eta_{MODCOD}
 
 and for a bent pipe (transparent transponder) the two hops combine in linear power,
-``1/(C/(N+I))_tot = 1/(C/(N+I))_up + 1/(C/(N+I))_down`` (Maral & Bousquet,
-*Satellite Communications Systems*, 5th ed. (2009), ch. 5).
+``1/(C/(N+I))_tot = 1/(C/(N+I))_up + 1/(C/(N+I))_down`` (Maral and Bousquet [1]_,
+ch. 5).
 
 Columns carry their units in their names (``eirp_dbw``, ``fspl_db``, ``cn0_dbhz``,
 ...); :func:`budget_table` turns one row into the vertical term / value / unit table
@@ -33,6 +33,11 @@ Conventions
 - In outage ``modcod`` names the lowest MODCOD, ``spectral_efficiency_bps_per_hz``
   and ``throughput_mbps`` are 0, ``outage`` is True, and ``ebn0_db`` refers to the
   lowest MODCOD's bit rate.
+
+References
+----------
+.. [1] G. Maral and M. Bousquet, *Satellite Communications Systems: Systems, Techniques and
+   Technology*, 5th ed., Wiley, 2009 (DOI not verified).
 """
 
 from __future__ import annotations
@@ -220,6 +225,21 @@ def link_budget(profile, range_km=None, elevation_deg=None, *, lat_deg=None, lon
         ``required_esn0_db``, ``implementation_margin_db``, ``ebn0_db``,
         ``margin_db``, ``fade_margin_db``, ``throughput_mbps``, ``shannon_mbps``,
         ``outage``, ``below_min_elevation``, ``atm_model``.
+
+    Examples
+    --------
+    The Starlink user downlink of del Portillo et al. at 1,000 km with a fixed 0 dB of
+    atmosphere: FSPL = 92.45 + 20 log10(1000) + 20 log10(13.5) = 175.05 dB, G/T =
+    37.7 dBi - 10 log10(362.9 K) = 12.10 dB/K, so C/N0 = 36.7 - 175.05 + 12.10 + 228.60
+    = 102.35 dBHz:
+
+    >>> from satcloud.links.budget import link_budget
+    >>> b = link_budget("delportillo_starlink_user_downlink", range_km=1000.0,
+    ...                 elevation_deg=40.0, atm_loss_db=0.0)
+    >>> b[["fspl_db", "gt_db_per_k", "cn0_dbhz"]].round(2).to_dict("records")
+    [{'fspl_db': 175.05, 'gt_db_per_k': 12.1, 'cn0_dbhz': 102.35}]
+    >>> b.loc[0, "modcod"], bool(b.loc[0, "outage"])
+    ('32APSK 9/10', False)
     """
     prof = get_profile(profile, **_overrides(overrides, "overrides"))
     check_choice(method, "method", ("interp", "direct"))
@@ -445,6 +465,18 @@ def budget_table(budget: pd.DataFrame, row: int = 0) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``term``, ``value``, ``unit`` in the budget's column order.
+
+    Examples
+    --------
+    >>> from satcloud.links.budget import budget_table, link_budget
+    >>> b = link_budget("delportillo_starlink_user_downlink", range_km=1000.0,
+    ...                 elevation_deg=40.0, atm_loss_db=0.0)
+    >>> table = budget_table(b).set_index("term")
+    >>> for term in ("eirp_dbw", "rx_tsys_k", "modcod"):
+    ...     print(term, table.loc[term, "value"], table.loc[term, "unit"])
+    eirp_dbw 36.7 dBW
+    rx_tsys_k 362.9 K
+    modcod 32APSK 9/10
     """
     if not isinstance(budget, pd.DataFrame):
         raise TypeError(f"budget must be a DataFrame, got {type(budget).__name__}")

@@ -19,13 +19,21 @@ the subscriber density.
 
 Sources
 -------
-- Multibeam frequency reuse (colours, polarisation reuse): Maral & Bousquet,
-  *Satellite Communications Systems*, 5th ed. (2009), ch. 10 (multibeam coverage).
+- Multibeam frequency reuse (colours, polarisation reuse): Maral and Bousquet [1]_,
+  ch. 10 (multibeam coverage).
 - System throughput limited by the satellites over demand and by the gateways: del
-  Portillo, Cameron & Crawley, Acta Astronautica 159 (2019), sections 4-5.
+  Portillo, Cameron and Crawley [2]_, sections 4-5.
 - :data:`FRACTION_OVER_POPULATED_LAND` is an **assumption** (see its comment); the
   orbits engine (``satcloud.geometry``/coverage) can replace it with the value of a
   given constellation.
+
+References
+----------
+.. [1] G. Maral and M. Bousquet, *Satellite Communications Systems: Systems, Techniques and
+   Technology*, 5th ed., Wiley, 2009 (DOI not verified).
+.. [2] I. del Portillo, B. G. Cameron and E. F. Crawley, "A technical comparison of three low
+   earth orbit satellite constellation systems to provide global broadband", *Acta
+   Astronautica* 159, 123-135, 2019. doi:10.1016/j.actaastro.2019.03.040
 """
 
 from __future__ import annotations
@@ -76,6 +84,15 @@ def channels_per_beam(spectrum_mhz, channel_bandwidth_mhz, colours=1, polarizati
     -------
     numpy.ndarray
         ``floor(spectrum x polarizations / (colours x channel))``, integer. [-]
+
+    Examples
+    --------
+    2 GHz of spectrum in 250 MHz channels, a four-colour pattern on two polarisations:
+    floor(2000 x 2 / (4 x 250)) = 4 channels per beam.
+
+    >>> from satcloud.links.capacity import channels_per_beam
+    >>> int(channels_per_beam(2000.0, 250.0, colours=4, polarizations=2))
+    4
     """
     check_shapes(spectrum_mhz=spectrum_mhz, channel_bandwidth_mhz=channel_bandwidth_mhz,
                  colours=colours, polarizations=polarizations)
@@ -129,6 +146,12 @@ def satellite_capacity_gbps(channel_throughput_mbps, n_beams, n_channels_per_bea
     -------
     numpy.ndarray
         [Gbit/s]
+
+    Examples
+    --------
+    >>> from satcloud.links.capacity import satellite_capacity_gbps
+    >>> float(satellite_capacity_gbps(800.0, n_beams=24, n_channels_per_beam=4))   # 800 x 4 x 24
+    76.8
     """
     check_shapes(channel_throughput_mbps=channel_throughput_mbps, n_beams=n_beams,
                  n_channels_per_beam=n_channels_per_beam)
@@ -169,6 +192,16 @@ def system_capacity(satellite_capacity_gbps, n_satellites,
         ``gateway_limited_gbps`` (inf without a gateway limit), ``capacity_gbps`` and
         ``limited_by`` (``"satellites"`` or ``"gateways"``); one row per broadcast
         input.
+
+    Examples
+    --------
+    1,000 satellites of 20 Gbit/s with a quarter over demand give 5 Tbit/s, more than
+    50 gateways of 80 Gbit/s carry, so the gateways limit the system:
+
+    >>> from satcloud.links.capacity import system_capacity
+    >>> row = system_capacity(20.0, 1000, 0.25, n_gateways=50, gateway_capacity_gbps=80.0)
+    >>> row[["space_limited_gbps", "capacity_gbps", "limited_by"]].to_dict("records")
+    [{'space_limited_gbps': 5000.0, 'capacity_gbps': 4000.0, 'limited_by': 'gateways'}]
     """
     check_shapes(satellite_capacity_gbps=satellite_capacity_gbps, n_satellites=n_satellites,
                  fraction_over_populated_land=fraction_over_populated_land,
@@ -219,6 +252,14 @@ def cell_area_km2(beamwidth_deg, altitude_km):
     numpy.ndarray
         ``pi (h tan(theta/2))^2``; an upper bound of the cell served, since beams
         overlap and cells are usually hexagons inscribed in the footprints. [km^2]
+
+    Examples
+    --------
+    A 2 deg beam from 550 km lights a disc of radius 550 tan(1 deg) = 9.6 km:
+
+    >>> from satcloud.links.capacity import cell_area_km2
+    >>> print(f"{float(cell_area_km2(2.0, 550.0)):.1f}")
+    289.5
     """
     check_shapes(beamwidth_deg=beamwidth_deg, altitude_km=altitude_km)
     th = check_range(beamwidth_deg, "beamwidth_deg", 0.0, 180.0, low_open=True,
@@ -249,6 +290,15 @@ def per_user_throughput_mbps(cell_capacity_mbps, subscribers,
     numpy.ndarray
         ``min(peak, C / max(1, a N))``: the share of each active user (a single
         active user gets the whole cell). [Mbit/s]
+
+    Examples
+    --------
+    1 Gbit/s shared by 500 subscribers of whom 10 % are active: 1000 / 50 = 20 Mbit/s each,
+    unless a plan caps them lower:
+
+    >>> from satcloud.links.capacity import per_user_throughput_mbps
+    >>> [float(per_user_throughput_mbps(1000.0, 500, peak_mbps=p)) for p in (None, 15.0)]
+    [20.0, 15.0]
     """
     check_shapes(cell_capacity_mbps=cell_capacity_mbps, subscribers=subscribers,
                  activity_factor=activity_factor, peak_mbps=peak_mbps)
@@ -280,6 +330,12 @@ def max_subscribers(cell_capacity_mbps, target_mbps, activity_factor=BUSY_HOUR_A
     -------
     numpy.ndarray
         ``floor(C / (target a))``. [-]
+
+    Examples
+    --------
+    >>> from satcloud.links.capacity import max_subscribers
+    >>> int(max_subscribers(1000.0, 25.0))      # floor(1000 / (25 x 0.1))
+    400
     """
     check_shapes(cell_capacity_mbps=cell_capacity_mbps, target_mbps=target_mbps,
                  activity_factor=activity_factor)

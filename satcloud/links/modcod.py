@@ -14,11 +14,22 @@ whose threshold is met" would be wrong.
 Sources
 -------
 - MODCOD table: ``data/dvbs2_modcod.csv`` via :func:`satcloud.data.modcods`, from
-  ETSI EN 302 307-1 v1.4.1 Table 13 (DVB-S2, AWGN, normal FECFRAME, ideal
-  demodulation, PER 1e-7) and ETSI EN 302 307-2 v1.1.1 Table 20a (DVB-S2X).
+  ETSI EN 302 307-1 [1]_ v1.4.1 Table 13 (DVB-S2, AWGN, normal FECFRAME, ideal
+  demodulation, PER 1e-7) and ETSI EN 302 307-2 [2]_ v1.1.1 Table 20a (DVB-S2X).
 - Symbol rate and roll-off: EN 302 307-1 (alpha = 0.35, 0.25, 0.20);
   EN 302 307-2 adds 0.15, 0.10, 0.05.
-- Shannon, "A mathematical theory of communication", Bell Syst. Tech. J. 27 (1948).
+- Channel capacity: Shannon [3]_.
+
+References
+----------
+.. [1] ETSI EN 302 307-1 V1.4.1 (2014-07), "Digital Video Broadcasting (DVB); Second generation
+   framing structure, channel coding and modulation systems ...; Part 1: DVB-S2", Table 13.
+   https://www.etsi.org/deliver/etsi_en/302300_302399/30230701/01.04.01_60/en_30230701v010401p.pdf
+.. [2] ETSI EN 302 307-2 V1.1.1, "... Part 2: DVB-S2 Extensions (DVB-S2X)", Table 20a
+   (publication date not verified).
+   https://www.etsi.org/deliver/etsi_en/302300_302399/30230702/01.01.01_20/en_30230702v010101a.pdf
+.. [3] C. E. Shannon, "A Mathematical Theory of Communication", *Bell System Technical Journal*
+   27(3), 379-423, 1948. doi:10.1002/j.1538-7305.1948.tb01338.x
 """
 
 from __future__ import annotations
@@ -122,6 +133,19 @@ def select_modcod(esn0_db, implementation_margin_db=0.0, table=None) -> ModcodCh
         Arrays shaped like ``esn0_db``. Below the lowest threshold the link is in
         outage: ``outage`` is True and the efficiency is 0 (never NaN, never an
         exception).
+
+    Examples
+    --------
+    With the DVB-S2 table (ETSI EN 302 307-1, Table 13): below QPSK 1/4's -2.35 dB no
+    MODCOD closes; at 6.0 dB 8PSK 3/5 (threshold 5.50 dB, 1.780 bit/symbol) is chosen
+    although QPSK 9/10 (6.42 dB) sits later in the table, which it only wins at 6.5 dB:
+
+    >>> from satcloud.links.modcod import modcod_table, select_modcod
+    >>> choice = select_modcod([-3.0, 6.0, 6.5], table=modcod_table("DVB-S2"))
+    >>> list(choice.modcod), choice.outage.tolist()
+    (['QPSK 1/4', '8PSK 3/5', 'QPSK 9/10'], [True, False, False])
+    >>> choice.spectral_efficiency_bps_per_hz.tolist()
+    [0.0, 1.78, 1.789]
     """
     es = as_float_array(esn0_db, "esn0_db")  # -inf (no signal) is an outage
     im = check_scalar(check_range(implementation_margin_db, "implementation_margin_db", 0.0,
@@ -173,6 +197,13 @@ def symbol_rate_msps(bandwidth_mhz, roll_off=0.2) -> np.ndarray:
     -------
     numpy.ndarray
         ``B / (1 + alpha)``. [Msymbol/s]
+
+    Examples
+    --------
+    >>> from satcloud.links.modcod import information_rate_mbps, symbol_rate_msps
+    >>> rs = symbol_rate_msps(240.0, roll_off=0.2)           # 240 / 1.2
+    >>> float(rs), float(information_rate_mbps(rs, 2.0))
+    (200.0, 400.0)
     """
     check_shapes(bandwidth_mhz=bandwidth_mhz, roll_off=roll_off)
     b = check_range(bandwidth_mhz, "bandwidth_mhz", 0.0, None, low_open=True, unit="MHz",
@@ -220,6 +251,14 @@ def shannon_capacity_mbps(bandwidth_mhz, snr_db) -> np.ndarray:
     -------
     numpy.ndarray
         ``B log2(1 + S/N)``. [Mbit/s]
+
+    Examples
+    --------
+    250 MHz at 10 dB: 250 log2(11) = 864.9 Mbit/s.
+
+    >>> from satcloud.links.modcod import shannon_capacity_mbps
+    >>> print(f"{float(shannon_capacity_mbps(250.0, 10.0)):.1f}")
+    864.9
     """
     check_shapes(bandwidth_mhz=bandwidth_mhz, snr_db=snr_db)
     b = check_range(bandwidth_mhz, "bandwidth_mhz", 0.0, None, low_open=True, unit="MHz",
@@ -240,7 +279,22 @@ def shannon_min_esn0_db(spectral_efficiency_bps_per_hz) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        ``10 log10(2^eta - 1)`` (Shannon 1948 for a symbol-rate-wide channel). [dB]
+        ``10 log10(2^eta - 1)`` (Shannon [1]_ for a symbol-rate-wide channel). [dB]
+
+    References
+    ----------
+    .. [1] C. E. Shannon, "A Mathematical Theory of Communication", *Bell System Technical
+       Journal* 27(3), 379-423, 1948. doi:10.1002/j.1538-7305.1948.tb01338.x
+
+    Examples
+    --------
+    One bit per symbol needs at least 0 dB, two need 10 log10(3) = 4.77 dB; DVB-S2's
+    QPSK 1/2 (0.989 bit/symbol) needs 1.00 dB and 8PSK 2/3 (1.981) 6.62 dB:
+
+    >>> import numpy as np
+    >>> from satcloud.links.modcod import shannon_min_esn0_db
+    >>> np.round(shannon_min_esn0_db([1.0, 2.0]), 2)
+    array([0.  , 4.77])
     """
     eta = check_range(spectral_efficiency_bps_per_hz, "spectral_efficiency_bps_per_hz", 0.0,
                       None, low_open=True, finite=True)

@@ -13,21 +13,27 @@ with the value and its source (``none`` for an unused optional field, ``inf`` fo
 interference of that kind", ``DVB-S2;DVB-S2X`` for a list). Add or change a profile
 there; this module reads and checks it. The sources cited in it:
 
-- ``delportillo_*``: the worked budgets of del Portillo, Cameron & Crawley, "A
-  technical comparison of three low earth orbit satellite constellation systems to
-  provide global broadband", Acta Astronautica 159 (2019) 123-135, as reproduced in
-  the project's REFERENCE.md (inputs only; that public code writes dBW as "dBm").
+- ``delportillo_*``: the worked budgets of del Portillo, Cameron and Crawley [1]_, as
+  reproduced in the project's REFERENCE.md (inputs only; that public code writes dBW as "dBm").
   Their antenna gains imply an aperture efficiency of 0.60 (37.7 dBi for 0.7 m and
   38.3 dBi for 0.75 m at 13.5 GHz), used as the default efficiency below.
 - Bands, channel widths, terminal apertures and filed EIRPs: REFERENCE.md "Radio
   links" (FCC filings of SpaceX, Amazon Kuiper, OneWeb; SpaceX terminal filings
-  UT3-V1/V2). Orbits and minimum elevations: REFERENCE.md "Constellations".
+  UT3-V1/V2 [2]_). Orbits and minimum elevations: REFERENCE.md "Constellations".
 - Everything else is marked **assumption** in the profile's ``sources`` with the
   reasoning; these are defaults for what-if analysis, not facts. Override them.
 
 Frequencies of system profiles are band centres. Channel bandwidths are per carrier;
 a gateway carrier feeding several user carriers gives the same C/N per carrier when
 power and bandwidth are split in proportion, which is what the bent-pipe chain uses.
+
+References
+----------
+.. [1] I. del Portillo, B. G. Cameron and E. F. Crawley, "A technical comparison of three low
+   earth orbit satellite constellation systems to provide global broadband", *Acta
+   Astronautica* 159, 123-135, 2019. doi:10.1016/j.actaastro.2019.03.040
+.. [2] SpaceX, user terminal filings with the FCC (UT3-V1 43.6 dBW, UT3-V2 39.2 dBW maximum
+   EIRP) and TT&C earth-station exhibits, 2019-2022 (URLs and file numbers not verified).
 """
 
 from __future__ import annotations
@@ -368,6 +374,17 @@ def get_profile(profile, **overrides) -> LinkProfile:
     ValueError
         Unknown profile (the message lists the known ones and suggests a close match),
         unknown field (lists the valid fields), or a value out of range.
+
+    Examples
+    --------
+    del Portillo et al.'s Starlink user downlink, and the same hop with 3 dB more EIRP:
+
+    >>> from satcloud.links.profiles import get_profile
+    >>> p = get_profile("delportillo_starlink_user_downlink")
+    >>> p.freq_ghz, p.eirp_dbw, round(p.rx_gt, 2)        # G/T = 37.7 - 10 log10(362.9)
+    (13.5, 36.7, 12.1)
+    >>> get_profile(p, eirp_dbw=39.7).eirp_dbw
+    39.7
     """
     if isinstance(profile, LinkProfile):
         base = profile
@@ -394,6 +411,15 @@ def describe_profile(profile, **overrides) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``field``, ``value``, ``unit``, ``source``; derived rows ``rx_gain``
         and ``rx_gt`` at the end.
+
+    Examples
+    --------
+    >>> from satcloud.links.profiles import describe_profile
+    >>> d = describe_profile("delportillo_starlink_user_downlink").set_index("field")
+    >>> d.loc["freq_ghz", "value"], d.loc["freq_ghz", "unit"]
+    (13.5, 'GHz')
+    >>> d.loc["freq_ghz", "source"]
+    'del Portillo, Cameron & Crawley, Acta Astronautica 159 (2019), worked link budget ...'
     """
     p = get_profile(profile, **overrides)
     rows = [{"field": f, "value": getattr(p, f), "unit": unit_of(f),
