@@ -1973,7 +1973,7 @@ def plane_phases_compared(phases, *, colors, title=None, panel_titles=None,
     -------
     matplotlib.figure.Figure
         One axes per constellation (at most four), x: RAAN [deg], y: argument of
-        latitude [deg], both 0-360; a legend per panel with the count per status.
+        latitude [deg], both 0-360; a legend under each panel with the count per status.
     """
     df = _frame(phases, "phases", ("constellation", "status", "raan_deg",
                                    "arg_latitude_deg"))
@@ -2011,7 +2011,8 @@ def plane_phases_compared(phases, *, colors, title=None, panel_titles=None,
         ax.set_yticks(range(0, 361, 60))
         ax.set_xlabel("right ascension of ascending node [deg]")
         ax.set_title(str(panel_titles.get(label, label)), fontsize=10)
-        ax.legend(fontsize=7, loc="upper right", framealpha=0.9)
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=4,
+                  frameon=False)
     axes[0].set_ylabel("argument of latitude [deg]")
     if title:
         fig.suptitle(title)
