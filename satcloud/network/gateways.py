@@ -27,7 +27,8 @@ gateway sets are presets a user can replace:
     Station, Starlink TT&C), each its own PoP.
 ``"teleports"`` (default for GEO and MEO)
     The union of ``"azure-regions"``, ``"aws-regions"``, ``"ground-stations"`` and the
-    :data:`REGIONAL_TELEPORTS` (real GEO/MEO gateways that fill the regional holes of
+    :data:`REGIONAL_TELEPORTS` (real GEO/MEO gateways, each sourced from its operator's
+    or the press's announcement [1]_, that fill the regional holes of
     the other three: West Africa, the Brazilian interior, the Andes, the South Pacific,
     Western Australia): the minimum-delay rule then picks, per satellite, the teleport seeing
     it that is closest (by fibre delay) to the cloud region. :func:`satcloud.latency.rtt`
@@ -43,6 +44,13 @@ a DataFrame
 
 Every table :func:`gateways` returns has the columns ``gateway``, ``lat_deg``,
 ``lon_deg``, ``pop``, ``pop_lat_deg``, ``pop_lon_deg`` and ``backhaul``.
+
+References
+----------
+.. [1] SES, press release on the O3b mPOWER gateways, 28 April 2021; Via Satellite, "SES exec
+   details ground station of the future for O3b mPOWER", 2021-04-28; Teletime, 2017-08-31;
+   El Comercio, 2019; Fiji Times and ATH/FINTEL, 2022 (news articles, URLs not verified;
+   docs/references.md, ``gateway-press``).
 """
 
 from __future__ import annotations
@@ -72,7 +80,7 @@ BACKHAUL_RULES = ("fixed", "home-pop")
 #: antenna: coordinates are town-level (a few km to ~30 km; < 0.3 ms of fibre RTT).
 #: Sites already at a cloud region or ground station of the other presets (O3b mPOWER
 #: Phoenix = Azure westus3 area, Dubbo = AWS Dubbo 1, Hawaii = AWS Hawaii 1, Chile,
-#: UAE) are not repeated.
+#: UAE) are not repeated. Sources: the comments below (module References [1]).
 REGIONAL_TELEPORTS = (
     # SES O3b mPOWER initial gateways, announced 28 Apr 2021 (SES press release;
     # Via Satellite, "SES exec details ground station of the future for O3b mPOWER",
@@ -179,6 +187,15 @@ def gateway_grid(spacing_deg: float, lat_min_deg: float = -60.0,
     pandas.DataFrame
         Gateway table (``gateway``, ``lat_deg``, ``lon_deg``, ``pop``, ``pop_lat_deg``,
         ``pop_lon_deg``).
+
+    Examples
+    --------
+    A 30 deg grid over latitudes -60 to 70 has 5 rows (-60 ... 60) of 12 points:
+
+    >>> from satcloud.network.gateways import gateway_grid
+    >>> grid = gateway_grid(30.0)
+    >>> len(grid), sorted(set(grid["lat_deg"]))
+    (60, [-60.0, -30.0, 0.0, 30.0, 60.0])
     """
     step = float(check_range(spacing_deg, "spacing_deg", 0.0, 90.0, low_open=True,
                              unit="deg"))
@@ -215,6 +232,15 @@ def gateways(spec="starlink-pops") -> pd.DataFrame:
     ValueError
         An unknown preset (with a close match), a table lacking columns (named), or an
         ``as_of`` date before the shipped data (the valid dates listed).
+
+    Examples
+    --------
+    In the "edge co-location" preset every Azure region is its own gateway and PoP:
+
+    >>> from satcloud.network.gateways import gateways
+    >>> azure = gateways("azure-regions")
+    >>> bool((azure["gateway"] == azure["pop"]).all()), list(azure.columns)
+    (True, ['gateway', 'lat_deg', 'lon_deg', 'pop', 'pop_lat_deg', 'pop_lon_deg', 'backhaul'])
     """
     if isinstance(spec, pd.DataFrame):
         name_col = next((c for c in ("gateway", "name", "site") if c in spec.columns), None)
