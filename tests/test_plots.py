@@ -1147,3 +1147,58 @@ def test_plane_phases_compared_refuses_bad_input():
         plots.plane_phases_compared(_phases(), colors=colors, panel_titles=["a"])
     with pytest.raises(TypeError, match="title"):
         plots.plane_phases_compared(_phases(), colors=colors, title=3)
+
+
+def test_ground_segment_map_colours_countries_by_home_pop_offline():
+    import cartopy.crs as ccrs
+    import matplotlib as mpl
+
+    from satcloud import ground
+
+    fig = plots.ground_segment_map(title="ground")
+    ax = fig.axes[0]
+    assert ax.get_title() == "ground"
+    # the StarPerf gateway file counted by hand: 218 Ka-band and 43 E-band sites; the
+    # 2026-04-16 PoP list: 66 located PoPs
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts[0].startswith("Ka-band gateways: 218 sites")
+    assert texts[1].startswith("E-band gateways: 43 sites")
+    assert texts[2] == "PoPs: 66"
+    sizes = {c.get_label(): len(c.get_offsets()) for c in ax.collections
+             if c.get_label() in texts}
+    assert sizes == {texts[0]: 218, texts[1]: 43, texts[2]: 66}
+    # SpaceX's GeoIP feed (2024-08-06), counted by hand: Belgium's blocks go 62 % to
+    # Frankfurt; the pixel at Belgium's centre is Frankfurt's legend colour over the land
+    (legend,) = fig.legends
+    patch = {t.get_text().split(" (")[1].split(")")[0]: h for t, h in zip(
+        legend.get_texts(), legend.legend_handles, strict=True)}["frntdeu1"]
+    alpha = patch.get_alpha()
+    want = (alpha * np.array(mpl.colors.to_rgb(patch.get_facecolor()))
+            + (1 - alpha) * np.array(mpl.colors.to_rgb("#EDEDE8"))) * 255
+    img = _render_figure(fig)
+    x, y = ax.projection.transform_point(4.6, 50.6, ccrs.PlateCarree())
+    px, py = ax.transData.transform((x, y))
+    np.testing.assert_allclose(img[int(round(img.shape[0] - py)), int(round(px)), :3],
+                               want, atol=2)
+    # one fill per home PoP that homes a country the 1:110m layer draws (Perth's two,
+    # American Samoa and Norfolk Island, are too small for it)
+    from satcloud.sites import countries
+
+    drawn = set(countries().query("ne_name != ''")["iso_a2"])
+    homes = ground.ground_segment().home_pops
+    assert {a.get_gid() for a in ax.get_children() if a.get_gid()} == set(
+        homes.loc[homes["country"].isin(drawn), "home_pop"])
+
+
+def test_ground_segment_map_refuses_bad_input():
+    from satcloud import ground
+
+    with pytest.raises(TypeError, match="segment must be a satcloud.ground.GroundSegment"):
+        plots.ground_segment_map("starlink")
+    seg = ground.ground_segment()
+    bad = ground.GroundSegment(seg.as_of, seg.gateways.assign(band="X"), seg.pops,
+                               seg.country_pops, seg.home_pops)
+    with pytest.raises(ValueError, match=r"band holds \['X'\]"):
+        plots.ground_segment_map(bad)
+    with pytest.raises(ValueError, match="extent"):
+        plots.ground_segment_map(extent=(0, 10))

@@ -18,6 +18,7 @@ import satcloud.time
 from satcloud import coverage, data, latency, links, orbits
 from satcloud.constellations import constellation
 from satcloud.network.bentpipe import DEFAULT_GEO_SLOTS_LON_DEG
+from satcloud.orbits import ElementAgeWarning
 from satcloud.scenarios import competition as sc
 from satcloud.scenarios import links as sl
 
@@ -59,6 +60,27 @@ def test_systems_pair_each_constellation_with_its_cloud():
     assert list(sc.systems_table(["geo", "kuiper"]).key) == ["geo", "kuiper"]
     with pytest.raises(ValueError, match="unknown keys 'iridium'"):
         sc.systems_table(["iridium"])
+
+
+def test_starlink_is_the_real_constellation_with_gen1_as_filed_beside_it():
+    # issue 13: the real constellation of 2026-04-02 (9,043 operational satellites of the
+    # CelesTrak element sets) and the FCC 21-48 Gen1 filing (4,408 satellites)
+    t = sc.systems_table().set_index("key")
+    assert t.loc["starlink", "constellation"] == "starlink"
+    assert t.loc["starlink-gen1", "constellation"] == "starlink-gen1"
+    times = satcloud.time.time_grid("2026-04-02T00:00:00", duration="120s", step="120s")
+    eph = sc.propagate_systems(times, ["starlink", "starlink-gen1"])
+    assert eph["starlink"].shape[1] == 9043
+    assert eph["starlink-gen1"].shape[1] == 4408
+    # both land at the real gateways (the StarPerf sites) by default, with the home PoP
+    samples = sc.rtt_samples(["London"], times, ["starlink", "starlink-gen1"],
+                             ephemerides=eph, fibre=False)
+    sites = set(data.starlink_gateways()["gateway"])
+    assert samples["reachable"].all() and set(samples["gateway"]) <= sites
+    assert set(samples["pop"]) == {"lndngbr1"}     # GeoIP feed: GB -> London
+    with pytest.warns(ElementAgeWarning):           # 18 days after the latest epoch
+        sc.propagate_systems(satcloud.time.time_grid("2026-04-20", "60s", "60s"),
+                             ["starlink"])
 
 
 def test_city_set_names_are_unique_and_rows_unchanged():
@@ -235,12 +257,13 @@ def test_side_by_side_has_one_row_per_system_and_fibre():
                           "availability_link_percent": [99.999, 99.98],
                           "availability_link_bound": ["at_least", "exact"]})
     t = sc.side_by_side(cov, rtt, cap, avail)
-    assert list(t.index) == ["Starlink Gen1 + Azure", "GEO HTS", "Fibre (typical route)"]
+    assert list(t.index) == ["Starlink (April 2026) + Azure", "GEO HTS",
+                             "Fibre (typical route)"]
     assert t.loc["GEO HTS", "median RTT [ms]"] == 487.0
-    assert t.loc["Starlink Gen1 + Azure", "path"] == "laser links"
-    assert t.loc["Starlink Gen1 + Azure", "availability, London [%]"] == "≥ 99.999"
+    assert t.loc["Starlink (April 2026) + Azure", "path"] == "laser links"
+    assert t.loc["Starlink (April 2026) + Azure", "availability, London [%]"] == "≥ 99.999"
     assert pd.isna(t.loc["Fibre (typical route)", "satellites"])
     text = sc.side_by_side_text(t)
     assert list(text.columns) == list(t.index)
-    assert text.loc["satellites", "Starlink Gen1 + Azure"] == "4,408"
+    assert text.loc["satellites", "Starlink (April 2026) + Azure"] == "4,408"
     assert text.loc["satellites", "Fibre (typical route)"] == "—"

@@ -74,7 +74,8 @@ def sites():
 
 @pytest.fixture(scope="module")
 def times():
-    return satcloud.time.time_grid("2020-10-01T00:00:00", duration=60.0, step=15.0)
+    # inside the validity window of the real Starlink's element sets (2026-04-02)
+    return satcloud.time.time_grid("2026-04-02T00:00:00", duration=60.0, step=15.0)
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +136,7 @@ def test_every_rtt_at_or_above_the_vacuum_floor(rows):
 
 def test_system_rtt_equals_direct_rtt_calls(rows, sites, times):
     """The shared ephemeris gives the same rows as latency.rtt propagating on its own."""
-    for label in ["Starlink ISL", "O3b mPOWER"]:
+    for label in ["Starlink ISL", "Starlink Gen1 as filed", "O3b mPOWER"]:
         network, mode = slat.SYSTEMS[label]
         direct = latency.rtt(network, mode, sites, times=times)
         mine = rows[rows.system == label].reset_index(drop=True)
@@ -156,7 +157,7 @@ def test_summary_best_option_and_overview_agree_with_summarize(rows, sites):
     b = slat.best_option(s, min_reachable=0.99).set_index("source")
     for site, g in s.groupby("source"):
         g = g.set_index("system")
-        cand = g.loc[list(slat.SATELLITE_SYSTEMS)]
+        cand = g.loc[list(slat.OPERATED_SYSTEMS)]
         cand = cand[(cand.fraction_reachable.astype(float) >= 0.99)]
         med = cand.rtt_median_ms.astype(float)
         assert b.loc[site, "best_rtt_median_ms"] == pytest.approx(med.min())
@@ -176,9 +177,29 @@ def test_summary_best_option_and_overview_agree_with_summarize(rows, sites):
         float(s[(s.source == "London") & (s.system == "fibre, ideal")].rtt_median_ms.iloc[0]))
 
 
+def test_the_registry_systems_real_and_as_filed():
+    # issue 13: "Starlink" is the real constellation of 2026-04-02, Gen1 as filed beside it
+    assert slat.SYSTEMS["Starlink ISL"] == ("starlink", "isl")
+    assert slat.SYSTEMS["Starlink bent pipe"] == ("starlink", "bent-pipe")
+    assert slat.SYSTEMS["Starlink Gen1 as filed"] == ("starlink-gen1", "isl")
+    assert slat.AS_FILED_SYSTEMS == ("Starlink Gen1 as filed",)
+    assert slat.OPERATED_SYSTEMS == ("GEO", "O3b mPOWER", "Starlink bent pipe",
+                                     "Starlink ISL")
+
+
 def test_component_breakdown_is_a_real_median_snapshot(rows):
-    comp = slat.component_breakdown(rows, ["Lagos", "Ny-Alesund (Svalbard)"])
-    assert list(dict.fromkeys(comp.source)) == ["Lagos", "Ny-Alesund (Svalbard)"]
+    comp = slat.component_breakdown(rows, ["Lagos", "London", "Ny-Alesund (Svalbard)"])
+    assert list(dict.fromkeys(comp.source)) == ["Lagos", "London", "Ny-Alesund (Svalbard)"]
+    # SpaceX's GeoIP feed (2024-08-06): Great Britain's and Nigeria's blocks are homed to
+    # the London and Lagos PoPs; the legs add up to the fibre component
+    sl = comp[comp.system.isin(["Starlink bent pipe", "Starlink ISL"]) & comp.reachable]
+    assert set(zip(sl.source, sl["pop"], strict=True)) >= {("London", "lndngbr1"),
+                                                                ("Lagos", "lgosnga1")}
+    ok = comp[comp.reachable]
+    assert (ok.backhaul_ms + ok.pop_fibre_ms).to_numpy() == pytest.approx(
+        ok.fibre_ms.to_numpy(), abs=1e-9)
+    fibre = comp[comp.system.str.startswith("fibre")]
+    assert (fibre.backhaul_ms == 0).all() and fibre["pop"].isna().all()
     for r in comp.itertuples():
         g = rows[(rows.source == r.source) & (rows.system == r.system)
                  & rows.reachable.astype(bool)]

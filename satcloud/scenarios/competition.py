@@ -32,7 +32,7 @@ import pandas as pd
 
 from satcloud import coverage, data, latency, links, orbits, systems
 from satcloud._validate import check_latlon, check_range
-from satcloud.constellations import constellation
+from satcloud.constellations import constellation, network_constellation
 from satcloud.coverage import demand_fraction
 from satcloud.network.bentpipe import DEFAULT_GEO_SLOTS_LON_DEG, geo_elevation_deg
 from satcloud.scenarios import _checks
@@ -140,7 +140,7 @@ def systems_table(keys: Sequence[str] | None = None) -> pd.DataFrame:
     Parameters
     ----------
     keys : sequence of str, optional
-        System keys (``"starlink"``, ``"kuiper"``, ``"oneweb"``, ``"telesat"``,
+        System keys (``"starlink"``, ``"starlink-gen1"``, ``"kuiper"``, ``"oneweb"``, ``"telesat"``,
         ``"o3b"``, ``"geo"``), in the order wanted; default all.
 
     Returns
@@ -162,18 +162,27 @@ def _system(key: str) -> dict:
     return systems_table([key]).iloc[0].to_dict()
 
 
-def _constellation(name: str):
-    if name == "geo":   # the same slots as the GEO latency model
+def _constellation(network: str):
+    """The constellation a system's network propagates: the registry's
+    (:func:`satcloud.constellations.network_constellation`: the operational satellites of
+    a real network such as ``"starlink"``, the filed shells otherwise); GEO at the latency
+    model's slots."""
+    if network == "geo":   # the same slots as the GEO latency model
         return constellation("geo", slot_lon_deg=DEFAULT_GEO_SLOTS_LON_DEG)
-    return constellation(name)
+    return network_constellation(network)
 
 
 def propagate_systems(times, keys: Sequence[str] | None = None) -> dict:
     """Propagate every system's constellation over ``times`` (float32 positions).
 
-    GEO uses the seven broadband slots of the latency model
-    (:data:`satcloud.network.bentpipe.DEFAULT_GEO_SLOTS_LON_DEG`), not the three
-    default catalogue slots, so coverage and latency describe the same satellites.
+    Each network propagates the registry's constellation
+    (:func:`satcloud.constellations.network_constellation`): for the real ``"starlink"``
+    the operational satellites of its 2026-04-02 element sets, so ``times`` must lie
+    inside that constellation's ``validity_window()`` (else
+    :class:`satcloud.orbits.ElementAgeWarning`). GEO uses the seven broadband slots of
+    the latency model (:data:`satcloud.network.bentpipe.DEFAULT_GEO_SLOTS_LON_DEG`), not
+    the three default catalogue slots, so coverage and latency describe the same
+    satellites.
 
     Parameters
     ----------
@@ -335,7 +344,7 @@ def city_set(n: int | None = 100) -> pd.DataFrame:
 
 
 def rtt_samples(sources, times, keys: Sequence[str] | None = None, *, ephemerides=None,
-                fibre=True, gateways="starlink-pops", overhead_ms=0.0,
+                fibre=True, gateways=None, overhead_ms=0.0,
                 **rtt_kwargs) -> pd.DataFrame:
     """Round trips of every system to its own cloud (one :func:`latency.rtt` each).
 
@@ -352,10 +361,14 @@ def rtt_samples(sources, times, keys: Sequence[str] | None = None, *, ephemeride
         GEO always uses the latency model's ideal slots.
     fibre : bool
         Add :data:`FIBRE_REFERENCE` (typical fibre to the nearest Azure region).
-    gateways : str or pandas.DataFrame
-        Gateways of the LEO systems (the same set for all, so the constellations, not
-        the ground networks, make the difference). GEO and MEO use the package default
-        (teleports at cloud regions and ground stations).
+    gateways : str, pandas.DataFrame or None
+        Gateways of the LEO systems. ``None`` (default): each network's own
+        (``data/networks.csv``): Starlink, real and as filed, lands at the real gateways
+        of :func:`satcloud.ground.ground_segment` with fibre to the user's home PoP;
+        Kuiper, OneWeb and Telesat, which publish no gateway sites, at the Starlink PoP
+        set. A value (e.g. ``"starlink-pops"``) gives every LEO system the same set, so
+        the constellations, not the ground networks, make the difference. GEO and MEO
+        use the package default (teleports at cloud regions and ground stations).
     overhead_ms : float
         Fixed round-trip overhead added to every reachable row. [ms]
     **rtt_kwargs

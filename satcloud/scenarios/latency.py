@@ -8,8 +8,12 @@ the delays, the routing, the serving-satellite policy and the vacuum floor are t
 
 The systems compared (:data:`SYSTEMS`) are the terrestrial fibre with the ideal (1.0)
 and typical (2.1) route factors, geostationary bent pipe, the O3b mPOWER MEO ring,
-Starlink Gen1 as a bent pipe and Starlink Gen1 with laser links. The LEO constellation
-is propagated once per time grid and shared by its two modes.
+Starlink as in orbit on 2026-04-02 (registry network ``"starlink"``: the real element
+sets, its real gateways and each user's home PoP) as a bent pipe and with laser links,
+and Starlink Gen1 as filed with laser links (:data:`AS_FILED_SYSTEMS`) beside it. Each
+constellation is propagated once per time grid (the network's own,
+:func:`satcloud.constellations.network_constellation`) and shared by its modes; times
+must lie inside a real constellation's validity window.
 """
 
 from __future__ import annotations
@@ -20,14 +24,18 @@ import numpy as np
 import pandas as pd
 
 from satcloud import data, latency, systems
+from satcloud.constellations import FILED_FOR_REAL as _FILED_FOR_REAL
 from satcloud._validate import check_choices, check_latlon, check_range
 from satcloud.scenarios import _checks
 from satcloud.sites import resolve_sites
 
 __all__ = [
+    "AS_FILED_SYSTEMS",
     "COMPONENTS",
+    "LEGS",
     "FIBRE_SYSTEMS",
     "MEASURED_STARLINK",
+    "OPERATED_SYSTEMS",
     "SATELLITE_SYSTEMS",
     "SYSTEMS",
     "SYSTEM_MARKERS",
@@ -52,6 +60,16 @@ SYSTEMS = {r.label: (r.network, r.mode) for r in _LATENCY.itertuples(index=False
 #: The fibre systems and the satellite systems of :data:`SYSTEMS`.
 FIBRE_SYSTEMS = tuple(_LATENCY.loc[_LATENCY["kind"] == "fibre", "label"])
 SATELLITE_SYSTEMS = tuple(_LATENCY.loc[_LATENCY["kind"] != "fibre", "label"])
+
+#: The systems that run a constellation *as filed* beside the real one it was filed
+#: for (:data:`satcloud.constellations.FILED_FOR_REAL`): a comparison, not an option a
+#: user has, so :func:`best_option` leaves them out by default.
+AS_FILED_SYSTEMS = tuple(
+    r.label for r in _LATENCY.itertuples(index=False)
+    if any(r.network in filed for filed in _FILED_FOR_REAL.values()))
+#: The satellite systems a user can choose from (:data:`SATELLITE_SYSTEMS` less
+#: :data:`AS_FILED_SYSTEMS`): the candidates of :func:`best_option`.
+OPERATED_SYSTEMS = tuple(s for s in SATELLITE_SYSTEMS if s not in AS_FILED_SYSTEMS)
 
 #: Plot style per system: colour (``data/colours.csv``; fibre and O3b share black, so
 #: they differ by line style) and a line style, from the registry; plus the vacuum floor.
@@ -180,8 +198,11 @@ def system_rtt(sources, times, systems=None, *, destinations="nearest Azure regi
     """:func:`satcloud.latency.rtt` of several systems on the same pairs and times.
 
     Each satellite network is propagated once over ``times`` and shared by its modes
-    (Starlink bent pipe and ISL); fibre and GEO are time-invariant and repeated at
-    every time.
+    (Starlink bent pipe and ISL): the registry's constellation of the network
+    (:func:`satcloud.constellations.network_constellation`; for the real ``"starlink"``
+    its operational satellites of 2026-04-02, so ``times`` must lie inside its
+    ``validity_window()``). Fibre and GEO are time-invariant and repeated at every
+    time.
 
     Parameters
     ----------
@@ -219,7 +240,7 @@ def system_rtt(sources, times, systems=None, *, destinations="nearest Azure regi
                 if times is None:
                     raise ValueError(f"times is required for system {label!r} ({network})")
                 ephemerides[network] = orbits.propagate(
-                    constellations.constellation(network), times)
+                    constellations.network_constellation(network), times)
             net = ephemerides[network]
         df = latency.rtt(net, mode, sources, destinations, times=times, **options)
         df["network"] = network
@@ -269,7 +290,7 @@ def summary_by_system(rows: pd.DataFrame, sites: pd.DataFrame | None = None) -> 
 
 
 def best_option(summary: pd.DataFrame, min_reachable: float = 0.99,
-                satellite_systems: Sequence[str] = SATELLITE_SYSTEMS,
+                satellite_systems: Sequence[str] = OPERATED_SYSTEMS,
                 fibre_system: str = "fibre, typical",
                 leo_systems: Sequence[str] = ("Starlink bent pipe", "Starlink ISL"),
                 ) -> pd.DataFrame:
@@ -285,7 +306,8 @@ def best_option(summary: pd.DataFrame, min_reachable: float = 0.99,
     min_reachable : float
         Smallest reachable fraction for a system to count, in [0, 1]. [-]
     satellite_systems : sequence of str
-        The candidates.
+        The candidates (default :data:`OPERATED_SYSTEMS`: every satellite system but
+        the constellations as filed).
     fibre_system : str
         The fibre system to compare with.
     leo_systems : sequence of str
@@ -339,6 +361,10 @@ def best_option(summary: pd.DataFrame, min_reachable: float = 0.99,
 
 
 COMPONENTS = ("user_link_ms", "isl_ms", "gateway_link_ms", "fibre_ms", "overhead_ms")
+#: The two legs of ``fibre_ms`` on a real ground segment (:func:`satcloud.latency.rtt`):
+#: gateway -> the user's home PoP (``backhaul_ms``) and PoP -> region
+#: (``pop_fibre_ms``); ``backhaul_ms`` is 0 where the network has no PoP leg.
+LEGS = ("backhaul_ms", "pop_fibre_ms")
 #: Columns of a :func:`summary_by_system` table: NaN (``<NA>``) is documented in the RTT
 #: statistics of a system that never reaches the source; the rest must be finite.
 _SUMMARY_NAN_OK = ("rtt_min_ms", "rtt_median_ms", "rtt_p95_ms", "rtt_max_ms", "floor_ms",
@@ -361,7 +387,7 @@ def _check_rows(rows, columns, producer="system_rtt()") -> None:
                         f"{producer}), got dtype {rows['reachable'].dtype}")
     _checks.finite_columns(rows, "rows", ("time_s", "target_floor_ms"), producer=producer)
     _checks.finite_columns(rows[rows["reachable"].to_numpy(bool)], "rows (reachable)",
-                           ("rtt_ms", "floor_ms", *COMPONENTS), producer=producer)
+                           ("rtt_ms", "floor_ms", *COMPONENTS, *LEGS), producer=producer)
 
 
 def _system_names(value, name: str, summary) -> list[str]:
@@ -375,7 +401,7 @@ def _system_names(value, name: str, summary) -> list[str]:
 
 
 _ROWS = ("source", "system", "time", "destination", "reachable", "rtt_ms",
-         "target_floor_ms", "hops", *COMPONENTS)
+         "target_floor_ms", "hops", *COMPONENTS, *LEGS, "gateway", "pop")
 _SUMMARY = ("source", "system", "rtt_median_ms")
 
 
@@ -396,10 +422,13 @@ def component_breakdown(rows: pd.DataFrame, sources: Sequence[str] | None = None
     Returns
     -------
     pandas.DataFrame
-        ``source``, ``system``, ``time``, ``destination``, the components
-        ``user_link_ms``, ``isl_ms``, ``gateway_link_ms``, ``fibre_ms``,
-        ``overhead_ms``, their sum ``rtt_ms``, ``target_floor_ms``, ``hops`` and
-        ``reachable`` (False, with NaN components, when never reachable).
+        ``source``, ``system``, ``time``, ``destination``, ``gateway`` and ``pop``
+        (the gateway landed at and the PoP it backhauls to; ``None`` where the path
+        has none), the components ``user_link_ms``, ``isl_ms``, ``gateway_link_ms``,
+        ``fibre_ms``, ``overhead_ms``, the legs of ``fibre_ms`` (:data:`LEGS`:
+        ``backhaul_ms`` gateway -> home PoP, ``pop_fibre_ms`` PoP -> region), the
+        sum ``rtt_ms``, ``target_floor_ms``, ``hops`` and ``reachable`` (False, with
+        NaN components, when never reachable).
     """
     _check_rows(rows, _ROWS)
     if sources is not None:
@@ -419,17 +448,20 @@ def component_breakdown(rows: pd.DataFrame, sources: Sequence[str] | None = None
                     "target_floor_ms": float(g["target_floor_ms"].astype(float).iloc[0])}
             if ok.empty:
                 out.append({**base, "time": pd.NaT, "destination": None,
-                            **{c: np.nan for c in COMPONENTS}, "rtt_ms": np.nan,
+                            "gateway": None, "pop": None,
+                            **{c: np.nan for c in (*COMPONENTS, *LEGS)}, "rtt_ms": np.nan,
                             "hops": 0, "reachable": False})
                 continue
             ok = ok.sort_values("rtt_ms", kind="stable")
             row = ok.iloc[(len(ok) - 1) // 2]
             out.append({**base, "time": row["time"], "destination": row["destination"],
-                        **{c: float(row[c]) for c in COMPONENTS},
+                        "gateway": None if pd.isna(row["gateway"]) else str(row["gateway"]),
+                        "pop": None if pd.isna(row["pop"]) else str(row["pop"]),
+                        **{c: float(row[c]) for c in (*COMPONENTS, *LEGS)},
                         "rtt_ms": float(row["rtt_ms"]), "hops": int(row["hops"]),
                         "reachable": True})
-    cols = ["source", "system", "time", "destination", *COMPONENTS, "rtt_ms",
-            "target_floor_ms", "hops", "reachable"]
+    cols = ["source", "system", "time", "destination", "gateway", "pop", *COMPONENTS,
+            *LEGS, "rtt_ms", "target_floor_ms", "hops", "reachable"]
     return pd.DataFrame(out, columns=cols)
 
 

@@ -55,6 +55,7 @@ from satcloud.widgets.latency import (
     GATEWAY_OPTIONS,
     LATENCY_GRIDS,
     LATENCY_NETWORKS,
+    LATENCY_START,
     LatencyPanel,
     available_destinations,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "GATEWAY_OPTIONS",
     "LATENCY_GRIDS",
     "LATENCY_NETWORKS",
+    "LATENCY_START",
     "TYPED_PLACE",
     "CapacityPanel",
     "ConstellationPanel",

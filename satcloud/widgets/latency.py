@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 
 import ipywidgets as W
@@ -14,13 +15,18 @@ from satcloud.widgets._base import FloatSlider, Panel, figure_png
 from satcloud.widgets._common import _BOX, _SLIDER, _png_image
 from satcloud.widgets.places import _place_controls, resolve_place
 
-__all__ = ["GATEWAY_OPTIONS", "LATENCY_GRIDS", "LATENCY_NETWORKS", "LatencyPanel",
-           "available_destinations"]
+__all__ = ["GATEWAY_OPTIONS", "LATENCY_GRIDS", "LATENCY_NETWORKS", "LATENCY_START",
+           "LatencyPanel", "available_destinations"]
 
 
 #: Networks the explorer offers (``satcloud.latency.NETWORKS`` without the alias).
 LATENCY_NETWORKS = tuple(systems.network_modes(include_aliases=False))
 _LEO = {n for n, v in systems.networks().items() if v.kind == "leo"}
+#: Default start of the panel's time grid (UTC): midnight of the latest ``as_of`` date of
+#: the registry's real networks (``"starlink"``: 2026-04-02), inside the validity window
+#: of its element sets, so every network, filed or real, is routed at the same times.
+LATENCY_START = max(f"{n.as_of}T00:00:00" for n in systems.networks().values()
+                    if n.as_of is not None)
 #: Time grids (duration, step) of the coarse and full passes.
 LATENCY_GRIDS = {"coarse": ("10min", "60s"), "full": ("30min", "30s")}
 #: Gateway placements: (label, value for ``satcloud.latency.rtt(gateways=...)``).
@@ -54,6 +60,12 @@ class LatencyPanel(Panel):
     ``gateways`` (:data:`GATEWAY_OPTIONS`), ``route_factor`` (fibre route factor behind
     the gateways and of the terrestrial path, 1-3).
 
+    The time grid starts at ``start`` (default :data:`LATENCY_START`, inside the
+    validity window of the real networks' element sets); a grid that leaves the window
+    of a selected real network (:meth:`satcloud.constellations.Constellation.
+    validity_window`) is an inline error naming the window, never a propagation far
+    from the element epochs.
+
     Each network is one :func:`satcloud.latency.rtt` call; the terrestrial path is
     ``rtt("fibre", route_factor, ...)`` (for fibre the mode is the route factor, so its
     rows read ``mode = "route factor 2.1"``), the same round trip as
@@ -64,10 +76,16 @@ class LatencyPanel(Panel):
 
     has_coarse = True
 
-    def __init__(self, *, threaded: bool = True, grids: dict | None = None, **defaults):
+    def __init__(self, *, threaded: bool = True, grids: dict | None = None, start=None,
+                 **defaults):
+        from satcloud.time import to_time
+
         super().__init__("Latency explorer: how close is the cloud over each network?",
                          threaded=threaded)
         self.grids = dict(LATENCY_GRIDS if grids is None else grids)
+        self.start_time = to_time(LATENCY_START if start is None else start, "start")
+        if not self.start_time.isscalar:
+            raise TypeError("start must be a single time")
         c = self.controls
         box, la, lo = _place_controls("Nairobi", -1.28, 36.82, "source")
         c["source"], c["lat_deg"], c["lon_deg"] = box, la, lo
@@ -125,9 +143,11 @@ class LatencyPanel(Panel):
         from satcloud import latency, time
 
         duration, step = self.grids["coarse" if coarse else "full"]
-        times = time.time_grid(None, duration, step)
+        times = time.time_grid(self.start_time, duration, step)
         frames = []
         nets = list(values["networks"])
+        for net in nets:
+            _check_validity(net, times)
         for i, net in enumerate(nets):
             self.progress(i / len(nets), f"{net} ({'coarse' if coarse else 'full'})…")
             frames.append(self.network_rtt(values, net, times))
@@ -141,11 +161,12 @@ class LatencyPanel(Panel):
         out = {"rtt": df, "summary": summary, "floor_ms": floor, "source": src,
                "coarse": coarse}
         self.progress(0.95, "drawing…")
-        out["png"] = self._figure(df, summary, floor, src, values)
+        out["png"] = self._figure(df, summary, floor, src, values,
+                                  f"{times[0].isot[:16].replace('T', ' ')} UTC")
         return out
 
     @staticmethod
-    def _figure(df, summary, floor, src, values) -> bytes:
+    def _figure(df, summary, floor, src, values, time_origin) -> bytes:
         s = summary.dropna(subset=["rtt_median_ms"])
         if len(s):
             best = s.loc[s["rtt_median_ms"].astype(float).idxmin()]
@@ -154,7 +175,7 @@ class LatencyPanel(Panel):
         else:
             what = "no network reaches the destination"
         title = f"{src} → {values['destination']}: {what}; physical floor {floor:.0f} ms"
-        return figure_png(plots.rtt_over_time(df, floor, time_origin="2020-10-01 00:00 UTC",
+        return figure_png(plots.rtt_over_time(df, floor, time_origin=time_origin,
                                               title=title))
 
     def render(self, result: dict) -> None:
@@ -174,6 +195,30 @@ class LatencyPanel(Panel):
             "<th>mode</th><th>destination</th><th>median RTT [ms]</th>"
             f"<th>95th pct [ms]</th><th>reachable</th></tr>{rows}</table>")
         self.figures["rtt"].value = result["png"]
+
+
+@functools.lru_cache(maxsize=8)
+def _validity_window(network: str):
+    """(start, end) of a real network's element sets, ``None`` for a filed one."""
+    from satcloud.constellations import network_constellation
+
+    if systems.network(network).as_of is None:
+        return None
+    return network_constellation(network).validity_window()
+
+
+def _check_validity(network: str, times) -> None:
+    """A real network's times must lie inside its element sets' validity window."""
+    window = _validity_window(network)
+    if window is None:
+        return
+    lo, hi = window
+    if times[0] < lo or times[-1] > hi:
+        raise ValueError(
+            f"start: the times {times[0].isot[:16]} to {times[-1].isot[:16]} UTC leave the "
+            f"validity window of network {network!r} ({lo.isot[:16]} to {hi.isot[:16]} "
+            "UTC, its element sets of "
+            f"{systems.network(network).as_of}); choose a start inside it")
 
 
 def _fmt_na(value) -> str:
