@@ -91,6 +91,7 @@ __all__ = [
     "delay_preset",
     "delay_presets",
     "lognormal_sigma",
+    "preset_names",
 ]
 
 #: The delay models of :func:`satcloud.latency.rtt`, each adding to the one before.

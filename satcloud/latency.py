@@ -1326,7 +1326,10 @@ def _resolve_delays(net, delay_model, samples, seed, delay_presets, last_mile) -
             delay_presets = {"base": base, **delay_presets}
         else:
             delay_presets = base
-    preset = delays.delay_preset(delay_presets)
+    try:
+        preset = delays.delay_preset(delay_presets)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"delay_presets: {exc}") from None
     return _Delays(model, preset, preset.name, last_mile, samples, seed)
 
 

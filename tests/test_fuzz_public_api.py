@@ -778,13 +778,18 @@ simple("satcloud.ground.ground_segment", as_of="2024-08-06")
 simple("satcloud.ground.home_pop", lat_deg=[50.85, 0.0], lon_deg=[4.35, -30.0],
        country=None, rule="regional", as_of=None)
 case("satcloud.latency.summarize")(lambda: {"df": _fibre_rows().copy()})
+simple("satcloud.delays.delay_preset", preset="starlink-2022")
+simple("satcloud.delays.delay_presets")
+simple("satcloud.delays.preset_names")
+simple("satcloud.delays.lognormal_sigma", shift_ms=10.0, median_ms=35.0, p95_ms=70.0)
 
 # ------------------------------------------------------------------ data
 
 for _loader in ("aws_regions", "azure_regions", "colours", "comparisons",
                 "constellation_shells", "data_dir", "ground_stations", "modcods",
                 "networks", "remote_sites", "starlink_pops", "systems", "countries",
-                "starlink_gateways", "starlink_home_pops", "element_sets"):
+                "starlink_gateways", "starlink_home_pops", "element_sets",
+                "delay_presets"):
     if _loader != "networks":
         simple(f"satcloud.data.{_loader}")
 #: networks.csv: an empty optional cell is "not defined by this network" (e.g. no
