@@ -126,6 +126,14 @@ def constellation_totals(shells: pd.DataFrame) -> pd.DataFrame:
     }).reset_index()
 
 
+def _count(value, name: str, high: int) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer in [1, {high}], got {value!r:.80}")
+    if not 1 <= value <= high:
+        raise ValueError(f"{name} must be in [1, {high}], got {value}")
+    return int(value)
+
+
 def comparison_set(count_2020: int = 800, plane_order: str = "spread",
                    names=tuple(CONSTELLATION_LABELS)) -> dict:
     """The constellations compared in notebook 01, keyed by display name.
@@ -143,11 +151,7 @@ def comparison_set(count_2020: int = 800, plane_order: str = "spread",
         Constellation keys (default: those of :data:`CONSTELLATION_LABELS`).
     """
     gen1 = constellation("starlink-gen1")
-    if isinstance(count_2020, (bool, np.bool_)) or not isinstance(count_2020, (int, np.integer)):
-        raise TypeError(f"count_2020 must be an integer in [1, {len(gen1)}], got "
-                        f"{count_2020!r:.80}")
-    if not 1 <= count_2020 <= len(gen1):
-        raise ValueError(f"count_2020 must be in [1, {len(gen1)}], got {count_2020}")
+    count_2020 = _count(count_2020, "count_2020", len(gen1))
     names = _checks.names(names, "names", CATALOGUE)
     out = {OCT2020_LABEL: deploy(gen1, count=count_2020, plane_order=plane_order)}
     for n in names:
@@ -462,14 +466,6 @@ def elevation_sweep(constellations: dict, min_elevations_deg=tuple(range(10, 61,
 
 
 # ------------------------------------------------------- the real constellation of a date
-def _count(value, name: str, high: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer in [1, {high}], got {value!r:.80}")
-    if not 1 <= value <= high:
-        raise ValueError(f"{name} must be in [1, {high}], got {value}")
-    return int(value)
-
-
 def real_comparison_set(as_of="2020-10-29", count: int = 800,
                         plane_order: str = "spread") -> dict:
     """The real Starlink of a shipped element-set date beside its idealised deployment.
