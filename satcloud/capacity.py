@@ -90,6 +90,8 @@ from satcloud import data
 from satcloud._validate import (
     as_float_array,
     check_choice,
+    check_finite_result,
+    check_latlon,
     check_memory,
     check_range,
     check_scalar,
@@ -260,8 +262,8 @@ def demand(preset="starlink-2025-12", *, take_rate=None, busy_hour_activity=None
                           "country": (grid["country"].astype(str).to_numpy(object)
                                       if "country" in grid else ""),
                           "population": grid["population"].to_numpy()})
-    lat = check_range(g["lat_deg"].to_numpy(), "grid lat_deg", -90.0, 90.0)
-    lon = check_range(g["lon_deg"].to_numpy(), "grid lon_deg", -180.0, 360.0)
+    lat = check_range(g["lat_deg"].to_numpy(), "grid lat_deg", -90.0, 90.0, finite=True)
+    lon = check_range(g["lon_deg"].to_numpy(), "grid lon_deg", -180.0, 360.0, finite=True)
     pop = check_range(g["population"].to_numpy(), "grid population", 0.0, None,
                       finite=True)
     cc = g["country"].astype(str).to_numpy(object)
@@ -294,10 +296,13 @@ def demand(preset="starlink-2025-12", *, take_rate=None, busy_hour_activity=None
     rate = _rate_per_country(take_rate, cc, default)
     if take_rate is not None and not isinstance(take_rate, (Mapping, pd.Series)):
         rate = np.where(where, rate, 0.0)
-    subs = pop * rate
+    with np.errstate(over="ignore", invalid="ignore"):
+        subs = pop * rate
+        offered = subs * a * r / 1e3
+    check_finite_result(offered, "active_subscriber_mbps, take_rate and grid population")
     return pd.DataFrame({"lat_deg": lat, "lon_deg": lon, "country": cc,
                          "population": pop, "take_rate": rate, "subscribers": subs,
-                         "offered_gbps": subs * a * r / 1e3})
+                         "offered_gbps": offered})
 
 
 # --------------------------------------------------------------------------- supply
@@ -356,7 +361,10 @@ def beam_capacity_gbps(network, elevation_deg, *, atm_loss_db=None, lat_deg=None
         if atm_loss_db is not None:
             raise TypeError("give either atm_loss_db or lat_deg/lon_deg (ITU-R climate), "
                             "not both")
-        b = links.link_budget(net.link_profile, None, el, lat_deg=lat_deg, lon_deg=lon_deg)
+        if lat_deg is None or lon_deg is None:
+            raise TypeError("give both lat_deg and lon_deg (or neither)")
+        lat, lon = check_latlon(lat_deg, lon_deg)
+        b = links.link_budget(net.link_profile, None, el, lat_deg=lat, lon_deg=lon)
         return b["throughput_mbps"].to_numpy(float).reshape(np.shape(el)) * n_ch / 1e3
     if atm_loss_db is None:
         atm_loss_db = _preset_values(network, ("atm_loss_db",), None,
@@ -436,8 +444,8 @@ def _check_demand_table(dem) -> pd.DataFrame:
         raise ValueError("demand is empty; give at least one cell")
     for col in ("population", "subscribers", "offered_gbps"):
         check_range(dem[col].to_numpy(), f"demand {col}", 0.0, None, finite=True)
-    check_range(dem["lat_deg"].to_numpy(), "demand lat_deg", -90.0, 90.0)
-    check_range(dem["lon_deg"].to_numpy(), "demand lon_deg", -180.0, 360.0)
+    check_range(dem["lat_deg"].to_numpy(), "demand lat_deg", -90.0, 90.0, finite=True)
+    check_range(dem["lon_deg"].to_numpy(), "demand lon_deg", -180.0, 360.0, finite=True)
     return dem
 
 
@@ -730,6 +738,10 @@ def _edge_arrays(edges):
         raise ValueError(f"edges lacks column(s) {missing}; it has {list(edges.columns)}")
     if len(edges) == 0:
         raise ValueError("edges is empty; give at least one edge")
+    for col in ("tail", "head"):
+        if edges[col].isna().any():
+            raise ValueError(f"edges column {col!r} holds missing node labels (row "
+                             f"{int(np.flatnonzero(edges[col].isna().to_numpy())[0])})")
     cap = np.asarray(edges["capacity_gbps"].to_numpy(), dtype=float) if pd.api.types.\
         is_numeric_dtype(edges["capacity_gbps"]) else None
     if cap is None:
@@ -904,8 +916,9 @@ def max_flow(edges, source=0, sink=1, *, method="maxflow", fairness="none",
     src = np.flatnonzero(tail == s)
     inf_src = src[np.isinf(cap[src])]
     if inf_src.size:
-        raise ValueError(f"unbounded: the source edge {_element_label(edges, int(inf_src[0]))} "
-                         "has infinite capacity; give every demand a finite capacity")
+        raise ValueError(f"edges: unbounded: the source edge "
+                         f"{_element_label(edges, int(inf_src[0]))} has infinite capacity; "
+                         "give every demand a finite capacity")
     # every unit of flow leaves the source on a (finite) source edge, so no edge ever
     # carries more than their total: infinite edges become that bound
     bound = float(cap[src].sum())

@@ -147,7 +147,7 @@ def test_bad_network_messages_name_the_element_type():
         element_type=["demand", "gateway"], element=["cell 1", "Gravelines"])
     with pytest.raises(ValueError, match="gateway 'Gravelines'"):
         capacity.max_flow(e, "s", "t")
-    with pytest.raises(ValueError, match="unbounded: the source edge demand 'cell 1'"):
+    with pytest.raises(ValueError, match="edges: unbounded: the source edge demand 'cell 1'"):
         capacity.max_flow(e.assign(capacity_gbps=[np.inf, 1.0]), "s", "t")
     with pytest.raises(ValueError, match="sink 'u' is not a node"):
         capacity.max_flow(e.assign(capacity_gbps=1.0), "s", "u")

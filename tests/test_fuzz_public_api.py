@@ -783,13 +783,51 @@ simple("satcloud.delays.delay_presets")
 simple("satcloud.delays.preset_names")
 simple("satcloud.delays.lognormal_sigma", shift_ms=10.0, median_ms=35.0, p95_ms=70.0)
 
+
+# capacity (issue 15): small grids and OneWeb (~650 satellites) keep each call ~1 s
+def _capacity_grid():
+    return pd.DataFrame({"lat_deg": [50.5, 40.5], "lon_deg": [4.5, -3.5],
+                         "country": ["BE", "ES"], "population": [1e5, 2e5]})
+
+
+def _capacity_edges():
+    return pd.DataFrame({"tail": ["s", "s", "a", "b"], "head": ["a", "b", "t", "t"],
+                         "capacity_gbps": [3.0, 4.0, 2.0, 5.0]})
+
+
+simple("satcloud.capacity.capacity_presets", preset="starlink-gen1")
+case("satcloud.capacity.demand")(lambda: {
+    "preset": "starlink-2025-12", "take_rate": 0.01, "busy_hour_activity": 0.1,
+    "active_subscriber_mbps": 25.0, "countries": "all", "grid": _capacity_grid()})
+simple("satcloud.capacity.beam_capacity_gbps", network="starlink-gen1",
+       elevation_deg=[25.0, 60.0], atm_loss_db=0.5)
+case("satcloud.capacity.max_flow")(lambda: {
+    "edges": _capacity_edges(), "source": "s", "sink": "t", "method": "maxflow",
+    "fairness": "max-min", "resolution_mbps": 1.0, "max_rounds": 5})
+_CAPACITY_NET = {"network": "oneweb", "lasers": False, "cloud": "azure",
+                 "overrides": {"gateway_pop_gbps": 100.0}, "atm_loss_db": 0.5,
+                 "gateway_min_elevation_deg": 25.0}
+#: the region -> sink edges of the capacity graph are unbounded by design (documented)
+case("satcloud.capacity.network_graph", names={"time": ("times",)},
+     allow={"'capacity_gbps'": "region -> sink edges are infinite by design"})(lambda: {
+         **_CAPACITY_NET, "time": "2026-04-02T20:00:00",
+         "demand": satcloud.capacity.demand(grid=_capacity_grid(), countries="all")})
+case("satcloud.capacity.network_capacity", names={"time": ("times",)})(lambda: {
+    **_CAPACITY_NET, "time": "2026-04-02T20:00:00", "method": "maxflow",
+    "fairness": "none", "resolution_mbps": 1.0,
+    "demand": satcloud.capacity.demand(grid=_capacity_grid(), countries="all")})
+case("satcloud.capacity.capacity_series")(lambda: {
+    **_CAPACITY_NET, "times": ["2026-04-02T20:00:00", "2026-04-02T20:15:00"],
+    "method": "maxflow", "fairness": "none", "resolution_mbps": 1.0,
+    "demand": satcloud.capacity.demand(grid=_capacity_grid(), countries="all")})
+
 # ------------------------------------------------------------------ data
 
 for _loader in ("aws_regions", "azure_regions", "colours", "comparisons",
                 "constellation_shells", "data_dir", "ground_stations", "modcods",
                 "networks", "remote_sites", "starlink_pops", "systems", "countries",
                 "starlink_gateways", "starlink_home_pops", "element_sets",
-                "delay_presets"):
+                "delay_presets", "demand_grid", "capacity_presets"):
     if _loader != "networks":
         simple(f"satcloud.data.{_loader}")
 #: networks.csv: an empty optional cell is "not defined by this network" (e.g. no
@@ -1214,6 +1252,22 @@ case("satcloud.plots.design_trade")(lambda: {
                              "planes": [18, 18], "rtt_median_ms": [40.0, 45.0],
                              "coverage_population_percent": [90.0, 100.0]}),
     "min_elevation_deg": 25.0, "title": "t", "figsize": (3.0, 2.0)})
+@functools.lru_cache(maxsize=1)
+def _ground_segment_cached():
+    from satcloud import ground
+
+    return ground.ground_segment()
+
+
+def _ground_segment():
+    """The shipped ground segment (fresh tables: a garbage run may not alter the cache)."""
+    import dataclasses as _dc
+
+    seg = _ground_segment_cached()
+    return _dc.replace(seg, gateways=seg.gateways.copy(), pops=seg.pops.copy(),
+                       country_pops=seg.country_pops.copy(), home_pops=seg.home_pops.copy())
+
+
 case("satcloud.plots.sites_map")(lambda: {
     "layers": [{"sites": _sites(), "label": "sites", "color": "#0072B2", "marker": "o",
                 "size": 30.0}],
@@ -1423,6 +1477,9 @@ case("satcloud.plots.ground_stations_map")(lambda: {
     "styles": {"a": {"color": "#0072B2", "marker": "^"},
                "b": {"color": "#E69F00", "marker": "v"}},
     "labels": {"a": "A", "b": "B"}, "title": "t", "figsize": (3.0, 2.0)})
+case("satcloud.plots.ground_segment_map")(lambda: {
+    "segment": _ground_segment(), "title": "t", "extent": (-30.0, 40.0, 30.0, 70.0),
+    "annotate_home_pops": False, "figsize": (3.0, 2.0)})
 case("satcloud.plots.contact_timeline")(lambda: {
     "contacts": pd.DataFrame({"network": ["a", "b"],
                               "start": pd.to_datetime(["2020-10-01 01:00", "2020-10-01 02:00"]),
