@@ -32,7 +32,7 @@ import pandas as pd
 
 from satcloud import coverage, data, latency, links, orbits, systems
 from satcloud._validate import check_latlon, check_range
-from satcloud.constellations import constellation, network_constellation
+from satcloud.constellations import FILED_FOR_REAL, constellation, network_constellation
 from satcloud.coverage import demand_fraction
 from satcloud.network.bentpipe import DEFAULT_GEO_SLOTS_LON_DEG, geo_elevation_deg
 from satcloud.scenarios import _checks
@@ -40,6 +40,7 @@ from satcloud.scenarios import links as scenario_links
 from satcloud.sites import resolve_sites
 
 __all__ = [
+    "AS_FILED",
     "CAPACITY_ASSUMPTIONS",
     "FIBRE_REFERENCE",
     "SYSTEMS",
@@ -122,6 +123,13 @@ SYSTEMS = tuple(
     {"key": r.key, "label": r.label, "constellation": r.network, "mode": r.mode,
      "cloud": r.cloud, "profile": r.link_profile, "color": r.colour_key}
     for r in _COMPETITION[_COMPETITION["kind"] != "fibre"].itertuples(index=False))
+
+#: Keys of the systems that run a constellation *as filed* beside the real one it was
+#: filed for (:data:`satcloud.constellations.FILED_FOR_REAL`; ``"starlink-gen1"``): a
+#: comparison, not a competitor, so :func:`winners_by_city` and :func:`winners_by_band`
+#: leave them out by default, as they leave out the fibre reference.
+AS_FILED = tuple(s["key"] for s in SYSTEMS
+                 if any(s["constellation"] in filed for filed in FILED_FOR_REAL.values()))
 
 #: The terrestrial reference: typical fibre (route factor 2.1) to the nearest Azure region.
 FIBRE_REFERENCE = {"key": _FIBRE_ROW["key"], "label": _FIBRE_ROW["label"],
@@ -482,7 +490,7 @@ def rtt_by_city(samples: pd.DataFrame, sources: pd.DataFrame | None = None) -> p
 
 
 def winners_by_city(by_city: pd.DataFrame, *, min_reachable=0.9,
-                    exclude: Sequence[str] = ("fibre",)) -> pd.DataFrame:
+                    exclude: Sequence[str] = ("fibre", *AS_FILED)) -> pd.DataFrame:
     """The satellite system with the lowest median RTT at each city.
 
     Parameters
@@ -492,7 +500,8 @@ def winners_by_city(by_city: pd.DataFrame, *, min_reachable=0.9,
     min_reachable : float
         A system competes at a city only if reachable at least this share of the time.
     exclude : sequence of str
-        Keys left out of the contest (default the fibre reference).
+        Keys left out of the contest (default the fibre reference and the constellations
+        as filed, :data:`AS_FILED`).
 
     Returns
     -------
@@ -526,7 +535,7 @@ def winners_by_city(by_city: pd.DataFrame, *, min_reachable=0.9,
 
 def winners_by_band(cov_lat: pd.DataFrame, by_city: pd.DataFrame, band_deg=20.0, *,
                     min_reachable=0.9, full=0.999,
-                    exclude: Sequence[str] = ("fibre",)) -> pd.DataFrame:
+                    exclude: Sequence[str] = ("fibre", *AS_FILED)) -> pd.DataFrame:
     """Who wins in each latitude band: coverage and median RTT.
 
     Parameters
@@ -542,7 +551,8 @@ def winners_by_band(cov_lat: pd.DataFrame, by_city: pd.DataFrame, band_deg=20.0,
     full : float
         Coverage at or above this counts as full: every such system is listed.
     exclude : sequence of str, optional
-        Keys left out of the competition (default: the fibre reference).
+        Keys left out of the competition (default: the fibre reference and the
+        constellations as filed, :data:`AS_FILED`).
 
     Returns
     -------

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from satcloud import data, latency, systems
-from satcloud.constellations import FILED_FOR_REAL as _FILED_FOR_REAL
 from satcloud._validate import check_choices, check_latlon, check_range
+from satcloud.constellations import FILED_FOR_REAL as _FILED_FOR_REAL
 from satcloud.scenarios import _checks
 from satcloud.sites import resolve_sites
 
