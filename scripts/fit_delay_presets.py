@@ -218,12 +218,12 @@ def rows(f: dict, p: dict) -> list[dict]:
                 "nearest test server; no spread published: constant)")
         for par, v in (("shift_ms", (lo + hi) / 2), ("median_ms", (lo + hi) / 2),
                        ("sigma", 0.0)):
-            add("terrestrial-us-2022", f"last_mile_{tech}", "idle", par, v, "measured",
-                note, FCC_SRC, FCC_URL)
+            add("terrestrial-us-2022", f"last_mile_{tech}", "idle", par, v,
+                "assumed" if par == "sigma" else "measured", note, FCC_SRC, FCC_URL)
     note = "FWA-01: T-Mobile 5G FWA median 52 ms, Q4 2024 (no spread published: constant)"
     for par, v in (("shift_ms", 52.0), ("median_ms", 52.0), ("sigma", 0.0)):
-        add("terrestrial-us-2022", "last_mile_5g_fwa", "idle", par, v, "measured", note,
-            FWA_SRC, FWA_URL)
+        add("terrestrial-us-2022", "last_mile_5g_fwa", "idle", par, v,
+            "assumed" if par == "sigma" else "measured", note, FWA_SRC, FWA_URL)
     note = ("assumed 0: no published loaded (working) latency by technology was read "
             "(docs/latency_sources.md section 5); the loaded fibre RTT is a lower bound")
     for par in ("shift_ms", "median_ms", "sigma"):

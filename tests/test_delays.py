@@ -178,3 +178,27 @@ def test_last_mile_is_a_terrestrial_users_only():
     fib = rtt("fibre", None, ["London"], ["Paris"], delay_model="idle")
     assert delays.DEFAULT_LAST_MILE == "ftth"
     assert float(fib["last_mile_ms"].iloc[0]) == 10.5
+
+
+def test_compare_passes_the_delay_model_to_every_system_and_last_mile_to_fibre():
+    from satcloud.latency import compare_rtt, summarize
+
+    df = compare_rtt(["London"], ["Paris"], None, systems=[("fibre", "typical"),
+                                                           ("geo", "bent-pipe")],
+                     delay_model="idle", last_mile="dsl")
+    fib, geo = df[df["network"] == "fibre"], df[df["network"] == "geo"]
+    # FCC-03 midpoint 28.5 ms for DSL; GEO access is the Viasat-class constant
+    assert float(fib["last_mile_ms"].iloc[0]) == 28.5
+    assert float(geo["last_mile_ms"].iloc[0]) == 0.0
+    assert float(geo["access_ms"].iloc[0]) == delay_preset("geo-viasat-2021").access.median_ms
+    with pytest.raises(ValueError, match="none of the systems is fibre"):
+        compare_rtt(["London"], ["Paris"], None, systems=[("geo", "bent-pipe")],
+                    last_mile="dsl")
+    # summarize runs over times and samples: 2 snapshots x 50 draws
+    s = rtt("starlink", "bent-pipe", LLN, ["Brussels"], T, delay_model="idle", samples=50,
+            seed=2, return_paths=False)
+    row = summarize(s).iloc[0]
+    assert row["n_samples"] == 50 and row["n_times"] == 2 and row["n_reachable"] == 100
+    v = s["rtt_ms"].to_numpy(float)
+    assert float(row["rtt_p05_ms"]) == pytest.approx(np.percentile(v, 5))
+    assert float(row["rtt_median_ms"]) == pytest.approx(np.median(v))
