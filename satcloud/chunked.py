@@ -100,6 +100,29 @@ def coverage_statistics(ephemeris, sites, min_elevation_deg=None, k: int = 1, *,
     -------
     pandas.DataFrame
         One row per site (columns in the module docstring).
+
+    Examples
+    --------
+    An ideal geostationary satellite over 4.35 deg E, its Earth-fixed position written by
+    hand (:func:`satcloud.network.bentpipe.geo_positions_ecef_km`), over three hourly
+    samples: Brussels sees it at 31.8 deg elevation all the time, Sydney never.
+
+    >>> import pandas as pd
+    >>> from satcloud.constellations import Constellation
+    >>> from satcloud.network.bentpipe import geo_positions_ecef_km
+    >>> from satcloud.orbits import Ephemeris
+    >>> from satcloud.time import time_grid
+    >>> geo = Constellation.walker(35786.0, 0.0, planes=1, sats_per_plane=1, name="geo")
+    >>> times = time_grid("2020-10-01", "3h", "1h")
+    >>> eph = Ephemeris(times, geo_positions_ecef_km([4.35], n_times=len(times)), None, geo)
+    >>> sites = pd.DataFrame({"site": ["Brussels", "Sydney"], "lat_deg": [50.85, -33.87],
+    ...                       "lon_deg": [4.35, 151.21]})
+    >>> from satcloud.chunked import coverage_statistics
+    >>> stats = coverage_statistics(eph, sites, min_elevation_deg=10.0)
+    >>> stats[["site", "fraction_covered", "outage_count", "longest_outage_s", "n_steps"]]
+           site  fraction_covered  outage_count  longest_outage_s  n_steps
+    0  Brussels               1.0             0               0.0        3
+    1    Sydney               0.0             1           10800.0        3
     """
     from satcloud.coverage import visible_counts
     from satcloud.geometry import normalize_sites

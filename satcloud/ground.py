@@ -57,15 +57,15 @@ Kuiper, OneWeb or Telesat (their networks keep the presets of
 
 References
 ----------
-.. [1] SpaceNetLab, StarPerf_Simulator, ``config/ground_stations/Starlink.xml`` (BSD-2 licence),
-   2020- (URL not verified).
+.. [1] SpaceNetLab, StarPerf_Simulator, ``config/ground_stations/Starlink.xml`` (BSD-2
+   licence). https://github.com/SpaceNetLab/StarPerf_Simulator
 .. [2] "Unofficial Starlink Global Gateways & PoPs" community map, snapshot 2023-10-10, as kept
    in the artifacts of [3]_ (URL not verified).
 .. [3] N. Mohan, A. E. Ferguson, H. Cech, R. Bose, P. R. Renatin, M. K. Marina and J. Ott, "A
    Multifaceted Look at Starlink Performance", in *Proc. ACM Web Conference (WWW 2024)*,
    2024, pp. 2723-2734. doi:10.1145/3589334.3645328
-.. [4] clarkzjw/starlink-geoip, the SpaceX GeoIP feed and PoP list as a repository, 2023- (URL
-   not verified).
+.. [4] clarkzjw/starlink-geoip, the SpaceX GeoIP feed and PoP list as a repository.
+   https://github.com/clarkzjw/starlink-geoip
 """
 
 from __future__ import annotations
@@ -239,14 +239,14 @@ def ground_segment(as_of=None) -> GroundSegment:
     References
     ----------
     .. [1] SpaceNetLab, StarPerf_Simulator, ``config/ground_stations/Starlink.xml`` (BSD-2
-       licence), 2020- (URL not verified).
+       licence). https://github.com/SpaceNetLab/StarPerf_Simulator
     .. [2] "Unofficial Starlink Global Gateways & PoPs" community map, snapshot 2023-10-10, as
        kept in the artifacts of [3]_ (URL not verified).
     .. [3] N. Mohan, A. E. Ferguson, H. Cech, R. Bose, P. R. Renatin, M. K. Marina and J. Ott,
        "A Multifaceted Look at Starlink Performance", in *Proc. ACM Web Conference (WWW
        2024)*, 2024, pp. 2723-2734. doi:10.1145/3589334.3645328
-    .. [4] clarkzjw/starlink-geoip, the SpaceX GeoIP feed and PoP list as a repository, 2023-
-       (URL not verified).
+    .. [4] clarkzjw/starlink-geoip, the SpaceX GeoIP feed and PoP list as a repository.
+       https://github.com/clarkzjw/starlink-geoip
 
     Examples
     --------

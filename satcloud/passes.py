@@ -119,6 +119,28 @@ def passes(ephemeris, stations, min_elevation_deg=None, *, sat_index=None, refin
         ``duration_s`` [s], ``max_elevation_deg`` [deg], ``culmination_azimuth_deg``
         [deg], ``truncated`` (bool: cut by the grid ends). Sorted by rise time.
         ``df.attrs["window"]`` holds the grid's (start, end) as datetime64.
+
+    Examples
+    --------
+    An ideal geostationary satellite over 4.35 deg E, its Earth-fixed position written by
+    hand (:func:`satcloud.network.bentpipe.geo_positions_ecef_km`), over three hourly
+    samples: Brussels sees it at 31.8 deg elevation all the time, Sydney never.
+
+    >>> import pandas as pd
+    >>> from satcloud.constellations import Constellation
+    >>> from satcloud.network.bentpipe import geo_positions_ecef_km
+    >>> from satcloud.orbits import Ephemeris
+    >>> from satcloud.time import time_grid
+    >>> geo = Constellation.walker(35786.0, 0.0, planes=1, sats_per_plane=1, name="geo")
+    >>> times = time_grid("2020-10-01", "3h", "1h")
+    >>> eph = Ephemeris(times, geo_positions_ecef_km([4.35], n_times=len(times)), None, geo)
+    >>> sites = pd.DataFrame({"site": ["Brussels", "Sydney"], "lat_deg": [50.85, -33.87],
+    ...                       "lon_deg": [4.35, 151.21]})
+    >>> from satcloud.passes import passes
+    >>> p = passes(eph, sites, min_elevation_deg=10.0, refine=False)
+    >>> p[["station", "duration_s", "max_elevation_deg", "truncated"]].round(2)
+        station  duration_s  max_elevation_deg  truncated
+    0  Brussels      7200.0              31.79       True
     """
     tol = check_scalar(check_range(tolerance_s, "tolerance_s", 0.0, 1.0, low_open=True,
                                    unit="s"), "tolerance_s")
@@ -272,6 +294,29 @@ def daily_totals(passes_df, by="station", *, window=None, stations=None) -> pd.D
         of contact intervals within the day and window) [s], ``longest_gap_s`` (longest
         interval of the day within the window without contact, counting from the start
         of the day or window and to its end) [s], ``window_s`` [s].
+
+    Examples
+    --------
+    An ideal geostationary satellite over 4.35 deg E, its Earth-fixed position written by
+    hand (:func:`satcloud.network.bentpipe.geo_positions_ecef_km`), over three hourly
+    samples: Brussels sees it at 31.8 deg elevation all the time, Sydney never.
+
+    >>> import pandas as pd
+    >>> from satcloud.constellations import Constellation
+    >>> from satcloud.network.bentpipe import geo_positions_ecef_km
+    >>> from satcloud.orbits import Ephemeris
+    >>> from satcloud.time import time_grid
+    >>> geo = Constellation.walker(35786.0, 0.0, planes=1, sats_per_plane=1, name="geo")
+    >>> times = time_grid("2020-10-01", "3h", "1h")
+    >>> eph = Ephemeris(times, geo_positions_ecef_km([4.35], n_times=len(times)), None, geo)
+    >>> sites = pd.DataFrame({"site": ["Brussels", "Sydney"], "lat_deg": [50.85, -33.87],
+    ...                       "lon_deg": [4.35, 151.21]})
+    >>> from satcloud.passes import daily_totals, passes
+    >>> p = passes(eph, sites, min_elevation_deg=10.0, refine=False)
+    >>> daily_totals(p, stations=sites)[["station", "n_passes", "contact_s", "longest_gap_s"]]
+        station  n_passes  contact_s  longest_gap_s
+    0  Brussels         1     7200.0            0.0
+    1    Sydney         0        0.0         7200.0
     """
     check_choice(by, "by", ("station", "network"))
     if not isinstance(passes_df, pd.DataFrame):

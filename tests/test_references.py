@@ -83,6 +83,11 @@ CONVERTED = [
     "satcloud/ground.py",
     "satcloud/network/bentpipe.py",
     "satcloud/network/gateways.py",
+    "satcloud/coverage.py",
+    "satcloud/passes.py",
+    "satcloud/chunked.py",
+    "satcloud/systems.py",
+    "satcloud/data.py",
 ]
 INLINE_CITATION = re.compile(
     r"et al\.,? \(?(1[6-9]|20)\d\d|AIAA \d{4}-\d{3,5}|\*Fundamentals of Astrodynamics"

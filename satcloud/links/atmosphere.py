@@ -61,7 +61,7 @@ References
 .. [6] ITU-R Recommendation P.838-3 (03/2005), "Specific attenuation model for rain for use in
    prediction methods". https://www.itu.int/rec/R-REC-P.838-3-200503-I/en
 .. [7] I. del Portillo, ITU-Rpy (``itur``), a Python implementation of the ITU-R P.
-   Recommendations, 2017-. https://github.com/inigodelportillo/ITU-Rpy
+   Recommendations. https://github.com/inigodelportillo/ITU-Rpy
 """
 
 from __future__ import annotations

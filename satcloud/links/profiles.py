@@ -19,7 +19,8 @@ there; this module reads and checks it. The sources cited in it:
   38.3 dBi for 0.75 m at 13.5 GHz), used as the default efficiency below.
 - Bands, channel widths, terminal apertures and filed EIRPs: REFERENCE.md "Radio
   links" (FCC filings of SpaceX, Amazon Kuiper, OneWeb; SpaceX terminal filings
-  UT3-V1/V2 [2]_). Orbits and minimum elevations: REFERENCE.md "Constellations".
+  UT3-V1/V2, docs/references.md ``spacex-terminal-filings``: URLs, file
+  numbers and dates not verified). Orbits and minimum elevations: REFERENCE.md "Constellations".
 - Everything else is marked **assumption** in the profile's ``sources`` with the
   reasoning; these are defaults for what-if analysis, not facts. Override them.
 
@@ -32,8 +33,6 @@ References
 .. [1] I. del Portillo, B. G. Cameron and E. F. Crawley, "A technical comparison of three low
    earth orbit satellite constellation systems to provide global broadband", *Acta
    Astronautica* 159, 123-135, 2019. doi:10.1016/j.actaastro.2019.03.040
-.. [2] SpaceX, user terminal filings with the FCC (UT3-V1 43.6 dBW, UT3-V2 39.2 dBW maximum
-   EIRP) and TT&C earth-station exhibits, 2019-2022 (URLs and file numbers not verified).
 """
 
 from __future__ import annotations
