@@ -23,7 +23,12 @@ component       model    what it holds
                          Broadband America; Ookla). A satellite user pays none (the dish
                          is the access); the destination, a datacenter, pays none.
 ``queueing``    loaded   queueing at the bottleneck under a saturating transfer (loaded
-                         RTT minus idle RTT of the same measurement).
+                         RTT minus idle RTT of the same measurement). Empirical: its
+                         median and p95 are fitted to Michel et al.'s loaded download
+                         (95 / 175 ms); read as a buffer drain time, the 46 ms median is
+                         the bottleneck buffer over the flow's share of the cell capacity.
+                         No buffer size or drain rate is modelled separately (none is
+                         published for Starlink).
 ==============  =======  =================================================================
 
 Each component is a **shifted log-normal** delay::
