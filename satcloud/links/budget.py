@@ -226,9 +226,15 @@ def link_budget(profile, range_km=None, elevation_deg=None, *, lat_deg=None, lon
         ``margin_db``, ``fade_margin_db``, ``throughput_mbps``, ``shannon_mbps``,
         ``outage``, ``below_min_elevation``, ``atm_model``.
 
+    References
+    ----------
+    .. [1] I. del Portillo, B. G. Cameron and E. F. Crawley, "A technical comparison of three
+       low earth orbit satellite constellation systems to provide global broadband", *Acta
+       Astronautica* 159, 123-135, 2019. doi:10.1016/j.actaastro.2019.03.040
+
     Examples
     --------
-    The Starlink user downlink of del Portillo et al. at 1,000 km with a fixed 0 dB of
+    The Starlink user downlink of del Portillo et al. [1]_ at 1,000 km with a fixed 0 dB of
     atmosphere: FSPL = 92.45 + 20 log10(1000) + 20 log10(13.5) = 175.05 dB, G/T =
     37.7 dBi - 10 log10(362.9 K) = 12.10 dB/K, so C/N0 = 36.7 - 175.05 + 12.10 + 228.60
     = 102.35 dBHz:

@@ -374,9 +374,16 @@ def get_profile(profile, **overrides) -> LinkProfile:
         Unknown profile (the message lists the known ones and suggests a close match),
         unknown field (lists the valid fields), or a value out of range.
 
+    References
+    ----------
+    .. [1] I. del Portillo, B. G. Cameron and E. F. Crawley, "A technical comparison of three
+       low earth orbit satellite constellation systems to provide global broadband", *Acta
+       Astronautica* 159, 123-135, 2019. doi:10.1016/j.actaastro.2019.03.040
+
     Examples
     --------
-    del Portillo et al.'s Starlink user downlink, and the same hop with 3 dB more EIRP:
+    The Starlink user downlink of del Portillo et al. [1]_, and the same hop with 3 dB
+    more EIRP:
 
     >>> from satcloud.links.profiles import get_profile
     >>> p = get_profile("delportillo_starlink_user_downlink")
