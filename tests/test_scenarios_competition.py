@@ -173,6 +173,16 @@ def test_winners_by_city_lowest_reachable_median():
     assert w.loc["A", "runner_up"] == "kuiper" and w.loc["A", "lead_ms"] == 5.0
     assert w.loc["B", "winner"] == "oneweb"           # kuiper reached only half the time
     assert w.loc["B", "lead_ms"] == pytest.approx(1.0)
+    # Gen1 as filed is a comparison, not a competitor: quicker at A, it still does not win
+    filed = pd.concat([_by_city(), pd.DataFrame(
+        {"key": ["starlink-gen1"], "source": ["A"], "fraction_reachable": [1.0],
+         "rtt_median_ms": [1.0], "system": ["starlink-gen1"], "lat_deg": [10.0],
+         "lon_deg": [0.0]})], ignore_index=True)
+    assert sc.AS_FILED == ("starlink-gen1",)
+    w2 = sc.winners_by_city(filed, min_reachable=0.9).set_index("source")
+    assert w2.loc["A", "winner"] == "starlink"
+    assert sc.winners_by_city(filed, min_reachable=0.9, exclude=["fibre"]).set_index(
+        "source").loc["A", "winner"] == "starlink-gen1"
 
 
 def test_winners_by_band_coverage_and_rtt():
