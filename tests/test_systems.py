@@ -43,8 +43,10 @@ def test_the_constants_are_the_registry_and_unchanged():
     # the values these constants had before the registry (issue 12, point 2)
     assert latency.NETWORKS["starlink-gen1"] == ("bent-pipe", "isl")
     assert latency.NETWORKS["meo"] == ("bent-pipe",)
-    assert list(latency.NETWORKS) == ["fibre", "geo", "o3b-mpower", "meo", "starlink-gen1",
-                                      "starlink-gen2", "kuiper", "oneweb", "telesat-2020"]
+    # plus "starlink", the real 2026-04-02 constellation (issue 13)
+    assert list(latency.NETWORKS) == ["fibre", "geo", "o3b-mpower", "meo", "starlink",
+                                      "starlink-gen1", "starlink-gen2", "kuiper", "oneweb",
+                                      "telesat-2020"]
     assert latency.DEFAULT_COMPARISON[-2:] == (("kuiper", "bent-pipe"),
                                                ("oneweb", "bent-pipe"))
     assert latency.GEO_MIN_ELEVATION_DEG == 10.0
@@ -53,14 +55,17 @@ def test_the_constants_are_the_registry_and_unchanged():
     assert slat.SYSTEM_STYLES["vacuum floor"] == {"color": "#0072B2", "ls": "-."}
     assert slat.SYSTEM_MARKERS == {"fibre, ideal": "v", "fibre, typical": "s", "GEO": "^",
                                    "O3b mPOWER": "D", "Starlink bent pipe": "o",
-                                   "Starlink ISL": "P"}
+                                   "Starlink ISL": "P",
+                                   # added with the real constellation (issue 13)
+                                   "Starlink Gen1 as filed": "X"}
     assert slat.FIBRE_SYSTEMS == ("fibre, ideal", "fibre, typical")
     assert sc.FIBRE_REFERENCE == {"key": "fibre", "label": "Fibre (typical route)",
                                   "network": "fibre", "mode": "typical",
                                   "cloud": "nearest Azure region", "color": "fibre"}
-    assert [s["key"] for s in sc.SYSTEMS] == ["starlink", "kuiper", "oneweb", "telesat",
-                                              "o3b", "geo"]
-    assert sc.SYSTEMS[1]["cloud"] == "nearest AWS region"
+    # plus Gen1 as filed beside the real Starlink (issue 13)
+    assert [s["key"] for s in sc.SYSTEMS] == ["starlink", "starlink-gen1", "kuiper",
+                                              "oneweb", "telesat", "o3b", "geo"]
+    assert sc.SYSTEMS[2]["cloud"] == "nearest AWS region"   # kuiper
     assert sc.CAPACITY_ASSUMPTIONS["oneweb"]["colours"] == 16
     assert sc.CAPACITY_ASSUMPTIONS["geo"]["beams_per_satellite"] == 100
 
@@ -104,9 +109,17 @@ def acme_data(tmp_path, monkeypatch):
             f.write(line + "\n")
 
     append("colours.csv", "acme,#123456,,a test colour")
-    append("networks.csv", "acme,leo,,bent-pipe;isl,isl,oneweb,azure-regions,,,acme,"
-                           "oneweb_user_downlink,1000.0,4,2,4,assumption: test,"
-                           "a fictional network for the test")
+    # the row by column name, so the fixture follows the table when it gains columns
+    # (empty optional cells: no as_of, delay preset or GSO-arc rule)
+    with open(folder / "networks.csv", encoding="utf-8") as f:
+        header = f.readline().strip().split(",")
+    row = {"network": "acme", "kind": "leo", "modes": "bent-pipe;isl", "default_mode": "isl",
+           "constellation": "oneweb", "gateways": "azure-regions", "colour_key": "acme",
+           "link_profile": "oneweb_user_downlink", "spectrum_mhz": "1000.0",
+           "reuse_colours": "4", "polarizations": "2", "beams_per_satellite": "4",
+           "capacity_source": "assumption: test", "source": "a fictional network for the test",
+           "delay_preset": "oneweb-assumed"}
+    append("networks.csv", ",".join(row.get(c, "") for c in header))
     append("systems.csv", "acme,acme,isl,nearest AWS region,a fictional system")
     append("comparisons.csv", "latency,7,acme,ACME ISL,acme,-,X,a fictional system")
     monkeypatch.setenv("SATCLOUD_DATA_DIR", str(folder))
@@ -132,9 +145,12 @@ def test_a_new_network_is_a_table_edit(acme_data):
 
 
 def test_a_broken_reference_names_file_row_and_column(acme_data):
+    # the broken line is the file's last: data row (lines - 2), 0-based after the header
+    lines = len((acme_data / "systems.csv").read_text(encoding="utf-8").splitlines()) + 1
     with open(acme_data / "systems.csv", "a", encoding="utf-8") as f:
         f.write("bad,acme,warp,nearest Azure region,broken\n")
-    with pytest.raises(data.DataTableError, match=r"systems.csv, row 11 .*column 'mode'"):
+    with pytest.raises(data.DataTableError,
+                       match=rf"systems.csv, row {lines - 2} \(line {lines}\), column 'mode'"):
         systems.systems()
 
 
