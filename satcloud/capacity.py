@@ -192,6 +192,16 @@ def _preset_values(preset: str, keys, overrides: Mapping | None, param: str) -> 
 
 # --------------------------------------------------------------------------- demand
 
+def _check_frame(value, name: str, columns) -> None:
+    """A DataFrame holding ``columns``, else a TypeError/ValueError naming ``name``."""
+    if not isinstance(value, pd.DataFrame):
+        raise TypeError(f"{name} must be a DataFrame with columns {list(columns)}, got "
+                        f"{type(value).__name__}")
+    missing = [c for c in columns if c not in value]
+    if missing:
+        raise ValueError(f"{name} lacks column(s) {missing}; it has {list(value.columns)}")
+
+
 def _rate_per_country(take_rate, countries: np.ndarray, default: np.ndarray) -> np.ndarray:
     if take_rate is None:
         return default
@@ -255,12 +265,7 @@ def demand(preset="starlink-2025-12", *, take_rate=None, busy_hour_activity=None
     if grid is None:
         g = data.demand_grid()
     else:
-        if not isinstance(grid, pd.DataFrame):
-            raise TypeError(f"grid must be a DataFrame with lat_deg, lon_deg and "
-                            f"population, got {type(grid).__name__}")
-        missing = [c for c in ("lat_deg", "lon_deg", "population") if c not in grid]
-        if missing:
-            raise ValueError(f"grid lacks column(s) {missing}; it has {list(grid.columns)}")
+        _check_frame(grid, "grid", ("lat_deg", "lon_deg", "population"))
         check_memory(len(grid) * 7 * 8.0, f"demand: a grid of {len(grid):,} cells",
                      "give a coarser grid")
         g = pd.DataFrame({"lat_deg": grid["lat_deg"].to_numpy(),
@@ -441,14 +446,9 @@ def _cells_of(dem: pd.DataFrame):
 
 
 def _check_demand_table(dem) -> pd.DataFrame:
-    if not isinstance(dem, pd.DataFrame):
-        raise TypeError(f"demand must be a DataFrame of satcloud.capacity.demand(), got "
-                        f"{type(dem).__name__}")
-    need = ("lat_deg", "lon_deg", "country", "population", "subscribers", "offered_gbps")
-    missing = [c for c in need if c not in dem]
-    if missing:
-        raise ValueError(f"demand lacks column(s) {missing}; build it with "
-                         "satcloud.capacity.demand()")
+    # (build it with satcloud.capacity.demand())
+    _check_frame(dem, "demand", ("lat_deg", "lon_deg", "country", "population",
+                                 "subscribers", "offered_gbps"))
     if len(dem) == 0:
         raise ValueError("demand is empty; give at least one cell")
     for col in ("population", "subscribers", "offered_gbps"):
@@ -739,12 +739,7 @@ class FlowSolution:
 
 
 def _edge_arrays(edges):
-    if not isinstance(edges, pd.DataFrame):
-        raise TypeError(f"edges must be a DataFrame with tail, head and capacity_gbps, "
-                        f"got {type(edges).__name__}")
-    missing = [c for c in ("tail", "head", "capacity_gbps") if c not in edges]
-    if missing:
-        raise ValueError(f"edges lacks column(s) {missing}; it has {list(edges.columns)}")
+    _check_frame(edges, "edges", ("tail", "head", "capacity_gbps"))
     if len(edges) == 0:
         raise ValueError("edges is empty; give at least one edge")
     for col in ("tail", "head"):
@@ -1258,18 +1253,16 @@ def network_capacity(network="starlink-gen1", time="2026-04-02T20:00:00", demand
                      atm_loss_db=None) -> CapacityResult:
     """What a network carries in one snapshot: demand, supply and the maximum flow.
 
+    :func:`capacity_series` of one time.
+
     Parameters
     ----------
-    network : str
-        As :func:`network_graph`.
     time : str or datetime-like
         The snapshot (UTC).
-    demand : pandas.DataFrame, optional
-        Output of :func:`demand`; default ``demand()``.
-    lasers, cloud, overrides, gateway_min_elevation_deg, atm_loss_db
-        As :func:`network_graph`.
-    method, fairness, resolution_mbps
-        As :func:`max_flow`.
+    network, demand, lasers, cloud, overrides, method, fairness, resolution_mbps
+        As :func:`capacity_series`.
+    gateway_min_elevation_deg, atm_loss_db
+        As :func:`capacity_series`. [deg], [dB]
 
     Returns
     -------
