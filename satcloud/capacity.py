@@ -56,8 +56,10 @@ Three stages, each a plain function (issue 15):
    capacities in units of ``resolution_mbps``) or ``scipy.optimize.linprog`` (HiGHS, the
    same LP in floating point). ``fairness="max-min"`` equalises the served fraction of
    every cell by progressive filling (weighted max-min: the largest common fraction,
-   then the cells that can still grow, round after round); ``"none"`` maximises the
-   total only. Every solution is checked (flow conservation at every node, capacity
+   then the cells that can still grow, round after round, up to ``max_rounds``
+   bottleneck levels, after which the cells still growing share what is left by maximum
+   flow; on the Starlink Gen1 snapshot 20 rounds take ~90 s against 0.2-0.6 s for one
+   maximum flow); ``"none"`` maximises the total only. Every solution is checked (flow conservation at every node, capacity
    bounds on every edge) before it is returned.
 
 Results are tidy tables (:class:`CapacityResult`): served versus offered demand per
