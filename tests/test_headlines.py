@@ -1,6 +1,6 @@
 """The report's numbers do not move when the code is refactored (issues 11 and 12).
 
-The reference is the small report's headlines (``tests/data/headlines_small_bfcf10b.json``);
+The reference is the small report's headlines (``tests/data/headlines_small_460a803.json``);
 the current small report (the session-wide ``small_report`` fixture, run once for the
 offline and browser tests too) must give the same set of headlines with the same units and
 values. It was made by running ``satcloud report --small --out DIR`` and writing
@@ -11,7 +11,7 @@ History of the reference:
 
 - ``headlines_small_8c6e25c.json``: commit 8c6e25c, the last before input validation
   (issue 11) and restructuring (issue 12).
-- ``headlines_small_bfcf10b.json`` (current): the real Starlink ground segment (issue 13,
+- ``headlines_small_bfcf10b.json``: the real Starlink ground segment (issue 13,
   point 4). Starlink's bent pipe and laser paths now land at the 261 real gateway sites and
   backhaul over fibre (route factor 2.1) to the user's home PoP before the cloud region;
   before, a gateway sat at each PoP and the gateway -> PoP leg was zero, and the path could
@@ -39,12 +39,36 @@ History of the reference:
 
   Every other headline (GEO, MEO, fibre, Kuiper, OneWeb, the competition notebook, which
   passes ``gateways="starlink-pops"``) is unchanged to the last bit.
+- ``headlines_small_460a803.json`` (current): issue 13 completed. "Starlink" in notebooks 03
+  and 04 is the real constellation of the 2026-04-02 element sets (9,043 operational
+  satellites, laser links inferred from its planes) at times inside their validity window
+  (from 2026-04-02 00:00 UTC instead of 2020-10-01), with Gen1 as filed beside it; the
+  competition notebook's Starlink lands at the real gateways and its home PoPs (it passed
+  the PoP sites before); the home PoP follows the feed's regions (Brussels: Frankfurt, the
+  only Belgian region's majority); GSO-arc avoidance (22 deg, registry) masks Starlink user
+  links. Delay models (issue 14) default to "propagation", which moves nothing. Moved
+  (bfcf10b -> 460a803):
+
+  * ``01_constellations``: four new headlines of the real October 2020 section
+    (``real_oct2020_operational`` 502, ``real_oct2020_raising`` 268, ``real_oct2020_planes``
+    27, ``real_oct2020_coverage_area_percent`` 85.7 % small).
+  * ``03_latency_to_azure/city_isl_median_ms`` 27.61 -> 27.75 ms,
+    ``leo_beats_fibre_share`` 40.0 -> 33.3 %, ``remote_leo_gain_ms`` 10.2 -> 11.9 ms: the
+    real 2026 constellation (gaps in its planes, lowered shells) and the GSO-arc mask
+    instead of the filed Gen1 shells in 2020.
+  * ``04_competition/starlink_median_rtt_ms`` 17.4 -> 39.3 ms and
+    ``starlink_share_cities_won_pct`` 91.7 -> 16.7 %: mostly the ground segment (the same
+    2026 snapshots give 17.1 ms with gateways at the PoP sites and 39.3 ms with the real
+    gateways and home PoPs; Gen1 as filed gives 45.9 ms with them), so Kuiper, which keeps
+    gateways at the PoP sites next to the regions, now wins most cities.
+    ``starlink_system_tbps`` 37.6 -> 77.0: 9,043 real satellites instead of 4,408 filed.
+    ``kuiper_median_rtt_ms`` 19.9 -> 18.7 ms: the 2026 snapshot times.
 """
 
 import json
 import math
 
-REFERENCE = "headlines_small_bfcf10b.json"
+REFERENCE = "headlines_small_460a803.json"
 
 # Relative tolerance: the reference was computed with the same code paths; 1e-9 allows
 # only the last-bit differences of a different numpy/numba build, not a model change.
