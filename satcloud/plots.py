@@ -1,6 +1,6 @@
 """Figures: matplotlib + cartopy, with maps drawn from data the project ships.
 
-Offline by construction: coastlines, land and borders come from the Natural Earth
+Offline by construction: coastlines, land and borders come from the Natural Earth [2]_
 1:110m layers in ``data/naturalearth/`` (public domain; see ``data/README.md`` and
 ``scripts/make_naturalearth.py``). Importing this module also points cartopy's
 pre-downloaded data folder at that copy, so a plain ``ax.coastlines()`` on a global
@@ -8,8 +8,16 @@ map draws offline too, and replaces cartopy's Natural Earth downloader by one th
 raises :class:`OfflineMapDataError` (a clear error) instead of trying the network,
 which hangs without a connection.
 
-Colours use the Okabe–Ito palette, which stays distinguishable under the common
-colour-vision deficiencies (Okabe & Ito, "Color Universal Design", 2008).
+Colours use the Okabe–Ito palette [1]_, which stays distinguishable under the common
+colour-vision deficiencies.
+
+References
+----------
+.. [1] M. Okabe and K. Ito, "Color Universal Design (CUD): how to make figures and
+   presentations that are friendly to colorblind people", J*Fly, 2002 (modified
+   2008), a web page, no DOI. https://jfly.uni-koeln.de/color/
+.. [2] Natural Earth, 1:110m Admin 0 countries (public domain), as shipped in the
+   ``pyogrio`` wheel. https://www.naturalearthdata.com
 """
 
 from __future__ import annotations
@@ -74,7 +82,7 @@ __all__ = [
     "world_map",
 ]
 
-#: Okabe–Ito colour-blind-safe palette, in its usual order.
+#: Okabe–Ito colour-blind-safe palette, in its usual order (module References [1]).
 OKABE_ITO = {
     "black": "#000000",
     "orange": "#E69F00",
@@ -2819,13 +2827,16 @@ def ground_segment_map(segment=None, *, title=None, extent=None, annotate_home_p
                        figsize=(11.5, 6.6)):
     """The Starlink ground segment on a world map: home-PoP regions, gateways and PoPs.
 
-    Each country of the shipped Natural Earth 1:110m layer is filled with the colour of
-    its home PoP (``segment.home_pops``: the rank-1 PoP of SpaceX's GeoIP feed for the
-    country; countries the feed does not list keep the plain land colour). The
-    gateways are drawn by band (Ka triangles, E-band squares) with a marker area
-    proportional to their antenna count, the PoPs as black diamonds; a figure legend
-    below the map names each home PoP with its colour and how many countries it homes.
-    Everything is drawn from shipped data (offline).
+    Each country of the shipped Natural Earth 1:110m layer [4]_ is filled with the
+    colour of its home PoP (``segment.home_pops``: the rank-1 PoP of SpaceX's GeoIP
+    feed [3]_ for the country; countries the feed does not list keep the plain land
+    colour). The gateways are drawn by band (Ka triangles, E-band squares) with a
+    marker area proportional to their antenna count, the PoPs as black diamonds; a
+    figure legend below the map names each home PoP with its colour and how many
+    countries it homes. Everything is drawn from shipped data (offline): the tables of
+    :mod:`satcloud.ground`, i.e. the StarPerf gateway sites [1]_, the 2023-10-10
+    community map [2]_, SpaceX's GeoIP feed of 2024-08-06 and the 2026-04-16 PoP
+    list [3]_.
 
     Parameters
     ----------
@@ -2851,9 +2862,15 @@ def ground_segment_map(segment=None, *, title=None, extent=None, annotate_home_p
 
     References
     ----------
-    The tables of :mod:`satcloud.ground` (StarPerf gateway sites, the 2023-10-10
-    community map, SpaceX's GeoIP feed of 2024-08-06, the 2026-04-16 PoP list); Natural
-    Earth 1:110m Admin 0 countries (public domain).
+    .. [1] SpaceNetLab, StarPerf_Simulator, ``config/ground_stations/Starlink.xml``
+       (BSD-2 licence). https://github.com/SpaceNetLab/StarPerf_Simulator
+    .. [2] "Unofficial Starlink Global Gateways & PoPs" community map, snapshot
+       2023-10-10, as kept in the artifacts of N. Mohan et al., "A Multifaceted Look at
+       Starlink Performance", WWW 2024 (URL not verified).
+    .. [3] clarkzjw/starlink-geoip, the SpaceX GeoIP feed and PoP list as a repository.
+       https://github.com/clarkzjw/starlink-geoip
+    .. [4] Natural Earth, 1:110m Admin 0 countries (public domain), as shipped in the
+       ``pyogrio`` wheel. https://www.naturalearthdata.com
     """
     import matplotlib.patches as mpatches
     import numpy as np

@@ -1,8 +1,7 @@
 """Inter-satellite links: +Grid topology and time-varying link snapshots.
 
-The +Grid is the topology of the LEO-routing literature (Bhattacherjee & Singla,
-"Network topology design at 27,000 km/hour", CoNEXT 2019; Kassing et al., "Exploring
-the 'Internet from space' with Hypatia", IMC 2020): every satellite keeps four laser
+The +Grid is the topology of the LEO-routing literature (Bhattacherjee and Singla [1]_;
+Kassing et al. [2]_, the Hypatia simulator): every satellite keeps four laser
 links, two to its neighbours ahead and behind in its own orbital plane and two to the
 satellites in the adjacent planes. Links stay within a shell.
 
@@ -21,6 +20,14 @@ shells, and :func:`infer_plus_grid` from where the satellites are (planes by RAA
 neighbours by argument of latitude at a common epoch, gaps where slots or planes are
 empty), for real constellations built from element sets; on a filed Walker shell the two
 agree exactly.
+
+References
+----------
+.. [1] D. Bhattacherjee and A. Singla, "Network topology design at 27,000 km/hour", in
+   *Proc. ACM CoNEXT 2019*, 2019. doi:10.1145/3359989.3365407
+.. [2] S. Kassing, D. Bhattacherjee, A. B. Águas, J. E. Saethre and A. Singla, "Exploring
+   the 'Internet from space' with Hypatia", in *Proc. ACM Internet Measurement
+   Conference (IMC 2020)*, 2020, pp. 214-229. doi:10.1145/3419394.3423635
 """
 
 from __future__ import annotations
@@ -50,7 +57,8 @@ __all__ = [
     "segment_min_radius_km",
 ]
 
-#: Lowest altitude a laser line of sight may graze (Hypatia's default). [km]
+#: Lowest altitude a laser line of sight may graze (Hypatia's default, module References
+#: [2]). [km]
 DEFAULT_GRAZING_ALTITUDE_KM = 80.0
 #: Default maximum laser-link range, an assumption (optical terminals of the class
 #: flown on Starlink are quoted at several thousand km); override per call. [km]
@@ -76,12 +84,13 @@ def plus_grid_edges(shell, plane, slot, *, intra_plane: bool = True,
     Satellite ``(shell, p, s)`` links to ``(shell, p, s + intra_plane_step)`` in its own
     plane and to ``(shell, p + 1, s + inter_plane_slot_offset)`` in the next plane, both
     modulo the shell's plane and slot counts; with the same rule applied from the other
-    side, every satellite has two intra-plane and two inter-plane neighbours.
+    side, every satellite has two intra-plane and two inter-plane neighbours (the +Grid
+    of Bhattacherjee and Singla [2]_).
 
     Across the *seam* (last plane ``P - 1`` -> plane 0) a Walker delta i:T/P/F is
     shifted by F slots: slot ``s`` of plane ``P - 1`` has argument of latitude
     ``360 s / S + 360 F (P - 1) / T``, which is ``360 F / T`` behind slot ``s + F`` of
-    plane 0 -- the same lead as between any two adjacent planes (Walker 1984). Give
+    plane 0 -- the same lead as between any two adjacent planes (Walker [1]_). Give
     ``phasing=F`` to link the seam to that slot (the satellites beside each other);
     the default 0 links equal slot indices, as Hypatia does, which is a diagonal link
     of F slots at the seam when F > 0. A Walker star (planes over 180 deg of RAAN) has
@@ -118,10 +127,10 @@ def plus_grid_edges(shell, plane, slot, *, intra_plane: bool = True,
 
     References
     ----------
-    .. [1] J. G. Walker, "Satellite constellations", *J. Br. Interplanet. Soc.* 37,
-       559-572 (1984).
-    .. [2] D. Bhattacherjee and A. Singla, "Network topology design at 27,000 km/hour",
-       CoNEXT 2019.
+    .. [1] J. G. Walker, "Satellite constellations", *Journal of the British Interplanetary
+       Society* 37, 559-572, 1984 (no DOI).
+    .. [2] D. Bhattacherjee and A. Singla, "Network topology design at 27,000 km/hour", in
+       *Proc. ACM CoNEXT 2019*, 2019. doi:10.1145/3359989.3365407
     """
     plane = _int_array(plane, "plane")
     slot = _int_array(slot, "slot")
@@ -178,8 +187,8 @@ def infer_plus_grid(satellites, *, epoch=None, sats_per_plane=None, plane_spacin
     where the satellites are: the right ascension of the ascending node (RAAN) of each
     plane and each satellite's argument of latitude ``u = arg_perigee + mean_anomaly``,
     so it works on real constellations whose planes are partly filled (element sets
-    grouped into shells and planes), and on filed Walker shells, where it returns the
-    filing's +Grid exactly (``plus_grid_edges(..., phasing=F)``, without the seam links
+    grouped into shells and planes), and on filed Walker shells [1]_, where it returns
+    the filing's +Grid [2]_ exactly (``plus_grid_edges(..., phasing=F)``, without the seam links
     for a Walker star).
 
     Rules, per shell (the ``shell`` column) and plane (the ``plane`` column):
@@ -229,11 +238,11 @@ def infer_plus_grid(satellites, *, epoch=None, sats_per_plane=None, plane_spacin
         element set (``model == "sgp4"``) are propagated to it by SGP4 and their RAAN
         and ``u`` read from the osculating state vector (TEME); the other rows are
         advanced with the J2 secular rates of RAAN, argument of perigee and mean
-        anomaly (:func:`satcloud.orbits.j2_secular_rates`), as are SGP4 rows whose
-        propagation fails (e.g. decayed). For the 10,097 Starlink element sets of
-        2026-04-02 (ages up to 3 days) the J2 rates alone differ from SGP4 by 0.07 deg
-        in ``u`` (median; 95th percentile 1.3 deg for sets 1-3 days old, 4 deg at
-        most) and < 0.05 deg in RAAN (95th percentile), against slot spacings of
+        anomaly (:func:`satcloud.orbits.j2_secular_rates`, Vallado [3]_), as are SGP4
+        rows whose propagation fails (e.g. decayed). For the 10,097 Starlink element
+        sets of 2026-04-02 (ages up to 3 days) the J2 rates alone differ from SGP4 by
+        0.07 deg in ``u`` (median; 95th percentile 1.3 deg for sets 1-3 days old, 4 deg
+        at most) and < 0.05 deg in RAAN (95th percentile), against slot spacings of
         5-20 deg.
     sats_per_plane : int or Mapping, optional
         Filed satellites per plane S (slot spacing ``360 / S``), for every shell or as
@@ -266,12 +275,13 @@ def infer_plus_grid(satellites, *, epoch=None, sats_per_plane=None, plane_spacin
 
     References
     ----------
-    .. [1] J. G. Walker, "Satellite constellations", *J. Br. Interplanet. Soc.* 37,
-       559-572 (1984).
-    .. [2] D. Bhattacherjee and A. Singla, "Network topology design at 27,000 km/hour",
-       CoNEXT 2019 (the +Grid).
-    .. [3] D. A. Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed.,
-       Microcosm Press (2013), eqs. 9-41 to 9-43 (J2 secular rates).
+    .. [1] J. G. Walker, "Satellite constellations", *Journal of the British Interplanetary
+       Society* 37, 559-572, 1984 (no DOI).
+    .. [2] D. Bhattacherjee and A. Singla, "Network topology design at 27,000 km/hour", in
+       *Proc. ACM CoNEXT 2019*, 2019 (the +Grid). doi:10.1145/3359989.3365407
+    .. [3] D. A. Vallado (with W. D. McClain), *Fundamentals of Astrodynamics and
+       Applications*, 4th ed., Microcosm Press, Hawthorne, CA, 2013 (a book, no DOI),
+       eqs. 9-41 to 9-43 (J2 secular rates).
     """
     sats, shells_table, satrecs = _infer_input(satellites)
     gap_factor = finite_scalar(gap_factor, "gap_factor", 1.0, None)

@@ -739,6 +739,24 @@ def availability_text(value, bound) -> str:
         ``bound`` is ``"exact"``. [%]
     bound : {"exact", "at_least", "at_most"}
         ``availability_link_bound`` of :func:`availability_table`.
+
+    Returns
+    -------
+    str
+        The availability with three decimals, or ``"≥ 99.999"`` / ``"≤ 95"`` for a
+        bound. [%]
+
+    Notes
+    -----
+    ITU-R P.618 [1]_ predicts rain attenuation for 0.001 % to 5 % of an average year, so
+    an availability outside [95, 99.999] % is shown as the bound it is, never as an
+    extrapolated number (:mod:`satcloud.links.availability`).
+
+    References
+    ----------
+    .. [1] ITU-R Recommendation P.618-13 (12/2017), "Propagation data and prediction
+       methods required for the design of Earth-space telecommunication systems".
+       https://www.itu.int/rec/R-REC-P.618-13-201712-I/en
     """
     from satcloud.network._checks import finite_scalar
 

@@ -13,7 +13,14 @@ sets, its real gateways and each user's home PoP) as a bent pipe and with laser 
 and Starlink Gen1 as filed with laser links (:data:`AS_FILED_SYSTEMS`) beside it. Each
 constellation is propagated once per time grid (the network's own,
 :func:`satcloud.constellations.network_constellation`) and shared by its modes; times
-must lie inside a real constellation's validity window.
+must lie inside a real constellation's validity window. The model is held against a
+published Starlink measurement, Michel et al. [1]_ (:data:`MEASURED_STARLINK`).
+
+References
+----------
+.. [1] F. Michel, M. Trevisan, D. Giordano and O. Bonaventure, "A First Look at Starlink
+   Performance", in *Proc. ACM Internet Measurement Conference (IMC 2022)*, 2022.
+   doi:10.1145/3517745.3561416
 """
 
 from __future__ import annotations
@@ -82,9 +89,9 @@ SYSTEM_STYLES = {
 #: Marker per system, for charts where a line style cannot show (single values).
 SYSTEM_MARKERS = {r.label: r.marker for r in _LATENCY.itertuples(index=False)}
 
-#: A published Starlink measurement the model can be held against: Michel, Trevisan,
-#: Giordano, Bonaventure et al., "A First Look at Starlink Performance", ACM IMC 2022,
-#: as summarised by the authors on the APNIC blog ("Fact checking Starlink's
+#: A published Starlink measurement the model can be held against: Michel et al., "A
+#: First Look at Starlink Performance", ACM IMC 2022 (module References [1]), as
+#: summarised by the authors on the APNIC blog ("Fact checking Starlink's
 #: performance figures", 28 Nov 2022): a dish in Belgium (Louvain-la-Neuve), idle RTT
 #: to the European RIPE Atlas anchors in the first months of 2022, "around 50ms median,
 #: ranging from 40ms (25th percentile) to 60ms (75th)"; minimum 20 ms.

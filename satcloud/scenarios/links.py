@@ -15,6 +15,32 @@ What is an assumption here (besides the profiles' own, see
   frequency-reuse pattern whose colours and polarisations are parameters;
 - :data:`BEAMWIDTH_DEG`: the satellite beamwidth that sets the cell area (Starlink
   ~1.2 deg, REFERENCE.md, secondary; Kuiper's is not published, 1.2 deg assumed).
+
+The lines of :data:`BUDGET_LINES` name the models of :mod:`satcloud.links` they come
+from: gases ITU-R P.676 [2]_, clouds P.840 [3]_, rain P.618 [1]_ with P.838 [4]_,
+P.837 [5]_ and P.839 [6]_, scintillation and the total of the atmosphere P.618 [1]_,
+the MODCOD and its required Es/N0 the DVB-S2 table of ETSI EN 302 307-1 [7]_ (with its
+S2X extension, see :mod:`satcloud.links.modcod`).
+
+References
+----------
+.. [1] ITU-R Recommendation P.618-13 (12/2017), "Propagation data and prediction
+   methods required for the design of Earth-space telecommunication systems".
+   https://www.itu.int/rec/R-REC-P.618-13-201712-I/en
+.. [2] ITU-R Recommendation P.676-12 (08/2019), "Attenuation by atmospheric gases and
+   related effects". https://www.itu.int/rec/R-REC-P.676-12-201908-S/en
+.. [3] ITU-R Recommendation P.840-7 (12/2017), "Attenuation due to clouds and fog".
+   https://www.itu.int/rec/R-REC-P.840-7-201712-I/en
+.. [4] ITU-R Recommendation P.838-3 (03/2005), "Specific attenuation model for rain for
+   use in prediction methods". https://www.itu.int/rec/R-REC-P.838-3-200503-I/en
+.. [5] ITU-R Recommendation P.837-7 (06/2017), "Characteristics of precipitation for
+   propagation modelling". https://www.itu.int/rec/R-REC-P.837-7-201706-I/en
+.. [6] ITU-R Recommendation P.839-4 (09/2013), "Rain height model for prediction
+   methods". https://www.itu.int/rec/R-REC-P.839-4-201309-I/en
+.. [7] ETSI EN 302 307-1 V1.4.1 (2014-07), "Digital Video Broadcasting (DVB); Second
+   generation framing structure, channel coding and modulation systems ...; Part 1:
+   DVB-S2", Table 13.
+   https://www.etsi.org/deliver/etsi_en/302300_302399/30230701/01.04.01_60/en_30230701v010401p.pdf
 """
 
 from __future__ import annotations
@@ -76,6 +102,7 @@ BEAMWIDTH_DEG = {"starlink_user_downlink": 1.2, "kuiper_user_downlink": 1.2}
 
 #: The engineer's budget, line by line: (label, budget column, unit, role). Role is how
 #: the line enters the sum: "+" adds, "-" subtracts, "=" a result, "" information.
+#: Labels name the ITU-R and ETSI models of the module References.
 BUDGET_LINES = (
     ("Frequency", "freq_ghz", "GHz", ""),
     ("Elevation", "elevation_deg", "deg", ""),

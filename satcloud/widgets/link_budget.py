@@ -23,7 +23,7 @@ def dish_overrides(profile, antenna_diameter_m) -> dict:
     """Profile overrides that put a ground dish of another size on a link.
 
     Downlinks: the receive dish becomes ``antenna_diameter_m`` (gain from the dish and the
-    profile's aperture efficiency, Maral & Bousquet ch. 5, replacing any given gain).
+    profile's aperture efficiency, Maral and Bousquet [1]_ ch. 5, replacing any given gain).
     Uplinks: the transmit dish becomes ``antenna_diameter_m`` at the same transmit power, so
     the EIRP changes with the gain, by ``20 log10(D / D_profile)``
     (:func:`satcloud.links.antennas.eirp_with_dish_dbw`). Either way the
@@ -42,6 +42,11 @@ def dish_overrides(profile, antenna_diameter_m) -> dict:
     -------
     dict
         Field -> value, for ``link_budget(..., overrides=...)``.
+
+    References
+    ----------
+    .. [1] G. Maral and M. Bousquet, *Satellite Communications Systems: Systems,
+       Techniques and Technology*, 5th ed., Wiley, 2009 (DOI not verified).
     """
     from satcloud.links.antennas import eirp_with_dish_dbw
     from satcloud.network._checks import finite_scalar
