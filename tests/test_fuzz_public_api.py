@@ -837,7 +837,8 @@ simple("satcloud.data.networks", allow={f"'{c}'": "empty optional cell (None in 
                                         for c in ("min_elevation_deg",
                                                   "max_gateway_distance_km", "spectrum_mhz",
                                                   "reuse_colours", "polarizations",
-                                                  "beams_per_satellite")})
+                                                  "beams_per_satellite",
+                                                  "gso_arc_avoidance_deg")})
 simple("satcloud.data.cities", n=5, unique_names=True)
 case("satcloud.data.unique_city_names")(lambda: {
     "cities": __import__("satcloud.data", fromlist=["x"]).cities(5)})
