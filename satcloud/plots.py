@@ -70,6 +70,7 @@ __all__ = [
     "plane_phases_compared",
     "plot_sites",
     "rain_fade_curves",
+    "rtt_by_delay_model",
     "rtt_cdf_by_system",
     "rtt_components",
     "rtt_distributions",
@@ -1267,6 +1268,108 @@ def rtt_components(components, *, sites, systems, floor_color=OKABE_ITO["blue"],
     if title:
         fig.suptitle(title)
     fig.tight_layout(rect=(0, 0, 1, 0.94))
+    return fig
+
+
+#: Legend labels of :func:`rtt_by_delay_model`.
+_DELAY_MODEL_LABELS = {
+    "floor": "vacuum floor",
+    "propagation": "propagation (the path's floor)",
+    "idle": "idle (median; bar: p05-p95 per packet)",
+    "loaded": "loaded (median, saturating download)",
+}
+
+
+def rtt_by_delay_model(table, *, systems, styles, floor_color=OKABE_ITO["blue"],
+                       title=None, figsize=None):
+    """Per system: the floor, the idle round trip a user measures and the loaded one.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`satcloud.scenarios.latency.delay_model_overview`: ``system``,
+        ``floor_median_ms``, ``propagation_median_ms``, ``idle_median_ms``,
+        ``idle_p05_ms``, ``idle_p95_ms``, ``loaded_median_ms`` (NaN where a system
+        serves no site). [ms]
+    systems : sequence of str
+        Systems drawn, one row each, top to bottom.
+    styles : dict
+        System -> ``{"color", "ls"}`` (e.g.
+        :data:`satcloud.scenarios.latency.SYSTEM_STYLES`); the colour marks the system.
+    floor_color : color
+        Colour of the vacuum-floor marker.
+    title : str, optional
+        Figure title (state the finding).
+    figsize : tuple of float, optional
+        Width and height; 11 wide and 0.45 per system + 2.2 high when omitted. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Median round-trip time to the nearest Azure region [ms] on a log axis: per
+        system the vacuum floor, the propagation round trip, the idle median with its
+        p05-p95 spread and the loaded median; "not served" where a system serves no
+        site.
+    """
+    import numpy as np
+
+    cols = ("floor_median_ms", "propagation_median_ms", "idle_median_ms", "idle_p05_ms",
+            "idle_p95_ms", "loaded_median_ms")
+    df = _frame(table, "table", ("system", *cols))
+    _rtt_columns(df, "table", cols)
+    for col in cols:
+        v = df[col].to_numpy(dtype=float, na_value=np.nan)
+        if (v[~np.isnan(v)] <= 0).any():
+            raise ValueError(f"table column {col} must hold positive round trips [ms] "
+                             f"(a log axis), got {v.tolist()!r:.120}")
+    systems = _systems(systems, "systems")
+    unknown = [s for s in systems if s not in set(df["system"])]
+    if unknown:
+        raise ValueError(f"systems names systems not in table: {unknown}; it holds "
+                         f"{list(dict.fromkeys(df['system']))}")
+    drawn = df[df["system"].isin(systems)]
+    if not np.isfinite(drawn[list(cols)].to_numpy(dtype=float, na_value=np.nan)).any():
+        raise ValueError(f"table holds no round trip for the systems {systems}: every "
+                         "value is NaN (no system serves a site), nothing to draw")
+    st = _line_styles(styles, "styles", systems)
+    floor_color = _check_color(floor_color, "floor_color")
+    title = _text(title, "title", optional=True)
+    fig = _story_figure(figsize if figsize is not None
+                        else (11.0, 0.45 * len(systems) + 2.2))
+    ax = fig.subplots()
+    t = df.drop_duplicates("system").set_index("system").reindex(systems)
+    y = np.arange(len(systems))
+    val = {c: t[c].to_numpy(dtype=float, na_value=np.nan) for c in cols}
+    lab = _DELAY_MODEL_LABELS
+    ax.scatter(val["floor_median_ms"], y, marker="|", s=160, color=floor_color, lw=2,
+               label=lab["floor"], zorder=3)
+    colors = [st[s]["color"] for s in systems]
+    ax.scatter(val["propagation_median_ms"], y, marker="o", s=40, facecolors="white",
+               edgecolors=colors, lw=1.5, label=lab["propagation"], zorder=4)
+    err = np.vstack([val["idle_median_ms"] - val["idle_p05_ms"],
+                     val["idle_p95_ms"] - val["idle_median_ms"]])
+    ok = ~np.isnan(val["idle_median_ms"])
+    for k in np.flatnonzero(ok):
+        ax.errorbar(val["idle_median_ms"][k], y[k], xerr=np.nan_to_num(err[:, k:k + 1]),
+                    fmt="none", ecolor=colors[k], elinewidth=1.5, capsize=3, zorder=3)
+    ax.scatter(val["idle_median_ms"], y, marker="o", s=60, color=colors,
+               label=lab["idle"], zorder=5)
+    ax.scatter(val["loaded_median_ms"], y, marker=">", s=50, color=colors,
+               edgecolors="black", lw=0.5, label=lab["loaded"], zorder=5)
+    for k in np.flatnonzero(~ok):
+        ax.text(0.01, y[k], "not served", transform=ax.get_yaxis_transform(),
+                va="center", fontsize=8, color="#555555")
+    ax.set_xscale("log")
+    _log_axis_format(ax.xaxis)
+    ax.set_yticks(y, systems, fontsize=9)
+    ax.set_ylim(len(systems) - 0.5, -0.5)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("median round-trip time to the nearest Azure region [ms]")
+    h, lab_ = ax.get_legend_handles_labels()
+    fig.legend(h, lab_, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=2, fontsize=8)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout(rect=(0, 0.13, 1, 1))
     return fig
 
 

@@ -912,6 +912,12 @@ def _sys_rows():
 
 
 @functools.cache
+def _model_rows():
+    from satcloud.scenarios.latency import system_rtt_by_model
+    return system_rtt_by_model(_endpoints(), _times(), ["fibre, typical", "GEO"])
+
+
+@functools.cache
 def _sys_summary():
     from satcloud.scenarios.latency import summary_by_system
     return summary_by_system(_sys_rows(), _endpoints())
@@ -1031,6 +1037,14 @@ case(_SC + "latency.measured_comparison")(lambda: {"summary": _sys_summary().cop
                                                    "system": "O3b mPOWER"})
 case(_SC + "latency.overview")(lambda: {"summary": _sys_summary().copy(),
                                         "min_reachable": 0.5})
+case(_SC + "latency.system_rtt_by_model")(lambda: {
+    "sources": ["London", "Quito"], "times": _times(), "systems": ["fibre, typical", "GEO"],
+    "delay_models": ("propagation", "idle", "loaded"), "last_mile": "ftth"})
+case(_SC + "latency.delay_model_overview")(lambda: {
+    "rows": _model_rows().copy(), "sites": _endpoints().copy(), "min_reachable": 0.5,
+    "kind": "city"})
+case(_SC + "latency.measured_comparison_idle")(lambda: {
+    "rows": _model_rows()[_model_rows().delay_model == "idle"].copy(), "system": "GEO"})
 case(_SC + "latency.median_table")(lambda: {"summary": _sys_summary().copy(),
                                             "sources": ["Brussels"]})
 
@@ -1357,6 +1371,16 @@ case("satcloud.plots.rtt_components")(lambda: {
                                 "fibre_ms": [85.0, np.nan], "overhead_ms": [0.0, np.nan]}),
     "sites": ["A"], "systems": ["fibre, typical", "GEO"], "floor_color": "#0072B2",
     "title": "t", "figsize": (3.0, 2.0)})
+case("satcloud.plots.rtt_by_delay_model")(lambda: {
+    "table": pd.DataFrame({"system": ["fibre, typical", "GEO"],
+                           "floor_median_ms": [5.0, 5.0],
+                           "propagation_median_ms": [11.0, np.nan],
+                           "idle_median_ms": [21.5, np.nan], "idle_p05_ms": [21.5, np.nan],
+                           "idle_p95_ms": [21.5, np.nan], "loaded_median_ms": [21.5, np.nan]}),
+    "systems": ["fibre, typical", "GEO"],
+    "styles": {"fibre, typical": {"color": "#000000", "ls": "--"},
+               "GEO": {"color": "#999999", "ls": "-"}},
+    "floor_color": "#0072B2", "title": "t", "figsize": (3.0, 2.0)})
 case("satcloud.plots.rtt_series")(lambda: {
     "rows": pd.DataFrame({"source": ["A"] * 4, "system": ["ISL", "ISL", "fibre", "fibre"],
                           "time_s": [0.0, 15.0, 0.0, 15.0], "rtt_ms": [26.0, 27.0, 66.0, 66.0],

@@ -1202,3 +1202,46 @@ def test_ground_segment_map_refuses_bad_input():
         plots.ground_segment_map(bad)
     with pytest.raises(ValueError, match="extent"):
         plots.ground_segment_map(extent=(0, 10))
+
+
+def _delay_table():
+    import pandas as pd
+    return pd.DataFrame({
+        "system": ["fibre, typical", "Starlink ISL", "GEO"],
+        "floor_median_ms": [5.0, 5.0, 5.0],
+        "propagation_median_ms": [11.0, 28.0, float("nan")],
+        "idle_median_ms": [21.5, 54.0, float("nan")],
+        "idle_p05_ms": [21.5, 47.0, float("nan")],
+        "idle_p95_ms": [21.5, 67.0, float("nan")],
+        "loaded_median_ms": [21.5, 100.0, float("nan")]})
+
+
+def test_rtt_by_delay_model_labels_units_and_no_download():
+    fig = plots.rtt_by_delay_model(_delay_table(), systems=["fibre, typical", "Starlink ISL",
+                                                            "GEO"],
+                                   styles=_RTT_STYLES, title="idle leads")
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "median round-trip time to the nearest Azure region [ms]"
+    assert ax.get_xscale() == "log"
+    assert ax.get_title() == "idle leads"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["fibre, typical", "Starlink ISL",
+                                                            "GEO"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "vacuum floor", "propagation (the path's floor)",
+        "idle (median; bar: p05-p95 per packet)", "loaded (median, saturating download)"]
+    assert [t.get_text() for t in ax.texts] == ["not served"]
+    _render_figure(fig)    # the autouse fixture turns any download into an error
+
+
+def test_rtt_by_delay_model_refuses_bad_input():
+    t = _delay_table()
+    with pytest.raises(ValueError, match="idle_p95_ms"):
+        plots.rtt_by_delay_model(t.drop(columns="idle_p95_ms"), systems=["GEO"],
+                                 styles=_RTT_STYLES)
+    with pytest.raises(ValueError, match="not in table"):
+        plots.rtt_by_delay_model(t, systems=["O3b"], styles=_RTT_STYLES)
+    with pytest.raises(ValueError, match="positive"):
+        plots.rtt_by_delay_model(t.assign(floor_median_ms=0.0), systems=["GEO"],
+                                 styles=_RTT_STYLES)
+    with pytest.raises(ValueError, match="no style"):
+        plots.rtt_by_delay_model(t, systems=["GEO"], styles={})

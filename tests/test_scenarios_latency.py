@@ -232,3 +232,115 @@ def test_measured_comparison_gap():
     assert mc.loc["minimum", "measured_ms"] == slat.MEASURED_STARLINK["min_ms"]
     with pytest.raises(ValueError, match="no row"):
         slat.measured_comparison(s, system="Starlink ISL")
+
+
+# --- delay models (issue 14): the values below come from data/delay_presets.csv read with
+# the csv module (FCC Measuring Broadband America FTTH midpoint FCC-01; SpaceX's 2024 US
+# median SPX-01 fitting the starlink-2024 access median), and from numpy percentiles of
+# hand-made rows.
+PRESETS_CSV = Path(__file__).resolve().parents[1] / "data" / "delay_presets.csv"
+PARTS = ("user_link_ms", "isl_ms", "gateway_link_ms", "fibre_ms", "overhead_ms",
+         "access_ms", "last_mile_ms", "queueing_ms")
+
+
+def _preset_value(preset, component, parameter):
+    with open(PRESETS_CSV, newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            if (r["preset"], r["component"], r["parameter"]) == (preset, component,
+                                                                  parameter):
+                return float(r["value"])
+    raise KeyError((preset, component, parameter))
+
+
+@pytest.fixture(scope="module")
+def model_rows(sites, times):
+    return slat.system_rtt_by_model(sites, times)
+
+
+def _by_model(model_rows, model):
+    r = model_rows[model_rows.delay_model == model]
+    return r.set_index(["system", "source", "time_s"]).sort_index()
+
+
+def test_propagation_model_is_todays_system_rtt(model_rows, rows):
+    """delay_model='propagation' (the default) reproduces the rows without a model."""
+    prop = model_rows[model_rows.delay_model == "propagation"].reset_index(drop=True)
+    assert list(prop.system) == list(rows.system)
+    np.testing.assert_array_equal(prop.rtt_ms.to_numpy(float, na_value=np.nan),
+                                  rows.rtt_ms.to_numpy(float, na_value=np.nan))
+    assert (rows.delay_model == "propagation").all()
+
+
+def test_idle_and_loaded_at_or_above_propagation_row_by_row(model_rows):
+    prop, idle, loaded = (_by_model(model_rows, m) for m in slat.DELAY_MODELS)
+    assert prop.index.equals(idle.index) and idle.index.equals(loaded.index)
+    ok = prop.reachable.to_numpy(bool)
+    assert (idle.reachable.to_numpy(bool) == ok).all()
+    p, i, lo = (x.rtt_ms.to_numpy(float, na_value=np.nan)[ok] for x in (prop, idle, loaded))
+    assert (i >= p - 1e-9).all() and (lo >= i - 1e-9).all()
+    assert (i > p).all()     # every system has an access delay or a last mile
+
+
+def test_components_sum_to_rtt_and_presets_are_the_csv(model_rows):
+    r = model_rows[model_rows.reachable.astype(bool)]
+    total = sum(r[c].to_numpy(float) for c in PARTS)
+    np.testing.assert_allclose(total, r.rtt_ms.to_numpy(float), rtol=1e-12, atol=1e-9)
+    fibre_idle = r[(r.system == "fibre, typical") & (r.delay_model == "idle")]
+    np.testing.assert_allclose(fibre_idle.last_mile_ms.to_numpy(float),
+                               _preset_value("terrestrial-us-2022", "last_mile_ftth",
+                                             "median_ms"))
+    sl_idle = r[(r.system == "Starlink ISL") & (r.delay_model == "idle")]
+    np.testing.assert_allclose(sl_idle.access_ms.to_numpy(float),
+                               _preset_value("starlink-2024", "access", "median_ms"))
+    assert (sl_idle.last_mile_ms == 0).all() and (fibre_idle.access_ms == 0).all()
+
+
+def test_last_mile_goes_to_fibre_only(sites, times):
+    r = slat.system_rtt(sites, times, systems=["fibre, typical", "GEO"], delay_model="idle",
+                        last_mile="dsl")
+    f = r[r.system == "fibre, typical"]
+    np.testing.assert_allclose(f.last_mile_ms.to_numpy(float),
+                               _preset_value("terrestrial-us-2022", "last_mile_dsl",
+                                             "median_ms"))
+    assert (r[r.system == "GEO"].last_mile_ms == 0).all()
+    with pytest.raises(ValueError, match="fibre"):
+        slat.system_rtt(sites, times, systems=["GEO"], delay_model="idle", last_mile="dsl")
+    with pytest.raises(ValueError, match="delay_model"):
+        slat.system_rtt(sites, times, systems=["GEO"], delay_model="busy")
+    with pytest.raises(ValueError, match="repeats"):
+        slat.system_rtt_by_model(sites, times, systems=["GEO"],
+                                 delay_models=["idle", "idle"])
+
+
+def test_delay_model_overview_orders_floor_idle_loaded(model_rows, sites):
+    ov = slat.delay_model_overview(model_rows, sites, kind=None).set_index("system")
+    assert list(ov.index) == list(slat.SYSTEMS)
+    ok = ov[ov.n_served > 0]
+    assert (ok.floor_median_ms <= ok.propagation_median_ms + 1e-9).all()
+    assert (ok.propagation_median_ms < ok.idle_median_ms).all()
+    assert (ok.idle_p05_ms <= ok.idle_median_ms + 1e-9).all()
+    assert (ok.idle_median_ms <= ok.idle_p95_ms + 1e-9).all()
+    assert (ok.idle_median_ms <= ok.loaded_median_ms + 1e-9).all()
+    # fibre: the FTTH last mile on top of the propagation, nothing under load
+    f = ov.loc["fibre, ideal"]
+    assert f.idle_median_ms - f.propagation_median_ms == pytest.approx(
+        _preset_value("terrestrial-us-2022", "last_mile_ftth", "median_ms"), abs=1e-6)
+    assert f.loaded_median_ms == pytest.approx(f.idle_median_ms)
+    with pytest.raises(ValueError, match="delay model"):
+        slat.delay_model_overview(model_rows[model_rows.delay_model != "loaded"], sites)
+
+
+def test_measured_comparison_idle_percentiles_and_basis():
+    rows = pd.DataFrame({"source": "Brussels", "system": "Starlink bent pipe",
+                         "reachable": True, "delay_model": "idle",
+                         "rtt_ms": [20.0, 30.0, 40.0, 50.0, 60.0]})
+    mc = slat.measured_comparison_idle(rows).set_index("statistic")
+    # numpy linear percentiles of 20..60: p25 30, median 40, p75 50
+    assert list(mc.model_ms) == [20.0, 30.0, 40.0, 50.0]
+    assert mc.loc["p75", "measured_ms"] == slat.MEASURED_STARLINK["p75_ms"]
+    assert mc.loc["median", "gap_ms"] == pytest.approx(
+        slat.MEASURED_STARLINK["median_ms"] - 40.0)
+    assert mc.loc["p25", "basis"].startswith("held out")
+    assert mc.loc["minimum", "basis"].startswith("fitted")
+    with pytest.raises(ValueError, match="idle"):
+        slat.measured_comparison_idle(rows.assign(delay_model="loaded"))

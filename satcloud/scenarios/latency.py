@@ -39,9 +39,11 @@ from satcloud.sites import resolve_sites
 __all__ = [
     "AS_FILED_SYSTEMS",
     "COMPONENTS",
-    "LEGS",
+    "DELAY_MODELS",
     "FIBRE_SYSTEMS",
+    "LEGS",
     "MEASURED_STARLINK",
+    "MEASURED_STARLINK_BASIS",
     "OPERATED_SYSTEMS",
     "SATELLITE_SYSTEMS",
     "SYSTEMS",
@@ -49,13 +51,16 @@ __all__ = [
     "SYSTEM_STYLES",
     "best_option",
     "component_breakdown",
+    "delay_model_overview",
     "endpoints",
     "measured_comparison",
+    "measured_comparison_idle",
     "median_table",
     "overview",
     "route_changes",
     "summary_by_system",
     "system_rtt",
+    "system_rtt_by_model",
 ]
 
 _LATENCY = systems.systems("latency")   # the "latency" comparison of the registry
@@ -104,6 +109,22 @@ MEASURED_STARLINK = {
     "median_ms": 50.0,
     "p75_ms": 60.0,
 }
+
+
+#: How each statistic of :data:`MEASURED_STARLINK` stands to the idle delay model
+#: (``docs/latency_sources.md`` section 7.2-7.3): the minimum and the median fixed the
+#: ``starlink-2022`` access shift and median (``MIC-04``, ``MIC-01``); the quartiles
+#: (``MIC-09/10``) were held out and check the model.
+MEASURED_STARLINK_BASIS = {
+    "minimum": "fitted (MIC-04 fixes the access shift)",
+    "p25": "held out (MIC-09)",
+    "median": "fitted (MIC-01 fixes the access median)",
+    "p75": "held out (MIC-10)",
+}
+
+#: The delay models of :func:`satcloud.latency.rtt`, floor first
+#: (:data:`satcloud.delays.DELAY_MODELS`).
+DELAY_MODELS = ("propagation", "idle", "loaded")
 
 
 def endpoints(n_cities: int = 100, remote: bool = True,
@@ -201,7 +222,7 @@ def _systems(systems) -> dict:
 
 
 def system_rtt(sources, times, systems=None, *, destinations="nearest Azure region",
-               **kwargs) -> pd.DataFrame:
+               delay_model="propagation", last_mile=None, **kwargs) -> pd.DataFrame:
     """:func:`satcloud.latency.rtt` of several systems on the same pairs and times.
 
     Each satellite network is propagated once over ``times`` and shared by its modes
@@ -221,28 +242,58 @@ def system_rtt(sources, times, systems=None, *, destinations="nearest Azure regi
         Labels of :data:`SYSTEMS` (default all), or a mapping label -> (network, mode).
     destinations : str or pandas.DataFrame
         As for :func:`satcloud.latency.rtt` (default the nearest Azure region by RTT).
+    delay_model : {"propagation", "idle", "loaded"}
+        The delay model of :func:`satcloud.latency.rtt`, for every system (default
+        ``"propagation"``: the physical path only, as before the delay models).
+        ``"idle"`` adds each network's access delay (satellites) or the user's last
+        mile (fibre); ``"loaded"`` adds the queueing of a saturating transfer.
+    last_mile : {"ftth", "cable", "dsl", "5g_fwa"}, optional
+        The fibre user's access line (:data:`satcloud.delays.LAST_MILE_TECHNOLOGIES`),
+        given to the fibre systems only (default that of :func:`satcloud.latency.rtt`,
+        FTTH); an error when no system is fibre.
     **kwargs
         Options of :func:`satcloud.latency.rtt` (``overhead_ms``, ``hop_overhead_ms``,
         ``reassign_interval_s``, ``return_paths``...); each system gets those that
         apply to it (:func:`satcloud.latency.options_by_system`), and an option that
-        applies to none of them is an error.
+        applies to none of them is an error. The other delay options (``samples``,
+        ``seed``, ``delay_presets``) go to every system.
 
     Returns
     -------
     pandas.DataFrame
         The rows of :func:`satcloud.latency.rtt`, stacked, with ``system`` (the label)
-        as first column.
+        as first column (with the delay model's columns ``access_ms``,
+        ``last_mile_ms``, ``queueing_ms``, ``rtt_p05_ms``, ``rtt_p95_ms``).
     """
+    return _system_rtt(sources, times, systems, destinations, delay_model, last_mile, {},
+                       kwargs)
+
+
+def _system_rtt(sources, times, systems, destinations, delay_model, last_mile, ephemerides,
+                kwargs) -> pd.DataFrame:
+    """:func:`system_rtt`, propagating into (and reusing) ``ephemerides`` (network name
+    -> ephemeris over ``times``), shared by the calls of :func:`system_rtt_by_model`."""
     from satcloud import constellations, orbits
 
     systems = _systems(systems)
+    kwargs = dict(kwargs)
+    delay = {k: kwargs.pop(k) for k in latency.DELAY_OPTIONS
+             if k in kwargs and k not in ("delay_model", "last_mile")}
     per_system = latency.options_by_system(list(systems.values()), kwargs)
+    kinds = [latency._network_kind(network)[0] for network, _ in systems.values()]
+    if last_mile is not None and "fibre" not in kinds:
+        raise ValueError(f"last_mile={last_mile!r} applies to the fibre systems only, and "
+                         f"none of the systems {list(systems)} is fibre")
     times = latency._resolve_times(times)
-    ephemerides = {}
     frames = []
-    for (label, (network, mode)), options in zip(systems.items(), per_system, strict=True):
+    for (label, (network, mode)), options, kind in zip(systems.items(), per_system, kinds,
+                                                       strict=True):
+        if kind == "fibre" and last_mile is not None:
+            options = {**options, "last_mile": last_mile}
+        options = {**options, **delay, "delay_model": delay_model}
         net = network
         if isinstance(network, str) and network not in ("fibre", "geo"):
+            options = _with_registry_preset(network, options)
             if network not in ephemerides:
                 if times is None:
                     raise ValueError(f"times is required for system {label!r} ({network})")
@@ -254,6 +305,210 @@ def system_rtt(sources, times, systems=None, *, destinations="nearest Azure regi
         df.insert(0, "system", label)
         frames.append(df)
     return pd.concat(frames, ignore_index=True)
+
+
+def system_rtt_by_model(sources, times, systems=None, *,
+                        delay_models=DELAY_MODELS, destinations="nearest Azure region",
+                        last_mile="ftth", **kwargs) -> pd.DataFrame:
+    """:func:`system_rtt` under several delay models, each constellation propagated once.
+
+    Parameters
+    ----------
+    sources, times, systems, destinations
+        As for :func:`system_rtt`.
+    delay_models : sequence of {"propagation", "idle", "loaded"}
+        The delay models, at least one, each once (default all three, floor first).
+    last_mile : {"ftth", "cable", "dsl", "5g_fwa"} or None
+        The fibre user's access line under ``"idle"`` and ``"loaded"`` (default FTTH,
+        the quickest of the FCC's measured technologies); ``None`` when no system is
+        fibre. [-]
+    **kwargs
+        Further options of :func:`system_rtt`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`system_rtt` for each model, stacked in the order of
+        ``delay_models``; the ``delay_model`` column tells them apart.
+    """
+    models = _checks.names(delay_models, "delay_models")
+    models = check_choices(models, "delay_models entry", DELAY_MODELS)
+    if len(set(models)) != len(models):
+        raise ValueError(f"delay_models repeats a model: {list(models)}")
+    if "delay_model" in kwargs:
+        raise TypeError("system_rtt_by_model() takes delay_models (a sequence of models), "
+                        "not delay_model")
+    ephemerides: dict = {}
+    frames = [_system_rtt(sources, times, systems, destinations, m,
+                          None if m == "propagation" else last_mile, ephemerides, kwargs)
+              for m in models]
+    return pd.concat(frames, ignore_index=True)
+
+
+def delay_model_overview(rows: pd.DataFrame, sites: pd.DataFrame,
+                         min_reachable: float = 0.99, kind: str | None = "city"
+                         ) -> pd.DataFrame:
+    """One line per system: the floor, the idle RTT a user measures and the loaded RTT.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Output of :func:`system_rtt_by_model` with the ``"propagation"``, ``"idle"``
+        and ``"loaded"`` models.
+    sites : pandas.DataFrame
+        :func:`endpoints` table of the rows' sources.
+    min_reachable : float
+        A site is *served* by a system when it reaches the target in at least this
+        fraction of the snapshots (same for every model), in [0, 1]. [-]
+    kind : str or None
+        Keep the sites of this ``kind`` (``"city"`` or ``"remote site"``); ``None``
+        for all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``system``, ``n_sites``, ``n_served``, ``floor_median_ms`` (vacuum floor),
+        ``propagation_median_ms``, ``idle_median_ms``, ``idle_p05_ms``,
+        ``idle_p95_ms``, ``loaded_median_ms``: each the median over the served sites
+        of the site's median over its snapshots (the idle p05 and p95 are the
+        snapshot's per-packet spread, :func:`satcloud.latency.rtt`'s ``rtt_p05_ms``
+        and ``rtt_p95_ms``). [ms]
+    """
+    _checks.frame(rows, "rows", ("delay_model", "source", "system", "reachable",
+                                 "rtt_p05_ms", "rtt_p95_ms"),
+                  producer="system_rtt_by_model()")
+    missing = [m for m in DELAY_MODELS if m not in set(rows["delay_model"])]
+    if missing:
+        raise ValueError(f"rows lack the delay model(s) {missing}; compute them with "
+                         f"system_rtt_by_model(..., delay_models={list(DELAY_MODELS)})")
+    check_range(min_reachable, "min_reachable", 0.0, 1.0)
+    if kind is not None and not isinstance(kind, str):
+        raise TypeError(f"kind must be a site kind (str) or None, got {kind!r:.80}")
+    parts = {}
+    for m in DELAY_MODELS:
+        r = rows[rows["delay_model"] == m].reset_index(drop=True)
+        parts[m] = summary_by_system(r, sites)
+    if kind is not None:
+        kinds = set(parts["idle"]["kind"])
+        if kind not in kinds:
+            raise ValueError(f"kind {kind!r} is not a kind of the sites; they hold "
+                             f"{sorted(kinds)}")
+    idle_rows = rows[(rows["delay_model"] == "idle") & rows["reachable"].astype(bool)]
+    spread = idle_rows.groupby(["source", "system"])[["rtt_p05_ms", "rtt_p95_ms"]].median()
+    out = []
+    base = parts["propagation"]
+    order = [x for x in SYSTEMS if x in set(base["system"])] + [
+        x for x in dict.fromkeys(base["system"]) if x not in SYSTEMS]
+    for system in order:
+        keep = {}
+        for m, s in parts.items():
+            g = s[s["system"] == system]
+            if kind is not None:
+                g = g[g["kind"] == kind]
+            keep[m] = g
+        g = keep["idle"]
+        served = g[(g["fraction_reachable"].astype(float) >= min_reachable)
+                   & g["rtt_median_ms"].notna()]["source"]
+
+        def med(frame, col="rtt_median_ms", served=served):
+            v = frame[frame["source"].isin(served)][col].astype(float)
+            return float(v.median()) if len(v) else np.nan
+
+        sp = spread.loc[[(s_, system) for s_ in served if (s_, system) in spread.index]]
+        out.append({
+            "system": system, "n_sites": len(g), "n_served": len(served),
+            "floor_median_ms": med(keep["propagation"], "target_floor_ms"),
+            "propagation_median_ms": med(keep["propagation"]),
+            "idle_median_ms": med(keep["idle"]),
+            "idle_p05_ms": float(sp["rtt_p05_ms"].astype(float).median()) if len(sp)
+            else np.nan,
+            "idle_p95_ms": float(sp["rtt_p95_ms"].astype(float).median()) if len(sp)
+            else np.nan,
+            "loaded_median_ms": med(keep["loaded"]),
+        })
+    return pd.DataFrame(out, columns=[
+        "system", "n_sites", "n_served", "floor_median_ms", "propagation_median_ms",
+        "idle_median_ms", "idle_p05_ms", "idle_p95_ms", "loaded_median_ms"])
+
+
+def measured_comparison_idle(rows: pd.DataFrame, measured: Mapping = MEASURED_STARLINK,
+                             system: str = "Starlink bent pipe") -> pd.DataFrame:
+    """The idle model's RTT distribution at the place of a measurement, next to it.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        :func:`system_rtt` rows with ``delay_model="idle"`` at ``measured["place"]``
+        (best with per-packet ``samples``, so the quartiles cover the scheduling
+        spread).
+    measured : mapping
+        ``place``, ``min_ms``, ``median_ms`` and optional ``p25_ms``, ``p75_ms``;
+        default :data:`MEASURED_STARLINK`.
+    system : str
+        The modelled system to compare.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per statistic (``minimum``, ``p25``, ``median``, ``p75``; those
+        ``measured`` gives): ``statistic``, ``model_ms`` (over the reachable
+        snapshots and samples), ``measured_ms``, ``gap_ms`` (measured - model) [ms]
+        and ``basis`` (fitted or held out, :data:`MEASURED_STARLINK_BASIS`).
+    """
+    producer = "system_rtt(..., delay_model='idle')"
+    _checks.frame(rows, "rows", ("source", "system", "reachable", "rtt_ms", "delay_model"),
+                  producer=producer)
+    if rows["reachable"].dtype != bool:
+        raise TypeError(f"rows column 'reachable' must be boolean (the output of "
+                        f"{producer}), got dtype {rows['reachable'].dtype}")
+    _checks.finite_columns(rows[rows["reachable"].to_numpy(bool)], "rows (reachable)",
+                           ("rtt_ms",), producer=producer)
+    if not isinstance(system, str):
+        raise TypeError(f"system must be a system label (str), got "
+                        f"{type(system).__name__} {system!r:.80}")
+    if not isinstance(measured, Mapping) or not {"place", "min_ms", "median_ms"} <= set(
+            measured):
+        raise ValueError(f"measured must be a mapping with 'place', 'min_ms' and "
+                         f"'median_ms' (as MEASURED_STARLINK), got {measured!r:.120}")
+    g = rows[(rows["source"] == measured["place"]) & (rows["system"] == system)]
+    if g.empty:
+        raise ValueError(f"rows have no row for system {system!r:.80} at the measured "
+                         f"place {measured['place']!r}")
+    if set(g["delay_model"]) != {"idle"}:
+        raise ValueError(f"rows must be of delay_model='idle', got "
+                         f"{sorted(set(g['delay_model']))}")
+    v = g.loc[g["reachable"].astype(bool), "rtt_ms"].to_numpy(float)
+    if v.size == 0:
+        raise ValueError(f"system {system!r} never reaches {measured['place']!r} in rows")
+    stats = [("minimum", "min_ms", float(v.min())),
+             ("p25", "p25_ms", float(np.percentile(v, 25))),
+             ("median", "median_ms", float(np.median(v))),
+             ("p75", "p75_ms", float(np.percentile(v, 75)))]
+    out = pd.DataFrame([(name, model, float(measured[key]),
+                         MEASURED_STARLINK_BASIS.get(name, ""))
+                        for name, key, model in stats if key in measured],
+                       columns=["statistic", "model_ms", "measured_ms", "basis"])
+    out.insert(3, "gap_ms", out["measured_ms"] - out["model_ms"])
+    return out
+
+
+def _with_registry_preset(network: str, options: dict) -> dict:
+    """The options with the registry's delay preset of ``network`` made explicit.
+
+    :func:`system_rtt` hands :func:`satcloud.latency.rtt` a propagated ephemeris
+    (shared by the network's modes), which carries no registry name, so the network's
+    ``delay_preset`` (``data/networks.csv``) is named here; a preset given by the
+    caller (a name, a table, or a dict with its own ``"base"``) is kept as given.
+    """
+    if options.get("delay_model", "propagation") == "propagation" and \
+            options.get("delay_presets") is None:
+        return options
+    base = systems.network(network).delay_preset
+    given = options.get("delay_presets")
+    if base is None or (given is not None and not (isinstance(given, Mapping)
+                                                   and "base" not in given)):
+        return options
+    return {**options, "delay_presets": base if given is None else {"base": base, **given}}
 
 
 def summary_by_system(rows: pd.DataFrame, sites: pd.DataFrame | None = None) -> pd.DataFrame:
