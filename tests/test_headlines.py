@@ -63,6 +63,11 @@ History of the reference:
     gateways at the PoP sites next to the regions, now wins most cities.
     ``starlink_system_tbps`` 37.6 -> 77.0: 9,043 real satellites instead of 4,408 filed.
     ``kuiper_median_rtt_ms`` 19.9 -> 18.7 ms: the 2026 snapshot times.
+
+  Added at c469e8c (issue 14, point 5; no value moved): ``03_latency_to_azure``
+  ``city_isl_idle_median_ms`` (53.7 ms small), ``city_isl_loaded_median_ms`` (100.2 ms) and
+  ``leo_beats_fibre_idle_share`` (20 %), the idle and loaded delay models beside the
+  propagation headlines.
 """
 
 import json
