@@ -1330,7 +1330,9 @@ def _resolve_delays(net, delay_model, samples, seed, delay_presets, last_mile) -
         return _Delays(model, None, None, last_mile, None, None)
     if delay_presets is None or (isinstance(delay_presets, Mapping)
                                  and "base" not in delay_presets):
-        reg = _registry_network(net.name)
+        # a propagated constellation of the registry (its name is a network's, as the
+        # gateways default reads it) takes that network's preset
+        reg = _registry_network(net.name if net.name is not None else net.label)
         base = None if reg is None else reg.delay_preset
         if base is None:
             raise ValueError(f"network {net.label!r} has no delay preset in the registry "

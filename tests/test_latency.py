@@ -519,3 +519,17 @@ def test_home_pop_without_a_ground_segment_feed_is_refused(network):
     times = None if network in ("fibre", "geo") else _T14
     with pytest.raises(ValueError, match=r"home PoP.*(?s:.*)nearest Azure region"):
         rtt(network, None, ["London"], "home PoP", times)
+
+
+def test_a_propagated_registry_constellation_takes_its_networks_delay_preset():
+    # a Constellation or Ephemeris of the registry (named like its network) gets the same
+    # delay preset as the network by name; the reference is rtt by name, row for row
+    from astropy.time import Time
+
+    t = Time(["2026-04-02T00:00:00"])
+    by_name = rtt("oneweb", "bent-pipe", ["London"], "nearest Azure region", t,
+                  delay_model="idle")
+    eph = propagate(constellation("oneweb"), t)
+    by_eph = rtt(eph, "bent-pipe", ["London"], "nearest Azure region", delay_model="idle")
+    assert by_eph["delay_preset"].item() == by_name["delay_preset"].item() == "oneweb-assumed"
+    assert by_eph["rtt_ms"].item() == pytest.approx(by_name["rtt_ms"].item(), rel=1e-12)
