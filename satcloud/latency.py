@@ -1144,17 +1144,24 @@ def _merge_groups(parts: list[dict], groups, n_src: int) -> dict:
     return merged
 
 
+def _registry_default(value, name: str, allowed: str, net_label):
+    """``(True, the registry's value)`` for ``"auto"`` (``None`` for a network the
+    registry does not know), ``(True, None)`` for ``None``, else ``(False, value)``; any
+    other string is refused naming ``allowed``."""
+    if isinstance(value, str):
+        if value != "auto":
+            raise ValueError(f"{name} must be {allowed}, None or 'auto', got {value!r}")
+        net = _registry_network(net_label)
+        return True, None if net is None else getattr(net, name, None)
+    return value is None, value
+
+
 def _resolve_max_gateway_distance(value, net_label) -> float | None:
     """``max_gateway_distance_km`` as a finite limit [km], or ``None`` for no limit."""
     name = "max_gateway_distance_km"
-    if isinstance(value, str):
-        if value != "auto":
-            raise ValueError(f"{name} must be a distance in km, None or 'auto', got "
-                             f"{value!r}")
-        net = _registry_network(net_label)
-        return None if net is None else net.max_gateway_distance_km
-    if value is None:
-        return None
+    done, value = _registry_default(value, name, "a distance in km", net_label)
+    if done:
+        return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float,
                                                                      np.integer,
                                                                      np.floating)):
@@ -1169,14 +1176,9 @@ def _resolve_max_gateway_distance(value, net_label) -> float | None:
 def _resolve_gso_arc(value, net_label) -> float | None:
     """``gso_arc_avoidance_deg`` as an angle [deg], or ``None`` for no avoidance."""
     name = "gso_arc_avoidance_deg"
-    if isinstance(value, str):
-        if value != "auto":
-            raise ValueError(f"{name} must be an angle in [0, 90] deg, None or 'auto', "
-                             f"got {value!r}")
-        net = _registry_network(net_label)
-        return None if net is None else getattr(net, name, None)
-    if value is None:
-        return None
+    done, value = _registry_default(value, name, "an angle in [0, 90] deg", net_label)
+    if done:
+        return value
     v = finite_scalar(value, name, 0.0, 90.0, unit="deg")
     return v if v > 0.0 else None
 

@@ -431,6 +431,17 @@ def delay_model_overview(rows: pd.DataFrame, sites: pd.DataFrame,
         "idle_median_ms", "idle_p05_ms", "idle_p95_ms", "loaded_median_ms"])
 
 
+
+def _check_measured(system, measured) -> None:
+    """A system label and a published measurement (as :data:`MEASURED_STARLINK`)."""
+    if not isinstance(system, str):
+        raise TypeError(f"system must be a system label (str), got "
+                        f"{type(system).__name__} {system!r:.80}")
+    if not isinstance(measured, Mapping) or not {"place", "min_ms", "median_ms"} <= set(
+            measured):
+        raise ValueError(f"measured must be a mapping with 'place', 'min_ms' and "
+                         f"'median_ms' (as MEASURED_STARLINK), got {measured!r:.120}")
+
 def measured_comparison_idle(rows: pd.DataFrame, measured: Mapping = MEASURED_STARLINK,
                              system: str = "Starlink bent pipe") -> pd.DataFrame:
     """The idle model's RTT distribution at the place of a measurement, next to it.
@@ -463,13 +474,7 @@ def measured_comparison_idle(rows: pd.DataFrame, measured: Mapping = MEASURED_ST
                         f"{producer}), got dtype {rows['reachable'].dtype}")
     _checks.finite_columns(rows[rows["reachable"].to_numpy(bool)], "rows (reachable)",
                            ("rtt_ms",), producer=producer)
-    if not isinstance(system, str):
-        raise TypeError(f"system must be a system label (str), got "
-                        f"{type(system).__name__} {system!r:.80}")
-    if not isinstance(measured, Mapping) or not {"place", "min_ms", "median_ms"} <= set(
-            measured):
-        raise ValueError(f"measured must be a mapping with 'place', 'min_ms' and "
-                         f"'median_ms' (as MEASURED_STARLINK), got {measured!r:.120}")
+    _check_measured(system, measured)
     g = rows[(rows["source"] == measured["place"]) & (rows["system"] == system)]
     if g.empty:
         raise ValueError(f"rows have no row for system {system!r:.80} at the measured "
@@ -789,13 +794,7 @@ def measured_comparison(summary: pd.DataFrame, measured: Mapping = MEASURED_STAR
         queuing, scheduling, processing and the path beyond the region).
     """
     _check_summary(summary, _SUMMARY + ("rtt_min_ms",))
-    if not isinstance(system, str):
-        raise TypeError(f"system must be a system label (str), got "
-                        f"{type(system).__name__} {system!r:.80}")
-    if not isinstance(measured, Mapping) or not {"place", "min_ms", "median_ms"} <= set(
-            measured):
-        raise ValueError(f"measured must be a mapping with 'place', 'min_ms' and "
-                         f"'median_ms' (as MEASURED_STARLINK), got {measured!r:.120}")
+    _check_measured(system, measured)
     place = measured["place"]
     if system not in set(summary["system"]):
         raise ValueError(f"summary has no row for system {system!r:.80}; its systems are "
