@@ -929,15 +929,45 @@ def _resolve_client(client, n_workers):
     if n_workers is not None:
         raise ValueError("n_workers applies only when sweep starts its own local cluster, "
                          f"not with a scheduler address ({source})")
-    try:
-        connected = Client(str(client), timeout="10s", set_as_default=False)
-    except OSError as exc:
-        raise OSError(f"could not connect to the Dask scheduler at {str(client)!r} "
-                      f"(from {source}): {exc}") from exc
+    connected = _connect(str(client), source)
     print(f"satcloud: connected to Dask scheduler {client} "
           f"({len(connected.scheduler_info(n_workers=-1)['workers'])} workers); "
           f"dashboard: {connected.dashboard_link}")
     return connected, True
+
+
+#: Attempts to connect to a scheduler address before giving up (see :func:`_connect`).
+CONNECT_ATTEMPTS = 3
+
+
+def _connect(address: str, source: str):
+    """A ``Client`` of the scheduler at ``address``, retried on a failed handshake.
+
+    distributed's client handshake can fail transiently on a busy machine: its
+    ``_ensure_connected`` asserts that the scheduler's first reply is a single message,
+    and a second client of the same scheduler joining at that moment can break it (seen
+    once in CI on 2 shared cores, an ``AssertionError`` from ``distributed/client.py``).
+    Only that handshake failure is retried (up to :data:`CONNECT_ATTEMPTS` times); a
+    refused or timed-out connection (``OSError``) fails at once. Either way the error
+    names the address and where it came from.
+    """
+    import time
+
+    from distributed import Client
+
+    last = None
+    for attempt in range(CONNECT_ATTEMPTS):
+        try:
+            return Client(address, timeout="10s", set_as_default=False)
+        except OSError as exc:
+            raise OSError(f"could not connect to the Dask scheduler at {address!r} "
+                          f"(from {source}): {exc}") from exc
+        except AssertionError as exc:   # the handshake race described above
+            last = exc
+            time.sleep(0.5 * (attempt + 1))
+    raise OSError(f"could not connect to the Dask scheduler at {address!r} (from {source}): "
+                  f"the handshake failed {CONNECT_ATTEMPTS} times (AssertionError in "
+                  "distributed's Client._ensure_connected)") from last
 
 
 # --------------------------------------------------------------------------------------
