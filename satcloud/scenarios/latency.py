@@ -293,7 +293,6 @@ def _system_rtt(sources, times, systems, destinations, delay_model, last_mile, e
         options = {**options, **delay, "delay_model": delay_model}
         net = network
         if isinstance(network, str) and network not in ("fibre", "geo"):
-            options = _with_registry_preset(network, options)
             if network not in ephemerides:
                 if times is None:
                     raise ValueError(f"times is required for system {label!r} ({network})")
@@ -495,25 +494,6 @@ def measured_comparison_idle(rows: pd.DataFrame, measured: Mapping = MEASURED_ST
                        columns=["statistic", "model_ms", "measured_ms", "basis"])
     out.insert(3, "gap_ms", out["measured_ms"] - out["model_ms"])
     return out
-
-
-def _with_registry_preset(network: str, options: dict) -> dict:
-    """The options with the registry's delay preset of ``network`` made explicit.
-
-    :func:`system_rtt` hands :func:`satcloud.latency.rtt` a propagated ephemeris
-    (shared by the network's modes), which carries no registry name, so the network's
-    ``delay_preset`` (``data/networks.csv``) is named here; a preset given by the
-    caller (a name, a table, or a dict with its own ``"base"``) is kept as given.
-    """
-    if options.get("delay_model", "propagation") == "propagation" and \
-            options.get("delay_presets") is None:
-        return options
-    base = systems.network(network).delay_preset
-    given = options.get("delay_presets")
-    if base is None or (given is not None and not (isinstance(given, Mapping)
-                                                   and "base" not in given)):
-        return options
-    return {**options, "delay_presets": base if given is None else {"base": base, **given}}
 
 
 def summary_by_system(rows: pd.DataFrame, sites: pd.DataFrame | None = None) -> pd.DataFrame:
