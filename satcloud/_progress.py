@@ -1,8 +1,9 @@
 """Progress bars for long computations: one helper the models share.
 
 A bar is a ``tqdm.auto`` bar: text on a terminal, a widget in a notebook. It shows only
-when asked and only once the work has taken longer than :data:`DELAY_S` (tqdm's ``delay``),
-so a quick call prints nothing even when progress is on.
+when asked. Turned on by the module-level switch it appears only once the work has taken
+longer than :data:`DELAY_S` (tqdm's ``delay``), so a quick call prints nothing even when
+progress is on; asked for by a call (``progress=True``) it shows at once.
 
 Who asks:
 
@@ -113,12 +114,14 @@ def resolve(progress: bool | None) -> bool:
 
 
 def bar(total: int | None, desc: str, *, unit: str = "step", progress: bool | None = None,
-        delay_s: float | None = None):
+        delay_s: float | None = None, initial: int = 0):
     """A ``tqdm.auto`` bar over ``total`` steps, disabled unless progress is asked for.
 
     Use it as a context manager (or call ``close()``) and ``update(n)`` after each step.
-    A disabled bar costs nothing and prints nothing; an enabled one appears only once the
-    work has taken ``delay_s`` seconds.
+    A disabled bar costs nothing and prints nothing. A bar asked for by the call
+    (``progress=True``) shows at once and stays; one turned on by the module-level switch
+    (``progress=None``) appears only once the work has taken ``delay_s`` seconds and is
+    cleared when done.
 
     Parameters
     ----------
@@ -132,7 +135,10 @@ def bar(total: int | None, desc: str, *, unit: str = "step", progress: bool | No
         Show the bar (``True``), never (``False``), or as the module-level switch says
         (``None``, the default; see :func:`set_progress`).
     delay_s : float, optional
-        Seconds before the bar appears (default :data:`DELAY_S`). [s]
+        Seconds before the bar appears (default: 0 with ``progress=True``,
+        :data:`DELAY_S` through the switch). [s]
+    initial : int
+        Steps already done (e.g. results read back from a previous run).
 
     Returns
     -------
@@ -141,6 +147,11 @@ def bar(total: int | None, desc: str, *, unit: str = "step", progress: bool | No
     """
     from tqdm.auto import tqdm
 
-    show = resolve(progress)
-    return tqdm(total=total, desc=desc, unit=unit, disable=not show, leave=False,
-                delay=DELAY_S if delay_s is None else float(delay_s), dynamic_ncols=True)
+    asked = _check_flag(progress, "progress", allow_none=True)
+    show = enabled() if asked is None else asked
+    if delay_s is None:
+        delay_s = 0.0 if asked else DELAY_S
+    # asked for by the call: shown at once and kept; by the switch: long work only,
+    # and the bar is cleared when done
+    return tqdm(total=total, desc=desc, unit=unit, disable=not show, leave=bool(asked),
+                initial=initial, delay=float(delay_s), dynamic_ncols=True)

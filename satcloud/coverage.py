@@ -53,6 +53,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from satcloud import _progress
 from satcloud._validate import (
     as_float_array,
     check_choice,
@@ -114,27 +115,32 @@ def _ephemeris_positions(ephemeris):
     return r
 
 
-def _counts_at(ephemeris, sites_df, min_el, elevations_deg, chunk_steps=None):
+def _counts_at(ephemeris, sites_df, min_el, elevations_deg, chunk_steps=None,
+               progress=None):
     """Counts [n_el, T, S] of satellites in view at or above each elevation."""
     pairs = iter_visible_pairs(ephemeris, sites_df, min_el, chunk_steps=chunk_steps)
     n_t = np.shape(getattr(ephemeris, "r_ecef_km", ephemeris))[0]   # checked by the call
     n_s = len(sites_df)
     els = np.atleast_1d(elevations_deg)
     out = np.zeros((els.size, n_t, n_s), dtype=np.int32)
-    for p in pairs:
-        if p.time_index.size == 0:
-            continue
-        t0 = int(p.time_index.min())
-        t1 = int(p.time_index.max()) + 1
-        flat = (p.time_index - t0) * n_s + p.site_index
-        for j, e in enumerate(els):
-            sel = flat if e is None or np.isnan(e) else flat[p.elevation_deg >= e]
-            out[j, t0:t1] += np.bincount(sel, minlength=(t1 - t0) * n_s).reshape(t1 - t0, n_s
-                                                                                  ).astype(np.int32)
+    with _progress.bar(n_t, "coverage", unit="step", progress=progress) as bar:
+        for p in pairs:
+            if p.time_index.size == 0:
+                continue
+            t0 = int(p.time_index.min())
+            t1 = int(p.time_index.max()) + 1
+            bar.update(max(0, t1 - bar.n))       # time steps done (chunks come in order)
+            flat = (p.time_index - t0) * n_s + p.site_index
+            for j, e in enumerate(els):
+                sel = flat if e is None or np.isnan(e) else flat[p.elevation_deg >= e]
+                out[j, t0:t1] += np.bincount(sel, minlength=(t1 - t0) * n_s).reshape(
+                    t1 - t0, n_s).astype(np.int32)
+        bar.update(n_t - bar.n)
     return out
 
 
-def visible_counts(ephemeris, sites, min_elevation_deg=None, *, chunk_steps=None) -> np.ndarray:
+def visible_counts(ephemeris, sites, min_elevation_deg=None, *, chunk_steps=None,
+                   progress=None) -> np.ndarray:
     """Number of satellites in view, per time and site.
 
     Parameters
@@ -148,6 +154,10 @@ def visible_counts(ephemeris, sites, min_elevation_deg=None, *, chunk_steps=None
         Threshold [deg]; ``None`` = each satellite's own.
     chunk_steps : int, optional
         Time steps per chunk (default: sized by the memory limit).
+    progress : bool, optional
+        Show a progress bar over the time steps (``tqdm.auto``, once the work takes over
+        2 s); default ``None``: the switch of :func:`satcloud._progress.set_progress`
+        (off unless turned on).
 
     Returns
     -------
@@ -158,7 +168,7 @@ def visible_counts(ephemeris, sites, min_elevation_deg=None, *, chunk_steps=None
     n_t, n_sat, _ = _ephemeris_positions(ephemeris).shape
     min_el = satellite_min_elevation_deg(ephemeris, min_elevation_deg, n_sat)
     _check_counts_memory(n_t, len(sites_df), 1, "visible_counts", _CHUNKED_ADVICE)
-    return _counts_at(ephemeris, sites_df, min_el, [np.nan], chunk_steps)[0]
+    return _counts_at(ephemeris, sites_df, min_el, [np.nan], chunk_steps, progress)[0]
 
 
 def _longest_run_s(mask: np.ndarray, dur: np.ndarray) -> np.ndarray:
@@ -184,8 +194,8 @@ def _stats(counts: np.ndarray, dur: np.ndarray, k: int) -> dict:
     }
 
 
-def site_coverage(ephemeris, sites, min_elevation_deg=None, k=1, *, chunk_steps=None
-                  ) -> pd.DataFrame:
+def site_coverage(ephemeris, sites, min_elevation_deg=None, k=1, *, chunk_steps=None,
+                  progress=None) -> pd.DataFrame:
     """Coverage statistics per site.
 
     Parameters
@@ -199,6 +209,10 @@ def site_coverage(ephemeris, sites, min_elevation_deg=None, k=1, *, chunk_steps=
         Covered means at least ``k`` satellites in view.
     chunk_steps : int, optional
         Time steps per chunk (default: sized by the memory limit).
+    progress : bool, optional
+        Show a progress bar over the time steps (``tqdm.auto``, once the work takes over
+        2 s); default ``None``: the switch of :func:`satcloud._progress.set_progress`
+        (off unless turned on).
 
     Returns
     -------
@@ -208,7 +222,8 @@ def site_coverage(ephemeris, sites, min_elevation_deg=None, k=1, *, chunk_steps=
     """
     k = CoverageSummary.check_k(k)
     sites_df = normalize_sites(sites)
-    counts = visible_counts(ephemeris, sites_df, min_elevation_deg, chunk_steps=chunk_steps)
+    counts = visible_counts(ephemeris, sites_df, min_elevation_deg, chunk_steps=chunk_steps,
+                            progress=progress)
     out = sites_df.copy()
     for name, v in _stats(counts, _sample_durations_s(ephemeris), k).items():
         out[name] = v
@@ -304,7 +319,7 @@ def _population_weights(grid: pd.DataFrame, spacing_deg: float, cities) -> np.nd
 
 def grid_coverage(ephemeris, spacing_deg=5.0, min_elevation_deg=None, k=1, *,
                   lat_limit_deg=90.0, population=False, cities=None,
-                  chunk_steps=None) -> pd.DataFrame:
+                  chunk_steps=None, progress=None) -> pd.DataFrame:
     """Coverage statistics over a global latitude/longitude grid.
 
     Parameters
@@ -325,6 +340,10 @@ def grid_coverage(ephemeris, spacing_deg=5.0, min_elevation_deg=None, k=1, *,
         :func:`satcloud.data.cities`).
     chunk_steps : int, optional
         Time steps per chunk (default: sized by the memory limit).
+    progress : bool, optional
+        Show a progress bar over the time steps (``tqdm.auto``, once the work takes over
+        2 s); default ``None``: the switch of :func:`satcloud._progress.set_progress`
+        (off unless turned on).
 
     Returns
     -------
@@ -345,7 +364,8 @@ def grid_coverage(ephemeris, spacing_deg=5.0, min_elevation_deg=None, k=1, *,
                          "satcloud.chunked.coverage_over_grid, which reduces over time "
                          "and site chunks")
     grid = global_grid(spacing_deg, lat_limit_deg=lat_limit_deg)
-    out = site_coverage(ephemeris, grid, min_elevation_deg, k, chunk_steps=chunk_steps)
+    out = site_coverage(ephemeris, grid, min_elevation_deg, k, chunk_steps=chunk_steps,
+                        progress=progress)
     if population or cities is not None:
         out["population_weight"] = _population_weights(grid, float(spacing_deg), cities)
     return out

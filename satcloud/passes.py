@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from astropy.time import TimeDelta
 
+from satcloud import _progress
 from satcloud._validate import check_choice, check_range, check_scalar
 from satcloud.geometry import (
     access,
@@ -56,10 +57,12 @@ def _elevation_fn(constellation, t_ref, sat_idx, site_xyz, site_enu):
     return el
 
 
-def _bisect(fn, lo, hi, f_lo_positive, threshold, tol):
+def _bisect(fn, lo, hi, f_lo_positive, threshold, tol, bar=None):
     """Bracketed root of fn(t) - threshold; f(lo) > 0 iff f_lo_positive (per element)."""
     lo, hi = lo.copy(), hi.copy()
     while np.any(hi - lo > tol):
+        if bar is not None:
+            bar.update()
         mid = 0.5 * (lo + hi)
         pos = fn(mid)[0] - threshold >= 0
         same = pos == f_lo_positive
@@ -68,12 +71,23 @@ def _bisect(fn, lo, hi, f_lo_positive, threshold, tol):
     return 0.5 * (lo + hi)
 
 
-def _golden_max(fn, a, b, tol):
+def _refine_iterations(t_s: np.ndarray, tol: float) -> int:
+    """Iterations of the refinement of passes on grid ``t_s`` to ``tol``: two bisections
+    of a grid interval and a golden-section search over two (for the progress bar)."""
+    step = float(np.max(np.diff(t_s))) if t_s.size > 1 else 1.0
+    bisect = max(0, int(np.ceil(np.log2(max(step / tol, 1.0)))))
+    golden = max(0, int(np.ceil(np.log(tol / (2.0 * step)) / np.log(_GOLDEN))))
+    return 2 * bisect + golden
+
+
+def _golden_max(fn, a, b, tol, bar=None):
     a, b = a.copy(), b.copy()
     c = b - _GOLDEN * (b - a)
     d = a + _GOLDEN * (b - a)
     fc, fd = fn(c)[0], fn(d)[0]
     while np.any(b - a > tol):
+        if bar is not None:
+            bar.update()
         left = fc > fd  # maximum in [a, d]
         b = np.where(left, d, b)
         a = np.where(left, a, c)
@@ -91,7 +105,7 @@ def _golden_max(fn, a, b, tol):
 
 
 def passes(ephemeris, stations, min_elevation_deg=None, *, sat_index=None, refine=True,
-           tolerance_s=0.01) -> pd.DataFrame:
+           tolerance_s=0.01, progress=None) -> pd.DataFrame:
     """Passes of satellites over ground stations: rise, culmination, set.
 
     Parameters
@@ -110,6 +124,10 @@ def passes(ephemeris, stations, min_elevation_deg=None, *, sat_index=None, refin
         Refine rise/culmination/set (default True); False keeps grid times.
     tolerance_s : float, optional
         Refinement tolerance, in (0, 1]. [s]
+    progress : bool, optional
+        Show a progress bar over the detection and the refinement iterations
+        (``tqdm.auto``, once the work takes over 2 s); default ``None``: the switch of
+        :func:`satcloud._progress.set_progress` (off unless turned on).
 
     Returns
     -------
@@ -170,6 +188,7 @@ def passes(ephemeris, stations, min_elevation_deg=None, *, sat_index=None, refin
     n_t = len(times)
     t_ref = times[0]
     t_s = ((times.tai.jd1 - t_ref.tai.jd1) + (times.tai.jd2 - t_ref.tai.jd2)) * 86400.0
+    _progress.resolve(progress)          # checked before the work
     acc = access(eph, st, min_el)
     cols = ["station", "sat_index", "sat_id", "rise_time", "culmination_time", "set_time",
             "duration_s", "max_elevation_deg", "culmination_azimuth_deg", "truncated"]
@@ -205,34 +224,37 @@ def passes(ephemeris, stations, min_elevation_deg=None, *, sat_index=None, refin
     max_el = el_s[best]
     cul_az = az_s[best]
     if refine:
-        xyz = geodetic_to_ecef(st["lat_deg"].to_numpy(float), st["lon_deg"].to_numpy(float),
-                               st["alt_m"].to_numpy(float) / 1000.0)
-        east, north, up = enu_basis(st["lat_deg"].to_numpy(float),
-                                     st["lon_deg"].to_numpy(float))
-        thr = min_el[k_sat]
+        n_steps = _refine_iterations(t_s, tol)
+        with _progress.bar(n_steps, "passes", unit="iteration", progress=progress) as bar:
+            xyz = geodetic_to_ecef(st["lat_deg"].to_numpy(float), st["lon_deg"].to_numpy(float),
+                                   st["alt_m"].to_numpy(float) / 1000.0)
+            east, north, up = enu_basis(st["lat_deg"].to_numpy(float),
+                                         st["lon_deg"].to_numpy(float))
+            thr = min_el[k_sat]
 
-        def fn_for(sel):
-            return _elevation_fn(const, t_ref, k_sat[sel], xyz[k_site[sel]],
-                                 (east[k_site[sel]], north[k_site[sel]], up[k_site[sel]]))
+            def fn_for(sel):
+                return _elevation_fn(const, t_ref, k_sat[sel], xyz[k_site[sel]],
+                                     (east[k_site[sel]], north[k_site[sel]], up[k_site[sel]]))
 
-        r_sel = np.flatnonzero(~trunc_rise)
-        if r_sel.size:
-            rise[r_sel] = _bisect(fn_for(r_sel), t_s[i0[r_sel] - 1], t_s[i0[r_sel]],
-                                  np.zeros(r_sel.size, bool), thr[r_sel], tol)
-        s_sel = np.flatnonzero(~trunc_set)
-        if s_sel.size:
-            sett[s_sel] = _bisect(fn_for(s_sel), t_s[i1[s_sel]], t_s[i1[s_sel] + 1],
-                                  np.ones(s_sel.size, bool), thr[s_sel], tol)
-        a = np.maximum(t_s[np.maximum(im - 1, 0)], rise)
-        b = np.minimum(t_s[np.minimum(im + 1, n_t - 1)], sett)
-        allp = np.arange(starts.size)
-        fn = fn_for(allp)
-        cul_ref = _golden_max(fn, a, b, tol)
-        el_ref, az_ref = fn(cul_ref)
-        better = el_ref >= max_el
-        cul = np.where(better, cul_ref, cul)
-        max_el = np.where(better, el_ref, max_el)
-        cul_az = np.where(better, az_ref, cul_az)
+            r_sel = np.flatnonzero(~trunc_rise)
+            if r_sel.size:
+                rise[r_sel] = _bisect(fn_for(r_sel), t_s[i0[r_sel] - 1], t_s[i0[r_sel]],
+                                      np.zeros(r_sel.size, bool), thr[r_sel], tol, bar)
+            s_sel = np.flatnonzero(~trunc_set)
+            if s_sel.size:
+                sett[s_sel] = _bisect(fn_for(s_sel), t_s[i1[s_sel]], t_s[i1[s_sel] + 1],
+                                      np.ones(s_sel.size, bool), thr[s_sel], tol, bar)
+            a = np.maximum(t_s[np.maximum(im - 1, 0)], rise)
+            b = np.minimum(t_s[np.minimum(im + 1, n_t - 1)], sett)
+            allp = np.arange(starts.size)
+            fn = fn_for(allp)
+            cul_ref = _golden_max(fn, a, b, tol, bar)
+            el_ref, az_ref = fn(cul_ref)
+            better = el_ref >= max_el
+            cul = np.where(better, cul_ref, cul)
+            max_el = np.where(better, el_ref, max_el)
+            cul_az = np.where(better, az_ref, cul_az)
+            bar.update(max(0, n_steps - bar.n))
 
     def to_dt(sec):
         tt = t_ref + TimeDelta(sec, format="sec")

@@ -112,6 +112,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from satcloud import _progress
 from satcloud._io import atomic_write
 from satcloud._validate import PathNotFoundError, check_choice
 
@@ -976,7 +977,7 @@ def _connect(address: str, source: str):
 
 def sweep(function: Callable, grid, *, fixed: Mapping | None = None, client=None,
           scheduler: str = "distributed", n_workers: int | None = None, output=None,
-          batch_size: int = 1, as_xarray: bool = False, progress: bool = True,
+          batch_size: int = 1, as_xarray: bool = False, progress: bool | None = None,
           retries: int = 0, flush_interval_s: float = 5.0):
     """Evaluate ``function`` at every combination of a parameter grid, on Dask.
 
@@ -1017,8 +1018,10 @@ def sweep(function: Callable, grid, *, fixed: Mapping | None = None, client=None
     as_xarray : bool
         Return an :class:`xarray.Dataset` with one dimension per parameter (in grid order,
         coordinates the grid values) and one variable per metric. Dict grids only.
-    progress : bool
-        Show a progress bar (``tqdm.auto``: a widget in notebooks, text in terminals).
+    progress : bool, optional
+        Show a progress bar over the combinations (``tqdm.auto``: a widget in notebooks,
+        text in terminals; once the sweep takes over 2 s); default ``None``: the switch
+        of :func:`satcloud._progress.set_progress` (off unless turned on).
     retries : int
         Times Dask reruns a combination whose function raised. Lost workers are always
         handled by Dask, independently of this.
@@ -1063,6 +1066,7 @@ def sweep(function: Callable, grid, *, fixed: Mapping | None = None, client=None
         raise ValueError("scheduler='synchronous' runs in this process; do not give client= "
                          "or n_workers=")
 
+    _progress.resolve(progress)          # a bad value fails before any work
     fname = _function_name(function)
     params_of = dict(zip(keys, combos, strict=True))
     store = _Store(output, fname, names, flush_interval_s)    # locks the output folder
@@ -1071,10 +1075,9 @@ def sweep(function: Callable, grid, *, fixed: Mapping | None = None, client=None
         todo = [(k, params_of[k]) for k in keys if k not in store.rows]
         batches = [todo[i:i + batch_size] for i in range(0, len(todo), batch_size)]
 
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(keys), initial=len(keys) - len(todo), disable=not progress,
-                   desc=f"sweep {getattr(function, '__name__', fname)}", unit="combination")
+        bar = _progress.bar(len(keys), f"sweep {getattr(function, '__name__', fname)}",
+                            unit="combination", progress=progress,
+                            initial=len(keys) - len(todo))
         try:
             if scheduler == "synchronous":
                 payload = (function, fixed)
