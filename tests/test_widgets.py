@@ -8,6 +8,7 @@ inline message, never a traceback; and a change made while a computation runs mu
 supersede it.
 """
 
+import json
 import re
 import threading
 import time
@@ -19,12 +20,14 @@ from astropy.time import TimeDelta
 from pyproj import Geod
 
 import satcloud.time
-from satcloud import coverage, data, latency, links, orbits
+from satcloud import capacity, coverage, data, delays, latency, links, orbits
 from satcloud.constellations import CATALOGUE, Constellation, constellation, deploy
 from satcloud.network.fibre import fibre_path_rtt_ms
 from satcloud.widgets import (
     AVAILABILITY_OPTIONS,
+    CAPACITY_TIME,
     GATEWAY_OPTIONS,
+    LAST_MILE_OPTIONS,
     LATENCY_NETWORKS,
     LATENCY_START,
     TYPED_PLACE,
@@ -32,11 +35,16 @@ from satcloud.widgets import (
     ConstellationPanel,
     LatencyPanel,
     LinkBudgetPanel,
+    NetworkCapacityPanel,
+    WhatIfApp,
     available_destinations,
     default_cell_capacity_mbps,
     dish_overrides,
+    parse_query,
     place_names,
     resolve_place,
+    satellite_generations,
+    voila_query_string,
 )
 from satcloud.widgets._base import Panel
 
@@ -418,18 +426,20 @@ def test_latency_panel_matches_rtt(explorer):
     times = satcloud.time.time_grid(LATENCY_START, "4min", "60s")
     src = pd.DataFrame({"name": ["Nairobi"], "lat_deg": [resolve_place("Nairobi")[1]],
                         "lon_deg": [resolve_place("Nairobi")[2]]})
+    # the default delay model is "idle": the panel's rows are rtt(..., "idle")
+    assert v["delay_model"] == "idle" and p.result["delay_model"] == "idle"
     direct = latency.rtt("starlink-gen1", "isl", src, "nearest Azure region", times,
-                         route_factor=2.1)
+                         route_factor=2.1, delay_model="idle")
     shown = p.result["rtt"]
     shown = shown[shown["network"] == "starlink-gen1"]
     assert list(shown["mode"]) == ["isl"] * len(times)
     np.testing.assert_allclose(shown["rtt_ms"].to_numpy(float),
                                direct["rtt_ms"].to_numpy(float))
     assert set(p.result["summary"]["network"]) == set(v["networks"])
-    # the terrestrial path: geodesic x route factor to the nearest region
+    # the terrestrial path: geodesic x route factor to the nearest region (propagation)
     fib = p.result["rtt"].query("network == 'fibre'")
     dest = latency.resolve_sites(fib["destination"].iloc[0], "destinations")
-    assert fib["rtt_ms"].iloc[0] == pytest.approx(float(fibre_path_rtt_ms(
+    assert fib["rtt_propagation_ms"].iloc[0] == pytest.approx(float(fibre_path_rtt_ms(
         src["lat_deg"][0], src["lon_deg"][0], dest["lat_deg"][0], dest["lon_deg"][0], 2.1)))
     # the physical floor is below every network's round trip
     assert p.result["floor_ms"] > 0
@@ -473,8 +483,8 @@ def test_latency_controls_move_the_answer(explorer):
         medians[gw] = -1.0 if median is pd.NA else round(float(median), 6)
     assert len(set(medians.values())) > 2
     p.set(gateways=None, isl=True)
-    # fibre route factor: the terrestrial round trip grows in proportion
-    p.set(networks=("fibre",))
+    # fibre route factor: the terrestrial propagation round trip grows in proportion
+    p.set(networks=("fibre",), delay_model="propagation")
     rtts, pngs = [], set()
     for f in (p.controls["route_factor"].min, 2.0, p.controls["route_factor"].max):
         p.set(route_factor=f)
@@ -515,7 +525,7 @@ def test_latency_panel_routes_the_real_constellation_inside_its_window(explorer)
     times = satcloud.time.time_grid(LATENCY_START, "4min", "60s")
     src = LatencyPanel.source_table(p.values())
     direct = latency.rtt("starlink", "isl", src, "nearest Azure region", times,
-                         route_factor=2.1, return_paths=False)
+                         route_factor=2.1, return_paths=False, delay_model="idle")
     np.testing.assert_allclose(p.result["rtt"]["rtt_ms"].to_numpy(float),
                                direct["rtt_ms"].to_numpy(float))
     assert p.result["rtt"]["pop"].notna().all()     # the real ground segment: a home PoP
@@ -640,7 +650,7 @@ def test_out_of_range_route_factor_is_reported_not_silently_clamped():
     dest = latency.resolve_sites(fib["destination"], "destinations")
     src = resolve_place("Nairobi")
     d_km = Geod(ellps="WGS84").inv(src[2], src[1], dest["lon_deg"][0], dest["lat_deg"][0])[2] / 1e3
-    assert float(fib["rtt_ms"]) == pytest.approx(2 * d_km * 3.0 / (299_792.458 / 1.468) * 1e3,
+    assert float(fib["rtt_propagation_ms"]) == pytest.approx(2 * d_km * 3.0 / (299_792.458 / 1.468) * 1e3,
                                                  rel=1e-9)
     # an in-range value clears the notice
     p.set(route_factor=2.0)
@@ -683,3 +693,286 @@ def test_a_value_outside_a_selection_is_an_error_naming_the_control():
     with pytest.raises(ValueError, match=r"control 'destination' cannot take 'atlantis'; "
                                          r"give one of \['nearest Azure region'"):
         LatencyPanel(threaded=False, grids=LAT_GRIDS, destination="atlantis")
+
+
+# ------------------------------------------------------------ latency: delay models
+def test_latency_delay_models_side_by_side_equal_separate_rtt_calls(explorer):
+    p = explorer
+    base = p.values()
+    p.set(source="Lagos", networks=("fibre", "starlink-gen1", "geo"), last_mile="dsl",
+          delay_model="loaded")
+    _ok(p)
+    times = satcloud.time.time_grid(LATENCY_START, "4min", "60s")
+    src = LatencyPanel.source_table(p.values())
+    shown = p.result["rtt"]
+    summary = p.result["summary"].set_index("network")
+    for model in delays.DELAY_MODELS:
+        # the reference: one rtt() call per delay model (the panel makes one, "loaded",
+        # and reads the other two from its components)
+        for net, mode, extra in (("fibre", 2.1, {"last_mile": "dsl"}),
+                                 ("starlink-gen1", "isl", {"route_factor": 2.1}),
+                                 ("geo", "bent-pipe", {"route_factor": 2.1})):
+            direct = latency.rtt(net, mode, src, "nearest Azure region", times,
+                                 delay_model=model, return_paths=False, **extra)
+            rows = shown[shown["network"] == net]
+            np.testing.assert_allclose(rows[f"rtt_{model}_ms"].to_numpy(float),
+                                       direct["rtt_ms"].to_numpy(float), rtol=1e-12)
+            med = float(latency.summarize(direct)["rtt_median_ms"].iloc[0])
+            assert float(summary.loc[net, f"{model}_median_ms"]) == pytest.approx(
+                med, rel=1e-12)
+    # the chosen model is the one plotted and summarised
+    np.testing.assert_array_equal(shown["rtt_ms"].to_numpy(float),
+                                  shown["rtt_loaded_ms"].to_numpy(float))
+    # issue 14: floor <= propagation <= idle <= loaded, row by row
+    ok = shown["reachable"].to_numpy(bool)
+    cols = [shown[c].to_numpy(float)[ok] for c in ("target_floor_ms", "rtt_propagation_ms",
+                                                     "rtt_idle_ms", "rtt_loaded_ms")]
+    for a, b in zip(cols[:-1], cols[1:], strict=True):
+        assert (a <= b + 1e-9).all()
+    # the last mile applies to the fibre user only: DSL against FTTH moves fibre's idle
+    # RTT by the difference of the presets' medians (data/delay_presets.csv), not GEO's
+    dsl = shown.set_index("network")["rtt_idle_ms"]
+    p.set(last_mile="ftth")
+    ftth = p.result["rtt"].set_index("network")["rtt_idle_ms"]
+    preset = delays.delay_preset("terrestrial-us-2022")
+    assert float(dsl["fibre"] - ftth["fibre"]) == pytest.approx(
+        preset.last_mile["dsl"].median_ms - preset.last_mile["ftth"].median_ms)
+    assert float(dsl["geo"]) == pytest.approx(float(ftth["geo"]))
+    assert [v for _, v in LAST_MILE_OPTIONS] == list(delays.LAST_MILE_TECHNOLOGIES)
+    assert "loaded median [ms]" in p.summary.value
+    p.set(**base)
+    _ok(p)
+
+
+def test_latency_bad_delay_model_is_refused_naming_the_choices(explorer):
+    with pytest.raises(ValueError, match=r"control 'delay_model' cannot take 'busy'; give "
+                                         r"one of \['propagation', 'idle', 'loaded'\]"):
+        explorer.set(delay_model="busy")
+    with pytest.raises(ValueError, match="delay_model"):
+        LatencyPanel.by_delay_model(explorer.result["rtt_loaded"], "fast")
+
+
+# ------------------------------------------------------------ network capacity
+@pytest.fixture(scope="module")
+def network_panel():
+    return NetworkCapacityPanel(threaded=False)
+
+
+def _cut_leader(result) -> str | None:
+    s = result.summary[result.summary["element_type"].astype(str) != "demand"]
+    share = s["binding_share"].to_numpy(float)
+    return str(s["element_type"].iloc[int(np.argmax(share))]) if share.max() > 0 else None
+
+
+def test_network_capacity_panel_matches_network_capacity(network_panel):
+    p = network_panel
+    _ok(p)
+    v = p.values()
+    assert v == {"network": "starlink-gen1", "demand_preset": "starlink-2025-12",
+                 "take_rate_scale": 1.0, "generation": None, "gateway_scale": 1.0}
+    # the reference: the library call on the default demand
+    dem = capacity.demand("starlink-2025-12")
+    direct = capacity.network_capacity("starlink-gen1", CAPACITY_TIME, dem)
+    tot = direct.totals.iloc[0]
+    r = p.result
+    assert r["served_gbps"] == pytest.approx(float(tot["served_gbps"]))
+    assert r["offered_gbps"] == pytest.approx(float(tot["offered_gbps"]))
+    assert r["served_fraction"] == pytest.approx(float(tot["served_fraction"]))
+    # per subscriber: served over the demand table's subscribers (9 M, the preset's
+    # published count, SpaceX progress report 2025)
+    assert dem["subscribers"].sum() == pytest.approx(9e6)
+    assert r["per_subscriber_mbps"] == pytest.approx(float(tot["served_gbps"]) * 1e3 / 9e6)
+    assert r["binding"] == _cut_leader(direct)
+    assert 0 < r["served_fraction"] <= 1
+    assert f"{r['served_fraction']:.1%}" in p.summary.value
+    _png(p, "served")
+
+
+def test_network_capacity_knobs_are_the_library_overrides(network_panel):
+    p = network_panel
+    base = p.result
+    # take rate x2: the demand is linear in the take rate (D = P tau a r), so the
+    # offered demand doubles exactly
+    p.set(take_rate_scale=2.0)
+    _ok(p)
+    assert p.result["offered_gbps"] == pytest.approx(2 * base["offered_gbps"])
+    assert p.result["served_gbps"] >= base["served_gbps"] - 1e-6
+    # satellite generation V2 mini (96 Gbit/s, data/capacity_presets.csv) on the Gen1
+    # constellation: the library with that override; more capacity never serves less
+    gens = dict((v, k) for k, v in satellite_generations())
+    assert "starlink" in gens and "starlink-gen1" in gens and None in gens
+    assert "V2 mini" in gens["starlink"] and "96" in gens["starlink"]
+    p.set(take_rate_scale=1.0, generation="starlink")
+    _ok(p)
+    direct = capacity.network_capacity("starlink-gen1", CAPACITY_TIME,
+                                       capacity.demand("starlink-2025-12"),
+                                       overrides={"satellite_capacity_gbps": 96.0})
+    assert p.result["served_gbps"] == pytest.approx(float(direct.totals["served_gbps"][0]))
+    assert p.result["served_gbps"] >= base["served_gbps"] - 1e-6
+    # gateways at a quarter of their capacity: gateway_antenna_gbps x 0.25
+    p.set(generation=None, gateway_scale=0.25)
+    _ok(p)
+    assert NetworkCapacityPanel.overrides(p.values()) == {
+        "gateway_antenna_gbps": pytest.approx(0.25 * 26.8)}
+    direct = capacity.network_capacity("starlink-gen1", CAPACITY_TIME,
+                                       capacity.demand("starlink-2025-12"),
+                                       overrides={"gateway_antenna_gbps": 0.25 * 26.8})
+    assert p.result["served_gbps"] == pytest.approx(float(direct.totals["served_gbps"][0]))
+    assert p.result["served_gbps"] <= base["served_gbps"] + 1e-6
+    p.set(gateway_scale=1.0)
+    assert p.result["served_gbps"] == pytest.approx(base["served_gbps"])   # cached
+
+
+def test_network_capacity_waits_for_the_button(network_panel):
+    p = network_panel
+    runs = p.runs_completed
+    p.controls["take_rate_scale"].value = 3.0        # a knob moved in the browser
+    assert p.runs_completed == runs and "press compute" in p.status.value
+    p.button.click()                                  # threaded=False: computes now
+    assert p.runs_completed == runs + 1
+    assert p.result["offered_gbps"] == pytest.approx(
+        3 * float(capacity.demand("starlink-2025-12")["offered_gbps"].sum()))
+    p.set(take_rate_scale=1.0)
+    _ok(p)
+
+
+# ------------------------------------------------------------ shareable state
+def test_every_panel_state_round_trips_through_json_and_links(budget_panel, designer,
+                                                              explorer, network_panel):
+    for p in (budget_panel, CapacityPanel(threaded=False), designer, explorer,
+              network_panel):
+        state = p.state()
+        assert state["panel"] == p.panel_id
+        assert set(state) == {"panel", *p.controls}
+        text = p.state_json()
+        assert json.loads(text) == state              # plain JSON, nothing lost
+        # restoring the JSON and the query string gives the same settings back
+        p.set_state(text)
+        assert p.state() == state
+        p.set_state("?" + p.state_query())
+        assert p.state() == state
+        _ok(p)
+
+
+def test_state_restores_other_settings_and_bad_state_changes_nothing(explorer):
+    p = explorer
+    before = p.state()
+    p.set_state("panel=latency&source=Lagos&delay_model=loaded&networks=fibre,geo"
+                "&isl=false&gateways=teleports&route_factor=1.5&last_mile=cable")
+    _ok(p)
+    s = p.state()
+    assert (s["source"], s["delay_model"], s["networks"], s["isl"], s["gateways"],
+            s["route_factor"], s["last_mile"]) == ("Lagos", "loaded", ["fibre", "geo"],
+                                                   False, "teleports", 1.5, "cable")
+    assert p.result["source"] == "Lagos" and p.result["delay_model"] == "loaded"
+    after = p.state()
+    bad = [
+        ({"delay_model": "fast"}, "key 'delay_model' cannot take 'fast'; allowed values: "
+                                  "one of ['propagation', 'idle', 'loaded']"),
+        ({"route_factor": 5}, "key 'route_factor' cannot take 5.0; allowed values: a "
+                              "number in [1, 3]"),
+        ("route_factor=abc", "key 'route_factor' cannot take 'abc'"),
+        ({"networks": ["fibre", "atlantis"]}, "key 'networks' cannot take"),
+        ({"isl": "maybe"}, "allowed values: true or false"),
+        ({"nonsense": 1}, "unknown key 'nonsense' for panel 'latency'; allowed keys"),
+        ({"panel": "capacity"}, "key 'panel' is 'capacity', but this panel is 'latency'"),
+        ('{"source": ', "not valid JSON"),
+        # a valid first key and a bad second one: the first is not applied either
+        ({"source": "Lima", "last_mile": "carrier pigeon"}, "key 'last_mile'"),
+    ]
+    for state, words in bad:
+        with pytest.raises(ValueError) as err:
+            p.set_state(state)
+        assert words in str(err.value), (words, str(err.value))
+        assert p.state() == after
+    with pytest.raises(TypeError, match="state must be a dict"):
+        p.set_state(42)
+    p.set_state(before)
+    _ok(p)
+
+
+def test_whole_number_and_dependent_ranges_in_state(designer):
+    p = designer
+    before = p.state()
+    # planes first, then phasing inside the new range (phasing < planes, Walker)
+    p.set_state({"planes": 30, "phasing": 25})
+    assert (p.values()["planes"], p.values()["phasing"]) == (30, 25)
+    with pytest.raises(ValueError, match=r"key 'planes' cannot take 2.5; allowed values: "
+                                         r"a whole number in \[1, 100\]"):
+        p.set_state({"planes": 2.5})
+    with pytest.raises(ValueError, match="key 'phasing' cannot take 12"):
+        p.set_state({"planes": 10, "phasing": 12})
+    assert (p.values()["planes"], p.values()["phasing"]) == (30, 25)
+    p.set_state(before)
+    _ok(p)
+
+
+def test_parse_query_groups_keys_by_panel():
+    q = "?panel=latency&source=Lagos&delay_model=idle&panel=capacity&subscribers=2000"
+    assert parse_query(q) == {"latency": {"source": "Lagos", "delay_model": "idle"},
+                              "capacity": {"subscribers": "2000"}}
+    assert parse_query("") == {}
+    whole = json.dumps({"capacity": {"subscribers": 10}})
+    assert parse_query("state=" + whole) == {"capacity": {"subscribers": 10}}
+    with pytest.raises(ValueError, match="key 'source' comes before any 'panel='"):
+        parse_query("source=Lagos")
+    with pytest.raises(ValueError, match=r"key 'panel' cannot take 'radar'; allowed "
+                                         r"values: \['latency'\]"):
+        parse_query("panel=radar", panels=["latency"])
+
+
+def test_voila_query_string_comes_from_the_kernel_environment(monkeypatch):
+    # voila.handler starts the kernel with the request's QUERY_STRING (CGI, RFC 3875)
+    for name in ("VOILA_KERNEL_ID", "VOILA_BASE_URL", "VOILA_REQUEST_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("QUERY_STRING", "panel=capacity&subscribers=2500")
+    assert voila_query_string() == ""                 # not under Voila: no settings
+    monkeypatch.setenv("VOILA_REQUEST_URL",
+                       "http://127.0.0.1:8866/?panel=capacity&subscribers=2500")
+    assert voila_query_string() == "panel=capacity&subscribers=2500"
+    app = WhatIfApp()
+    c = app.panel(CapacityPanel)
+    assert c.values()["subscribers"] == 2500
+    assert c.result["per_user_mbps"] == pytest.approx(float(links.per_user_throughput_mbps(
+        c.values()["cell_capacity_mbps"], 2500, c.values()["activity_factor"])))
+    assert app.base_url == "http://127.0.0.1:8866/"
+    assert app.link("capacity").startswith("http://127.0.0.1:8866/?panel=capacity&"
+                                           "subscribers=2500&")
+
+
+def test_app_state_json_links_and_bad_links():
+    app = WhatIfApp(query="panel=capacity&subscribers=abc", base_url="")
+    c = app.panel(CapacityPanel, subscribers=700)
+    # the defaults are kept, and the panel and the share box say why
+    assert c.values()["subscribers"] == 700 and c.last_error is None
+    assert "key 'subscribers' cannot take 'abc'" in c.state_error
+    assert "satcloud-state-error" in c.state_note.value
+    assert app.errors and "satcloud-error" in app.message.value
+    b = app.panel(LinkBudgetPanel, place="Lima")
+    state = json.loads(app.json_box.value)
+    assert state == app.state() and state["capacity"]["subscribers"] == 700
+    assert "panel=capacity" in app.links.value and "panel=link_budget" in app.links.value
+    # a JSON pasted into the share box restores both panels; a bad one changes nothing
+    state["capacity"]["subscribers"] = 1500
+    state["link_budget"]["elevation_deg"] = 60.0
+    app.paste.value = json.dumps(state)
+    app.restore_button.click()
+    assert c.values()["subscribers"] == 1500 and b.values()["elevation_deg"] == 60.0
+    b.wait(60)                       # panels of the app compute in the background
+    c.wait(60)
+    assert b.result["budget"]["elevation_deg"].iloc[0] == 60.0
+    app.paste.value = json.dumps({"capacity": {"subscribers": 5},
+                                  "link_budget": {"elevation_deg": 500}})
+    app.restore_button.click()
+    assert "key &#x27;elevation_deg&#x27; cannot take 500.0; allowed values: a number " \
+           "in [5, 90]" in app.message.value
+    assert c.values()["subscribers"] == 1500 and b.values()["elevation_deg"] == 60.0
+    with pytest.raises(ValueError, match="key 'radar' is not a panel of this app"):
+        app.set_state({"radar": {}})
+    # the whole app as one link
+    app.set_state(app.query())
+    assert app.state() == state
+    b.wait(60)
+    c.wait(60)
+    bad = WhatIfApp(query="panel=radar")
+    assert "key 'panel' cannot take 'radar'" in bad.errors[0]

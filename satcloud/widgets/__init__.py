@@ -14,8 +14,18 @@ Four panels, each a thin layer over functions the tests call directly:
   :func:`satcloud.coverage.grid_coverage`: coverage map and satellites in view versus
   latitude;
 - :class:`LatencyPanel` -- source, destination, networks, ISL on/off, gateway placement,
-  fibre route factor -> :func:`satcloud.latency.rtt`: RTT time series and distribution
-  with the physical (vacuum) floor.
+  fibre route factor, delay model and the fibre user's last mile ->
+  :func:`satcloud.latency.rtt`: RTT time series and distribution with the physical
+  (vacuum) floor, and the propagation, idle and loaded medians side by side;
+- :class:`NetworkCapacityPanel` -- network, subscribers preset and take rate, satellite
+  generation, gateway capacity -> :func:`satcloud.capacity.network_capacity`: served
+  versus offered busy-hour demand, throughput per subscriber, the binding element.
+
+Shareable state: every panel's :meth:`~satcloud.widgets._base.Panel.state` is a small
+JSON-safe dict that :meth:`~satcloud.widgets._base.Panel.set_state` restores (also from
+JSON text or a URL query string); :class:`WhatIfApp` builds the panels of notebook 07,
+restores the settings of the page's URL under Voila (``?panel=latency&source=Lagos&
+delay_model=idle``) and shows the links and JSON that reproduce the current view.
 
 Each panel computes in a background thread, coarse first where the computation is
 costly, and a change made while one runs supersedes it (:mod:`satcloud.widgets._base`). Sliders
@@ -34,7 +44,8 @@ has computed its defaults; ``panel.result`` holds the numbers shown.
 
 Layout: one module per panel (:mod:`~satcloud.widgets.link_budget`,
 :mod:`~satcloud.widgets.capacity`, :mod:`~satcloud.widgets.constellation`,
-:mod:`~satcloud.widgets.latency`), the place boxes in :mod:`~satcloud.widgets.places`,
+:mod:`~satcloud.widgets.latency`, :mod:`~satcloud.widgets.network_capacity`), the app's
+shared state in :mod:`~satcloud.widgets.app`, the place boxes in :mod:`~satcloud.widgets.places`,
 the shared panel machinery in :mod:`satcloud.widgets._base`. Every figure is drawn by a
 :mod:`satcloud.plots` function, the same the notebooks call; the panels only wire
 controls to model functions and plots.
@@ -49,10 +60,12 @@ Examples
 
 from __future__ import annotations
 
+from satcloud.widgets.app import WhatIfApp, parse_query, voila_query_string
 from satcloud.widgets.capacity import CapacityPanel, default_cell_capacity_mbps
 from satcloud.widgets.constellation import CONSTELLATION_GRIDS, ConstellationPanel
 from satcloud.widgets.latency import (
     GATEWAY_OPTIONS,
+    LAST_MILE_OPTIONS,
     LATENCY_GRIDS,
     LATENCY_NETWORKS,
     LATENCY_START,
@@ -65,13 +78,22 @@ from satcloud.widgets.link_budget import (
     LinkBudgetPanel,
     dish_overrides,
 )
+from satcloud.widgets.network_capacity import (
+    CAPACITY_NETWORKS,
+    CAPACITY_TIME,
+    NetworkCapacityPanel,
+    satellite_generations,
+)
 from satcloud.widgets.places import TYPED_PLACE, place_names, resolve_place
 
 __all__ = [
     "AVAILABILITY_OPTIONS",
     "BUDGET_TERMS",
+    "CAPACITY_NETWORKS",
+    "CAPACITY_TIME",
     "CONSTELLATION_GRIDS",
     "GATEWAY_OPTIONS",
+    "LAST_MILE_OPTIONS",
     "LATENCY_GRIDS",
     "LATENCY_NETWORKS",
     "LATENCY_START",
@@ -80,9 +102,14 @@ __all__ = [
     "ConstellationPanel",
     "LatencyPanel",
     "LinkBudgetPanel",
+    "NetworkCapacityPanel",
+    "WhatIfApp",
     "available_destinations",
     "default_cell_capacity_mbps",
     "dish_overrides",
+    "parse_query",
     "place_names",
     "resolve_place",
+    "satellite_generations",
+    "voila_query_string",
 ]

@@ -33,25 +33,37 @@ held for microseconds.
 
 For a static page (the HTML report, executed without a live frontend)
 :meth:`Panel.show_static` displays the current figures as ordinary PNG outputs.
+
+Shareable state: :meth:`Panel.state` gives the control values as a small JSON-safe dict
+(with the panel's :attr:`Panel.panel_id` under ``"panel"``), :meth:`Panel.state_json` and
+:meth:`Panel.state_query` the same as JSON text and as a URL query string, and
+:meth:`Panel.set_state` restores a dict, a JSON text or a query string: strictly (a
+value outside a control's range or choices is an error naming the key, the value and
+what is allowed, and nothing is changed), unlike :meth:`Panel.set`, which brings numbers
+into range and says so. A panel built with ``state=...`` restores it before its first
+computation; a state it cannot restore is shown in its state line (``state_error``) and
+the defaults are kept.
 """
 
 from __future__ import annotations
 
 import html
 import io
+import json
 import math
 import os
 import threading
 import traceback
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from urllib.parse import parse_qsl, urlencode
 
 import ipywidgets as W
 import numpy as np
 import traitlets
 
 __all__ = ["Cancelled", "FloatSlider", "IntSlider", "Panel", "figure_png", "in_voila",
-           "new_figure"]
+           "new_figure", "parse_state"]
 
 
 class Cancelled(Exception):
@@ -152,6 +164,158 @@ def _option_value(option):
     return option[1] if isinstance(option, tuple) and len(option) == 2 else option
 
 
+def _option_label(option):
+    return option[0] if isinstance(option, tuple) and len(option) == 2 else option
+
+
+def _json_value(value):
+    if isinstance(value, tuple | list):
+        return [_json_value(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _query_text(value) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(_query_text(v) for v in value)
+    return str(value)
+
+
+def parse_state(state, panel_id: str | None = None) -> dict:
+    """A panel's state as a dict of key -> value, from a dict, JSON text or a query string.
+
+    Parameters
+    ----------
+    state : dict or str
+        A dict (as :meth:`Panel.state` returns), its JSON text (starting with ``{``),
+        or a URL query string (``"panel=latency&source=Lagos"``, optional leading ``?``;
+        a repeated key keeps its last value).
+    panel_id : str, optional
+        The panel the state is for: a ``"panel"`` key naming another panel is an
+        error; the ``"panel"`` key is dropped from the result.
+
+    Returns
+    -------
+    dict
+        Key -> value (text values from a query string stay text).
+
+    Raises
+    ------
+    ValueError
+        Malformed JSON, or a ``"panel"`` naming another panel.
+    TypeError
+        A state that is neither a mapping nor text, or JSON that is not an object.
+    """
+    if isinstance(state, str):
+        text = state.strip()
+        if text.startswith("{"):
+            try:
+                state = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"state: not valid JSON ({exc.msg} at character "
+                                 f"{exc.pos}): {text[:80]!r}") from None
+            if not isinstance(state, dict):
+                raise TypeError("state: JSON must be an object of key -> value")
+        else:
+            state = dict(parse_qsl(text.removeprefix("?"), keep_blank_values=True))
+    if not isinstance(state, Mapping):
+        raise TypeError(f"state must be a dict, JSON text or a query string, got "
+                        f"{type(state).__name__} {state!r:.80}")
+    values = dict(state)
+    for key in values:
+        if not isinstance(key, str):
+            raise TypeError(f"state: keys must be control names (str), got {key!r:.80}")
+    panel = values.pop("panel", None)
+    if panel is not None and panel_id is not None and panel != panel_id:
+        raise ValueError(f"state: key 'panel' is {panel!r}, but this panel is "
+                         f"{panel_id!r}")
+    return values
+
+
+def _allowed_text(widget) -> str:
+    if isinstance(widget, W.Checkbox | W.ToggleButton):
+        return "true or false"
+    if hasattr(widget, "min") and hasattr(widget, "max"):
+        kind = "a whole number" if isinstance(widget.value, int) else "a number"
+        return f"{kind} in [{widget.min:g}, {widget.max:g}]"
+    choices = getattr(widget, "options", None)
+    if choices is not None:
+        opts = [_option_value(o) for o in choices]
+        if isinstance(widget, W.Combobox):
+            return f"a place name such as {opts[1:4]} or 'lat, lon'"
+        if isinstance(widget, W.SelectMultiple):
+            return f"a list (comma-separated in a link) of {opts}"
+        return f"one of {opts}"
+    return "a value of its type"
+
+
+def _coerce(name: str, widget, value):
+    """``value`` (JSON or query-string text) as the control needs it, else ValueError."""
+    def bad():
+        return ValueError(f"state: key {name!r} cannot take {value!r:.120}; allowed "
+                          f"values: {_allowed_text(widget)}")
+
+    if isinstance(widget, W.Checkbox | W.ToggleButton):
+        if isinstance(value, bool | np.bool_):
+            return bool(value)
+        text = str(value).strip().lower()
+        if text in ("true", "1", "yes", "on"):
+            return True
+        if text in ("false", "0", "no", "off"):
+            return False
+        raise bad()
+    if isinstance(widget, W.SelectMultiple):
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list | tuple):
+            raise bad()
+        opts = [_option_value(o) for o in widget.options]
+        items = tuple(str(i).strip() for i in items if str(i).strip())
+        if not all(i in opts for i in items):
+            raise bad()
+        return items
+    if isinstance(widget, W.Combobox | W.Text):
+        if not isinstance(value, str):
+            raise bad()
+        return value
+    if hasattr(widget, "options"):                       # Dropdown, SelectionSlider, ...
+        for option in widget.options:
+            v = _option_value(option)
+            if (value is v or (value == v and type(value) is type(v))
+                    or (_is_number(value) and _is_number(v) and float(value) == float(v))):
+                return v
+            if isinstance(value, str) and value.strip() != "" and (
+                    value.strip() == _query_text(v) or value.strip().lower()
+                    == str(_option_label(option)).lower()
+                    or (_is_number(v) and _float_or_none(value) == float(v))):
+                return v
+        raise bad()
+    if _is_number(widget.value):                         # sliders, FloatText
+        if isinstance(value, bool | np.bool_):
+            raise bad()
+        number = _float_or_none(value) if isinstance(value, str) else (
+            float(value) if _is_number(value) or isinstance(value, np.number) else None)
+        if number is None or not math.isfinite(number):
+            raise bad()
+        if isinstance(widget.value, int) and not isinstance(widget.value, bool):
+            if number != int(number):
+                raise bad()
+            return int(number)
+        return number
+    return value
+
+
+def _float_or_none(text: str):
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
 class Panel:
     """Base class: controls -> background computation -> outputs.
 
@@ -172,6 +336,8 @@ class Panel:
     """
 
     has_coarse = False
+    #: Name of the panel in a shareable state (``"panel"`` key, ``?panel=...`` of a link).
+    panel_id = "panel"
     #: Old control name -> new one (issue 12: one spelling per quantity); an old name
     #: given to :meth:`set` or the constructor still works for one release, with a
     #: ``DeprecationWarning`` naming the new one.
@@ -185,6 +351,8 @@ class Panel:
         self.status = W.HTML(value="")
         self.message = W.HTML(value="")
         self.notice = W.HTML(value="")
+        self.state_note = W.HTML(value="")
+        self.state_error: str | None = None  # a state given at construction not restored
         self.adjusted: dict[str, tuple] = {}   # control -> (asked, used), shown in notice
         self.progress_bar = W.FloatProgress(value=0.0, min=0.0, max=1.0,
                                             layout=W.Layout(width="40%",
@@ -251,7 +419,7 @@ class Panel:
         head = W.HTML(value=f"<h3>{html.escape(self.title)}</h3>")
         box = W.VBox(list(self.controls.values()) if controls is None else controls)
         self.widget = W.VBox([head, box, W.HBox([self.status, self.progress_bar]),
-                              self.message, self.notice, *outputs])
+                              self.message, self.notice, self.state_note, *outputs])
         self.widget.add_class("satcloud-panel")
         return self.widget
 
@@ -327,10 +495,112 @@ class Panel:
         self.update()
 
     def start(self, defaults: dict) -> None:
-        """Wire the controls, apply the initial values (unknown names raise), compute now."""
+        """Wire the controls, apply the initial values (unknown names raise), restore a
+        ``state`` among them (:meth:`restore_initial_state`), compute now."""
+        state = defaults.pop("state", None)
         self.observe_controls()
         self._apply(defaults)
+        self.restore_initial_state(state)
         self.update(sync=True)
+
+    # -- shareable state ------------------------------------------------------------------
+    def state(self) -> dict:
+        """The control values as a small JSON-safe dict, ``"panel"`` first.
+
+        Tuples (several networks) become lists; ``json.dumps`` takes the result as is.
+        """
+        out = {"panel": self.panel_id}
+        for name, value in self.values().items():
+            out[name] = _json_value(value)
+        return out
+
+    def state_json(self) -> str:
+        """:meth:`state` as compact JSON text."""
+        return json.dumps(self.state(), separators=(",", ":"), allow_nan=False)
+
+    def state_query(self) -> str:
+        """:meth:`state` as a URL query string (``panel=latency&source=Lagos&...``).
+
+        Lists are comma-joined, ``None`` is ``none``, booleans ``true``/``false``;
+        :meth:`set_state` reads it back.
+        """
+        return urlencode([(k, _query_text(v)) for k, v in self.state().items()])
+
+    def set_state(self, state) -> None:
+        """Restore a state and recompute once; strict: a bad state changes nothing.
+
+        Parameters
+        ----------
+        state : dict, str
+            A dict as :meth:`state` returns (a subset of the controls is enough), its
+            JSON text, or a URL query string (``"panel=latency&delay_model=idle"``,
+            with or without the leading ``?``); string values are read as the control
+            needs (numbers, ``true``/``false``, comma-separated lists, ``none``).
+
+        Raises
+        ------
+        ValueError
+            An unknown key, a ``"panel"`` naming another panel, or a value a control
+            cannot take (outside its range or choices), naming the key, the value and
+            the allowed values.
+        TypeError
+            A state that is neither a mapping nor text.
+        """
+        self._restore(state)
+        self.update()
+
+    def restore_initial_state(self, state) -> None:
+        """Restore ``state`` before the first computation, keeping the defaults (and
+        saying why in the panel's state line, ``state_error``) if it is invalid.
+
+        Parameters
+        ----------
+        state : dict, str or None
+            As :meth:`set_state`; ``None`` does nothing.
+        """
+        self.state_error = None
+        self.state_note.value = ""
+        if state is None:
+            return
+        try:
+            self._restore(state)
+        except (TypeError, ValueError) as exc:
+            self.state_error = str(exc)
+            self.state_note.value = (
+                "<div class='satcloud-error satcloud-state-error' style='color:#D55E00'>"
+                f"⚠ the shared settings were not applied: {html.escape(str(exc))}</div>")
+
+    def _restore(self, state) -> None:
+        values = parse_state(state, self.panel_id)
+        unknown = [k for k in values if k not in self.controls]
+        if unknown:
+            raise ValueError(f"state: unknown key {unknown[0]!r} for panel "
+                             f"{self.panel_id!r}; allowed keys: {list(self.controls)}")
+        coerced = {name: _coerce(name, self.controls[name], values[name])
+                   for name in self.controls if name in values}
+        before = self.values()
+        try:
+            for name, value in coerced.items():
+                widget = self.controls[name]
+                if hasattr(widget, "min") and hasattr(widget, "max") and not (
+                        widget.min <= value <= widget.max):
+                    raise ValueError(f"state: key {name!r} cannot take {value!r}; allowed "
+                                     f"values: {_allowed_text(widget)}")
+                self._apply({name: value})
+        except ValueError as exc:
+            was, self._hold = self._hold, True
+            try:
+                for name, value in before.items():
+                    self.controls[name].value = value
+            finally:
+                self._hold = was
+            for name in list(self.adjusted):
+                if getattr(self.controls[name], "adjusted", None) is None:
+                    del self.adjusted[name]
+            self._show_adjusted()
+            if str(exc).startswith("state:"):
+                raise
+            raise ValueError(f"state: {exc}") from None
 
     def checkpoint(self) -> None:
         """Raise :class:`Cancelled` if a newer change superseded this run."""

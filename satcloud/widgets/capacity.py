@@ -57,6 +57,8 @@ class CapacityPanel(Panel):
     cell area :func:`satcloud.links.cell_area_km2` of a 1.2 deg beam from 550 km).
     """
 
+    panel_id = "capacity"
+
     def __init__(self, *, threaded: bool = True, **defaults):
         super().__init__("Capacity: how many subscribers before 'up to 100 Mbps' breaks?",
                          threaded=threaded)

@@ -79,8 +79,10 @@ class ConstellationPanel(Panel):
     """
 
     has_coarse = True
+    panel_id = "constellation"
 
     def __init__(self, *, threaded: bool = True, grids: dict | None = None, **defaults):
+        state = defaults.pop("state", None)
         super().__init__("Constellation designer: who sees how many satellites?",
                          threaded=threaded)
         self.grids = dict(CONSTELLATION_GRIDS if grids is None else grids)
@@ -114,6 +116,7 @@ class ConstellationPanel(Panel):
         c["design"].observe(self._design_changed, names="value")
         self.observe_controls()
         self._apply(defaults)
+        self.restore_initial_state(state)
         self._design_changed({"new": c["design"].value})
         self.update(sync=True)
 

@@ -103,6 +103,7 @@ class LinkBudgetPanel(Panel):
     """
 
     has_coarse = True
+    panel_id = "link_budget"
     renamed_controls = {"dish_m": "antenna_diameter_m"}
 
     def __init__(self, *, threaded: bool = True, **defaults):
