@@ -1,9 +1,44 @@
 """Execute the notebooks and render the HTML report.
 
 ``satcloud report`` (and ``make report``) runs every notebook of ``notebooks/`` with
-papermill, renders each executed notebook to a self-contained HTML page with nbconvert
-and writes ``index.html``: a table linking every page with the headline numbers each
-notebook published.
+papermill, renders each executed notebook to an HTML page for readers with nbconvert
+and writes ``index.html``, the landing page.
+
+Pages for readers
+-----------------
+A reader who is not going to run the code reads prose, numbers and figures first: every
+code cell's input is folded behind its own "Show code" toggle (a ``<details>``
+element, which works without script), a "Show all code" button opens or closes them
+all, and a table of contents under the title links the page's headings (h1-h3). All CSS
+and the few lines of script are inline; the page loads nothing from the network (the
+stock template's require.js, MathJax, mermaid and widget-manager CDN scripts are left
+out). Figures are PNGs embedded as data URIs. A plotly figure (an output of MIME type
+:data:`PLOTLY_MIME`, plotly's default renderer in a kernel; ``satcloud.globe`` draws
+one) is drawn in the page by plotly.js loaded from the report's one shared copy,
+:data:`PLOTLY_ASSET` (``plotly.offline.get_plotlyjs()``, written once per report folder,
+about 5 MB), by relative ``<script src>`` from the pages that have such a figure
+only. A notebook must keep plotly's default renderer: the ``notebook`` renderers embed
+plotly.js in every output or load it from a CDN.
+
+Formulas stay plain text. No notebook of the series writes TeX: the models' formulas
+live in the docstrings of the functions that compute them, with their References, and
+the notebooks describe results in words and numbers. Rendering TeX offline would mean
+vendoring a renderer into the wheel (KaTeX from npm is ~0.3 MB of script plus ~60 font
+files to keep in step; MathJax is several MB), or adding a LaTeX-to-MathML converter
+dependency, to render nothing today; nbconvert leaves ``$...$`` as it is written, which
+is legible. Revisit when a notebook needs a displayed equation.
+
+The landing page
+----------------
+``index.html`` states the question, then one card per notebook: a thumbnail of its key
+figure (the image output of the cell tagged :data:`KEY_FIGURE_TAG`, else its first
+image; downscaled to :data:`THUMBNAIL_PX` and embedded), its lead number (the first
+headline it published) large and the other headlines in a list, the parameters it ran
+with, and a failed notebook's card in red with the error. Above the cards: when the
+report was built (UTC; ``$SOURCE_DATE_EPOCH`` fixes it, the reproducible-builds.org
+convention), small or full-size parameters, the ``--param`` overrides, the satcloud
+version and the git commit of an editable install (``+ local changes`` when tracked
+files differ from it).
 
 Headline numbers
 ----------------
@@ -35,13 +70,15 @@ executed notebook of an earlier, successful run.
 
 Layout of the output folder::
 
-    index.html               summary table with links
+    index.html               landing page: question, build facts, one card per notebook
     <notebook>.html          one page per notebook (figures embedded)
+    assets/plotly.min.js     plotly.js, once, when a page has a plotly figure
     executed/<notebook>.ipynb  the executed notebooks
     headlines.json           every headline number, machine-readable
 
-Everything is written atomically, and the HTML contains no timestamps, so a rebuild
-on the same inputs gives the same files.
+Everything is written atomically. The pages contain no timestamps and the landing page
+only the build time, so a rebuild on the same inputs with the same
+``$SOURCE_DATE_EPOCH`` gives the same files.
 """
 
 from __future__ import annotations
@@ -65,6 +102,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from satcloud._io import (
+    atomic_write_bytes,
     atomic_write_json,
     atomic_write_text,
     make_scratch_dir,
@@ -75,8 +113,12 @@ from satcloud._validate import PathNotFoundError
 
 __all__ = [
     "HEADLINE_MIME",
+    "KEY_FIGURE_TAG",
     "NotebookResult",
+    "PLOTLY_ASSET",
+    "PLOTLY_MIME",
     "ReportError",
+    "THUMBNAIL_PX",
     "default_notebook_dir",
     "execute_notebook",
     "headline",
@@ -107,6 +149,10 @@ class NotebookResult:
     headlines: list = field(default_factory=list)
     seconds: float = 0.0
     error: str | None = None
+    #: the parameters the notebook ran with (small parameters and overrides)
+    parameters: dict = field(default_factory=dict)
+    #: PNG of the key figure for the landing page (None: no figure, or failed)
+    thumbnail_png: bytes | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -803,24 +849,150 @@ def execute_notebook(path: Path, out_path: Path, parameters: dict | None = None,
 
 
 # JupyterLab's nbconvert template without the scripts it loads from CDNs (require.js,
-# MathJax, mermaid): the report must read the same offline, and loads nothing remote.
+# MathJax, mermaid, the widget manager): the report must read the same offline, and loads
+# nothing remote. On top of it, the reader's layout: a bar with the page-wide code toggle,
+# a table of contents (inserted at the marker after rendering, from the headings), each
+# code cell's input folded in a <details> (its own "show code" toggle, no script needed),
+# and plotly.js from the report's one shared copy when the page has a plotly figure.
 _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_css -%}
+<style type="text/css">{{ resources.satcloud.css }}</style>
+{%- if resources.satcloud.plotly_src %}
+<script src="{{ resources.satcloud.plotly_src }}"></script>
+{%- endif %}
+{%- endblock html_head_css -%}
+{%- block body_header -%}
+{{ super() }}
+<div class="satcloud-bar">
+<a class="satcloud-home" href="index.html">&larr; All notebooks</a>
+<button type="button" id="satcloud-toggle-code" aria-pressed="false">Show all code</button>
+</div>
+<!--satcloud-toc-->
+{%- endblock body_header -%}
+{% block input_group -%}
+<details class="satcloud-code"><summary><span class="satcloud-show">Show code</span><span class="satcloud-hide">Hide code</span></summary>
+{{ super() }}
+</details>
+{%- endblock input_group %}
+{% block footer_js %}
+<script>{{ resources.satcloud.js }}</script>
+{% endblock footer_js %}
 """
 
+# the reader's layout: prose and figures first, code one click away
+_PAGE_CSS = """
+.satcloud-bar { display: flex; gap: 1em; align-items: center; justify-content: space-between;
+  padding: 0.4em 0; margin-bottom: 0.5em; border-bottom: 1px solid #ddd; font-family: system-ui,
+  sans-serif; }
+.satcloud-bar button { font: inherit; padding: 0.2em 0.8em; cursor: pointer; }
+nav.satcloud-toc { font-family: system-ui, sans-serif; border: 1px solid #ddd; border-radius: 4px;
+  padding: 0.5em 1em; margin: 0 0 1em 0; background: #fafafa; }
+nav.satcloud-toc p { margin: 0 0 0.3em 0; font-weight: bold; }
+nav.satcloud-toc ul { margin: 0; padding-left: 1.2em; }
+nav.satcloud-toc li.toc-h3 { margin-left: 1.2em; font-size: 95%; }
+details.satcloud-code > summary { cursor: pointer; color: #666; font-family: system-ui,
+  sans-serif; font-size: 85%; padding: 0.1em 0; list-style-position: inside; }
+details.satcloud-code > summary .satcloud-hide { display: none; }
+details.satcloud-code[open] > summary .satcloud-show { display: none; }
+details.satcloud-code[open] > summary .satcloud-hide { display: inline; }
+.jp-CodeCell.jp-mod-noOutputs details.satcloud-code > summary { font-size: 75%; color: #999; }
+.satcloud-plotly { width: 100%; }
+@media print { details.satcloud-code > summary { display: none; } }
+"""
+
+# the page-wide toggle: opens or closes every code cell's <details>
+_PAGE_JS = """
+(function () {
+  var button = document.getElementById("satcloud-toggle-code");
+  if (!button) { return; }
+  button.addEventListener("click", function () {
+    var show = button.getAttribute("aria-pressed") !== "true";
+    document.querySelectorAll("details.satcloud-code").forEach(function (d) { d.open = show; });
+    button.setAttribute("aria-pressed", show ? "true" : "false");
+    button.textContent = show ? "Hide all code" : "Show all code";
+  });
+}());
+"""
 
 _WIDGET_NOTE = ("<p class='satcloud-widget-note'><i>Interactive panel: live in JupyterLab "
                 "or in the what-if app (<code>make app</code>); the figures below show its "
                 "default settings.</i></p>")
 
+#: MIME type of a plotly figure's JSON in a cell output (plotly's ``plotly_mimetype``
+#: renderer, the default in a Jupyter kernel).
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+#: Where the report keeps its one copy of plotly.js, relative to the report folder.
+PLOTLY_ASSET = "assets/plotly.min.js"
+
+
+def _plotly_html(figure, div_id: str) -> str:
+    """A plotly figure's JSON as a ``<div>`` and the script that draws it with plotly.js."""
+    if isinstance(figure, str):
+        figure = json.loads(figure)
+    if not isinstance(figure, dict):
+        raise TypeError(f"a {PLOTLY_MIME} output must hold a figure (a dict with data, "
+                        f"layout, frames), got {type(figure).__name__}")
+    config = {**(figure.get("config") or {}), "responsive": True, "displaylogo": False}
+    payload = {"data": figure.get("data") or [], "layout": figure.get("layout") or {},
+               "frames": figure.get("frames") or [], "config": config}
+    # "</" and "<!--" cannot end or confuse the <script> element
+    text = json.dumps(payload, separators=(",", ":")).replace("</", "<\\/").replace(
+        "<!--", "<\\!--")
+    return (f'<div class="satcloud-plotly" id="{div_id}"></div>\n'
+            f'<script>Plotly.newPlot("{div_id}", {text});</script>')
+
+
+def _write_plotly_asset(folder: Path) -> Path:
+    """The report's one copy of plotly.js in ``folder``/assets (written if missing or old)."""
+    from plotly.offline import get_plotlyjs
+
+    script = get_plotlyjs().encode("utf-8")
+    target = folder / PLOTLY_ASSET
+    if not (target.is_file() and target.stat().st_size == len(script)
+            and target.read_bytes() == script):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(target, script)
+    return target
+
+
+_HEADING = re.compile(r'<h([1-3]) id="([^"]+)">(.*?)<a class="anchor-link" href="#[^"]*">'
+                      r'(?:&#182;|¶)</a></h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+_TOC_MARK = "<!--satcloud-toc-->"
+_TITLE = re.compile(r'<h1 id="[^"]+">')
+
+
+def _toc_html(body: str) -> str:
+    """The page's table of contents from its rendered headings (h1-h3, not the title)."""
+    entries = []
+    for level, anchor, text in _HEADING.findall(body):
+        entries.append((int(level), anchor, _TAG.sub("", text).strip()))
+    if entries and entries[0][0] == 1:
+        entries = entries[1:]  # the page's title
+    if not entries:
+        return ""
+    items = "\n".join(f'<li class="toc-h{level}"><a href="#{anchor}">{text}</a></li>'
+                      for level, anchor, text in entries)
+    return (f'<nav class="satcloud-toc" aria-label="Contents"><p>Contents</p>\n'
+            f"<ul>\n{items}\n</ul></nav>")
+
 
 def render_html(nb, out_path: Path) -> Path:
-    """Render an executed notebook to a standalone HTML page (images embedded).
+    """Render an executed notebook to an HTML page for readers (images embedded).
 
-    The page loads nothing from the network: figures are embedded as data URIs and the
-    CDN scripts of the stock template (require.js, MathJax, mermaid) are left out.
+    The page reads prose and figures first: every code cell's input is folded behind
+    its own "Show code" toggle (a ``<details>`` element), a button shows or hides all
+    code at once, and a table of contents links the page's headings. The page loads
+    nothing from the network: figures are embedded as data URIs; the CDN scripts of the
+    stock template (require.js, MathJax, mermaid, the widget manager) are left out; a
+    plotly figure (an output of MIME type :data:`PLOTLY_MIME`) is drawn by the report's
+    one shared copy of plotly.js, :data:`PLOTLY_ASSET` beside the page (written when
+    the page needs it).
 
     Parameters
     ----------
@@ -853,14 +1025,30 @@ def render_html(nb, out_path: Path) -> Path:
     # widget manager from a CDN and embed the state. The report shows static figures.
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)
-    # a widget view cannot render without a kernel: say where the live panel is instead
-    # of showing its text repr
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
+    n_plotly = 0
+    for i, cell in enumerate(nb.cells):
+        for j, out in enumerate(cell.get("outputs", [])):
             data = out.get("data", {})
             if "application/vnd.jupyter.widget-view+json" in data:
+                # a widget view cannot render without a kernel: say where the live panel
+                # is instead of showing its text repr
                 out["data"] = {"text/html": _WIDGET_NOTE, "text/plain": "(interactive panel)"}
-    body, _ = exporter.from_notebook_node(nb)
+            elif PLOTLY_MIME in data:
+                out["data"] = {"text/html": _plotly_html(data[PLOTLY_MIME],
+                                                         f"satcloud-plotly-{i}-{j}")}
+                n_plotly += 1
+    if n_plotly:
+        _write_plotly_asset(out_path.parent)
+    resources = {"satcloud": {"css": _PAGE_CSS, "js": _PAGE_JS,
+                              "plotly_src": PLOTLY_ASSET if n_plotly else ""}}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    toc = _toc_html(body)
+    mark = body.index(_TOC_MARK)
+    body = body[:mark] + body[mark + len(_TOC_MARK):]
+    title = _TITLE.search(body, mark)
+    # under the page's title (before its introduction), else at the top of the page
+    at = body.index("</h1>", title.end()) + len("</h1>") if title else mark
+    body = body[:at] + "\n" + toc + body[at:]
     return atomic_write_text(out_path, body)
 
 
@@ -881,57 +1069,228 @@ def _run_one(path: Path, out_dir: Path, params: dict, progress_bar: bool,
     except ReportError as exc:
         # the page of an earlier, successful run must not look current
         (out_dir / f"{path.stem}.html").unlink(missing_ok=True)
-        return NotebookResult(path.stem, path.stem, None, seconds=time.perf_counter() - t0,
-                              error=str(exc))
+        source = _read_notebook(path, "path")
+        return NotebookResult(path.stem, _title(source) or path.stem, None,
+                              seconds=time.perf_counter() - t0, error=str(exc),
+                              parameters=dict(params))
     html_path = render_html(nb, out_dir / f"{path.stem}.html")
     return NotebookResult(path.stem, _title(nb) or path.stem, html_path, read_headlines(nb),
-                          time.perf_counter() - t0)
+                          time.perf_counter() - t0, parameters=dict(params),
+                          thumbnail_png=_thumbnail(nb))
+
+
+#: Tag of the cell whose figure is a notebook's thumbnail on the landing page.
+KEY_FIGURE_TAG = "key-figure"
+
+#: Largest thumbnail on the landing page, width x height. [px]
+THUMBNAIL_PX = (360, 240)
+
+
+def _thumbnail(nb) -> bytes | None:
+    """A small PNG of the notebook's key figure, or None when it has no image output.
+
+    The key figure is the first image output of the cell tagged :data:`KEY_FIGURE_TAG`,
+    else the notebook's first image output. It is downscaled to fit
+    :data:`THUMBNAIL_PX` and stored with a 128-colour palette (a few tens of kB).
+    """
+    import base64
+    import io
+
+    from PIL import Image
+
+    first = key = None
+    for cell in nb.cells:
+        tagged = KEY_FIGURE_TAG in cell.get("metadata", {}).get("tags", [])
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            image = next((data[m] for m in ("image/png", "image/jpeg") if m in data), None)
+            if image is None:
+                continue
+            first = first if first is not None else image
+            if tagged and key is None:
+                key = image
+    chosen = key if key is not None else first
+    if chosen is None:
+        return None
+    if isinstance(chosen, list):
+        chosen = "".join(chosen)
+    try:
+        with Image.open(io.BytesIO(base64.b64decode(chosen))) as img:
+            img = img.convert("RGB")
+            img.thumbnail(THUMBNAIL_PX, Image.Resampling.LANCZOS)
+            small = img.quantize(colors=128, dither=Image.Dither.NONE)
+    except (OSError, ValueError):  # not a readable image: no thumbnail, the page has it
+        return None
+    buffer = io.BytesIO()
+    small.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _build_time(epoch_text: str | None = None):
+    """When the report is built (UTC): ``$SOURCE_DATE_EPOCH`` if set, else now.
+
+    ``SOURCE_DATE_EPOCH`` (seconds since 1970-01-01 UTC, an integer) is the
+    reproducible-builds.org convention for fixing the time a build records, so two builds
+    of the same inputs give the same ``index.html``.
+    """
+    from datetime import UTC, datetime
+
+    text = os.environ.get("SOURCE_DATE_EPOCH") if epoch_text is None else epoch_text
+    if text is None or text == "":
+        return datetime.now(UTC).replace(microsecond=0)
+    if not text.strip().isdigit() or int(text) > 253402300799:  # 9999-12-31T23:59:59Z
+        raise ValueError(f"SOURCE_DATE_EPOCH must be a non-negative integer number of "
+                         f"seconds since 1970-01-01 UTC (before the year 10000), got "
+                         f"{text!r:.80}")
+    return datetime.fromtimestamp(int(text), UTC)
+
+
+def _git_commit() -> str | None:
+    """The commit the running satcloud was checked out at, or None (not a git checkout).
+
+    Only when satcloud's own files are tracked by the work tree they sit in (an editable
+    install); a wheel installed into a virtual environment inside some repository is not
+    that repository's code. ``+ local changes`` marks tracked files changed since.
+    """
+    import subprocess
+
+    here = Path(__file__).resolve().parent
+
+    def git(*args):
+        return subprocess.run(["git", "-C", str(here), *args], capture_output=True,
+                              text=True, timeout=30, stdin=subprocess.DEVNULL)
+
+    try:
+        if git("ls-files", "--error-unmatch", Path(__file__).name).returncode != 0:
+            return None
+        head = git("rev-parse", "--short=12", "HEAD")
+        if head.returncode != 0 or not head.stdout.strip():
+            return None
+        dirty = git("status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.SubprocessError):  # no git, or it hung
+        return None
+    changed = dirty.returncode == 0 and dirty.stdout.strip() != ""
+    return head.stdout.strip() + (" + local changes" if changed else "")
+
+
+def _satcloud_version() -> str:
+    from satcloud import __version__
+
+    return __version__
 
 
 def _format_value(rec) -> str:
     return html.escape(f"{rec.get('text', rec.get('value'))} {rec.get('unit', '')}".strip())
 
 
-def _index_html(results: list[NotebookResult], small: bool) -> str:
-    rows = []
-    for r in results:
-        link = (f"<a href='{html.escape(r.html_path.name)}'>{html.escape(r.title)}</a>"
-                if r.html_path else html.escape(r.title))
-        if r.ok:
-            items = "".join(
-                f"<li>{html.escape(h.get('label', h['key']))}: <b>{_format_value(h)}</b></li>"
-                for h in r.headlines)
-            body = f"<ul>{items}</ul>" if items else "<i>no headline numbers</i>"
-            status = "ok"
+def _format_parameters(params: dict) -> str:
+    return ", ".join(f"{name}={json.dumps(value)}" for name, value in params.items())
+
+
+_INDEX_CSS = """
+body { font-family: system-ui, sans-serif; max-width: 76em; margin: 2em auto; padding: 0 1em;
+  color: #222; }
+p.question { font-size: 115%; max-width: 48em; }
+.build { color: #555; font-size: 90%; border-top: 1px solid #ddd; border-bottom: 1px solid #ddd;
+  padding: 0.5em 0; }
+.build dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.2em 1em; margin: 0; }
+.build dt { font-weight: bold; } .build dd { margin: 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(21em, 1fr));
+  gap: 1.2em; margin-top: 1.5em; }
+.card { border: 1px solid #ddd; border-radius: 6px; padding: 0.8em 1em; background: #fff;
+  display: flex; flex-direction: column; gap: 0.4em; }
+.card h2 { font-size: 110%; margin: 0; }
+.card h2 .num { color: #888; font-weight: normal; margin-right: 0.3em; }
+.card img.thumb { width: 100%; height: auto; border: 1px solid #eee; }
+.card .lead { display: flex; flex-direction: column; background: #f3f7fb; border-radius: 4px;
+  padding: 0.4em 0.6em; }
+.card .lead .value { font-size: 180%; font-weight: bold; color: #0072B2; }
+.card .lead .label { font-size: 90%; color: #444; }
+.card ul { margin: 0; padding-left: 1.2em; font-size: 90%; }
+.card .params { font-size: 80%; color: #666; margin: 0; }
+.card .status { font-weight: bold; }
+.card.ok .status { color: #009E73; }
+.card.failed { border: 2px solid #D55E00; background: #fff6f0; }
+.card.failed .status { color: #D55E00; font-size: 120%; }
+pre.error { white-space: pre-wrap; color: #D55E00; font-size: 80%; max-height: 16em;
+  overflow: auto; margin: 0; }
+"""
+
+
+def _card(r: NotebookResult) -> str:
+    import base64
+
+    num, _, _ = r.name.partition("_")
+    title = html.escape(r.title)
+    heading = (f"<a class='card-link' href='{html.escape(r.html_path.name)}'>{title}</a>"
+               if r.html_path else title)
+    parts = [f"<h2><span class='num'>{html.escape(num)}</span>{heading}</h2>"]
+    if r.ok:
+        if r.thumbnail_png:
+            data = base64.b64encode(r.thumbnail_png).decode("ascii")
+            img = (f"<img class='thumb' src='data:image/png;base64,{data}' "
+                   f"alt='key figure of {title}'>")
+            parts.append(f"<a href='{html.escape(r.html_path.name)}' tabindex='-1'>{img}</a>")
+        if r.headlines:
+            lead, *rest = r.headlines
+            parts.append(f"<div class='lead'><span class='value'>{_format_value(lead)}</span>"
+                         f"<span class='label'>{html.escape(lead.get('label', lead['key']))}"
+                         "</span></div>")
+            if rest:
+                items = "".join(
+                    f"<li>{html.escape(h.get('label', h['key']))}: <b>{_format_value(h)}</b>"
+                    "</li>" for h in rest)
+                parts.append(f"<ul>{items}</ul>")
         else:
-            body = f"<pre class='error'>{html.escape(r.error)}</pre>"
-            status = "FAILED"
-        rows.append(f"<tr><td>{html.escape(r.name)}</td><td>{link}</td><td>{body}</td>"
-                    f"<td class='{status.lower()}'>{status}</td></tr>")
-    size = "small parameters (test run)" if small else "full size"
+            parts.append("<p><i>no headline numbers</i></p>")
+        parts.append("<p class='status'>ok</p>")
+    else:
+        parts.append("<p class='status'>FAILED: this notebook did not run; no page.</p>")
+        parts.append(f"<pre class='error'>{html.escape(r.error)}</pre>")
+    given = _format_parameters(r.parameters)
+    parts.append(f"<p class='params'>parameters: {html.escape(given) if given else 'defaults'}"
+                 "</p>")
+    state = "ok" if r.ok else "failed"
+    return (f"<article class='card {state}' id='nb-{html.escape(r.name)}'>\n"
+            + "\n".join(parts) + "\n</article>")
+
+
+def _index_html(results: list[NotebookResult], build: dict) -> str:
+    from datetime import UTC
+
+    built = build["time"].astimezone(UTC)
+    n_failed = sum(not r.ok for r in results)
+    overrides = "; ".join(f"{book}: {_format_parameters(p)}"
+                          for book, p in build["overrides"].items() if p)
+    rows = [("built", f"<time datetime='{built:%Y-%m-%dT%H:%M:%SZ}'>"
+                      f"{built:%Y-%m-%d %H:%M} UTC</time>"),
+            ("parameters", "small (the test run)" if build["small"] else "full size"),
+            ("overrides", html.escape(overrides) if overrides else "none"),
+            ("satcloud", html.escape(build["version"]))]
+    if build.get("commit"):
+        rows.append(("commit", html.escape(build["commit"])))
+    if n_failed:
+        rows.append(("status", f"<b class='failed'>{n_failed} of {len(results)} notebooks "
+                               "FAILED</b>"))
+    facts = "\n".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
+    cards = "\n".join(_card(r) for r in results)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>satcloud report</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 70em; margin: 2em auto; color: #222; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: 0.5em; vertical-align: top; text-align: left; }}
-th {{ background: #f4f4f4; }}
-td.ok {{ color: #009E73; }} td.failed {{ color: #D55E00; font-weight: bold; }}
-pre.error {{ white-space: pre-wrap; color: #D55E00; }}
-ul {{ margin: 0; padding-left: 1.2em; }}
-</style></head>
+<style>{_INDEX_CSS}</style></head>
 <body>
 <h1>satcloud: satellite constellations plus cloud, compared with fibre</h1>
-<p>What connectivity does a satellite constellation plus a cloud provider really give,
-compared with fibre and with the competition? Each page below answers one question with
-the satcloud models; the numbers here are the headline results each notebook computed
-({size}).</p>
-<table>
-<thead><tr><th>#</th><th>Notebook</th><th>Headline numbers</th><th>Status</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody></table>
+<p class="question">What connectivity does a satellite constellation plus a cloud provider
+really give, compared with fibre and with the competition? Each card below is one notebook:
+its key figure and its lead number, computed by the satcloud models in this build; open it
+for the whole story (code folded, one click away).</p>
+<section class="build" aria-label="How this report was built"><dl>
+{facts}
+</dl></section>
+<section class="cards">
+{cards}
+</section>
 </body></html>
 """
 
@@ -1010,6 +1369,9 @@ def run_report(out_dir="reports", *, notebook_dir=None, small: bool = False, onl
         _check_parameters(b, small_params, "metadata.satcloud.small_parameters")
         _check_parameters(b, extra.get(b.stem, {}), "parameters")
         run_params[b.stem] = {**small_params, **extra.get(b.stem, {})}
+    build = {"small": small, "overrides": {k: dict(v) for k, v in extra.items()},
+             "version": _satcloud_version()}
+    _build_time()  # a malformed SOURCE_DATE_EPOCH is refused before any notebook runs
     out.mkdir(parents=True, exist_ok=True)
     _remove_stale_scratch(out / ".scratch")
     t0 = time.perf_counter()
@@ -1048,7 +1410,8 @@ def run_report(out_dir="reports", *, notebook_dir=None, small: bool = False, onl
     ordered = [results[b.stem] for b in books]
     atomic_write_json(out / "headlines.json", {
         r.name: {"title": r.title, "ok": r.ok, "headlines": r.headlines} for r in ordered})
-    atomic_write_text(out / "index.html", _index_html(ordered, small))
+    build["commit"], build["time"] = _git_commit(), _build_time()
+    atomic_write_text(out / "index.html", _index_html(ordered, build))
     log(f"wrote {out / 'index.html'} in {time.perf_counter() - t0:.1f} s")
     failed = [r for r in ordered if not r.ok]
     if failed:

@@ -58,7 +58,11 @@ def test_report_runs_parameters_and_collects_headlines(tiny_books, tmp_path):
     assert results[0].headlines[0]["value"] == pytest.approx(2.5)
 
 
-def test_rebuild_is_identical(tiny_books, tmp_path):
+def test_rebuild_is_identical(tiny_books, tmp_path, monkeypatch):
+    # the landing page records the build time: SOURCE_DATE_EPOCH (reproducible-builds.org)
+    # fixes it; the commit is fixed too, as other work may change the checkout meanwhile
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(report, "_git_commit", lambda: "0123456789ab")
     a, b = tmp_path / "a", tmp_path / "b"
     report.run_report(a, notebook_dir=tiny_books, small=True, progress=False)
     report.run_report(b, notebook_dir=tiny_books, small=True, progress=False)
@@ -320,3 +324,180 @@ def test_paths_that_cannot_be_used_are_named(tiny_books, tmp_path):
         report.render_html({"cells": "x"}, tmp_path / "page.html")
     with pytest.raises(ValueError, match="only entries must be non-empty"):
         report.list_notebooks(tiny_books, only=[""])
+
+
+
+# --- pages for readers and the landing page (issue 16, point 1) ---
+
+def _reader_books(folder: Path) -> Path:
+    """Two figures (the second tagged key-figure, a solid blue 600 x 400 px image), two
+    headlines, and a notebook that fails."""
+    folder.mkdir()
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Reader test\n\nIntro text."),
+        new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        new_markdown_cell("## First section\n\nProse.\n\n### A detail"),
+        new_code_cell("import matplotlib.pyplot as plt\n"
+                      "from satcloud.report import headline\n"
+                      "fig, ax = plt.subplots(figsize=(4, 3))\n"
+                      "ax.plot([0, 1], [0, x], color='red'); plt.show()\n"
+                      "headline('lead_ms', 12.5 * x, 'ms', 'The lead number')\n"
+                      "headline('second_gbps', 3, 'Gbps', 'The second number')"),
+        new_markdown_cell("## Key figure"),
+        new_code_cell("import io\nfrom IPython.display import Image, display\n"
+                      "from PIL import Image as Picture\nbuffer = io.BytesIO()\n"
+                      "Picture.new('RGB', (600, 400), (0, 0, 255)).save(buffer, 'PNG')\n"
+                      "display(Image(buffer.getvalue()))",
+                      metadata={"tags": ["key-figure"]}),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.metadata["satcloud"] = {"small_parameters": {"x": 2}}
+    nbformat.write(nb, str(folder / "01_reader.ipynb"))
+    _write_nb(folder / "02_broken.ipynb", "raise RuntimeError('broken on purpose')",
+              title="A broken story")
+    return folder
+
+
+def test_landing_page_cards_thumbnail_and_build_facts(tmp_path, monkeypatch):
+    import base64
+    import io
+    import re
+
+    from PIL import Image
+
+    books = _reader_books(tmp_path / "books")
+    out = tmp_path / "out"
+    # 1700000000 s after the epoch is 2023-11-14 22:13:20 UTC (`date -u -d @1700000000`)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    with pytest.raises(report.ReportError, match="broken on purpose"):
+        report.run_report(out, notebook_dir=books, small=True, progress=False,
+                          parameters={"02_broken": {"x": 5}})
+    index = (out / "index.html").read_text()
+    assert "<time datetime='2023-11-14T22:13:20Z'>2023-11-14 22:13 UTC</time>" in index
+    assert "small (the test run)" in index and "02_broken: x=5" in index
+    assert f"<dd>{report._satcloud_version()}</dd>" in index
+    card = index[index.index("id='nb-01_reader'"):index.index("id='nb-02_broken'")]
+    # the first headline is the lead (small parameter x=2: 12.5 * 2 = 25), the rest a list
+    assert "<span class='value'>25 ms</span><span class='label'>The lead number" in card
+    assert "<li>The second number: <b>3 Gbps</b></li>" in card
+    assert "parameters: x=2" in card and "href='01_reader.html'" in card
+    # the thumbnail is the key figure (solid blue), not the first figure (a red line on
+    # white), downscaled into 360 x 240 px
+    data = re.search(r"src='data:image/png;base64,([^']+)'", card).group(1)
+    thumb = Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")
+    assert thumb.size == (360, 240)  # 600 x 400 px scaled to fit 360 x 240
+    assert thumb.getpixel((180, 120)) == (0, 0, 255)
+    assert len(base64.b64decode(data)) < 20_000
+    # the failed notebook keeps its title, shows FAILED and the error, links no page
+    broken = index[index.index("id='nb-02_broken'"):]
+    assert "class='card failed'" in index and "A broken story" in broken
+    assert "FAILED" in broken and "RuntimeError: broken on purpose" in broken
+    assert "02_broken.html" not in index
+    assert "1 of 2 notebooks FAILED" in index
+
+
+def test_build_time_is_now_without_source_date_epoch(monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    before = datetime.now(UTC).replace(microsecond=0)
+    built = report._build_time()
+    assert before <= built <= datetime.now(UTC) + timedelta(seconds=1)
+    assert built.tzinfo is not None and built.utcoffset() == timedelta(0)
+
+
+def test_malformed_source_date_epoch_is_refused_before_any_notebook_runs(tiny_books,
+                                                                         tmp_path,
+                                                                         monkeypatch):
+    for bad in ("yesterday", "-5", "1.5", "999999999999999"):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", bad)
+        with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH must be a non-negative "
+                                             "integer number of seconds"):
+            report.run_report(tmp_path / "out", notebook_dir=tiny_books, progress=False)
+    assert not (tmp_path / "out").exists()
+
+
+def test_git_commit_of_an_editable_checkout(root):
+    # reference: git itself, asked directly for the commit of the checkout
+    tracked = subprocess.run(["git", "-C", str(root), "ls-files", "--error-unmatch",
+                              "satcloud/report.py"], capture_output=True, text=True)
+    if tracked.returncode != 0:
+        pytest.skip("satcloud is not running from a git checkout")
+    head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    commit = report._git_commit()
+    assert commit in (head, f"{head} + local changes")
+
+
+def _rendered(nb_cells, tmp_path, name="page.html"):
+    nb = new_notebook(cells=nb_cells)
+    return report.render_html(nb, tmp_path / name).read_text()
+
+
+def test_page_folds_code_and_has_a_table_of_contents(tmp_path):
+    import re
+
+    page = _rendered([
+        new_markdown_cell("# Title\n\nIntro."),
+        new_code_cell("a = 1", execution_count=1),
+        new_markdown_cell("## Part one & more\n\n### Detail"),
+        new_code_cell("print(a)", execution_count=2, outputs=[
+            nbformat.v4.new_output("stream", name="stdout", text="1\n")]),
+    ], tmp_path)
+    # every code cell's input sits in a closed <details> (its own toggle) ...
+    folded = re.findall(r"<details class=\"satcloud-code\">(.*?)</details>", page, re.S)
+    assert len(folded) == 2 and "a = 1" in re.sub("<[^>]+>", "", folded[0])
+    assert "<details class=\"satcloud-code\" open" not in page
+    # ... outputs stay outside it, and one button toggles all code
+    assert "1\n" in page.split("</details>")[-1]
+    assert page.count('id="satcloud-toggle-code"') == 1
+    # the table of contents lists h2/h3 (not the title), under the title, linking the ids
+    toc = re.search(r'<nav class="satcloud-toc".*?</nav>', page, re.S).group(0)
+    assert re.findall(r'<li class="toc-h(\d)"><a href="#([^"]+)">([^<]+)</a>', toc) == [
+        ("2", "Part-one-&amp;-more", "Part one &amp; more"), ("3", "Detail", "Detail")]
+    assert page.index("</h1>") < page.index("<nav class=\"satcloud-toc\"") < page.index("Intro.")
+    for anchor in ("Part-one-&amp;-more", "Detail"):
+        assert f'id="{anchor}"' in page
+    # nothing is loaded from elsewhere: no remote script, stylesheet or require.js
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    assert "require.js" not in page and "mathjax" not in page.lower()
+
+
+def _plotly_output(fig):
+    import plotly.io as pio
+
+    # what fig.show() displays in a kernel (plotly's default renderer there)
+    bundle = pio.renderers["plotly_mimetype"].to_mimebundle(fig.to_dict())
+    return nbformat.v4.new_output("display_data", data=bundle)
+
+
+def test_plotly_figures_share_one_plotly_js(tmp_path):
+    import json
+    import re
+
+    import plotly.graph_objects as go
+    from plotly.offline import get_plotlyjs
+
+    fig = go.Figure(go.Scatter(x=[1, 2], y=[3, 4], name="</script><b>x</b>"),
+                    frames=[go.Frame(name="f1", data=[go.Scatter(x=[1, 2], y=[5, 6])])])
+    cells = [new_markdown_cell("# Globe"),
+             new_code_cell("fig", execution_count=1, outputs=[_plotly_output(fig)])]
+    first = _rendered(cells, tmp_path, "a.html")
+    _rendered(cells, tmp_path, "b.html")
+    plain = _rendered([new_markdown_cell("# No plotly")], tmp_path, "c.html")
+    # one copy of plotly.js beside the pages, byte for byte plotly's own bundle
+    assert (tmp_path / report.PLOTLY_ASSET).read_text() == get_plotlyjs()
+    assert sorted(p.name for p in tmp_path.rglob("*.js")) == ["plotly.min.js"]
+    assert first.count('<script src="assets/plotly.min.js"></script>') == 1
+    assert "plotly.min.js" not in plain and "Plotly" not in plain
+    # the figure's data, layout and frames reach plotly.js unchanged; "</script>" in a
+    # trace name cannot close the script element
+    script = re.search(r'Plotly\.newPlot\("satcloud-plotly-1-0", (.*?)\);</script>',
+                       first, re.S).group(1)
+    drawn = json.loads(script.replace("<\\/", "</"))
+    assert drawn["data"][0]["name"] == "</script><b>x</b>"
+    assert drawn["frames"][0]["name"] == "f1"
+    assert drawn["data"][0]["y"] == [3, 4] and drawn["frames"][0]["data"][0]["y"] == [5, 6]
+    assert "</script><b>" not in script
+    assert 'id="satcloud-plotly-1-0"' in first
