@@ -120,9 +120,11 @@ from satcloud._validate import (
 __all__ = [
     "CAPACITY_METHODS",
     "DEMAND_PRESETS",
+    "BEAM_ROUNDS",
     "ELEMENT_TYPES",
     "FAIRNESS_RULES",
     "GATEWAY_MIN_ELEVATION_DEG",
+    "SINK_RULES",
     "CapacityResult",
     "FlowSolution",
     "beam_capacity_gbps",
@@ -141,6 +143,11 @@ FAIRNESS_RULES = ("none", "max-min")
 #: Element types of the network graph, cell side first (see the module notes).
 ELEMENT_TYPES = ("demand", "beam", "satellite", "laser", "feeder", "gateway", "gateway_pop",
                  "pop_region")
+#: Sink rules of :func:`network_graph`: each cell to its home PoP (multi-commodity), or
+#: to any PoP (the single-commodity relaxation, an upper bound).
+SINK_RULES = ("home PoP", "any PoP")
+#: Default cap on the rounds of the beam assignment's water-filling.
+BEAM_ROUNDS = 20
 #: Demand presets of ``data/capacity_presets.csv`` (subscribers, activity, rate).
 DEMAND_PRESETS = ("starlink-2024-09", "starlink-2025-12")
 #: Minimum elevation of a gateway antenna: SpaceX's gateway earth-station applications
@@ -445,6 +452,7 @@ class _Snapshot:
     cells: pd.DataFrame
     rows: pd.DataFrame
     time: pd.Timestamp
+    beam_rounds: int
 
 
 def _cells_of(dem: pd.DataFrame):
@@ -519,7 +527,9 @@ def _gateway_table(net, params) -> pd.DataFrame:
                          "pop": gw["pop"].astype(str).to_numpy(object),
                          "pop_lat_deg": gw["pop_lat_deg"].to_numpy(float),
                          "pop_lon_deg": gw["pop_lon_deg"].to_numpy(float),
-                         "antennas": ant, "antenna_gbps": per * factor})
+                         "antennas": ant, "antenna_gbps": per * factor,
+                         "backhaul": (gw["backhaul"].astype(str).to_numpy(object)
+                                      if "backhaul" in gw else "fixed")})
 
 
 def _cloud_regions(net_name: str, cloud) -> pd.DataFrame:
@@ -541,9 +551,53 @@ def _visible(eph, lat, lon, min_elevation_deg, t_index: int):
             f["elevation_deg"].to_numpy(float))
 
 
-def _snapshot(net, eph, t_index, dem, params, *, lasers, cloud, gateway_min_elevation_deg,
-              atm_loss_db, sat_groups=None) -> _Snapshot:
-    cells, row_cell = _cells_of(dem)
+def _gso_arc(value, net) -> float | None:
+    """``gso_arc_avoidance_deg`` as an angle [deg], or ``None`` for no avoidance."""
+    if isinstance(value, str):
+        check_choice(value, "gso_arc_avoidance_deg", ("auto",))
+        value = net.gso_arc_avoidance_deg
+    if value is None:
+        return None
+    v = check_scalar(check_range(value, "gso_arc_avoidance_deg", 0.0, 90.0, unit="deg",
+                                 finite=True), "gso_arc_avoidance_deg")
+    return v if v > 0.0 else None
+
+
+def _assign_beams(c_idx, s_idx, weight, cap, n_beams: float, n_s: int, rounds: int):
+    """Beam-time of every visible (cell, satellite) pair by demand-weighted water-filling.
+
+    Round 1 is the one-pass policy: each satellite shares its ``n_beams`` in proportion
+    to ``weight`` (the demand a cell brings it), each pair capped at ``cap``. Every
+    further round gives the beam-time the caps left unused back to the satellite's
+    pairs still below their cap, in proportion to their weights, until no satellite has
+    both beam-time left and a pair to give it to (water-filling), or ``rounds`` rounds.
+    Shares only grow from round to round and never exceed ``cap`` or, per satellite,
+    ``n_beams``. Returns ``(share, rounds run)``."""
+    share = np.zeros(len(c_idx))
+    eps = 1e-9 * max(n_beams, 1.0)
+    done = 0
+    for done in range(1, rounds + 1):
+        free = (share < cap - eps) & (weight > 0)
+        used = np.bincount(s_idx, weights=share, minlength=n_s)
+        left = np.maximum(n_beams - used, 0.0)
+        w_free = np.bincount(s_idx[free], weights=weight[free], minlength=n_s)
+        grow = free & (left[s_idx] > eps) & (w_free[s_idx] > 0)
+        if not grow.any():
+            done -= 1
+            break
+        with np.errstate(invalid="ignore", divide="ignore"):
+            add = np.where(grow, left[s_idx] * weight / np.where(w_free[s_idx] > 0,
+                                                                 w_free[s_idx], 1.0), 0.0)
+        share = np.where(grow, np.minimum(share + add, cap), share)
+    return share, max(done, 1)
+
+
+def _snapshot(net, eph, t_index, dem, cells, row_cell, home, params, *, lasers, cloud,
+              gateway_min_elevation_deg, atm_loss_db, sink, gso_arc_deg,
+              beam_rounds) -> _Snapshot:
+    from satcloud.geometry import gso_arc_excluded
+
+    cells = cells.copy()
     n_c, n_s = len(cells), eph.r_ecef_km.shape[1]
     sats = eph.constellation.satellites
     alt = float(np.nanmax(sats["altitude_km"].to_numpy(float)))
@@ -553,19 +607,26 @@ def _snapshot(net, eph, t_index, dem, params, *, lasers, cloud, gateway_min_elev
                  f"network_graph: about {pairs:,.0f} visible (cell, satellite) pairs "
                  f"({n_c:,} cells x {n_s:,} satellites)",
                  "give a coarser or smaller demand grid (fewer cells) or fewer satellites")
-    c_idx, s_idx, el = _visible(eph, cells["lat_deg"].to_numpy(), cells["lon_deg"].to_numpy(),
-                                None, t_index)
+    lat_c, lon_c = cells["lat_deg"].to_numpy(float), cells["lon_deg"].to_numpy(float)
+    c_idx, s_idx, el = _visible(eph, lat_c, lon_c, None, t_index)
+    if gso_arc_deg is not None and len(c_idx):
+        # the GSO-arc rule: a satellite seen within the avoidance angle of the arc does
+        # not serve the cell (geometry.gso_arc_excluded, the network's filed angle)
+        off = gso_arc_excluded(lat_c[c_idx], lon_c[c_idx], 0.0,
+                               eph.r_ecef_km[t_index][s_idx], gso_arc_deg)
+        c_idx, s_idx, el = c_idx[~off], s_idx[~off], el[~off]
     d = cells["offered_gbps"].to_numpy(float)
     k = np.bincount(c_idx, minlength=n_c).astype(float)
     w = d[c_idx] / np.maximum(k[c_idx], 1.0)
-    w_sat = np.bincount(s_idx, weights=w, minlength=n_s)
     n_beams = float(net.beams_per_satellite)
     spot = np.pi * (params["spot_diameter_km"] / 2.0) ** 2
-    max_beams = np.maximum(1.0, np.floor(_cell_area_km2(cells["lat_deg"].to_numpy()) / spot))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(w_sat[s_idx] > 0, n_beams * w / w_sat[s_idx], 0.0)
-    share = np.minimum(share, max_beams[c_idx])
+    max_beams = np.maximum(1.0, np.floor(_cell_area_km2(lat_c) / spot))
     beam = beam_capacity_gbps(net.name, el, atm_loss_db=atm_loss_db)
+    # a pair never needs more beam-time than carries the cell's whole demand
+    with np.errstate(invalid="ignore", divide="ignore"):
+        need = np.where(beam > 0, d[c_idx] / np.where(beam > 0, beam, 1.0), 0.0)
+    share, rounds_run = _assign_beams(c_idx, s_idx, w, np.minimum(max_beams[c_idx], need),
+                                      n_beams, n_s, beam_rounds)
     beam_cap = share * beam
     sat_cap = params.get("satellite_capacity_gbps")
     best = float(beam_capacity_gbps(net.name, [90.0], atm_loss_db=atm_loss_db)[0])
@@ -574,20 +635,27 @@ def _snapshot(net, eph, t_index, dem, params, *, lasers, cloud, gateway_min_elev
 
     gw = _gateway_table(net, params)
     regions = _cloud_regions(net.name, cloud)
-    pop_names, pop_inv = np.unique(gw["pop"].to_numpy(object).astype(str),
-                                   return_inverse=True)
-    pop_lat = np.zeros(len(pop_names))
-    pop_lon = np.zeros(len(pop_names))
-    pop_lat[pop_inv] = gw["pop_lat_deg"].to_numpy()
-    pop_lon[pop_inv] = gw["pop_lon_deg"].to_numpy()
+    # PoPs: the gateways' (fixed backhaul) and the cells' home PoPs
+    names_all = np.r_[gw["pop"].to_numpy(object).astype(str),
+                      home["pop"].to_numpy(object).astype(str)]
+    lat_all = np.r_[gw["pop_lat_deg"].to_numpy(float), home["pop_lat_deg"].to_numpy(float)]
+    lon_all = np.r_[gw["pop_lon_deg"].to_numpy(float), home["pop_lon_deg"].to_numpy(float)]
+    pop_names, first, pop_inv_all = np.unique(names_all, return_index=True,
+                                              return_inverse=True)
+    pop_lat, pop_lon = lat_all[first], lon_all[first]
+    gw_pop = pop_inv_all[:len(gw)]
+    cell_pop = pop_inv_all[len(gw):]
     pop_region = _nearest(pop_lat, pop_lon, regions["lat_deg"].to_numpy(float),
                           regions["lon_deg"].to_numpy(float))
     g_idx, gs_idx, _ = _visible(eph, gw["lat_deg"].to_numpy(), gw["lon_deg"].to_numpy(),
                                 gateway_min_elevation_deg, t_index)
     n_g, n_p, n_r = len(gw), len(pop_names), len(regions)
+    fixed = gw["backhaul"].to_numpy(object) != "home-pop"
+    decompose = sink == "home PoP" and not fixed.any()
 
     # node numbering: 0 source, 1 sink, cells, user side of sats, router side of sats,
-    # gateway in, gateway out, PoPs, regions
+    # gateway in, gateway out, PoPs, regions, the terrestrial backbone, then (home PoP,
+    # decomposed) one source node per home PoP
     o_c = 2
     o_u = o_c + n_c
     o_r = o_u + n_s
@@ -595,15 +663,22 @@ def _snapshot(net, eph, t_index, dem, params, *, lasers, cloud, gateway_min_elev
     o_go = o_gi + n_g
     o_p = o_go + n_g
     o_reg = o_p + n_p
+    o_bb = o_reg + n_r
+    o_k = o_bb + 1
     sat_ids = np.asarray(eph.sat_ids, dtype=object).astype(str)
     cell_names = np.char.add(np.char.add(cells["lat_deg"].map("{:.1f}".format).to_numpy(
         str), ","), cells["lon_deg"].map("{:.1f}".format).to_numpy(str)).astype(object)
+    pop_obj = pop_names.astype(object)
+    reg_names = regions["region"].to_numpy(object)
+    mcf = sink == "home PoP" and not decompose
+    demand_tail = o_k + cell_pop if decompose else np.zeros(n_c, np.int64)
     parts = [
-        ("demand", np.zeros(n_c, np.int64), o_c + np.arange(n_c), d, cell_names),
+        ("demand", demand_tail, o_c + np.arange(n_c), d, cell_names,
+         cell_pop if mcf else None, 0.0),
         ("beam", o_c + c_idx, o_u + s_idx, beam_cap,
-         cell_names[c_idx] + " -> " + sat_ids[s_idx].astype(object)),
+         cell_names[c_idx] + " -> " + sat_ids[s_idx].astype(object), None, share),
         ("satellite", o_u + np.arange(n_s), o_r + np.arange(n_s), np.full(n_s, sat_cap),
-         sat_ids.astype(object)),
+         sat_ids.astype(object), None, 0.0),
     ]
     if lasers:
         e = _laser_edges(eph.constellation)
@@ -620,22 +695,53 @@ def _snapshot(net, eph, t_index, dem, params, *, lasers, cloud, gateway_min_elev
             parts.append(("laser", o_r + both[:, 0], o_r + both[:, 1],
                           np.full(len(both), cap),
                           sat_ids[both[:, 0]].astype(object) + " -> "
-                          + sat_ids[both[:, 1]].astype(object)))
+                          + sat_ids[both[:, 1]].astype(object), None, 0.0))
     gw_names = gw["gateway"].to_numpy(object)
+    gwa = np.arange(n_g)
     parts += [
         ("feeder", o_r + gs_idx, o_gi + g_idx, gw["antenna_gbps"].to_numpy(float)[g_idx],
-         sat_ids[gs_idx].astype(object) + " -> " + gw_names[g_idx]),
-        ("gateway", o_gi + np.arange(n_g), o_go + np.arange(n_g),
-         gw["antennas"].to_numpy(float) * gw["antenna_gbps"].to_numpy(float), gw_names),
-        ("gateway_pop", o_go + np.arange(n_g), o_p + pop_inv,
-         np.full(n_g, params["gateway_pop_gbps"]), gw_names + " -> "
-         + pop_names[pop_inv].astype(object)),
-        ("pop_region", o_p + np.arange(n_p), o_reg + pop_region,
-         np.full(n_p, params["pop_region_gbps"]),
-         pop_names.astype(object) + " -> " + regions["region"].to_numpy(object)[pop_region]),
-        ("region", o_reg + np.arange(n_r), np.ones(n_r, np.int64), np.full(n_r, np.inf),
-         regions["region"].to_numpy(object)),
+         sat_ids[gs_idx].astype(object) + " -> " + gw_names[g_idx], None, 0.0),
+        ("gateway", o_gi + gwa, o_go + gwa,
+         gw["antennas"].to_numpy(float) * gw["antenna_gbps"].to_numpy(float), gw_names,
+         None, 0.0),
+        # fixed backhaul: to the gateway's own PoP; home-pop backhaul (the real Starlink
+        # sites): into the terrestrial backbone, which reaches every PoP
+        ("gateway_pop", o_go + gwa, np.where(fixed, o_p + gw_pop, o_bb),
+         np.full(n_g, params["gateway_pop_gbps"]),
+         gw_names + np.where(fixed, " -> " + pop_obj[gw_pop], " -> backbone"), None, 0.0),
     ]
+    homes = np.unique(cell_pop)
+    if decompose:
+        # exact: past the backbone nothing is shared, so "each cell to its home PoP" is
+        # the single-commodity flow in which a home PoP's cells draw at most what its
+        # PoP -> region link carries (module notes)
+        parts += [
+            ("pop_region", np.zeros(len(homes), np.int64), o_k + homes,
+             np.full(len(homes), params["pop_region_gbps"]),
+             pop_obj[homes] + " -> " + reg_names[pop_region[homes]], None, 0.0),
+            ("backbone", np.array([o_bb]), np.array([1]), np.array([np.inf]),
+             np.array(["backbone -> cloud regions"], dtype=object), None, 0.0),
+        ]
+    else:
+        pa = np.arange(n_p)
+        if not fixed.all():
+            parts.append(("backbone", np.full(n_p, o_bb), o_p + pa, np.full(n_p, np.inf),
+                          "backbone -> " + pop_obj, None, 0.0))
+        # multi-commodity (fixed backhaul, home PoP): a cell's traffic and its home
+        # PoP's link to the region carry the PoP's label; max_flow solves the LP
+        parts += [
+            ("pop_region", o_p + pa, o_reg + pop_region,
+             np.full(n_p, params["pop_region_gbps"]), pop_obj + " -> " + reg_names[pop_region],
+             pa if mcf else None, 0.0),
+            ("region", o_reg + np.arange(n_r), np.ones(n_r, np.int64), np.full(n_r, np.inf),
+             reg_names, None, 0.0),
+        ]
+
+    def labels(p):
+        if p[5] is None:
+            return np.full(len(p[1]), "", dtype=object)
+        return pop_obj[np.asarray(p[5], np.int64)]
+
     edges = pd.DataFrame({
         "tail": np.concatenate([p[1] for p in parts]).astype(np.int64),
         "head": np.concatenate([p[2] for p in parts]).astype(np.int64),
@@ -643,14 +749,18 @@ def _snapshot(net, eph, t_index, dem, params, *, lasers, cloud, gateway_min_elev
         "element_type": np.concatenate([np.full(len(p[1]), p[0], dtype=object)
                                         for p in parts]),
         "element": np.concatenate([np.asarray(p[4], dtype=object) for p in parts]),
+        "commodity": np.concatenate([labels(p) for p in parts]),
+        "beams": np.concatenate([np.broadcast_to(np.asarray(p[6], float), len(p[1]))
+                                 for p in parts]),
     })
     edges["element_type"] = pd.Categorical(edges["element_type"],
-                                           categories=[*ELEMENT_TYPES, "region"])
+                                           categories=[*ELEMENT_TYPES, "region",
+                                                       "backbone"])
     cells["n_satellites_in_view"] = k.astype(np.int64)
     cells["node"] = o_c + np.arange(n_c)
     t = eph.times[t_index]
     return _Snapshot(edges, cells, pd.DataFrame({"cell": row_cell}),
-                     pd.Timestamp(t.to_datetime()))
+                     pd.Timestamp(t.to_datetime()), rounds_run)
 
 
 def _resolve(network, time, dem, overrides, constellation=None):
@@ -674,7 +784,8 @@ def _resolve(network, time, dem, overrides, constellation=None):
 def network_graph(network="starlink-gen1", time="2026-04-02T20:00:00", demand=None, *,
                   lasers=True, cloud=None, overrides=None,
                   gateway_min_elevation_deg=GATEWAY_MIN_ELEVATION_DEG,
-                  atm_loss_db=None) -> pd.DataFrame:
+                  atm_loss_db=None, sink="home PoP", gso_arc_avoidance_deg="auto",
+                  beam_rounds=BEAM_ROUNDS) -> pd.DataFrame:
     """The capacity graph of one snapshot: every element an edge with its capacity.
 
     Parameters
@@ -699,34 +810,73 @@ def network_graph(network="starlink-gen1", time="2026-04-02T20:00:00", demand=No
         Lowest elevation a gateway antenna tracks a satellite at, in [0, 90]. [deg]
     atm_loss_db : float, optional
         User-link atmospheric loss; default the network's preset. [dB]
+    sink : {"home PoP", "any PoP"}
+        Where a cell's traffic may leave the network (:data:`SINK_RULES`, module notes):
+        ``"home PoP"`` (default) only through its home PoP
+        (:func:`satcloud.ground.home_pop`, regional rule) and that PoP's link to its
+        cloud region; ``"any PoP"`` through any PoP (the single-commodity relaxation:
+        an upper bound of ``"home PoP"``).
+    gso_arc_avoidance_deg : float, None or "auto"
+        A satellite seen from a cell within this angle of the geostationary arc gives
+        it no beam (:func:`satcloud.geometry.gso_arc_excluded`), in [0, 90]; 0 or
+        ``None``: no avoidance; ``"auto"`` (default): the network's angle in the
+        registry (22 deg for Starlink, none for the others). [deg]
+    beam_rounds : int
+        Most rounds of the beam assignment's water-filling (module notes), >= 1; 1 is
+        the one-pass policy. It stops earlier once no satellite has beam-time left for
+        a cell below its cap.
 
     Returns
     -------
     pandas.DataFrame
         One row per directed edge: ``tail``, ``head`` (node numbers; 0 is the source,
-        1 the sink), ``capacity_gbps`` [Gbit/s] (``inf`` for the region -> sink
-        edges), ``element_type`` (:data:`ELEMENT_TYPES` or ``"region"``) and
-        ``element`` (a readable name).
+        1 the sink, the cells from 2 on), ``capacity_gbps`` [Gbit/s] (``inf`` for the
+        region -> sink and backbone edges), ``element_type`` (:data:`ELEMENT_TYPES`,
+        ``"region"`` or ``"backbone"``), ``element`` (a readable name),
+        ``commodity`` (the home PoP an edge is reserved for in a multi-commodity graph,
+        ``""`` where shared; see :func:`max_flow`) and ``beams`` (beam-time given to a
+        (cell, satellite) pair, 0 on the other edges) [-].
     """
     snap = _build(network, time, demand, lasers=lasers, cloud=cloud, overrides=overrides,
                   gateway_min_elevation_deg=gateway_min_elevation_deg,
-                  atm_loss_db=atm_loss_db)[0][0]
+                  atm_loss_db=atm_loss_db, sink=sink,
+                  gso_arc_avoidance_deg=gso_arc_avoidance_deg,
+                  beam_rounds=beam_rounds)[0][0]
     return snap.edges
 
 
+def _check_sink(sink) -> str:
+    return check_choice(sink, "sink", SINK_RULES)
+
+
+def _check_beam_rounds(beam_rounds) -> int:
+    if isinstance(beam_rounds, bool) or not isinstance(beam_rounds, (int, np.integer)) \
+            or beam_rounds < 1:
+        raise ValueError(f"beam_rounds must be an integer >= 1, got {beam_rounds!r:.80}")
+    return int(beam_rounds)
+
+
 def _build(network, time, dem, *, lasers, cloud, overrides, gateway_min_elevation_deg,
-           atm_loss_db, constellation=None):
+           atm_loss_db, sink="home PoP", gso_arc_avoidance_deg="auto", beam_rounds=20,
+           constellation=None):
     if not isinstance(lasers, (bool, np.bool_)):
         raise TypeError(f"lasers must be True or False, got {lasers!r:.80}")
+    sink = _check_sink(sink)
+    rounds = _check_beam_rounds(beam_rounds)
     gmin = check_scalar(check_range(gateway_min_elevation_deg, "gateway_min_elevation_deg",
                                     0.0, 90.0, unit="deg"), "gateway_min_elevation_deg")
     net, params, dem, eph = _resolve(network, time, dem, overrides, constellation)
+    gso = _gso_arc(gso_arc_avoidance_deg, net)
     if atm_loss_db is None:
         atm_loss_db = params["atm_loss_db"]
-    snaps = [_snapshot(net, eph, i, dem, params, lasers=bool(lasers), cloud=cloud,
-                       gateway_min_elevation_deg=gmin, atm_loss_db=atm_loss_db)
+    cells, row_cell = _cells_of(dem)
+    home = _home(cells, network, cloud)
+    snaps = [_snapshot(net, eph, i, dem, cells, row_cell, home, params,
+                       lasers=bool(lasers), cloud=cloud, gateway_min_elevation_deg=gmin,
+                       atm_loss_db=atm_loss_db, sink=sink, gso_arc_deg=gso,
+                       beam_rounds=rounds)
              for i in range(eph.r_ecef_km.shape[0])]
-    return snaps, dem
+    return snaps, dem, home, sink
 
 
 # --------------------------------------------------------------------------- flow
@@ -749,6 +899,10 @@ class FlowSolution:
         Wall-clock time of the solver calls. [s]
     rounds : int
         Progressive-filling rounds (1 without fairness).
+    commodity_flows : pandas.DataFrame or None
+        Multi-commodity solves only: ``edge`` (row of ``edges``), ``commodity`` and
+        ``flow_gbps`` [Gbit/s], one row per (edge, commodity) with flow; ``None`` for a
+        single-commodity flow.
     """
 
     value_gbps: float
@@ -757,6 +911,7 @@ class FlowSolution:
     fairness: str
     solver_s: float
     rounds: int
+    commodity_flows: pd.DataFrame | None = None
 
 
 def _edge_arrays(edges):
@@ -845,6 +1000,158 @@ def _maxflow_lp(n, tail, head, cap, source, sink, names):
     return float(-res.fun), np.clip(res.x, 0.0, cap)
 
 
+def _commodity_codes(edges) -> tuple[np.ndarray, np.ndarray]:
+    """Per edge the commodity it is reserved for (-1: shared), and the labels."""
+    if "commodity" not in edges:
+        return np.full(len(edges), -1, np.int64), np.array([], dtype=object)
+    lab = edges["commodity"]
+    shared = lab.isna().to_numpy() | (lab.astype(str).to_numpy() == "")
+    codes, uniq = pd.factorize(lab.where(~shared), sort=True)
+    return np.where(shared, -1, codes).astype(np.int64), np.asarray(uniq, dtype=object)
+
+
+def _hits(n, tail, head, start, mask, reverse: bool) -> np.ndarray:
+    from scipy.sparse.csgraph import breadth_first_order
+
+    u, v = (head[mask], tail[mask]) if reverse else (tail[mask], head[mask])
+    g = sp.csr_matrix((np.ones(len(u)), (u, v)), shape=(n, n))
+    seen = np.zeros(n, bool)
+    seen[breadth_first_order(g, start, directed=True, return_predecessors=False)] = True
+    return seen
+
+
+class _Mcf:
+    """The node-arc LP of a multi-commodity flow, each commodity on its own subgraph.
+
+    Commodity ``k`` may use the edges reserved for it and the shared ones that lie on a
+    source -> sink path of that subgraph (the part of the graph that reaches its PoP);
+    one variable per (commodity, usable edge), conservation per (commodity, inner
+    node), one joint capacity row per edge shared by several commodities."""
+
+    def __init__(self, n, tail, head, cap, s, t, code, n_k):
+        var_e, var_k = [], []
+        for k in range(n_k):
+            mask = (code == k) | (code == -1)
+            fwd = _hits(n, tail, head, s, mask, False)
+            bwd = _hits(n, tail, head, t, mask, True)
+            e = np.flatnonzero(mask & fwd[tail] & bwd[head])
+            var_e.append(e)
+            var_k.append(np.full(len(e), k, np.int64))
+        self.var_e = np.concatenate(var_e) if var_e else np.zeros(0, np.int64)
+        self.var_k = np.concatenate(var_k) if var_k else np.zeros(0, np.int64)
+        self.n_e, self.n_k = len(tail), n_k
+        v = len(self.var_e)
+        tl, hd = tail[self.var_e], head[self.var_e]
+        # conservation rows, one per (commodity, inner node) a variable touches
+        key = np.r_[self.var_k * n + tl, self.var_k * n + hd]
+        col = np.r_[np.arange(v), np.arange(v)]
+        val = np.r_[-np.ones(v), np.ones(v)]
+        node = np.r_[tl, hd]
+        inner = (node != s) & (node != t)
+        uk, row = np.unique(key[inner], return_inverse=True)
+        self.a_eq = sp.csr_matrix((val[inner], (row, col[inner])), shape=(len(uk), v))
+        # joint capacity rows of the edges several commodities share
+        per_edge = np.bincount(self.var_e, minlength=len(tail))
+        joint = per_edge[self.var_e] > 1
+        ue, r = np.unique(self.var_e[joint], return_inverse=True)
+        self.a_cap = sp.csr_matrix((np.ones(int(joint.sum())), (r, np.flatnonzero(joint))),
+                                   shape=(len(ue), v))
+        self.b_cap = cap[ue]
+        self.bounds = np.c_[np.zeros(v), cap[self.var_e]]
+        self.out = np.where(tl == s, 1.0, 0.0) - np.where(hd == s, 1.0, 0.0)
+        # the aggregate flow of an edge is a sum over its variables
+        self.agg = sp.csr_matrix((np.ones(v), (self.var_e, np.arange(v))),
+                                 shape=(len(tail), v))
+
+    def solve(self, extra_ub=None, extra_eq=None, c_extra=None):
+        """Maximise the flow out of the source (or ``c_extra`` on appended columns)."""
+        from scipy.optimize import linprog
+
+        v = len(self.var_e)
+        n_x = 0 if extra_ub is None else extra_ub[0].shape[1] - v
+        c = np.r_[-self.out, np.zeros(n_x)] if c_extra is None else c_extra
+        pad = sp.csr_matrix((self.a_cap.shape[0], n_x))
+        a_ub = sp.hstack([self.a_cap, pad])
+        b_ub = self.b_cap
+        if extra_ub is not None:
+            a_ub = sp.vstack([a_ub, extra_ub[0]])
+            b_ub = np.r_[b_ub, extra_ub[1]]
+        a_eq = sp.hstack([self.a_eq, sp.csr_matrix((self.a_eq.shape[0], n_x))])
+        b_eq = np.zeros(self.a_eq.shape[0])
+        if extra_eq is not None:
+            a_eq = sp.vstack([a_eq, extra_eq[0]])
+            b_eq = np.r_[b_eq, extra_eq[1]]
+        bounds = np.r_[self.bounds, np.tile([0.0, 1.0], (n_x, 1))] if n_x else self.bounds
+        res = linprog(c, A_ub=a_ub.tocsr(), b_ub=b_ub, A_eq=a_eq.tocsr(), b_eq=b_eq,
+                      bounds=bounds, method="highs")
+        if res.status == 2:
+            raise ValueError("the multi-commodity flow LP is infeasible: " + res.message)
+        if res.status != 0:
+            raise RuntimeError(f"HiGHS did not solve the multi-commodity flow LP (status "
+                               f"{res.status}): {res.message}")
+        x = np.clip(res.x[:v], 0.0, self.bounds[:, 1])
+        return x, res
+
+    def flow(self, x):
+        return np.asarray(self.agg @ x).ravel()
+
+    def table(self, x, labels) -> pd.DataFrame:
+        keep = x > 0
+        return pd.DataFrame({"edge": self.var_e[keep], "commodity": labels[self.var_k[keep]],
+                             "flow_gbps": x[keep]})
+
+
+def _mcf_fair(mcf: _Mcf, dem_idx, demands, tol, max_rounds):
+    """Weighted max-min fair shares of the demand edges on a multi-commodity LP.
+
+    Progressive filling [Bertsekas and Gallager 6.5.2] with one LP per round: the
+    largest common fraction ``lam`` of every growing demand; the demands whose lower
+    bound ``x_d >= lam q_d`` has a nonzero dual cannot exceed it in any optimal solution
+    (complementary slackness) and freeze there; the rest go on. After ``max_rounds``
+    the growing demands share what is left by maximum flow, frozen ones kept."""
+    v = len(mcf.var_e)
+    agg = mcf.agg[dem_idx]                       # [D, v] demand flow of each variable
+    active = demands > tol
+    alloc = np.zeros(len(dem_idx))
+    lam_last = 0.0
+    rounds = 0
+    while active.any() and rounds < max_rounds:
+        rounds += 1
+        ia, fr = np.flatnonzero(active), np.flatnonzero(~active)
+        # lam q_d - x_d <= 0 for the growing demands; x_d = alloc_d for the frozen
+        ub = sp.hstack([-agg[ia], sp.csr_matrix(demands[ia][:, None])]).tocsr()
+        eq = (sp.hstack([agg[fr], sp.csr_matrix((len(fr), 1))]).tocsr(), alloc[fr])
+        c = np.r_[np.zeros(v), -1.0]
+        _, res = mcf.solve((ub, np.zeros(len(ia))), eq if len(fr) else None, c)
+        lam = float(min(max(res.x[-1], lam_last), 1.0))
+        duals = np.abs(res.ineqlin.marginals[mcf.a_cap.shape[0]:])
+        if lam >= 1.0 - 1e-9:
+            alloc[ia] = demands[ia]
+            active[:] = False
+            break
+        freeze = ia[duals > 1e-9]
+        if freeze.size == 0:                    # (numerically flat: stop rather than loop)
+            freeze = ia
+        alloc[ia] = lam * demands[ia]
+        active[freeze] = False
+        lam_last = lam
+    ia, fr = np.flatnonzero(active), np.flatnonzero(~active)
+    ub = (sp.hstack([-agg[ia]]).tocsr(), -alloc[ia]) if len(ia) else None
+    eq = (agg[fr].tocsr(), alloc[fr]) if len(fr) else None
+    x, res = mcf.solve(ub, eq, np.r_[-mcf.out])
+    return x, rounds, res
+
+
+def _mcf_binding(mcf: _Mcf, res, tol=1e-9) -> np.ndarray:
+    """Edges whose capacity (joint row or variable bound) has a nonzero dual price."""
+    hit = np.zeros(mcf.n_e, bool)
+    rows = np.flatnonzero(np.abs(res.ineqlin.marginals[:mcf.a_cap.shape[0]]) > tol)
+    hit[mcf.var_e[np.asarray(mcf.a_cap[rows].nonzero()[1], np.int64)]] = True
+    up = np.abs(np.asarray(res.upper.marginals)[:len(mcf.var_e)]) > tol
+    hit[mcf.var_e[up]] = True
+    return hit
+
+
 def _reachable(n, tail, head, cap, flow, start, reverse: bool, tol):
     """Nodes reachable from ``start`` in the residual graph (or reaching it)."""
     from scipy.sparse.csgraph import breadth_first_order
@@ -871,18 +1178,24 @@ def max_flow(edges, source=0, sink=1, *, method="maxflow", fairness="none",
     edges : pandas.DataFrame
         ``tail``, ``head`` (node labels, any hashable), ``capacity_gbps`` (>= 0, ``inf``
         allowed) [Gbit/s]; optional ``element_type`` and ``element`` (named in errors).
-        Parallel edges are allowed.
+        Parallel edges are allowed. Optional ``commodity``: the commodity an edge is
+        reserved for (``""`` or missing: shared by all). With two or more commodities
+        the problem is a multi-commodity flow: every unit of flow belongs to one
+        commodity and uses only its own and the shared edges (a unit entering on an
+        edge of commodity ``k`` must leave on edges of ``k`` or shared ones); it is
+        solved as a node-arc LP with HiGHS, each commodity restricted to the part of
+        the graph on a source -> sink path of its subgraph, whatever ``method`` says.
     source, sink : hashable
-        The source and sink node labels. The edges leaving the source are the demands
-        ``fairness`` shares out.
+        The source and sink node labels.
     method : {"maxflow", "lp"}
         ``"maxflow"``: ``scipy.sparse.csgraph.maximum_flow`` (Dinic [2]_) on integer
         capacities of ``resolution_mbps``; ``"lp"``: ``scipy.optimize.linprog`` (HiGHS)
-        in floating point.
+        in floating point. A multi-commodity graph is always solved by the LP.
     fairness : {"none", "max-min"}
         ``"none"``: the largest total; ``"max-min"``: progressive filling [3]_ that equalises
-        the served fraction of the source edges (weighted max-min), then the largest
-        total among those allocations.
+        the served fraction of the demands (weighted max-min), then the largest
+        total among those allocations. The demands are the edges of ``element_type``
+        ``"demand"`` when there are any, else the edges leaving the source.
     resolution_mbps : float
         Capacity unit of ``"maxflow"`` (capacities rounded down to it), > 0. [Mbit/s]
     max_rounds : int
@@ -894,13 +1207,16 @@ def max_flow(edges, source=0, sink=1, *, method="maxflow", fairness="none",
     Returns
     -------
     FlowSolution
+        For a multi-commodity graph ``in_min_cut`` marks the edges whose capacity has a
+        nonzero dual price in the LP (the binding ones), and ``commodity_flows`` gives
+        the flow of every commodity on every edge.
 
     Raises
     ------
     ValueError
-        Negative or NaN capacities (naming the element), an infinite source edge or a
-        path of infinite edges (unbounded), source equal to sink, a node not in the
-        edges, capacities too large for 32-bit integers at ``resolution_mbps``.
+        Negative or NaN capacities (naming the element), an infinite source or demand
+        edge or a path of infinite edges (unbounded), source equal to sink, a node not
+        in the edges, capacities too large for 32-bit integers at ``resolution_mbps``.
     RuntimeError
         A solution that breaks flow conservation or a capacity bound beyond the solver
         tolerance (never expected; it would be a solver bug).
@@ -943,17 +1259,30 @@ def max_flow(edges, source=0, sink=1, *, method="maxflow", fairness="none",
     loops = np.flatnonzero(tail == head)
     if loops.size:
         raise ValueError(f"edges holds a self-loop at {_element_label(edges, int(loops[0]))}")
-    src = np.flatnonzero(tail == s)
-    inf_src = src[np.isinf(cap[src])]
+    s_out = np.flatnonzero(tail == s)
+    inf_src = s_out[np.isinf(cap[s_out])]
     if inf_src.size:
         raise ValueError(f"edges: unbounded: the source edge "
                          f"{_element_label(edges, int(inf_src[0]))} has infinite capacity; "
                          "give every demand a finite capacity")
+    src = s_out
+    if "element_type" in edges:
+        is_dem = (edges["element_type"].astype(str) == "demand").to_numpy()
+        if is_dem.any():
+            src = np.flatnonzero(is_dem)
+    inf_dem = src[np.isinf(cap[src])]
+    if inf_dem.size:
+        raise ValueError(f"edges: the demand edge {_element_label(edges, int(inf_dem[0]))} "
+                         "has infinite capacity; give every demand a finite capacity")
     # every unit of flow leaves the source on a (finite) source edge, so no edge ever
     # carries more than their total: infinite edges become that bound
-    bound = float(cap[src].sum())
+    bound = float(cap[s_out].sum())
     finite_cap = np.where(np.isinf(cap), bound, cap)
     demands = cap[src]
+    code, comm_labels = _commodity_codes(edges)
+    if len(comm_labels) >= 2:
+        return _max_flow_mcf(edges, n, tail, head, cap, finite_cap, s, t, s_out, src,
+                             demands, code, comm_labels, fairness, max_rounds)
 
     t0 = _time.perf_counter()
     if method == "maxflow":
@@ -971,7 +1300,7 @@ def max_flow(edges, source=0, sink=1, *, method="maxflow", fairness="none",
         def solve_graph(tl, hd, c):
             units_c = np.floor(c * scale + 1e-6)
             v, f = _maxflow_int(n, tl, hd, units_c, s, t)
-            return v / scale, f / scale, float(units_c[tl == s].sum()) / scale
+            return v / scale, f / scale
 
         tol = 1.0 / scale
     else:
@@ -979,13 +1308,16 @@ def max_flow(edges, source=0, sink=1, *, method="maxflow", fairness="none",
             return c
 
         def solve_graph(tl, hd, c):
-            v, f = _maxflow_lp(n, tl, hd, c, s, t, labels)
-            return v, f, float(c[tl == s].sum())
+            return _maxflow_lp(n, tl, hd, c, s, t, labels)
 
         tol = 1e-6 * max(1.0, float(finite_cap.max(initial=0)))
 
     def solve(c):
-        return solve_graph(tail, head, c)
+        # what the demands offer, as the solver sees it (whole units for Dinic)
+        v, f = solve_graph(tail, head, c)
+        if method == "maxflow":
+            return v, f, float(np.floor(c[src] * scale + 1e-6).sum()) / scale
+        return v, f, float(c[src].sum())
 
     rounds = 1
     if fairness == "none" or src.size == 0:
@@ -1000,14 +1332,45 @@ def max_flow(edges, source=0, sink=1, *, method="maxflow", fairness="none",
     # capacities as the solver saw them
     seen = quantise(finite_cap)
     src_side = _reachable(n, tail, head, seen, flow, s, False, tol / 2)
+    return _solution(edges, cap, flow, seen, tol, src_side[tail] & ~src_side[head],
+                     s_out, head == s, method, fairness, solver_s, rounds, None)
+
+
+def _solution(edges, cap, flow, seen, tol, cut, s_out, into_s, method, fairness, solver_s,
+              rounds, commodity_flows) -> FlowSolution:
     out = edges.copy()
     out["flow_gbps"] = flow
     with np.errstate(invalid="ignore", divide="ignore"):
         out["utilisation"] = np.where(cap > 0, flow / np.where(cap > 0, cap, 1.0), 0.0)
     out["saturated"] = np.isfinite(cap) & (flow >= seen - tol / 2)
-    out["in_min_cut"] = src_side[tail] & ~src_side[head] & np.isfinite(cap)
-    value = float(flow[src].sum() - flow[head == s].sum())
-    return FlowSolution(value, out, method, fairness, solver_s, rounds)
+    out["in_min_cut"] = cut & np.isfinite(cap)
+    value = float(flow[s_out].sum() - flow[into_s].sum())
+    return FlowSolution(value, out, method, fairness, solver_s, rounds, commodity_flows)
+
+
+def _max_flow_mcf(edges, n, tail, head, cap, finite_cap, s, t, s_out, src, demands, code,
+                  comm_labels, fairness, max_rounds) -> FlowSolution:
+    """:func:`max_flow` of a multi-commodity graph: the node-arc LP (HiGHS)."""
+    t0 = _time.perf_counter()
+    tol = 1e-6 * max(1.0, float(finite_cap.max(initial=0)))
+    mcf = _Mcf(n, tail, head, finite_cap, s, t, code, len(comm_labels))
+    rounds = 1
+    if fairness == "none" or src.size == 0:
+        x, res = mcf.solve()
+    else:
+        x, rounds, res = _mcf_fair(mcf, src, demands, tol, max_rounds)
+    solver_s = _time.perf_counter() - t0
+    flow = mcf.flow(x)
+    _check_solution(n, tail, head, finite_cap, flow, s, t, tol, edges)
+    # conservation of every commodity on its own
+    bad = np.flatnonzero(np.abs(mcf.a_eq @ x) > tol * 10)
+    if bad.size:
+        raise RuntimeError(f"solver returned a multi-commodity flow that is not conserved "
+                           f"per commodity ({bad.size} (commodity, node) rows off by up to "
+                           f"{float(np.abs(mcf.a_eq @ x).max())!r} Gbit/s)")
+    return _solution(edges, cap, flow, finite_cap, tol, _mcf_binding(mcf, res), s_out,
+                     head == s, "lp", fairness, solver_s, rounds,
+                     mcf.table(x, comm_labels))
 
 
 def _progressive_filling(solve, solve_graph, quantise, cap, src, demands, n, tail, head, s, t, tol, max_rounds):
@@ -1049,8 +1412,10 @@ def _progressive_filling(solve, solve_graph, quantise, cap, src, demands, n, tai
         # the bottleneck at the infeasible fraction ``hi``: the demands whose cells the
         # source still reaches in the residual graph lie before the minimum cut and
         # cannot grow; they keep the feasible fraction ``lo``, the others go on
-        blocked = _reachable(n, tail, head, quantise(c_hi), f_hi, s, False,
-                             tol / 2)[head[src]]
+        # (a demand behind a saturated edge out of the source is blocked too: its tail
+        # is cut off from the source)
+        seen_hi = _reachable(n, tail, head, quantise(c_hi), f_hi, s, False, tol / 2)
+        blocked = seen_hi[head[src]] | ~seen_hi[tail[src]]
         freeze = active & blocked
         if not freeze.any():      # (numerically flat: stop rather than loop)
             freeze = active.copy()
@@ -1072,7 +1437,7 @@ def _progressive_filling(solve, solve_graph, quantise, cap, src, demands, n, tai
         tl = np.r_[tail[src], tail[inner], head[inner]]
         hd = np.r_[head[src], head[inner], tail[inner]]
         rc = np.r_[extra, np.maximum(q[inner] - flow[inner], 0.0), flow[inner]]
-        v2, aug, _ = solve_graph(tl, hd, rc)
+        v2, aug = solve_graph(tl, hd, rc)
         k = len(src)
         k2 = k + int(inner.sum())
         flow = flow.copy()
@@ -1130,7 +1495,9 @@ class CapacityResult:
         of the cut: which element type limits the network).
     totals : pandas.DataFrame
         Per time: ``offered_gbps``, ``served_gbps``, ``served_fraction``, ``solver_s``,
-        ``method``, ``fairness``.
+        ``method``, ``fairness``, ``sink`` (the sink rule, :data:`SINK_RULES`: ``"home
+        PoP"`` enforced, or ``"any PoP"``, the upper bound) and ``beam_rounds`` (rounds
+        the beam assignment ran).
     """
 
     cells: pd.DataFrame
@@ -1146,7 +1513,7 @@ def _per_sub(served_gbps, subs):
         return np.where(subs > 0, served_gbps * 1e3 / np.where(subs > 0, subs, 1.0), 0.0)
 
 
-def _tables(snap: _Snapshot, sol: FlowSolution, dem: pd.DataFrame, home) -> dict:
+def _tables(snap: _Snapshot, sol: FlowSolution, dem: pd.DataFrame, home, sink) -> dict:
     e = sol.edges
     cells = snap.cells.copy()
     d_edges = e[e["element_type"] == "demand"]
@@ -1182,7 +1549,7 @@ def _tables(snap: _Snapshot, sol: FlowSolution, dem: pd.DataFrame, home) -> dict
         g.insert(0, "time", snap.time)
         return g
 
-    el = e[e["element_type"] != "region"]
+    el = e[~e["element_type"].isin(("region", "backbone"))]
     elements = pd.DataFrame({
         "time": snap.time, "element_type": el["element_type"].astype(str).to_numpy(object),
         "element": el["element"].to_numpy(object),
@@ -1211,7 +1578,8 @@ def _tables(snap: _Snapshot, sol: FlowSolution, dem: pd.DataFrame, home) -> dict
     totals = pd.DataFrame({"time": [snap.time], "offered_gbps": [o], "served_gbps": [s_],
                            "served_fraction": [s_ / o if o > 0 else 0.0],
                            "solver_s": [sol.solver_s], "method": [sol.method],
-                           "fairness": [sol.fairness]})
+                           "fairness": [sol.fairness], "sink": [sink],
+                           "beam_rounds": [snap.beam_rounds]})
     return {"cells": cells, "countries": group("country"), "regions": group("region"),
             "elements": elements, "summary": summ, "totals": totals}
 
@@ -1225,6 +1593,8 @@ def _home(cells: pd.DataFrame, net_name: str, cloud) -> pd.DataFrame:
     r = _nearest(h["pop_lat_deg"].to_numpy(float), h["pop_lon_deg"].to_numpy(float),
                  regions["lat_deg"].to_numpy(float), regions["lon_deg"].to_numpy(float))
     return pd.DataFrame({"pop": h["pop"].to_numpy(object),
+                         "pop_lat_deg": h["pop_lat_deg"].to_numpy(float),
+                         "pop_lon_deg": h["pop_lon_deg"].to_numpy(float),
                          "region": regions["region"].to_numpy(object)[r]})
 
 
@@ -1232,7 +1602,8 @@ def capacity_series(network="starlink-gen1", times=("2026-04-02T20:00:00",), dem
                     *, lasers=True, cloud=None, overrides=None, method="maxflow",
                     fairness="none", resolution_mbps=1.0,
                     gateway_min_elevation_deg=GATEWAY_MIN_ELEVATION_DEG,
-                    atm_loss_db=None) -> CapacityResult:
+                    atm_loss_db=None, sink="home PoP", gso_arc_avoidance_deg="auto",
+                    beam_rounds=BEAM_ROUNDS, max_rounds=20) -> CapacityResult:
     """What a network carries over a series of snapshots (one flow per snapshot).
 
     Parameters
@@ -1245,24 +1616,27 @@ def capacity_series(network="starlink-gen1", times=("2026-04-02T20:00:00",), dem
         Output of :func:`demand`; default ``demand()``.
     lasers, cloud, overrides, gateway_min_elevation_deg, atm_loss_db
         As :func:`network_graph`.
-    method, fairness, resolution_mbps
+    sink, gso_arc_avoidance_deg, beam_rounds
+        As :func:`network_graph` (default: each cell to its home PoP; the network's
+        GSO-arc angle; water-filling up to :data:`BEAM_ROUNDS` rounds).
+    method, fairness, resolution_mbps, max_rounds
         As :func:`max_flow`.
 
     Returns
     -------
     CapacityResult
-        The tables of every snapshot, concatenated (column ``time``).
+        The tables of every snapshot, concatenated (column ``time``); ``totals`` says
+        which ``sink`` rule was used.
     """
-    snaps, dem = _build(network, times, demand, lasers=lasers, cloud=cloud,
-                        overrides=overrides,
-                        gateway_min_elevation_deg=gateway_min_elevation_deg,
-                        atm_loss_db=atm_loss_db)
-    home = _home(snaps[0].cells, network, cloud)
+    snaps, dem, home, sink = _build(
+        network, times, demand, lasers=lasers, cloud=cloud, overrides=overrides,
+        gateway_min_elevation_deg=gateway_min_elevation_deg, atm_loss_db=atm_loss_db,
+        sink=sink, gso_arc_avoidance_deg=gso_arc_avoidance_deg, beam_rounds=beam_rounds)
     parts: dict[str, list] = {}
     for snap in snaps:
         sol = max_flow(snap.edges, 0, 1, method=method, fairness=fairness,
-                       resolution_mbps=resolution_mbps)
-        for key, frame in _tables(snap, sol, dem, home).items():
+                       resolution_mbps=resolution_mbps, max_rounds=max_rounds)
+        for key, frame in _tables(snap, sol, dem, home, sink).items():
             parts.setdefault(key, []).append(frame)
     return CapacityResult(**{k: pd.concat(v, ignore_index=True) for k, v in parts.items()})
 
@@ -1271,7 +1645,8 @@ def network_capacity(network="starlink-gen1", time="2026-04-02T20:00:00", demand
                      lasers=True, cloud=None, overrides=None, method="maxflow",
                      fairness="none", resolution_mbps=1.0,
                      gateway_min_elevation_deg=GATEWAY_MIN_ELEVATION_DEG,
-                     atm_loss_db=None) -> CapacityResult:
+                     atm_loss_db=None, sink="home PoP", gso_arc_avoidance_deg="auto",
+                     beam_rounds=BEAM_ROUNDS, max_rounds=20) -> CapacityResult:
     """What a network carries in one snapshot: demand, supply and the maximum flow.
 
     :func:`capacity_series` of one time.
@@ -1284,6 +1659,8 @@ def network_capacity(network="starlink-gen1", time="2026-04-02T20:00:00", demand
         As :func:`capacity_series`.
     gateway_min_elevation_deg, atm_loss_db
         As :func:`capacity_series`. [deg], [dB]
+    sink, gso_arc_avoidance_deg, beam_rounds, max_rounds
+        As :func:`capacity_series`.
 
     Returns
     -------
@@ -1295,6 +1672,8 @@ def network_capacity(network="starlink-gen1", time="2026-04-02T20:00:00", demand
     >>> r = capacity.network_capacity("starlink-gen1", "2026-04-02T20:00:00")
     >>> float(r.totals["served_fraction"].iloc[0]) <= 1.0
     True
+    >>> r.totals["sink"].iloc[0]
+    'home PoP'
     """
     if not isinstance(time, (str, pd.Timestamp)) and np.ndim(time) != 0:
         raise TypeError(f"time must be one time (str or datetime-like); use "
@@ -1303,4 +1682,6 @@ def network_capacity(network="starlink-gen1", time="2026-04-02T20:00:00", demand
                            overrides=overrides, method=method, fairness=fairness,
                            resolution_mbps=resolution_mbps,
                            gateway_min_elevation_deg=gateway_min_elevation_deg,
-                           atm_loss_db=atm_loss_db)
+                           atm_loss_db=atm_loss_db, sink=sink,
+                           gso_arc_avoidance_deg=gso_arc_avoidance_deg,
+                           beam_rounds=beam_rounds, max_rounds=max_rounds)
