@@ -120,7 +120,7 @@ _NOT_DISTRIBUTIONS = {"satcloud", "msvcrt"}
 #: Modules of satcloud that may import an extra's packages (everything else: core only),
 #: as paths under satcloud/; a path ending in "/" is a whole subpackage.
 _EXTRA_MODULES = {
-    "notebooks": ("widgets/", "report.py", "cli.py"),
+    "notebooks": ("widgets/", "report.py", "cli.py", "globe.py"),
     "dask": ("sweep.py", "chunked.py"),
 }
 

@@ -936,6 +936,13 @@ def _samples():
 
 
 @functools.cache
+def _msamples():
+    from satcloud.scenarios.competition import rtt_samples_by_model
+    return rtt_samples_by_model(["London", "Quito"], _times(), ["o3b", "geo"],
+                                ephemerides=_ephemerides(), last_mile="dsl")
+
+
+@functools.cache
 def _competition_tables():
     from satcloud.scenarios import competition as sc
     cov, grids = sc.coverage_table(_ephemerides(), 30.0)
@@ -1188,6 +1195,19 @@ FIBRE_ROW_NAN = {c: "fibre reference row: not applicable" for c in (
 case(_SC + "competition.side_by_side", allow=FIBRE_ROW_NAN)(lambda: {
     "cov": _competition_tables()[0].copy(), "rtt": _competition_tables()[2].copy(),
     "cap": _competition_tables()[3].copy(), "avail": _competition_tables()[4].copy()})
+case(_SC + "competition.rtt_samples_by_model")(lambda: {
+    "sources": ["London", "Quito"], "times": _times(), "keys": ["o3b", "geo"],
+    "delay_models": ["propagation", "idle"], "last_mile": "cable",
+    "ephemerides": dict(_ephemerides())})
+case(_SC + "competition.delay_model_table")(lambda: {"samples": _msamples().copy()})
+#: satellite_vs_fibre: a city no satellite system reaches often enough has no satellite RTT
+case(_SC + "competition.satellite_vs_fibre", allow={
+    c: "NaN where no satellite system reaches the city min_reachable of the time"
+    for c in ("satellite_rtt_ms", "satellite_minus_fibre_ms")})(lambda: {
+    "by_city": __import__("satcloud.scenarios.competition", fromlist=["x"]).rtt_by_city(
+        _msamples()[_msamples().delay_model == "idle"],
+        __import__("satcloud.latency", fromlist=["x"]).resolve_sites(["London", "Quito"])),
+    "min_reachable": 0.5, "exclude": [], "fibre_key": "fibre"})
 case(_SC + "competition.side_by_side_text")(lambda: {
     "table": __import__("satcloud.scenarios.competition", fromlist=["x"]).side_by_side(
         *[_competition_tables()[i] for i in (0, 2, 3, 4)])})
@@ -1201,6 +1221,10 @@ simple("satcloud.widgets.places.place_names")
 simple("satcloud.widgets.link_budget.dish_overrides", profile="starlink_user_downlink",
        antenna_diameter_m=0.6)
 simple("satcloud.widgets.places.resolve_place", place="London")
+simple("satcloud.widgets.app.parse_query", query="panel=latency&source=Lagos",
+       panels=["latency"])
+simple("satcloud.widgets.app.voila_query_string")
+simple("satcloud.widgets.network_capacity.satellite_generations")
 simple("satcloud.report.headline", key="rtt_ms", value=42.0, unit="ms", label="RTT",
        fmt=".3g")
 simple("satcloud.report.default_notebook_dir")
@@ -1381,6 +1405,20 @@ case("satcloud.plots.rtt_by_delay_model")(lambda: {
     "styles": {"fibre, typical": {"color": "#000000", "ls": "--"},
                "GEO": {"color": "#999999", "ls": "-"}},
     "floor_color": "#0072B2", "title": "t", "figsize": (3.0, 2.0)})
+case("satcloud.plots.rtt_by_delay_model_own_cloud")(lambda: {
+    "table": pd.DataFrame({"system": ["fibre", "Kuiper + AWS"], "floor_median_ms": [5.0, 5.0],
+                           "propagation_median_ms": [11.0, 19.0],
+                           "idle_median_ms": [21.5, 45.0], "idle_p05_ms": [21.5, 38.0],
+                           "idle_p95_ms": [21.5, 58.0], "loaded_median_ms": [21.5, 91.0]}),
+    "systems": ["fibre", "Kuiper + AWS"],
+    "styles": {"fibre": {"color": "#000000", "ls": "--"},
+               "Kuiper + AWS": {"color": "#009E73", "ls": "-"}},
+    "floor_color": "#0072B2", "title": "t", "figsize": (3.0, 2.0)})
+case("satcloud.plots.satellite_vs_fibre_scatter")(lambda: {
+    "table": pd.DataFrame({"best": ["starlink", None], "satellite_rtt_ms": [25.0, np.nan],
+                           "fibre_rtt_ms": [30.0, 60.0]}),
+    "labels": {"starlink": "Starlink"}, "colors": {"starlink": "#D55E00"},
+    "fibre_label": "typical + FTTH", "title": "t", "figsize": (3.0, 2.0)})
 case("satcloud.plots.rtt_series")(lambda: {
     "rows": pd.DataFrame({"source": ["A"] * 4, "system": ["ISL", "ISL", "fibre", "fibre"],
                           "time_s": [0.0, 15.0, 0.0, 15.0], "rtt_ms": [26.0, 27.0, 66.0, 66.0],
@@ -1541,7 +1579,10 @@ PANELS = {
     "LatencyPanel": ({"grids": {"coarse": ("2min", "60s"), "full": ("2min", "60s")}}, {
         "source": "Nairobi", "lat_deg": -1.28, "lon_deg": 36.82,
         "destination": "nearest Azure region", "networks": ("fibre", "geo"), "isl": True,
-        "gateways": None, "route_factor": 2.1}),
+        "gateways": None, "route_factor": 2.1, "delay_model": "idle", "last_mile": "ftth"}),
+    "NetworkCapacityPanel": ({}, {
+        "network": "starlink-gen1", "demand_preset": "starlink-2025-12",
+        "take_rate_scale": 1.0, "generation": None, "gateway_scale": 1.0}),
 }
 
 
@@ -1564,6 +1605,29 @@ def _panel_entry(name: str) -> Callable:
 
 for _name, (_fixed, _controls) in PANELS.items():
     case(f"satcloud.widgets.{_name}")(lambda c=_controls: dict(c))
+
+
+# ------------------------------------------------------------------ the globe (issue 16)
+def _globe_kwargs():
+    # a 12-satellite Walker shell over two minutes: one cheap propagation and route
+    return {"network": _walker(), "start": "2020-10-01T00:00:00", "duration_s": 60.0,
+            "step_s": 30.0, "user": "London", "destination": "nearest Azure region",
+            "mode": "isl", "max_satellites": 8}
+
+
+@functools.cache
+def _globe_scene():
+    from satcloud.globe import scene
+    return scene(**_globe_kwargs())
+
+
+case("satcloud.globe.scene")(_globe_kwargs)
+case("satcloud.globe.figure")(lambda: {**_globe_kwargs(), "max_figure_mb": 2.0,
+                                       "widget": False})
+case("satcloud.globe.to_czml")(_globe_kwargs)
+case("satcloud.globe.write_czml")(lambda: {"path": "globe.czml", **_globe_kwargs()})
+case("satcloud.globe.czml_document")(lambda: {"sc": _globe_scene()})
+simple("satcloud.globe.shell_colours", shells=["1", "2", "3"])
 
 
 # ------------------------------------------------------------------ not done yet
