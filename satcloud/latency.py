@@ -125,6 +125,7 @@ __all__ = [
     "DELAY_OPTIONS",
     "GEO_MAX_GATEWAY_DISTANCE_KM",
     "HOME_POP",
+    "MAP_DESTINATIONS",
     "MEO_MAX_GATEWAY_DISTANCE_KM",
     "MODES",
     "NEAREST_REGION",
@@ -135,6 +136,7 @@ __all__ = [
     "compare_rtt",
     "options_by_system",
     "rtt",
+    "rtt_map",
     "rtt_options",
     "summarize",
 ]
@@ -943,6 +945,26 @@ def _fibre_routes(ends: _Ends, times, route_factor: float) -> list[dict]:
                  pop=np.full(fib.shape, None, dtype=object))] * n_t
 
 
+def _isl_edges(sats: _Satellites, net: _Network, opt: dict) -> np.ndarray | None:
+    """The potential laser links ``[E, 2]`` of an ``"isl"`` network, else ``None``."""
+    if net.mode != "isl":
+        return None
+    t = sats.table
+    if "model" in t and (t["model"] == "sgp4").any():
+        # element sets (a real constellation): +Grid links inferred from the real
+        # planes, with gaps where slots are empty
+        if opt["inter_plane_slot_offset"]:
+            raise ValueError(
+                f"inter_plane_slot_offset={opt['inter_plane_slot_offset']!r} applies "
+                "to filed Walker shells; the laser links of a constellation from "
+                "element sets are inferred from its planes "
+                "(satcloud.network.isl.infer_plus_grid): leave it at 0")
+        return infer_plus_grid(t)
+    return plus_grid_edges(t["shell"].astype(str).to_numpy(), t["plane"].to_numpy(),
+                           t["slot"].to_numpy(),
+                           inter_plane_slot_offset=opt["inter_plane_slot_offset"])
+
+
 def _satellite_routes(sats: _Satellites, net: _Network, ends: _Ends, times,
                       opt: dict) -> tuple[list[dict], np.ndarray | None]:
     """Step 3, satellites: the routes per snapshot (:func:`satcloud.network.routing.
@@ -953,24 +975,7 @@ def _satellite_routes(sats: _Satellites, net: _Network, ends: _Ends, times,
     by home PoP and each group is routed with its own gateway -> PoP -> destination
     delays, the groups in lockstep over one propagation (the routes of one user never
     depend on another's, so this equals one joint run)."""
-    isl_edges = None
-    if net.mode == "isl":
-        t = sats.table
-        if "model" in t and (t["model"] == "sgp4").any():
-            # element sets (a real constellation): +Grid links inferred from the real
-            # planes, with gaps where slots are empty
-            if opt["inter_plane_slot_offset"]:
-                raise ValueError(
-                    f"inter_plane_slot_offset={opt['inter_plane_slot_offset']!r} applies "
-                    "to filed Walker shells; the laser links of a constellation from "
-                    "element sets are inferred from its planes "
-                    "(satcloud.network.isl.infer_plus_grid): leave it at 0")
-            isl_edges = infer_plus_grid(t)
-        else:
-            isl_edges = plus_grid_edges(t["shell"].astype(str).to_numpy(),
-                                        t["plane"].to_numpy(), t["slot"].to_numpy(),
-                                        inter_plane_slot_offset=opt[
-                                            "inter_plane_slot_offset"])
+    isl_edges = _isl_edges(sats, net, opt)
     s_lat, s_lon = ends.src["lat_deg"].to_numpy(float), ends.src["lon_deg"].to_numpy(float)
     d_lat, d_lon = ends.dst["lat_deg"].to_numpy(float), ends.dst["lon_deg"].to_numpy(float)
     n_src = len(s_lat)
@@ -978,12 +983,7 @@ def _satellite_routes(sats: _Satellites, net: _Network, ends: _Ends, times,
     if opt["destination_access"] == "terminal":
         ex_lat, ex_lon, gw_names = d_lat, d_lon, None
     else:
-        gw = opt["gateways"]
-        if gw is None:
-            reg = _registry_network(sats.label)
-            # a constellation the registry does not know lands as the LEOs without
-            # real gateway data do (Kuiper, OneWeb, Telesat)
-            gw = _gateways("starlink-pops" if reg is None else reg.gateways)
+        gw = _network_gateways(opt, sats.label)
         ex_lat, ex_lon = gw["lat_deg"].to_numpy(float), gw["lon_deg"].to_numpy(float)
         gw_names = gw["gateway"].to_numpy(dtype=object)
         groups = _backhaul_groups(gw, ends, d_lat, d_lon, opt["route_factor"])
@@ -1040,6 +1040,17 @@ def _satellite_routes(sats: _Satellites, net: _Network, ends: _Ends, times,
                 else np.full(snap.total_ms.shape, None, dtype=object)))
         blocks.append(parts[0] if len(parts) == 1 else _merge_groups(parts, groups, n_src))
     return blocks, gw_names
+
+
+def _network_gateways(opt: dict, label) -> pd.DataFrame:
+    """The gateway table of the options, else the network's in the registry."""
+    gw = opt["gateways"]
+    if gw is None:
+        reg = _registry_network(label)
+        # a constellation the registry does not know lands as the LEOs without
+        # real gateway data do (Kuiper, OneWeb, Telesat)
+        gw = _gateways("starlink-pops" if reg is None else reg.gateways)
+    return gw
 
 
 def _shared_view_km(sats: _Satellites, opt: dict) -> float | None:
@@ -1384,10 +1395,7 @@ def _add_delays(table: pd.DataFrame, net, d: _Delays) -> pd.DataFrame:
         x = np.asarray(x, float)
         return pd.arrays.FloatingArray(np.where(reach, x, 0.0), ~reach)
 
-    q = {}
-    for p in (0.05, 0.5, 0.95):
-        q[p] = {k: float(c.quantile(p)) if c.sigma > 0 else c.median_ms
-                for k, c in comp.items()}
+    q = _delay_quantiles(comp)
     extra = sum(q[0.5].values())
     table["rtt_ms"] = nullable(prop + extra)
     for k in comp:
@@ -1418,6 +1426,12 @@ def _add_delays(table: pd.DataFrame, net, d: _Delays) -> pd.DataFrame:
         out[f"{k}_ms"] = pd.arrays.FloatingArray(np.where(r2, v, 0.0), ~r2)
     out["rtt_ms"] = pd.arrays.FloatingArray(np.where(r2, total, 0.0), ~r2)
     return out
+
+
+def _delay_quantiles(comp: dict) -> dict:
+    """{0.05, 0.5, 0.95} -> {component: its quantile} [ms] of :func:`_components`."""
+    return {p: {k: float(c.quantile(p)) if c.sigma > 0 else c.median_ms
+                for k, c in comp.items()} for p in (0.05, 0.5, 0.95)}
 
 
 def _draw_keys(table: pd.DataFrame, preset) -> np.ndarray:
@@ -1659,3 +1673,534 @@ def compare(sources, destinations="nearest Azure region", times=None,
     floor[floor == 0] = pd.NA
     table["rtt_median_over_floor"] = med / floor
     return table
+
+
+# --------------------------------------------------------------------------- the map
+#: Destinations :func:`rtt_map` knows: the user's home PoP and the nearest cloud regions.
+MAP_DESTINATIONS = (HOME_POP, *NEAREST_REGION)
+_MAP_PARTS = ("user_link_ms", "isl_ms", "gateway_link_ms", "fibre_ms", "backhaul_ms",
+              "pop_fibre_ms", "overhead_ms")
+_MAP_BYTES_PER_ROW = 8 * 8 + 2 + 3 * 4    # per (time, cell, target): the block arrays
+_MAP_TABLE_BYTES_PER_ROW = 24 * 8         # per (time, cell, target) of per_time output
+
+
+def rtt_map(network="starlink", mode=None, cells=None, times=None, *,
+            destinations=(HOME_POP, "nearest Azure region"), delay_model="idle",
+            delay_presets=None, route_factor=DEFAULT, gateways=DEFAULT,
+            gateway_min_elevation_deg=DEFAULT, min_elevation_deg=DEFAULT,
+            gso_arc_avoidance_deg=DEFAULT, max_isl_range_km=DEFAULT,
+            grazing_altitude_km=DEFAULT, time_chunk=DEFAULT, per_time=False,
+            scheduler="synchronous", client=None, n_workers=None, snapshots_per_task=4,
+            progress=None):
+    """Round-trip time from every cell of a map to its home PoP and nearest cloud region.
+
+    The numbers of :func:`rtt` (same network, mode, options and delay model; the
+    serving satellite re-chosen at every snapshot, as :func:`rtt` does for snapshots at
+    least its 15 s reassignment interval apart), computed the other way round: there
+    are ~70 home PoPs and ~50 regions but ~15,000 populated cells, so per snapshot one
+    Dijkstra per destination group runs over the satellites, laser links and gateways
+    (:func:`satcloud.network.routing.iter_destination_routes`) and each cell then takes
+    its best serving satellite in view plus that precomputed delay, a vectorised
+    minimum. A group is a home PoP: for ``"home PoP"`` the destination itself, for
+    ``"nearest Azure region"`` the region nearest that PoP (the fibre behind every
+    gateway runs through the user's home PoP, so a user's best region depends on its
+    PoP only). Snapshots run one after another in this process
+    (``scheduler="synchronous"``) or as Dask tasks of ``snapshots_per_task``
+    snapshots on a cluster (``scheduler="distributed"``, as :func:`satcloud.sweep.sweep`
+    finds one).
+
+    Parameters
+    ----------
+    network : str, Constellation or Ephemeris
+        A non-geostationary network of the registry with gateway access (default
+        ``"starlink"``, the constellation of 2026-04-02 at its real gateways), a
+        constellation or propagated positions, as for :func:`rtt`. Networks whose bent
+        pipe has a service region (``max_gateway_distance_km``: GEO, MEO) are refused:
+        use :func:`rtt`.
+    mode : {"isl", "bent-pipe"}, optional
+        As for :func:`rtt` (default: the network's, ``"isl"`` for Starlink). [-]
+    cells : pandas.DataFrame, optional
+        The map's cells: ``lat_deg``, ``lon_deg`` [deg], optionally ``country`` (codes
+        or names; else the country of the coordinates), ``population`` [-] and
+        ``name``; default :func:`satcloud.data.demand_grid` (the 14,715 populated
+        1 degree land cells, one row per (cell, country): 16,479 rows).
+    times : astropy.time.Time or (start, duration, step) tuple
+        Snapshot times, at least one, consecutive ones at least the 15 s reassignment
+        interval apart (:func:`rtt`'s ``reassign_interval_s``; closer snapshots would hold
+        the serving satellite: use :func:`rtt`).
+    destinations : str or sequence of str
+        Targets among :data:`MAP_DESTINATIONS`: ``"home PoP"`` (needs gateways that
+        backhaul to the user's home PoP, as :func:`rtt`), ``"nearest Azure region"``,
+        ``"nearest AWS region"``.
+    delay_model : {"propagation", "idle", "loaded"}
+        As for :func:`rtt` (default ``"idle"``, what an idle user measures).
+    delay_presets : str, dict or pandas.DataFrame, optional
+        As for :func:`rtt`.
+    route_factor, gateways, gateway_min_elevation_deg, min_elevation_deg
+        As for :func:`rtt` (route factor [-], elevations [deg]).
+    gso_arc_avoidance_deg, max_isl_range_km, grazing_altitude_km, time_chunk
+        As for :func:`rtt` (angle [deg], distances [km], snapshots per propagation [-]).
+    per_time : bool
+        Also return the per-snapshot values as an :class:`xarray.Dataset` over
+        ``target x time x cell``.
+    scheduler : {"synchronous", "distributed"}
+        Where the snapshots run: in this process, or as Dask tasks.
+    client : distributed.Client or str, optional
+        With ``"distributed"``: a client or scheduler address, as for
+        :func:`satcloud.sweep.sweep` (default: ``$SATCLOUD_DASK_SCHEDULER``, the
+        session's client, or a new local cluster).
+    n_workers : int, optional
+        Workers of the local cluster started on demand. [-]
+    snapshots_per_task : int
+        Snapshots per Dask task (each task propagates its own), >= 1. [-]
+    progress : bool or None
+        Show a progress bar over the snapshots (:mod:`satcloud._progress`; ``None``:
+        the module switch).
+
+    Returns
+    -------
+    pandas.DataFrame or (pandas.DataFrame, xarray.Dataset)
+        One row per (target, cell): ``target``, ``cell`` (the name), ``lat_deg``,
+        ``lon_deg`` [deg], ``country``, ``population`` (when given), ``network``,
+        ``mode``, ``n_times``, ``fraction_reachable`` (share of snapshots with a path)
+        [-], ``bent_pipe_share`` (of the reachable snapshots, the share whose path is one
+        satellite, no laser) [-]; then at the **median snapshot** (over the reachable
+        snapshots, the lower median for an even count, so that it is one snapshot's
+        path): ``rtt_ms`` [ms], its parts as :func:`rtt` gives them
+        (``user_link_ms``, ``isl_ms``, ``gateway_link_ms``, ``fibre_ms`` =
+        ``backhaul_ms`` + ``pop_fibre_ms``, ``overhead_ms``, ``access_ms``,
+        ``last_mile_ms``, ``queueing_ms``) and their physical sum ``propagation_ms`` [ms],
+        ``floor_ms`` (vacuum round trip to the destination reached) [ms],
+        ``destination``, ``gateway``, ``pop``, ``hops`` [-]; over time: ``rtt_min_ms``,
+        ``rtt_p05_ms``, ``rtt_p95_ms`` (percentiles of the per-snapshot ``rtt_ms``, as
+        :func:`summarize`) [ms], and ``target_floor_ms`` [ms], ``delay_model``,
+        ``delay_preset``. Cells never reachable keep ``<NA>`` in the delay columns.
+
+    Raises
+    ------
+    TypeError
+        ``cells`` not a DataFrame, options of the wrong type.
+    ValueError
+        An unknown destination (with the valid ones), ``cells`` without ``lat_deg``
+        or ``lon_deg`` or with repeated rows, a network or option that does not apply,
+        snapshots closer than 15 s, or a result that would not fit in memory
+        (:func:`satcloud._validate.check_memory`).
+
+    See Also
+    --------
+    rtt : the per-source path engine this equals (tested to 1e-9 ms).
+    """
+    from satcloud import _progress
+    from satcloud._validate import check_memory
+
+    given = {"route_factor": route_factor, "gateways": gateways,
+             "gateway_min_elevation_deg": gateway_min_elevation_deg,
+             "min_elevation_deg": min_elevation_deg,
+             "gso_arc_avoidance_deg": gso_arc_avoidance_deg,
+             "max_isl_range_km": max_isl_range_km,
+             "grazing_altitude_km": grazing_altitude_km, "time_chunk": time_chunk}
+    targets = _map_targets(destinations)
+    per_time = as_bool(per_time, "per_time")
+    scheduler = check_choice(scheduler, "scheduler", ("synchronous", "distributed"))
+    per_task = as_int(snapshots_per_task, "snapshots_per_task", 1)
+    if scheduler == "synchronous" and (client is not None or n_workers is not None):
+        raise ValueError("scheduler='synchronous' runs in this process; give client= or "
+                         "n_workers= only with scheduler='distributed'")
+    show = _progress.resolve(progress)
+    net = _resolve_network(network, mode)
+    if net.kind != "satellite":
+        raise ValueError(f"rtt_map maps non-geostationary satellite networks (LEO, MEO "
+                         f"without a service region); network {net.label!r} is "
+                         f"{net.kind}: use rtt()")
+    opt = _resolve_options(net, network, given, 0.0, False)
+    if opt["destination_access"] != "gateway":   # pragma: no cover - not an option here
+        raise AssertionError("internal: rtt_map routes to gateways")
+    delay = _resolve_delays(net, delay_model, None, None, delay_presets, None)
+    if net.mode == "bent-pipe" and _resolve_max_gateway_distance(
+            opt["max_gateway_distance_km"], net.label) is not None:
+        raise ValueError(f"network {net.label!r}: its bent pipe lands only in its service "
+                         f"region (max_gateway_distance_km), a per-cell constraint "
+                         f"rtt_map does not model; use rtt()")
+    src = _map_cells(cells)
+    times = _resolve_network_times(network, times)
+    if times is None:
+        raise ValueError(f"times is required for network {net.label!r}")
+    times_s = (times - times[0]).to(_u_s()).value
+    epoch = np.floor(times_s / OPTION_DEFAULTS["reassign_interval_s"] + 1e-9)
+    if len(times) > 1 and (np.diff(epoch) == 0).any():
+        raise ValueError(f"times: consecutive snapshots must be at least "
+                         f"{OPTION_DEFAULTS['reassign_interval_s']:g} s apart (rtt holds the "
+                         f"serving satellite for its reassignment interval; rtt_map re-"
+                         f"chooses it every snapshot); use rtt() for finer steps")
+    n_t, n_s, n_k = len(times), len(src), len(targets)
+    check_memory(float(n_t) * n_s * n_k * (_MAP_BYTES_PER_ROW + (
+        _MAP_TABLE_BYTES_PER_ROW if per_time else 0)),
+        f"rtt_map: {n_t} snapshots x {n_s} cells x {n_k} targets",
+        "give fewer cells or fewer times (or map the times in parts)")
+    sats = _positions(network, net, times, opt)
+    gw = _network_gateways(opt, sats.label)
+    plan = _map_plan(net, opt, src, targets, gw)
+    payload = dict(
+        src_lat=src["lat_deg"].to_numpy(float), src_lon=src["lon_deg"].to_numpy(float),
+        group=plan.group, ex_lat=gw["lat_deg"].to_numpy(float),
+        ex_lon=gw["lon_deg"].to_numpy(float), fib=plan.w,
+        sat_min_elevation_deg=sats.min_elevation_deg,
+        exit_min_elevation_deg=opt["gateway_min_elevation_deg"],
+        isl_edges=_isl_edges(sats, net, opt), max_isl_range_km=opt["max_isl_range_km"],
+        grazing_altitude_km=opt["grazing_altitude_km"],
+        gso_arc_avoidance_deg=_resolve_gso_arc(opt["gso_arc_avoidance_deg"], sats.label))
+    bar = _progress.bar(n_t, "rtt map", unit="snapshot", progress=show)
+    try:
+        if scheduler == "synchronous":
+            blocks = [_map_block(sats.positions(), payload, bar)]
+        else:
+            blocks = _map_dask(network, times, opt["time_chunk"], payload, per_task,
+                               client, n_workers, bar)
+    finally:
+        bar.close()
+    arrays = {k: np.concatenate([b[k] for b in blocks]) for k in blocks[0]}
+    return _map_tables(arrays, plan, src, targets, times, net, sats.label, delay, gw,
+                       per_time)
+
+
+def _map_targets(destinations) -> list[str]:
+    """``destinations`` as a non-empty list of :data:`MAP_DESTINATIONS`, checked."""
+    values = [destinations] if isinstance(destinations, str) else destinations
+    if not isinstance(values, (list, tuple)) or not values:
+        raise TypeError(f"destinations must be one of {list(MAP_DESTINATIONS)} or a "
+                        f"non-empty list of them, got {destinations!r:.100}")
+    lower = {d.lower(): d for d in MAP_DESTINATIONS}
+    out = []
+    for v in values:
+        key = lower.get(v.strip().lower()) if isinstance(v, str) else None
+        if key is None:
+            raise ValueError(f"destinations: unknown destination {v!r}; rtt_map maps to "
+                             f"{list(MAP_DESTINATIONS)} (for given sites use rtt())")
+        if key in out:
+            raise ValueError(f"destinations names {key!r} twice")
+        out.append(key)
+    return out
+
+
+def _map_cells(cells) -> pd.DataFrame:
+    """The map's cells: ``name``, ``lat_deg``, ``lon_deg`` (+ ``country``,
+    ``population`` when given), checked; default the populated 1 degree grid."""
+    if cells is None:
+        cells = data.demand_grid()
+    if not isinstance(cells, pd.DataFrame):
+        raise TypeError(f"cells must be a DataFrame with lat_deg and lon_deg [deg] (e.g. "
+                        f"satcloud.data.demand_grid()), got {type(cells).__name__}")
+    missing = [c for c in ("lat_deg", "lon_deg") if c not in cells.columns]
+    if missing:
+        raise ValueError(f"cells lacks column(s) {missing}; give lat_deg and lon_deg [deg] "
+                         f"(optionally country, population, name); columns given: "
+                         f"{list(cells.columns)}")
+    if len(cells) == 0:
+        raise ValueError("cells has no rows; give at least one cell")
+    lat = as_float_array(cells["lat_deg"], "cells column lat_deg", finite=True)
+    lon = as_float_array(cells["lon_deg"], "cells column lon_deg", finite=True)
+    out = pd.DataFrame({"lat_deg": lat, "lon_deg": lon})
+    if "country" in cells.columns:
+        out["country"] = cells["country"].fillna("").astype(str).to_numpy(object)
+    if "population" in cells.columns:
+        out["population"] = cells["population"].to_numpy()
+    if "name" in cells.columns:
+        names = cells["name"].astype(str).to_numpy(object)
+    else:
+        cc = out["country"] if "country" in out else pd.Series([""] * len(out))
+        names = np.array([f"{a:.4f},{b:.4f} {c}".rstrip() for a, b, c in
+                          zip(lat, lon, cc, strict=True)], dtype=object)
+    dup = pd.Index(names).duplicated()
+    if dup.any():
+        raise ValueError(f"cells has repeated rows (name {names[np.flatnonzero(dup)[0]]!r}); "
+                         f"give each (lat_deg, lon_deg, country) once or a unique name")
+    out.insert(0, "name", names)
+    return out
+
+
+class _MapPlan(NamedTuple):
+    """The destination groups of :func:`rtt_map`: per group ``p`` (a home PoP, for one
+    target), the one-way delay from each gateway to the destination of the group and
+    which destination that is."""
+
+    group: np.ndarray          # [S, K] group of each cell per target
+    w: np.ndarray              # [X, G] one-way delay gateway -> destination [ms]
+    dest: np.ndarray           # [X, G] destination index (into the target's table)
+    backhaul: np.ndarray       # [X, G] one-way gateway -> PoP leg [ms]
+    pop: np.ndarray            # [X, G] PoP code
+    ends: list                 # per target, its _Ends
+
+
+def _map_plan(net, opt, src: pd.DataFrame, targets, gw) -> _MapPlan:
+    """The groups of :func:`rtt_map`: one per home PoP among the cells (one in all for
+    gateways with fixed PoPs), each with its gateway -> PoP -> destination delays, as
+    :func:`_backhaul_groups` builds them for :func:`rtt`; the users' home PoPs are
+    looked up once for every target."""
+    from satcloud import ground
+    from satcloud.sites import site_countries
+
+    n_s, n_x = len(src), len(gw)
+    home_rows = (gw["backhaul"].to_numpy(object) == "home-pop") if "backhaul" in gw.columns \
+        else np.zeros(n_x, bool)
+    if HOME_POP in targets and not home_rows.any():
+        _home_pop_destinations(net, opt, src)      # raises, saying why and what remains
+    lat, lon = src["lat_deg"].to_numpy(float), src["lon_deg"].to_numpy(float)
+    if home_rows.any():
+        homes = ground.home_pop(lat, lon, country=list(site_countries(src, "cells")))
+        codes = homes["pop"].to_numpy(object)
+        first = homes.drop_duplicates("pop")
+        members = pd.Series(np.arange(n_s)).groupby(codes, sort=False).indices
+        groups = [(members[c], homes.iloc[int(i)]) for c, i in
+                  zip(first["pop"], first.index, strict=True)]
+    else:
+        groups = [(np.arange(n_s), None)]
+    f = resolve_route_factor(opt["route_factor"])
+    glat, glon = gw["lat_deg"].to_numpy(float), gw["lon_deg"].to_numpy(float)
+    group = np.zeros((n_s, len(targets)), np.int64)
+    cols = {"w": [], "dest": [], "backhaul": [], "pop": []}
+    ends_all = []
+    for k, target in enumerate(targets):
+        if target == HOME_POP:
+            dst = pd.DataFrame({"name": first["pop"].to_numpy(object),
+                                "lat_deg": first["pop_lat_deg"].to_numpy(float),
+                                "lon_deg": first["pop_lon_deg"].to_numpy(float)})
+            d_home = pd.Index(dst["name"]).get_indexer(codes)
+            # the floor to each cell's own PoP only (rtt computes every pair, then keeps it)
+            floor = np.full((n_s, len(dst)), np.nan)
+            floor[np.arange(n_s), d_home] = vacuum_rtt_ms(geodesic_distance_km(
+                lat, lon, dst["lat_deg"].to_numpy(float)[d_home],
+                dst["lon_deg"].to_numpy(float)[d_home]))
+            ends = _Ends(src, dst, dst["name"].to_numpy(object), False, floor, src)
+        else:
+            ends = _resolve_ends(src, target)
+        ends_all.append(ends)
+        d_lat, d_lon = ends.dst["lat_deg"].to_numpy(float), ends.dst["lon_deg"].to_numpy(float)
+        for idx, home in groups:
+            pop = gw["pop"].to_numpy(object).copy()
+            plat = gw["pop_lat_deg"].to_numpy(float).copy()
+            plon = gw["pop_lon_deg"].to_numpy(float).copy()
+            if home is not None:
+                pop[home_rows] = home["pop"]
+                plat[home_rows], plon[home_rows] = home["pop_lat_deg"], home["pop_lon_deg"]
+            table = pd.DataFrame({"gateway": gw["gateway"].to_numpy(object), "lat_deg": glat,
+                                  "lon_deg": glon, "pop": pop, "pop_lat_deg": plat,
+                                  "pop_lon_deg": plon})
+            if target == HOME_POP:
+                d = np.full(n_x, d_home[idx[0]])
+                w = gateway_to_destination_ms(table, d_lat[d[:1]], d_lon[d[:1]],
+                                              opt["route_factor"])[:, 0]
+            else:
+                exit_to_dst = gateway_to_destination_ms(table, d_lat, d_lon,
+                                                        opt["route_factor"])
+                d = np.argmin(exit_to_dst, axis=1)
+                w = exit_to_dst[np.arange(n_x), d]
+            p = len(cols["w"])
+            group[idx, k] = p
+            cols["w"].append(w)
+            cols["dest"].append(d)
+            cols["backhaul"].append(f * geodesic_distance_km(glat, glon, plat, plon)
+                                    / C_FIBRE_KM_PER_S * 1e3)
+            cols["pop"].append(pop)
+    return _MapPlan(group, *(np.stack(cols[c], axis=1) for c in ("w", "dest", "backhaul",
+                                                                  "pop")), ends_all)
+
+
+def _map_block(positions, payload: dict, bar=None) -> dict:
+    """The routes of a block of snapshots as arrays ``[t, S, K]``."""
+    from satcloud.network.routing import iter_destination_routes
+
+    p = payload
+    out = {k: [] for k in ("total", "up", "isl", "down", "fibre", "n_sats", "exit", "group")}
+    for snap in iter_destination_routes(
+            positions, p["src_lat"], p["src_lon"], p["group"], p["ex_lat"], p["ex_lon"],
+            p["fib"], sat_min_elevation_deg=p["sat_min_elevation_deg"],
+            exit_min_elevation_deg=p["exit_min_elevation_deg"], isl_edges=p["isl_edges"],
+            max_isl_range_km=p["max_isl_range_km"],
+            grazing_altitude_km=p["grazing_altitude_km"],
+            gso_arc_avoidance_deg=p["gso_arc_avoidance_deg"]):
+        out["total"].append(snap.total_ms)
+        out["up"].append(snap.uplink_ms)
+        out["isl"].append(snap.isl_ms)
+        out["down"].append(snap.downlink_ms)
+        out["fibre"].append(snap.fibre_ms)
+        out["n_sats"].append(snap.n_sats.astype(np.int16))
+        out["exit"].append(snap.exit_index.astype(np.int32))
+        out["group"].append(snap.destination_index.astype(np.int32))
+        if bar is not None:
+            bar.update(1)
+    return {k: np.stack(v) for k, v in out.items()}
+
+
+def _map_task(network, times, time_chunk, payload) -> dict:
+    """One Dask task of :func:`rtt_map`: propagate a block of times and route it."""
+    gen = _load_network(network, times, DEFAULT_GEO_SLOTS_LON_DEG, time_chunk)[3]
+    return _map_block(gen(), payload)
+
+
+def _map_dask(network, times, time_chunk, payload, per_task, client, n_workers, bar):
+    from distributed import as_completed
+
+    from satcloud.sweep import _identity, _resolve_client
+
+    if hasattr(network, "r_ecef_km"):
+        # an Ephemeris: each task gets its slice of positions (nothing to propagate)
+        r = np.asarray(network.r_ecef_km, float)
+        network = None
+    client, owned = _resolve_client(client, n_workers)
+    futures = []
+    try:
+        net_f = client.submit(_identity, network, pure=False)
+        pay_f = client.submit(_identity, payload, pure=False)
+        size = {}
+        for a in range(0, len(times), per_task):
+            b = min(a + per_task, len(times))
+            if network is None:
+                fut = client.submit(_map_block, r[a:b], pay_f, pure=False)
+            else:
+                fut = client.submit(_map_task, net_f, times[a:b], time_chunk, pay_f,
+                                    pure=False)
+            futures.append(fut)
+            size[fut.key] = b - a
+        for fut in as_completed(futures):
+            if fut.status == "error":
+                fut.result()
+            bar.update(size[fut.key])
+        return client.gather(futures)
+    finally:
+        pending = [f for f in futures if not f.done()]
+        if pending:
+            client.cancel(pending)
+        if owned:
+            client.close()
+
+
+def _lerp_percentile(sorted_vals: np.ndarray, n: np.ndarray, q: float) -> np.ndarray:
+    """Linear percentile ``q`` [0, 1] of the first ``n`` values of each column of
+    ``sorted_vals`` [T, ...] (NaN where ``n == 0``), as :func:`numpy.percentile`."""
+    pos = q * np.maximum(n - 1, 0)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, np.maximum(n - 1, 0))
+    a = np.take_along_axis(sorted_vals, lo[None], 0)[0]
+    b = np.take_along_axis(sorted_vals, hi[None], 0)[0]
+    frac = pos - lo
+    with np.errstate(invalid="ignore"):
+        v = np.where(frac >= 0.5, b - (b - a) * (1.0 - frac), a + (b - a) * frac)
+    return np.where(n > 0, v, np.nan)
+
+
+def _map_tables(arr: dict, plan: _MapPlan, src: pd.DataFrame, targets, times, net,
+                label, delay: _Delays, gw, per_time):
+    """The per-cell table (and the per-snapshot Dataset) from the route arrays."""
+    reach = np.isfinite(arr["total"])                                  # [T, S, K]
+    n_t, n_s, n_k = reach.shape
+    x0 = np.maximum(arr["exit"], 0)
+    g0 = np.maximum(arr["group"], 0)
+    dest = plan.dest[x0, g0]
+    bh = np.where(reach, plan.backhaul[x0, g0], np.nan)
+    q = _delay_quantiles(_components(net.kind, delay))
+    extra = {p: sum(v.values()) for p, v in q.items()}
+    part = {"user_link_ms": 2.0 * arr["up"], "isl_ms": 2.0 * arr["isl"],
+            "gateway_link_ms": 2.0 * arr["down"], "fibre_ms": 2.0 * arr["fibre"],
+            "backhaul_ms": 2.0 * bh, "pop_fibre_ms": 2.0 * (arr["fibre"] - bh),
+            "overhead_ms": np.where(reach, 0.0, np.nan)}
+    prop = np.where(reach, 2.0 * arr["total"], np.nan)
+    rtt_t = prop + extra[0.5]
+    floor = np.empty((n_t, n_s, n_k))
+    target_floor = np.empty((n_s, n_k))
+    s_idx = np.arange(n_s)[None, :]
+    for k, ends in enumerate(plan.ends):
+        if ends.nearest:
+            target_floor[:, k] = ends.floor.min(axis=1)
+            floor[:, :, k] = np.where(reach[:, :, k], ends.floor[s_idx, dest[:, :, k]],
+                                      target_floor[None, :, k])
+        else:
+            d_home = plan.dest[0, plan.group[:, k]]
+            target_floor[:, k] = ends.floor[np.arange(n_s), d_home]
+            floor[:, :, k] = target_floor[None, :, k]
+    # the median snapshot per (cell, target): lower median of the reachable ones
+    n_reach = reach.sum(axis=0)
+    order = np.argsort(np.where(reach, rtt_t, np.inf), axis=0, kind="stable")
+    srt = np.take_along_axis(np.where(reach, rtt_t, np.nan), order, 0)
+    med_t = np.take_along_axis(order, np.maximum((n_reach - 1) // 2, 0)[None], 0)[0]
+
+    def at_med(x):
+        return np.take_along_axis(x, med_t[None], 0)[0]
+
+    ok = n_reach > 0
+    hops = arr["n_sats"].astype(np.int64) + 1
+    gw_names = gw["gateway"].to_numpy(object)
+    names = {k: [ends.dst["name"].to_numpy(object) for ends in plan.ends][k]
+             for k in range(n_k)}
+    rows = {}
+    rows["target"] = np.repeat(np.array(targets, dtype=object), n_s)
+    rows["cell"] = np.tile(src["name"].to_numpy(object), n_k)
+    for c in ("lat_deg", "lon_deg", "country", "population"):
+        if c in src.columns:
+            rows[c] = np.tile(src[c].to_numpy(), n_k)
+    rows["network"] = label
+    rows["mode"] = net.mode
+
+    def flat(x):          # [S, K] -> target-major rows
+        return np.asarray(x).T.ravel()
+
+    def nullable(x):
+        x = flat(x).astype(float)
+        m = ~flat(ok)
+        return pd.arrays.FloatingArray(np.where(m, 0.0, np.nan_to_num(x)), m)
+
+    rows["n_times"] = n_t
+    rows["fraction_reachable"] = flat(n_reach / n_t)
+    single = (reach & (arr["n_sats"] == 1)).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rows["bent_pipe_share"] = nullable(single / n_reach)
+    rows["rtt_ms"] = nullable(at_med(rtt_t))
+    for c in _MAP_PARTS:
+        rows[c] = nullable(at_med(part[c]))
+    for c in ("access", "last_mile", "queueing"):
+        rows[f"{c}_ms"] = nullable(np.full((n_s, n_k), q[0.5][c]))
+    rows["propagation_ms"] = nullable(at_med(prop))
+    rows["floor_ms"] = flat(at_med(floor))
+    rows["target_floor_ms"] = flat(target_floor)
+    dmed = at_med(dest)
+    rows["destination"] = pd.array(np.where(flat(ok), np.concatenate(
+        [names[k][dmed[:, k]] for k in range(n_k)]), None), dtype="string")
+    rows["gateway"] = pd.array(np.where(flat(ok), gw_names[flat(at_med(x0))], None),
+                               dtype="string")
+    rows["pop"] = pd.array(np.where(flat(ok), plan.pop[flat(at_med(x0)), flat(at_med(g0))],
+                                    None), dtype="string")
+    rows["hops"] = pd.arrays.IntegerArray(np.where(flat(ok), flat(at_med(hops)), 0),
+                                          ~flat(ok))
+    rows["rtt_min_ms"] = nullable(srt[0])
+    rows["rtt_p05_ms"] = nullable(_lerp_percentile(srt, n_reach, 0.05))
+    rows["rtt_p95_ms"] = nullable(_lerp_percentile(srt, n_reach, 0.95))
+    rows["delay_model"] = delay.model
+    rows["delay_preset"] = pd.array([delay.preset_name] * (n_s * n_k), dtype="string")
+    table = pd.DataFrame(rows)
+    if not per_time:
+        return table
+    import xarray as xr
+
+    def tks(x):           # [T, S, K] -> [K, T, S]
+        return np.moveaxis(x, 2, 0)
+
+    ds = xr.Dataset(
+        {"rtt_ms": (("target", "time", "cell"), tks(rtt_t)),
+         "rtt_p05_ms": (("target", "time", "cell"), tks(prop + extra[0.05])),
+         "rtt_p95_ms": (("target", "time", "cell"), tks(prop + extra[0.95])),
+         **{c: (("target", "time", "cell"), tks(part[c])) for c in _MAP_PARTS},
+         "floor_ms": (("target", "time", "cell"), tks(floor)),
+         "reachable": (("target", "time", "cell"), tks(reach)),
+         "hops": (("target", "time", "cell"), tks(np.where(reach, hops, 0))),
+         "destination": (("target", "time", "cell"), tks(np.where(
+             reach, np.stack([names[k][dest[:, :, k]] for k in range(n_k)], axis=2),
+             None))),
+         "gateway": (("target", "time", "cell"), tks(np.where(reach, gw_names[x0], None))),
+         "pop": (("target", "time", "cell"), tks(np.where(reach, plan.pop[x0, g0], None)))},
+        coords={"target": list(targets),
+                "time": pd.to_datetime(np.asarray(times.utc.datetime64)),
+                "cell": src["name"].to_numpy(object),
+                "lat_deg": ("cell", src["lat_deg"].to_numpy(float)),
+                "lon_deg": ("cell", src["lon_deg"].to_numpy(float))},
+        attrs={"network": label, "mode": net.mode, "delay_model": delay.model,
+               "access_ms": q[0.5]["access"], "note": "NaN where not reachable"})
+    return table, ds

@@ -98,7 +98,8 @@ from satcloud.network.isl import (
     isl_snapshots,
 )
 
-__all__ = ["ASSIGNMENT_POLICIES", "SnapshotRoutes", "iter_routes", "route_snapshots",
+__all__ = ["ASSIGNMENT_POLICIES", "SnapshotRoutes", "iter_destination_routes", "iter_routes",
+           "route_snapshots",
            "snapshot_graph"]
 
 #: Serving-satellite assignment policies.
@@ -833,3 +834,261 @@ def route_snapshots(*args, **kwargs) -> list[SnapshotRoutes]:
         The parameters of :func:`iter_routes`.
     """
     return list(iter_routes(*args, **kwargs))
+
+
+def iter_destination_routes(positions, source_lat_deg, source_lon_deg, source_group,
+                            exit_lat_deg, exit_lon_deg, exit_to_group_ms, *,
+                            sat_min_elevation_deg, exit_min_elevation_deg=None,
+                            isl_edges=None, max_isl_range_km=DEFAULT_MAX_ISL_RANGE_KM,
+                            grazing_altitude_km=DEFAULT_GRAZING_ALTITUDE_KM,
+                            gso_arc_avoidance_deg=None, source_chunk=1000
+                            ) -> Iterator[SnapshotRoutes]:
+    """Shortest paths from many sources to a few destinations, thinking in destinations.
+
+    The same graph and the same shortest paths as :func:`iter_routes` with the
+    ``min-delay`` assignment re-chosen every snapshot, computed from the other end:
+    when there are far fewer destination *groups* (e.g. ~70 home PoPs, or one group
+    "nearest region") than sources (e.g. ~15,000 map cells), one Dijkstra per group
+    over the reversed satellite graph (``scipy.sparse.csgraph.dijkstra`` with
+    ``indices=`` the group nodes) gives the one-way delay ``d_g(n)`` from every
+    satellite ``n`` through the laser links and a gateway to group ``g``; a source ``s``
+    of group ``g`` then takes the serving satellite in view (above the minimum
+    elevation, outside the GSO-arc zone) that minimises ``uplink(s, n) + d_g(n)``, a
+    vectorised minimum over the visible (source, satellite) pairs. The path is walked
+    forward along the predecessors of the group's Dijkstra to its last satellite and
+    exit. Per snapshot the cost is ``G`` Dijkstras on the space segment plus one pass
+    over the visible pairs, instead of one Dijkstra per source.
+
+    Parameters
+    ----------
+    positions : array_like or iterable of array_like
+        ``[T, N, 3]`` satellite positions, Earth-fixed, or an iterable of ``[t_i, N, 3]``
+        chunks in time order. [km]
+    source_lat_deg, source_lon_deg : array_like
+        ``[S]`` ground sources (user terminals). [deg]
+    source_group : array_like of int
+        ``[S]`` or ``[S, K]``: the destination group of each source (for each of ``K``
+        targets), an index into the columns of ``exit_to_group_ms``. [-]
+    exit_lat_deg, exit_lon_deg : array_like
+        ``[X]`` exits (gateways). [deg]
+    exit_to_group_ms : array_like
+        ``[X, G]`` one-way delay from each exit to each group (e.g. the fibre from a
+        gateway through the user's home PoP to the nearest region), ``inf`` where
+        there is no connection. [ms]
+    sat_min_elevation_deg : float or array_like
+        Minimum elevation of the source terminals, scalar or ``[N]``. [deg]
+    exit_min_elevation_deg : float or array_like, optional
+        Minimum elevation at the exits, scalar or ``[X]``; default as the sources. [deg]
+    isl_edges : array_like of int, optional
+        ``[E, 2]`` potential laser links; ``None`` for a bent pipe.
+    max_isl_range_km, grazing_altitude_km : float
+        Laser-link limits (:func:`satcloud.network.isl.isl_snapshots`). [km]
+    gso_arc_avoidance_deg : float, optional
+        GSO-arc avoidance of the source links, as for :func:`iter_routes`. [deg]
+    source_chunk : int
+        Sources whose visibility (``N x source_chunk`` candidate pairs) is searched at
+        once; bounds memory. [-]
+
+    Yields
+    ------
+    SnapshotRoutes
+        Arrays ``[S, K]`` (``K = 1`` for a 1-D ``source_group``); ``destination_index``
+        is the group reached (``-1`` where unreachable); ``paths`` is ``None``.
+    """
+    src_gso = _avoidance(gso_arc_avoidance_deg, "gso_arc_avoidance_deg")
+    source_chunk = as_int(source_chunk, "source_chunk", 1)
+    if isl_edges is not None:
+        isl_edges = _edges(isl_edges)
+        finite_scalar(grazing_altitude_km, "grazing_altitude_km", 0.0, None, unit="km")
+        if max_isl_range_km is not None:
+            finite_scalar(max_isl_range_km, "max_isl_range_km", 0.0, None, low_open=True,
+                          unit="km", allow_inf=True)
+    grp = np.asarray(source_group)
+    if grp.dtype.kind not in "iu":
+        raise TypeError(f"source_group must hold integer group indices, got dtype "
+                        f"{grp.dtype}")
+    grp = grp.astype(np.int64)
+    if grp.ndim == 1:
+        grp = grp[:, None]
+    state = None
+    t = -1
+    for chunk in _as_chunks(positions):
+        if state is None:
+            n_sat = chunk.shape[1]
+            src, ext, sat_sin, ext_sin, fib = _check_inputs(
+                n_sat, source_lat_deg, source_lon_deg, exit_lat_deg, exit_lon_deg,
+                sat_min_elevation_deg, exit_min_elevation_deg, exit_to_group_ms)
+            if fib is None:
+                raise ValueError("exit_to_group_ms is required: [X, G] one-way delays [ms]")
+            n_grp = fib.shape[1]
+            if grp.ndim != 2 or grp.shape[0] != src.n or grp.shape[1] == 0:
+                raise ValueError(f"source_group must have shape [{src.n}] or [{src.n}, K], "
+                                 f"got {np.shape(source_group)}")
+            if (grp < 0).any() or (grp >= n_grp).any():
+                raise ValueError(f"source_group must index the {n_grp} columns of "
+                                 f"exit_to_group_ms, got values in [{grp.min()}, "
+                                 f"{grp.max()}]")
+            used = np.unique(grp)
+            row_of = np.full(n_grp, -1, np.int64)
+            row_of[used] = np.arange(len(used))
+            grp_row = row_of[grp]                                     # [S, K]
+            # nodes: satellites [0, N), exits [N, N + X), groups [N + X, N + X + G); the
+            # graph is stored reversed (edge group <- exit as row group, column exit)
+            n_nodes = n_sat + ext.n + n_grp
+            ext0, grp0 = n_sat, n_sat + ext.n
+            fx, fg = np.nonzero(np.isfinite(fib))
+            fixed_rev = (grp0 + fg, ext0 + fx, np.maximum(fib[fx, fg], _EPS_MS))
+            bands = _SourceBands(src, sat_sin, source_chunk)
+            state = True
+        elif chunk.shape[1] != n_sat:
+            raise ValueError(f"position chunks disagree on the satellite count: "
+                             f"{chunk.shape[1]} vs {n_sat}")
+        if isl_edges is not None:
+            isl = isl_snapshots(chunk, isl_edges, grazing_altitude_km=grazing_altitude_km,
+                                max_isl_range_km=max_isl_range_km)
+        evs = _visible(chunk, ext, sat_sin, ext_sin, None)
+        for k in range(chunk.shape[0]):
+            t += 1
+            r_t = chunk[k]
+            ev = evs[k]
+            if isl_edges is not None:
+                ok = isl.valid[k]
+                a, b = isl_edges[ok, 0], isl_edges[ok, 1]
+                w = isl.length_km[k][ok] * _MS_PER_KM
+                sr, sc, sw = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate(
+                    [w, w])
+            else:
+                sr = sc = np.zeros(0, np.int64)
+                sw = np.zeros(0)
+            # forward edges: sat -> sat, sat -> exit, exit -> group; stored reversed
+            rows = np.concatenate([sc, ext0 + ev.gnd, fixed_rev[0]])
+            cols = np.concatenate([sr, ev.sat, fixed_rev[1]])
+            wts = np.concatenate([sw, ev.rng_km * _MS_PER_KM, fixed_rev[2]])
+            g_rev = sp.csr_matrix((wts, (rows, cols)), shape=(n_nodes, n_nodes))
+            dist, pred = dijkstra(g_rev, directed=True, indices=grp0 + used,
+                                  return_predecessors=True)
+            dsat = dist[:, :n_sat]                                     # [G_used, N]
+            yield _best_serving(t, r_t, src, ext, fib, used, grp_row, dsat, pred, n_sat,
+                                ext0, bands, src_gso)
+
+
+class _SourceBands:
+    """Sources in chunks of neighbouring latitudes, so that each chunk's visibility
+    search (:func:`_visible`) looks only at the satellites over its latitude band
+    widened by the largest coverage radius (the search itself is exact; the band is a
+    conservative prefilter, like :func:`_visible`'s own)."""
+
+    def __init__(self, src: _Ground, sat_sin, source_chunk: int):
+        order = np.argsort(src.lat, kind="stable")
+        self.index = [order[a:a + source_chunk] for a in range(0, src.n, source_chunk)]
+        self.grounds = [_Ground(src.lat[i], src.lon[i], "source") for i in self.index]
+        self.lat_rad = [(np.radians(src.lat[i].min()), np.radians(src.lat[i].max()))
+                        for i in self.index]
+        self.el_pad = max(float(np.arcsin(np.clip(np.min(sat_sin), 0.0, 1.0)))
+                          - np.radians(0.5), 0.0)
+        self.r_min = float(np.sqrt(np.einsum("gi,gi->g", src.ecef, src.ecef)).min())
+        self.sat_sin = sat_sin
+
+    def visible(self, r_t):
+        """Per chunk: (global source indices, its :class:`_Visible` pairs, satellite
+        indices global)."""
+        r_s = np.sqrt(np.einsum("ij,ij->i", r_t, r_t))
+        ratio = min(1.0, self.r_min / max(float(r_s.max()), 1e-9) * np.cos(self.el_pad))
+        # coverage radius + 1 deg (ellipsoid) + 0.5 deg (geodetic vs geocentric latitude)
+        lam = np.arccos(ratio) - self.el_pad + np.radians(1.5)
+        sat_lat = np.arcsin(np.clip(r_t[:, 2] / np.maximum(r_s, 1e-9), -1.0, 1.0))
+        for idx, ground, (lo, hi) in zip(self.index, self.grounds, self.lat_rad,
+                                         strict=True):
+            sel = np.flatnonzero((sat_lat >= lo - lam) & (sat_lat <= hi + lam))
+            if not sel.size:
+                continue
+            v = _visible(r_t[sel][None], ground, self.sat_sin[sel], None, None)[0]
+            yield idx, v, sel[v.sat]
+
+
+def _first_allowed(cost, gnd, n_gnd, allowed):
+    """Per ground point, the pair of least ``cost`` that ``allowed(pairs)`` accepts
+    (``-1`` where none): pairs are tried in order of cost, and ``allowed`` is asked
+    only about the best pair not yet refused of each point (the GSO-arc test is the
+    costly part of the visibility search; most best pairs pass it)."""
+    by_cost = np.argsort(cost, kind="stable")
+    order = by_cost[np.argsort(gnd[by_cost], kind="stable")]   # by point, then by cost
+    start = np.searchsorted(gnd[order], np.arange(n_gnd), "left")
+    end = np.searchsorted(gnd[order], np.arange(n_gnd), "right")
+    best = np.full(n_gnd, -1, np.int64)
+    pos = start.copy()
+    todo = np.flatnonzero((pos < end) & np.isfinite(cost[order[np.minimum(
+        pos, len(order) - 1)]]) if len(order) else np.zeros(0, np.int64))
+    while todo.size:
+        pairs = order[pos[todo]]
+        ok = allowed(pairs)
+        best[todo[ok]] = pairs[ok]
+        todo = todo[~ok]
+        pos[todo] += 1
+        live = pos[todo] < end[todo]
+        todo = todo[live]
+        if todo.size:
+            todo = todo[np.isfinite(cost[order[pos[todo]]])]
+    return best
+
+
+def _best_serving(t, r_t, src, ext, fib, used, grp_row, dsat, pred, n_sat, ext0,
+                  bands: _SourceBands, src_gso) -> SnapshotRoutes:
+    """Per source and target: the serving satellite minimising uplink + d_g(satellite)
+    among those in view and outside the GSO-arc zone, then the path walked forward to
+    its exit."""
+    n_s, n_k = grp_row.shape
+    total = np.full((n_s, n_k), np.inf)
+    first = np.full((n_s, n_k), -1, np.int64)
+    parts = [(idx[sv.gnd], sat, sv.rng_km) for idx, sv, sat in bands.visible(r_t)]
+    if parts:
+        gnd = np.concatenate([p[0] for p in parts])
+        sat = np.concatenate([p[1] for p in parts])
+        up = np.concatenate([p[2] for p in parts]) * _MS_PER_KM
+        verdict = np.full(len(sat), -1, np.int8)     # GSO-arc test: unknown / ok / no
+
+        def allowed(pairs):
+            if src_gso is None:
+                return np.ones(len(pairs), bool)
+            new = pairs[verdict[pairs] < 0]
+            if new.size:
+                verdict[new] = gso_arc_excluded(src.lat[gnd[new]], src.lon[gnd[new]], 0.0,
+                                                r_t[sat[new]], src_gso).astype(np.int8)
+            return verdict[pairs] == 0
+
+        for j in range(n_k):
+            cost = up + dsat[grp_row[gnd, j], sat]
+            best = _first_allowed(cost, gnd, n_s, allowed)
+            hit = np.flatnonzero(best >= 0)
+            total[hit, j] = cost[best[hit]]
+            first[hit, j] = sat[best[hit]]
+    reach = np.isfinite(total)
+    first = np.where(reach, first, -1)
+    # walk forward: pred of a satellite in the reversed Dijkstra is its next hop
+    cur = np.maximum(first, 0)
+    last = cur.copy()
+    n_sats = reach.astype(np.int64)
+    alive = reach.copy()
+    while alive.any():
+        nxt = np.where(alive, pred[grp_row, cur], -1)
+        step = alive & (nxt >= 0) & (nxt < n_sat)
+        cur = np.where(step, nxt, cur)
+        last = np.where(step, nxt, last)
+        n_sats += step
+        alive = step
+    exit_node = pred[grp_row, last]
+    exit_index = np.where(reach, exit_node - ext0, -1)
+    x0 = np.maximum(exit_index, 0)
+    up = np.linalg.norm(r_t[np.maximum(first, 0)] - src.ecef[:, None, :], axis=-1) * _MS_PER_KM
+    down = np.linalg.norm(r_t[last] - ext.ecef[x0], axis=-1) * _MS_PER_KM
+    g_abs = used[grp_row]
+    fibre = fib[x0, g_abs]
+    with np.errstate(invalid="ignore"):     # inf - inf on unreachable pairs, masked
+        isl_ms = np.where(n_sats > 1, np.maximum(total - up - down - fibre, 0.0), 0.0)
+    nan = np.nan
+    return SnapshotRoutes(
+        t=t, total_ms=total, uplink_ms=np.where(reach, up, nan),
+        isl_ms=np.where(reach, isl_ms, nan), downlink_ms=np.where(reach, down, nan),
+        fibre_ms=np.where(reach, fibre, nan), n_sats=np.where(reach, n_sats, 0),
+        first_sat=first, last_sat=np.where(reach, last, -1), exit_index=exit_index,
+        paths=None, destination_index=np.where(reach, g_abs, -1))
