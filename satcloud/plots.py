@@ -38,6 +38,9 @@ from satcloud._validate import renamed_keywords
 from satcloud.data import data_dir
 
 __all__ = [
+    "claim_cdf",
+    "fleet_capacity_bars",
+    "site_throughput_day",
     "NETWORK_COLORS",
     "OKABE_ITO",
     "OfflineMapDataError",
@@ -71,12 +74,14 @@ __all__ = [
     "plot_sites",
     "rain_fade_curves",
     "rtt_by_delay_model",
+    "rtt_by_delay_model_own_cloud",
     "rtt_cdf_by_system",
     "rtt_components",
     "rtt_distributions",
     "rtt_over_time",
     "rtt_series",
     "rtt_to_nearest_region",
+    "satellite_vs_fibre_scatter",
     "sites_map",
     "subscribers_per_cell",
     "use_style",
@@ -1370,6 +1375,120 @@ def rtt_by_delay_model(table, *, systems, styles, floor_color=OKABE_ITO["blue"],
     if title:
         ax.set_title(title)
     fig.tight_layout(rect=(0, 0.13, 1, 1))
+    return fig
+
+
+def rtt_by_delay_model_own_cloud(table, *, systems, styles, floor_color=OKABE_ITO["blue"],
+                                 title=None, figsize=None):
+    """:func:`rtt_by_delay_model` for systems that each reach their own cloud.
+
+    The same figure (floor, propagation, idle with its per-packet spread, loaded), with
+    the axis naming each system's cloud rather than the nearest Azure region: notebook
+    04 sends Kuiper to AWS and the others to Azure.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`satcloud.scenarios.competition.delay_model_table` rows: ``system``,
+        ``floor_median_ms``, ``propagation_median_ms``, ``idle_median_ms``,
+        ``idle_p05_ms``, ``idle_p95_ms``, ``loaded_median_ms`` (NaN where a system is
+        never reached). [ms]
+    systems : sequence of str
+        Systems drawn (``system`` labels), one row each, top to bottom.
+    styles : dict
+        System -> ``{"color", "ls"}``; the colour marks the system.
+    floor_color : color
+        Colour of the vacuum-floor marker.
+    title : str, optional
+        Figure title (state the finding).
+    figsize : tuple of float, optional
+        Width and height; 11 wide and 0.45 per system + 2.2 high when omitted. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Median round-trip time to each system's cloud [ms] on a log axis.
+    """
+    fig = rtt_by_delay_model(table, systems=systems, styles=styles, floor_color=floor_color,
+                             title=title, figsize=figsize)
+    fig.axes[0].set_xlabel("median round-trip time to the system's own cloud [ms]")
+    return fig
+
+
+def satellite_vs_fibre_scatter(table, *, labels, colors, fibre_label, title=None,
+                               figsize=(8.6, 6.4)):
+    """Per city: the quickest satellite system's round trip against fibre's, log-log.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`satcloud.scenarios.competition.satellite_vs_fibre` rows: ``best`` (key of
+        the quickest satellite system; ``None`` where none qualifies, left out),
+        ``satellite_rtt_ms`` and ``fibre_rtt_ms`` (finite, > 0 where ``best`` is set)
+        [ms].
+    labels : mapping
+        System key -> legend text, for every ``best`` key; the legend follows its order.
+    colors : mapping
+        System key -> colour (use :data:`NETWORK_COLORS`).
+    fibre_label : str
+        What the fibre axis measures (e.g. "typical fibre route + FTTH last mile").
+    title : str, optional
+        Axes title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One point per city, coloured by its quickest satellite system, against the
+        diagonal where both take as long; below it the satellite system is quicker.
+        Legends count the cities per system; the lower-right corner counts the cities
+        where satellite is quicker.
+    """
+    df = _frame(table, "table", ("best", "satellite_rtt_ms", "fibre_rtt_ms"))
+    fibre_label = _text(fibre_label, "fibre_label")
+    title = _text(title, "title", optional=True)
+    df = df[df["best"].notna()]
+    if df.empty:
+        raise ValueError("table has no city with a satellite system (every best is None): "
+                         "nothing to draw")
+    labels, colors = _key_styles(labels, colors)
+    unknown = sorted({str(k) for k in df["best"]} - set(labels))
+    if unknown:
+        raise ValueError(f"labels lacks the system(s) {unknown} of table column best; it "
+                         f"has {list(labels)}")
+    sat = _bounded(df, "table", "satellite_rtt_ms", 1e-6, 1e6, "ms")
+    fib = _bounded(df, "table", "fibre_rtt_ms", 1e-6, 1e6, "ms")
+    best = df["best"].to_numpy()
+    fig = _story_figure(figsize)
+    ax = fig.subplots()
+    lo = 0.8 * float(min(sat.min(), fib.min()))
+    hi = 1.25 * float(max(sat.max(), fib.max()))
+    ax.fill_between([lo, hi], [lo, lo], [lo, hi], color="#dddddd", alpha=0.5, lw=0,
+                    zorder=0)
+    ax.plot([lo, hi], [lo, hi], color="black", lw=1, ls=":", zorder=1)
+    for key in labels:
+        pick = best == key
+        if pick.any():
+            ax.scatter(fib[pick], sat[pick], s=30, color=colors[key], edgecolors="#333333",
+                       linewidths=0.4, zorder=3,
+                       label=f"{labels[key]} ({int(pick.sum())} "
+                             f"{'city' if pick.sum() == 1 else 'cities'})")
+    n_below = int((sat < fib).sum())
+    ax.text(0.98, 0.03, f"satellite quicker: {n_below} of {len(sat)} cities",
+            transform=ax.transAxes, ha="right", va="bottom", fontsize=8)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    _log_axis_format(ax.xaxis)
+    _log_axis_format(ax.yaxis)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(lo, hi)
+    ax.set_xlabel(f"median round trip over fibre: {fibre_label} [ms]")
+    ax.set_ylabel("median round trip over the quickest satellite system [ms]")
+    ax.legend(loc="upper left", fontsize=8, title="quickest satellite system",
+              title_fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
     return fig
 
 
@@ -3064,4 +3183,189 @@ def ground_segment_map(segment=None, *, title=None, extent=None, annotate_home_p
                title="home PoP of each country (SpaceX GeoIP feed): countries homed",
                title_fontsize=7.5)
     fig.subplots_adjust(left=0.02, right=0.98, top=0.95, bottom=0.17)
+    return fig
+
+
+def fleet_capacity_bars(fleets, by_continent, *, colors, title=None, figsize=(12.0, 4.6)):
+    """What each fleet carries of the busy-hour demand, in total and per continent.
+
+    Parameters
+    ----------
+    fleets : pandas.DataFrame
+        :func:`satcloud.scenarios.capacity.fleet_table` rows: ``fleet``,
+        ``offered_gbps`` and ``served_gbps`` (finite, >= 0). [Gbit/s]
+    by_continent : pandas.DataFrame
+        :func:`satcloud.scenarios.capacity.fleet_by_continent` rows: ``fleet``,
+        ``continent`` and ``served_fraction`` (in [0, 1]). [-]
+    colors : dict
+        Fleet -> colour, for every fleet of ``fleets``.
+    title : str, optional
+        Figure title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: per fleet, the served demand as a bar and the offered demand as a line
+        [Gbit/s]; right: per continent, the served share of its demand for each fleet
+        (grouped bars) [%].
+    """
+    import numpy as np
+
+    df = _frame(fleets, "fleets", ("fleet", "offered_gbps", "served_gbps"))
+    for col in ("offered_gbps", "served_gbps"):
+        _bounded(df, "fleets", col, 0.0, 1e12, "Gbit/s")
+    bc = _frame(by_continent, "by_continent", ("fleet", "continent", "served_fraction"))
+    _bounded(bc, "by_continent", "served_fraction", 0.0, 1.0, "-")
+    order = list(dict.fromkeys(df["fleet"]))
+    colors = _colors(colors, "colors", order)
+    unknown = sorted(set(bc["fleet"]) - set(order))
+    if unknown:
+        raise ValueError(f"by_continent names fleets not in fleets: {unknown}; fleets "
+                         f"holds {order}")
+    title = _text(title, "title", optional=True)
+    fig = _story_figure(figsize)
+    ax0, ax1 = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.0, 1.6)})
+    t = df.drop_duplicates("fleet").set_index("fleet").reindex(order)
+    y = np.arange(len(order))
+    served = t["served_gbps"].to_numpy(float) / 1e3
+    offered = t["offered_gbps"].to_numpy(float) / 1e3
+    ax0.barh(y, served, color=[colors[f] for f in order], edgecolor="black", lw=0.5,
+             label="served")
+    for yi, s, o in zip(y, served, offered, strict=True):
+        ax0.vlines(o, yi - 0.4, yi + 0.4, color="black", lw=1.5,
+                   label="offered" if yi == 0 else None)
+        ax0.annotate(f"{100 * s / o:.0f} %" if o > 0 else "–", (s, yi), xytext=(3, 0),
+                     textcoords="offset points", va="center", fontsize=8)
+    ax0.set_yticks(y, order)
+    ax0.set_ylim(len(order) - 0.5, -0.5)
+    ax0.set_xlim(0, max(offered.max(initial=0), served.max(initial=0)) * 1.15 or 1.0)
+    ax0.set_xlabel("busy-hour demand [Tbit/s]")
+    ax0.legend(loc="lower right", fontsize=8)
+    conts = sorted(set(bc["continent"]))
+    x = np.arange(len(conts))
+    w = 0.8 / max(len(order), 1)
+    for k, f in enumerate(order):
+        g = bc[bc["fleet"] == f].set_index("continent").reindex(conts)
+        ax1.bar(x + (k - (len(order) - 1) / 2) * w,
+                100 * g["served_fraction"].to_numpy(float, na_value=np.nan), w,
+                color=colors[f], edgecolor="black", lw=0.4, label=f)
+    ax1.set_xticks(x, conts, fontsize=8, rotation=20, ha="right")
+    ax1.set_ylim(0, 105)
+    ax1.set_ylabel("demand served [%]")
+    ax1.legend(fontsize=7, ncols=2, loc="lower left")
+    if title:
+        fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def claim_cdf(cells, *, colors, title=None, figsize=(8.6, 4.2)):
+    """The rate an active subscriber gets, over subscribers, against a claimed rate.
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        :func:`satcloud.scenarios.capacity.claim_distribution` rows: ``fleet``,
+        ``subscribers`` (>= 0) [-], ``active_rate_mbps`` (>= 0) and ``claim_mbps``
+        (> 0, one value) [Mbit/s].
+    colors : dict
+        Fleet -> colour, for every fleet of ``cells``.
+    title : str, optional
+        Figure title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Per fleet, the share of subscribers (each weighing the same) whose active rate is
+        at most x, on a log axis [Mbit/s]; the claim as a vertical line.
+    """
+    import numpy as np
+
+    df = _frame(cells, "cells", ("fleet", "subscribers", "active_rate_mbps", "claim_mbps"))
+    _bounded(df, "cells", "subscribers", 0.0, 1e12, "-")
+    _bounded(df, "cells", "active_rate_mbps", 0.0, 1e9, "Mbit/s")
+    claim = np.unique(_bounded(df, "cells", "claim_mbps", 0.0, 1e9, "Mbit/s"))
+    if claim.size != 1 or claim[0] <= 0:
+        raise ValueError(f"cells column claim_mbps must hold one positive claim [Mbit/s], "
+                         f"got {claim.tolist()!r:.80}")
+    order = list(dict.fromkeys(df["fleet"]))
+    colors = _colors(colors, "colors", order)
+    title = _text(title, "title", optional=True)
+    fig = _story_figure(figsize)
+    ax = fig.subplots()
+    floor = claim[0] / 1e4
+    for f in order:
+        g = df[df["fleet"] == f]
+        rate = np.maximum(g["active_rate_mbps"].to_numpy(float), floor)
+        w = g["subscribers"].to_numpy(float)
+        o = np.argsort(rate, kind="stable")
+        cum = np.cumsum(w[o]) / max(w.sum(), 1e-300)
+        ax.step(np.r_[floor, rate[o]], np.r_[0.0, cum], where="post", color=colors[f],
+                lw=1.8, label=f)
+    ax.axvline(claim[0], color="black", ls="--", lw=1.0,
+               label=f"claim: up to {claim[0]:g} Mbit/s")
+    ax.set_xscale("log")
+    _log_axis_format(ax.xaxis)
+    ax.set_xlim(floor, claim[0] * 1.5)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("busy-hour rate of an active subscriber [Mbit/s]")
+    ax.set_ylabel("share of subscribers at or below [-]")
+    ax.legend(fontsize=8, loc="upper left")
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def site_throughput_day(table, *, colors, title=None, figsize=(10.0, 4.4)):
+    """What each remote site is served over a series of snapshots.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`satcloud.scenarios.capacity.site_capacity` rows: ``time``, ``site``,
+        ``site_served_gbps`` (finite, >= 0) [Gbit/s] and ``site_demand_gbps`` [Gbit/s].
+    colors : dict
+        Site -> colour, for every site of ``table``.
+    title : str, optional
+        Figure title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Served throughput per site against hours since the first snapshot (markers at
+        each snapshot), the request as a dotted line.
+    """
+    import numpy as np
+    import pandas as pd
+
+    df = _frame(table, "table", ("time", "site", "site_served_gbps", "site_demand_gbps"))
+    _bounded(df, "table", "site_served_gbps", 0.0, 1e9, "Gbit/s")
+    ask = _bounded(df, "table", "site_demand_gbps", 0.0, 1e9, "Gbit/s")
+    sites = list(dict.fromkeys(df["site"]))
+    colors = _colors(colors, "colors", sites)
+    title = _text(title, "title", optional=True)
+    t = pd.to_datetime(df["time"])
+    hours = (t - t.min()).dt.total_seconds().to_numpy(float) / 3600.0
+    fig = _story_figure(figsize)
+    ax = fig.subplots()
+    for s in sites:
+        m = (df["site"] == s).to_numpy()
+        o = np.argsort(hours[m], kind="stable")
+        ax.plot(hours[m][o], df["site_served_gbps"].to_numpy(float)[m][o], marker="o",
+                ms=3.5, lw=1.5, color=colors[s], label=s)
+    ax.axhline(float(np.max(ask)), color="black", ls=":", lw=1.0, label="requested")
+    ax.set_xlabel(f"hours after {t.min():%Y-%m-%d %H:%M} UTC [h]")
+    ax.set_ylabel("throughput served to the site [Gbit/s]")
+    ax.set_ylim(0, float(np.max(ask)) * 1.08)
+    ax.legend(fontsize=7.5, ncols=2, loc="lower left")
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.tight_layout()
     return fig

@@ -1245,3 +1245,57 @@ def test_rtt_by_delay_model_refuses_bad_input():
                                  styles=_RTT_STYLES)
     with pytest.raises(ValueError, match="no style"):
         plots.rtt_by_delay_model(t, systems=["GEO"], styles={})
+
+
+# ---------------------------------------------------------------- figures of notebook 04 (idle)
+
+def test_rtt_by_delay_model_own_cloud_names_each_systems_cloud():
+    fig = plots.rtt_by_delay_model_own_cloud(_delay_table(), systems=["Starlink ISL", "GEO"],
+                                             styles=_RTT_STYLES, title="own clouds")
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "median round-trip time to the system's own cloud [ms]"
+    assert ax.get_title() == "own clouds" and ax.get_xscale() == "log"
+    # the same marks as rtt_by_delay_model: idle median of Starlink ISL at 54 ms
+    idle = [c for c in ax.collections if c.get_label().startswith("idle")][0]
+    assert idle.get_offsets()[0][0] == 54.0
+    _render_figure(fig)
+    with pytest.raises(ValueError, match="not in table"):
+        plots.rtt_by_delay_model_own_cloud(_delay_table(), systems=["O3b"], styles=_RTT_STYLES)
+
+
+def _vs_table():
+    import pandas as pd
+    # by hand: A and C below the diagonal (satellite quicker), B above, D no satellite
+    return pd.DataFrame({"source": ["A", "B", "C", "D"],
+                         "best": ["starlink", "kuiper", "starlink", None],
+                         "satellite_rtt_ms": [25.0, 40.0, 50.0, float("nan")],
+                         "fibre_rtt_ms": [30.0, 10.0, 90.0, 60.0]})
+
+
+def test_satellite_vs_fibre_scatter_points_counts_and_labels():
+    fig = plots.satellite_vs_fibre_scatter(
+        _vs_table(), labels={"starlink": "Starlink", "kuiper": "Kuiper"},
+        colors={"starlink": "#D55E00", "kuiper": "#009E73"}, fibre_label="typical + FTTH",
+        title="who is quicker")
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert ax.get_xlabel() == "median round trip over fibre: typical + FTTH [ms]"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Starlink (2 cities)", "Kuiper (1 city)"]
+    pts = {c.get_label(): c.get_offsets().tolist() for c in ax.collections
+           if c.get_label().endswith(("city)", "cities)"))}
+    assert pts["Starlink (2 cities)"] == [[30.0, 25.0], [90.0, 50.0]]   # (fibre, satellite)
+    assert [t.get_text() for t in ax.texts] == ["satellite quicker: 2 of 3 cities"]
+    _render_figure(fig)
+    with pytest.raises(ValueError, match=r"labels lacks the system\(s\) \['kuiper'\]"):
+        plots.satellite_vs_fibre_scatter(_vs_table(), labels={"starlink": "S"},
+                                         colors={"starlink": "#000000"}, fibre_label="f")
+    with pytest.raises(ValueError, match="fibre_rtt_ms"):
+        plots.satellite_vs_fibre_scatter(_vs_table().assign(fibre_rtt_ms=-1.0),
+                                         labels={"starlink": "S", "kuiper": "K"},
+                                         colors={"starlink": "#000000", "kuiper": "#111111"},
+                                         fibre_label="f")
+    with pytest.raises(ValueError, match="no city with a satellite system"):
+        plots.satellite_vs_fibre_scatter(_vs_table().assign(best=None),
+                                         labels={"starlink": "S"},
+                                         colors={"starlink": "#000000"}, fibre_label="f")

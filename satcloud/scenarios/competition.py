@@ -8,7 +8,11 @@ lives here:
   ephemerides from :func:`satcloud.orbits.propagate`;
 - latency: :func:`satcloud.latency.rtt`, each system to *its* cloud (Starlink to the
   nearest Azure region, Kuiper to the nearest AWS region, the others to the nearest
-  Azure region), fibre as the reference;
+  Azure region), fibre as the reference, under the delay models of
+  :mod:`satcloud.delays` (the propagation floor, the idle round trip a user measures,
+  the loaded one; :func:`rtt_samples_by_model`, :func:`delay_model_table`), and the
+  quickest satellite system against fibre with the access on both sides
+  (:func:`satellite_vs_fibre`);
 - capacity: :func:`satcloud.links.link_budget` for the channel throughput,
   :func:`satcloud.links.channels_per_beam`, :func:`satcloud.links.satellite_capacity_gbps`
   and :func:`satcloud.links.system_capacity`, with the share of satellites over demand
@@ -31,9 +35,10 @@ import numpy as np
 import pandas as pd
 
 from satcloud import coverage, data, latency, links, orbits, systems
-from satcloud._validate import check_latlon, check_range
+from satcloud._validate import check_choice, check_choices, check_latlon, check_range
 from satcloud.constellations import FILED_FOR_REAL, constellation, network_constellation
 from satcloud.coverage import demand_fraction
+from satcloud.delays import DELAY_MODELS, LAST_MILE_TECHNOLOGIES
 from satcloud.network.bentpipe import DEFAULT_GEO_SLOTS_LON_DEG, geo_elevation_deg
 from satcloud.scenarios import _checks
 from satcloud.scenarios import links as scenario_links
@@ -51,10 +56,13 @@ __all__ = [
     "contenders_table",
     "coverage_by_latitude",
     "coverage_table",
+    "delay_model_table",
     "propagate_systems",
     "rtt_by_city",
     "rtt_samples",
+    "rtt_samples_by_model",
     "rtt_table",
+    "satellite_vs_fibre",
     "side_by_side",
     "side_by_side_text",
     "systems_table",
@@ -87,6 +95,10 @@ _SAMPLE_COLUMNS = ("key", "system", "source", "target", "mode", "reachable", "rt
 def _check_samples(samples) -> None:
     """:func:`rtt_samples` rows: floors finite, RTT finite wherever reachable."""
     _checks.frame(samples, "samples", _SAMPLE_COLUMNS, producer="rtt_samples()")
+    if "delay_model" in samples.columns and samples["delay_model"].nunique() > 1:
+        raise ValueError(f"samples mix the delay models "
+                         f"{list(dict.fromkeys(samples['delay_model']))}; give one model's "
+                         "rows (e.g. samples[samples.delay_model == 'idle'])")
     if samples["reachable"].dtype != bool:
         raise TypeError(f"samples column 'reachable' must be boolean (the output of "
                         f"rtt_samples()), got dtype {samples['reachable'].dtype}")
@@ -352,8 +364,8 @@ def city_set(n: int | None = 100) -> pd.DataFrame:
 
 
 def rtt_samples(sources, times, keys: Sequence[str] | None = None, *, ephemerides=None,
-                fibre=True, gateways=None, overhead_ms=0.0,
-                **rtt_kwargs) -> pd.DataFrame:
+                fibre=True, gateways=None, overhead_ms=0.0, delay_model="propagation",
+                last_mile=None, **rtt_kwargs) -> pd.DataFrame:
     """Round trips of every system to its own cloud (one :func:`latency.rtt` each).
 
     Parameters
@@ -379,6 +391,16 @@ def rtt_samples(sources, times, keys: Sequence[str] | None = None, *, ephemeride
         use the package default (teleports at cloud regions and ground stations).
     overhead_ms : float
         Fixed round-trip overhead added to every reachable row. [ms]
+    delay_model : {"propagation", "idle", "loaded"}
+        The delay model of every :func:`satcloud.latency.rtt` call (default
+        ``"propagation"``: the physical path only). ``"idle"`` adds each network's
+        access delay from its registry preset (``data/networks.csv``, column
+        ``delay_preset``; ``data/delay_presets.csv``) and, for the fibre reference, the
+        user's last mile; ``"loaded"`` adds the queueing of a saturating transfer.
+    last_mile : {"ftth", "cable", "dsl", "5g_fwa"}, optional
+        The fibre user's access line under ``"idle"`` and ``"loaded"``
+        (:data:`satcloud.delays.LAST_MILE_TECHNOLOGIES`; default that of
+        :func:`satcloud.latency.rtt`, FTTH); an error without the fibre reference.
     **rtt_kwargs
         Further options of the satellite :func:`satcloud.latency.rtt` calls (e.g.
         ``gateway_min_elevation_deg``); each system gets those that apply to it
@@ -389,8 +411,19 @@ def rtt_samples(sources, times, keys: Sequence[str] | None = None, *, ephemeride
     -------
     pandas.DataFrame
         The rows of :func:`satcloud.latency.rtt` (``return_paths=False``) plus ``key``
-        and ``system`` (the label).
+        and ``system`` (the label); the delay model's columns (``access_ms``,
+        ``last_mile_ms``, ``queueing_ms``, ``rtt_p05_ms``, ``rtt_p95_ms``,
+        ``delay_model``, ``delay_preset``) are always present.
     """
+    delay_model = check_choice(delay_model, "delay_model", DELAY_MODELS)
+    if not isinstance(fibre, (bool, np.bool_)):
+        raise TypeError(f"fibre must be True or False (add the fibre reference), got "
+                        f"{fibre!r:.80}")
+    if last_mile is not None:
+        if not fibre:
+            raise ValueError(f"last_mile={last_mile!r:.40} applies to the fibre reference "
+                             "only, and fibre=False leaves it out")
+        last_mile = check_choice(last_mile, "last_mile", LAST_MILE_TECHNOLOGIES)
     table = systems_table(keys)
     if ephemerides is not None:
         ephemerides = _ephemerides(ephemerides)
@@ -405,12 +438,13 @@ def rtt_samples(sources, times, keys: Sequence[str] | None = None, *, ephemeride
         df = latency.rtt(net, row.mode, sources, row.cloud,
                          None if not isinstance(net, str) else times,
                          gateways=gateways if leo else None, overhead_ms=overhead_ms,
-                         return_paths=False, **options)
+                         return_paths=False, delay_model=delay_model, **options)
         frames.append(df.assign(key=row.key, system=row.label))
     if fibre:
         f = FIBRE_REFERENCE
         df = latency.rtt(f["network"], f["mode"], sources, f["cloud"], times,
-                         overhead_ms=overhead_ms, return_paths=False)
+                         overhead_ms=overhead_ms, return_paths=False,
+                         delay_model=delay_model, last_mile=last_mile)
         frames.append(df.assign(key=f["key"], system=f["label"]))
     return pd.concat(frames, ignore_index=True)
 
@@ -531,6 +565,191 @@ def winners_by_city(by_city: pd.DataFrame, *, min_reachable=0.9,
                 row[c] = float(first[c])
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def rtt_samples_by_model(sources, times, keys: Sequence[str] | None = None, *,
+                         delay_models: Sequence[str] = DELAY_MODELS, last_mile=None,
+                         ephemerides=None, fibre=True, gateways=None, overhead_ms=0.0,
+                         **rtt_kwargs) -> pd.DataFrame:
+    """:func:`rtt_samples` under several delay models, each constellation propagated once.
+
+    The routes are the same under every model (the delay models add delays to a path,
+    they do not change it), so reachability is too; only the delay columns differ.
+
+    Parameters
+    ----------
+    sources, times, keys, fibre, gateways, overhead_ms
+        As for :func:`rtt_samples`.
+    delay_models : sequence of {"propagation", "idle", "loaded"}
+        The delay models, at least one, each once (default all three, floor first).
+    last_mile : {"ftth", "cable", "dsl", "5g_fwa"}, optional
+        The fibre user's access line under ``"idle"`` and ``"loaded"`` (default FTTH,
+        :data:`satcloud.delays.DEFAULT_LAST_MILE`); an error with ``fibre=False``.
+    ephemerides : mapping, optional
+        Key -> Ephemeris over ``times``; default: :func:`propagate_systems` once for
+        every satellite system but GEO (whose slots are fixed).
+    **rtt_kwargs
+        Further options of :func:`rtt_samples` (not ``delay_model``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`rtt_samples` for each model, stacked in the order of
+        ``delay_models``; the ``delay_model`` column tells them apart.
+    """
+    models = check_choices(_checks.names(delay_models, "delay_models"),
+                           "delay_models entry", DELAY_MODELS)
+    if len(set(models)) != len(models):
+        raise ValueError(f"delay_models repeats a model: {list(models)}")
+    if "delay_model" in rtt_kwargs:
+        raise TypeError("rtt_samples_by_model() takes delay_models (a sequence of models), "
+                        "not delay_model")
+    if ephemerides is None:
+        need = [k for k in systems_table(keys)["key"] if k != "geo"]
+        ephemerides = propagate_systems(times, need) if need else None
+    frames = [rtt_samples(sources, times, keys, ephemerides=ephemerides, fibre=fibre,
+                          gateways=gateways, overhead_ms=overhead_ms, delay_model=m,
+                          last_mile=None if m == "propagation" else last_mile,
+                          **rtt_kwargs)
+              for m in models]
+    return pd.concat(frames, ignore_index=True)
+
+
+def delay_model_table(samples: pd.DataFrame) -> pd.DataFrame:
+    """Per system: the vacuum floor, the propagation, idle and loaded round trips.
+
+    Statistics over every reachable (city, time) sample, as :func:`rtt_table`: the
+    medians of a model are the median of its ``rtt_ms``; the idle spread is the median
+    over the samples of the snapshot's per-packet 5th and 95th percentiles
+    (:func:`satcloud.latency.rtt`'s ``rtt_p05_ms`` and ``rtt_p95_ms``: the scheduling
+    spread a user sees at one place, not the spread over places).
+
+    Parameters
+    ----------
+    samples : pandas.DataFrame
+        Output of :func:`rtt_samples_by_model` with the ``"propagation"``, ``"idle"``
+        and ``"loaded"`` models.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per ``key``: ``system``, ``cloud``, ``mode``, ``n_samples`` (per model),
+        ``reachable_percent`` [%], ``floor_median_ms`` (vacuum floor to the closest
+        region of the cloud), ``propagation_median_ms``, ``idle_median_ms``,
+        ``idle_p05_ms``, ``idle_p95_ms``, ``loaded_median_ms``, ``idle_access_ms``
+        (what idle adds to propagation, median: the satellite access delay, or the
+        fibre user's last mile), ``loaded_queueing_ms`` (what loaded adds to idle,
+        median) [ms] (NaN where never reachable) and ``idle_preset`` (the delay preset
+        of the idle rows, ``data/delay_presets.csv``). The columns of
+        :func:`satcloud.plots.rtt_by_delay_model`.
+    """
+    _checks.frame(samples, "samples", (*_SAMPLE_COLUMNS, "delay_model", "delay_preset",
+                                       "rtt_p05_ms", "rtt_p95_ms", "access_ms",
+                                       "last_mile_ms", "queueing_ms"),
+                  producer="rtt_samples_by_model()")
+    missing = [m for m in DELAY_MODELS if m not in set(samples["delay_model"])]
+    if missing:
+        raise ValueError(f"samples lack the delay model(s) {missing}; compute them with "
+                         f"rtt_samples_by_model(..., delay_models={list(DELAY_MODELS)})")
+    per = {m: samples[samples["delay_model"] == m] for m in DELAY_MODELS}
+    for part in per.values():
+        _check_samples(part)
+    rows = []
+    for key, prop in per["propagation"].groupby("key", sort=False):
+        g = {m: part[part["key"] == key] for m, part in per.items()}
+        ok = {m: part[part["reachable"].to_numpy(bool)] for m, part in g.items()}
+
+        def med(m, *cols, ok=ok):
+            if ok[m].empty:
+                return np.nan
+            v = sum(ok[m][c].to_numpy(dtype=float, na_value=np.nan) for c in cols)
+            return float(np.median(v))
+
+        rows.append({
+            "key": key, "system": prop["system"].iloc[0], "cloud": prop["target"].iloc[0],
+            "mode": prop["mode"].iloc[0], "n_samples": len(prop),
+            "reachable_percent": 100.0 * prop["reachable"].mean(),
+            "floor_median_ms": float(np.median(prop["target_floor_ms"].to_numpy(float))),
+            "propagation_median_ms": med("propagation", "rtt_ms"),
+            "idle_median_ms": med("idle", "rtt_ms"),
+            "idle_p05_ms": med("idle", "rtt_p05_ms"),
+            "idle_p95_ms": med("idle", "rtt_p95_ms"),
+            "loaded_median_ms": med("loaded", "rtt_ms"),
+            "idle_access_ms": med("idle", "access_ms", "last_mile_ms"),
+            "loaded_queueing_ms": med("loaded", "queueing_ms"),
+            "idle_preset": str(g["idle"]["delay_preset"].iloc[0])
+            if len(g["idle"]) else None,
+        })
+    return pd.DataFrame(rows)
+
+
+def satellite_vs_fibre(by_city: pd.DataFrame, *, min_reachable=0.9,
+                       exclude: Sequence[str] = AS_FILED,
+                       fibre_key: str = FIBRE_REFERENCE["key"]) -> pd.DataFrame:
+    """Per city: the quickest satellite system against the fibre reference.
+
+    Parameters
+    ----------
+    by_city : pandas.DataFrame
+        Output of :func:`rtt_by_city` holding the fibre reference (under the idle model
+        of :func:`rtt_samples`, both sides carry their access: the dish's access delay
+        and the fibre user's last mile).
+    min_reachable : float
+        A satellite system competes at a city only if reachable at least this share of
+        the time, in [0, 1]. [-]
+    exclude : sequence of str
+        Satellite keys left out (default the constellations as filed, :data:`AS_FILED`).
+    fibre_key : str
+        Key of the fibre rows (default :data:`FIBRE_REFERENCE`'s).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per city of the fibre rows: ``source``, ``best`` (key of the quickest
+        satellite system, ``None`` where none qualifies), ``best_system``,
+        ``satellite_rtt_ms`` (its median), ``fibre_rtt_ms`` (fibre's median),
+        ``satellite_minus_fibre_ms`` [ms] (NaN where no satellite system qualifies),
+        ``satellite_beats_fibre`` (bool), and ``lat_deg``/``lon_deg`` when present.
+    """
+    _check_by_city(by_city, ("key", "system", "source", "fraction_reachable",
+                             "rtt_median_ms"))
+    check_range(min_reachable, "min_reachable", 0.0, 1.0)
+    exclude = _exclude(exclude)
+    if not isinstance(fibre_key, str):
+        raise TypeError(f"fibre_key must be the key of the fibre rows (str), got "
+                        f"{fibre_key!r:.80}")
+    fib = by_city[by_city["key"] == fibre_key]
+    if fib.empty:
+        raise ValueError(f"by_city has no row of fibre_key {fibre_key!r:.40}; it holds "
+                         f"{list(dict.fromkeys(by_city['key']))} (compute the samples with "
+                         "rtt_samples(..., fibre=True))")
+    _checks.finite_columns(fib, "by_city (fibre rows)", ("rtt_median_ms",),
+                           producer="rtt_by_city()")
+    if fib["source"].duplicated().any():
+        raise ValueError(f"by_city holds the fibre key {fibre_key!r} twice for a city "
+                         f"({sorted(fib.loc[fib['source'].duplicated(), 'source'])[:5]}); "
+                         "give the rtt_by_city() table of one delay model")
+    win = winners_by_city(by_city, min_reachable=min_reachable,
+                          exclude=[*exclude, fibre_key])
+    if win.empty:
+        win = pd.DataFrame(columns=["source", "winner", "winner_system", "rtt_ms"])
+    out = fib[["source", *[c for c in ("lat_deg", "lon_deg") if c in fib.columns],
+               "rtt_median_ms"]].rename(columns={"rtt_median_ms": "fibre_rtt_ms"})
+    out = out.merge(win[["source", "winner", "winner_system", "rtt_ms"]].rename(columns={
+        "winner": "best", "winner_system": "best_system", "rtt_ms": "satellite_rtt_ms"}),
+        on="source", how="left")
+    sat = out["satellite_rtt_ms"].to_numpy(dtype=float, na_value=np.nan)
+    fibre_ms = out["fibre_rtt_ms"].to_numpy(dtype=float)
+    out["satellite_rtt_ms"] = sat
+    out["satellite_minus_fibre_ms"] = sat - fibre_ms
+    out["satellite_beats_fibre"] = np.where(np.isnan(sat), False, sat < fibre_ms)
+    out["best"] = out["best"].astype(object).where(out["best"].notna(), None)
+    out["best_system"] = out["best_system"].astype(object).where(
+        out["best_system"].notna(), None)
+    cols = ["source", "best", "best_system", "satellite_rtt_ms", "fibre_rtt_ms",
+            "satellite_minus_fibre_ms", "satellite_beats_fibre"]
+    return out[cols + [c for c in ("lat_deg", "lon_deg") if c in out.columns]].reset_index(
+        drop=True)
 
 
 def winners_by_band(cov_lat: pd.DataFrame, by_city: pd.DataFrame, band_deg=20.0, *,
@@ -771,22 +990,26 @@ def availability_text(value, bound) -> str:
 
 # --------------------------------------------------------------------------- the table
 def side_by_side(cov: pd.DataFrame, rtt: pd.DataFrame, cap: pd.DataFrame,
-                 avail: pd.DataFrame) -> pd.DataFrame:
+                 avail: pd.DataFrame, delays: pd.DataFrame | None = None) -> pd.DataFrame:
     """The side-by-side table: one row per system (plus the fibre reference).
 
     Parameters
     ----------
     cov, rtt, cap, avail : pandas.DataFrame
-        Outputs of :func:`coverage_table` (first element), :func:`rtt_table`,
-        :func:`capacity_table` and :func:`availability_table`.
+        Outputs of :func:`coverage_table` (first element), :func:`rtt_table` (of the
+        propagation samples), :func:`capacity_table` and :func:`availability_table`.
+    delays : pandas.DataFrame, optional
+        Output of :func:`delay_model_table`: adds the idle round trip a user measures
+        and the loaded one, ahead of the propagation columns.
 
     Returns
     -------
     pandas.DataFrame
         Index ``system`` (label); columns with units: satellites, minimum elevation,
         coverage (area, population), satellites in view, cloud, latency mode, reachable
-        share, median / p95 RTT, vacuum floor, capacity per satellite and per system,
-        and one availability column per place (a string, bounds marked).
+        share, (with ``delays``: idle median, its per-packet p05-p95, loaded median,)
+        propagation median / p95 RTT, vacuum floor, capacity per satellite and per
+        system, and one availability column per place (a string, bounds marked).
     """
     _checks.frame(cov, "cov", ("key", "n_satellites", "min_elevation_deg",
                                "coverage_area_percent", "coverage_population_percent",
@@ -809,6 +1032,11 @@ def side_by_side(cov: pd.DataFrame, rtt: pd.DataFrame, cap: pd.DataFrame,
                            producer="capacity_table()")
     _checks.finite_columns(avail, "avail", ("availability_link_percent",),
                            producer="availability_table()")
+    idle_cols = ("idle_median_ms", "idle_p05_ms", "idle_p95_ms", "loaded_median_ms")
+    if delays is not None:
+        _checks.frame(delays, "delays", ("key", *idle_cols), producer="delay_model_table()")
+        _checks.finite_columns(delays, "delays", idle_cols, nan_ok=idle_cols,
+                               producer="delay_model_table()")
     labels = {s["key"]: s["label"] for s in SYSTEMS}
     labels[FIBRE_REFERENCE["key"]] = FIBRE_REFERENCE["label"]
     keys = list(dict.fromkeys(list(cov["key"]) + list(rtt["key"])))
@@ -826,8 +1054,9 @@ def side_by_side(cov: pd.DataFrame, rtt: pd.DataFrame, cap: pd.DataFrame,
         "path": t["mode"].replace({"isl": "laser links", "bent-pipe": "bent pipe",
                                    "typical": "fibre, route x2.1"}),
         "reachable [%]": t["reachable_percent"],
-        "median RTT [ms]": t["rtt_median_ms"],
-        "p95 RTT [ms]": t["rtt_p95_ms"],
+        **({} if delays is None else _idle_columns(keys, delays)),
+        "propagation RTT, median [ms]": t["rtt_median_ms"],
+        "propagation RTT, p95 [ms]": t["rtt_p95_ms"],
         "vacuum floor, median [ms]": t["floor_median_ms"],
         "capacity per satellite [Gbit/s]": t["satellite_gbps"],
         "system capacity over demand [Tbit/s]": t["system_tbps"],
@@ -840,6 +1069,21 @@ def side_by_side(cov: pd.DataFrame, rtt: pd.DataFrame, cap: pd.DataFrame,
     return out
 
 
+def _idle_columns(keys, delays: pd.DataFrame) -> dict:
+    """The idle and loaded columns of :func:`side_by_side`, in the order of ``keys``."""
+    d = delays.drop_duplicates("key").set_index("key").reindex(keys)
+    p05 = d["idle_p05_ms"].to_numpy(dtype=float, na_value=np.nan)
+    p95 = d["idle_p95_ms"].to_numpy(dtype=float, na_value=np.nan)
+    return {
+        "idle RTT, median [ms]": d["idle_median_ms"].to_numpy(dtype=float, na_value=np.nan),
+        "idle RTT per packet, p05–p95 [ms]": [
+            None if np.isnan(a) or np.isnan(b) else f"{a:.0f}–{b:.0f}"
+            for a, b in zip(p05, p95, strict=True)],
+        "loaded RTT, median [ms]": d["loaded_median_ms"].to_numpy(dtype=float,
+                                                                  na_value=np.nan),
+    }
+
+
 #: How :func:`side_by_side_text` writes each numeric column.
 DISPLAY_FORMATS = {
     "satellites": "{:,.0f}",
@@ -848,8 +1092,10 @@ DISPLAY_FORMATS = {
     "coverage, population-weighted [%]": "{:.2f}",
     "satellites in view, area mean [-]": "{:.1f}",
     "reachable [%]": "{:.0f}",
-    "median RTT [ms]": "{:.0f}",
-    "p95 RTT [ms]": "{:.0f}",
+    "idle RTT, median [ms]": "{:.0f}",
+    "loaded RTT, median [ms]": "{:.0f}",
+    "propagation RTT, median [ms]": "{:.0f}",
+    "propagation RTT, p95 [ms]": "{:.0f}",
     "vacuum floor, median [ms]": "{:.1f}",
     "capacity per satellite [Gbit/s]": "{:.0f}",
     "system capacity over demand [Tbit/s]": "{:.1f}",
