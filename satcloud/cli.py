@@ -581,6 +581,8 @@ def _cmd_coverage(args) -> int:
     if not args.site and args.grid is None:
         raise _OptionError("--site: give --site NAME (repeatable) or --grid SPACING_DEG")
     sites = _sites("--site", args.site) if args.site else None
+    if args.grid is not None:                   # checked before the propagation
+        _option("--grid", coverage.global_grid, args.grid, lat_limit_deg=args.lat_limit)
     eph = _propagated(args)
     if sites is not None:
         table = coverage.site_coverage(eph, sites, args.min_elevation, args.k)

@@ -122,3 +122,338 @@ def test_main_returns_usage_errors_and_checks_argv(capsys):
         cli.main("report")
     with pytest.raises(TypeError, match="argv entries must be str"):
         cli.main(["report", 3])
+
+
+# --------------------------------------------------------------------------- answers
+# Issue 16, point 3: `satcloud rtt|budget|passes|coverage|capacity`. The library call with
+# the same arguments is the reference for the plumbing (the CLI must print its numbers);
+# the physics is checked against closed forms (FSPL, the vacuum floor over a WGS84
+# geodesic computed by pyproj, an implementation independent of satcloud's).
+
+import json  # noqa: E402
+import math  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+START = "2020-10-01T00:00:00"
+
+
+def _json(capsys, argv):
+    assert cli.main(argv) == 0, capsys.readouterr().err
+    return pd.DataFrame(json.loads(capsys.readouterr().out))
+
+
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+
+
+def _assert_same(got: pd.DataFrame, want: pd.DataFrame):
+    """Every column of ``want`` in ``got``, numbers to 1e-9 relative, the rest equal."""
+    assert len(got) == len(want)
+    for c in want.columns:
+        a, b = got[c].tolist(), want[c].tolist()
+        for x, y in zip(a, b, strict=True):
+            if _missing(y):
+                assert _missing(x), (c, x, y)
+            elif isinstance(y, bool | np.bool_):
+                assert bool(x) == bool(y), (c, x, y)
+            elif isinstance(y, int | float | np.integer | np.floating):
+                assert x == pytest.approx(float(y), rel=1e-9, abs=1e-12), (c, x, y)
+            elif isinstance(y, pd.Timestamp):
+                assert pd.Timestamp(x) == y, (c, x, y)
+            else:
+                assert str(x) == str(y), (c, x, y)
+
+
+def test_rtt_fibre_equals_the_library_and_the_vacuum_floor(capsys):
+    from pyproj import Geod
+
+    from satcloud import latency
+
+    got = _json(capsys, ["rtt", "--from", "Lagos", "--to", "London", "--network", "fibre",
+                         "--mode", "ideal", "--format", "json"])
+    want = cli.rtt_summary(latency.rtt("fibre", "ideal", ["Lagos"], "London"))
+    _assert_same(got, want)
+    # closed form: the vacuum floor is 2 d / c over the WGS84 geodesic; d from pyproj
+    # (Karney's algorithm), c = 299,792.458 km/s (SI definition)
+    from satcloud.sites import resolve_sites
+
+    s = resolve_sites(["Lagos", "London"])
+    _, _, d_m = Geod(ellps="WGS84").inv(s.lon_deg[0], s.lat_deg[0], s.lon_deg[1],
+                                        s.lat_deg[1])
+    assert got["floor_ms"].iat[0] == pytest.approx(2 * d_m / 299_792_458.0 * 1e3, rel=1e-9)
+    # ideal fibre: the geodesic at c / 1.468 (the group index of silica fibre), so the
+    # RTT is the floor times the index, and all of it is fibre
+    assert got["rtt_median_ms"].iat[0] == pytest.approx(1.468 * got["floor_ms"].iat[0],
+                                                        rel=1e-9)
+    assert got["fibre_ms"].iat[0] == pytest.approx(got["rtt_median_ms"].iat[0], rel=1e-12)
+
+
+def test_rtt_satellite_idle_equals_the_library(capsys):
+    from satcloud import latency
+    from satcloud.time import time_grid
+
+    got = _json(capsys, ["rtt", "--from", "Lagos", "--network", "oneweb", "--mode",
+                         "bent-pipe", "--start", START, "--duration", "1min", "--step",
+                         "30s", "--delay-model", "idle", "--format", "json"])
+    table = latency.rtt("oneweb", "bent-pipe", ["Lagos"], "nearest Azure region",
+                        time_grid(START, "1min", "30s"), delay_model="idle")
+    want = cli.rtt_summary(table)
+    _assert_same(got, want)
+    # the summary is latency.summarize's, and the components add up to the mean RTT
+    ref = latency.summarize(table)
+    for c in ("rtt_median_ms", "rtt_p05_ms", "rtt_p95_ms", "floor_ms", "fraction_reachable"):
+        assert got[c].iat[0] == pytest.approx(float(ref[c].iat[0]), rel=1e-12)
+    parts = sum(got[c].iat[0] for c in cli.RTT_COMPONENTS)
+    assert parts == pytest.approx(got["rtt_mean_ms"].iat[0], rel=1e-9)
+    assert got["access_ms"].iat[0] > 0 and got["delay_model"].iat[0] == "idle"
+
+
+def test_budget_fspl_is_the_closed_form_and_equals_the_library(capsys):
+    from satcloud.links.budget import link_budget
+
+    got = _json(capsys, ["budget", "--profile", "starlink_user_downlink", "--range-km",
+                         "1000", "--elevation", "40", "--atm-loss-db", "0", "--format",
+                         "json"])
+    want = link_budget("starlink_user_downlink", range_km=1000.0, elevation_deg=40.0,
+                       atm_loss_db=0.0)
+    _assert_same(got, want.drop(columns=["lat_deg", "lon_deg"]))
+    # free-space path loss, 20 log10(4 pi d f / c) (Friis; ITU-R P.525), d = 1,000 km
+    f_hz = got["freq_ghz"].iat[0] * 1e9
+    fspl = 20 * math.log10(4 * math.pi * 1.0e6 * f_hz / 299_792_458.0)
+    assert got["fspl_db"].iat[0] == pytest.approx(fspl, abs=1e-9)
+
+
+def test_budget_table_has_the_rain_availability_of_the_library(capsys):
+    from satcloud.links.availability import availability_for_budget
+    from satcloud.sites import resolve_sites
+
+    assert cli.main(["budget", "--network", "starlink", "--site", "Lagos",
+                     "--elevation", "40"]) == 0
+    out = capsys.readouterr().out
+    site = resolve_sites(["Lagos"])
+    av = availability_for_budget("starlink_user_downlink", 40.0, site.lat_deg[0],
+                                 site.lon_deg[0])
+    line = next(x for x in out.splitlines() if x.strip().startswith("availability_percent"))
+    assert line.split()[1] == f"{float(av['availability_percent'].iat[0]):.6g}"
+    assert any(x.split()[:3] == ["fspl_db", f"{_fspl_of(out):.6g}", "dB"]
+               for x in out.splitlines())
+
+
+def _fspl_of(out: str) -> float:
+    rng = float(next(x.split()[1] for x in out.splitlines() if x.split()[:1] == ["range_km"]))
+    f = float(next(x.split()[1] for x in out.splitlines() if x.split()[:1] == ["freq_ghz"]))
+    # free-space path loss, 20 log10(4 pi d f / c) (Friis; ITU-R P.525)
+    return 20 * math.log10(4 * math.pi * rng * 1e3 * f * 1e9 / 299_792_458.0)
+
+
+@pytest.fixture(scope="module")
+def oneweb40():
+    """The first 40 OneWeb satellites over 2 h at 60 s: what the CLI propagates."""
+    from satcloud.constellations import constellation
+    from satcloud.orbits import propagate
+    from satcloud.time import time_grid
+
+    return propagate(constellation("oneweb").subset(range(40)), time_grid(START, "2h", "60s"))
+
+
+SAT_ARGS = ["--constellation", "oneweb", "--satellites", "40", "--start", START,
+            "--duration", "2h", "--step", "60s"]
+
+
+def test_passes_equal_the_library(capsys, oneweb40):
+    from satcloud import data
+    from satcloud.passes import passes
+
+    got = _json(capsys, ["passes", "--site", "Lagos", "--ground-stations", "azure-orbital",
+                         *SAT_ARGS, "--min-elevation", "10", "--format", "json"])
+    gs = data.ground_stations()
+    stations = pd.concat([pd.DataFrame({"site": ["Lagos"], "lat_deg": [6.45407],
+                                        "lon_deg": [3.39467]}),
+                          gs.loc[gs.network == "azure-orbital",
+                                 ["site", "lat_deg", "lon_deg", "network"]]],
+                         ignore_index=True)
+    want = passes(oneweb40, stations, 10.0)
+    assert len(want) > 20
+    _assert_same(got, want)
+
+
+def test_coverage_of_sites_and_grid_equal_the_library(capsys, oneweb40):
+    from satcloud import coverage
+
+    got = _json(capsys, ["coverage", "--site", "Lagos", "--site", "London", *SAT_ARGS,
+                         "--format", "json"])
+    from satcloud.sites import resolve_sites
+
+    want = coverage.site_coverage(oneweb40, resolve_sites(["Lagos", "London"]))
+    _assert_same(got, want)
+    got = _json(capsys, ["coverage", "--grid", "30", *SAT_ARGS, "--k", "2", "--format",
+                         "json"])
+    want = coverage.coverage_summary(coverage.grid_coverage(oneweb40, 30.0, k=2))
+    _assert_same(got, want.to_frame().T.infer_objects())
+
+
+def test_capacity_equals_the_library(capsys):
+    from satcloud import capacity
+
+    got = _json(capsys, ["capacity", "--network", "starlink-gen1", "--time",
+                         "2026-04-02T20:00:00", "--table", "summary", "--format", "json"])
+    want = capacity.network_capacity("starlink-gen1", "2026-04-02T20:00:00").summary
+    _assert_same(got.drop(columns=["time"]), want.drop(columns=["time"]))
+    assert set(got["time"]) == {"2026-04-02T20:00:00"}
+
+
+@pytest.fixture(scope="module")
+def fibre_summary():
+    from satcloud import latency
+
+    return cli.rtt_summary(latency.rtt("fibre", "conduit", ["Lagos", "Singapore"],
+                                       "nearest Azure region"))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
+def test_each_format_round_trips(tmp_path, capsys, fibre_summary, fmt):
+    path = tmp_path / f"out.{fmt}"
+    assert cli.main(["rtt", "--from", "Lagos", "--from", "Singapore", "--network", "fibre",
+                     "--mode", "conduit", "--format", fmt, "--output", str(path)]) == 0
+    assert f"wrote {path} (2 rows, {fmt})" in capsys.readouterr().err
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow", reason="parquet needs the dask extra")
+        back = pd.read_parquet(path)
+    elif fmt == "csv":
+        back = pd.read_csv(path, keep_default_na=True)
+    else:
+        back = pd.DataFrame(json.loads(path.read_text(encoding="utf-8")))
+    assert list(back.columns) == list(fibre_summary.columns)
+    _assert_same(back, fibre_summary)
+    assert not [p for p in tmp_path.iterdir() if p.name != path.name]   # no temporary left
+
+
+def test_csv_and_json_go_to_stdout_without_output(capsys, fibre_summary):
+    assert cli.main(["rtt", "--from", "Lagos", "--from", "Singapore", "--network", "fibre",
+                     "--mode", "conduit", "--format", "csv"]) == 0
+    from io import StringIO
+
+    _assert_same(pd.read_csv(StringIO(capsys.readouterr().out)), fibre_summary)
+
+
+def test_table_prints_values_and_units(capsys, fibre_summary):
+    assert cli.main(["rtt", "--from", "Lagos", "--from", "Singapore", "--network", "fibre",
+                     "--mode", "conduit"]) == 0
+    rows = {x.split()[0]: x.split()[1:] for x in capsys.readouterr().out.splitlines()}
+    assert rows["quantity"] == ["unit", "0", "1"]
+    assert rows["rtt_median_ms"] == ["ms"] + [f"{v:.6g}" for v in
+                                              fibre_summary["rtt_median_ms"]]
+
+
+@pytest.mark.parametrize("argv, option, value, choices", [
+    (["rtt", "--from", "Lagoss", "--network", "fibre"], "--from", "'Lagoss'", "Did you mean"),
+    (["rtt", "--from", "Lagos", "--network", "starlnk"], "--network", "'starlnk'", "starlink"),
+    (["rtt", "--from", "Lagos", "--network", "geo", "--mode", "isl"], "--mode", "'isl'",
+     "bent-pipe"),
+    (["rtt", "--from", "Lagos", "--delay-model", "busy"], "--delay-model", "'busy'",
+     "propagation"),
+    (["rtt", "--from", "Lagos", "--duration", "1x"], "--duration", "'1x'", "'24h'"),
+    (["rtt", "--from", "Lagos", "--duration", "60"], "--duration", "'60'", "unit"),
+    (["rtt", "--from", "Lagos", "--start", "yesterday"], "--start", "'yesterday'", "ISO"),
+    (["budget", "--profile", "starlink_downlink"], "--profile", "'starlink_downlink'",
+     "starlink_user_downlink"),
+    (["budget", "--site", "Lagos", "--elevation", "95"], "--elevation", "95", "(0, 90]"),
+    (["budget", "--elevation", "40"], "--site", "--lat", "--atm-loss-db"),
+    (["passes", "--site", "Lagos", "--constellation", "onweb"], "--constellation", "'onweb'",
+     "oneweb"),
+    (["passes", "--ground-stations", "azure"], "--ground-stations", "'azure'",
+     "azure-orbital"),
+    (["passes", "--site", "Lagos", "--satellites", "0"], "--satellites", "'0'", ">= 1"),
+    (["coverage", "--grid", "7", "--constellation", "oneweb", "--satellites", "2",
+      "--duration", "2min"], "--grid", "7", "divide 180"),
+    (["coverage", "--constellation", "oneweb"], "--site", "--grid", "SPACING_DEG"),
+    (["capacity", "--network", "fibre"], "--network", "'fibre'", "starlink-gen1"),
+    (["capacity", "--fairness", "fair"], "--fairness", "'fair'", "max-min"),
+    (["rtt", "--from", "Lagos", "--format", "xml"], "--format", "'xml'", "parquet"),
+    (["rtt", "--from", "Lagos", "--network", "fibre", "--format", "parquet"],
+     "--format parquet", "--output", "binary"),
+])
+def test_bad_options_are_one_line_naming_option_value_and_choices(capsys, argv, option,
+                                                                  value, choices):
+    assert cli.main(argv) == 2
+    captured = capsys.readouterr()
+    err = captured.err
+    assert err.count("\n") == 1 and "Traceback" not in err + captured.out, err
+    assert err.startswith(f"satcloud {argv[0]}: "), err
+    assert option in err and value in err and choices in err, err
+
+
+def test_parquet_without_pyarrow_is_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "pyarrow", None)     # as if not installed
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "pyarrow" else real(name, *a))
+    assert cli.main(["rtt", "--from", "Lagos", "--network", "fibre", "--format", "parquet",
+                     "--output", str(tmp_path / "x.parquet")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pyarrow" in err and "satcloud[dask]" in err
+    assert not (tmp_path / "x.parquet").exists()
+
+
+@pytest.mark.parametrize("command", ["rtt", "budget", "passes", "coverage", "capacity"])
+def test_help_of_each_command_has_examples(capsys, command):
+    assert cli.main([command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: satcloud {command}")
+    assert "examples:" in out and f"satcloud {command} --" in out
+    assert "--format {table,csv,json,parquet}" in out
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, "-m", "satcloud.cli", *args], capture_output=True,
+                          text=True, timeout=300, check=False)
+
+
+def test_the_command_in_a_process_exit_codes_and_streams():
+    # a real process: exit status 2 and one stderr line for a bad value, no traceback
+    bad = _run("rtt", "--from", "Lagos", "--network", "fibre", "--mode", "bogus")
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr.splitlines() == [
+        "satcloud rtt: --mode: invalid choice 'bogus'; valid choices: ideal, conduit, "
+        "typical, a route factor >= 1"]
+    # and an answer on stdout, nothing on stderr (no progress bar when not a terminal)
+    ok = _run("rtt", "--from", "Lagos", "--network", "fibre", "--mode", "1.5",
+              "--format", "json")
+    assert ok.returncode == 0 and ok.stderr == "", ok.stderr
+    row = json.loads(ok.stdout)[0]
+    assert row["mode"] == "route factor 1.5"
+    assert row["rtt_median_ms"] == pytest.approx(1.5 * 1.468 * row["floor_ms"], rel=1e-9)
+
+
+# --------------------------------------------------------------------------- progress
+def test_progress_is_off_by_default_and_on_when_asked(capsys, oneweb40):
+    from satcloud import _progress, coverage
+    from satcloud.passes import passes
+
+    sites = pd.DataFrame({"site": ["Lagos"], "lat_deg": [6.45], "lon_deg": [3.39]})
+    quiet = coverage.site_coverage(oneweb40, sites)
+    assert capsys.readouterr().err == ""                  # off by default
+    loud = coverage.site_coverage(oneweb40, sites, progress=True)
+    err = capsys.readouterr().err
+    assert "coverage" in err and "120/120" in err         # every time step counted
+    pd.testing.assert_frame_equal(quiet, loud)
+    assert len(passes(oneweb40, sites, 10.0, progress=True)) > 0
+    assert "passes" in capsys.readouterr().err
+    with _progress.showing(True):                          # the switch: long work only
+        assert _progress.enabled()
+        coverage.site_coverage(oneweb40, sites)
+        with _progress.bar(3, "instant", delay_s=0.0) as b:
+            b.update(3)
+    assert not _progress.enabled()
+    err = capsys.readouterr().err
+    assert "coverage" not in err and "instant" in err      # quick work prints nothing
+    with pytest.raises(TypeError, match="progress must be True, False or None, got str"):
+        coverage.site_coverage(oneweb40, sites, progress="yes")
+    with pytest.raises(TypeError, match="on must be True or False"):
+        _progress.set_progress(1)
