@@ -5,6 +5,10 @@ The app is started exactly as ``make app`` starts it (``voila notebooks/07_what_
 process group that the fixture always terminates. Playwright's own browser download
 does not work on this machine, so Playwright drives ``/usr/bin/chromium``; without it
 the test skips with a message saying so (see tests/test_browser.py).
+
+The page is loaded once, with a shared link's query string (:data:`QUERY`): Voila hands
+it to the kernel as ``QUERY_STRING`` and the app restores those settings before the
+panels first compute (``satcloud.widgets.WhatIfApp``).
 """
 
 import os
@@ -23,6 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 VOILA = Path(sys.executable).with_name("voila")
 START_TIMEOUT_S = 90.0
 LOAD_TIMEOUT_MS = 150_000
+#: A shared link: the latency panel from Lagos with the loaded delay model and the
+#: fibre user on cable, the per-cell capacity panel at 2,500 subscribers.
+QUERY = ("?panel=latency&source=Lagos&delay_model=loaded&last_mile=cable"
+         "&panel=capacity&subscribers=2500")
+FIGURES = ("satcloud-budget-figure", "satcloud-capacity-figure", "satcloud-coverage-figure",
+           "satcloud-latitude-figure", "satcloud-rtt-figure",
+           "satcloud-network-capacity-figure")
 
 
 def _free_port() -> int:
@@ -113,18 +124,17 @@ def test_app_listens_on_localhost_only(app):
     assert _listening_addresses(port) == {"0100007F"}
 
 
-def test_app_loads_and_a_slider_updates_the_figure(app, browser, tmp_path):
-    url, _, log_path = app
+@pytest.fixture(scope="module")
+def page(app, browser):
+    """The app loaded from :data:`QUERY`, every figure shown; ``(page, problems)``."""
+    url, _, _ = app
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     problems = []
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     try:
-        page.goto(url, wait_until="domcontentloaded", timeout=LOAD_TIMEOUT_MS)
+        page.goto(url + QUERY, wait_until="domcontentloaded", timeout=LOAD_TIMEOUT_MS)
         # every panel renders, with its figures (ipywidgets Image -> <img src="blob:...">)
-        figure = page.locator("img.satcloud-budget-figure")
-        figure.wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
-        for css in ("satcloud-capacity-figure", "satcloud-coverage-figure",
-                    "satcloud-latitude-figure", "satcloud-rtt-figure"):
+        for css in FIGURES:
             page.locator(f"img.{css}").wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
         try:
             page.wait_for_function(
@@ -137,29 +147,57 @@ def test_app_loads_and_a_slider_updates_the_figure(app, browser, tmp_path):
             errors = page.locator(".satcloud-error").all_inner_texts()
             raise AssertionError(f"figures did not load: {state}; panel errors: {errors}"
                                  ) from None
-        assert page.locator(".satcloud-panel").count() == 4
-        # no code shown, no error output
-        html = page.content()
-        assert "LinkBudgetPanel(" not in html, "code cells are shown"
-        assert "Traceback" not in html
-        assert page.locator(".satcloud-error").count() == 0
-        before = figure.get_attribute("src")
-        summary_before = page.locator(".satcloud-panel").first.inner_text()
-        # move the elevation slider to its maximum with the keyboard
-        handle = page.locator(".satcloud-elevation .noUi-handle")
-        handle.focus()
-        handle.press("End")
-        page.wait_for_function(
-            "old => { const i = document.querySelector('img.satcloud-budget-figure');"
-            " return i.src !== old && i.complete && i.naturalWidth > 100; }",
-            arg=before, timeout=60_000)
-        readout = page.locator(".satcloud-elevation .widget-readout").inner_text()
-        assert float(readout) == 90.0
-        assert page.locator(".satcloud-panel").first.inner_text() != summary_before
-        assert page.locator(".satcloud-error").count() == 0
-        page.screenshot(path=str(tmp_path / "app.png"), full_page=True)
-        assert problems == [], problems
+        yield page, problems
     finally:
         page.close()
+
+
+def test_app_restores_the_settings_of_a_shared_link(page):
+    page, problems = page
+    # the knobs read back what the link asked for (not the notebook's defaults:
+    # Nairobi, idle, FTTH, 1,000 subscribers)
+    assert page.locator(".satcloud-source input").input_value() == "Lagos"
+    assert page.locator(".satcloud-delay-model button.mod-active").inner_text().strip() \
+        == "loaded"
+    assert page.locator(".satcloud-last-mile select").evaluate(
+        "s => s.options[s.selectedIndex].text") == "cable (DOCSIS)"
+    assert page.locator(".satcloud-subscribers .widget-readout").inner_text().strip() \
+        == "2500"
+    # and the panels computed with them
+    rtt = page.locator(".satcloud-panel").nth(3).inner_text()
+    assert "From Lagos" in rtt and "loaded model" in rtt
+    assert page.locator(".satcloud-state-error").count() == 0
+    # the share box links back to these settings
+    href = page.locator("a.satcloud-share-link[data-panel='latency']").get_attribute("href")
+    assert "source=Lagos" in href and "delay_model=loaded" in href
+    assert problems == [], problems
+
+
+def test_app_loads_and_a_slider_updates_the_figure(app, page, tmp_path):
+    _, _, log_path = app
+    page, problems = page
+    figure = page.locator("img.satcloud-budget-figure")
+    assert page.locator(".satcloud-panel").count() == 5
+    # no code shown, no error output
+    html = page.content()
+    assert "LinkBudgetPanel" not in html, "code cells are shown"
+    assert "Traceback" not in html
+    assert page.locator(".satcloud-error").count() == 0
+    before = figure.get_attribute("src")
+    summary_before = page.locator(".satcloud-panel").first.inner_text()
+    # move the elevation slider to its maximum with the keyboard
+    handle = page.locator(".satcloud-elevation .noUi-handle")
+    handle.focus()
+    handle.press("End")
+    page.wait_for_function(
+        "old => { const i = document.querySelector('img.satcloud-budget-figure');"
+        " return i.src !== old && i.complete && i.naturalWidth > 100; }",
+        arg=before, timeout=60_000)
+    readout = page.locator(".satcloud-elevation .widget-readout").inner_text()
+    assert float(readout) == 90.0
+    assert page.locator(".satcloud-panel").first.inner_text() != summary_before
+    assert page.locator(".satcloud-error").count() == 0
+    page.screenshot(path=str(tmp_path / "app.png"), full_page=True)
+    assert problems == [], problems
     log = log_path.read_text(errors="replace")
     assert "Traceback" not in log, log[-3000:]

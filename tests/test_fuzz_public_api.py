@@ -1371,6 +1371,13 @@ case("satcloud.report.run_report")(lambda: {
     "only": ["01"], "jobs": 1, "parameters": {"01_fuzz": {"x": 2.0}}, "progress": False,
     "timeout_s": 60.0})
 simple("satcloud.cli.main", argv=["data"])
+case("satcloud.cli.rtt_summary")(lambda: {"df": _fibre_rtt().copy()})
+
+
+@functools.cache
+def _fibre_rtt():
+    from satcloud.latency import rtt
+    return rtt("fibre", "conduit", ["London"], "nearest Azure region")
 
 
 # ------------------------------------------------------------------ plots of notebooks 01-03

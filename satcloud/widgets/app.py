@@ -72,6 +72,9 @@ def parse_query(query: str, panels=None) -> dict[str, dict]:
     """
     if not isinstance(query, str):
         raise TypeError(f"query must be a URL query string, got {type(query).__name__}")
+    if panels is not None and (not isinstance(panels, list | tuple) or not all(
+            isinstance(x, str) for x in panels)):
+        raise TypeError(f"panels must be a list of panel ids (str), got {panels!r:.80}")
     allowed = None if panels is None else list(panels)
     out: dict[str, dict] = {}
     current = None
@@ -80,11 +83,11 @@ def parse_query(query: str, panels=None) -> dict[str, dict]:
             try:
                 whole = json.loads(value)
             except json.JSONDecodeError as exc:
-                raise ValueError(f"state: key 'state' is not valid JSON ({exc.msg} at "
+                raise ValueError(f"query: key 'state' is not valid JSON ({exc.msg} at "
                                  f"character {exc.pos})") from None
             if not isinstance(whole, dict) or not all(isinstance(v, dict)
                                                       for v in whole.values()):
-                raise ValueError("state: key 'state' must be a JSON object of panel id -> "
+                raise ValueError("query: key 'state' must be a JSON object of panel id -> "
                                  "{key: value}")
             for pid, values in whole.items():
                 _check_panel(pid, allowed)
@@ -96,7 +99,7 @@ def parse_query(query: str, panels=None) -> dict[str, dict]:
             out.setdefault(current, {})
             continue
         if current is None:
-            raise ValueError(f"state: key {key!r} comes before any 'panel=' naming the panel "
+            raise ValueError(f"query: key {key!r} comes before any 'panel=' naming the panel "
                              f"it belongs to; panels: {allowed}")
         out[current][key] = value
     return out
@@ -104,7 +107,7 @@ def parse_query(query: str, panels=None) -> dict[str, dict]:
 
 def _check_panel(value, allowed) -> None:
     if allowed is not None and value not in allowed:
-        raise ValueError(f"state: key 'panel' cannot take {value!r}; allowed values: "
+        raise ValueError(f"query: key 'panel' cannot take {value!r}; allowed values: "
                          f"{allowed}")
 
 
