@@ -32,18 +32,31 @@ Three stages, each a plain function (issue 15):
                          (filed shells) or inferred from the real planes
    satellite -> gateway  one gateway antenna (preset, Ka; E band x a factor)    feeder
    gateway               antennas x antenna capacity                            gateway
-   gateway -> PoP        terrestrial backhaul (assumption)                      gateway_pop
+   gateway -> PoP        terrestrial backhaul (assumption): to the gateway's    gateway_pop
+                         own PoP (fixed backhaul), or into the terrestrial
+                         backbone that reaches every PoP (the real Starlink
+                         sites: "home-pop" backhaul, as :func:`satcloud.latency.
+                         rtt` runs them)
    PoP -> cloud region   interconnect to the nearest region (assumption)        pop_region
    ====================  =====================================================  ==========
 
-   **Beam assignment policy** (documented, demand-weighted): each satellite has
-   ``beams_per_satellite`` beams (``data/networks.csv``) to share, by time (beam
-   hopping), among the cells it sees above its minimum elevation. A cell's demand is
-   split evenly over the ``k_c`` satellites that see it; each satellite gives its cells
-   beam-time in proportion to the demand they bring it (``D_c / k_c``), at most
-   ``max(1, A_cell / A_spot)`` beams to one cell (the cell holds that many beam spots of
-   the preset's ``spot_diameter_km``). Beam-time freed by that cap is not
-   redistributed (one pass). Every capacity is that of the **forward direction**
+   **Beam assignment policy** (documented, demand-weighted water-filling): each
+   satellite has ``beams_per_satellite`` beams (``data/networks.csv``) to share, by
+   time (beam hopping), among the cells it sees above its minimum elevation and, for
+   networks with a filed GSO-arc rule (Starlink: 22 deg), outside that angle of the
+   geostationary arc (:func:`satcloud.geometry.gso_arc_excluded`: such a satellite
+   gives the cell no beam). A cell's demand is split evenly over the ``k_c``
+   satellites that may serve it; each satellite gives its cells beam-time in proportion
+   to the demand they bring it (``D_c / k_c``), each (cell, satellite) pair capped at
+   ``max(1, A_cell / A_spot)`` beams (the cell holds that many beam spots of the
+   preset's ``spot_diameter_km``) and at the beam-time that carries the cell's whole
+   demand. That is round 1 (the one-pass policy). Each further round gives the
+   beam-time the caps left unused back, satellite by satellite, to its pairs still
+   below their caps, in proportion to their demand, until no satellite has beam-time
+   left for a pair below its cap (water-filling; ``beam_rounds`` rounds at most, 2-5 on
+   the Gen1 snapshot). Shares only grow from round to round, so no beam edge loses
+   capacity and the served demand never decreases. Every capacity is that of the
+   **forward direction**
    (cloud -> user, the busy-hour direction: user downlink beams, gateway uplink
    antennas); the graph is drawn from the cells to the regions for bookkeeping, and a
    maximum flow is the same with every edge reversed. A beam's capacity is the link
@@ -51,20 +64,41 @@ Three stages, each a plain function (issue 15):
    Bousquet [7]_) at the DVB-S2X ACM rate [8]_, with by default the clear-sky user-link
    atmospheric loss of the worked example after del Portillo et al. [4]_.
 
-3. **Flow** (:func:`max_flow`). A maximum flow (Ford and Fulkerson [1]_): a super source
-   feeds each cell its offered demand and a super sink drains every cloud region:
-   traffic may land at any gateway and any PoP (the single-commodity relaxation of the
-   multi-commodity problem "each cell to its home PoP", hence an upper bound of it; the
-   cells' home PoPs are reported, not enforced). Solved with
-   ``scipy.sparse.csgraph.maximum_flow`` (Dinic [2]_, integer capacities in units of
-   ``resolution_mbps``) or ``scipy.optimize.linprog`` (HiGHS, the same LP in floating
-   point). ``fairness="max-min"`` equalises the served fraction of every cell by
-   progressive filling [3]_ (weighted max-min: the largest common fraction, then the
-   cells that can still grow, round after round, up to ``max_rounds`` bottleneck levels,
-   after which the cells still growing share what is left by maximum flow; on the
-   Starlink Gen1 snapshot 20 rounds take ~90 s against 0.2-0.6 s for one maximum flow);
-   ``"none"`` maximises the total only. Every solution is checked (flow conservation at
-   every node, capacity bounds on every edge) before it is returned.
+3. **Flow** (:func:`max_flow`). A super source feeds each cell its offered demand;
+   the traffic leaves through the cloud regions. ``sink`` says where a cell's traffic
+   may leave the network (:data:`SINK_RULES`):
+
+   - ``"home PoP"`` (default): only through the cell's home PoP
+     (:func:`satcloud.ground.home_pop`, regional rule) and that PoP's link to its
+     cloud region. This is a multi-commodity flow, one commodity per home PoP, sharing
+     beams, satellites, lasers, gateways and backhaul. Where every gateway backhauls
+     into the terrestrial backbone (the real Starlink sites), nothing past the
+     backbone is shared, so it is **exactly** the single-commodity flow in which each
+     home PoP's cells draw at most what their PoP's link to the region carries
+     (source -> home PoP -> its cells): any single-commodity flow decomposes into
+     paths, each path takes the commodity of its cell, and past the backbone each
+     commodity has its own PoP link (``tests/test_capacity.py`` checks it against the
+     general multi-commodity LP). That graph is solved by Dinic like
+     any maximum flow (Gen1: 0.3 s). Where gateways backhaul to a fixed PoP (Kuiper
+     and OneWeb on the PoP sites), a cell's traffic must land at a gateway of its home
+     PoP: the edges carry a ``commodity`` label and :func:`max_flow` solves the
+     node-arc LP with HiGHS, each commodity restricted to the part of the graph on a
+     path to its PoP (Kuiper with lasers, 1 degree grid: about 1.9 million variables,
+     minutes per snapshot; see ``benchmarks/RESULTS.md``).
+   - ``"any PoP"``: through any PoP (one super sink): the single-commodity
+     relaxation of the same graph, an **upper bound** of ``"home PoP"``.
+
+   Solved with ``scipy.sparse.csgraph.maximum_flow`` (Dinic [2]_, integer capacities
+   in units of ``resolution_mbps``) or ``scipy.optimize.linprog`` (HiGHS, the same LP in
+   floating point). ``fairness="max-min"`` equalises the served fraction of every cell
+   by progressive filling [3]_ (weighted max-min: the largest common fraction, then the
+   cells that can still grow, round after round, up to ``max_rounds`` bottleneck
+   levels, after which the cells still growing share what is left by maximum flow; on
+   the Starlink Gen1 snapshot 20 rounds take ~90 s against 0.2-0.6 s for one maximum
+   flow; on a multi-commodity graph each round is one LP for the common fraction, the
+   demands whose bound has a nonzero dual freezing); ``"none"`` maximises the total
+   only. Every solution is checked (flow conservation at every node, and per commodity,
+   capacity bounds on every edge) before it is returned.
 
 Results are tidy tables (:class:`CapacityResult`): served versus offered demand per
 cell, country and cloud region, per-subscriber busy-hour throughput, flow and
