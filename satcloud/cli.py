@@ -393,13 +393,13 @@ def _emit(df, args, *, vertical=False) -> int:
 
 
 # ---- rtt
-def rtt_summary(table):
+def rtt_summary(df):
     """The ``satcloud rtt`` table: :func:`satcloud.latency.summarize` of an rtt table, with
     the mean of each additive component and the destination reached most often.
 
     Parameters
     ----------
-    table : pandas.DataFrame
+    df : pandas.DataFrame
         Output of :func:`satcloud.latency.rtt`.
 
     Returns
@@ -408,17 +408,17 @@ def rtt_summary(table):
         Per (source, target, network, mode): the :func:`~satcloud.latency.summarize`
         columns, ``delay_model``, ``destination`` (most frequent), ``rtt_mean_ms`` and
         the mean of each of :data:`RTT_COMPONENTS` over the reachable rows (they add up
-        to ``rtt_mean_ms``) [ms].
+        to ``rtt_mean_ms``; ``<NA>`` when no row is reachable) [ms].
     """
     import numpy as np
 
     from satcloud.latency import summarize
 
     by = ["source", "target", "network", "mode"]
-    out = summarize(table, by=by)
-    reach = table[table["reachable"].to_numpy(bool)]
+    out = summarize(df, by=by)
+    reach = df[df["reachable"].to_numpy(bool)]
     extra = []
-    for key, g in table.groupby(by, sort=False, dropna=False):
+    for key, g in df.groupby(by, sort=False, dropna=False):
         r = reach.loc[reach.index.intersection(g.index)]
         row = dict(zip(by, key, strict=True))
         row["delay_model"] = str(g["delay_model"].iloc[0]) if "delay_model" in g else None
@@ -431,7 +431,11 @@ def rtt_summary(table):
         extra.append(row)
     import pandas as pd
 
-    out = out.merge(pd.DataFrame(extra), on=by, how="left", validate="one_to_one")
+    extra = pd.DataFrame(extra)
+    for c in ("rtt_mean_ms", *RTT_COMPONENTS):
+        if c in extra.columns:        # <NA> (not NaN) where no row is reachable
+            extra[c] = pd.array(extra[c].to_numpy(float), dtype="Float64")
+    out = out.merge(extra, on=by, how="left", validate="one_to_one")
     first = [*by, "delay_model", "destination", "rtt_median_ms", "rtt_p05_ms", "rtt_p95_ms",
              "rtt_min_ms", "rtt_max_ms", "rtt_mean_ms", *RTT_COMPONENTS, "floor_ms",
              "target_floor_ms", "fraction_reachable", "n_reachable", "n_times"]
@@ -840,6 +844,16 @@ def main(argv=None) -> int:
         bad = [a for a in argv if not isinstance(a, str)]
         if bad:
             raise TypeError(f"argv entries must be str, got {bad[0]!r:.80} in argv")
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # usage error or --help: argparse printed why
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    return args.func(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The ``satcloud`` parser with every command."""
     parser = _Parser(prog="satcloud", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_answer_commands(sub)
@@ -862,12 +876,7 @@ def main(argv=None) -> int:
 
     dat = sub.add_parser("data", help="validate the shipped data tables")
     dat.set_defaults(func=_cmd_data)
-
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # usage error or --help: argparse printed why
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
-    return args.func(args)
+    return parser
 
 
 if __name__ == "__main__":

@@ -457,3 +457,31 @@ def test_progress_is_off_by_default_and_on_when_asked(capsys, oneweb40):
         coverage.site_coverage(oneweb40, sites, progress="yes")
     with pytest.raises(TypeError, match="on must be True or False"):
         _progress.set_progress(1)
+
+
+def _shell_examples(text: str):
+    """``satcloud ...`` command lines of a text, continuation lines joined, comments cut."""
+    import shlex
+
+    joined = text.replace("\\\n", " ")
+    for line in joined.splitlines():
+        line = line.strip()
+        if line.startswith("satcloud ") and " --" in line:
+            yield shlex.split(line, comments=True)[1:]
+
+
+def test_readme_and_help_examples_parse(root):
+    # the examples of the README section and of each --help are valid command lines
+    text = (root / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Answers from the shell", 1)[1].split("\n## ", 1)[0]
+    readme = list(_shell_examples(section))
+    assert {argv[0] for argv in readme} == {"rtt", "budget", "passes", "coverage",
+                                           "capacity"}
+    assert ["rtt", "--from", "Lagos", "--to", "nearest Azure region", "--network",
+            "starlink", "--mode", "isl", "--duration", "1h", "--delay-model",
+            "idle"] in readme
+    helps = [argv for epilog in cli._EPILOGS.values() for argv in _shell_examples(epilog)]
+    assert len(helps) >= 10
+    for argv in readme + helps:
+        args = cli._parser().parse_args(argv)
+        assert args.command == argv[0]
