@@ -915,11 +915,10 @@ def iter_destination_routes(positions, source_lat_deg, source_lon_deg, source_gr
     for chunk in _as_chunks(positions):
         if state is None:
             n_sat = chunk.shape[1]
-            src, ext, sat_sin, ext_sin, fib = _check_inputs(
+            src, ext, sat_sin, ext_sin, _ = _check_inputs(
                 n_sat, source_lat_deg, source_lon_deg, exit_lat_deg, exit_lon_deg,
-                sat_min_elevation_deg, exit_min_elevation_deg, exit_to_group_ms)
-            if fib is None:
-                raise ValueError("exit_to_group_ms is required: [X, G] one-way delays [ms]")
+                sat_min_elevation_deg, exit_min_elevation_deg, None)
+            fib = _group_delays(exit_to_group_ms, ext.n)
             n_grp = fib.shape[1]
             if grp.ndim != 2 or grp.shape[0] != src.n or grp.shape[1] == 0:
                 raise ValueError(f"source_group must have shape [{src.n}] or [{src.n}, K], "
@@ -970,6 +969,23 @@ def iter_destination_routes(positions, source_lat_deg, source_lon_deg, source_gr
             dsat = dist[:, :n_sat]                                     # [G_used, N]
             yield _best_serving(t, r_t, src, ext, fib, used, grp_row, dsat, pred, n_sat,
                                 ext0, bands, src_gso)
+
+
+def _group_delays(value, n_ext: int) -> np.ndarray:
+    """``exit_to_group_ms`` checked: ``[X, G]``, >= 0, ``inf`` for no link, no NaN."""
+    what = "exit_to_group_ms must be a numeric array [X, G] [ms]"
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{what}, got {value!r:.80}")
+    try:
+        fib = np.asarray(value, float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{what}, got {type(value).__name__}") from exc
+    if fib.ndim != 2 or fib.shape[0] != n_ext or fib.shape[1] == 0:
+        raise ValueError(f"exit_to_group_ms must have shape [{n_ext}, G] (exits x groups) "
+                         f"with G >= 1, got {fib.shape}")
+    if np.isnan(fib).any() or (fib < 0).any():
+        raise ValueError("exit_to_group_ms must be >= 0 (inf for no link), no NaN [ms]")
+    return fib
 
 
 class _SourceBands:
