@@ -159,8 +159,9 @@ def test_app_restores_the_settings_of_a_shared_link(page):
     assert page.locator(".satcloud-source input").input_value() == "Lagos"
     assert page.locator(".satcloud-delay-model button.mod-active").inner_text().strip() \
         == "loaded"
+    # (ipywidgets writes the option labels with no-break spaces)
     assert page.locator(".satcloud-last-mile select").evaluate(
-        "s => s.options[s.selectedIndex].text") == "cable (DOCSIS)"
+        "s => s.options[s.selectedIndex].text").replace("\xa0", " ") == "cable (DOCSIS)"
     assert page.locator(".satcloud-subscribers .widget-readout").inner_text().strip() \
         == "2500"
     # and the panels computed with them
