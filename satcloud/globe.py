@@ -35,8 +35,9 @@ Every frame carries the positions of the satellites drawn, as 16-bit integers of
 (rounded to the nearest km; 32-bit beyond 32,767 km, i.e. for GEO), which plotly (>= 6)
 writes as base64 typed arrays: 8 bytes of JSON per satellite and frame. An hour at 15 s
 (241 frames) of the 9,043 operational satellites of the 2026 Starlink snapshot would be
-about 17 MB; :func:`figure` draws an evenly spread subset of each shell so that the
-figure stays under ``max_figure_mb`` (default :data:`MAX_FIGURE_MB`, 15 MB: about 7,600
+about 20 MB of JSON as plotly writes it (``Figure.to_json``, which escapes "/" for
+HTML); :func:`figure` draws an evenly spread subset of each shell so that the figure
+stays under ``max_figure_mb`` (default :data:`MAX_FIGURE_MB`, 15 MB: about 6,000
 satellites over that hour) and says so in its title. Path satellites are always drawn
 (with the path).
 
@@ -89,9 +90,10 @@ MAX_FIGURE_MB = 15.0
 EARTH_DRAW_OFFSET_KM = 20.0
 #: Colours of the paths: the space segment per mode, and the fibre behind the gateway.
 PATH_COLOURS = {"isl": "#ff3b30", "bent-pipe": "#ffd60a", "fibre": "#30d5c8"}
-#: JSON bytes per satellite and frame (3 int16 as base64: 6 bytes -> 8 characters, and
-#: the padding of each array).
-_BYTES_PER_SAT_FRAME = 8.4
+#: JSON bytes per satellite and frame: 3 int16 as base64 (6 bytes -> 8 characters), the
+#: padding of each array, and plotly's escape of "/" as "\u002f" (HTML-safe JSON, as
+#: ``Figure.to_json`` and ``to_html`` write it: +5 characters for 1 in 64).
+_BYTES_PER_SAT_FRAME = 9.1
 #: JSON bytes of one frame besides its satellites (paths, title, slider step), and per
 #: trace updated in a frame (the typed-array wrappers).
 _BYTES_PER_FRAME = 2500.0
@@ -291,7 +293,10 @@ def _check_destination(destination) -> tuple:
     return destination, site
 
 
-def _gateway_table(network_name) -> pd.DataFrame:
+def _gateway_table(network_name) -> tuple:
+    """(gateway set name, its points, the full table): the network's gateways in the
+    registry, else ``"starlink-pops"`` as :func:`satcloud.latency.rtt` lands an unknown
+    constellation."""
     from satcloud import systems
     from satcloud.network.gateways import gateways
 
@@ -299,9 +304,9 @@ def _gateway_table(network_name) -> pd.DataFrame:
     if network_name in systems.networks():
         spec = systems.network(network_name).gateways or spec
     gw = gateways(spec)
-    return pd.DataFrame({"name": gw["gateway"].to_numpy(dtype=object),
-                         "lat_deg": gw["lat_deg"].to_numpy(float),
-                         "lon_deg": gw["lon_deg"].to_numpy(float)}), gw
+    return spec, pd.DataFrame({"name": gw["gateway"].to_numpy(dtype=object),
+                               "lat_deg": gw["lat_deg"].to_numpy(float),
+                               "lon_deg": gw["lon_deg"].to_numpy(float)}), gw
 
 
 def _pop_table(gw: pd.DataFrame) -> pd.DataFrame:
@@ -417,13 +422,14 @@ def scene(network="starlink", start=None, duration_s=3600.0, step_s=15.0, user=N
     shell, shells = _shells(cons)
     n = len(cons)
     shown = _subsample(shell, shells, n if max_satellites is None else max_satellites)
-    gw_named, gw = _gateway_table(label)
+    spec, gw_named, gw = _gateway_table(label)
     pops = _pop_table(gw)
     routes = {}
     if sites is not None:
         for m in modes:
+            # the gateways drawn are the ones routed over (named explicitly)
             routes[m] = latency.rtt(eph, m, sources=sites, destinations=dest,
-                                    return_paths=True)
+                                    gateways=spec, return_paths=True)
         if regions is None:             # home PoP: the PoPs are the destinations
             regions = pops
     return GlobeScene(network=label, times=times, r_ecef_km=eph.r_ecef_km,
@@ -755,48 +761,47 @@ def _build_figure(sc: GlobeScene, max_mb: float):
             hovertemplate="%{text}<extra>" + label + "</extra>",
             marker={"color": colour, "symbol": symbol, "size": size}))
 
+    # frames are plain dicts, built without plotly's per-property validation (thousands
+    # of traces: ~0.1 s each otherwise); the traces they update are validated below
     def shell_traces(k):
-        return [go.Scatter3d(x=r_int[k, m, 0], y=r_int[k, m, 1], z=r_int[k, m, 2])
-                for m in members.values()]
+        return [{"type": "scatter3d", "x": r_int[k, m, 0], "y": r_int[k, m, 1],
+                 "z": r_int[k, m, 2]} for m in members.values()]
 
     def path_traces(k):
         out = []
         for m in sc.routes:
             p = sc.path(m, k)
             if p is None:
-                out += [go.Scatter3d(x=[], y=[], z=[], text=[]),
-                        go.Scatter3d(x=[], y=[], z=[])]
+                out += [{"type": "scatter3d", "x": [], "y": [], "z": [], "text": []},
+                        {"type": "scatter3d", "x": [], "y": [], "z": []}]
                 continue
             s = _int_km(p["space_km"], dtype)
             f = _int_km(_fibre_km(p["fibre"]), np.int16)
-            out += [go.Scatter3d(x=s[:, 0], y=s[:, 1], z=s[:, 2], text=p["space_names"]),
-                    go.Scatter3d(x=f[:, 0], y=f[:, 1], z=f[:, 2])]
+            out += [{"type": "scatter3d", "x": s[:, 0], "y": s[:, 1], "z": s[:, 2],
+                     "text": [str(n) for n in p["space_names"]]},
+                    {"type": "scatter3d", "x": f[:, 0], "y": f[:, 1], "z": f[:, 2]}]
         return out
 
     for (s, m), tr in zip(members.items(), shell_traces(0), strict=True):
-        tr.update(name=f"shell {s}", mode="markers",
-                  marker={"color": colours[s], "size": 1.6},
-                  text=sc.sat_ids[shown[m]],
-                  hovertemplate="%{text}<extra>" + f"shell {s}" + "</extra>")
-        moving.append(tr)
-    moving += path_traces(0)
-    # style the path traces: (space, fibre) per mode
-    n_shell = len(members)
-    for i, m in enumerate(sc.routes):
-        space, fibre = moving[n_shell + 2 * i], moving[n_shell + 2 * i + 1]
-        space.update(name=f"{m} path", mode="lines+markers",
-                     line={"color": PATH_COLOURS[m], "width": 5},
-                     marker={"color": PATH_COLOURS[m], "size": 3},
-                     hovertemplate="%{text}<extra>" + f"{m} path" + "</extra>")
-        fibre.update(name=f"fibre ({m})", mode="lines",
-                     line={"color": PATH_COLOURS["fibre"], "width": 4}, hoverinfo="skip")
+        moving.append(go.Scatter3d(
+            tr, name=f"shell {s}", mode="markers", marker={"color": colours[s], "size": 1.6},
+            text=sc.sat_ids[shown[m]],
+            hovertemplate="%{text}<extra>" + f"shell {s}" + "</extra>"))
+    paths = path_traces(0)
+    for i, m in enumerate(sc.routes):       # (space, fibre) per mode
+        moving.append(go.Scatter3d(
+            paths[2 * i], name=f"{m} path", mode="lines+markers",
+            line={"color": PATH_COLOURS[m], "width": 5},
+            marker={"color": PATH_COLOURS[m], "size": 3},
+            hovertemplate="%{text}<extra>" + f"{m} path" + "</extra>"))
+        moving.append(go.Scatter3d(
+            paths[2 * i + 1], name=f"fibre ({m})", mode="lines",
+            line={"color": PATH_COLOURS["fibre"], "width": 4}, hoverinfo="skip"))
     first_moving = len(static)
     idx = list(range(first_moving, first_moving + len(moving)))
-    frames = []
-    for k in range(n_t):
-        frames.append(go.Frame(name=str(k), traces=idx,
-                               data=shell_traces(k) + path_traces(k),
-                               layout={"title": {"text": _frame_title(sc, k, note)}}))
+    frames = [{"name": str(k), "traces": idx, "data": shell_traces(k) + path_traces(k),
+               "layout": {"title": {"text": _frame_title(sc, k, note)}}}
+              for k in range(n_t)]
     labels = [f"{t:%H:%M:%S}" for t in sc.times.utc.datetime]
     anim = {"frame": {"duration": 0, "redraw": True}, "mode": "immediate",
             "transition": {"duration": 0}}
@@ -807,15 +812,19 @@ def _build_figure(sc: GlobeScene, max_mb: float):
     layout = go.Layout(
         template="none", paper_bgcolor="#05070d", font={"color": "#e8e8e8"},
         title={"text": _frame_title(sc, 0, note), "font": {"size": 13}},
-        margin={"l": 0, "r": 0, "t": 40, "b": 0}, height=650,
+        margin={"l": 0, "r": 0, "t": 40, "b": 30}, height=650,
         legend={"itemsizing": "constant", "bgcolor": "rgba(0,0,0,0)"},
         scene={"xaxis": {"visible": False}, "yaxis": {"visible": False},
                "zaxis": {"visible": False}, "aspectmode": "data", "bgcolor": "#05070d",
                "camera": _camera(sc)},
         uirevision="globe",
-        sliders=[{"active": 0, "steps": steps, "x": 0.08, "len": 0.9, "y": 0.02,
-                  "currentvalue": {"prefix": "UTC "}, "pad": {"t": 10}}],
-        updatemenus=[{"type": "buttons", "showactive": False, "x": 0.0, "y": 0.02,
+        # one step per frame: the step labels are hidden (hundreds would overlap), the
+        # current time shows above the slider
+        sliders=[{"active": 0, "steps": steps, "x": 0.1, "len": 0.88, "y": 0.0,
+                  "yanchor": "bottom", "font": {"color": "rgba(0,0,0,0)"},
+                  "tickcolor": "rgba(0,0,0,0)", "ticklen": 0, "pad": {"t": 0, "b": 10},
+                  "currentvalue": {"prefix": "UTC ", "font": {"color": "#e8e8e8"}}}],
+        updatemenus=[{"type": "buttons", "showactive": False, "x": 0.0, "y": 0.0,
                       "xanchor": "left", "yanchor": "bottom", "direction": "left",
                       "buttons": [{"label": "▶", "method": "animate",
                                    "args": [None, play]},
@@ -823,40 +832,50 @@ def _build_figure(sc: GlobeScene, max_mb: float):
                                    "args": [[None], {"frame": {"duration": 0,
                                                                "redraw": False},
                                                      "mode": "immediate"}]}]}])
-    return cls(data=static + moving, layout=layout, frames=frames)
+    fig = cls(data=static + moving, layout=layout, frames=frames, _validate=False)
+    fig._validate = True        # what the user changes afterwards is checked as usual
+    return fig
 
 
 def _camera(sc: GlobeScene) -> dict:
-    """Look at the user (or at 0°N 0°E) from 2 Earth radii."""
+    """Look at the user (or at 0°N 0°E)."""
     lat, lon = (0.0, 0.0) if sc.user is None else (float(sc.user["lat_deg"].iat[0]),
                                                    float(sc.user["lon_deg"].iat[0]))
     la, lo = np.radians(lat), np.radians(lon)
-    eye = 1.9 * np.array([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+    eye = 1.35 * np.array([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
     return {"eye": dict(zip("xyz", eye.round(3).tolist(), strict=True)),
             "up": {"x": 0, "y": 0, "z": 1}}
 
 
-def _widget(fig):  # pragma: no cover - needs anywidget, which satcloud does not require
+def _widget(fig):
+    """A FigureWidget of ``fig``'s first frame with an ipywidgets play button and time
+    slider that load the other frames (a FigureWidget cannot hold animation frames)."""
     import ipywidgets as W
 
     go = _Fig.go()
     frames = list(fig.frames)
+    labels = [s["label"] for s in fig.layout.sliders[0]["steps"]]
     base = go.Figure(data=fig.data, layout=fig.layout)
     base.layout.sliders, base.layout.updatemenus = (), ()
     fw = go.FigureWidget(base)
-    first = fig.layout.sliders[0]["steps"] if fig.layout.sliders else ()
-    slider = W.IntSlider(value=0, min=0, max=len(frames) - 1, description="frame")
-    play = W.Play(value=0, min=0, max=len(frames) - 1, interval=150)
-    W.jslink((play, "value"), (slider, "value"))
-    label = W.Label(first[0]["label"] if first else "")
+    last = len(frames) - 1
+    slider = W.IntSlider(value=0, min=0, max=last, description="frame",
+                         readout=False, continuous_update=True)
+    play = W.Play(value=0, min=0, max=last, interval=150, description="play")
+    W.link((play, "value"), (slider, "value"))
+    label = W.Label(f"UTC {labels[0]}")
 
     def show(change):
-        fr = frames[change["new"]]
+        k = change["new"]
+        fr = frames[k]
         with fw.batch_update():
             for i, tr in zip(fr.traces, fr.data, strict=True):
-                fw.data[i].update(x=tr.x, y=tr.y, z=tr.z)
+                props = {"x": tr.x, "y": tr.y, "z": tr.z}
+                if tr.text is not None:     # the path's vertex names
+                    props["text"] = tr.text
+                fw.data[i].update(props)
             fw.layout.title.text = fr.layout.title.text
-        label.value = first[change["new"]]["label"] if first else ""
+        label.value = f"UTC {labels[k]}"
 
     slider.observe(show, names="value")
     return W.VBox([fw, W.HBox([play, slider, label])])

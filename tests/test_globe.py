@@ -342,3 +342,52 @@ def test_write_czml_writes_the_document(tmp_path, scene):
     out = globe.write_czml(tmp_path / "sub" / "globe.czml", scene)
     assert out.read_text(encoding="utf-8") == globe.to_czml(scene)
     assert [p.name for p in tmp_path.joinpath("sub").iterdir()] == ["globe.czml"]
+
+
+def test_widget_plays_the_frames(scene, monkeypatch):
+    # plotly's FigureWidget needs anywidget, which satcloud does not require; a stand-in
+    # with the same interface (data, layout, batch_update) checks the wiring: moving the
+    # slider (or the play button, linked to it) loads that frame's positions and title
+    import ipywidgets as W
+    import plotly.graph_objects as go
+
+    class FigureWidget(W.Widget):
+        def __init__(self, figure):
+            super().__init__()
+            self.figure = go.Figure(figure)
+            self.data, self.layout = self.figure.data, self.figure.layout
+
+        def batch_update(self):
+            return self.figure.batch_update()
+
+    monkeypatch.setattr(globe.importlib.util, "find_spec", lambda name: object())
+    monkeypatch.setattr(go, "FigureWidget", FigureWidget, raising=False)
+    box = globe.figure(scene, widget=True)
+    fw, (play, slider, label) = box.children[0], box.children[1].children
+    assert len(fw.data) == len(globe.figure(scene).data) and slider.max == N_FRAMES - 1
+    i = shell_traces(fw.figure)[0]
+    play.value = 7
+    assert slider.value == 7 and label.value == "UTC 19:01:45"
+    ref = globe.figure(scene)
+    assert np.array_equal(np.asarray(fw.data[i].x), frame_xyz(ref, 7, i)[:, 0])
+    assert fw.layout.title.text == ref.frames[7].layout.title.text
+    space = trace_index(fw.figure, "isl path")
+    assert list(fw.data[space].text)[0] == "Lagos"
+
+
+def test_a_laser_path_across_the_pacific_goes_through_several_satellites():
+    # Funafuti (Tuvalu) has no gateway within a bent pipe's reach of New Zealand: over the
+    # lasers the path crosses several satellites to a New Zealand gateway; each vertex of
+    # the drawn path is that satellite's sgp4 position at t_k (rounded to the km)
+    sc = globe.scene("starlink", start=START, duration_s=15.0, user="Funafuti (Tuvalu)",
+                     max_satellites=50)
+    f = globe.figure(sc)
+    space_i = trace_index(f, "isl path")
+    for k in (0, 1):
+        row = sc.routes["isl"].iloc[k]
+        assert row["reachable"] and len(row["sat_path"]) >= 2
+        space = frame_xyz(f, k, space_i)
+        ref = sgp4_ecef_km(list(sc.sat_ids[list(row["sat_path"])]), sc.times[[k]])[0]
+        assert np.abs(space[1:-1] - ref).max() <= 0.501
+        assert list(f.frames[k].data[list(f.frames[k].traces).index(space_i)].text)[1:-1] \
+            == list(sc.sat_ids[list(row["sat_path"])])
