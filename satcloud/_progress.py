@@ -154,4 +154,4 @@ def bar(total: int | None, desc: str, *, unit: str = "step", progress: bool | No
     # asked for by the call: shown at once and kept; by the switch: long work only,
     # and the bar is cleared when done
     return tqdm(total=total, desc=desc, unit=unit, disable=not show, leave=bool(asked),
-                initial=initial, delay=float(delay_s), dynamic_ncols=True)
+                initial=initial, delay=float(delay_s))
