@@ -1918,6 +1918,43 @@ def _map_cells(cells) -> pd.DataFrame:
     return out
 
 
+class _MapTarget(NamedTuple):
+    """One target of :func:`rtt_map`: its candidate destinations and floor."""
+
+    dst: pd.DataFrame          # name, lat_deg, lon_deg
+    nearest: bool              # the nearest (by RTT) of the candidates
+    target_floor: np.ndarray   # [S] vacuum RTT to the target (nearest: closest) [ms]
+
+
+def _pair_floor(src: pd.DataFrame, dst: pd.DataFrame, s_idx, d_idx) -> np.ndarray:
+    """Vacuum RTT over the geodesic between source ``s_idx`` and destination ``d_idx``
+    (arrays of one shape), each distinct pair computed once, as :func:`_resolve_ends`
+    computes it for :func:`rtt`. [ms]"""
+    s_idx, d_idx = np.asarray(s_idx), np.asarray(d_idx)
+    key = s_idx.astype(np.int64) * len(dst) + d_idx
+    uniq, inv = np.unique(key.ravel(), return_inverse=True)
+    us, ud = np.divmod(uniq, len(dst))
+    v = vacuum_rtt_ms(geodesic_distance_km(
+        src["lat_deg"].to_numpy(float)[us], src["lon_deg"].to_numpy(float)[us],
+        dst["lat_deg"].to_numpy(float)[ud], dst["lon_deg"].to_numpy(float)[ud]))
+    return v[inv].reshape(key.shape)
+
+
+def _nearest_geodesic_km(lat, lon, d_lat, d_lon) -> np.ndarray:
+    """The WGS84 geodesic distance from each point to the nearest destination [km],
+    computing geodesics only for the destinations a sphere puts within 1.2 % (+1 km)
+    of the nearest (the sphere of the mean radius is within 0.6 % of the ellipsoid)."""
+    p1, p2 = np.radians(lat)[:, None], np.radians(d_lat)[None, :]
+    dl = np.radians(d_lon)[None, :] - np.radians(lon)[:, None]
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    sph = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))      # [S, D]
+    s_i, d_i = np.nonzero(sph <= sph.min(axis=1, keepdims=True) * 1.012 + 1.0)
+    d = geodesic_distance_km(lat[s_i], lon[s_i], d_lat[d_i], d_lon[d_i])
+    out = np.full(len(lat), np.inf)
+    np.minimum.at(out, s_i, d)
+    return out
+
+
 class _MapPlan(NamedTuple):
     """The destination groups of :func:`rtt_map`: per group ``p`` (a home PoP, for one
     target), the one-way delay from each gateway to the destination of the group and
@@ -1928,7 +1965,7 @@ class _MapPlan(NamedTuple):
     dest: np.ndarray           # [X, G] destination index (into the target's table)
     backhaul: np.ndarray       # [X, G] one-way gateway -> PoP leg [ms]
     pop: np.ndarray            # [X, G] PoP code
-    ends: list                 # per target, its _Ends
+    ends: list                 # per target, its _MapTarget
 
 
 def _map_plan(net, opt, src: pd.DataFrame, targets, gw) -> _MapPlan:
@@ -1965,14 +2002,14 @@ def _map_plan(net, opt, src: pd.DataFrame, targets, gw) -> _MapPlan:
                                 "lat_deg": first["pop_lat_deg"].to_numpy(float),
                                 "lon_deg": first["pop_lon_deg"].to_numpy(float)})
             d_home = pd.Index(dst["name"]).get_indexer(codes)
-            # the floor to each cell's own PoP only (rtt computes every pair, then keeps it)
-            floor = np.full((n_s, len(dst)), np.nan)
-            floor[np.arange(n_s), d_home] = vacuum_rtt_ms(geodesic_distance_km(
-                lat, lon, dst["lat_deg"].to_numpy(float)[d_home],
-                dst["lon_deg"].to_numpy(float)[d_home]))
-            ends = _Ends(src, dst, dst["name"].to_numpy(object), False, floor, src)
+            ends = _MapTarget(dst, False, _pair_floor(src, dst, np.arange(n_s), d_home))
         else:
-            ends = _resolve_ends(src, target)
+            regions = NEAREST_REGION[target]()
+            dst = pd.DataFrame({"name": regions["region"].to_numpy(),
+                                "lat_deg": regions["lat_deg"].to_numpy(float),
+                                "lon_deg": regions["lon_deg"].to_numpy(float)})
+            ends = _MapTarget(dst, True, vacuum_rtt_ms(_nearest_geodesic_km(
+                lat, lon, dst["lat_deg"].to_numpy(float), dst["lon_deg"].to_numpy(float))))
         ends_all.append(ends)
         d_lat, d_lon = ends.dst["lat_deg"].to_numpy(float), ends.dst["lon_deg"].to_numpy(float)
         for idx, home in groups:
@@ -1987,13 +2024,17 @@ def _map_plan(net, opt, src: pd.DataFrame, targets, gw) -> _MapPlan:
                                   "pop_lon_deg": plon})
             if target == HOME_POP:
                 d = np.full(n_x, d_home[idx[0]])
-                w = gateway_to_destination_ms(table, d_lat[d[:1]], d_lon[d[:1]],
-                                              opt["route_factor"])[:, 0]
+            elif home is not None and home_rows.all():
+                # every gateway backhauls to the one PoP: the region nearest that PoP is
+                # the quickest from every gateway (the gateway leg is common)
+                d = np.full(n_x, int(np.argmin(geodesic_distance_km(
+                    plat[0], plon[0], d_lat, d_lon))))
             else:
-                exit_to_dst = gateway_to_destination_ms(table, d_lat, d_lon,
-                                                        opt["route_factor"])
-                d = np.argmin(exit_to_dst, axis=1)
-                w = exit_to_dst[np.arange(n_x), d]
+                d = np.argmin(gateway_to_destination_ms(table, d_lat, d_lon,
+                                                        opt["route_factor"]), axis=1)
+            uniq, inv = np.unique(d, return_inverse=True)
+            w = gateway_to_destination_ms(table, d_lat[uniq], d_lon[uniq],
+                                          opt["route_factor"])[np.arange(n_x), inv]
             p = len(cols["w"])
             group[idx, k] = p
             cols["w"].append(w)
@@ -2109,13 +2150,12 @@ def _map_tables(arr: dict, plan: _MapPlan, src: pd.DataFrame, targets, times, ne
     target_floor = np.empty((n_s, n_k))
     s_idx = np.arange(n_s)[None, :]
     for k, ends in enumerate(plan.ends):
+        target_floor[:, k] = ends.target_floor
         if ends.nearest:
-            target_floor[:, k] = ends.floor.min(axis=1)
-            floor[:, :, k] = np.where(reach[:, :, k], ends.floor[s_idx, dest[:, :, k]],
-                                      target_floor[None, :, k])
+            at = _pair_floor(src, ends.dst, np.broadcast_to(s_idx, (n_t, n_s)),
+                             dest[:, :, k])
+            floor[:, :, k] = np.where(reach[:, :, k], at, target_floor[None, :, k])
         else:
-            d_home = plan.dest[0, plan.group[:, k]]
-            target_floor[:, k] = ends.floor[np.arange(n_s), d_home]
             floor[:, :, k] = target_floor[None, :, k]
     # the median snapshot per (cell, target): lower median of the reachable ones
     n_reach = reach.sum(axis=0)
