@@ -704,6 +704,7 @@ def figure(network="starlink", start=None, duration_s=3600.0, step_s=15.0, user=
 
         # the same scene for CesiumJS (all drawn satellites sampled at 15 s: ~28 MB)
         globe.write_czml("lagos_starlink.czml", scene)
+    """
     max_mb = float(check_range(max_figure_mb, "max_figure_mb", 0.0, 1e6, low_open=True,
                                unit="MB", finite=True))
     if not isinstance(widget, bool):
