@@ -132,6 +132,7 @@ References
 
 from __future__ import annotations
 
+import hashlib
 import time as _time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -192,6 +193,7 @@ GATEWAY_MIN_ELEVATION_DEG = 25.0
 _CLOUD = {"kuiper": "aws"}
 _EARTH_RADIUS_KM = 6371.0088
 _ACCESS_BYTES_PER_PAIR = 160.0
+_HOME_CACHE: dict = {}
 _DEMAND_KEYS = ("subscribers", "busy_hour_activity", "active_subscriber_mbps")
 _NETWORK_KEYS = ("satellite_capacity_gbps", "laser_link_gbps", "gateway_antenna_gbps",
                  "e_band_factor", "gateway_antennas", "spot_diameter_km",
@@ -1153,12 +1155,16 @@ def _mcf_fair(mcf: _Mcf, dem_idx, demands, tol, max_rounds):
         rounds += 1
         ia, fr = np.flatnonzero(active), np.flatnonzero(~active)
         # lam q_d - x_d <= 0 for the growing demands; x_d = alloc_d for the frozen
-        ub = sp.hstack([-agg[ia], sp.csr_matrix(demands[ia][:, None])]).tocsr()
-        eq = (sp.hstack([agg[fr], sp.csr_matrix((len(fr), 1))]).tocsr(), alloc[fr])
+        # (within the solver's tolerance: alloc_d (1 - 1e-7) <= x_d <= alloc_d)
+        a_fr = agg[fr]
+        ub = sp.vstack([sp.hstack([-agg[ia], sp.csr_matrix(demands[ia][:, None])]),
+                        sp.hstack([a_fr, sp.csr_matrix((len(fr), 1))]),
+                        sp.hstack([-a_fr, sp.csr_matrix((len(fr), 1))])]).tocsr()
+        b = np.r_[np.zeros(len(ia)), alloc[fr], -alloc[fr] * (1 - 1e-7)]
         c = np.r_[np.zeros(v), -1.0]
-        _, res = mcf.solve((ub, np.zeros(len(ia))), eq if len(fr) else None, c)
+        _, res = mcf.solve((ub, b), None, c)
         lam = float(min(max(res.x[-1], lam_last), 1.0))
-        duals = np.abs(res.ineqlin.marginals[mcf.a_cap.shape[0]:])
+        duals = np.abs(res.ineqlin.marginals[mcf.a_cap.shape[0]:][:len(ia)])
         if lam >= 1.0 - 1e-9:
             alloc[ia] = demands[ia]
             active[:] = False
@@ -1170,9 +1176,10 @@ def _mcf_fair(mcf: _Mcf, dem_idx, demands, tol, max_rounds):
         active[freeze] = False
         lam_last = lam
     ia, fr = np.flatnonzero(active), np.flatnonzero(~active)
-    ub = (sp.hstack([-agg[ia]]).tocsr(), -alloc[ia]) if len(ia) else None
-    eq = (agg[fr].tocsr(), alloc[fr]) if len(fr) else None
-    x, res = mcf.solve(ub, eq, np.r_[-mcf.out])
+    # the growing demands keep at least their level, the frozen ones their share
+    ub = (sp.vstack([-agg[ia], agg[fr], -agg[fr]]).tocsr(),
+          np.r_[-alloc[ia], alloc[fr], -alloc[fr] * (1 - 1e-7)])
+    x, res = mcf.solve(ub, None, np.r_[-mcf.out])
     return x, rounds, res
 
 
@@ -1622,7 +1629,17 @@ def _home(cells: pd.DataFrame, net_name: str, cloud) -> pd.DataFrame:
     from satcloud import ground
 
     lat, lon = cells["lat_deg"].to_numpy(float), cells["lon_deg"].to_numpy(float)
-    h = ground.home_pop(lat, lon, list(cells["country"].astype(str)))
+    countries = list(cells["country"].astype(str))
+    # the home PoPs of a grid's cells do not change from call to call (seconds for the
+    # 14,715 cells of the 1 degree grid): kept for the last few grids of the process
+    key = hashlib.sha256(lat.tobytes() + lon.tobytes()
+                         + "\x00".join(countries).encode()).hexdigest()
+    h = _HOME_CACHE.get(key)
+    if h is None:
+        h = ground.home_pop(lat, lon, countries)[["pop", "pop_lat_deg", "pop_lon_deg"]]
+        if len(_HOME_CACHE) >= 8:
+            _HOME_CACHE.pop(next(iter(_HOME_CACHE)))
+        _HOME_CACHE[key] = h
     regions = _cloud_regions(net_name, cloud)
     r = _nearest(h["pop_lat_deg"].to_numpy(float), h["pop_lon_deg"].to_numpy(float),
                  regions["lat_deg"].to_numpy(float), regions["lon_deg"].to_numpy(float))
