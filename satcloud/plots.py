@@ -74,6 +74,7 @@ __all__ = [
     "plot_sites",
     "rain_fade_curves",
     "rtt_by_delay_model",
+    "rtt_cell_map",
     "rtt_by_delay_model_own_cloud",
     "rtt_cdf_by_system",
     "rtt_components",
@@ -3328,7 +3329,9 @@ def site_throughput_day(table, *, colors, title=None, figsize=(10.0, 4.4)):
     ----------
     table : pandas.DataFrame
         :func:`satcloud.scenarios.capacity.site_capacity` rows: ``time``, ``site``,
-        ``site_served_gbps`` (finite, >= 0) [Gbit/s] and ``site_demand_gbps`` [Gbit/s].
+        ``site_served_gbps`` (finite, >= 0) [Gbit/s] and ``site_demand_gbps`` [Gbit/s];
+        optional ``site_alone_gbps`` (served with the sites alone), drawn dashed.
+        [Gbit/s]
     colors : dict
         Site -> colour, for every site of ``table``.
     title : str, optional
@@ -3340,7 +3343,7 @@ def site_throughput_day(table, *, colors, title=None, figsize=(10.0, 4.4)):
     -------
     matplotlib.figure.Figure
         Served throughput per site against hours since the first snapshot (markers at
-        each snapshot), the request as a dotted line.
+        each snapshot; dashed: the sites alone), the request as a dotted line.
     """
     import numpy as np
     import pandas as pd
@@ -3355,17 +3358,135 @@ def site_throughput_day(table, *, colors, title=None, figsize=(10.0, 4.4)):
     hours = (t - t.min()).dt.total_seconds().to_numpy(float) / 3600.0
     fig = _story_figure(figsize)
     ax = fig.subplots()
+    alone = None
+    if "site_alone_gbps" in df:
+        alone = _bounded(df, "table", "site_alone_gbps", 0.0, 1e9, "Gbit/s")
     for s in sites:
         m = (df["site"] == s).to_numpy()
         o = np.argsort(hours[m], kind="stable")
         ax.plot(hours[m][o], df["site_served_gbps"].to_numpy(float)[m][o], marker="o",
                 ms=3.5, lw=1.5, color=colors[s], label=s)
+        if alone is not None:
+            ax.plot(hours[m][o], alone[m][o], ls="--", lw=1.0, color=colors[s])
+    if alone is not None:
+        ax.plot([], [], ls="--", lw=1.0, color="#555555", label="the sites alone")
     ax.axhline(float(np.max(ask)), color="black", ls=":", lw=1.0, label="requested")
+    span = max(float(hours.max(initial=0.0)), 1.0)
+    ax.set_xlim(-0.03 * span, 1.03 * span)
     ax.set_xlabel(f"hours after {t.min():%Y-%m-%d %H:%M} UTC [h]")
     ax.set_ylabel("throughput served to the site [Gbit/s]")
-    ax.set_ylim(0, float(np.max(ask)) * 1.08)
+    ax.set_ylim(-0.02 * float(np.max(ask)), float(np.max(ask)) * 1.08)
     ax.legend(fontsize=7.5, ncols=2, loc="lower left")
     if title:
         ax.set_title(title, fontsize=10)
     fig.tight_layout()
+    return fig
+
+
+_UNREACHED_COLOR = "#9A9A9A"
+
+
+def rtt_cell_map(table, *, targets=None, spacing_deg=1.0, vmax_ms=150.0, pops=None,
+                 panel_titles=None, title=None, figsize=(11.0, 9.0)):
+    """Idle round trip of every map cell, one world map per target.
+
+    Each cell of :func:`satcloud.latency.rtt_map` is coloured by its median RTT
+    (``rtt_ms``; a cell split between countries by its most populous part; cells never
+    reachable in grey), on a plate carrée map with the shipped Natural Earth coastlines
+    (offline). One colour scale for every panel, clipped at ``vmax_ms``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`satcloud.latency.rtt_map` rows: ``target``, ``lat_deg``, ``lon_deg``
+        [deg], ``rtt_ms`` [ms] (``population`` [-] picks the part of a split cell).
+    targets : sequence of str, optional
+        The targets to draw, one panel each, in order (default: those of ``table``).
+    spacing_deg : float
+        Cell size, in (0, 90]. [deg]
+    vmax_ms : float
+        Top of the colour scale (longer round trips take its colour), > 0. [ms]
+    pops : pandas.DataFrame, optional
+        PoPs to mark (black diamonds): ``lat_deg``, ``lon_deg``. [deg]
+    panel_titles : sequence of str, optional
+        One title per panel (state the finding); default the target names.
+    title : str, optional
+        Figure title.
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import numpy as np
+    import pandas as pd
+
+    df = _frame(table, "table", ("target", "lat_deg", "lon_deg", "rtt_ms"))
+    spacing = _number(spacing_deg, "spacing_deg", 0.0, 90.0, low_open=True, unit="deg")
+    vmax = _number(vmax_ms, "vmax_ms", 0.0, None, low_open=True, unit="ms")
+    present = list(dict.fromkeys(df["target"].astype(str)))
+    if targets is None:
+        targets = present
+    if isinstance(targets, str) or not all(isinstance(t, str) for t in targets):
+        raise TypeError(f"targets must be a sequence of target names, got {targets!r:.80}")
+    targets = list(targets)
+    unknown = [t for t in targets if t not in present]
+    if unknown or not targets:
+        raise ValueError(f"targets {unknown or targets!r} not in table; it has {present}")
+    if panel_titles is None:
+        panel_titles = targets
+    if isinstance(panel_titles, str) or len(panel_titles) != len(targets):
+        raise ValueError(f"panel_titles must give one title per target ({len(targets)}), "
+                         f"got {panel_titles!r:.80}")
+    panel_titles = [_text(t, "panel_titles") for t in panel_titles]
+    title = _text(title, "title", optional=True)
+    if pops is not None:
+        pops = _frame(pops, "pops", ("lat_deg", "lon_deg"))
+    fig = _new_figure(figsize)
+    n = len(targets)
+    height = 0.86 / n
+    cmap = mpl.colormaps["viridis"]
+    norm = mpl.colors.Normalize(vmin=0.0, vmax=vmax)
+    for i, (target, ptitle) in enumerate(zip(targets, panel_titles, strict=True)):
+        ax = fig.add_axes((0.02, 0.05 + (n - 1 - i) * height, 0.84, height * 0.9),
+                          projection=ccrs.PlateCarree())
+        world_map(ax=ax, land=True, borders=False)
+        part = df[df["target"].astype(str) == target]
+        if "population" in part.columns:
+            part = part.sort_values("population", ascending=False, kind="stable")
+        part = part.drop_duplicates(["lat_deg", "lon_deg"])
+        lat = part["lat_deg"].to_numpy(float)
+        lon = part["lon_deg"].to_numpy(float)
+        val = pd.to_numeric(part["rtt_ms"], errors="coerce").to_numpy(float, na_value=np.nan)
+        lats = np.arange(-90.0 + spacing / 2, 90.0, spacing)
+        lons = np.arange(-180.0 + spacing / 2, 180.0, spacing)
+        grid = np.full((len(lats), len(lons)), np.nan)
+        have = np.zeros(grid.shape, bool)
+        iy = np.clip(np.floor((lat + 90.0) / spacing).astype(int), 0, len(lats) - 1)
+        ix = np.clip(np.floor((np.mod(lon + 180.0, 360.0)) / spacing).astype(int), 0,
+                     len(lons) - 1)
+        grid[iy, ix] = val
+        have[iy, ix] = True
+        lat_e = np.concatenate([lats - spacing / 2, [lats[-1] + spacing / 2]])
+        lon_e = np.concatenate([lons - spacing / 2, [lons[-1] + spacing / 2]])
+        never = have & np.isnan(grid)
+        if never.any():
+            ax.pcolormesh(lon_e, lat_e, np.ma.masked_where(~never, np.ones(grid.shape)),
+                          transform=ccrs.PlateCarree(), shading="flat", zorder=1.5,
+                          cmap=mpl.colors.ListedColormap([_UNREACHED_COLOR]))
+        mesh = ax.pcolormesh(lon_e, lat_e, np.ma.masked_where(~have | never, grid),
+                             transform=ccrs.PlateCarree(), cmap=cmap, norm=norm,
+                             shading="flat", zorder=1.5)
+        if pops is not None:
+            ax.scatter(pops["lon_deg"].to_numpy(float), pops["lat_deg"].to_numpy(float),
+                       marker="D", s=14, color="black", edgecolor="white", linewidth=0.5,
+                       transform=ccrs.PlateCarree(), zorder=3, label="Starlink PoP")
+            if i == 0:
+                ax.legend(loc="lower left", fontsize=8)
+        ax.set_title(ptitle, fontsize=10)
+    cax = fig.add_axes((0.88, 0.2, 0.02, 0.6))
+    fig.colorbar(mesh, cax=cax, extend="max", label="idle round trip, median [ms]")
+    if title:
+        fig.suptitle(title, fontsize=11)
     return fig

@@ -178,3 +178,84 @@ def test_shell_coverage_limits(sites):
                 assert r.fraction_covered == 0.0
     wide = sc.pivot(index="site", columns="shell", values="fraction_covered")
     assert (wide["all"] >= wide.drop(columns="all").max(axis=1) - 1e-12).all()
+
+
+# --- delay models and throughput over the day (issue 14 point 5, issue 15 point 4) ---
+
+FTTH_IDLE_MS = 10.5  # data/delay_presets.csv, last_mile_ftth idle: FCC Measuring
+#                      Broadband America 2023 (FCC-01), read below with the csv module
+
+
+@pytest.fixture(scope="module")
+def model_rows(sites, times):
+    return sdc.backhaul_rtt_by_model(sites, times, options=["Starlink ISL", "GEO HTS",
+                                                            "fibre"])
+
+
+def test_delay_models_order_floor_propagation_idle_loaded(model_rows, rows):
+    # issue 14, Correctness: floor <= propagation <= idle <= loaded, row by row; the
+    # "propagation" model reproduces backhaul_rtt's rows exactly
+    key = ["option", "source", "time_s"]
+    m = {d: g.set_index(key).sort_index() for d, g in model_rows.groupby("delay_model")}
+    prop = rows[rows.option.isin(["Starlink ISL", "GEO HTS", "fibre"])].set_index(
+        key).sort_index()
+    np.testing.assert_array_equal(m["propagation"]["rtt_ms"].to_numpy(float),
+                                  prop["rtt_ms"].to_numpy(float))
+    ok = m["propagation"]["reachable"].astype(bool).to_numpy()
+    p, i, lo = (m[d]["rtt_ms"].to_numpy(float)[ok] for d in ("propagation", "idle",
+                                                             "loaded"))
+    assert (m["propagation"]["target_floor_ms"].to_numpy(float)[ok] <= p + 1e-9).all()
+    assert (p <= i + 1e-9).all() and (i <= lo + 1e-9).all()
+    # the geometry of the first model's paths is repeated for the others
+    np.testing.assert_array_equal(m["idle"]["user_elevation_deg"].to_numpy(float),
+                                  m["propagation"]["user_elevation_deg"].to_numpy(float))
+
+
+def test_fibre_idle_adds_the_ftth_last_mile(model_rows):
+    with open(SITES_CSV.parent / "delay_presets.csv", newline="") as fh:
+        ftth = [float(r["value"]) for r in csv.DictReader(fh)
+                if r["component"] == "last_mile_ftth" and r["delay_model"] == "idle"
+                and r["parameter"] == "median_ms"]
+    assert ftth == [FTTH_IDLE_MS]
+    f = model_rows[model_rows.option == "fibre"]
+    idle = f[f.delay_model == "idle"]["rtt_ms"].to_numpy(float)
+    prop = f[f.delay_model == "propagation"]["rtt_ms"].to_numpy(float)
+    np.testing.assert_allclose(idle - prop, FTTH_IDLE_MS, atol=1e-9)
+
+
+def test_delay_model_table_medians_by_hand(model_rows, sites):
+    dm = sdc.delay_model_table(model_rows, sites).set_index("option")
+    assert list(dm.index) == ["Starlink ISL", "GEO HTS", "fibre"]
+    for option in dm.index:
+        for model, col in (("idle", "idle_median_ms"), ("loaded", "loaded_median_ms"),
+                           ("propagation", "propagation_median_ms")):
+            g = model_rows[(model_rows.option == option) & (model_rows.delay_model == model)]
+            frac = g.groupby("source")["reachable"].mean()
+            covered = frac[frac >= 0.99].index
+            per_site = g[g.reachable.astype(bool) & g.source.isin(covered)].groupby(
+                "source")["rtt_ms"].median()
+            assert dm.loc[option, col] == pytest.approx(float(np.median(per_site)),
+                                                        rel=1e-12), (option, model)
+            assert dm.loc[option, "n_served"] == len(covered)
+
+
+def test_site_throughput_snapshots_and_summary(sites):
+    from satcloud import capacity
+
+    world = capacity.demand(countries=["CL", "NO"])
+    world = world[world.subscribers > 0].reset_index(drop=True)
+    t = sdc.site_throughput(sites, "2020-10-01T00:00:00", hours=1.0, step_h=0.5,
+                            site_demand_gbps=20.0, demand=world)
+    # 0, 0.5 and 1 h: three snapshots per site
+    assert t.groupby("site").time.nunique().to_dict() == {s: 3 for s in sites.name}
+    assert (t.site_served_gbps <= 20.0 + 1e-9).all()
+    assert (t.site_alone_gbps <= 20.0 + 1e-9).all()
+    s = sdc.throughput_summary(t).set_index("site")
+    for site, g in t.groupby("site"):
+        assert s.loc[site, "min_gbps"] == g.site_served_gbps.min()
+        assert s.loc[site, "median_gbps"] == pytest.approx(np.median(g.site_served_gbps))
+        assert s.loc[site, "max_gbps"] == g.site_served_gbps.max()
+        assert s.loc[site, "alone_min_gbps"] == g.site_alone_gbps.min()
+    assert list(s.index) == list(sites.name)
+    with pytest.raises(ValueError, match="step_h"):
+        sdc.site_throughput(sites, "2020-10-01T00:00:00", step_h=0.0)

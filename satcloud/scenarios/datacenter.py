@@ -36,6 +36,7 @@ import pandas as pd
 
 from satcloud import data, latency, links
 from satcloud._validate import check_choices, check_range, renamed_keywords
+from satcloud.delays import DELAY_MODELS
 from satcloud.links.availability import P_GRID_PERCENT, availability_for_budget
 from satcloud.scenarios import _checks
 from satcloud.scenarios.links import HOURS_PER_YEAR
@@ -45,10 +46,14 @@ __all__ = [
     "FIBRE_OK",
     "OPTIONS",
     "backhaul_rtt",
+    "backhaul_rtt_by_model",
     "backhaul_table",
     "decision_table",
+    "delay_model_table",
     "remote_sites",
     "shell_coverage",
+    "site_throughput",
+    "throughput_summary",
 ]
 
 #: Backhaul option -> the network and mode of :func:`satcloud.latency.rtt` and the link
@@ -103,7 +108,8 @@ def _options(options) -> dict:
     return {o: OPTIONS[o] for o in options}
 
 
-def backhaul_rtt(sites: pd.DataFrame, times, options=None, **kwargs) -> pd.DataFrame:
+def backhaul_rtt(sites: pd.DataFrame, times, options=None, *, delay_model="propagation",
+                 last_mile=None, **kwargs) -> pd.DataFrame:
     """Round trips to the nearest Azure region per option, with the serving geometry.
 
     Parameters
@@ -114,11 +120,19 @@ def backhaul_rtt(sites: pd.DataFrame, times, options=None, **kwargs) -> pd.DataF
         Epochs (:func:`satcloud.time.time_grid`).
     options : sequence of str, optional
         Keys of :data:`OPTIONS` (default all).
+    delay_model : {"propagation", "idle", "loaded"}
+        The delay model of :func:`satcloud.latency.rtt` for every option (default
+        ``"propagation"``, the physical path only).
+    last_mile : {"ftth", "cable", "dsl", "5g_fwa"}, optional
+        The fibre option's access line under ``"idle"`` and ``"loaded"``
+        (:data:`satcloud.delays.LAST_MILE_TECHNOLOGIES`; default that of
+        :func:`satcloud.latency.rtt`); ignored without a fibre option.
     **kwargs
         Options of :func:`satcloud.latency.rtt` (``overhead_ms``...); each option
         goes to the backhaul options it applies to
         (:func:`satcloud.latency.options_by_system`), and one that applies to none of
-        them is an error.
+        them is an error. The delay options (``samples``, ``seed``, ``delay_presets``)
+        go to every option.
 
     Returns
     -------
@@ -127,19 +141,32 @@ def backhaul_rtt(sites: pd.DataFrame, times, options=None, **kwargs) -> pd.DataF
         ``user_elevation_deg`` and ``user_range_km``: the first satellite of the path
         seen from the site at that time (NaN for fibre and unreachable rows). [deg, km]
     """
-    from satcloud import constellations, geometry, orbits
+    return _backhaul_rtt(sites, times, options, delay_model, last_mile, {}, kwargs)
+
+
+def _backhaul_rtt(sites, times, options, delay_model, last_mile, ephs, kwargs,
+                  geometry=True) -> pd.DataFrame:
+    """:func:`backhaul_rtt`, propagating into (and reusing) ``ephs`` (network -> ephemeris
+    over ``times``); ``geometry=False`` leaves the serving geometry NaN."""
+    from satcloud import constellations, orbits
+    from satcloud import geometry as geom
     from satcloud.network import DEFAULT_GEO_SLOTS_LON_DEG, geo_positions_ecef_km
 
     opts = _options(options)
+    kwargs = dict(kwargs)
+    delay = {k: kwargs.pop(k) for k in latency.DELAY_OPTIONS
+             if k in kwargs and k not in ("delay_model", "last_mile")}
     per_option = latency.options_by_system(
         [(o["network"], o["mode"]) for o in opts.values()], kwargs)
     sites = resolve_sites(sites, "sites")
     times = latency._resolve_times(times)
-    ephs = {}
     frames = []
     site_xy = sites.set_index("name")[["lat_deg", "lon_deg"]]
     for (label, o), rtt_kwargs in zip(opts.items(), per_option, strict=True):
         network = o["network"]
+        rtt_kwargs = {**rtt_kwargs, **delay, "delay_model": delay_model}
+        if network == "fibre" and last_mile is not None:
+            rtt_kwargs["last_mile"] = last_mile
         if network in ("fibre", "geo"):
             net = network
         else:
@@ -153,7 +180,7 @@ def backhaul_rtt(sites: pd.DataFrame, times, options=None, **kwargs) -> pd.DataF
         df.insert(0, "option", label)
         el = np.full(len(df), np.nan)
         rng = np.full(len(df), np.nan)
-        if network != "fibre":
+        if network != "fibre" and geometry:
             if network == "geo":
                 pos = geo_positions_ecef_km(kwargs.get("geo_slots_lon_deg",
                                                        DEFAULT_GEO_SLOTS_LON_DEG))
@@ -165,15 +192,102 @@ def backhaul_rtt(sites: pd.DataFrame, times, options=None, **kwargs) -> pd.DataF
                     continue
                 r = pos[path[0]] if network == "geo" else \
                     ephs[network].r_ecef_km[t_index[ts], path[0]]
-                la = geometry.look_angles(np.asarray(r, float)[None, :],
-                                          float(site_xy.loc[src, "lat_deg"]),
-                                          float(site_xy.loc[src, "lon_deg"]))
+                la = geom.look_angles(np.asarray(r, float)[None, :],
+                                      float(site_xy.loc[src, "lat_deg"]),
+                                      float(site_xy.loc[src, "lon_deg"]))
                 el[k] = float(la.elevation_deg[0])
                 rng[k] = float(la.range_km[0])
         df["user_elevation_deg"] = el
         df["user_range_km"] = rng
         frames.append(df)
     return pd.concat(frames, ignore_index=True)
+
+
+def backhaul_rtt_by_model(sites: pd.DataFrame, times, options=None, *,
+                          delay_models=DELAY_MODELS, last_mile="ftth",
+                          **kwargs) -> pd.DataFrame:
+    """:func:`backhaul_rtt` under several delay models, each constellation propagated once.
+
+    Parameters
+    ----------
+    sites, times, options
+        As for :func:`backhaul_rtt`.
+    delay_models : sequence of {"propagation", "idle", "loaded"}
+        The delay models, at least one, each once (default all three, floor first). The
+        serving geometry (``user_elevation_deg``, ``user_range_km``) is that of the
+        first model's paths, repeated for the others (the delay models add delays to a
+        path, they do not move it).
+    last_mile : {"ftth", "cable", "dsl", "5g_fwa"}
+        The fibre option's access line under ``"idle"`` and ``"loaded"`` (default FTTH).
+    **kwargs
+        Further options of :func:`backhaul_rtt`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`backhaul_rtt` for each model, stacked in the order of
+        ``delay_models``; the ``delay_model`` column tells them apart.
+    """
+    models = check_choices(_checks.names(delay_models, "delay_models"), "delay_models entry",
+                           DELAY_MODELS)
+    if len(set(models)) != len(models):
+        raise ValueError(f"delay_models repeats a model: {list(models)}")
+    if "delay_model" in kwargs:
+        raise TypeError("backhaul_rtt_by_model() takes delay_models (a sequence of models), "
+                        "not delay_model")
+    has_fibre = "fibre" in _options(options)
+    ephs: dict = {}
+    frames = []
+    for i, m in enumerate(models):
+        lm = last_mile if (m != "propagation" and has_fibre) else None
+        df = _backhaul_rtt(sites, times, options, m, lm, ephs, kwargs, geometry=i == 0)
+        if i:
+            df["user_elevation_deg"] = frames[0]["user_elevation_deg"].to_numpy()
+            df["user_range_km"] = frames[0]["user_range_km"].to_numpy()
+        if "delay_model" not in df:
+            df.insert(1, "delay_model", m)
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def delay_model_table(rows: pd.DataFrame, sites: pd.DataFrame, min_reachable: float = 0.99
+                      ) -> pd.DataFrame:
+    """One line per backhaul option: the floor, the idle RTT a user measures, the loaded RTT.
+
+    :func:`satcloud.scenarios.latency.delay_model_overview` over the remote sites, with
+    the options in the role of the systems.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        :func:`backhaul_rtt_by_model` with the three delay models.
+    sites : pandas.DataFrame
+        :func:`remote_sites` (``name``, ``lat_deg``, ``lon_deg``).
+    min_reachable : float
+        An option *covers* a site when it reaches a region in at least this fraction of
+        the epochs, in [0, 1]; the medians are over the covered sites. [-]
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``option``, ``n_sites``, ``n_served``, ``floor_median_ms`` (vacuum floor),
+        ``propagation_median_ms``, ``idle_median_ms``, ``idle_p05_ms``,
+        ``idle_p95_ms``, ``loaded_median_ms``: each the median over the covered sites of
+        the site's median over the epochs (idle p05/p95: the per-packet spread). [ms]
+    """
+    from satcloud.scenarios import latency as slat
+
+    _checks.frame(rows, "rows", ("option", "delay_model", "source"),
+                  producer="backhaul_rtt_by_model()")
+    _checks.frame(sites, "sites", ("name", "lat_deg", "lon_deg"), producer="remote_sites()")
+    with _checks.naming("rows", producer="backhaul_rtt_by_model()"):
+        t = slat.delay_model_overview(
+            rows.drop(columns=["system"], errors="ignore").rename(columns={"option": "system"}),
+            sites[["name", "lat_deg", "lon_deg"]].assign(kind="remote site"),
+            min_reachable=min_reachable, kind=None)
+    order = [o for o in OPTIONS if o in set(t["system"])]
+    t = t.set_index("system").loc[order].reset_index()
+    return t.rename(columns={"system": "option"})
 
 
 @renamed_keywords(p_grid="p_grid_percent")
@@ -432,3 +546,87 @@ def shell_coverage(sites: pd.DataFrame, times, constellation_name: str = "starli
             "mean_in_view": c["mean_in_view"].to_numpy(float),
             "longest_outage_s": c["longest_outage_s"].to_numpy(float)}))
     return pd.concat(frames, ignore_index=True)
+
+
+def site_throughput(sites: pd.DataFrame, start, hours: float = 24.0, step_h: float = 3.0,
+                    network: str = "starlink-gen1", *, site_demand_gbps: float = 100.0,
+                    demand=None) -> pd.DataFrame:
+    """What each remote site can count on over a day, the world's busy-hour demand present.
+
+    :func:`satcloud.scenarios.capacity.site_capacity` (each site asks for
+    ``site_demand_gbps`` on top of its 1 degree cell's demand; one maximum flow of
+    :mod:`satcloud.capacity` per snapshot, and one with the sites alone) at snapshots
+    every ``step_h`` hours.
+
+    Parameters
+    ----------
+    sites : pandas.DataFrame
+        :func:`remote_sites` (``name``, ``lat_deg``, ``lon_deg``).
+    start : str or datetime-like
+        First snapshot (UTC).
+    hours : float
+        Length of the series, >= 0 (snapshots at ``start``, ``start + step_h``, ... up
+        to ``start + hours``). [h]
+    step_h : float
+        Time between snapshots, > 0. [h]
+    network : str
+        Registry network with capacity presets (default ``"starlink-gen1"``).
+    site_demand_gbps : float
+        What each site asks for, > 0. [Gbit/s]
+    demand : pandas.DataFrame, optional
+        The world's demand (:func:`satcloud.capacity.demand`, default ``demand()``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`satcloud.scenarios.capacity.site_capacity`: one per (time,
+        site), ``site_served_gbps`` [Gbit/s] and the cell's demand and supply.
+    """
+    from satcloud.scenarios import capacity as scap
+
+    h = float(check_range(hours, "hours", 0.0, 24.0 * 7, unit="h", finite=True))
+    step = float(check_range(step_h, "step_h", 0.0, 24.0, low_open=True, unit="h",
+                             finite=True))
+    from satcloud.time import to_time
+
+    t = to_time(start, "start")
+    if not t.isscalar:
+        raise TypeError(f"start must be one time (str or datetime-like), got {start!r:.80}")
+    t0 = pd.Timestamp(t.datetime64)
+    times = [t0 + pd.Timedelta(hours=x) for x in np.arange(0.0, h + 1e-9, step)]
+    return scap.site_capacity(sites, times, network, site_demand_gbps=site_demand_gbps,
+                              demand=demand)
+
+
+def throughput_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per site: the least, median and largest throughput served over the snapshots.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`site_throughput`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per site (in the table's order): ``site``, ``n_snapshots`` [-],
+        ``site_demand_gbps``, ``min_gbps``, ``median_gbps``, ``max_gbps`` [Gbit/s],
+        ``min_satellites_in_view`` [-] and, when the table has ``site_alone_gbps``,
+        ``alone_min_gbps`` (the least served with the sites alone) [Gbit/s].
+    """
+    _checks.frame(table, "table", ("time", "site", "site_demand_gbps", "site_served_gbps",
+                                   "n_satellites_in_view"), producer="site_throughput()")
+    _checks.finite_columns(table, "table", ("site_demand_gbps", "site_served_gbps",
+                                            "site_alone_gbps", "n_satellites_in_view"),
+                           producer="site_throughput()")
+    g = table.groupby("site", sort=False)
+    out = pd.DataFrame({
+        "n_snapshots": g["time"].nunique(),
+        "site_demand_gbps": g["site_demand_gbps"].max(),
+        "min_gbps": g["site_served_gbps"].min(),
+        "median_gbps": g["site_served_gbps"].median(),
+        "max_gbps": g["site_served_gbps"].max(),
+        "min_satellites_in_view": g["n_satellites_in_view"].min()})
+    if "site_alone_gbps" in table:
+        out["alone_min_gbps"] = g["site_alone_gbps"].min()
+    return out.reset_index()
