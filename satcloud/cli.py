@@ -223,7 +223,8 @@ def _name_option(message: str) -> str:
         return text
     hit = re.match(r"^\W*([a-z_]+)\b", text)
     words = [hit.group(1)] if hit else []
-    words += re.findall(r"\b([a-z]+(?:_[a-z0-9]+)+)\b", text)
+    # then the first parameter named anywhere ("k" only at the start: too short)
+    words += [w for w in re.findall(r"\b([a-z][a-z0-9_]+)\b", text) if w != "k"]
     option = next((_OPTION_OF[w] for w in words if w in _OPTION_OF), None)
     return f"{option}: {text}" if option else text
 
@@ -604,9 +605,10 @@ def _cmd_capacity(args) -> int:
     from satcloud import capacity, systems
     from satcloud.time import time_grid
 
-    with_beams = [n for n, v in systems.networks().items()
-                  if v.link_profile and v.beams_per_satellite]
-    net = _choice("--network", args.network, with_beams)
+    presets = set(capacity.capacity_presets()["preset"])
+    modelled = [n for n, v in systems.networks().items()
+                if v.link_profile and v.beams_per_satellite and n in presets]
+    net = _choice("--network", args.network, modelled)
     start = _start("--time", args.time)
     if args.duration is None:
         times = [start.isot]
