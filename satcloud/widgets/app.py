@@ -55,8 +55,8 @@ def parse_query(query: str, panels=None) -> dict[str, dict]:
         ``panel=<id>&key=value&...`` (keys after a ``panel=`` belong to that panel; a
         repeated key keeps its last value), or ``state=<JSON>`` of :meth:`WhatIfApp.
         state`; a leading ``?`` is ignored; ``""`` gives ``{}``.
-    panels : sequence of str, optional
-        The panel ids allowed (default: any).
+    panels : list of str, optional
+        The panel ids allowed, at least one (default ``None``: any).
 
     Returns
     -------
@@ -75,6 +75,8 @@ def parse_query(query: str, panels=None) -> dict[str, dict]:
     if panels is not None and (not isinstance(panels, list | tuple) or not all(
             isinstance(x, str) for x in panels)):
         raise TypeError(f"panels must be a list of panel ids (str), got {panels!r:.80}")
+    if panels is not None and not panels:
+        raise ValueError("panels must list at least one panel id (or be None for any)")
     allowed = None if panels is None else list(panels)
     out: dict[str, dict] = {}
     current = None
