@@ -1116,6 +1116,9 @@ def _thumbnail(nb) -> bytes | None:
         chosen = "".join(chosen)
     try:
         with Image.open(io.BytesIO(base64.b64decode(chosen))) as img:
+            # transparent parts show the page's white, as in the notebook
+            rgba = img.convert("RGBA")
+            img = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
             img = img.convert("RGB")
             img.thumbnail(THUMBNAIL_PX, Image.Resampling.LANCZOS)
             small = img.quantize(colors=128, dither=Image.Dither.NONE)
@@ -1224,7 +1227,9 @@ def _card(r: NotebookResult) -> str:
     title = html.escape(r.title)
     heading = (f"<a class='card-link' href='{html.escape(r.html_path.name)}'>{title}</a>"
                if r.html_path else title)
-    parts = [f"<h2><span class='num'>{html.escape(num)}</span>{heading}</h2>"]
+    # a title that starts with the notebook's number ("03 · Latency ...") shows it already
+    shown = "" if r.title.startswith(num) else f"<span class='num'>{html.escape(num)}</span>"
+    parts = [f"<h2>{shown}{heading}</h2>"]
     if r.ok:
         if r.thumbnail_png:
             data = base64.b64encode(r.thumbnail_png).decode("ascii")

@@ -501,3 +501,29 @@ def test_plotly_figures_share_one_plotly_js(tmp_path):
     assert drawn["data"][0]["y"] == [3, 4] and drawn["frames"][0]["data"][0]["y"] == [5, 6]
     assert "</script><b>" not in script
     assert 'id="satcloud-plotly-1-0"' in first
+
+
+def test_thumbnail_of_a_transparent_figure_shows_white_and_falls_back_to_the_first(tmp_path):
+    import base64
+    import io
+
+    from nbformat.v4 import new_output
+    from PIL import Image
+
+    def png(colour, size=(100, 50)):
+        buffer = io.BytesIO()
+        Image.new("RGBA", size, colour).save(buffer, "PNG")
+        return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+    # no cell tagged key-figure: the first image; a fully transparent pixel composited
+    # over white is white (Porter-Duff "over"), not the black of a dropped alpha channel
+    nb = new_notebook(cells=[
+        new_code_cell("a", outputs=[new_output("display_data", data={
+            "image/png": png((0, 0, 0, 0))})]),
+        new_code_cell("b", outputs=[new_output("display_data", data={
+            "image/png": png((255, 0, 0, 255))})]),
+    ])
+    thumb = Image.open(io.BytesIO(report._thumbnail(nb))).convert("RGB")
+    assert thumb.size == (100, 50)  # smaller than THUMBNAIL_PX: not enlarged
+    assert thumb.getpixel((50, 25)) == (255, 255, 255)
+    assert report._thumbnail(new_notebook(cells=[new_code_cell("c")])) is None
