@@ -527,3 +527,22 @@ def test_thumbnail_of_a_transparent_figure_shows_white_and_falls_back_to_the_fir
     assert thumb.size == (100, 50)  # smaller than THUMBNAIL_PX: not enlarged
     assert thumb.getpixel((50, 25)) == (255, 255, 255)
     assert report._thumbnail(new_notebook(cells=[new_code_cell("c")])) is None
+
+
+def test_no_notebook_writes_tex_math_the_report_would_show_raw(root):
+    # the report renders formulas as plain text (satcloud/report.py, "Pages for readers"):
+    # nbconvert without MathJax leaves $...$ as written, so TeX in a notebook would reach
+    # the reader raw. A formula is written in words or Unicode (d × 1.468 / c), or the
+    # decision is revisited. TeX: $...$ holding a backslash command, ^, _ or braces.
+    import re
+
+    tex = re.compile(r"\$\$?[^$\n]*(\\[A-Za-z]+|[\^_{}])[^$\n]*\$")
+    found = {}
+    for book in sorted((root / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(str(book), as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                found.update({f"{book.name}: {m.group(0)}": 1
+                              for m in tex.finditer(cell.source)})
+    assert not found, f"TeX math in notebook prose (shown raw in the report): {list(found)}"
+    assert tex.search(r"the loss is $20 \log_{10}(d)$") and not tex.search("$5 or $10")
