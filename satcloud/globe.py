@@ -60,6 +60,7 @@ slider and play button (a FigureWidget cannot hold plotly animation frames).
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,7 +72,6 @@ from satcloud._validate import check_choice, check_latlon, check_memory, check_r
 
 __all__ = [
     "EARTH_DRAW_OFFSET_KM",
-    "GlobeFigure",
     "GlobeScene",
     "MAX_FIGURE_MB",
     "PATH_COLOURS",
@@ -440,15 +440,17 @@ def scene(network="starlink", start=None, duration_s=3600.0, step_s=15.0, user=N
                       routes=routes)
 
 
-def _scene_from(network, given: dict) -> GlobeScene:
-    """``network`` if it is already a scene (then no scene argument may be given)."""
+def _scene_from(network, **given) -> GlobeScene:
+    """``network`` if it is already a scene (then every scene argument must keep its
+    default), else :func:`scene` of the arguments."""
     if isinstance(network, GlobeScene):
-        set_ = [k for k, (v, default) in given.items() if not _same(v, default)]
+        defaults = {k: p.default for k, p in inspect.signature(scene).parameters.items()}
+        set_ = [k for k, v in given.items() if not _same(v, defaults[k])]
         if set_:
             raise ValueError(f"network is a GlobeScene, which fixes {set_}; leave them "
                              "out (or pass a network name to build a new scene)")
         return network
-    return scene(network, **{k: v for k, (v, _) in given.items()})
+    return scene(network, **given)
 
 
 def _same(a, b) -> bool:
@@ -568,11 +570,13 @@ class _Fig:
         return go
 
 
+_GLOBE_FIGURE: list = []     # the class, made on first use
+
+
 def _globe_figure_class():
+    if _GLOBE_FIGURE:
+        return _GLOBE_FIGURE[0]
     go = _Fig.go()
-    global GlobeFigure
-    if GlobeFigure is not None:
-        return GlobeFigure
 
     class _GlobeFigure(go.Figure):
         """A plotly Figure displayed only as ``application/vnd.plotly.v1+json`` (see the
@@ -601,14 +605,17 @@ def _globe_figure_class():
 
     _GlobeFigure.__name__ = _GlobeFigure.__qualname__ = "GlobeFigure"
     _GlobeFigure.__module__ = __name__
-    GlobeFigure = _GlobeFigure
-    return GlobeFigure
+    _GLOBE_FIGURE.append(_GlobeFigure)
+    return _GlobeFigure
 
 
-#: The class :func:`figure` returns: a :class:`plotly.graph_objects.Figure` subclass
-#: whose rich display is only the plotly mime type (created on first use, so that
-#: importing this module does not import plotly).
-GlobeFigure = None
+def __getattr__(name):
+    # ``GlobeFigure``, the class :func:`figure` returns: a plotly Figure subclass whose
+    # rich display is only the plotly mime type, made on first use so that importing this
+    # module does not import plotly (an optional dependency)
+    if name == "GlobeFigure":
+        return _globe_figure_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _fit_satellites(n_frames: int, n_sats: int, n_traces: int, max_figure_mb: float,
@@ -715,10 +722,8 @@ def figure(network="starlink", start=None, duration_s=3600.0, step_s=15.0, user=
             "which is not installed: pip install anywidget, or use widget=False (the "
             "default), whose figure JupyterLab renders interactively with its slider and "
             "play button")
-    sc = _scene_from(network, {
-        "start": (start, None), "duration_s": (duration_s, 3600.0), "step_s": (step_s, 15.0),
-        "user": (user, None), "destination": (destination, "nearest Azure region"),
-        "mode": (mode, "isl"), "max_satellites": (max_satellites, None)})
+    sc = _scene_from(network, start=start, duration_s=duration_s, step_s=step_s, user=user,
+                     destination=destination, mode=mode, max_satellites=max_satellites)
     fig = _build_figure(sc, max_mb)
     return _widget(fig) if widget else fig
 
@@ -1055,10 +1060,8 @@ def to_czml(network="starlink", start=None, duration_s=3600.0, step_s=15.0, user
     .. [1] Cesium, "CZML Guide" and "Packet" (CZML content, czml-writer wiki).
        https://github.com/AnalyticalGraphicsInc/czml-writer/wiki/CZML-Guide
     """
-    sc = _scene_from(network, {
-        "start": (start, None), "duration_s": (duration_s, 3600.0), "step_s": (step_s, 15.0),
-        "user": (user, None), "destination": (destination, "nearest Azure region"),
-        "mode": (mode, "isl"), "max_satellites": (max_satellites, None)})
+    sc = _scene_from(network, start=start, duration_s=duration_s, step_s=step_s, user=user,
+                     destination=destination, mode=mode, max_satellites=max_satellites)
     return json.dumps(czml_document(sc), separators=(",", ":"), ensure_ascii=False)
 
 

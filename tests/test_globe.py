@@ -391,3 +391,13 @@ def test_a_laser_path_across_the_pacific_goes_through_several_satellites():
         assert np.abs(space[1:-1] - ref).max() <= 0.501
         assert list(f.frames[k].data[list(f.frames[k].traces).index(space_i)].text)[1:-1] \
             == list(sc.sat_ids[list(row["sat_path"])])
+
+
+def test_globe_figure_is_a_plotly_figure_made_without_importing_plotly_at_import():
+    import subprocess
+    import sys
+
+    code = ("import sys, satcloud.globe as g; a = 'plotly' in sys.modules; "
+            "import plotly.graph_objects as go; print(a, issubclass(g.GlobeFigure, go.Figure))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.split() == ["False", "True"], out.stderr
