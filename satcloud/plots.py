@@ -40,6 +40,7 @@ from satcloud.data import data_dir
 __all__ = [
     "claim_cdf",
     "fleet_capacity_bars",
+    "served_fraction_map",
     "site_throughput_day",
     "NETWORK_COLORS",
     "OKABE_ITO",
@@ -3376,10 +3377,11 @@ def site_throughput_day(table, *, colors, title=None, figsize=(10.0, 4.4)):
     ax.set_xlabel(f"hours after {t.min():%Y-%m-%d %H:%M} UTC [h]")
     ax.set_ylabel("throughput served to the site [Gbit/s]")
     ax.set_ylim(-0.02 * float(np.max(ask)), float(np.max(ask)) * 1.08)
-    ax.legend(fontsize=7.5, ncols=2, loc="lower left")
+    h, lab = ax.get_legend_handles_labels()
+    fig.legend(h, lab, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=4, fontsize=7.5)
     if title:
         ax.set_title(title, fontsize=10)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.16, 1, 1))
     return fig
 
 
@@ -3387,7 +3389,7 @@ _UNREACHED_COLOR = "#9A9A9A"
 
 
 def rtt_cell_map(table, *, targets=None, spacing_deg=1.0, vmax_ms=150.0, pops=None,
-                 panel_titles=None, title=None, figsize=(11.0, 9.0)):
+                 panel_titles=None, title=None, figsize=(10.0, 9.0)):
     """Idle round trip of every map cell, one world map per target.
 
     Each cell of :func:`satcloud.latency.rtt_map` is coloured by its median RTT
@@ -3452,6 +3454,7 @@ def rtt_cell_map(table, *, targets=None, spacing_deg=1.0, vmax_ms=150.0, pops=No
         ax = fig.add_axes((0.02, 0.05 + (n - 1 - i) * height, 0.84, height * 0.9),
                           projection=ccrs.PlateCarree())
         world_map(ax=ax, land=True, borders=False)
+        ax.set_extent((-180.0, 180.0, -58.0, 84.0), crs=ccrs.PlateCarree())
         part = df[df["target"].astype(str) == target]
         if "population" in part.columns:
             part = part.sort_values("population", ascending=False, kind="stable")
@@ -3489,4 +3492,57 @@ def rtt_cell_map(table, *, targets=None, spacing_deg=1.0, vmax_ms=150.0, pops=No
     fig.colorbar(mesh, cax=cax, extend="max", label="idle round trip, median [ms]")
     if title:
         fig.suptitle(title, fontsize=11)
+    return fig
+
+
+def served_fraction_map(cells, *, column="served_fraction",
+                        colorbar_label="busy-hour demand served [-]", title=None,
+                        figsize=(8.0, 3.9)):
+    """A world map of a share per 1 degree cell, blank where there is no cell.
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        :class:`satcloud.capacity.CapacityResult` ``cells`` rows (one time): ``lat_deg``,
+        ``lon_deg`` (centres of 1 degree cells) [deg] and ``column`` (in [0, 1]).
+    column : str
+        The share to colour; a cell at 0 is drawn in the darkest colour, not left blank.
+    colorbar_label : str
+        Colour bar label, with its unit in brackets.
+    title : str, optional
+        Axes title (state the finding).
+    figsize : tuple of float
+        Width and height. [in]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Plate carrée map on the regular 1 degree grid (cells not in ``cells`` blank), with
+        a colour bar from 0 to 1.
+    """
+    import numpy as np
+
+    from satcloud._validate import check_latlon
+
+    column = _text(column, "column")
+    df = _frame(cells, "cells", ("lat_deg", "lon_deg", column))
+    lat, lon = check_latlon(df["lat_deg"], df["lon_deg"], "cells column lat_deg",
+                            "cells column lon_deg")
+    v = _bounded(df, "cells", column, 0.0, 1.0, "-")
+    colorbar_label = _text(colorbar_label, "colorbar_label")
+    title = _text(title, "title", optional=True)
+    grid = np.full((180, 360), np.nan)
+    i = np.clip(np.floor(np.asarray(lat, float) + 90.0).astype(int), 0, 179)
+    j = np.clip(np.floor((np.asarray(lon, float) + 180.0) % 360.0).astype(int), 0, 359)
+    grid[i, j] = v
+    fig = _new_figure(figsize)
+    ax = fig.add_axes((0.02, 0.03, 0.84, 0.87), projection=ccrs.PlateCarree())
+    cax = fig.add_axes((0.87, 0.12, 0.02, 0.7))
+    world_map(ax=ax, land=False, borders=False)
+    mesh = ax.pcolormesh(np.arange(-180.0, 181.0), np.arange(-90.0, 91.0),
+                         np.ma.masked_invalid(grid), transform=ccrs.PlateCarree(),
+                         cmap="viridis", vmin=0.0, vmax=1.0, shading="flat", zorder=0.5)
+    fig.colorbar(mesh, cax=cax, label=colorbar_label)
+    if title:
+        ax.set_title(title, fontsize=10)
     return fig

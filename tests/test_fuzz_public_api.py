@@ -1214,6 +1214,7 @@ case(_SC + "capacity.failover", allow={
     "demand": _fleet_demand(), "fairness": "none"})
 case(_SC + "capacity.claim_distribution")(lambda: {
     "fleets": dict(_FLEET), "claim_mbps": 100.0, "subscribers": {"OneWeb": "2020"},
+    "countries": ["US"],
     "hour_utc": 20.0, "fairness": "none"})
 case(_SC + "capacity.claim_summary")(lambda: {
     "cells": pd.DataFrame({"fleet": "x", "subscribers_basis": "2020",
@@ -1611,6 +1612,11 @@ case("satcloud.plots.claim_cdf")(lambda: {
     "cells": pd.DataFrame({"fleet": ["a", "a"], "subscribers": [1.0, 3.0],
                            "active_rate_mbps": [10.0, 100.0], "claim_mbps": 100.0}),
     "colors": {"a": "#D55E00"}, "title": "t", "figsize": (3.0, 2.0)})
+case("satcloud.plots.served_fraction_map")(lambda: {
+    "cells": pd.DataFrame({"lat_deg": [50.5, 40.5], "lon_deg": [4.5, -3.5],
+                           "served_fraction": [0.0, 0.7]}),
+    "column": "served_fraction", "colorbar_label": "served [-]", "title": "t",
+    "figsize": (4.0, 2.0)})
 case("satcloud.plots.site_throughput_day")(lambda: {
     "table": pd.DataFrame({"time": pd.to_datetime(["2026-04-02T20:00", "2026-04-02T21:00"]),
                            "site": "A", "site_served_gbps": [4.0, 5.0],

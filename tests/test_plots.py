@@ -1299,3 +1299,67 @@ def test_satellite_vs_fibre_scatter_points_counts_and_labels():
         plots.satellite_vs_fibre_scatter(_vs_table().assign(best=None),
                                          labels={"starlink": "S"},
                                          colors={"starlink": "#000000"}, fibre_label="f")
+
+
+# --- capacity story (notebooks 06 and 09) ---
+
+def test_fleet_capacity_bars_draw_the_served_demand():
+    import pandas as pd
+    ft = pd.DataFrame({"fleet": ["a", "b"], "offered_gbps": [1000.0, 1000.0],
+                       "served_gbps": [400.0, 900.0]})
+    bc = pd.DataFrame({"fleet": ["a", "b", "a"], "continent": ["Europe", "Europe", "Asia"],
+                       "served_fraction": [0.4, 0.9, 0.2]})
+    fig = plots.fleet_capacity_bars(ft, bc, colors={"a": "#D55E00", "b": "#009E73"})
+    left, right = fig.axes
+    # bar lengths are the served demand in Tbit/s (1000 Gbit/s = 1 Tbit/s)
+    assert [p.get_width() for p in left.patches] == pytest.approx([0.4, 0.9])
+    assert left.get_xlabel() == "busy-hour demand [Tbit/s]"
+    # per continent, heights in percent: Asia (a, b missing -> NaN), Europe (a 40, b 90)
+    heights = [p.get_height() for p in right.patches]
+    assert heights[0] == pytest.approx(20.0) and heights[1] == pytest.approx(40.0)
+    assert heights[3] == pytest.approx(90.0) and np.isnan(heights[2])
+    _render_figure(fig)
+    with pytest.raises(ValueError, match="served_fraction"):
+        plots.fleet_capacity_bars(ft, bc.assign(served_fraction=1.5),
+                                  colors={"a": "#D55E00", "b": "#009E73"})
+    with pytest.raises(ValueError, match="colors"):
+        plots.fleet_capacity_bars(ft, bc, colors={"a": "#D55E00"})
+
+
+def test_claim_cdf_steps_to_one_over_subscribers():
+    import pandas as pd
+    cells = pd.DataFrame({"fleet": "a", "subscribers": [1.0, 3.0],
+                          "active_rate_mbps": [10.0, 100.0], "claim_mbps": 100.0})
+    fig = plots.claim_cdf(cells, colors={"a": "#D55E00"})
+    ax = fig.axes[0]
+    line = ax.get_lines()[0]
+    # weights 1 and 3 of 4 subscribers: the curve steps to 0.25 at 10 and to 1 at 100
+    assert list(line.get_ydata()) == pytest.approx([0.0, 0.25, 1.0])
+    assert list(line.get_xdata())[1:] == pytest.approx([10.0, 100.0])
+    assert ax.get_xscale() == "log"
+    _render_figure(fig)
+    with pytest.raises(ValueError, match="claim_mbps"):
+        plots.claim_cdf(cells.assign(claim_mbps=[50.0, 100.0]), colors={"a": "#D55E00"})
+
+
+def test_site_throughput_day_and_served_map():
+    import pandas as pd
+    t = pd.DataFrame({"time": pd.to_datetime(["2026-04-02T00:00", "2026-04-02T03:00"] * 2),
+                      "site": ["A", "A", "B", "B"], "site_served_gbps": [10.0, 5.0, 0.0, 1.0],
+                      "site_alone_gbps": [10.0, 10.0, 8.0, 8.0], "site_demand_gbps": 10.0})
+    fig = plots.site_throughput_day(t, colors={"A": "#D55E00", "B": "#009E73"})
+    ax = fig.axes[0]
+    served = [ln for ln in ax.get_lines() if ln.get_label() in ("A", "B")]
+    assert [list(ln.get_xdata()) for ln in served] == [[0.0, 3.0], [0.0, 3.0]]
+    assert list(served[0].get_ydata()) == [10.0, 5.0]
+    _render_figure(fig)
+    cells = pd.DataFrame({"lat_deg": [50.5, -33.5], "lon_deg": [4.5, 151.5],
+                          "served_fraction": [0.0, 1.0]})
+    fig = plots.served_fraction_map(cells, title="t")
+    mesh = fig.axes[0].collections[-1]
+    arr = mesh.get_array()
+    # the 1 degree grid: 180 x 360 cells, two of them drawn, the rest masked (blank)
+    assert arr.size == 180 * 360 and int((~np.ma.getmaskarray(arr)).sum()) == 2
+    _render_figure(fig)
+    with pytest.raises(ValueError, match="served_fraction"):
+        plots.served_fraction_map(cells.assign(served_fraction=[0.5, 2.0]))
