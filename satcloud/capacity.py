@@ -1518,9 +1518,11 @@ class CapacityResult:
         (the cell's most populous), ``population``, ``subscribers`` [-],
         ``offered_gbps``, ``served_gbps`` [Gbit/s], ``served_fraction`` [-],
         ``per_subscriber_mbps`` (busy-hour throughput of a subscriber, served over
-        subscribers) [Mbit/s], ``n_satellites_in_view`` [-], ``no_satellite_in_view``
-        (flag: served 0 because nothing is in view), ``home_pop`` and ``region`` (the
-        cloud region nearest the home PoP).
+        subscribers) [Mbit/s], ``n_satellites_in_view`` (satellites that may serve the
+        cell: above their minimum elevation and outside the GSO-arc avoidance angle)
+        [-], ``no_satellite_in_view`` (flag: served 0 because no satellite may serve
+        it), ``home_pop`` (where its traffic leaves with ``sink="home PoP"``) and
+        ``region`` (the cloud region nearest the home PoP).
     countries, regions : pandas.DataFrame
         The same summed per (time, country) and per (time, region), with
         ``served_fraction`` and ``per_subscriber_mbps``; ``countries`` splits each cell
