@@ -122,6 +122,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--day", action="store_true", help="also the 96-snapshot day")
     parser.add_argument("--fair", action="store_true", help="also the max-min solve")
+    parser.add_argument("--only-day", action="store_true",
+                        help="the day alone (no snapshot solves)")
     parser.add_argument("--kuiper", action="store_true",
                         help="also Kuiper (fixed backhaul: the multi-commodity LP)")
     parser.add_argument("--snapshots", type=int, default=96,
@@ -132,6 +134,9 @@ def main(argv=None) -> int:
     print(f"Python {platform.python_version()}, numpy {np.__version__}, scipy "
           f"{scipy.__version__}, {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.1f}")
+    if args.only_day:
+        day(snapshots=args.snapshots)
+        return 0
     dem = capacity.demand()
     t0 = time.perf_counter()
     edges = capacity.network_graph(NETWORK, TIME, dem)

@@ -1099,27 +1099,23 @@ class _Mcf:
         self.agg = sp.csr_matrix((np.ones(v), (self.var_e, np.arange(v))),
                                  shape=(len(tail), v))
 
-    def solve(self, extra_ub=None, extra_eq=None, c_extra=None):
-        """Maximise the flow out of the source (or ``c_extra`` on appended columns)."""
+    def solve(self, extra_ub=None, c_extra=None):
+        """Maximise the flow out of the source, or minimise ``c_extra`` over the
+        variables and any columns ``extra_ub`` appends (each in [0, 1])."""
         from scipy.optimize import linprog
 
         v = len(self.var_e)
         n_x = 0 if extra_ub is None else extra_ub[0].shape[1] - v
         c = np.r_[-self.out, np.zeros(n_x)] if c_extra is None else c_extra
-        pad = sp.csr_matrix((self.a_cap.shape[0], n_x))
-        a_ub = sp.hstack([self.a_cap, pad])
+        a_ub = sp.hstack([self.a_cap, sp.csr_matrix((self.a_cap.shape[0], n_x))])
         b_ub = self.b_cap
         if extra_ub is not None:
             a_ub = sp.vstack([a_ub, extra_ub[0]])
             b_ub = np.r_[b_ub, extra_ub[1]]
         a_eq = sp.hstack([self.a_eq, sp.csr_matrix((self.a_eq.shape[0], n_x))])
-        b_eq = np.zeros(self.a_eq.shape[0])
-        if extra_eq is not None:
-            a_eq = sp.vstack([a_eq, extra_eq[0]])
-            b_eq = np.r_[b_eq, extra_eq[1]]
         bounds = np.r_[self.bounds, np.tile([0.0, 1.0], (n_x, 1))] if n_x else self.bounds
-        res = linprog(c, A_ub=a_ub.tocsr(), b_ub=b_ub, A_eq=a_eq.tocsr(), b_eq=b_eq,
-                      bounds=bounds, method="highs")
+        res = linprog(c, A_ub=a_ub.tocsr(), b_ub=b_ub, A_eq=a_eq.tocsr(),
+                      b_eq=np.zeros(self.a_eq.shape[0]), bounds=bounds, method="highs")
         if res.status == 2:
             raise ValueError("the multi-commodity flow LP is infeasible: " + res.message)
         if res.status != 0:
@@ -1162,7 +1158,7 @@ def _mcf_fair(mcf: _Mcf, dem_idx, demands, tol, max_rounds):
                         sp.hstack([-a_fr, sp.csr_matrix((len(fr), 1))])]).tocsr()
         b = np.r_[np.zeros(len(ia)), alloc[fr], -alloc[fr] * (1 - 1e-7)]
         c = np.r_[np.zeros(v), -1.0]
-        _, res = mcf.solve((ub, b), None, c)
+        _, res = mcf.solve((ub, b), c)
         lam = float(min(max(res.x[-1], lam_last), 1.0))
         duals = np.abs(res.ineqlin.marginals[mcf.a_cap.shape[0]:][:len(ia)])
         if lam >= 1.0 - 1e-9:
@@ -1179,7 +1175,7 @@ def _mcf_fair(mcf: _Mcf, dem_idx, demands, tol, max_rounds):
     # the growing demands keep at least their level, the frozen ones their share
     ub = (sp.vstack([-agg[ia], agg[fr], -agg[fr]]).tocsr(),
           np.r_[-alloc[ia], alloc[fr], -alloc[fr] * (1 - 1e-7)])
-    x, res = mcf.solve(ub, None, np.r_[-mcf.out])
+    x, res = mcf.solve(ub, np.r_[-mcf.out])
     return x, rounds, res
 
 
@@ -1396,6 +1392,10 @@ def _max_flow_mcf(edges, n, tail, head, cap, finite_cap, s, t, s_out, src, deman
     tol = 1e-6 * max(1.0, float(finite_cap.max(initial=0)))
     mcf = _Mcf(n, tail, head, finite_cap, s, t, code, len(comm_labels))
     rounds = 1
+    if len(mcf.var_e) == 0:              # no commodity reaches the sink: nothing flows
+        return _solution(edges, cap, np.zeros(len(tail)), finite_cap, tol,
+                         np.zeros(len(tail), bool), s_out, head == s, "lp", fairness,
+                         _time.perf_counter() - t0, 0, mcf.table(np.zeros(0), comm_labels))
     if fairness == "none" or src.size == 0:
         x, res = mcf.solve()
     else:

@@ -340,6 +340,9 @@ def test_home_pop_closed_form_and_any_pop_upper_bound():
     assert anyp.value_gbps == pytest.approx(4.0)
     assert home.method == "lp" and home.commodity_flows is not None
     assert home.value_gbps == pytest.approx(_dense_mcf_value(TWO_POPS, "s", "t"), abs=1e-7)
+    # no cell reaches a PoP (nothing in view): served 0, not an error
+    dark = capacity.max_flow(TWO_POPS[TWO_POPS["head"] != "u"], "s", "t", fairness="max-min")
+    assert dark.value_gbps == 0.0 and (dark.edges["flow_gbps"] == 0).all()
 
 
 def _random_mcf(seed):
