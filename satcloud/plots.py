@@ -3424,21 +3424,32 @@ def rtt_cell_map(table, *, targets=None, spacing_deg=1.0, vmax_ms=150.0, pops=No
     import numpy as np
     import pandas as pd
 
+    from satcloud._validate import check_latlon
+
     df = _frame(table, "table", ("target", "lat_deg", "lon_deg", "rtt_ms"))
+    check_latlon(df["lat_deg"], df["lon_deg"], "table column lat_deg",
+                 "table column lon_deg")
+    rtt = pd.to_numeric(df["rtt_ms"], errors="coerce").to_numpy(float, na_value=np.nan)
+    if np.isinf(rtt).any() or (rtt < 0).any():
+        raise ValueError("table column rtt_ms must hold finite round trips >= 0 [ms] (NaN "
+                         "or <NA> for a cell never reachable)")
     spacing = _number(spacing_deg, "spacing_deg", 0.0, 90.0, low_open=True, unit="deg")
-    vmax = _number(vmax_ms, "vmax_ms", 0.0, None, low_open=True, unit="ms")
+    vmax = _number(vmax_ms, "vmax_ms", 0.0, 1e6, low_open=True, unit="ms")
     present = list(dict.fromkeys(df["target"].astype(str)))
     if targets is None:
         targets = present
-    if isinstance(targets, str) or not all(isinstance(t, str) for t in targets):
-        raise TypeError(f"targets must be a sequence of target names, got {targets!r:.80}")
+    if not isinstance(targets, (list, tuple)) or not all(isinstance(t, str) for t in targets):
+        raise TypeError(f"targets must be a list of target names, got {targets!r:.80}")
     targets = list(targets)
     unknown = [t for t in targets if t not in present]
     if unknown or not targets:
         raise ValueError(f"targets {unknown or targets!r} not in table; it has {present}")
     if panel_titles is None:
         panel_titles = targets
-    if isinstance(panel_titles, str) or len(panel_titles) != len(targets):
+    if not isinstance(panel_titles, (list, tuple)):
+        raise TypeError(f"panel_titles must be a list of str, one per target, got "
+                        f"{panel_titles!r:.80}")
+    if len(panel_titles) != len(targets):
         raise ValueError(f"panel_titles must give one title per target ({len(targets)}), "
                          f"got {panel_titles!r:.80}")
     panel_titles = [_text(t, "panel_titles") for t in panel_titles]

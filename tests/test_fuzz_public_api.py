@@ -1056,6 +1056,14 @@ case(_SC + "latency.summary_by_system")(lambda: {"rows": _sys_rows().copy(),
 case(_SC + "latency.component_breakdown")(lambda: {"rows": _sys_rows().copy(),
                                                    "sources": ["Brussels"]})
 case(_SC + "latency.route_changes")(lambda: {"rows": _sys_rows().copy()})
+case(_SC + "latency.idle_rtt_map", allow=_MAP_NA)(lambda: {
+    "times": _times(), "every_deg": 30, "network": _leo(), "delay_model": "idle",
+    "gateways": "starlink-gateways", "delay_presets": "starlink-2024"})
+case(_SC + "latency.rtt_map_by_region")(lambda: {
+    "table": pd.DataFrame({"target": ["home PoP"] * 2, "continent": ["Europe", "Africa"],
+                           "population": [10.0, 20.0], "rtt_ms": [30.0, 80.0],
+                           "floor_ms": [2.0, 9.0], "bent_pipe_share": [1.0, 0.0],
+                           "fraction_reachable": [1.0, 1.0]}), "by": "continent"})
 case(_SC + "latency.best_option")(lambda: {
     "summary": _sys_summary().copy(), "min_reachable": 0.5, "satellite_systems": ["GEO"],
     "fibre_system": "fibre, typical", "leo_systems": ["GEO"]})
@@ -1476,6 +1484,11 @@ case("satcloud.plots.rtt_components")(lambda: {
                                 "fibre_ms": [85.0, np.nan], "overhead_ms": [0.0, np.nan]}),
     "sites": ["A"], "systems": ["fibre, typical", "GEO"], "floor_color": "#0072B2",
     "title": "t", "figsize": (3.0, 2.0)})
+case("satcloud.plots.rtt_cell_map")(lambda: {
+    "table": pd.DataFrame({"target": ["home PoP", "nearest Azure region"],
+                           "lat_deg": [50.5, 50.5], "lon_deg": [4.5, 4.5],
+                           "population": [1, 1], "rtt_ms": [30.0, 35.0]}),
+    "spacing_deg": 1.0, "vmax_ms": 100.0, "title": "t"})
 case("satcloud.plots.rtt_by_delay_model")(lambda: {
     "table": pd.DataFrame({"system": ["fibre, typical", "GEO"],
                            "floor_median_ms": [5.0, 5.0],

@@ -1363,3 +1363,41 @@ def test_site_throughput_day_and_served_map():
     _render_figure(fig)
     with pytest.raises(ValueError, match="served_fraction"):
         plots.served_fraction_map(cells.assign(served_fraction=[0.5, 2.0]))
+
+
+def _cell_table():
+    import pandas as pd
+    return pd.DataFrame({
+        "target": ["home PoP"] * 3 + ["nearest Azure region"] * 3,
+        "lat_deg": [50.5, 50.5, -10.5] * 2, "lon_deg": [4.5, 4.5, 120.5] * 2,
+        "population": [10, 5, 3] * 2,
+        "rtt_ms": pd.array([30.0, 90.0, None, 35.0, 95.0, None], dtype="Float64")})
+
+
+def test_rtt_cell_map_draws_each_target_with_one_scale_and_no_download():
+    import numpy as np
+    fig = plots.rtt_cell_map(_cell_table(), vmax_ms=100.0, title="map",
+                             panel_titles=["to the PoP", "to the region"])
+    maps = [ax for ax in fig.axes if hasattr(ax, "projection")]
+    assert [ax.get_title() for ax in maps] == ["to the PoP", "to the region"]
+    assert fig.axes[-1].get_ylabel() == "idle round trip, median [ms]"
+    # the split cell (50.5, 4.5) shows its most populous part: 30 ms (then 35 ms);
+    # the never-reachable cell is drawn grey, apart from the colour scale
+    for ax, want in zip(maps, (30.0, 35.0), strict=True):
+        meshes = [c for c in ax.collections if hasattr(c, "get_array")
+                  and c.get_array() is not None]
+        vals = np.ma.compressed(meshes[-1].get_array())
+        assert vals.tolist() == [want]
+        assert meshes[-1].norm.vmax == 100.0
+        assert np.ma.compressed(meshes[0].get_array()).size == 1     # the grey cell
+    _render_figure(fig)
+
+
+def test_rtt_cell_map_refuses_bad_input():
+    t = _cell_table()
+    with pytest.raises(ValueError, match="lacks the column"):
+        plots.rtt_cell_map(t.drop(columns="rtt_ms"))
+    with pytest.raises(ValueError, match="not in table"):
+        plots.rtt_cell_map(t, targets=["nearest AWS region"])
+    with pytest.raises(ValueError, match="one title per target"):
+        plots.rtt_cell_map(t, panel_titles=["one"])

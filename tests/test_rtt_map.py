@@ -207,3 +207,42 @@ def test_networks_it_does_not_map(cells, times):
     # Kuiper's gateways sit at PoPs with no operator feed: no home PoP to map
     with pytest.raises(ValueError, match="destinations='home PoP' needs gateways"):
         latency.rtt_map("kuiper", None, cells.head(2), times[:1], destinations="home PoP")
+
+
+# ------------------------------------------------------------------ scenarios
+
+def test_rtt_map_by_region_weights_by_population():
+    from satcloud.scenarios import latency as slat
+    t = pd.DataFrame({
+        "target": ["home PoP"] * 4, "continent": ["A", "A", "A", "B"],
+        "population": [1.0, 1.0, 3.0, 2.0],
+        "rtt_ms": pd.array([10.0, 20.0, 30.0, None], dtype="Float64"),
+        "floor_ms": [1.0, 2.0, 3.0, 4.0], "bent_pipe_share": pd.array(
+            [1.0, 0.0, 0.6, None], dtype="Float64"),
+        "fraction_reachable": [1.0, 1.0, 1.0, 0.0]})
+    got = slat.rtt_map_by_region(t).set_index("continent")
+    # by hand: A's cumulative weights 1, 2, 5 over 10, 20, 30 ms: half of 5 is reached
+    # at 30 ms; 90 % too; bent pipe in the 1 + 3 of 5 people whose share >= 0.5
+    assert got.loc["A", "rtt_median_ms"] == 30.0 and got.loc["A", "rtt_p90_ms"] == 30.0
+    assert got.loc["A", "floor_median_ms"] == 3.0
+    assert got.loc["A", "bent_pipe_population_share"] == pytest.approx(4 / 5)
+    assert got.loc["A", "laser_population_share"] == pytest.approx(1 / 5)
+    assert got.loc["B", "unreachable_population_share"] == 1.0
+    assert np.isnan(got.loc["B", "rtt_median_ms"])
+    world = slat.rtt_map_by_region(t, by=None)
+    assert world["region"].tolist() == ["world"] and world["population"].item() == 7.0
+    with pytest.raises(ValueError, match=r"table lacks column\(s\) \['population'\]"):
+        slat.rtt_map_by_region(t.drop(columns="population"))
+
+
+def test_idle_rtt_map_subsamples_the_populated_grid():
+    from satcloud.scenarios import latency as slat
+    grid = data.demand_grid()
+    # by hand: the cells whose centres sit on a 30 degree lattice (x.5 mod 30 == 0.5)
+    on = grid[((grid["lat_deg"] - 0.5) % 30 == 0) & ((grid["lon_deg"] - 0.5) % 30 == 0)]
+    t = slat.idle_rtt_map(time_grid("2026-04-02T06:00:00", "15min", "15min"), every_deg=30)
+    assert len(t) == 2 * len(on)
+    assert set(t["target"]) == set(slat.MAP_TARGETS)
+    assert t["continent"].notna().all() and (t["continent"] != "").all()
+    with pytest.raises(ValueError, match="every_deg must be an integer >= 1"):
+        slat.idle_rtt_map(time_grid("2026-04-02T06:00:00", "15min", "15min"), every_deg=0)

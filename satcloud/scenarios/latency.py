@@ -42,6 +42,7 @@ __all__ = [
     "DELAY_MODELS",
     "FIBRE_SYSTEMS",
     "LEGS",
+    "MAP_TARGETS",
     "MEASURED_STARLINK",
     "MEASURED_STARLINK_BASIS",
     "OPERATED_SYSTEMS",
@@ -53,11 +54,13 @@ __all__ = [
     "component_breakdown",
     "delay_model_overview",
     "endpoints",
+    "idle_rtt_map",
     "measured_comparison",
     "measured_comparison_idle",
     "median_table",
     "overview",
     "route_changes",
+    "rtt_map_by_region",
     "summary_by_system",
     "system_rtt",
     "system_rtt_by_model",
@@ -886,3 +889,132 @@ def median_table(summary: pd.DataFrame, sources: Sequence[str] | None = None
     wide = wide.loc[order]
     wide.columns.name = None
     return wide
+
+
+# --------------------------------------------------------------------------- the cell map
+#: The targets of the idle-RTT map: each user's home PoP, and its nearest Azure region.
+MAP_TARGETS = (latency.HOME_POP, "nearest Azure region")
+
+
+def idle_rtt_map(times, *, every_deg: int = 1, network: str = "starlink",
+                 delay_model: str = "idle", **kwargs) -> pd.DataFrame:
+    """Idle RTT of every populated 1 degree land cell to its home PoP and nearest Azure
+    region (:func:`satcloud.latency.rtt_map` over :func:`satcloud.data.demand_grid`).
+
+    Parameters
+    ----------
+    times : astropy.time.Time or (start, duration, step) tuple
+        Snapshot times, at least 15 s apart (:func:`satcloud.latency.rtt_map`).
+    every_deg : int
+        Keep the cells on a grid of this many degrees (1: every populated cell; 5: one
+        cell in 25, for a quick run), >= 1. [deg]
+    network : str
+        The network (default ``"starlink"``, the constellation of 2026-04-02 with its
+        lasers, real gateways and home PoPs).
+    delay_model : {"propagation", "idle", "loaded"}
+        As for :func:`satcloud.latency.rtt`.
+    **kwargs
+        Options of :func:`satcloud.latency.rtt_map` (``scheduler``, ``client``,
+        ``progress``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`satcloud.latency.rtt_map` (one per target and (cell,
+        country)) with ``country_name`` (ISO 3166 English name) and ``continent``
+        (Natural Earth; ``"small states and territories"``
+        for countries without a 1:110m polygon, ``"open ocean"`` without a country).
+    """
+    from satcloud._validate import check_count
+
+    every = check_count(every_deg, "every_deg", 1)
+    grid = data.demand_grid()
+    keep = (np.isclose(np.mod(grid["lat_deg"] - 0.5, every), 0.0)
+            & np.isclose(np.mod(grid["lon_deg"] - 0.5, every), 0.0))
+    if not keep.any():
+        raise ValueError(f"every_deg={every_deg!r} keeps no populated cell; give an integer "
+                         f"in [1, 90] (1: every cell)")
+    table = latency.rtt_map(network, None, grid[keep].reset_index(drop=True), times,
+                            destinations=MAP_TARGETS, delay_model=delay_model, **kwargs)
+    names = data.countries().drop_duplicates("iso_a2").set_index("iso_a2")
+    cont = names["continent"].fillna("")
+    c = table["country"].map(cont).fillna("").astype(str)
+    table["country_name"] = table["country"].map(names["name_en"]).fillna(
+        table["country"]).replace("", "(open ocean)").to_numpy(object)
+    c = c.where(c != "", "small states and territories")
+    table["continent"] = c.where(table["country"] != "", "open ocean").to_numpy(object)
+    return table
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    """The weighted median: the smallest value at which the cumulative weight reaches
+    half the total (NaN for no weight)."""
+    order = np.argsort(values, kind="stable")
+    v, w = values[order], weights[order]
+    if w.sum() <= 0:
+        return float("nan")
+    return float(v[np.searchsorted(np.cumsum(w), 0.5 * w.sum())])
+
+
+def rtt_map_by_region(table: pd.DataFrame, by: str | None = "continent") -> pd.DataFrame:
+    """The idle-RTT map summarised per target and region, weighted by population.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`idle_rtt_map` (or :func:`satcloud.latency.rtt_map` with
+        ``population`` and the ``by`` column).
+    by : str or None
+        The grouping column (default ``"continent"``; e.g. ``"country"``); ``None`` for
+        the whole map (region ``"world"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (target, region): ``cells`` [-], ``population`` [-],
+        ``rtt_median_ms`` (population-weighted median of the cells' median idle RTT,
+        over the reachable cells) [ms], ``rtt_p90_ms`` (the weighted 90th percentile)
+        [ms], ``floor_median_ms`` (weighted median vacuum floor to the destination
+        reached) [ms], ``bent_pipe_population_share`` (share of the population in cells
+        served by a single satellite, no laser, at most snapshots) [-],
+        ``laser_population_share`` (the rest of the reachable population) [-],
+        ``unreachable_population_share`` (in cells reachable at under half the
+        snapshots) [-].
+    """
+    if by is not None and not isinstance(by, str):
+        raise TypeError(f"by must be a column name or None, got {by!r:.80}")
+    t = _checks.frame(table, "table", ("target", "population", "rtt_ms", "floor_ms",
+                                       "bent_pipe_share", "fraction_reachable"),
+                      producer="idle_rtt_map")
+    if by is not None and by not in t.columns:
+        raise ValueError(f"by={by!r:.80} is not a column of table; give one of "
+                         f"{list(t.columns)} or None")
+    _checks.finite_columns(t, "table", ("population", "rtt_ms", "floor_ms",
+                                        "bent_pipe_share", "fraction_reachable"),
+                           nan_ok=("rtt_ms", "bent_pipe_share"), producer="idle_rtt_map")
+    if (t["population"].to_numpy(float) < 0).any():
+        raise ValueError("table column 'population' must be >= 0")
+    if by is None:
+        t, by = t.assign(region="world"), "region"
+    rows = []
+    for (target, region), g in t.groupby(["target", by], sort=True):
+        w = g["population"].to_numpy(float)
+        ok = (g["fraction_reachable"].to_numpy(float) >= 0.5) & g["rtt_ms"].notna().to_numpy()
+        rtt_v = g["rtt_ms"].to_numpy(float, na_value=np.nan)
+        bp = g["bent_pipe_share"].to_numpy(float, na_value=0.0) >= 0.5
+        total = w.sum()
+        wq = w[ok]
+        v = rtt_v[ok]
+        order = np.argsort(v, kind="stable")
+        cum = np.cumsum(wq[order])
+        p90 = float(v[order][np.searchsorted(cum, 0.9 * cum[-1])]) if len(v) and cum[
+            -1] > 0 else float("nan")
+        rows.append({
+            "target": target, by: region, "cells": len(g), "population": total,
+            "rtt_median_ms": _weighted_median(v, wq) if len(v) else float("nan"),
+            "rtt_p90_ms": p90,
+            "floor_median_ms": _weighted_median(g["floor_ms"].to_numpy(float), w),
+            "bent_pipe_population_share": w[ok & bp].sum() / total if total else 0.0,
+            "laser_population_share": w[ok & ~bp].sum() / total if total else 0.0,
+            "unreachable_population_share": w[~ok].sum() / total if total else 0.0})
+    return pd.DataFrame(rows)
