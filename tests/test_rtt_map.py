@@ -246,3 +246,31 @@ def test_idle_rtt_map_subsamples_the_populated_grid():
     assert t["continent"].notna().all() and (t["continent"] != "").all()
     with pytest.raises(ValueError, match="every_deg must be an integer >= 1"):
         slat.idle_rtt_map(time_grid("2026-04-02T06:00:00", "15min", "15min"), every_deg=0)
+
+
+def test_serving_kernel_finds_the_pairs_of_the_numpy_search():
+    # the numba kernel (satcloud._core.serving) against routing._visible, the numpy
+    # search rtt() uses, on random ground points under a real snapshot
+    from satcloud import orbits
+    from satcloud.constellations import network_constellation
+    from satcloud.network import routing
+
+    cons = network_constellation("starlink")
+    r = np.asarray(orbits.propagate(cons, time_grid("2026-04-02T06:00:00", "1s", "1s")
+                                    ).r_ecef_km)[0]
+    rng = np.random.default_rng(3)
+    lat, lon = rng.uniform(-70, 70, 300), rng.uniform(-180, 180, 300)
+    sin = np.sin(np.radians(cons.satellites["min_elevation_deg"].to_numpy(float)))
+    ground = routing._Ground(lat, lon, "source")
+    want = routing._visible(r[None], ground, sin, None, None)[0]
+    bands = routing._SourceBands(ground, sin, 64)
+    got = [(idx[v.gnd], sat, v.rng_km) for idx, v, sat in bands.visible(r)]
+    g = np.concatenate([x[0] for x in got])
+    s = np.concatenate([x[1] for x in got])
+    d = np.concatenate([x[2] for x in got])
+    a = sorted(zip(want.gnd.tolist(), want.sat.tolist(), strict=True))
+    b = sorted(zip(g.tolist(), s.tolist(), strict=True))
+    assert a == b and len(a) > 1000
+    key_w = dict(zip(zip(want.gnd.tolist(), want.sat.tolist()), want.rng_km.tolist()))
+    np.testing.assert_allclose([key_w[k] for k in zip(g.tolist(), s.tolist())], d,
+                               rtol=1e-15, atol=0)

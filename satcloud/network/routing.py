@@ -88,6 +88,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
+from satcloud._core import _jit
 from satcloud._validate import check_choice, check_latlon
 from satcloud.geometry import enu_basis, geodetic_to_ecef, gso_arc_excluded
 from satcloud.network._checks import as_bool, as_int, finite_array, finite_scalar, positions
@@ -998,6 +999,8 @@ class _SourceBands:
         order = np.argsort(src.lat, kind="stable")
         self.index = [order[a:a + source_chunk] for a in range(0, src.n, source_chunk)]
         self.grounds = [_Ground(src.lat[i], src.lon[i], "source") for i in self.index]
+        for g in self.grounds:
+            g.unit = g.ecef / np.sqrt(np.einsum("gi,gi->g", g.ecef, g.ecef))[:, None]
         self.lat_rad = [(np.radians(src.lat[i].min()), np.radians(src.lat[i].max()))
                         for i in self.index]
         self.el_pad = max(float(np.arcsin(np.clip(np.min(sat_sin), 0.0, 1.0)))
@@ -1013,38 +1016,57 @@ class _SourceBands:
         # coverage radius + 1 deg (ellipsoid) + 0.5 deg (geodetic vs geocentric latitude)
         lam = np.arccos(ratio) - self.el_pad + np.radians(1.5)
         sat_lat = np.arcsin(np.clip(r_t[:, 2] / np.maximum(r_s, 1e-9), -1.0, 1.0))
+        kernel = _jit.load("serving")
+        s_unit = r_t / np.maximum(r_s, 1e-9)[:, None]
         for idx, ground, (lo, hi) in zip(self.index, self.grounds, self.lat_rad,
                                          strict=True):
             sel = np.flatnonzero((sat_lat >= lo - lam) & (sat_lat <= hi + lam))
             if not sel.size:
                 continue
-            v = _visible(r_t[sel][None], ground, self.sat_sin[sel], None, None)[0]
-            yield idx, v, sel[v.sat]
+            if kernel is None:
+                v = _visible(r_t[sel][None], ground, self.sat_sin[sel], None, None)[0]
+                yield idx, v, sel[v.sat]
+                continue
+            args = (np.ascontiguousarray(r_t[sel]), np.ascontiguousarray(s_unit[sel]),
+                    self.sat_sin[sel] ** 2, ground.ecef, ground.unit, ground.up,
+                    float(np.cos(min(lam, np.pi))))
+            cap = 64 * ground.n
+            while True:
+                out = (np.empty(cap, np.int64), np.empty(cap, np.int64), np.empty(cap))
+                k = kernel.visible_pairs_into(*args, *out)
+                if k <= cap:
+                    break
+                cap = k
+            gnd, sat, rng = out[0][:k], out[1][:k], out[2][:k]
+            yield idx, _Visible(sat, gnd, rng, None), sel[sat]
 
 
 def _first_allowed(cost, gnd, n_gnd, allowed):
     """Per ground point, the pair of least ``cost`` that ``allowed(pairs)`` accepts
-    (``-1`` where none): pairs are tried in order of cost, and ``allowed`` is asked
-    only about the best pair not yet refused of each point (the GSO-arc test is the
-    costly part of the visibility search; most best pairs pass it)."""
-    by_cost = np.argsort(cost, kind="stable")
-    order = by_cost[np.argsort(gnd[by_cost], kind="stable")]   # by point, then by cost
-    start = np.searchsorted(gnd[order], np.arange(n_gnd), "left")
-    end = np.searchsorted(gnd[order], np.arange(n_gnd), "right")
+    (``-1`` where none). The pairs of one ground point must be contiguous (as the
+    visibility search writes them). ``allowed`` is asked only about the best pair not
+    yet refused of each point, round by round (the GSO-arc test is the costly part; most
+    best pairs pass it), and each round works only on the points still undecided."""
     best = np.full(n_gnd, -1, np.int64)
-    pos = start.copy()
-    todo = np.flatnonzero((pos < end) & np.isfinite(cost[order[np.minimum(
-        pos, len(order) - 1)]]) if len(order) else np.zeros(0, np.int64))
-    while todo.size:
-        pairs = order[pos[todo]]
-        ok = allowed(pairs)
-        best[todo[ok]] = pairs[ok]
-        todo = todo[~ok]
-        pos[todo] += 1
-        live = pos[todo] < end[todo]
-        todo = todo[live]
-        if todo.size:
-            todo = todo[np.isfinite(cost[order[pos[todo]]])]
+    if not len(cost):
+        return best
+    pos = np.arange(len(cost))
+    c = np.array(cost, dtype=float)
+    g = np.asarray(gnd)
+    while len(c):
+        starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+        run_of = np.cumsum(np.r_[False, g[1:] != g[:-1]])
+        mins = np.minimum.reduceat(c, starts)
+        live = np.isfinite(mins)
+        hit = np.flatnonzero((c == mins[run_of]) & live[run_of])
+        first = hit[np.r_[True, run_of[hit][1:] != run_of[hit][:-1]]]   # first per run
+        ok = allowed(pos[first])
+        best[g[first[ok]]] = pos[first[ok]]
+        c[first[~ok]] = np.inf
+        pending = np.zeros(len(starts), bool)
+        pending[run_of[first[~ok]]] = True
+        keep = pending[run_of]
+        pos, c, g = pos[keep], c[keep], g[keep]
     return best
 
 
