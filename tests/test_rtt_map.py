@@ -271,6 +271,7 @@ def test_serving_kernel_finds_the_pairs_of_the_numpy_search():
     a = sorted(zip(want.gnd.tolist(), want.sat.tolist(), strict=True))
     b = sorted(zip(g.tolist(), s.tolist(), strict=True))
     assert a == b and len(a) > 1000
-    key_w = dict(zip(zip(want.gnd.tolist(), want.sat.tolist()), want.rng_km.tolist()))
-    np.testing.assert_allclose([key_w[k] for k in zip(g.tolist(), s.tolist())], d,
-                               rtol=1e-15, atol=0)
+    key_w = dict(zip(zip(want.gnd.tolist(), want.sat.tolist(), strict=True),
+                     want.rng_km.tolist(), strict=True))
+    np.testing.assert_allclose([key_w[k] for k in zip(g.tolist(), s.tolist(), strict=True)],
+                               d, rtol=1e-15, atol=0)
