@@ -61,6 +61,17 @@ masked: the quoted commitment concerns the user beams; gateways are individually
 licensed earth stations with narrow, high-gain beams coordinated site by site, and no
 filed gateway angle could be confirmed (a smaller one, 18 deg, is cited second hand).
 
+Many sources, few destinations (:func:`iter_destination_routes`)
+-----------------------------------------------------------------
+For a map (~15,000 cells, ~70 home PoPs) the Dijkstra runs from the other end: one per
+destination group over the reversed graph of satellites, laser links and gateways, then
+each source takes the serving satellite in view minimising its uplink plus that
+satellite's delay to its group. The cells' visibility search is a fused numba kernel
+(:mod:`satcloud._core.serving`) over latitude bands, and the GSO-arc test runs only on
+each cell's best candidates until one passes. It gives the paths of :func:`iter_routes`
+with ``assignment="min-delay"`` re-chosen every snapshot (tested equal through
+:func:`satcloud.latency.rtt` to 1e-9 ms).
+
 All delays are one way; :mod:`satcloud.latency` doubles them for round trips
 (symmetric paths).
 
