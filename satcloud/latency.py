@@ -1118,19 +1118,28 @@ def _backhaul_groups(gw: pd.DataFrame, ends: _Ends, d_lat, d_lon, route_factor):
                 for c in dict.fromkeys(codes)]
     out = []
     for idx, home in pops:
-        pop = gw["pop"].to_numpy(object).copy()
-        plat, plon = gw["pop_lat_deg"].to_numpy(float).copy(), gw["pop_lon_deg"].to_numpy(
-            float).copy()
-        if home is not None:
-            pop[home_rows] = home["pop"]
-            plat[home_rows], plon[home_rows] = home["pop_lat_deg"], home["pop_lon_deg"]
-        table = pd.DataFrame({"gateway": gw["gateway"].to_numpy(object), "lat_deg": glat,
-                              "lon_deg": glon, "pop": pop, "pop_lat_deg": plat,
-                              "pop_lon_deg": plon})
+        table = _homed_gateways(gw, home, home_rows)
+        pop, plat, plon = (table[c].to_numpy() for c in ("pop", "pop_lat_deg",
+                                                          "pop_lon_deg"))
         exit_to_dst = gateway_to_destination_ms(table, d_lat, d_lon, route_factor)
         backhaul = f * geodesic_distance_km(glat, glon, plat, plon) / C_FIBRE_KM_PER_S * 1e3
         out.append((idx, exit_to_dst, backhaul, pop))
     return out
+
+
+def _homed_gateways(gw: pd.DataFrame, home, home_rows: np.ndarray) -> pd.DataFrame:
+    """The gateway table with the rows that backhaul to the user's home PoP pointed at
+    ``home`` (a :func:`satcloud.ground.home_pop` row; ``None``: the table as given)."""
+    pop = gw["pop"].to_numpy(object).copy()
+    plat = gw["pop_lat_deg"].to_numpy(float).copy()
+    plon = gw["pop_lon_deg"].to_numpy(float).copy()
+    if home is not None:
+        pop[home_rows] = home["pop"]
+        plat[home_rows], plon[home_rows] = home["pop_lat_deg"], home["pop_lon_deg"]
+    return pd.DataFrame({"gateway": gw["gateway"].to_numpy(object),
+                         "lat_deg": gw["lat_deg"].to_numpy(float),
+                         "lon_deg": gw["lon_deg"].to_numpy(float), "pop": pop,
+                         "pop_lat_deg": plat, "pop_lon_deg": plon})
 
 
 def _merge_groups(parts: list[dict], groups, n_src: int) -> dict:
@@ -2013,15 +2022,9 @@ def _map_plan(net, opt, src: pd.DataFrame, targets, gw) -> _MapPlan:
         ends_all.append(ends)
         d_lat, d_lon = ends.dst["lat_deg"].to_numpy(float), ends.dst["lon_deg"].to_numpy(float)
         for idx, home in groups:
-            pop = gw["pop"].to_numpy(object).copy()
-            plat = gw["pop_lat_deg"].to_numpy(float).copy()
-            plon = gw["pop_lon_deg"].to_numpy(float).copy()
-            if home is not None:
-                pop[home_rows] = home["pop"]
-                plat[home_rows], plon[home_rows] = home["pop_lat_deg"], home["pop_lon_deg"]
-            table = pd.DataFrame({"gateway": gw["gateway"].to_numpy(object), "lat_deg": glat,
-                                  "lon_deg": glon, "pop": pop, "pop_lat_deg": plat,
-                                  "pop_lon_deg": plon})
+            table = _homed_gateways(gw, home, home_rows)
+            pop, plat, plon = (table[c].to_numpy() for c in ("pop", "pop_lat_deg",
+                                                              "pop_lon_deg"))
             if target == HOME_POP:
                 d = np.full(n_x, d_home[idx[0]])
             elif home is not None and home_rows.all():
