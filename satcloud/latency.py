@@ -1846,27 +1846,35 @@ def rtt_map(network="starlink", mode=None, cells=None, times=None, *,
         _MAP_TABLE_BYTES_PER_ROW if per_time else 0)),
         f"rtt_map: {n_t} snapshots x {n_s} cells x {n_k} targets",
         "give fewer cells or fewer times (or map the times in parts)")
-    sats = _positions(network, net, times, opt)
-    gw = _network_gateways(opt, sats.label)
-    plan = _map_plan(net, opt, src, targets, gw)
-    payload = dict(
-        src_lat=src["lat_deg"].to_numpy(float), src_lon=src["lon_deg"].to_numpy(float),
-        group=plan.group, ex_lat=gw["lat_deg"].to_numpy(float),
-        ex_lon=gw["lon_deg"].to_numpy(float), fib=plan.w,
-        sat_min_elevation_deg=sats.min_elevation_deg,
-        exit_min_elevation_deg=opt["gateway_min_elevation_deg"],
-        isl_edges=_isl_edges(sats, net, opt), max_isl_range_km=opt["max_isl_range_km"],
-        grazing_altitude_km=opt["grazing_altitude_km"],
-        gso_arc_avoidance_deg=_resolve_gso_arc(opt["gso_arc_avoidance_deg"], sats.label))
-    bar = _progress.bar(n_t, "rtt map", unit="snapshot", progress=show)
+    runner, owned = None, False
+    if scheduler == "distributed":
+        from satcloud.sweep import _resolve_client
+
+        runner, owned = _resolve_client(client, n_workers)
     try:
-        if scheduler == "synchronous":
-            blocks = [_map_block(sats.positions(), payload, bar)]
-        else:
-            blocks = _map_dask(network, times, opt["time_chunk"], payload, per_task,
-                               client, n_workers, bar)
+        gw = _network_gateways(opt, net.name if net.name is not None else net.label)
+        # the cells' home PoPs on the workers while this process loads the satellites
+        homes = _map_homes(src, gw, runner)
+        sats = _positions(network, net, times, opt)
+        plan = _map_plan(net, opt, src, targets, gw, homes=homes)
+        payload = dict(
+            src_lat=src["lat_deg"].to_numpy(float), src_lon=src["lon_deg"].to_numpy(float),
+            group=plan.group, ex_lat=gw["lat_deg"].to_numpy(float),
+            ex_lon=gw["lon_deg"].to_numpy(float), fib=plan.w,
+            sat_min_elevation_deg=sats.min_elevation_deg,
+            exit_min_elevation_deg=opt["gateway_min_elevation_deg"],
+            isl_edges=_isl_edges(sats, net, opt), max_isl_range_km=opt["max_isl_range_km"],
+            grazing_altitude_km=opt["grazing_altitude_km"],
+            gso_arc_avoidance_deg=_resolve_gso_arc(opt["gso_arc_avoidance_deg"], sats.label))
+        with _progress.bar(n_t, "rtt map", unit="snapshot", progress=show) as bar:
+            if runner is None:
+                blocks = [_map_block(sats.positions(), payload, bar)]
+            else:
+                blocks = _map_dask(network, times, opt["time_chunk"], payload, per_task,
+                                   runner, bar)
     finally:
-        bar.close()
+        if owned:
+            runner.close()
     arrays = {k: np.concatenate([b[k] for b in blocks]) for k in blocks[0]}
     return _map_tables(arrays, plan, src, targets, times, net, sats.label, delay, gw,
                        per_time)
@@ -1977,14 +1985,11 @@ class _MapPlan(NamedTuple):
     ends: list                 # per target, its _MapTarget
 
 
-def _map_plan(net, opt, src: pd.DataFrame, targets, gw) -> _MapPlan:
+def _map_plan(net, opt, src: pd.DataFrame, targets, gw, homes=None) -> _MapPlan:
     """The groups of :func:`rtt_map`: one per home PoP among the cells (one in all for
     gateways with fixed PoPs), each with its gateway -> PoP -> destination delays, as
     :func:`_backhaul_groups` builds them for :func:`rtt`; the users' home PoPs are
     looked up once for every target."""
-    from satcloud import ground
-    from satcloud.sites import site_countries
-
     n_s, n_x = len(src), len(gw)
     home_rows = (gw["backhaul"].to_numpy(object) == "home-pop") if "backhaul" in gw.columns \
         else np.zeros(n_x, bool)
@@ -1992,7 +1997,8 @@ def _map_plan(net, opt, src: pd.DataFrame, targets, gw) -> _MapPlan:
         _home_pop_destinations(net, opt, src)      # raises, saying why and what remains
     lat, lon = src["lat_deg"].to_numpy(float), src["lon_deg"].to_numpy(float)
     if home_rows.any():
-        homes = ground.home_pop(lat, lon, country=list(site_countries(src, "cells")))
+        homes = _cell_homes(src) if homes is None else (
+            homes.result() if hasattr(homes, "result") else homes)
         codes = homes["pop"].to_numpy(object)
         first = homes.drop_duplicates("pop")
         members = pd.Series(np.arange(n_s)).groupby(codes, sort=False).indices
@@ -2081,16 +2087,45 @@ def _map_task(network, times, time_chunk, payload) -> dict:
     return _map_block(gen(), payload)
 
 
-def _map_dask(network, times, time_chunk, payload, per_task, client, n_workers, bar):
+def _cell_homes(src: pd.DataFrame) -> pd.DataFrame:
+    """:func:`satcloud.ground.home_pop` of the cells (their countries as given, else
+    by coordinates), as :func:`rtt` looks them up."""
+    from satcloud import ground
+    from satcloud.sites import site_countries
+
+    return ground.home_pop(src["lat_deg"].to_numpy(float), src["lon_deg"].to_numpy(float),
+                           country=list(site_countries(src, "cells")))
+
+
+def _map_homes(src: pd.DataFrame, gw: pd.DataFrame, client):
+    """The cells' home PoPs when the gateways backhaul to one (else ``None``): on the
+    Dask workers in parts when a client is given (a future-like with ``result()``),
+    else here. Each row depends on its own cell only, so the parts concatenate to the
+    whole."""
+    if "backhaul" not in gw.columns or not (gw["backhaul"] == "home-pop").any():
+        return None
+    if client is None:
+        return _cell_homes(src)
+    n = max(1, len(client.scheduler_info(n_workers=-1)["workers"]))
+    parts = [src.iloc[a:a + -(-len(src) // n)] for a in range(0, len(src), -(-len(src) // n))]
+    futures = client.map(_cell_homes, parts, pure=False)
+
+    class _Joined:
+        def result(self):
+            return pd.concat(client.gather(futures), ignore_index=True)
+
+    return _Joined()
+
+
+def _map_dask(network, times, time_chunk, payload, per_task, client, bar):
     from distributed import as_completed
 
-    from satcloud.sweep import _identity, _resolve_client
+    from satcloud.sweep import _identity
 
     if hasattr(network, "r_ecef_km"):
         # an Ephemeris: each task gets its slice of positions (nothing to propagate)
         r = np.asarray(network.r_ecef_km, float)
         network = None
-    client, owned = _resolve_client(client, n_workers)
     futures = []
     try:
         net_f = client.submit(_identity, network, pure=False)
@@ -2114,8 +2149,6 @@ def _map_dask(network, times, time_chunk, payload, per_task, client, n_workers, 
         pending = [f for f in futures if not f.done()]
         if pending:
             client.cancel(pending)
-        if owned:
-            client.close()
 
 
 def _lerp_percentile(sorted_vals: np.ndarray, n: np.ndarray, q: float) -> np.ndarray:
