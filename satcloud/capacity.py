@@ -79,12 +79,13 @@ Three stages, each a plain function (issue 15):
      paths, each path takes the commodity of its cell, and past the backbone each
      commodity has its own PoP link (``tests/test_capacity.py`` checks it against the
      general multi-commodity LP). That graph is solved by Dinic like
-     any maximum flow (Gen1: 0.3 s). Where gateways backhaul to a fixed PoP (Kuiper
+     any maximum flow (Gen1: 0.15 s). Where gateways backhaul to a fixed PoP (Kuiper
      and OneWeb on the PoP sites), a cell's traffic must land at a gateway of its home
      PoP: the edges carry a ``commodity`` label and :func:`max_flow` solves the
      node-arc LP with HiGHS, each commodity restricted to the part of the graph on a
-     path to its PoP (Kuiper with lasers, 1 degree grid: about 1.9 million variables,
-     minutes per snapshot; see ``benchmarks/RESULTS.md``).
+     path to its PoP (Kuiper with lasers, 1 degree grid: about 700,000 variables,
+     ~40 s per snapshot on a quiet 2-core machine against 0.7 s to any PoP; see
+     ``benchmarks/RESULTS.md``).
    - ``"any PoP"``: through any PoP (one super sink): the single-commodity
      relaxation of the same graph, an **upper bound** of ``"home PoP"``.
 
