@@ -275,3 +275,21 @@ def test_serving_kernel_finds_the_pairs_of_the_numpy_search():
                      want.rng_km.tolist(), strict=True))
     np.testing.assert_allclose([key_w[k] for k in zip(g.tolist(), s.tolist(), strict=True)],
                                d, rtol=1e-15, atol=0)
+
+
+def test_first_allowed_takes_each_points_cheapest_accepted_pair():
+    from satcloud.network.routing import _first_allowed
+    # points 0, 1, 2 with contiguous pairs; pair 1 (point 0's cheapest) and pair 3 are
+    # refused; point 2 sees only unreachable satellites (inf). By hand: point 0 -> pair
+    # 0 (cost 2.0, the next cheapest), point 1 -> pair 4, point 2 -> none.
+    cost = np.array([2.0, 1.0, 3.0, 0.5, 0.7, np.inf, np.inf])
+    gnd = np.array([0, 0, 0, 1, 1, 2, 2])
+    asked = []
+
+    def allowed(pairs):
+        asked.extend(pairs.tolist())
+        return ~np.isin(pairs, [1, 3])
+
+    assert _first_allowed(cost, gnd, 4, allowed).tolist() == [0, 4, -1, -1]
+    assert sorted(asked) == [0, 1, 3, 4]        # only each point's best candidates
+    assert _first_allowed(np.full(2, np.inf), np.array([0, 0]), 1, allowed).tolist() == [-1]

@@ -1070,6 +1070,8 @@ def _first_allowed(cost, gnd, n_gnd, allowed):
         mins = np.minimum.reduceat(c, starts)
         live = np.isfinite(mins)
         hit = np.flatnonzero((c == mins[run_of]) & live[run_of])
+        if not hit.size:          # every remaining point sees only unreachable satellites
+            break
         first = hit[np.r_[True, run_of[hit][1:] != run_of[hit][:-1]]]   # first per run
         ok = allowed(pos[first])
         best[g[first[ok]]] = pos[first[ok]]
