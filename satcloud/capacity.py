@@ -1657,7 +1657,8 @@ def capacity_series(network="starlink-gen1", times=("2026-04-02T20:00:00",), dem
                     fairness="none", resolution_mbps=1.0,
                     gateway_min_elevation_deg=GATEWAY_MIN_ELEVATION_DEG,
                     atm_loss_db=None, sink="home PoP", gso_arc_avoidance_deg="auto",
-                    beam_rounds=BEAM_ROUNDS, max_rounds=20) -> CapacityResult:
+                    beam_rounds=BEAM_ROUNDS, max_rounds=20, constellation=None,
+                    progress=None) -> CapacityResult:
     """What a network carries over a series of snapshots (one flow per snapshot).
 
     Parameters
@@ -1675,6 +1676,15 @@ def capacity_series(network="starlink-gen1", times=("2026-04-02T20:00:00",), dem
         GSO-arc angle; water-filling up to :data:`BEAM_ROUNDS` rounds).
     method, fairness, resolution_mbps, max_rounds
         As :func:`max_flow`.
+    constellation : Constellation, optional
+        The satellites that carry the traffic, in place of the registry's constellation
+        of ``network`` (:func:`satcloud.constellations.network_constellation`): e.g.
+        another element-set date of the same network (``constellation("starlink",
+        as_of="2020-10-29")``) or a subset of its planes. The network's presets
+        (beams, satellite capacity, gateways, backhaul) still apply.
+    progress : bool, optional
+        A progress bar over the snapshots (:mod:`satcloud._progress`; default: the
+        module-level switch, off unless turned on).
 
     Returns
     -------
@@ -1682,16 +1692,27 @@ def capacity_series(network="starlink-gen1", times=("2026-04-02T20:00:00",), dem
         The tables of every snapshot, concatenated (column ``time``); ``totals`` says
         which ``sink`` rule was used.
     """
+    from satcloud import _progress
+    from satcloud.constellations import Constellation
+
+    if constellation is not None and not isinstance(constellation, Constellation):
+        raise TypeError("constellation must be a satcloud Constellation (e.g. "
+                        "satcloud.constellations.constellation('starlink', as_of=...)) "
+                        f"or None for the network's own, got {type(constellation).__name__}")
     snaps, dem, home, sink = _build(
         network, times, demand, lasers=lasers, cloud=cloud, overrides=overrides,
         gateway_min_elevation_deg=gateway_min_elevation_deg, atm_loss_db=atm_loss_db,
-        sink=sink, gso_arc_avoidance_deg=gso_arc_avoidance_deg, beam_rounds=beam_rounds)
+        sink=sink, gso_arc_avoidance_deg=gso_arc_avoidance_deg, beam_rounds=beam_rounds,
+        constellation=constellation)
     parts: dict[str, list] = {}
-    for snap in snaps:
-        sol = max_flow(snap.edges, 0, 1, method=method, fairness=fairness,
-                       resolution_mbps=resolution_mbps, max_rounds=max_rounds)
-        for key, frame in _tables(snap, sol, dem, home, sink).items():
-            parts.setdefault(key, []).append(frame)
+    with _progress.bar(len(snaps), "capacity snapshots", unit="snapshot",
+                       progress=progress) as bar:
+        for snap in snaps:
+            sol = max_flow(snap.edges, 0, 1, method=method, fairness=fairness,
+                           resolution_mbps=resolution_mbps, max_rounds=max_rounds)
+            for key, frame in _tables(snap, sol, dem, home, sink).items():
+                parts.setdefault(key, []).append(frame)
+            bar.update(1)
     return CapacityResult(**{k: pd.concat(v, ignore_index=True) for k, v in parts.items()})
 
 
@@ -1700,7 +1721,8 @@ def network_capacity(network="starlink-gen1", time="2026-04-02T20:00:00", demand
                      fairness="none", resolution_mbps=1.0,
                      gateway_min_elevation_deg=GATEWAY_MIN_ELEVATION_DEG,
                      atm_loss_db=None, sink="home PoP", gso_arc_avoidance_deg="auto",
-                     beam_rounds=BEAM_ROUNDS, max_rounds=20) -> CapacityResult:
+                     beam_rounds=BEAM_ROUNDS, max_rounds=20,
+                     constellation=None) -> CapacityResult:
     """What a network carries in one snapshot: demand, supply and the maximum flow.
 
     :func:`capacity_series` of one time.
@@ -1713,7 +1735,7 @@ def network_capacity(network="starlink-gen1", time="2026-04-02T20:00:00", demand
         As :func:`capacity_series`.
     gateway_min_elevation_deg, atm_loss_db
         As :func:`capacity_series`. [deg], [dB]
-    sink, gso_arc_avoidance_deg, beam_rounds, max_rounds
+    sink, gso_arc_avoidance_deg, beam_rounds, max_rounds, constellation
         As :func:`capacity_series`.
 
     Returns
@@ -1738,4 +1760,5 @@ def network_capacity(network="starlink-gen1", time="2026-04-02T20:00:00", demand
                            gateway_min_elevation_deg=gateway_min_elevation_deg,
                            atm_loss_db=atm_loss_db, sink=sink,
                            gso_arc_avoidance_deg=gso_arc_avoidance_deg,
-                           beam_rounds=beam_rounds, max_rounds=max_rounds)
+                           beam_rounds=beam_rounds, max_rounds=max_rounds,
+                           constellation=constellation)

@@ -40,16 +40,21 @@ def results(small_demand):
     return scap.fleet_capacity({"OneWeb": ONEWEB}, small_demand)
 
 
-def test_private_series_is_the_public_capacity_series(small_demand):
-    # reference: satcloud.capacity.capacity_series itself, on the registry's constellation
+def test_a_given_constellation_is_the_registry_constellation(small_demand):
+    # reference: satcloud.capacity.capacity_series on the registry's own constellation;
+    # passing that same constellation explicitly (as the 2020 fleet passes its own
+    # element-set date) must give identical tables
     public = capacity.capacity_series("oneweb", [TIME], small_demand, lasers=False)
-    mine = scap._series_of("oneweb", constellations.network_constellation("oneweb"),
-                           [TIME], small_demand, lasers=False, fairness="none")
+    mine = capacity.capacity_series("oneweb", [TIME], small_demand, lasers=False,
+                                    constellation=constellations.network_constellation(
+                                        "oneweb"))
     for name in ("cells", "countries", "regions", "summary"):
         a, b = getattr(public, name), getattr(mine, name)
         pd.testing.assert_frame_equal(a.drop(columns=["solver_s"], errors="ignore"),
                                       b.drop(columns=["solver_s"], errors="ignore"))
     assert mine.totals["served_gbps"].iloc[0] == public.totals["served_gbps"].iloc[0]
+    with pytest.raises(TypeError, match="constellation must be a satcloud Constellation"):
+        capacity.capacity_series("oneweb", [TIME], small_demand, constellation="oneweb")
 
 
 def test_fleet_table_sums_the_cells(results, small_demand):
@@ -94,8 +99,10 @@ def test_a_subset_of_the_satellites_carries_no_more(small_demand):
     # than all of them (the beams of a cell are shared among the satellites it sees)
     full = constellations.network_constellation("oneweb")
     half = full.subset(np.flatnonzero(full.satellites["plane"].to_numpy() % 2 == 0))
-    a = scap._series_of("oneweb", full, [TIME], small_demand, lasers=False, fairness="none")
-    b = scap._series_of("oneweb", half, [TIME], small_demand, lasers=False, fairness="none")
+    a = capacity.capacity_series("oneweb", [TIME], small_demand, lasers=False,
+                                 constellation=full)
+    b = capacity.capacity_series("oneweb", [TIME], small_demand, lasers=False,
+                                 constellation=half)
     assert 0 < b.totals["served_gbps"].iloc[0] <= a.totals["served_gbps"].iloc[0] + 1e-9
 
 

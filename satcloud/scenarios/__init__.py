@@ -15,6 +15,7 @@ have functions of the same name:
 - :mod:`~satcloud.scenarios.ground_stations` -- EO downlink through GSaaS networks (05)
 - :mod:`~satcloud.scenarios.datacenter` -- Modular Datacenter backhaul options (06)
 - :mod:`~satcloud.scenarios.design` -- the shell design trade, swept on Dask (08)
+- :mod:`~satcloud.scenarios.capacity` -- what the network carries: fleets, sites, failover (09)
 """
 
 from satcloud.scenarios.fibre import PROVIDERS, cloud_regions, fibre_to_nearest_region

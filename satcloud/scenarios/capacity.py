@@ -43,7 +43,6 @@ References
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -158,11 +157,10 @@ def _fleets(fleets) -> dict:
 def _series(fleet: Mapping, times, dem, fairness: str) -> capacity.CapacityResult:
     """The flows of one fleet over ``times``: :func:`satcloud.capacity.capacity_series`,
     with the fleet's own real constellation when it names an ``as_of`` date."""
-    if fleet["as_of"] is None:
-        return capacity.capacity_series(fleet["network"], times, dem,
-                                        lasers=bool(fleet["lasers"]), fairness=fairness)
-    return _series_of(fleet["network"], _real_fleet(fleet), times, dem,
-                      lasers=bool(fleet["lasers"]), fairness=fairness)
+    real = None if fleet["as_of"] is None else _real_fleet(fleet)
+    return capacity.capacity_series(fleet["network"], times, dem,
+                                    lasers=bool(fleet["lasers"]), fairness=fairness,
+                                    constellation=real)
 
 
 def _real_fleet(fleet: Mapping):
@@ -173,36 +171,6 @@ def _real_fleet(fleet: Mapping):
     # keeps them for a registry network (raising and deorbiting ones carry no users)
     return real.subset(np.flatnonzero(
         (real.satellites["status"] == "operational").to_numpy()))
-
-
-def _series_of(network, constellation, times, dem, *, lasers, fairness):
-    """:func:`satcloud.capacity.capacity_series` on a given constellation.
-
-    The public function propagates the registry's constellation of ``network``; the
-    October 2020 fleet is another element-set date of the same network. This runs the
-    same private steps with the public function's defaults (tested equal to it on the
-    registry's constellation: ``tests/test_scenarios_capacity.py``) until
-    ``capacity_series`` takes a ``constellation`` keyword."""
-    series = inspect.signature(capacity.capacity_series).parameters
-    build = inspect.signature(capacity._build).parameters
-    kw = {k: p.default for k, p in series.items()
-          if k in build and p.default is not inspect.Parameter.empty}
-    for positional in ("network", "times", "time", "demand", "dem"):
-        kw.pop(positional, None)
-    kw["lasers"] = lasers
-    snaps, dem, *rest = capacity._build(network, times, dem, **kw, constellation=constellation)
-    # (before the home-PoP sink, _build returned no home table: the tables took it alone)
-    home = rest[0] if rest else capacity._home(snaps[0].cells, network, None)
-    extra = rest[1:]
-    flow_kw = {k: series[k].default for k in ("method", "resolution_mbps", "max_rounds")
-               if k in series and k in inspect.signature(capacity.max_flow).parameters}
-    parts: dict[str, list] = {}
-    for snap in snaps:
-        sol = capacity.max_flow(snap.edges, 0, 1, fairness=fairness, **flow_kw)
-        for key, frame in capacity._tables(snap, sol, dem, home, *extra).items():
-            parts.setdefault(key, []).append(frame)
-    return capacity.CapacityResult(**{k: pd.concat(v, ignore_index=True)
-                                      for k, v in parts.items()})
 
 
 def fleet_capacity(fleets=None, demand=None, *, hour_utc=20.0, fairness="none"
