@@ -69,8 +69,10 @@ Three stages, each a plain function (issue 15):
    may leave the network (:data:`SINK_RULES`):
 
    - ``"home PoP"`` (default): only through the cell's home PoP
-     (:func:`satcloud.ground.home_pop`, regional rule) and that PoP's link to its
-     cloud region. This is a multi-commodity flow, one commodity per home PoP, sharing
+     (:func:`satcloud.ground.home_pop`, regional rule, for networks whose gateways
+     backhaul into the terrestrial backbone as Starlink's do; for networks whose
+     gateways all backhaul to a fixed PoP, which publish no home-PoP feed, the
+     nearest of the network's own PoPs) and that PoP's link to its cloud region. This is a multi-commodity flow, one commodity per home PoP, sharing
      beams, satellites, lasers, gateways and backhaul. Where every gateway backhauls
      into the terrestrial backbone (the real Starlink sites), nothing past the
      backbone is shared, so it is **exactly** the single-commodity flow in which each
@@ -907,7 +909,7 @@ def _build(network, time, dem, *, lasers, cloud, overrides, gateway_min_elevatio
     if atm_loss_db is None:
         atm_loss_db = params["atm_loss_db"]
     cells, row_cell = _cells_of(dem)
-    home = _home(cells, network, cloud)
+    home = _home(cells, network, cloud, _gateway_table(net, params))
     snaps = [_snapshot(net, eph, i, dem, cells, row_cell, home, params,
                        lasers=bool(lasers), cloud=cloud, gateway_min_elevation_deg=gmin,
                        atm_loss_db=atm_loss_db, sink=sink, gso_arc_deg=gso,
@@ -1628,10 +1630,34 @@ def _tables(snap: _Snapshot, sol: FlowSolution, dem: pd.DataFrame, home, sink) -
             "elements": elements, "summary": summ, "totals": totals}
 
 
-def _home(cells: pd.DataFrame, net_name: str, cloud) -> pd.DataFrame:
+def _home(cells: pd.DataFrame, net_name: str, cloud, gw: pd.DataFrame | None = None
+          ) -> pd.DataFrame:
+    """Each cell's home PoP and that PoP's nearest cloud region.
+
+    A network whose gateways backhaul into the terrestrial backbone (the real Starlink
+    sites, "home-pop" backhaul) homes its users as Starlink does: the regional rule of
+    :func:`satcloud.ground.home_pop` on SpaceX's GeoIP feed. A network whose gateways
+    all backhaul to a fixed PoP (Kuiper, OneWeb, Telesat on the PoP sites) publishes no
+    such feed; its users are homed to the nearest of its own PoPs (great circle), as
+    :func:`satcloud.latency.rtt` lands them at the nearest gateways. Starlink's feed
+    would home, e.g., Benin to Frankfurt, which a bent pipe with gateways only at PoP
+    sites can never reach.
+    """
     from satcloud import ground
 
     lat, lon = cells["lat_deg"].to_numpy(float), cells["lon_deg"].to_numpy(float)
+    regions = _cloud_regions(net_name, cloud)
+    if gw is not None and not (gw["backhaul"].to_numpy(object) == "home-pop").any():
+        pops = gw.drop_duplicates("pop")[["pop", "pop_lat_deg", "pop_lon_deg"]]
+        i = _nearest(lat, lon, pops["pop_lat_deg"].to_numpy(float),
+                     pops["pop_lon_deg"].to_numpy(float))
+        h = pops.iloc[i].reset_index(drop=True)
+        r = _nearest(h["pop_lat_deg"].to_numpy(float), h["pop_lon_deg"].to_numpy(float),
+                     regions["lat_deg"].to_numpy(float), regions["lon_deg"].to_numpy(float))
+        return pd.DataFrame({"pop": h["pop"].to_numpy(object),
+                             "pop_lat_deg": h["pop_lat_deg"].to_numpy(float),
+                             "pop_lon_deg": h["pop_lon_deg"].to_numpy(float),
+                             "region": regions["region"].to_numpy(object)[r]})
     countries = list(cells["country"].astype(str))
     # the home PoPs of a grid's cells do not change from call to call (seconds for the
     # 14,715 cells of the 1 degree grid): kept for the last few grids of the process
@@ -1643,7 +1669,6 @@ def _home(cells: pd.DataFrame, net_name: str, cloud) -> pd.DataFrame:
         if len(_HOME_CACHE) >= 8:
             _HOME_CACHE.pop(next(iter(_HOME_CACHE)))
         _HOME_CACHE[key] = h
-    regions = _cloud_regions(net_name, cloud)
     r = _nearest(h["pop_lat_deg"].to_numpy(float), h["pop_lon_deg"].to_numpy(float),
                  regions["lat_deg"].to_numpy(float), regions["lon_deg"].to_numpy(float))
     return pd.DataFrame({"pop": h["pop"].to_numpy(object),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
+import pyproj
 import pandas as pd
 import pytest
 
@@ -462,8 +463,22 @@ def test_one_home_pop_for_every_cell_agrees_with_any_pop():
                                   abs=1e-6)
         values[sink] = v
     assert values["home PoP"] == pytest.approx(values["any PoP"], abs=1e-9)
-    # Fixed backhaul (Kuiper on the PoP sites, no lasers): the multi-commodity LP with
-    # one commodity in use equals networkx on the graph keeping only Frankfurt's link
+    # Fixed backhaul (Kuiper on the PoP sites, no lasers): a network with no home-PoP
+    # feed of its own homes each cell to the nearest of its PoPs. Keep the Belgian
+    # cells whose nearest PoP site is Frankfurt by the WGS84 geodesic (pyproj, an
+    # independent distance): the multi-commodity LP then has one commodity in use and
+    # equals networkx on the graph keeping only Frankfurt's link
+    from satcloud.network.gateways import gateways
+    pops = gateways("starlink-pops")
+    geod = pyproj.Geod(ellps="WGS84")
+    nearest = []
+    for lat, lon in zip(g["lat_deg"], g["lon_deg"]):
+        _, _, d_m = geod.inv(np.full(len(pops), lon), np.full(len(pops), lat),
+                             pops["lon_deg"].to_numpy(), pops["lat_deg"].to_numpy())
+        nearest.append(pops["pop"].iloc[int(np.argmin(d_m))])
+    g_fra = g[np.asarray(nearest) == "frntdeu1"]
+    assert 0 < len(g_fra) < len(g)  # Belgium splits between Frankfurt and London
+    dem = capacity.demand(grid=g_fra, take_rate=0.01, countries="all")
     e = capacity.network_graph("kuiper", TIME, dem, lasers=False)
     sol = capacity.max_flow(e, 0, 1)
     assert sol.method == "lp"
