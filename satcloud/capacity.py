@@ -544,13 +544,24 @@ def _laser_edges(constellation) -> np.ndarray:
                            t["slot"].to_numpy())
 
 
-def _gateway_table(net, params) -> pd.DataFrame:
+def _gateway_table(net, params, spec=None) -> pd.DataFrame:
     from satcloud.network.gateways import gateways
 
-    gw = gateways(net.gateways)
+    gw = gateways(net.gateways if spec is None else spec)
+    if isinstance(spec, pd.DataFrame):
+        # a user table keeps its antenna counts and bands (gateways() keeps only the
+        # site columns), row for row
+        gw = gw.copy()
+        for col in ("antennas", "band"):
+            if col in spec.columns and col not in gw.columns and len(spec) == len(gw):
+                gw[col] = spec[col].to_numpy()
+    if len(gw) == 0:
+        raise ValueError(f"gateways: the gateway table of network {net.name!r} is empty; "
+                         "give at least one gateway site")
     if "antennas" in gw:
         ant = gw["antennas"].to_numpy(float)
-        band = gw["band"].astype(str).to_numpy(object)
+        band = (gw["band"].astype(str).to_numpy(object) if "band" in gw
+                else np.full(len(gw), "Ka", dtype=object))
     else:
         n_ant = params.get("gateway_antennas")
         if n_ant is None:
@@ -633,7 +644,7 @@ def _assign_beams(c_idx, s_idx, weight, cap, n_beams: float, n_s: int, rounds: i
 
 def _snapshot(net, eph, t_index, dem, cells, row_cell, home, params, *, lasers, cloud,
               gateway_min_elevation_deg, atm_loss_db, sink, gso_arc_deg,
-              beam_rounds) -> _Snapshot:
+              beam_rounds, gw) -> _Snapshot:
     from satcloud.geometry import gso_arc_excluded
 
     cells = cells.copy()
@@ -672,7 +683,6 @@ def _snapshot(net, eph, t_index, dem, cells, row_cell, home, params, *, lasers, 
     if sat_cap is None:
         sat_cap = n_beams * best
 
-    gw = _gateway_table(net, params)
     regions = _cloud_regions(net.name, cloud)
     # PoPs: the gateways' (fixed backhaul) and the cells' home PoPs
     names_all = np.r_[gw["pop"].to_numpy(object).astype(str),
@@ -824,7 +834,7 @@ def network_graph(network="starlink-gen1", time="2026-04-02T20:00:00", demand=No
                   lasers=True, cloud=None, overrides=None,
                   gateway_min_elevation_deg=GATEWAY_MIN_ELEVATION_DEG,
                   atm_loss_db=None, sink="home PoP", gso_arc_avoidance_deg="auto",
-                  beam_rounds=BEAM_ROUNDS) -> pd.DataFrame:
+                  beam_rounds=BEAM_ROUNDS, gateways=None) -> pd.DataFrame:
     """The capacity graph of one snapshot: every element an edge with its capacity.
 
     Parameters
@@ -852,7 +862,9 @@ def network_graph(network="starlink-gen1", time="2026-04-02T20:00:00", demand=No
     sink : {"home PoP", "any PoP"}
         Where a cell's traffic may leave the network (:data:`SINK_RULES`, module notes):
         ``"home PoP"`` (default) only through its home PoP
-        (:func:`satcloud.ground.home_pop`, regional rule) and that PoP's link to its
+        (:func:`satcloud.ground.home_pop`, regional rule, where the gateways backhaul
+        into the backbone as Starlink's do; the nearest of the network's own PoPs
+        where every gateway backhauls to a fixed PoP) and that PoP's link to its
         cloud region; ``"any PoP"`` through any PoP (the single-commodity relaxation:
         an upper bound of ``"home PoP"``).
     gso_arc_avoidance_deg : float, None or "auto"
@@ -864,6 +876,12 @@ def network_graph(network="starlink-gen1", time="2026-04-02T20:00:00", demand=No
         Most rounds of the beam assignment's water-filling (module notes), >= 1; 1 is
         the one-pass policy. It stops earlier once no satellite has beam-time left for
         a cell below its cap.
+    gateways : str or pandas.DataFrame, optional
+        The gateway sites, in place of the network's own (registry column
+        ``gateways``): a preset or table of :func:`satcloud.network.gateways.gateways`,
+        e.g. a subset of ``gateways("starlink-gateways")`` to ask what fewer gateways
+        carry. Sites with an ``antennas`` column keep their counts; others take the
+        ``gateway_antennas`` preset. At least one site.
 
     Returns
     -------
@@ -880,7 +898,7 @@ def network_graph(network="starlink-gen1", time="2026-04-02T20:00:00", demand=No
                   gateway_min_elevation_deg=gateway_min_elevation_deg,
                   atm_loss_db=atm_loss_db, sink=sink,
                   gso_arc_avoidance_deg=gso_arc_avoidance_deg,
-                  beam_rounds=beam_rounds)[0][0]
+                  beam_rounds=beam_rounds, gateways=gateways)[0][0]
     return snap.edges
 
 
@@ -897,7 +915,7 @@ def _check_beam_rounds(beam_rounds) -> int:
 
 def _build(network, time, dem, *, lasers, cloud, overrides, gateway_min_elevation_deg,
            atm_loss_db, sink="home PoP", gso_arc_avoidance_deg="auto", beam_rounds=20,
-           constellation=None):
+           constellation=None, gateways=None):
     if not isinstance(lasers, (bool, np.bool_)):
         raise TypeError(f"lasers must be True or False, got {lasers!r:.80}")
     sink = _check_sink(sink)
@@ -909,11 +927,12 @@ def _build(network, time, dem, *, lasers, cloud, overrides, gateway_min_elevatio
     if atm_loss_db is None:
         atm_loss_db = params["atm_loss_db"]
     cells, row_cell = _cells_of(dem)
-    home = _home(cells, network, cloud, _gateway_table(net, params))
+    gw = _gateway_table(net, params, gateways)
+    home = _home(cells, network, cloud, gw)
     snaps = [_snapshot(net, eph, i, dem, cells, row_cell, home, params,
                        lasers=bool(lasers), cloud=cloud, gateway_min_elevation_deg=gmin,
                        atm_loss_db=atm_loss_db, sink=sink, gso_arc_deg=gso,
-                       beam_rounds=rounds)
+                       beam_rounds=rounds, gw=gw)
              for i in range(eph.r_ecef_km.shape[0])]
     return snaps, dem, home, sink
 
@@ -1683,7 +1702,7 @@ def capacity_series(network="starlink-gen1", times=("2026-04-02T20:00:00",), dem
                     gateway_min_elevation_deg=GATEWAY_MIN_ELEVATION_DEG,
                     atm_loss_db=None, sink="home PoP", gso_arc_avoidance_deg="auto",
                     beam_rounds=BEAM_ROUNDS, max_rounds=20, constellation=None,
-                    progress=None) -> CapacityResult:
+                    gateways=None, progress=None) -> CapacityResult:
     """What a network carries over a series of snapshots (one flow per snapshot).
 
     Parameters
@@ -1707,6 +1726,8 @@ def capacity_series(network="starlink-gen1", times=("2026-04-02T20:00:00",), dem
         another element-set date of the same network (``constellation("starlink",
         as_of="2020-10-29")``) or a subset of its planes. The network's presets
         (beams, satellite capacity, gateways, backhaul) still apply.
+    gateways : str or pandas.DataFrame, optional
+        As :func:`network_graph`.
     progress : bool, optional
         A progress bar over the snapshots (:mod:`satcloud._progress`; default: the
         module-level switch, off unless turned on).
@@ -1728,7 +1749,7 @@ def capacity_series(network="starlink-gen1", times=("2026-04-02T20:00:00",), dem
         network, times, demand, lasers=lasers, cloud=cloud, overrides=overrides,
         gateway_min_elevation_deg=gateway_min_elevation_deg, atm_loss_db=atm_loss_db,
         sink=sink, gso_arc_avoidance_deg=gso_arc_avoidance_deg, beam_rounds=beam_rounds,
-        constellation=constellation)
+        constellation=constellation, gateways=gateways)
     parts: dict[str, list] = {}
     with _progress.bar(len(snaps), "capacity snapshots", unit="snapshot",
                        progress=progress) as bar:
@@ -1747,7 +1768,7 @@ def network_capacity(network="starlink-gen1", time="2026-04-02T20:00:00", demand
                      gateway_min_elevation_deg=GATEWAY_MIN_ELEVATION_DEG,
                      atm_loss_db=None, sink="home PoP", gso_arc_avoidance_deg="auto",
                      beam_rounds=BEAM_ROUNDS, max_rounds=20,
-                     constellation=None) -> CapacityResult:
+                     constellation=None, gateways=None) -> CapacityResult:
     """What a network carries in one snapshot: demand, supply and the maximum flow.
 
     :func:`capacity_series` of one time.
@@ -1760,7 +1781,7 @@ def network_capacity(network="starlink-gen1", time="2026-04-02T20:00:00", demand
         As :func:`capacity_series`.
     gateway_min_elevation_deg, atm_loss_db
         As :func:`capacity_series`. [deg], [dB]
-    sink, gso_arc_avoidance_deg, beam_rounds, max_rounds, constellation
+    sink, gso_arc_avoidance_deg, beam_rounds, max_rounds, constellation, gateways
         As :func:`capacity_series`.
 
     Returns
@@ -1786,4 +1807,4 @@ def network_capacity(network="starlink-gen1", time="2026-04-02T20:00:00", demand
                            atm_loss_db=atm_loss_db, sink=sink,
                            gso_arc_avoidance_deg=gso_arc_avoidance_deg,
                            beam_rounds=beam_rounds, max_rounds=max_rounds,
-                           constellation=constellation)
+                           constellation=constellation, gateways=gateways)

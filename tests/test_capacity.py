@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
-import pyproj
 import pandas as pd
+import pyproj
 import pytest
 
 from satcloud import capacity, data, links
@@ -472,7 +472,7 @@ def test_one_home_pop_for_every_cell_agrees_with_any_pop():
     pops = gateways("starlink-pops")
     geod = pyproj.Geod(ellps="WGS84")
     nearest = []
-    for lat, lon in zip(g["lat_deg"], g["lon_deg"]):
+    for lat, lon in zip(g["lat_deg"], g["lon_deg"], strict=True):
         _, _, d_m = geod.inv(np.full(len(pops), lon), np.full(len(pops), lat),
                              pops["lon_deg"].to_numpy(), pops["lat_deg"].to_numpy())
         nearest.append(pops["pop"].iloc[int(np.argmin(d_m))])
@@ -591,3 +591,25 @@ def test_served_demand_does_not_decrease_over_beam_rounds(europe_rounds):
         capacity.network_graph("starlink-gen1", TIME, _europe_small(), beam_rounds=0)
     with pytest.raises(ValueError, match="unknown sink 'nearest PoP'"):
         capacity.network_graph("starlink-gen1", TIME, _europe_small(), sink="nearest PoP")
+
+
+def test_fewer_gateways_carry_no_more_and_the_subset_is_used():
+    # max-flow monotonicity (Ford-Fulkerson): removing gateway sites removes edges, so
+    # the served demand cannot grow; every feeder edge of the subset graph names one of
+    # the kept gateways (reference: the kept table itself)
+    from satcloud.network.gateways import gateways
+    g = data.demand_grid()
+    g = g[g["country"].isin(["BE", "NL", "LU"])]
+    dem = capacity.demand(grid=g, take_rate=0.05, countries="all")
+    full = gateways("starlink-gateways")
+    europe = full[full["lat_deg"].between(35, 70) & full["lon_deg"].between(-12, 30)]
+    kept = europe.nlargest(3, "antennas")
+    a = capacity.network_capacity("starlink", TIME, dem, gateways=europe)
+    b = capacity.network_capacity("starlink", TIME, dem, gateways=kept)
+    assert 0 < b.totals["served_gbps"].iloc[0] <= a.totals["served_gbps"].iloc[0] + 1e-9
+    e = capacity.network_graph("starlink", TIME, dem, gateways=kept)
+    gw_edges = e[e["element_type"] == "gateway"]
+    assert set(gw_edges["element"]) <= set(kept["gateway"].astype(str))
+    assert len(gw_edges) == len(kept)
+    with pytest.raises(ValueError, match="gateways"):
+        capacity.network_capacity("starlink", TIME, dem, gateways=europe.iloc[:0])

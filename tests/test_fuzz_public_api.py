@@ -1313,6 +1313,7 @@ simple("satcloud.widgets.app.parse_query", query="panel=latency&source=Lagos",
        panels=["latency"])
 simple("satcloud.widgets.app.voila_query_string")
 simple("satcloud.widgets.network_capacity.satellite_generations")
+simple("satcloud.widgets.network_capacity.gateway_sites", network="starlink", share=0.5)
 simple("satcloud.report.headline", key="rtt_ms", value=42.0, unit="ms", label="RTT",
        fmt=".3g")
 simple("satcloud.report.default_notebook_dir")
@@ -1696,7 +1697,8 @@ PANELS = {
         "gateways": None, "route_factor": 2.1, "delay_model": "idle", "last_mile": "ftth"}),
     "NetworkCapacityPanel": ({}, {
         "network": "starlink-gen1", "demand_preset": "starlink-2025-12",
-        "take_rate_scale": 1.0, "generation": None, "gateway_scale": 1.0}),
+        "take_rate_scale": 1.0, "generation": None, "gateway_scale": 1.0,
+        "gateway_share": 1.0}),
 }
 
 

@@ -773,7 +773,8 @@ def test_network_capacity_panel_matches_network_capacity(network_panel):
     _ok(p)
     v = p.values()
     assert v == {"network": "starlink-gen1", "demand_preset": "starlink-2025-12",
-                 "take_rate_scale": 1.0, "generation": None, "gateway_scale": 1.0}
+                 "take_rate_scale": 1.0, "generation": None, "gateway_scale": 1.0,
+                 "gateway_share": 1.0}
     # the reference: the library call on the default demand
     dem = capacity.demand("starlink-2025-12")
     direct = capacity.network_capacity("starlink-gen1", CAPACITY_TIME, dem)
@@ -825,6 +826,32 @@ def test_network_capacity_knobs_are_the_library_overrides(network_panel):
     assert p.result["served_gbps"] <= base["served_gbps"] + 1e-6
     p.set(gateway_scale=1.0)
     assert p.result["served_gbps"] == pytest.approx(base["served_gbps"])   # cached
+
+
+def test_network_capacity_gateway_sites_kept():
+    # half the real Starlink gateway sites, the largest (by antenna count) first: the
+    # library with gateways= that table (the reference), and max-flow monotonicity:
+    # fewer sites never serve more
+    from satcloud.network.gateways import gateways
+    from satcloud.widgets.network_capacity import gateway_sites
+    full = gateways("starlink-gateways")
+    half = gateway_sites("starlink", 0.5)
+    assert len(half) == round(0.5 * len(full))
+    assert half["antennas"].min() >= full["antennas"].median()   # the largest stay
+    assert gateway_sites("starlink", 1.0) is None
+    with pytest.raises(ValueError, match="share"):
+        gateway_sites("starlink", 0.0)
+    p = NetworkCapacityPanel(threaded=False, countries=("GB", "IE"))
+    p.set(network="starlink")
+    _ok(p)
+    base = p.result["served_gbps"]
+    p.set(gateway_share=0.1)
+    _ok(p)
+    dem = p.demand_table(p.values())
+    direct = capacity.network_capacity("starlink", CAPACITY_TIME, dem,
+                                       gateways=gateway_sites("starlink", 0.1))
+    assert p.result["served_gbps"] == pytest.approx(float(direct.totals["served_gbps"][0]))
+    assert p.result["served_gbps"] <= base + 1e-6
 
 
 def test_network_capacity_waits_for_the_button(network_panel):

@@ -18,7 +18,7 @@ Four panels, each a thin layer over functions the tests call directly:
   :func:`satcloud.latency.rtt`: RTT time series and distribution with the physical
   (vacuum) floor, and the propagation, idle and loaded medians side by side;
 - :class:`NetworkCapacityPanel` -- network, subscribers preset and take rate, satellite
-  generation, gateway capacity -> :func:`satcloud.capacity.network_capacity`: served
+  generation, gateway capacity and sites kept -> :func:`satcloud.capacity.network_capacity`: served
   versus offered busy-hour demand, throughput per subscriber, the binding element.
 
 Shareable state: every panel's :meth:`~satcloud.widgets._base.Panel.state` is a small
@@ -82,6 +82,7 @@ from satcloud.widgets.network_capacity import (
     CAPACITY_NETWORKS,
     CAPACITY_TIME,
     NetworkCapacityPanel,
+    gateway_sites,
     satellite_generations,
 )
 from satcloud.widgets.places import TYPED_PLACE, place_names, resolve_place
@@ -107,6 +108,7 @@ __all__ = [
     "available_destinations",
     "default_cell_capacity_mbps",
     "dish_overrides",
+    "gateway_sites",
     "parse_query",
     "place_names",
     "resolve_place",

@@ -14,7 +14,7 @@ from satcloud import plots
 from satcloud.widgets._base import FloatSlider, Panel, figure_png
 from satcloud.widgets._common import _BOX, _SLIDER, _png_image
 
-__all__ = ["CAPACITY_NETWORKS", "CAPACITY_TIME", "NetworkCapacityPanel",
+__all__ = ["CAPACITY_NETWORKS", "CAPACITY_TIME", "NetworkCapacityPanel", "gateway_sites",
            "satellite_generations"]
 
 #: Networks the panel offers: those with capacity presets in ``data/capacity_presets.csv``.
@@ -69,15 +69,53 @@ def _demand(preset: str, take_rate_scale: float, countries) -> pd.DataFrame:
     return capacity.demand(preset, take_rate=rate, countries=countries)
 
 
+def gateway_sites(network: str, share: float) -> pd.DataFrame | None:
+    """The gateway sites kept when only ``share`` of a network's sites remain.
+
+    The largest sites stay: sorted by antenna count (where the table has one, the real
+    Starlink sites), ties and tables without counts in their table order, and the first
+    ``max(1, round(share x n))`` kept. ``share`` 1 keeps the network's own gateways
+    (``None``: :func:`satcloud.capacity.network_capacity`'s default).
+
+    Parameters
+    ----------
+    network : str
+        A network of :data:`CAPACITY_NETWORKS`.
+    share : float
+        Share of the gateway sites kept, in (0, 1]. [-]
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        A table for ``network_capacity(..., gateways=...)``, or ``None`` for all.
+    """
+    from satcloud import systems
+    from satcloud._validate import check_range
+    from satcloud.network.gateways import gateways
+
+    share = float(check_range(share, "share", 0.0, 1.0, unit="-"))
+    if share <= 0.0:
+        raise ValueError(f"share must be in (0, 1], got {share!r}")
+    if share == 1.0:
+        return None
+    gw = gateways(systems.network(network).gateways)
+    order = (np.argsort(-gw["antennas"].to_numpy(float), kind="stable")
+             if "antennas" in gw else np.arange(len(gw)))
+    keep = max(1, int(round(share * len(gw))))
+    return gw.iloc[np.sort(order[:keep])].reset_index(drop=True)
+
+
 @functools.lru_cache(maxsize=16)
-def _solve(network, time, preset, take_rate_scale, generation, gateway_scale, countries):
+def _solve(network, time, preset, take_rate_scale, generation, gateway_scale, countries,
+           gateway_share=1.0):
     from satcloud import capacity
 
     overrides = NetworkCapacityPanel.overrides({"network": network, "generation": generation,
                                                 "gateway_scale": gateway_scale})
     return capacity.network_capacity(network, time, _demand(preset, take_rate_scale,
                                                             countries),
-                                     overrides=overrides or None)
+                                     overrides=overrides or None,
+                                     gateways=gateway_sites(network, gateway_share))
 
 
 class NetworkCapacityPanel(Panel):
@@ -88,8 +126,9 @@ class NetworkCapacityPanel(Panel):
     (times the preset's take rate, 0.1-10), ``generation`` (a satellite capacity preset,
     :func:`satellite_generations`: e.g. Starlink v1.5 against V2 mini on the same
     constellation), ``gateway_scale`` (times each gateway antenna's capacity, 0.25-4:
-    the gateways' total capacity and each feeder link scale together; the capacity
-    model takes no other gateway set than the network's).
+    the gateways' total capacity and each feeder link scale together) and
+    ``gateway_share`` (the share of the network's gateway sites kept, 0.1-1, the
+    largest first: :func:`gateway_sites`).
 
     One :func:`satcloud.capacity.network_capacity` snapshot at ``time`` (default
     :data:`CAPACITY_TIME`) over the demand of ``countries`` (default ``"served"``,
@@ -129,6 +168,9 @@ class NetworkCapacityPanel(Panel):
                                      description="satellite generation", **_BOX)
         c["gateway_scale"] = FloatSlider(value=1.0, min=0.25, max=4.0, step=0.25,
                                          description="gateway capacity [x preset]",
+                                         **_SLIDER)
+        c["gateway_share"] = FloatSlider(value=1.0, min=0.1, max=1.0, step=0.1,
+                                         description="gateway sites kept [share]",
                                          **_SLIDER)
         self.button = W.Button(description="compute", button_style="primary",
                                tooltip="solve the snapshot for these settings")
@@ -185,7 +227,8 @@ class NetworkCapacityPanel(Panel):
         self.progress(0.1, "building the snapshot and solving the maximum flow…")
         r = _solve(values["network"], self.time, values["demand_preset"],
                    float(values["take_rate_scale"]), values["generation"],
-                   float(values["gateway_scale"]), self.countries)
+                   float(values["gateway_scale"]), self.countries,
+                   float(values["gateway_share"]))
         self.checkpoint()
         tot = r.totals.iloc[0]
         subs = float(r.cells["subscribers"].sum())
