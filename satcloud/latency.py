@@ -92,7 +92,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from satcloud import data
+from satcloud import _progress, data
 from satcloud import systems as registry
 from satcloud._validate import as_float_array, check_choice, check_finite_result
 from satcloud.network._checks import as_bool, as_int, finite_array, finite_scalar, positions
@@ -1024,21 +1024,24 @@ def _satellite_routes(sats: _Satellites, net: _Network, ends: _Ends, times,
         else None)
         for feed, (idx, exit_to_dst, _, _), keep in zip(feeds, groups, exits, strict=True)]
     blocks = []
-    for snaps in zip(*runs, strict=True):
-        parts = []
-        for snap, (_, _, bh, pop), keep in zip(snaps, groups, exits, strict=True):
-            ex = np.where(snap.exit_index >= 0, keep[np.maximum(snap.exit_index, 0)], -1)
-            ok = ex >= 0
-            parts.append(dict(
-                total=snap.total_ms, up=snap.uplink_ms, isl=snap.isl_ms,
-                down=snap.downlink_ms, fibre=snap.fibre_ms, n_sats=snap.n_sats, exit=ex,
-                dest=np.broadcast_to(snap.destination_index, snap.total_ms.shape),
-                paths=snap.paths,
-                backhaul=np.where(ok, bh[np.maximum(ex, 0)], np.nan) if bh is not None
-                else np.zeros(snap.total_ms.shape),
-                pop=np.where(ok, pop[np.maximum(ex, 0)], None) if pop is not None
-                else np.full(snap.total_ms.shape, None, dtype=object)))
-        blocks.append(parts[0] if len(parts) == 1 else _merge_groups(parts, groups, n_src))
+    # a bar over the snapshots when the module switch is on (the CLI on a terminal)
+    with _progress.bar(sats.n_times, "rtt snapshots", unit="snapshot") as bar:
+        for snaps in zip(*runs, strict=True):
+            parts = []
+            for snap, (_, _, bh, pop), keep in zip(snaps, groups, exits, strict=True):
+                ex = np.where(snap.exit_index >= 0, keep[np.maximum(snap.exit_index, 0)], -1)
+                ok = ex >= 0
+                parts.append(dict(
+                    total=snap.total_ms, up=snap.uplink_ms, isl=snap.isl_ms,
+                    down=snap.downlink_ms, fibre=snap.fibre_ms, n_sats=snap.n_sats, exit=ex,
+                    dest=np.broadcast_to(snap.destination_index, snap.total_ms.shape),
+                    paths=snap.paths,
+                    backhaul=np.where(ok, bh[np.maximum(ex, 0)], np.nan) if bh is not None
+                    else np.zeros(snap.total_ms.shape),
+                    pop=np.where(ok, pop[np.maximum(ex, 0)], None) if pop is not None
+                    else np.full(snap.total_ms.shape, None, dtype=object)))
+            blocks.append(parts[0] if len(parts) == 1 else _merge_groups(parts, groups, n_src))
+            bar.update(1)
     return blocks, gw_names
 
 
@@ -1799,7 +1802,6 @@ def rtt_map(network="starlink", mode=None, cells=None, times=None, *,
     --------
     rtt : the per-source path engine this equals (tested to 1e-9 ms).
     """
-    from satcloud import _progress
     from satcloud._validate import check_memory
 
     given = {"route_factor": route_factor, "gateways": gateways,
@@ -1815,7 +1817,7 @@ def rtt_map(network="starlink", mode=None, cells=None, times=None, *,
     if scheduler == "synchronous" and (client is not None or n_workers is not None):
         raise ValueError("scheduler='synchronous' runs in this process; give client= or "
                          "n_workers= only with scheduler='distributed'")
-    show = _progress.resolve(progress)
+    _progress.resolve(progress)   # checks the value; the bar takes it as given
     net = _resolve_network(network, mode)
     if net.kind != "satellite":
         raise ValueError(f"rtt_map maps non-geostationary satellite networks (LEO, MEO "
@@ -1866,7 +1868,7 @@ def rtt_map(network="starlink", mode=None, cells=None, times=None, *,
             isl_edges=_isl_edges(sats, net, opt), max_isl_range_km=opt["max_isl_range_km"],
             grazing_altitude_km=opt["grazing_altitude_km"],
             gso_arc_avoidance_deg=_resolve_gso_arc(opt["gso_arc_avoidance_deg"], sats.label))
-        with _progress.bar(n_t, "rtt map", unit="snapshot", progress=show) as bar:
+        with _progress.bar(n_t, "rtt map", unit="snapshot", progress=progress) as bar:
             if runner is None:
                 blocks = [_map_block(sats.positions(), payload, bar)]
             else:
