@@ -52,8 +52,8 @@ It never embeds plotly.js in the notebook nor loads it from a CDN, whatever
 ``plotly.io.renderers.default`` is. ``GlobeFigure.show()`` is plotly's own and does
 follow that default. ``figure(..., widget=True)`` asks for a
 :class:`plotly.graph_objects.FigureWidget`; plotly >= 6 builds those on ``anywidget``,
-which satcloud does not require: without it the call raises ``ImportError`` saying so;
-with it the result is a FigureWidget of the first frame beside an ipywidgets time
+which the ``notebooks`` extra installs (without it the call raises ``ImportError``
+saying what to install); the result is a FigureWidget of the first frame beside an ipywidgets time
 slider and play button (a FigureWidget cannot hold plotly animation frames).
 """
 

@@ -345,7 +345,8 @@ def test_write_czml_writes_the_document(tmp_path, scene):
 
 
 def test_widget_plays_the_frames(scene, monkeypatch):
-    # plotly's FigureWidget needs anywidget, which satcloud does not require; a stand-in
+    # plotly's FigureWidget needs anywidget (the notebooks extra; absent in a core-only
+    # install); a stand-in
     # with the same interface (data, layout, batch_update) checks the wiring: moving the
     # slider (or the play button, linked to it) loads that frame's positions and title
     import ipywidgets as W
@@ -373,6 +374,24 @@ def test_widget_plays_the_frames(scene, monkeypatch):
     assert fw.layout.title.text == ref.frames[7].layout.title.text
     space = trace_index(fw.figure, "isl path")
     assert list(fw.data[space].text)[0] == "Lagos"
+
+
+@pytest.mark.skipif(importlib.util.find_spec("anywidget") is None,
+                    reason="anywidget (the notebooks extra) is not installed")
+def test_widget_is_plotlys_figurewidget_and_plays_the_frames(scene):
+    # the real plotly FigureWidget (anywidget-based, plotly >= 6): moving the play button
+    # loads frame 7's satellite positions (reference: the animated figure's own frame)
+    import plotly.graph_objects as go
+
+    box = globe.figure(scene, widget=True)
+    fw, (play, slider, label) = box.children[0], box.children[1].children
+    assert isinstance(fw, go.FigureWidget)
+    ref = globe.figure(scene)
+    i = shell_traces(ref)[0]
+    play.value = 7
+    assert slider.value == 7 and label.value == "UTC 19:01:45"
+    assert np.array_equal(np.asarray(fw.data[i].x), frame_xyz(ref, 7, i)[:, 0])
+    assert fw.layout.title.text == ref.frames[7].layout.title.text
 
 
 def test_a_laser_path_across_the_pacific_goes_through_several_satellites():
