@@ -186,6 +186,42 @@ def _query_text(value) -> str:
     return str(value)
 
 
+def state_text(text: str, parse_query_text) -> dict:
+    """Settings from text: a JSON object (text starting with ``{``), else a query string.
+
+    Parameters
+    ----------
+    text : str
+        JSON text or a URL query string.
+    parse_query_text : callable
+        Turns a query string into the settings dict (a panel's keys, or the app's panel
+        ids).
+
+    Returns
+    -------
+    dict
+        The settings.
+
+    Raises
+    ------
+    ValueError
+        Malformed JSON (where it fails).
+    TypeError
+        JSON that is not an object.
+    """
+    text = text.strip()
+    if not text.startswith("{"):
+        return parse_query_text(text)
+    try:
+        state = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"state: not valid JSON ({exc.msg} at character "
+                         f"{exc.pos}): {text[:80]!r}") from None
+    if not isinstance(state, dict):
+        raise TypeError("state: JSON must be an object of key -> value")
+    return state
+
+
 def parse_state(state, panel_id: str | None = None) -> dict:
     """A panel's state as a dict of key -> value, from a dict, JSON text or a query string.
 
@@ -212,17 +248,8 @@ def parse_state(state, panel_id: str | None = None) -> dict:
         A state that is neither a mapping nor text, or JSON that is not an object.
     """
     if isinstance(state, str):
-        text = state.strip()
-        if text.startswith("{"):
-            try:
-                state = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"state: not valid JSON ({exc.msg} at character "
-                                 f"{exc.pos}): {text[:80]!r}") from None
-            if not isinstance(state, dict):
-                raise TypeError("state: JSON must be an object of key -> value")
-        else:
-            state = dict(parse_qsl(text.removeprefix("?"), keep_blank_values=True))
+        state = state_text(state, lambda q: dict(parse_qsl(q.removeprefix("?"),
+                                                           keep_blank_values=True)))
     if not isinstance(state, Mapping):
         raise TypeError(f"state must be a dict, JSON text or a query string, got "
                         f"{type(state).__name__} {state!r:.80}")

@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import ipywidgets as W
 
-from satcloud.widgets._base import Panel, in_voila
+from satcloud.widgets._base import Panel, in_voila, state_text
 
 __all__ = ["WhatIfApp", "parse_query", "voila_query_string"]
 
@@ -252,15 +252,7 @@ class WhatIfApp:
             A state that is neither a mapping nor text.
         """
         if isinstance(state, str):
-            text = state.strip()
-            if text.startswith("{"):
-                try:
-                    state = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"state: not valid JSON ({exc.msg} at character "
-                                     f"{exc.pos})") from None
-            else:
-                state = parse_query(text, self.PANEL_IDS)
+            state = state_text(state, lambda q: parse_query(q, self.PANEL_IDS))
         if not isinstance(state, dict):
             raise TypeError(f"state must be a dict of panel id -> settings, JSON text or "
                             f"a query string, got {type(state).__name__}")
