@@ -1,6 +1,6 @@
 """The report's numbers do not move when the code is refactored (issues 11 and 12).
 
-The reference is the small report's headlines (``tests/data/headlines_small_460a803.json``);
+The reference is the small report's headlines (``tests/data/headlines_small_16c4da0.json``);
 the current small report (the session-wide ``small_report`` fixture, run once for the
 offline and browser tests too) must give the same set of headlines with the same units and
 values. It was made by running ``satcloud report --small --out DIR`` and writing
@@ -39,7 +39,7 @@ History of the reference:
 
   Every other headline (GEO, MEO, fibre, Kuiper, OneWeb, the competition notebook, which
   passes ``gateways="starlink-pops"``) is unchanged to the last bit.
-- ``headlines_small_460a803.json`` (current): issue 13 completed. "Starlink" in notebooks 03
+- ``headlines_small_460a803.json``: issue 13 completed. "Starlink" in notebooks 03
   and 04 is the real constellation of the 2026-04-02 element sets (9,043 operational
   satellites, laser links inferred from its planes) at times inside their validity window
   (from 2026-04-02 00:00 UTC instead of 2020-10-01), with Gen1 as filed beside it; the
@@ -68,12 +68,30 @@ History of the reference:
   ``city_isl_idle_median_ms`` (53.7 ms small), ``city_isl_loaded_median_ms`` (100.2 ms) and
   ``leo_beats_fibre_idle_share`` (20 %), the idle and loaded delay models beside the
   propagation headlines.
+- ``headlines_small_16c4da0.json`` (current): issues 14 and 15 completed. Every headline of
+  460a803 is unchanged to the last bit but one, and 17 are added:
+
+  * moved: ``07_what_if/whatif_best_median_rtt_ms`` 58.78 -> 69.28 ms: the latency panel
+    now shows the idle model by default (the label says so); the quickest system from
+    Nairobi is still fibre, whose idle round trip adds the FTTH last mile (10.5 ms, FCC
+    Measuring Broadband America midpoint, ``data/delay_presets.csv``).
+  * added, the idle RTT users measure leading notebooks 00, 04 and 06 (issue 14, point 5):
+    ``remote_starlink_idle_median_rtt_ms``, ``remote_fibre_idle_median_rtt_ms`` (00);
+    ``starlink_idle_median_rtt_ms``, ``fibre_idle_median_rtt_ms``,
+    ``satellite_beats_fibre_idle_share_percent`` (04); ``mdc_isl_idle_median_ms``,
+    ``mdc_isl_loaded_median_ms`` (06); the cell map of notebook 03
+    (``cell_map_home_idle_median_ms``, ``cell_map_azure_idle_median_ms``).
+  * added, network capacity (issue 15): ``mdc_min_site_capacity_gbps`` (06); the what-if
+    network capacity panel (``whatif_network_served_percent``,
+    ``whatif_network_per_subscriber_mbps``); notebook 09 (``capacity_*``: the 2026 and
+    2020 fleets' served shares, the share of subscribers at the claimed 100 Mbit/s, the
+    Benin failover).
 """
 
 import json
 import math
 
-REFERENCE = "headlines_small_460a803.json"
+REFERENCE = "headlines_small_16c4da0.json"
 
 # Relative tolerance: the reference was computed with the same code paths; 1e-9 allows
 # only the last-bit differences of a different numpy/numba build, not a model change.
