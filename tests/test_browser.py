@@ -217,6 +217,46 @@ def test_plotly_figure_renders_offline_and_its_slider_changes_the_data(browser,
     assert problems == []
 
 
+def test_the_globe_of_notebook_03_moves_its_satellites_with_the_slider(browser,
+                                                                      small_report):
+    # the real globe (satcloud.globe in notebook 03): drawn offline, and dragging its time
+    # slider to the end puts each satellite where the last frame says. Reference: the
+    # last frame's positions as the page carries them (base64 int16, plotly >= 6 typed
+    # arrays), decoded here with numpy, not by plotly.js
+    import base64
+
+    import numpy as np
+
+    proc, out, _ = small_report
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    page, problems = _open(browser, (out / "03_latency_to_azure.html").as_uri())
+    fig = "document.querySelector('.satcloud-plotly')"
+    page.wait_for_function(f"{fig} && {fig}._fullData && {fig}._transitionData")
+    shells = page.evaluate(f"{fig}.data.map((t, i) => [t.name || '', i])"
+                           ".filter(p => p[0].startsWith('shell')).map(p => p[1])")
+    assert shells, "no satellite shell traces on the globe"
+    i = shells[0]
+    last = page.evaluate(
+        f"(() => {{const f = {fig}._transitionData._frames, fr = f[f.length - 1];"
+        f"const x = fr.data[fr.traces.indexOf({i})].x; return [x.dtype, x.bdata];}})()")
+    assert last[0] == "i2"
+    want = np.frombuffer(base64.b64decode(last[1]), dtype="<i2")
+    now = lambda: np.asarray(page.evaluate(f"Array.from({fig}._fullData[{i}].x)"))  # noqa: E731
+    assert now().size == want.size and not np.array_equal(now(), want)
+    page.locator(".satcloud-plotly .slider-grip-rect").scroll_into_view_if_needed()
+    grip = page.locator(".satcloud-plotly .slider-grip-rect").bounding_box()
+    rail = page.locator(".satcloud-plotly .slider-rail-rect").bounding_box()
+    page.mouse.move(grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(rail["x"] + rail["width"] - 1, grip["y"] + grip["height"] / 2, steps=5)
+    page.mouse.up()
+    page.wait_for_function(f"{fig}._fullLayout.sliders[0].active === "
+                           f"{fig}._transitionData._frames.length - 1")
+    page.wait_for_timeout(300)
+    assert np.array_equal(now(), want)
+    assert problems == []
+
+
 def test_report_stays_within_its_size_budget(reader_report):
     # a page with a plotly figure carries its data, not plotly.js (one copy per report)
     page = (reader_report / "02_plotly.html").stat().st_size
