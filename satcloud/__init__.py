@@ -34,6 +34,9 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it (imported on first use)
 _LAZY = {
+    # progress bars of long computations (off unless turned on; the CLI turns them on)
+    "set_progress": "satcloud._progress",
+    "showing": "satcloud._progress",
     # orbits engine
     "constellations": "satcloud.constellations",
     "orbits": "satcloud.orbits",

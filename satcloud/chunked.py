@@ -254,9 +254,9 @@ def coverage_over_time(constellation, start, duration, step, sites, *,
 
 
 def _bar(total, progress, desc):
-    from tqdm.auto import tqdm
+    from satcloud import _progress
 
-    return tqdm(total=total, disable=not progress, desc=desc, unit="block")
+    return _progress.bar(total, desc, unit="block", progress=progress)
 
 
 def _run_synchronous(constellation, times, site_df, t_blocks, s_blocks, task, access_chunk,

@@ -836,16 +836,12 @@ def _fill_sgp4(plan: _Plan, t0: int, t1: int, out_ecef, out_eci, inertial: bool)
             out_eci[:, idx] = _eci_from_ecef(buf, era)
 
 
-def _progress(total_states: int, n_chunks: int, progress):
-    if progress is None:
-        progress = total_states > 5e7
-    if not progress or n_chunks < 2:
+def _progress(n_chunks: int, progress):
+    from satcloud import _progress as bars
+
+    if n_chunks < 2 or bars.resolve(progress) is False:
         return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:  # pragma: no cover - tqdm is a dependency
-        return None
-    return tqdm(total=n_chunks, desc="propagate", unit="chunk")
+    return bars.bar(n_chunks, "propagate", unit="chunk", progress=progress)
 
 
 def _check_constellation(constellation):
@@ -913,8 +909,9 @@ def propagate(constellation, times, *, inertial=False, dtype=np.float64, chunk_s
     chunk_steps : int, optional
         Time steps per chunk (default: ~1e6 satellite states per chunk).
     progress : bool, optional
-        Show a tqdm bar (``tqdm.auto``: terminal or notebook); default: only for runs of
-        more than 5e7 satellite states.
+        Show a tqdm bar over the chunks (``tqdm.auto``: terminal or notebook); default:
+        the module-level switch (``satcloud.set_progress``, off unless turned on; then
+        shown for runs over 2 s).
     sgp4_backend : {"auto", "numba", "satrec"}, optional
         SGP4 implementation for TLE/OMM satellites. ``"auto"`` (default) and ``"numba"``:
         near-Earth element sets (period < 225 min, as ``sgp4init`` classifies them) through
@@ -956,7 +953,7 @@ def propagate(constellation, times, *, inertial=False, dtype=np.float64, chunk_s
     out = np.empty((n_t, plan.n, 3), dtype=dtype)
     out_eci = np.empty((n_t, plan.n, 3), dtype=dtype) if inertial else None
     starts = range(0, n_t, chunk)
-    bar = _progress(n_t * plan.n, len(starts), progress)
+    bar = _progress(len(starts), progress)
     for t0 in starts:
         t1 = min(t0 + chunk, n_t)
         _fill_chunk(plan, t0, t1, out[t0:t1],

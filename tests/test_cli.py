@@ -465,6 +465,25 @@ def test_progress_is_off_by_default_and_on_when_asked(capsys, oneweb40):
         _progress.set_progress(1)
 
 
+def test_propagation_and_the_front_door_follow_the_progress_switch(capsys):
+    import satcloud
+    from satcloud import orbits
+    from satcloud.constellations import constellation
+    from satcloud.time import time_grid
+
+    oneweb40 = constellation("oneweb").subset(range(40))
+    times = time_grid(START, "40min", "60s")[:40]
+    # progress=True: a bar over the chunks, shown at once; 40 steps in chunks of 10 -> 4
+    orbits.propagate(oneweb40, times, chunk_steps=10, progress=True)
+    assert "propagate" in (err := capsys.readouterr().err) and "4/4" in err
+    orbits.propagate(oneweb40, times, chunk_steps=10)          # default: the switch, off
+    assert capsys.readouterr().err == ""
+    assert satcloud.set_progress is satcloud._progress.set_progress
+    with satcloud.showing(True):                                 # quick work: no bar
+        orbits.propagate(oneweb40, times, chunk_steps=10)
+    assert capsys.readouterr().err == ""
+
+
 def _shell_examples(text: str):
     """``satcloud ...`` command lines of a text, continuation lines joined, comments cut."""
     import shlex
