@@ -1313,6 +1313,11 @@ simple("satcloud.widgets.app.parse_query", query="panel=latency&source=Lagos",
        panels=["latency"])
 simple("satcloud.widgets.app.voila_query_string")
 simple("satcloud.widgets.network_capacity.satellite_generations")
+# the switch is process-wide: whatever a call set, put it back off (the default)
+simple("satcloud._progress.set_progress", on=False,
+       cleanup=lambda _previous: importlib.import_module("satcloud._progress")
+       .set_progress(False))
+simple("satcloud._progress.showing", on=False)
 simple("satcloud.widgets.network_capacity.gateway_sites", network="starlink", share=0.5)
 simple("satcloud.report.headline", key="rtt_ms", value=42.0, unit="ms", label="RTT",
        fmt=".3g")
