@@ -86,6 +86,9 @@ History of the reference:
     ``whatif_network_per_subscriber_mbps``); notebook 09 (``capacity_*``: the 2026 and
     2020 fleets' served shares, the share of subscribers at the claimed 100 Mbit/s, the
     Benin failover).
+  * then moved: ``09_capacity/capacity_claim_share_2026_percent`` 0.99 -> 0.59 % (small):
+    the "up to 100 Mbps" section shares the network max-min (progressive filling) instead
+    of maximising the total, which had starved some cells to fill others.
 """
 
 import json
