@@ -597,6 +597,7 @@ def rtt_samples_by_model(sources, times, keys: Sequence[str] | None = None, *,
         The rows of :func:`rtt_samples` for each model, stacked in the order of
         ``delay_models``; the ``delay_model`` column tells them apart.
     """
+    resolve_sites(sources, "sources")   # checked before anything is propagated
     models = check_choices(_checks.names(delay_models, "delay_models"),
                            "delay_models entry", DELAY_MODELS)
     if len(set(models)) != len(models):

@@ -584,6 +584,7 @@ def site_throughput(sites: pd.DataFrame, start, hours: float = 24.0, step_h: flo
     """
     from satcloud.scenarios import capacity as scap
 
+    _checks.frame(sites, "sites", ("name", "lat_deg", "lon_deg"), producer="remote_sites()")
     h = float(check_range(hours, "hours", 0.0, 24.0 * 7, unit="h", finite=True))
     step = float(check_range(step_h, "step_h", 0.0, 24.0, low_open=True, unit="h",
                              finite=True))
