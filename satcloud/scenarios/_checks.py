@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-__all__ = ["ephemeris", "finite_columns", "frame", "mapping", "names", "naming",
-           "sequence"]
+__all__ = ["delay_models", "ephemeris", "finite_columns", "frame", "has_delay_models",
+           "mapping", "names", "naming", "sequence"]
 
 
 def _from(producer: str | None) -> str:
@@ -137,3 +137,55 @@ def naming(name: str, producer: str | None = None):
             raise
         base = TypeError if isinstance(exc, TypeError) else ValueError
         raise base(f"{name}{_from(producer)}: {msg}") from exc
+
+
+def delay_models(value, options: Mapping, producer: str) -> list[str]:
+    """The ``delay_models`` of a ``*_by_model`` scenario function, checked.
+
+    Parameters
+    ----------
+    value : str or sequence of str
+        Names of :data:`satcloud.delays.DELAY_MODELS`: at least one, each once.
+    options : mapping
+        The function's further keyword options: a single ``delay_model`` among them is
+        an error (the function takes the sequence).
+    producer : str
+        The function's name with parentheses, for the message (``"system_rtt_by_model()"``).
+
+    Returns
+    -------
+    list of str
+        The models, in the order given.
+    """
+    from satcloud._validate import check_choices
+    from satcloud.delays import DELAY_MODELS
+
+    models = list(check_choices(names(value, "delay_models"), "delay_models entry",
+                                DELAY_MODELS))
+    if len(set(models)) != len(models):
+        raise ValueError(f"delay_models repeats a model: {models}")
+    if "delay_model" in options:
+        raise TypeError(f"{producer} takes delay_models (a sequence of models), not "
+                        "delay_model")
+    return models
+
+
+def has_delay_models(table: pd.DataFrame, name: str, producer: str) -> None:
+    """Check that a table stacked by a ``*_by_model`` function holds every delay model.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows with a ``delay_model`` column.
+    name : str
+        The parameter's name, for the message.
+    producer : str
+        The function that makes such tables, with parentheses (``"rtt_samples_by_model()"``).
+    """
+    from satcloud.delays import DELAY_MODELS
+
+    missing = [m for m in DELAY_MODELS if m not in set(table["delay_model"])]
+    if missing:
+        raise ValueError(f"{name} lack the delay model(s) {missing}; compute them with "
+                         f"{producer.removesuffix('()')}(..., "
+                         f"delay_models={list(DELAY_MODELS)})")

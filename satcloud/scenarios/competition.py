@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from satcloud import coverage, data, latency, links, orbits, systems
-from satcloud._validate import check_choice, check_choices, check_latlon, check_range
+from satcloud._validate import check_choice, check_latlon, check_range
 from satcloud.constellations import FILED_FOR_REAL, constellation, network_constellation
 from satcloud.coverage import demand_fraction
 from satcloud.delays import DELAY_MODELS, LAST_MILE_TECHNOLOGIES
@@ -598,13 +598,7 @@ def rtt_samples_by_model(sources, times, keys: Sequence[str] | None = None, *,
         ``delay_models``; the ``delay_model`` column tells them apart.
     """
     resolve_sites(sources, "sources")   # checked before anything is propagated
-    models = check_choices(_checks.names(delay_models, "delay_models"),
-                           "delay_models entry", DELAY_MODELS)
-    if len(set(models)) != len(models):
-        raise ValueError(f"delay_models repeats a model: {list(models)}")
-    if "delay_model" in rtt_kwargs:
-        raise TypeError("rtt_samples_by_model() takes delay_models (a sequence of models), "
-                        "not delay_model")
+    models = _checks.delay_models(delay_models, rtt_kwargs, "rtt_samples_by_model()")
     if ephemerides is None:
         need = [k for k in systems_table(keys)["key"] if k != "geo"]
         ephemerides = propagate_systems(times, need) if need else None
@@ -648,10 +642,7 @@ def delay_model_table(samples: pd.DataFrame) -> pd.DataFrame:
                                        "rtt_p05_ms", "rtt_p95_ms", "access_ms",
                                        "last_mile_ms", "queueing_ms"),
                   producer="rtt_samples_by_model()")
-    missing = [m for m in DELAY_MODELS if m not in set(samples["delay_model"])]
-    if missing:
-        raise ValueError(f"samples lack the delay model(s) {missing}; compute them with "
-                         f"rtt_samples_by_model(..., delay_models={list(DELAY_MODELS)})")
+    _checks.has_delay_models(samples, "samples", "rtt_samples_by_model()")
     per = {m: samples[samples["delay_model"] == m] for m in DELAY_MODELS}
     for part in per.values():
         _check_samples(part)

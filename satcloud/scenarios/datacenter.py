@@ -228,13 +228,7 @@ def backhaul_rtt_by_model(sites: pd.DataFrame, times, options=None, *,
         The rows of :func:`backhaul_rtt` for each model, stacked in the order of
         ``delay_models``; the ``delay_model`` column tells them apart.
     """
-    models = check_choices(_checks.names(delay_models, "delay_models"), "delay_models entry",
-                           DELAY_MODELS)
-    if len(set(models)) != len(models):
-        raise ValueError(f"delay_models repeats a model: {list(models)}")
-    if "delay_model" in kwargs:
-        raise TypeError("backhaul_rtt_by_model() takes delay_models (a sequence of models), "
-                        "not delay_model")
+    models = _checks.delay_models(delay_models, kwargs, "backhaul_rtt_by_model()")
     has_fibre = "fibre" in _options(options)
     ephs: dict = {}
     frames = []

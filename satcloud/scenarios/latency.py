@@ -333,13 +333,7 @@ def system_rtt_by_model(sources, times, systems=None, *,
         The rows of :func:`system_rtt` for each model, stacked in the order of
         ``delay_models``; the ``delay_model`` column tells them apart.
     """
-    models = _checks.names(delay_models, "delay_models")
-    models = check_choices(models, "delay_models entry", DELAY_MODELS)
-    if len(set(models)) != len(models):
-        raise ValueError(f"delay_models repeats a model: {list(models)}")
-    if "delay_model" in kwargs:
-        raise TypeError("system_rtt_by_model() takes delay_models (a sequence of models), "
-                        "not delay_model")
+    models = _checks.delay_models(delay_models, kwargs, "system_rtt_by_model()")
     ephemerides: dict = {}
     frames = [_system_rtt(sources, times, systems, destinations, m,
                           None if m == "propagation" else last_mile, ephemerides, kwargs)
@@ -379,10 +373,7 @@ def delay_model_overview(rows: pd.DataFrame, sites: pd.DataFrame,
     _checks.frame(rows, "rows", ("delay_model", "source", "system", "reachable",
                                  "rtt_p05_ms", "rtt_p95_ms"),
                   producer="system_rtt_by_model()")
-    missing = [m for m in DELAY_MODELS if m not in set(rows["delay_model"])]
-    if missing:
-        raise ValueError(f"rows lack the delay model(s) {missing}; compute them with "
-                         f"system_rtt_by_model(..., delay_models={list(DELAY_MODELS)})")
+    _checks.has_delay_models(rows, "rows", "system_rtt_by_model()")
     check_range(min_reachable, "min_reachable", 0.0, 1.0)
     if kind is not None and not isinstance(kind, str):
         raise TypeError(f"kind must be a site kind (str) or None, got {kind!r:.80}")
