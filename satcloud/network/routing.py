@@ -492,12 +492,7 @@ def iter_routes(positions, source_lat_deg, source_lon_deg, exit_lat_deg, exit_lo
     chunk_elements = as_int(chunk_elements, "chunk_elements", 1)
     src_gso = _avoidance(gso_arc_avoidance_deg, "gso_arc_avoidance_deg")
     ext_gso = _avoidance(exit_gso_arc_avoidance_deg, "exit_gso_arc_avoidance_deg")
-    if isl_edges is not None:
-        isl_edges = _edges(isl_edges)
-        finite_scalar(grazing_altitude_km, "grazing_altitude_km", 0.0, None, unit="km")
-        if max_isl_range_km is not None:
-            finite_scalar(max_isl_range_km, "max_isl_range_km", 0.0, None, low_open=True,
-                          unit="km", allow_inf=True)
+    isl_edges = _isl_options(isl_edges, grazing_altitude_km, max_isl_range_km)
     hold = None
     if reassign_interval_s is not None:
         interval = finite_scalar(reassign_interval_s, "reassign_interval_s", 0.0, None,
@@ -828,6 +823,18 @@ def _unpack(t, dist, pred, srcs, lay, has_fibre, r_t, src_ecef, ext_ecef, fib,
         destination_index=np.where(reach, np.arange(n_d)[None, :], -1))
 
 
+def _isl_options(isl_edges, grazing_altitude_km, max_isl_range_km):
+    """The laser-link options of a routing call, checked; the edges as :func:`_edges`
+    makes them (``None``: no lasers, and the other two are not used)."""
+    if isl_edges is None:
+        return None
+    finite_scalar(grazing_altitude_km, "grazing_altitude_km", 0.0, None, unit="km")
+    if max_isl_range_km is not None:
+        finite_scalar(max_isl_range_km, "max_isl_range_km", 0.0, None, low_open=True,
+                      unit="km", allow_inf=True)
+    return _edges(isl_edges)
+
+
 def _edges(isl_edges) -> np.ndarray:
     e = np.asarray(isl_edges)
     if e.ndim != 2 or e.shape[1] != 2:
@@ -909,12 +916,7 @@ def iter_destination_routes(positions, source_lat_deg, source_lon_deg, source_gr
     """
     src_gso = _avoidance(gso_arc_avoidance_deg, "gso_arc_avoidance_deg")
     source_chunk = as_int(source_chunk, "source_chunk", 1)
-    if isl_edges is not None:
-        isl_edges = _edges(isl_edges)
-        finite_scalar(grazing_altitude_km, "grazing_altitude_km", 0.0, None, unit="km")
-        if max_isl_range_km is not None:
-            finite_scalar(max_isl_range_km, "max_isl_range_km", 0.0, None, low_open=True,
-                          unit="km", allow_inf=True)
+    isl_edges = _isl_options(isl_edges, grazing_altitude_km, max_isl_range_km)
     grp = np.asarray(source_group)
     if grp.dtype.kind not in "iu":
         raise TypeError(f"source_group must hold integer group indices, got dtype "
