@@ -59,6 +59,18 @@ _TARGET = ("(a => {const f = a.getAttribute('href').slice(1); "
            "decodeURIComponent(f));})")
 
 
+def _drag_slider_to_end(page) -> None:
+    """Drag a plotly figure's slider as a reader would: press on its grip, release at
+    the rail's end."""
+    page.locator(".satcloud-plotly .slider-grip-rect").scroll_into_view_if_needed()
+    grip = page.locator(".satcloud-plotly .slider-grip-rect").bounding_box()
+    rail = page.locator(".satcloud-plotly .slider-rail-rect").bounding_box()
+    page.mouse.move(grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(rail["x"] + rail["width"] - 1, grip["y"] + grip["height"] / 2, steps=5)
+    page.mouse.up()
+
+
 def _folder_bytes(folder) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
@@ -204,13 +216,7 @@ def test_plotly_figure_renders_offline_and_its_slider_changes_the_data(browser,
     page.wait_for_function(f"{figure} && {figure}.data && {figure}._fullLayout")
     assert page.locator(".satcloud-plotly .main-svg").count() > 0  # drawn as SVG
     assert page.evaluate(f"Array.from({figure}.data[0].y)") == _FRAMES_Y["f0"]
-    # drag the slider as a reader would: press on its grip, release at the rail's end
-    grip = page.locator(".slider-grip-rect").bounding_box()
-    rail = page.locator(".slider-rail-rect").bounding_box()
-    page.mouse.move(grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(rail["x"] + rail["width"] - 1, grip["y"] + grip["height"] / 2, steps=5)
-    page.mouse.up()
+    _drag_slider_to_end(page)
     # the plot now shows the last frame's data (read back from the plot's data)
     page.wait_for_function(f"{figure}.data[0].y[0] === {_FRAMES_Y['f2'][0]}")
     assert page.evaluate(f"Array.from({figure}.data[0].y)") == _FRAMES_Y["f2"]
@@ -243,16 +249,10 @@ def test_the_globe_of_notebook_03_moves_its_satellites_with_the_slider(browser,
     want = np.frombuffer(base64.b64decode(last[1]), dtype="<i2")
     now = lambda: np.asarray(page.evaluate(f"Array.from({fig}._fullData[{i}].x)"))  # noqa: E731
     assert now().size == want.size and not np.array_equal(now(), want)
-    page.locator(".satcloud-plotly .slider-grip-rect").scroll_into_view_if_needed()
-    grip = page.locator(".satcloud-plotly .slider-grip-rect").bounding_box()
-    rail = page.locator(".satcloud-plotly .slider-rail-rect").bounding_box()
-    page.mouse.move(grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(rail["x"] + rail["width"] - 1, grip["y"] + grip["height"] / 2, steps=5)
-    page.mouse.up()
+    _drag_slider_to_end(page)
     page.wait_for_function(f"{fig}._fullLayout.sliders[0].active === "
-                           f"{fig}._transitionData._frames.length - 1")
-    page.wait_for_timeout(300)
+                           f"{fig}._transitionData._frames.length - 1 && "
+                           f"{fig}._fullData[{i}].x[0] === {int(want[0])}")
     assert np.array_equal(now(), want)
     assert problems == []
 
