@@ -548,16 +548,6 @@ def _gateway_table(net, params, spec=None) -> pd.DataFrame:
     from satcloud.network.gateways import gateways
 
     gw = gateways(net.gateways if spec is None else spec)
-    if isinstance(spec, pd.DataFrame):
-        # a user table keeps its antenna counts and bands (gateways() keeps only the
-        # site columns), row for row
-        gw = gw.copy()
-        for col in ("antennas", "band"):
-            if col in spec.columns and col not in gw.columns and len(spec) == len(gw):
-                gw[col] = spec[col].to_numpy()
-    if len(gw) == 0:
-        raise ValueError(f"gateways: the gateway table of network {net.name!r} is empty; "
-                         "give at least one gateway site")
     if "antennas" in gw:
         ant = gw["antennas"].to_numpy(float)
         band = (gw["band"].astype(str).to_numpy(object) if "band" in gw

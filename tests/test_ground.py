@@ -60,6 +60,24 @@ def test_gateway_table_equals_the_source_counts():
     assert by_loc["Willemstad, CW"] == "VE" and by_loc["Tumon, GU"] == ""
 
 
+def test_a_subset_of_the_gateway_table_keeps_its_site_columns():
+    # reference: the input rows themselves (a user table of gateways keeps its antenna
+    # counts and bands, which satcloud.capacity reads); the Ka/E split of the first 40
+    # rows and their antenna total come straight from the source table
+    from satcloud.network.gateways import gateways
+
+    full = gateways("starlink-gateways")
+    part = full.iloc[:40][["gateway", "lat_deg", "lon_deg", "pop", "pop_lat_deg",
+                           "pop_lon_deg", "backhaul", "band", "antennas"]]
+    got = gateways(part)
+    assert list(got["gateway"]) == list(part["gateway"])
+    assert got["antennas"].sum() == part["antennas"].sum()
+    assert list(got["band"]) == list(part["band"])
+    assert "status" not in got          # only the columns the table has
+    named = gateways(part[["gateway", "lat_deg", "lon_deg", "antennas"]])  # nearest PoP
+    assert list(named["antennas"]) == list(part["antennas"])
+
+
 def test_as_of_filters_and_lists_valid_dates():
     latest = ground.ground_segment()
     early = ground.ground_segment("2023-10-10")

@@ -210,6 +210,19 @@ def gateway_grid(spacing_deg: float, lat_min_deg: float = -60.0,
     return _nearest_pop(names, la, lo_)
 
 
+#: Columns of the ``"starlink-gateways"`` table that a user table keeps when it has them
+#: (a subset of that table keeps its antenna counts for :mod:`satcloud.capacity`).
+_SITE_COLUMNS = ("country", "band", "antennas", "status", "status_date")
+
+
+def _with_site_columns(out: pd.DataFrame, spec: pd.DataFrame) -> pd.DataFrame:
+    """``out`` (one row per row of ``spec``, in order) with ``spec``'s site columns."""
+    for col in _SITE_COLUMNS:
+        if col in spec.columns:
+            out[col] = spec[col].to_numpy()
+    return out
+
+
 def gateways(spec="starlink-pops") -> pd.DataFrame:
     """A gateway table from a preset name, a grid spec or a user DataFrame.
 
@@ -225,7 +238,8 @@ def gateways(spec="starlink-pops") -> pd.DataFrame:
         Columns ``gateway``, ``lat_deg``, ``lon_deg``, ``pop``, ``pop_lat_deg``,
         ``pop_lon_deg`` [deg] and ``backhaul`` (:data:`BACKHAUL_RULES`); one row per
         gateway. ``"starlink-gateways"`` adds ``country``, ``band``, ``antennas``,
-        ``status`` and ``status_date``.
+        ``status`` and ``status_date``; a user table keeps those of them it has (so a
+        subset of that table keeps its antenna counts).
 
     Raises
     ------
@@ -262,9 +276,10 @@ def gateways(spec="starlink-pops") -> pd.DataFrame:
                                       spec["pop_lon_deg"].to_numpy(),
                                       "gateways pop_lat_deg", "gateways pop_lon_deg")
             pop = spec["pop"].astype(str).to_numpy() if "pop" in spec.columns else names
-            return pd.DataFrame({"gateway": names, "lat_deg": lat, "lon_deg": lon,
-                                 "pop": pop, "pop_lat_deg": plat, "pop_lon_deg": plon,
-                                 "backhaul": _backhaul(spec, len(spec))})
+            return _with_site_columns(pd.DataFrame(
+                {"gateway": names, "lat_deg": lat, "lon_deg": lon, "pop": pop,
+                 "pop_lat_deg": plat, "pop_lon_deg": plon,
+                 "backhaul": _backhaul(spec, len(spec))}), spec)
         partial = [c for c in ("pop_lat_deg", "pop_lon_deg") if c in spec.columns]
         if partial:
             raise ValueError(f"gateways table has {partial} but lacks "
@@ -272,7 +287,7 @@ def gateways(spec="starlink-pops") -> pd.DataFrame:
                              "; give both PoP coordinates or neither")
         out = _nearest_pop(names, lat, lon)
         out["backhaul"] = _backhaul(spec, len(spec))
-        return out
+        return _with_site_columns(out, spec)
     if not isinstance(spec, str):
         raise TypeError(f"gateways must be a preset name or a DataFrame, got "
                         f"{type(spec).__name__}")
